@@ -1,0 +1,6 @@
+//! authlogs: rebuilds API Gateway Lambda authorizer invocations from CloudWatch Logs and reports decisions.
+
+pub mod redact;
+pub mod report;
+pub mod source;
+pub mod timeutil;

@@ -1,0 +1,102 @@
+//! Output safety: masking of tokens and escaping of control characters in log-derived text.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use sha2::{Digest, Sha256};
+
+/// How tokens appear in output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TokenDisplay {
+    /// `tok:1a2b3c4d`: the first 8 hex digits of the token's SHA-256, enough to tell tokens apart.
+    #[default]
+    Masked,
+    /// The token as logged (`--show-tokens`).
+    Revealed,
+}
+
+/// Whether a logged token value means "no token": Python logs a missing header as `None`.
+pub fn token_is_missing(token: &str) -> bool {
+    token.is_empty() || token == "None"
+}
+
+/// Renders a token for output. A missing token is shown as `<none>` / `<empty>` in either mode.
+pub fn display_token(token: &str, mode: TokenDisplay) -> String {
+    if token == "None" {
+        return "<none>".to_string();
+    }
+    if token.is_empty() {
+        return "<empty>".to_string();
+    }
+    match mode {
+        TokenDisplay::Revealed => escape_control(token).into_owned(),
+        TokenDisplay::Masked => {
+            let digest = Sha256::digest(token.as_bytes());
+            let mut out = String::with_capacity(12);
+            out.push_str("tok:");
+            for b in &digest[..4] {
+                let _ = write!(out, "{b:02x}");
+            }
+            out
+        }
+    }
+}
+
+/// Escapes C0 controls, DEL and C1 controls (ESC, BEL, CR, NUL, CSI…) as `\x1b`-style text, so a crafted
+/// log line cannot repaint a terminal. Tabs and newlines are escaped too: output fields are single-line.
+pub fn escape_control(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_control(c) {
+            match c {
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                c if (c as u32) < 0x100 => {
+                    let _ = write!(out, "\\x{:02x}", c as u32);
+                }
+                c => {
+                    let _ = write!(out, "\\u{{{:x}}}", c as u32);
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn is_control(c: char) -> bool {
+    // Bidi overrides are included: they reorder what a terminal shows.
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_tokens_but_tells_them_apart() {
+        let a = display_token("Ab12Xy34", TokenDisplay::Masked);
+        let b = display_token("test", TokenDisplay::Masked);
+        assert!(a.starts_with("tok:") && a.len() == 12, "{a}");
+        assert_ne!(a, b);
+        assert!(!a.contains("Ab12"));
+        assert_eq!(display_token("Ab12Xy34", TokenDisplay::Revealed), "Ab12Xy34");
+        assert_eq!(display_token("None", TokenDisplay::Masked), "<none>");
+        assert_eq!(display_token("", TokenDisplay::Revealed), "<empty>");
+        assert!(token_is_missing("None") && token_is_missing("") && !token_is_missing("x"));
+    }
+
+    #[test]
+    fn escapes_terminal_controls() {
+        assert_eq!(escape_control("1.2.3.4"), "1.2.3.4");
+        assert_eq!(escape_control("a\x1b[2Jb\x07\0"), "a\\x1b[2Jb\\x07\\x00");
+        assert_eq!(escape_control("x\u{9b}y\u{7f}"), "x\\x9by\\x7f");
+        assert_eq!(escape_control("a\tb\r\n"), "a\\tb\\r\\n");
+        assert_eq!(escape_control("\u{202e}abc"), "\\u{202e}abc");
+    }
+}

@@ -1,0 +1,79 @@
+//! Sources of log events: the only stage with I/O. Each source pushes `LogEvent`s into an `EventSink`.
+
+pub mod file;
+
+use std::fmt;
+
+/// One CloudWatch log event as a source sees it: its time (when the container gives one), the log
+/// stream it came from (empty when unknown) and the message, which may hold embedded `\n`s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogEvent<'a> {
+    pub timestamp_ms: Option<i64>,
+    pub stream: &'a str,
+    pub message: &'a str,
+}
+
+/// Where a source delivers its events, and what it reports about damaged input.
+pub trait EventSink {
+    /// One event, borrowed for the duration of the call.
+    fn event(&mut self, event: &LogEvent<'_>);
+    /// Input that could not be read as events: counted, never dropped silently.
+    fn input_error(&mut self, error: InputError);
+    /// `count` lines that were not valid UTF-8 and were decoded lossily.
+    fn invalid_utf8_lines(&mut self, count: u64) {
+        let _ = count;
+    }
+}
+
+/// The container shape of an input. `Auto` detects it per input from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputFormat {
+    Auto,
+    /// CloudWatch export to S3: `<ISO ms Z> <message>`, messages keep their own `\n`.
+    Export,
+    /// `aws logs filter-log-events` / `get-log-events` JSON, subscription payloads, Logs Insights JSON.
+    Json,
+    /// `aws logs tail`: `<ts +00:00> <stream> <message>` (detailed) or `<ts> <message>` (short).
+    Tail,
+    /// Console copies: `<local ISO+offset>\t<message>` rows, or timestamp-line / message-line pairs.
+    Console,
+    /// Bare messages, one per line.
+    Bare,
+}
+
+impl InputFormat {
+    pub const NAMES: [&'static str; 6] = ["auto", "export", "json", "tail", "console", "bare"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::Auto => "auto",
+            InputFormat::Export => "export",
+            InputFormat::Json => "json",
+            InputFormat::Tail => "tail",
+            InputFormat::Console => "console",
+            InputFormat::Bare => "bare",
+        }
+    }
+}
+
+impl fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Damage found in one input: which input, where, and what.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InputError {
+    /// The file path, or `-` for standard input.
+    pub input: String,
+    /// Human-readable position, e.g. `line 12`, `byte 40960 (compressed)`.
+    pub position: String,
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.input, self.position, self.message)
+    }
+}

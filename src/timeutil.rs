@@ -1,0 +1,222 @@
+//! Timestamps: a fast ISO 8601 parser for log lines, RFC 3339 formatting, and `--since`/`--until` values.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
+    let s = b.get(at..at + n)?;
+    let mut v = 0u32;
+    for &c in s {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (c - b'0') as u32;
+    }
+    Some(v)
+}
+
+/// A timestamp found at the start of a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeadingTimestamp {
+    pub epoch_ms: i64,
+    /// Bytes the timestamp occupies.
+    pub len: usize,
+    /// Whether it carried a zone (`Z` or an offset); zoneless stamps are taken as UTC.
+    pub has_zone: bool,
+}
+
+/// Parses `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM|±HHMM]` at the start of `s`.
+/// Accepts 1 to 9 fraction digits (the old Python runtime printed `.5Z` for 5 ms).
+pub fn parse_leading_timestamp(s: &str) -> Option<LeadingTimestamp> {
+    let b = s.as_bytes();
+    if b.len() < 19 {
+        return None;
+    }
+    let year = digits(b, 0, 4)?;
+    if b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let month = digits(b, 5, 2)?;
+    let day = digits(b, 8, 2)?;
+    let hour = digits(b, 11, 2)?;
+    let minute = digits(b, 14, 2)?;
+    let second = digits(b, 17, 2)?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut millis = 0u32;
+    if b.get(i) == Some(&b'.') || b.get(i) == Some(&b',') {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            if i - start < 3 {
+                millis = millis * 10 + (b[i] - b'0') as u32;
+            }
+            i += 1;
+        }
+        let n = i - start;
+        if n == 0 || n > 9 {
+            return None;
+        }
+        for _ in n..3 {
+            millis *= 10;
+        }
+    }
+    let mut offset_min: i64 = 0;
+    let mut has_zone = false;
+    match b.get(i) {
+        Some(b'Z') => {
+            i += 1;
+            has_zone = true;
+        }
+        Some(&sign @ (b'+' | b'-')) => {
+            let oh = digits(b, i + 1, 2)?;
+            let (om, used) = if b.get(i + 3) == Some(&b':') {
+                (digits(b, i + 4, 2)?, 6)
+            } else {
+                (digits(b, i + 3, 2)?, 5)
+            };
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            offset_min = (oh * 60 + om) as i64;
+            if sign == b'-' {
+                offset_min = -offset_min;
+            }
+            i += used;
+            has_zone = true;
+        }
+        _ => {}
+    }
+    let days = days_from_civil(year as i64, month, day);
+    let secs = days * 86_400 + hour as i64 * 3600 + minute as i64 * 60 + second as i64 - offset_min * 60;
+    Some(LeadingTimestamp { epoch_ms: secs * 1000 + millis as i64, len: i, has_zone })
+}
+
+/// RFC 3339 in UTC with milliseconds, e.g. `2025-07-11T06:05:34.309Z`.
+pub fn format_rfc3339_ms(epoch_ms: i64) -> String {
+    match Utc.timestamp_millis_opt(epoch_ms).single() {
+        Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        None => epoch_ms.to_string(),
+    }
+}
+
+/// Parses a relative span like `1d`, `90m`, `2h30m`, `2w`, `45s` into milliseconds.
+pub fn parse_span_ms(s: &str) -> Option<i64> {
+    let mut total: i64 = 0;
+    let mut num: Option<i64> = None;
+    let mut any = false;
+    for c in s.trim().chars() {
+        if let Some(d) = c.to_digit(10) {
+            num = Some(num.unwrap_or(0).checked_mul(10)?.checked_add(d as i64)?);
+            continue;
+        }
+        let unit: i64 = match c {
+            's' => 1_000,
+            'm' => 60_000,
+            'h' => 3_600_000,
+            'd' => 86_400_000,
+            'w' => 7 * 86_400_000,
+            _ => return None,
+        };
+        total = total.checked_add(num.take()?.checked_mul(unit)?)?;
+        any = true;
+    }
+    if num.is_some() || !any {
+        return None;
+    }
+    Some(total)
+}
+
+/// Parses a `--since`/`--until` value: a span back from `now_ms` (`1d`, `2h30m`), `now`, or an ISO 8601
+/// date or date-time with or without offset (zoneless values are UTC).
+pub fn parse_time_arg(s: &str, now_ms: i64) -> Result<i64, String> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("now") {
+        return Ok(now_ms);
+    }
+    if let Some(span) = parse_span_ms(t) {
+        return Ok(now_ms - span);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok(dt.timestamp_millis());
+    }
+    if let Some(ts) = parse_leading_timestamp(t) {
+        if ts.len == t.len() {
+            return Ok(ts.epoch_ms);
+        }
+    }
+    for fmt in ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(t, fmt) {
+            return Ok(n.and_utc().timestamp_millis());
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        if let Some(n) = d.and_hms_opt(0, 0, 0) {
+            return Ok(n.and_utc().timestamp_millis());
+        }
+    }
+    Err(format!(
+        "cannot read time '{s}': use a span back from now (30m, 6h, 1d, 2w, 2h30m) or ISO 8601 (2025-07-11, 2025-07-11T06:00:00Z, 2025-07-11T15:00:00+09:00)"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_lambda_and_cli_timestamps() {
+        let z = parse_leading_timestamp("2025-07-11T06:05:34.309Z rest").unwrap();
+        assert_eq!(z.epoch_ms, 1_752_213_934_309);
+        assert_eq!(z.len, 24);
+        let tail = parse_leading_timestamp("2025-07-11T06:05:34.309000+00:00 s m").unwrap();
+        assert_eq!(tail.epoch_ms, z.epoch_ms);
+        assert_eq!(tail.len, 32);
+        let local = parse_leading_timestamp("2025-07-11T15:05:34.309+09:00\tSTART").unwrap();
+        assert_eq!(local.epoch_ms, z.epoch_ms);
+        let insights = parse_leading_timestamp("2025-07-11 06:05:34.309").unwrap();
+        assert_eq!(insights.epoch_ms, z.epoch_ms);
+        assert!(!insights.has_zone);
+        let old_python = parse_leading_timestamp("2025-07-11T06:05:34.5Z").unwrap();
+        assert_eq!(old_python.epoch_ms, 1_752_213_934_500);
+        assert_eq!(parse_leading_timestamp("2025-07-11T06:05:34Z").unwrap().epoch_ms, 1_752_213_934_000);
+        assert!(parse_leading_timestamp("2025-13-11T06:05:34Z").is_none());
+        assert!(parse_leading_timestamp("START RequestId").is_none());
+        assert!(parse_leading_timestamp("2025-07-11T06:05").is_none());
+    }
+
+    #[test]
+    fn formats_and_round_trips() {
+        assert_eq!(format_rfc3339_ms(1_752_213_934_309), "2025-07-11T06:05:34.309Z");
+        assert_eq!(format_rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn spans_and_time_args() {
+        assert_eq!(parse_span_ms("1d"), Some(86_400_000));
+        assert_eq!(parse_span_ms("2h30m"), Some(9_000_000));
+        assert_eq!(parse_span_ms("90m"), Some(5_400_000));
+        assert_eq!(parse_span_ms("2w"), Some(1_209_600_000));
+        assert_eq!(parse_span_ms("5"), None);
+        assert_eq!(parse_span_ms("5x"), None);
+        assert_eq!(parse_span_ms(""), None);
+        let now = 1_752_213_934_309;
+        assert_eq!(parse_time_arg("1d", now), Ok(now - 86_400_000));
+        assert_eq!(parse_time_arg("2025-07-11T15:05:34.309+09:00", 0), Ok(now));
+        assert_eq!(parse_time_arg("2025-07-11", 0), Ok(1_752_192_000_000));
+        assert_eq!(parse_time_arg("2025-07-11T06:05", 0), Ok(1_752_213_900_000));
+        assert!(parse_time_arg("yesterday", 0).unwrap_err().contains("cannot read time"));
+    }
+}
