@@ -1,0 +1,206 @@
+//! Renderers: pure `Report -> String` output formats, and the per-request writer.
+
+pub mod csv;
+pub mod json;
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::redact::escape_control;
+
+/// The shape of a report on output (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+impl OutputFormat {
+    pub const NAMES: [&'static str; 3] = ["table", "json", "csv"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Json => "json",
+            OutputFormat::Csv => "csv",
+        }
+    }
+
+    /// The format named `name` (one of [`OutputFormat::NAMES`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "table" => Some(OutputFormat::Table),
+            "json" => Some(OutputFormat::Json),
+            "csv" => Some(OutputFormat::Csv),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// JSON text with the control characters serde_json leaves raw (DEL, C1 controls, bidi overrides)
+/// written as `\uXXXX`: the same JSON value, but log text in it cannot steer a terminal.
+fn terminal_safe_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        // serde_json escapes C0 controls inside strings, so a raw newline is layout, not log text.
+        if c != '\n' && matches!(escape_control(c.encode_utf8(&mut [0; 4])), Cow::Owned(_)) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    //! Reports shared by the renderers' snapshot tests.
+
+    use crate::report::*;
+    use crate::source::InputError;
+
+    /// Six hours of a busy authorizer, with one damaged input file.
+    pub fn realistic() -> Report {
+        Report {
+            schema: SCHEMA,
+            window: Window {
+                start: Some("2025-07-11T00:00:00.000Z".into()),
+                end: Some("2025-07-11T06:00:00.000Z".into()),
+                first_event: Some("2025-07-11T00:00:03.120Z".into()),
+                last_event: Some("2025-07-11T05:59:58.004Z".into()),
+            },
+            complete: false,
+            input_errors: vec![InputError {
+                input: "logs/2025/07/11/000001.gz".into(),
+                position: "byte 40960 (compressed)".into(),
+                message: "unexpected end of gzip stream".into(),
+            }],
+            input: InputStats {
+                events: 2144,
+                unrecognized_lines: 17,
+                invalid_utf8_lines: 0,
+                filtered_events: 0,
+                late_lines: 2,
+            },
+            invocations: 412,
+            decisions: Decisions { allowed: 318, denied: 87, timeout: 4, error: 2, unknown: 1 },
+            incomplete: 3,
+            denials: Denials { ip_mismatch: 61, token_mismatch: 38, both: 12, token_missing: 9 },
+            duration_ms: DurationStats {
+                count: 409,
+                min: Some(1.21),
+                avg: Some(3.4712),
+                p50: Some(2.05),
+                p90: Some(4.88),
+                p95: Some(7.9),
+                p99: Some(31.62),
+                max: Some(2998.77),
+            },
+            billed_duration_ms: BilledStats { sum: 1843, avg: Some(4.506112469437653) },
+            memory_mb: MemoryStats {
+                size: Some(128),
+                max_used_max: Some(52),
+                max_used_avg: Some(41.7),
+                utilization_pct: Some(40.625),
+            },
+            cold_starts: ColdStarts {
+                count: 7,
+                init_duration_ms: InitDuration { avg: Some(412.38), max: Some(588.1) },
+            },
+            cost: Cost {
+                gb_seconds: 0.230375,
+                usd_per_gb_second: 0.0000166667,
+                usd_per_million_requests: 0.2,
+                compute_usd: 3.8395910125e-6,
+                requests_usd: 8.24e-5,
+                total_usd: 8.62395910125e-5,
+            },
+            top_denied_ips: vec![
+                DeniedIp { ip: "203.0.113.9".into(), count: 58, ip_mismatch: 58, token_mismatch: 9 },
+                DeniedIp { ip: "198.51.100.23".into(), count: 21, ip_mismatch: 3, token_mismatch: 21 },
+                DeniedIp { ip: "192.0.2.77".into(), count: 8, ip_mismatch: 0, token_mismatch: 8 },
+            ],
+            top_denied_ips_exact: true,
+            timeline: Timeline {
+                bucket_seconds: 3600,
+                buckets: [(41, 9, 0), (55, 12, 1), (62, 38, 2), (58, 14, 0), (49, 6, 4), (53, 8, 0)]
+                    .iter()
+                    .enumerate()
+                    .map(|(h, &(allowed, denied, other))| TimelineBucket {
+                        start: format!("2025-07-11T{h:02}:00:00.000Z"),
+                        allowed,
+                        denied,
+                        other,
+                    })
+                    .collect(),
+            },
+            findings: vec![
+                Finding {
+                    kind: "secret_logged",
+                    severity: Severity::High,
+                    message: "the allowed token is written to the log in plain text ([INFO] Allowed Token)"
+                        .into(),
+                    count: 412,
+                },
+                Finding {
+                    kind: "token_guessing",
+                    severity: Severity::High,
+                    message: "198.51.100.23 was denied 21 times with 7 different wrong tokens".into(),
+                    count: 21,
+                },
+                Finding {
+                    kind: "timeouts",
+                    severity: Severity::Medium,
+                    message: "4 invocations timed out: API Gateway answered 500, not 403".into(),
+                    count: 4,
+                },
+            ],
+        }
+    }
+
+    /// What `analyze` produces for input without a single event.
+    pub fn empty() -> Report {
+        Report {
+            schema: SCHEMA,
+            ..Report::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for name in OutputFormat::NAMES {
+            assert_eq!(
+                OutputFormat::from_name(name).map(OutputFormat::name),
+                Some(name)
+            );
+        }
+        assert_eq!(OutputFormat::from_name("yaml"), None);
+    }
+
+    #[test]
+    fn json_keeps_its_value_but_escapes_what_serde_leaves_raw() {
+        let raw = "a\u{7f}b\u{9b}2J\u{202e}c トークン\n";
+        let json =
+            serde_json::to_string_pretty(&serde_json::json!({ "ip": raw })).expect("serializes");
+        let safe = terminal_safe_json(&json);
+        assert!(
+            safe.contains("a\\u007fb\\u009b2J\\u202ec トークン\\n"),
+            "{safe}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).expect("still JSON");
+        assert_eq!(back["ip"], raw);
+    }
+}
