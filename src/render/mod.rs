@@ -2,11 +2,15 @@
 
 pub mod csv;
 pub mod json;
+pub mod table;
 
 use std::borrow::Cow;
 use std::fmt;
 
 use crate::redact::escape_control;
+use crate::report::Report;
+
+pub use table::TableStyle;
 
 /// The shape of a report on output (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -42,6 +46,15 @@ impl OutputFormat {
 impl fmt::Display for OutputFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// Renders `report` in `format`; `style` only matters for the table.
+pub fn render(report: &Report, format: OutputFormat, style: &TableStyle) -> String {
+    match format {
+        OutputFormat::Table => table::render(report, style),
+        OutputFormat::Json => json::render(report),
+        OutputFormat::Csv => csv::render(report),
     }
 }
 
