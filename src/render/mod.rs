@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod requests;
 pub mod table;
 
 use std::borrow::Cow;
@@ -10,6 +11,7 @@ use std::fmt;
 use crate::redact::escape_control;
 use crate::report::Report;
 
+pub use requests::{RequestFormat, RequestWriter};
 pub use table::TableStyle;
 
 /// The shape of a report on output (`--format`).
