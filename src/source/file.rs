@@ -27,10 +27,17 @@ pub enum SourceError {
 
 /// The S3 export task writes this marker next to the exported streams; it holds no events.
 const EXPORT_MARKER: &str = "aws-logs-write-test";
+/// A directory of logs often carries its README or the script that fetched it; a file named
+/// explicitly is always read.
+const NOT_LOG_EXTENSIONS: [&str; 14] = [
+    "md", "markdown", "rst", "py", "sh", "ps1", "rs", "toml", "yaml", "yml", "png", "jpg", "jpeg",
+    "pdf",
+];
 const CHUNK: usize = 256 * 1024;
 
 /// Reads a file or a directory (walked recursively, in sorted path order; the S3 export marker
-/// `aws-logs-write-test` is skipped; hidden files skipped).
+/// `aws-logs-write-test` is skipped; hidden files skipped; in a directory, documentation, scripts
+/// and images (`.md`, `.py`, `.sh`, `.png`, …) are skipped too).
 pub fn read_path(
     path: &Path,
     format: InputFormat,
@@ -164,7 +171,7 @@ fn walk(
         let entry = entry.map_err(|e| open_error(dir, e))?;
         let name = entry.file_name();
         let text = name.to_string_lossy();
-        if text.starts_with('.') || text == EXPORT_MARKER {
+        if text.starts_with('.') || text == EXPORT_MARKER || has_non_log_extension(&text) {
             continue;
         }
         entries.push((name, entry.path()));
@@ -191,6 +198,14 @@ fn walk(
         }
     }
     Ok(())
+}
+
+fn has_non_log_extension(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(_, ext)| {
+        NOT_LOG_EXTENSIONS
+            .iter()
+            .any(|e| ext.eq_ignore_ascii_case(e))
+    })
 }
 
 /// Inside a directory walk one unreadable entry (below the top directory) is damage to report, not a reason to stop.
@@ -346,6 +361,12 @@ impl<R: Read> Buffered<R> {
 
 impl<R: Read> Read for Buffered<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        // serde_json's reader pulls one byte per call.
+        if let ([slot], Some(&byte)) = (&mut *out, self.buf[..self.end].get(self.start)) {
+            *slot = byte;
+            self.start += 1;
+            return Ok(1);
+        }
         if self.start == self.end {
             self.start = 0;
             self.end = 0;
@@ -1136,6 +1157,7 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
         fs::create_dir_all(&s2).unwrap();
         fs::write(root.join(EXPORT_MARKER), b"Permission Check Successful").unwrap();
         fs::write(root.join(".hidden"), b"START RequestId: hidden\n").unwrap();
+        fs::write(dir.path().join("README.md"), b"# exported logs\n").unwrap();
         fs::write(
             s1.join("000000.gz"),
             gzip(b"2020-02-27T10:00:00.000Z START RequestId: a Version: $LATEST\n\n"),
