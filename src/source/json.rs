@@ -283,6 +283,13 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                         })?;
                     }
                 }
+                Key::Results => {
+                    had_events = true;
+                    map.next_value_seed(RowsSeed {
+                        ctx: &mut *self.ctx,
+                        inherited: self.inherited,
+                    })?;
+                }
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -328,6 +335,8 @@ enum Key {
     EventMarker,
     Events,
     LogEvents,
+    /// `aws logs get-query-results`: rows of `{"field": …, "value": …}` cells.
+    Results,
     Other,
 }
 
@@ -361,9 +370,71 @@ impl<'de> Visitor<'de> for KeySeed {
             "ingestionTime" | "eventId" => Key::EventMarker,
             "events" => Key::Events,
             "logEvents" => Key::LogEvents,
+            "results" => Key::Results,
             _ => Key::Other,
         })
     }
+}
+
+/// The rows of a `get-query-results` answer, one event per row that has `@message`.
+struct RowsSeed<'a, 's> {
+    ctx: &'a mut Ctx<'s>,
+    inherited: Option<&'a str>,
+}
+
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowsSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("query result rows")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut rows: A) -> Result<(), A::Error> {
+        while let Some(cells) = rows.next_element::<Vec<Cell>>()? {
+            let (mut ts, mut stream, mut msg) = (None, None, None);
+            for cell in cells {
+                match cell.field.as_str() {
+                    "@timestamp" => ts = parse_leading_timestamp(&cell.value).map(|t| t.epoch_ms),
+                    "@logStream" => stream = Some(cell.value),
+                    "@message" => msg = Some(cell.value),
+                    _ => {}
+                }
+            }
+            match msg {
+                Some(msg) => {
+                    let stream = stream
+                        .as_deref()
+                        .or(self.inherited)
+                        .unwrap_or(self.ctx.default_stream);
+                    deliver(&mut *self.ctx.sink, &mut *self.ctx.stats, ts, stream, &msg);
+                }
+                None => self.ctx.stats.skipped += 1,
+            }
+        }
+        Ok(())
+    }
+    skip_scalars!(());
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+}
+
+/// One `{"field": …, "value": …}` cell of a query result row.
+#[derive(Deserialize)]
+struct Cell {
+    #[serde(default)]
+    field: String,
+    #[serde(default)]
+    value: String,
 }
 
 /// A message into the reused buffer; a non-string message (Insights `@message` object) becomes compact JSON.
@@ -616,6 +687,33 @@ pub(crate) mod tests {
             .2
             .ends_with("2.11 ms\t\nXRAY TraceId: 1-643eb8\tSegmentId: 1\tSampled: true"));
         assert_eq!(s.events[1].2, r#"{"level":"INFO","message":"x"}"#);
+    }
+
+    #[test]
+    fn get_query_results() {
+        let data = r#"{
+    "results": [
+        [
+            {"field": "@timestamp", "value": "2024-05-19 06:10:35.743"},
+            {"field": "@message", "value": "REPORT RequestId: 7f1e\tDuration: 14.97 ms\t\n"},
+            {"field": "@logStream", "value": "2024/05/19/[$LATEST]abc"},
+            {"field": "@ptr", "value": "CmAKJwoj"}
+        ],
+        [{"field": "@duration", "value": "14.97"}]
+    ],
+    "statistics": {"recordsMatched": 2.0},
+    "status": "Complete"
+}"#;
+        let s = read(data.as_bytes(), InputFormat::Auto);
+        assert_eq!(
+            s.events,
+            vec![(
+                Some(1_716_099_035_743),
+                "2024/05/19/[$LATEST]abc".into(),
+                "REPORT RequestId: 7f1e\tDuration: 14.97 ms\t".into()
+            )]
+        );
+        assert_eq!(s.errors.len(), 1, "the row without @message is reported");
     }
 
     #[test]
