@@ -385,6 +385,92 @@ impl<R: Read> Read for Buffered<R> {
     }
 }
 
+/// Transcodes UTF-16 to UTF-8; unpaired surrogates and a dangling odd byte become U+FFFD.
+struct Utf16Reader<R> {
+    inner: R,
+    little_endian: bool,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+    out_pos: usize,
+    eof: bool,
+}
+
+impl<R: Read> Utf16Reader<R> {
+    fn new(inner: R, little_endian: bool) -> Self {
+        Utf16Reader {
+            inner,
+            little_endian,
+            raw: Vec::new(),
+            out: Vec::new(),
+            out_pos: 0,
+            eof: false,
+        }
+    }
+
+    fn decode(&mut self) {
+        let mut units: Vec<u16> = self
+            .raw
+            .chunks_exact(2)
+            .map(|p| {
+                if self.little_endian {
+                    u16::from_le_bytes([p[0], p[1]])
+                } else {
+                    u16::from_be_bytes([p[0], p[1]])
+                }
+            })
+            .collect();
+        // A high surrogate at the end of a read may pair with the first unit of the next one.
+        let keep_last = !self.eof && units.last().is_some_and(|u| (0xD800..0xDC00).contains(u));
+        if keep_last {
+            units.pop();
+        }
+        self.raw.drain(..units.len() * 2);
+        if self.eof && !self.raw.is_empty() {
+            self.raw.clear();
+            units.push(0xFFFD);
+        }
+        self.out.clear();
+        self.out_pos = 0;
+        let mut utf8 = [0u8; 4];
+        for c in char::decode_utf16(units) {
+            let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+            self.out
+                .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+        }
+    }
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.out_pos < self.out.len() {
+                let n = buf.len().min(self.out.len() - self.out_pos);
+                buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+                self.out_pos += n;
+                return Ok(n);
+            }
+            if self.eof {
+                return Ok(0);
+            }
+            let at = self.raw.len();
+            self.raw.resize(at + CHUNK, 0);
+            let n = loop {
+                match self.inner.read(&mut self.raw[at..]) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        self.raw.truncate(at);
+                        return Err(e);
+                    }
+                    Ok(n) => break n,
+                }
+            };
+            self.raw.truncate(at + n);
+            self.eof = n == 0;
+            self.decode();
+        }
+    }
+}
+
 /// One input being read: its name for errors, its fallback stream, and the requested format.
 struct Input<'a> {
     name: &'a str,
@@ -401,6 +487,24 @@ impl Input<'_> {
     ) -> Result<(), SourceError> {
         let mut input = Buffered::new(decoded);
         input.fill_sample();
+        // Windows PowerShell 5 redirects (`aws logs tail … > out.txt`) write UTF-16 with a BOM.
+        let little_endian = match input.sample() {
+            [0xFF, 0xFE, ..] => true,
+            [0xFE, 0xFF, ..] => false,
+            _ => return self.run_buffered(input, gzip, sink),
+        };
+        input.start += 2;
+        let mut wide = Buffered::new(Utf16Reader::new(input, little_endian));
+        wide.fill_sample();
+        self.run_buffered(wide, gzip, sink)
+    }
+
+    fn run_buffered<R: Read>(
+        &self,
+        mut input: Buffered<R>,
+        gzip: Option<&Tracker>,
+        sink: &mut dyn EventSink,
+    ) -> Result<(), SourceError> {
         let format = match self.format {
             InputFormat::Auto => detect::detect(input.sample(), input.eof),
             explicit => explicit,
@@ -1023,6 +1127,35 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
                 "END RequestId: a"
             ]
         );
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let text = format!("{SEED}😀 END RequestId: x\r\n");
+        for little in [true, false] {
+            let mut data = if little {
+                vec![0xFF, 0xFE]
+            } else {
+                vec![0xFE, 0xFF]
+            };
+            for u in text.encode_utf16() {
+                data.extend(if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                });
+            }
+            let s = read(&data, InputFormat::Auto);
+            let mut expected = read(SEED.as_bytes(), InputFormat::Console).events;
+            expected
+                .last_mut()
+                .unwrap()
+                .2
+                .push_str("\n    \n😀 END RequestId: x");
+            assert_eq!(s.events, expected);
+            let s = read(&gzip(&data), InputFormat::Console);
+            assert_eq!(s.events, expected);
+        }
     }
 
     #[test]
