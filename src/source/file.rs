@@ -1,1 +1,1371 @@
-pub fn placeholder() {}
+//! Log files, directories and standard input: gzip sniffing, streaming line reading and the text containers.
+
+use std::cell::Cell;
+use std::collections::HashSet;
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use super::{detect, json, EventSink, InputError, InputFormat, LogEvent};
+use crate::timeutil::parse_leading_timestamp;
+
+/// Fatal source errors: the input named on the command line cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("no such file or directory: {path} (check the path; use - for standard input)")]
+    NotFound { path: String },
+    #[error("permission denied: {path} (check that your user can read it)")]
+    PermissionDenied { path: String },
+    #[error("cannot read {path}: {source} (check that it is a readable file or directory)")]
+    Io {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// The S3 export task writes this marker next to the exported streams; it holds no events.
+const EXPORT_MARKER: &str = "aws-logs-write-test";
+/// A directory of logs often carries its README or the script that fetched it; a file named
+/// explicitly is always read.
+const NOT_LOG_EXTENSIONS: [&str; 14] = [
+    "md", "markdown", "rst", "py", "sh", "ps1", "rs", "toml", "yaml", "yml", "png", "jpg", "jpeg",
+    "pdf",
+];
+const CHUNK: usize = 256 * 1024;
+
+/// Reads a file or a directory (walked recursively, in sorted path order; the S3 export marker
+/// `aws-logs-write-test` is skipped; hidden files skipped; in a directory, documentation, scripts
+/// and images (`.md`, `.py`, `.sh`, `.png`, …) are skipped too).
+pub fn read_path(
+    path: &Path,
+    format: InputFormat,
+    sink: &mut dyn EventSink,
+) -> Result<(), SourceError> {
+    if path.as_os_str() == "-" {
+        return read_stdin(format, sink);
+    }
+    let meta = fs::metadata(path).map_err(|e| open_error(path, e))?;
+    if meta.is_dir() {
+        let mut visited = HashSet::new();
+        walk(path, format, sink, &mut visited)
+    } else {
+        read_file(path, format, sink)
+    }
+}
+
+/// Reads standard input (`-`).
+pub fn read_stdin(format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+    let stdin = io::stdin();
+    let lock = stdin.lock();
+    read_reader("-", lock, format, "", sink)
+}
+
+/// Core: reads any reader; `name` is used in InputErrors; `default_stream` is the stream name for
+/// events whose container has none (for files inside an S3 export tree, the export's stream
+/// directory name, e.g. `2020-02-27-[$LATEST]0067289175a6449aa06c17778d756505`; else "").
+pub fn read_reader(
+    name: &str,
+    mut reader: impl Read,
+    format: InputFormat,
+    default_stream: &str,
+    sink: &mut dyn EventSink,
+) -> Result<(), SourceError> {
+    let mut magic = [0u8; 2];
+    let mut got = 0;
+    while got < magic.len() {
+        match reader.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Err(SourceError::Io {
+                    path: name.to_string(),
+                    source: e,
+                })
+            }
+        }
+    }
+    let whole = (&magic[..got]).chain(reader);
+    let input = Input {
+        name,
+        default_stream,
+        format,
+    };
+    if got == 2 && magic == [0x1f, 0x8b] {
+        let tracker = Rc::new(Tracker::default());
+        let counted = CountingBufRead {
+            inner: BufReader::with_capacity(64 * 1024, whole),
+            tracker: tracker.clone(),
+        };
+        // Multi-member: Firehose stores each subscription record as its own gzip member.
+        let decoder = flate2::bufread::MultiGzDecoder::new(counted);
+        input.run(decoder, Some(&tracker), sink)
+    } else {
+        input.run(whole, None, sink)
+    }
+}
+
+fn open_error(path: &Path, e: io::Error) -> SourceError {
+    let shown = path.display().to_string();
+    match e.kind() {
+        io::ErrorKind::NotFound => SourceError::NotFound { path: shown },
+        io::ErrorKind::PermissionDenied => SourceError::PermissionDenied { path: shown },
+        _ => SourceError::Io {
+            path: shown,
+            source: e,
+        },
+    }
+}
+
+fn read_file(
+    path: &Path,
+    format: InputFormat,
+    sink: &mut dyn EventSink,
+) -> Result<(), SourceError> {
+    let file = File::open(path).map_err(|e| open_error(path, e))?;
+    let stream = export_stream_name(path);
+    read_reader(&path.display().to_string(), file, format, &stream, sink)
+}
+
+/// An S3 export stores each stream as `<stream-with-dashes>/000000.gz`, so the directory names the stream.
+fn export_stream_name(path: &Path) -> String {
+    let Some(file) = path.file_name().and_then(|n| n.to_str()) else {
+        return String::new();
+    };
+    let stem = file.strip_suffix(".gz").unwrap_or(file);
+    if stem.len() != 6 || !stem.bytes().all(|b| b.is_ascii_digit()) {
+        return String::new();
+    }
+    path.parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .map(str::to_string)
+        .unwrap_or_default()
+}
+
+fn walk(
+    dir: &Path,
+    format: InputFormat,
+    sink: &mut dyn EventSink,
+    visited: &mut HashSet<PathBuf>,
+) -> Result<(), SourceError> {
+    // Symlinked directories may loop back; each real directory is read once.
+    if let Ok(real) = fs::canonicalize(dir) {
+        if !visited.insert(real) {
+            return Ok(());
+        }
+    }
+    let listing = match fs::read_dir(dir) {
+        Ok(listing) => listing,
+        // Only the top directory (the first one visited) is fatal when unreadable.
+        Err(e) if visited.len() > 1 => {
+            skipped_entry(dir, &e, sink);
+            return Ok(());
+        }
+        Err(e) => return Err(open_error(dir, e)),
+    };
+    let mut entries: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
+    for entry in listing {
+        let entry = entry.map_err(|e| open_error(dir, e))?;
+        let name = entry.file_name();
+        let text = name.to_string_lossy();
+        if text.starts_with('.') || text == EXPORT_MARKER || has_non_log_extension(&text) {
+            continue;
+        }
+        entries.push((name, entry.path()));
+    }
+    entries.sort();
+    for (_, path) in entries {
+        let meta = match fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) => {
+                skipped_entry(&path, &e, sink);
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            walk(&path, format, sink, visited)?;
+            continue;
+        }
+        match File::open(&path) {
+            Ok(file) => {
+                let stream = export_stream_name(&path);
+                read_reader(&path.display().to_string(), file, format, &stream, sink)?;
+            }
+            Err(e) => skipped_entry(&path, &e, sink),
+        }
+    }
+    Ok(())
+}
+
+fn has_non_log_extension(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(_, ext)| {
+        NOT_LOG_EXTENSIONS
+            .iter()
+            .any(|e| ext.eq_ignore_ascii_case(e))
+    })
+}
+
+/// Inside a directory walk one unreadable entry (below the top directory) is damage to report, not a reason to stop.
+fn skipped_entry(path: &Path, e: &io::Error, sink: &mut dyn EventSink) {
+    sink.input_error(InputError {
+        input: path.display().to_string(),
+        position: "whole file".to_string(),
+        message: format!("cannot open, skipped: {e}"),
+    });
+}
+
+/// Compressed bytes handed to the gzip decoder, and whether the underlying reader itself failed
+/// (an I/O error, fatal) rather than the gzip data (damage, reported and survived).
+#[derive(Default)]
+struct Tracker {
+    consumed: Cell<u64>,
+    underlying_failed: Cell<bool>,
+}
+
+struct CountingBufRead<R> {
+    inner: BufReader<R>,
+    tracker: Rc<Tracker>,
+}
+
+impl<R: Read> Read for CountingBufRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.fill_buf()?.len().min(buf.len());
+        buf[..n].copy_from_slice(&self.inner.buffer()[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for CountingBufRead<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let tracker = &self.tracker;
+        self.inner
+            .fill_buf()
+            .inspect_err(|_| tracker.underlying_failed.set(true))
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.tracker
+            .consumed
+            .set(self.tracker.consumed.get() + amt as u64);
+        self.inner.consume(amt);
+    }
+}
+
+/// A growable read buffer that hands out whole lines without copying, and also serves as a
+/// `Read` for the JSON deserializer after the detection sample has been taken from it.
+pub(super) struct Buffered<R> {
+    src: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    error: Option<io::Error>,
+}
+
+impl<R: Read> Buffered<R> {
+    fn new(src: R) -> Self {
+        Buffered {
+            src,
+            buf: vec![0; CHUNK],
+            start: 0,
+            end: 0,
+            eof: false,
+            error: None,
+        }
+    }
+
+    /// Reads more bytes after `end`, compacting or growing the buffer when it is full.
+    fn fill_more(&mut self) {
+        if self.eof {
+            return;
+        }
+        if self.end == self.buf.len() {
+            if self.start > 0 {
+                self.buf.copy_within(self.start..self.end, 0);
+                self.end -= self.start;
+                self.start = 0;
+            }
+            if self.end == self.buf.len() {
+                let grown = self.buf.len() * 2;
+                self.buf.resize(grown, 0);
+            }
+        }
+        loop {
+            match self.src.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.eof = true;
+                    self.error = Some(e);
+                }
+            }
+            return;
+        }
+    }
+
+    /// Buffers the detection sample: at least 64 KiB and a few complete lines, at most 4 MiB.
+    fn fill_sample(&mut self) {
+        const MIN: usize = 64 * 1024;
+        const MAX: usize = 4 * 1024 * 1024;
+        while !self.eof && self.end - self.start < MAX {
+            let have = &self.buf[self.start..self.end];
+            if have.len() >= MIN && memchr::memchr_iter(b'\n', have).nth(7).is_some() {
+                break;
+            }
+            self.fill_more();
+        }
+        if self.buf[self.start..self.end].starts_with(b"\xEF\xBB\xBF") {
+            self.start += 3;
+        }
+    }
+
+    fn sample(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// The next line without its `\n` (and without a trailing `\r`), or `None` at the end.
+    fn next_line(&mut self) -> Option<&[u8]> {
+        let mut scanned = 0;
+        let (from, to) = loop {
+            let from = self.start;
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[from + scanned..self.end]) {
+                let to = from + scanned + i;
+                self.start = to + 1;
+                break (from, to);
+            }
+            if self.eof {
+                if from == self.end {
+                    return None;
+                }
+                self.start = self.end;
+                break (from, self.end);
+            }
+            scanned = self.end - from;
+            if self.end == self.buf.len() || self.start > 0 && self.buf.len() - self.end < CHUNK / 4
+            {
+                self.buf.copy_within(self.start..self.end, 0);
+                self.end -= self.start;
+                self.start = 0;
+            }
+            self.fill_more();
+        };
+        let line = &self.buf[from..to];
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
+    }
+}
+
+impl<R: Read> Read for Buffered<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        // serde_json's reader pulls one byte per call.
+        if let ([slot], Some(&byte)) = (&mut *out, self.buf[..self.end].get(self.start)) {
+            *slot = byte;
+            self.start += 1;
+            return Ok(1);
+        }
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+            self.fill_more();
+            if self.start == self.end {
+                return match self.error.take() {
+                    Some(e) => Err(e),
+                    None => Ok(0),
+                };
+            }
+        }
+        let n = out.len().min(self.end - self.start);
+        out[..n].copy_from_slice(&self.buf[self.start..self.start + n]);
+        self.start += n;
+        Ok(n)
+    }
+}
+
+/// Transcodes UTF-16 to UTF-8; unpaired surrogates and a dangling odd byte become U+FFFD.
+struct Utf16Reader<R> {
+    inner: R,
+    little_endian: bool,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+    out_pos: usize,
+    eof: bool,
+}
+
+impl<R: Read> Utf16Reader<R> {
+    fn new(inner: R, little_endian: bool) -> Self {
+        Utf16Reader {
+            inner,
+            little_endian,
+            raw: Vec::new(),
+            out: Vec::new(),
+            out_pos: 0,
+            eof: false,
+        }
+    }
+
+    fn decode(&mut self) {
+        let mut units: Vec<u16> = self
+            .raw
+            .chunks_exact(2)
+            .map(|p| {
+                if self.little_endian {
+                    u16::from_le_bytes([p[0], p[1]])
+                } else {
+                    u16::from_be_bytes([p[0], p[1]])
+                }
+            })
+            .collect();
+        // A high surrogate at the end of a read may pair with the first unit of the next one.
+        let keep_last = !self.eof && units.last().is_some_and(|u| (0xD800..0xDC00).contains(u));
+        if keep_last {
+            units.pop();
+        }
+        self.raw.drain(..units.len() * 2);
+        if self.eof && !self.raw.is_empty() {
+            self.raw.clear();
+            units.push(0xFFFD);
+        }
+        self.out.clear();
+        self.out_pos = 0;
+        let mut utf8 = [0u8; 4];
+        for c in char::decode_utf16(units) {
+            let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+            self.out
+                .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+        }
+    }
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.out_pos < self.out.len() {
+                let n = buf.len().min(self.out.len() - self.out_pos);
+                buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+                self.out_pos += n;
+                return Ok(n);
+            }
+            if self.eof {
+                return Ok(0);
+            }
+            let at = self.raw.len();
+            self.raw.resize(at + CHUNK, 0);
+            let n = loop {
+                match self.inner.read(&mut self.raw[at..]) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        self.raw.truncate(at);
+                        return Err(e);
+                    }
+                    Ok(n) => break n,
+                }
+            };
+            self.raw.truncate(at + n);
+            self.eof = n == 0;
+            self.decode();
+        }
+    }
+}
+
+/// One input being read: its name for errors, its fallback stream, and the requested format.
+struct Input<'a> {
+    name: &'a str,
+    default_stream: &'a str,
+    format: InputFormat,
+}
+
+impl Input<'_> {
+    fn run<R: Read>(
+        &self,
+        decoded: R,
+        gzip: Option<&Tracker>,
+        sink: &mut dyn EventSink,
+    ) -> Result<(), SourceError> {
+        let mut input = Buffered::new(decoded);
+        input.fill_sample();
+        // Windows PowerShell 5 redirects (`aws logs tail … > out.txt`) write UTF-16 with a BOM.
+        let little_endian = match input.sample() {
+            [0xFF, 0xFE, ..] => true,
+            [0xFE, 0xFF, ..] => false,
+            _ => return self.run_buffered(input, gzip, sink),
+        };
+        input.start += 2;
+        let mut wide = Buffered::new(Utf16Reader::new(input, little_endian));
+        wide.fill_sample();
+        self.run_buffered(wide, gzip, sink)
+    }
+
+    fn run_buffered<R: Read>(
+        &self,
+        mut input: Buffered<R>,
+        gzip: Option<&Tracker>,
+        sink: &mut dyn EventSink,
+    ) -> Result<(), SourceError> {
+        let format = match self.format {
+            InputFormat::Auto => detect::detect(input.sample(), input.eof),
+            explicit => explicit,
+        };
+        let kind = match format {
+            InputFormat::Json => return self.run_json(&mut input, gzip, sink),
+            InputFormat::Export => TextKind::Export,
+            InputFormat::Tail => TextKind::Tail,
+            InputFormat::Console => TextKind::Console,
+            InputFormat::Bare | InputFormat::Auto => TextKind::Bare,
+        };
+        let mut container = TextContainer::new(kind, self.default_stream);
+        let mut invalid = 0u64;
+        while let Some(bytes) = input.next_line() {
+            match std::str::from_utf8(bytes) {
+                Ok(line) => container.line(line, sink),
+                Err(_) => {
+                    invalid += 1;
+                    container.line(&String::from_utf8_lossy(bytes), sink);
+                }
+            }
+        }
+        container.finish(sink);
+        if invalid > 0 {
+            sink.invalid_utf8_lines(invalid);
+        }
+        match input.error.take() {
+            Some(e) => self.damage(e, gzip, sink),
+            None => Ok(()),
+        }
+    }
+
+    fn run_json<R: Read>(
+        &self,
+        input: &mut Buffered<R>,
+        gzip: Option<&Tracker>,
+        sink: &mut dyn EventSink,
+    ) -> Result<(), SourceError> {
+        let mut stats = json::JsonStats::default();
+        let result = json::read_json(&mut *input, self.default_stream, sink, &mut stats);
+        if stats.skipped > 0 {
+            sink.input_error(InputError {
+                input: self.name.to_string(),
+                position: "whole input".to_string(),
+                message: format!(
+                    "{} JSON value(s) held no log event (no `message`/`@message`, `events` or `logEvents`) and were skipped; \
+                     if this is Lambda JSON-format log output, use --input-format bare",
+                    stats.skipped
+                ),
+            });
+        }
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) if e.is_io() => self.damage(e.into(), gzip, sink),
+            Err(e) => {
+                let full = e.to_string();
+                let what = full.split(" at line ").next().unwrap_or(&full);
+                sink.input_error(InputError {
+                    input: self.name.to_string(),
+                    position: format!("line {}, column {}", e.line(), e.column()),
+                    message: format!("malformed JSON ({what}); the events before this point were read, the rest of this input was skipped"),
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// A read failure: damaged gzip data is reported and survived; anything else is fatal.
+    fn damage(
+        &self,
+        e: io::Error,
+        gzip: Option<&Tracker>,
+        sink: &mut dyn EventSink,
+    ) -> Result<(), SourceError> {
+        match gzip {
+            Some(tracker) if !tracker.underlying_failed.get() => {
+                let message = if e.kind() == io::ErrorKind::UnexpectedEof {
+                    "gzip stream truncated: the file ends inside compressed data; the events before this point were read".to_string()
+                } else {
+                    format!("gzip stream corrupt ({e}); the events before this point were read, the rest was skipped")
+                };
+                sink.input_error(InputError {
+                    input: self.name.to_string(),
+                    position: format!("byte {} of compressed input", tracker.consumed.get()),
+                    message,
+                });
+                Ok(())
+            }
+            _ => Err(SourceError::Io {
+                path: self.name.to_string(),
+                source: e,
+            }),
+        }
+    }
+}
+
+/// The line-oriented containers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TextKind {
+    Export,
+    Tail,
+    Console,
+    Bare,
+}
+
+/// Detection score of a container on a sample: input lines that became Lambda-looking events
+/// through the container's own structure, and events whose header the container recognized.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Score {
+    pub lambda_lines: u64,
+    pub structured: u64,
+}
+
+/// Assembles events from lines for one text container; continuation lines join the open event.
+pub(super) struct TextContainer<'d> {
+    kind: TextKind,
+    default_stream: &'d str,
+    open: bool,
+    ts: Option<i64>,
+    has_stream: bool,
+    stream: String,
+    msg: String,
+    lines: u64,
+    scratch: String,
+    score: Option<Score>,
+}
+
+impl<'d> TextContainer<'d> {
+    pub(super) fn new(kind: TextKind, default_stream: &'d str) -> Self {
+        TextContainer {
+            kind,
+            default_stream,
+            open: false,
+            ts: None,
+            has_stream: false,
+            stream: String::new(),
+            msg: String::new(),
+            lines: 0,
+            scratch: String::new(),
+            score: None,
+        }
+    }
+
+    /// A container that only scores what it would deliver.
+    pub(super) fn scoring(kind: TextKind) -> Self {
+        let mut c = TextContainer::new(kind, "");
+        c.score = Some(Score::default());
+        c
+    }
+
+    pub(super) fn score(&self) -> Score {
+        self.score.unwrap_or_default()
+    }
+
+    pub(super) fn line(&mut self, line: &str, sink: &mut dyn EventSink) {
+        match self.kind {
+            TextKind::Bare => {
+                if !line.trim().is_empty() {
+                    self.deliver(None, line, true, 1, sink);
+                }
+            }
+            TextKind::Export => match export_head(line) {
+                Some((ts, msg)) => self.start(Some(ts), None, msg, sink),
+                None => self.continuation(line, sink),
+            },
+            TextKind::Tail => {
+                if line.starts_with('\x1b') {
+                    let mut clean = std::mem::take(&mut self.scratch);
+                    strip_sgr_head(line, &mut clean);
+                    self.tail_line(&clean, sink);
+                    self.scratch = clean;
+                } else {
+                    self.tail_line(line, sink);
+                }
+            }
+            TextKind::Console => {
+                let trimmed = line.trim();
+                if let Some(ts) =
+                    parse_leading_timestamp(trimmed).filter(|t| t.len == trimmed.len())
+                {
+                    self.start(Some(ts.epoch_ms), None, "", sink);
+                } else if let Some((ts, msg)) = console_row(line) {
+                    self.start(Some(ts), None, msg, sink);
+                } else if self.open && self.msg.is_empty() {
+                    // Pair shape: the message follows its timestamp line, often indented or after a blank line.
+                    if !trimmed.is_empty() {
+                        self.msg.push_str(line.trim_start());
+                    }
+                    self.lines += 1;
+                } else {
+                    self.continuation(line, sink);
+                }
+            }
+        }
+    }
+
+    fn tail_line(&mut self, line: &str, sink: &mut dyn EventSink) {
+        match tail_head(line) {
+            Some((ts, stream, msg)) => self.start(Some(ts), stream, msg, sink),
+            None => self.continuation(line, sink),
+        }
+    }
+
+    pub(super) fn finish(&mut self, sink: &mut dyn EventSink) {
+        self.flush(sink);
+    }
+
+    fn start(
+        &mut self,
+        ts: Option<i64>,
+        stream: Option<&str>,
+        msg: &str,
+        sink: &mut dyn EventSink,
+    ) {
+        self.flush(sink);
+        self.open = true;
+        self.ts = ts;
+        self.has_stream = stream.is_some();
+        self.stream.clear();
+        self.stream.push_str(stream.unwrap_or(""));
+        self.msg.push_str(msg);
+        self.lines = 1;
+    }
+
+    fn continuation(&mut self, line: &str, sink: &mut dyn EventSink) {
+        if self.open {
+            if !self.msg.is_empty() {
+                self.msg.push('\n');
+            }
+            self.msg.push_str(line);
+            self.lines += 1;
+        } else if !line.trim().is_empty() {
+            // Lines before the first recognized header: their event boundaries are unknown, so one event each.
+            let line = if self.kind == TextKind::Console {
+                line.trim()
+            } else {
+                line
+            };
+            self.deliver(None, line, false, 0, sink);
+        }
+    }
+
+    fn flush(&mut self, sink: &mut dyn EventSink) {
+        if !self.open {
+            return;
+        }
+        self.open = false;
+        let msg = std::mem::take(&mut self.msg);
+        let mut text = msg.trim_end_matches('\n');
+        if self.kind == TextKind::Console {
+            text = text.trim_end();
+            // An expanded JSON event copies as pretty-printed JSON, a blank line, then the raw line: keep the raw line.
+            if let Some(i) = text.rfind("\n\n{") {
+                let raw = &text[i + 2..];
+                if text.starts_with('{') && !raw.contains('\n') {
+                    text = raw;
+                }
+            }
+        }
+        let (ts, lines) = (self.ts, self.lines);
+        self.deliver(ts, text, true, lines, sink);
+        self.msg = msg;
+        self.msg.clear();
+    }
+
+    fn deliver(
+        &mut self,
+        ts: Option<i64>,
+        message: &str,
+        structured: bool,
+        lines: u64,
+        sink: &mut dyn EventSink,
+    ) {
+        if let Some(score) = &mut self.score {
+            if structured {
+                score.structured += 1;
+                if detect::looks_like_lambda(message) {
+                    score.lambda_lines += lines;
+                }
+            }
+            return;
+        }
+        let stream = if self.has_stream && structured {
+            self.stream.as_str()
+        } else {
+            self.default_stream
+        };
+        sink.event(&LogEvent {
+            timestamp_ms: ts,
+            stream,
+            message,
+        });
+    }
+}
+
+/// Export: `<ISO ms Z><SPACE><message>`.
+fn export_head(line: &str) -> Option<(i64, &str)> {
+    let ts = parse_leading_timestamp(line)?;
+    let b = line.as_bytes();
+    if !ts.has_zone || b[ts.len - 1] != b'Z' || b.get(ts.len) != Some(&b' ') {
+        return None;
+    }
+    Some((ts.epoch_ms, &line[ts.len + 1..]))
+}
+
+/// Console row: `<ISO with offset or Z><TAB><message>`.
+fn console_row(line: &str) -> Option<(i64, &str)> {
+    let ts = parse_leading_timestamp(line)?;
+    if !ts.has_zone || line.as_bytes().get(ts.len) != Some(&b'\t') {
+        return None;
+    }
+    Some((ts.epoch_ms, &line[ts.len + 1..]))
+}
+
+/// `aws logs tail` detailed `<ts+00:00> <stream> <msg>` and short `<ts> <msg>`, and `sam logs` `<stream> <ts> <msg>`.
+fn tail_head(line: &str) -> Option<(i64, Option<&str>, &str)> {
+    let b = line.as_bytes();
+    if let Some(ts) = parse_leading_timestamp(line) {
+        if b.get(ts.len) != Some(&b' ') {
+            return None;
+        }
+        let rest = &line[ts.len + 1..];
+        if !ts.has_zone {
+            return Some((ts.epoch_ms, None, rest));
+        }
+        // A `Z` stamp followed by a space is the export shape, not tail's Python `isoformat()`.
+        if b[ts.len - 1] == b'Z' {
+            return None;
+        }
+        return Some(match rest.split_once(' ') {
+            Some((stream, msg)) => (ts.epoch_ms, Some(stream), msg),
+            None => (ts.epoch_ms, Some(rest), ""),
+        });
+    }
+    let (stream, rest) = line.split_once(' ')?;
+    if stream.is_empty() || stream.contains('\t') {
+        return None;
+    }
+    let ts = parse_leading_timestamp(rest)?;
+    if ts.has_zone {
+        return None;
+    }
+    match rest.as_bytes().get(ts.len) {
+        Some(b' ') => Some((ts.epoch_ms, Some(stream), &rest[ts.len + 1..])),
+        None => Some((ts.epoch_ms, Some(stream), "")),
+        _ => None,
+    }
+}
+
+/// Removes ANSI SGR color codes (`ESC [ … m`) from the timestamp and stream of a TTY capture.
+fn strip_sgr_head(line: &str, out: &mut String) {
+    out.clear();
+    let b = line.as_bytes();
+    let (mut i, mut copied, mut spaces) = (0, 0, 0);
+    while i < b.len() && spaces < 2 {
+        if b[i] == 0x1b && b.get(i + 1) == Some(&b'[') {
+            let mut j = i + 2;
+            while j < b.len() && (b[j].is_ascii_digit() || b[j] == b';') {
+                j += 1;
+            }
+            if b.get(j) == Some(&b'm') {
+                out.push_str(&line[copied..i]);
+                i = j + 1;
+                copied = i;
+                continue;
+            }
+        }
+        if b[i] == b' ' {
+            spaces += 1;
+        }
+        i += 1;
+    }
+    out.push_str(&line[copied..]);
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Collects owned copies of everything a source delivers.
+    #[derive(Default, Debug)]
+    pub(crate) struct TestSink {
+        pub events: Vec<(Option<i64>, String, String)>,
+        pub errors: Vec<InputError>,
+        pub invalid: u64,
+    }
+
+    impl EventSink for TestSink {
+        fn event(&mut self, e: &LogEvent<'_>) {
+            self.events
+                .push((e.timestamp_ms, e.stream.to_string(), e.message.to_string()));
+        }
+        fn input_error(&mut self, error: InputError) {
+            self.errors.push(error);
+        }
+        fn invalid_utf8_lines(&mut self, count: u64) {
+            self.invalid += count;
+        }
+    }
+
+    impl TestSink {
+        pub fn messages(&self) -> Vec<&str> {
+            self.events.iter().map(|e| e.2.as_str()).collect()
+        }
+    }
+
+    pub(crate) fn read(data: &[u8], format: InputFormat) -> TestSink {
+        let mut sink = TestSink::default();
+        read_reader("test.log", data, format, "dflt", &mut sink).unwrap();
+        sink
+    }
+
+    pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    const T309: i64 = 1_752_213_934_309;
+
+    pub(crate) const EXPORT: &str = "2024-08-28T10:00:00.123Z START RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95 Version: $LATEST\n\n\
+2024-08-28T10:00:00.125Z [INFO]\t2024-08-28T10:00:00.125Z\t8f507cfc-xmpl-4697-b07a-ac58fc914c95\t[INFO] Source IP: 203.0.113.7\n\n\
+2024-08-28T10:00:00.130Z [ERROR] Runtime.ImportModuleError: Unable to import module 'search': No module named 'search'\nTraceback (most recent call last):\n\
+2024-08-28T10:00:00.131Z END RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\n\n\
+2024-08-28T10:00:00.131Z REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t\nXRAY TraceId: 1-5e57f3b4-0a2b\tSegmentId: 1a2b\tSampled: true\n\n";
+
+    #[test]
+    fn export_joins_continuations_and_trims_blank_lines() {
+        for format in [InputFormat::Export, InputFormat::Auto] {
+            let s = read(EXPORT.as_bytes(), format);
+            assert_eq!(s.events.len(), 5, "{format}");
+            assert_eq!(s.events[0].0, Some(1_724_839_200_123));
+            assert_eq!(s.events[0].1, "dflt");
+            assert_eq!(
+                s.events[0].2,
+                "START RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95 Version: $LATEST"
+            );
+            assert_eq!(
+                s.events[2].2,
+                "[ERROR] Runtime.ImportModuleError: Unable to import module 'search': No module named 'search'\nTraceback (most recent call last):"
+            );
+            assert!(s.events[4].2.ends_with("Max Memory Used: 35 MB\t\nXRAY TraceId: 1-5e57f3b4-0a2b\tSegmentId: 1a2b\tSampled: true"));
+            assert!(s.errors.is_empty());
+        }
+    }
+
+    pub(crate) const TAIL: &str = "2024-03-04T09:24:35.635000+00:00 2024/03/04/[$LATEST]7d585026f97c54261c44b1fe27b75a54 START RequestId: dd60a815-4f0e-4b6e-9f3c-1f7d5c3a2b10 Version: $LATEST\n\
+2024-03-04T09:24:35.640000+00:00 2024/03/04/[$LATEST]7d585026f97c54261c44b1fe27b75a54 REPORT RequestId: dd60a815-4f0e-4b6e-9f3c-1f7d5c3a2b10\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\n\
+XRAY TraceId: 1-65e59383-4b7c\tSegmentId: 2c3d\tSampled: true\n\
+2024-03-04T09:24:36+00:00 2024/03/04/[$LATEST]7d585026f97c54261c44b1fe27b75a54 END RequestId: dd60a815-4f0e-4b6e-9f3c-1f7d5c3a2b10\n";
+
+    #[test]
+    fn tail_detailed_short_sam_and_colors() {
+        for format in [InputFormat::Tail, InputFormat::Auto] {
+            let s = read(TAIL.as_bytes(), format);
+            assert_eq!(s.events.len(), 3, "{format}");
+            assert_eq!(s.events[0].0, Some(1_709_544_275_635));
+            assert_eq!(
+                s.events[0].1,
+                "2024/03/04/[$LATEST]7d585026f97c54261c44b1fe27b75a54"
+            );
+            assert!(s.events[1]
+                .2
+                .ends_with("35 MB\nXRAY TraceId: 1-65e59383-4b7c\tSegmentId: 2c3d\tSampled: true"));
+            assert_eq!(s.events[2].0, Some(1_709_544_276_000));
+        }
+        let short = read(
+            b"2018-01-01T00:29:43 my message\n2018-01-01T00:29:44 START RequestId: x\n",
+            InputFormat::Tail,
+        );
+        assert_eq!(
+            short.events[0],
+            (Some(1_514_766_583_000), "dflt".into(), "my message".into())
+        );
+        let sam = read(
+            b"2023/06/02/[$LATEST]4d1d 2023-06-02T11:27:25.060000 START RequestId: 6a1b Version: $LATEST\n",
+            InputFormat::Tail,
+        );
+        assert_eq!(sam.events[0].1, "2023/06/02/[$LATEST]4d1d");
+        assert_eq!(sam.events[0].2, "START RequestId: 6a1b Version: $LATEST");
+        let colored = read(
+            b"\x1b[32m2018-01-01T00:29:43.079060+00:00\x1b[0m \x1b[36mstream_name\x1b[0m my message\n",
+            InputFormat::Auto,
+        );
+        assert_eq!(
+            colored.events,
+            vec![(
+                Some(1_514_766_583_079),
+                "stream_name".into(),
+                "my message".into()
+            )]
+        );
+    }
+
+    pub(crate) const CONSOLE_ROWS: &str = "2023-12-15T14:48:34.955+08:00\tINIT_START Runtime Version: python:3.12.v16 Runtime Version ARN: arn:aws:lambda:us-east-1::runtime:abc\n\
+2023-12-15T14:48:35.101+08:00\tSTART RequestId: 0b9c1e2a-0000-4000-8000-000000000001 Version: $LATEST\n\
+2023-12-15T14:48:35.102+08:00\t[INFO] 2023-12-15T06:48:35.102Z 0b9c1e2a-0000-4000-8000-000000000001 Source IP: 203.0.113.7\n\
+2023-12-15T14:48:35.110+08:00\tREPORT RequestId: 0b9c1e2a-0000-4000-8000-000000000001 Duration: 1.85 ms Billed Duration: 2 ms\n\
+XRAY TraceId: 1-657bf2a3-0001 SegmentId: 9f Sampled: true\n";
+
+    #[test]
+    fn console_rows() {
+        for format in [InputFormat::Console, InputFormat::Auto] {
+            let s = read(CONSOLE_ROWS.as_bytes(), format);
+            assert_eq!(s.events.len(), 4, "{format}");
+            assert_eq!(s.events[0].0, Some(1_702_622_914_955));
+            assert!(s.events[0].2.starts_with("INIT_START Runtime Version"));
+            assert!(s.events[3]
+                .2
+                .ends_with("2 ms\nXRAY TraceId: 1-657bf2a3-0001 SegmentId: 9f Sampled: true"));
+        }
+    }
+
+    /// The seed document's console copy (section 実行ログ確認), exactly as it appears there.
+    pub(crate) const SEED: &str = "    REPORT RequestId: 24f9e55f-b57e-4c91-aaee-0554a354b18b Duration: 1.85 ms Billed Duration: 2 ms Memory Size: 512 MB Max Memory Used: 35 MB
+    2025-07-11T06:05:34.308Z
+    START RequestId: d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 Version: $LATEST
+    2025-07-11T06:05:34.309Z
+    [INFO] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [INFO] Source IP: 111.222.333.444
+    2025-07-11T06:05:34.309Z
+    [INFO] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [INFO] Token: test
+    2025-07-11T06:05:34.309Z
+    [INFO] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [INFO] Allowed IP: 111.222.333.444
+    2025-07-11T06:05:34.309Z
+    [INFO] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [INFO] Allowed Token: Ab12Xy34
+    2025-07-11T06:05:34.309Z
+    [ERROR] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [ERROR] トークンが不一致: 受信トークン=test, 許可トークン=Ab12Xy34
+    2025-07-11T06:05:34.310Z
+    END RequestId: d39edf81-4b21-4e3d-8ad2-7c1e92f00c82
+    
+";
+
+    #[test]
+    fn console_seed_pairs() {
+        for format in [InputFormat::Console, InputFormat::Auto] {
+            let s = read(SEED.as_bytes(), format);
+            assert_eq!(s.events.len(), 8, "{format}");
+            assert_eq!(s.events[0].0, None);
+            assert!(s.events[0].2.starts_with("REPORT RequestId: 24f9e55f"));
+            assert_eq!(
+                s.events[1],
+                (
+                    Some(T309 - 1),
+                    "dflt".into(),
+                    "START RequestId: d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 Version: $LATEST".into()
+                )
+            );
+            assert_eq!(s.events[6].2, "[ERROR] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [ERROR] トークンが不一致: 受信トークン=test, 許可トークン=Ab12Xy34");
+            assert_eq!(
+                s.events[7],
+                (
+                    Some(T309 + 1),
+                    "dflt".into(),
+                    "END RequestId: d39edf81-4b21-4e3d-8ad2-7c1e92f00c82".into()
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn console_expanded_json_keeps_the_raw_line() {
+        let data = "2026-10-08T07:30:27.768Z\n{\n    \"time\": \"2026-10-08T07:30:27.768Z\",\n    \"type\": \"platform.start\"\n}\n\n{\"time\":\"2026-10-08T07:30:27.768Z\",\"type\":\"platform.start\"}\n";
+        let s = read(data.as_bytes(), InputFormat::Console);
+        assert_eq!(
+            s.messages(),
+            vec!["{\"time\":\"2026-10-08T07:30:27.768Z\",\"type\":\"platform.start\"}"]
+        );
+    }
+
+    pub(crate) const BARE: &str = "START RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95 Version: $LATEST\n\
+2023-05-30T12:33:40.149Z\t8f507cfc-xmpl-4697-b07a-ac58fc914c95\tERROR\tInvoke Error \t{\"errorType\":\"Error\"}\n\
+\n\
+END RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\n\
+REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBilled Duration: 28 ms\t";
+
+    #[test]
+    fn bare_lines() {
+        for format in [InputFormat::Bare, InputFormat::Auto] {
+            let s = read(BARE.as_bytes(), format);
+            assert_eq!(s.events.len(), 4, "{format}");
+            assert!(s.events.iter().all(|e| e.0.is_none() && e.1 == "dflt"));
+            assert!(s.events[3].2.ends_with("28 ms\t"));
+        }
+    }
+
+    #[test]
+    fn empty_input_and_blank_lines() {
+        for format in [
+            InputFormat::Auto,
+            InputFormat::Export,
+            InputFormat::Json,
+            InputFormat::Bare,
+        ] {
+            let s = read(b"", format);
+            assert!(s.events.is_empty() && s.errors.is_empty());
+        }
+        assert!(read(b"\n\n  \n", InputFormat::Auto).events.is_empty());
+    }
+
+    #[test]
+    fn crlf_bom_and_invalid_utf8() {
+        let crlf = EXPORT.replace('\n', "\r\n");
+        let mut data = b"\xEF\xBB\xBF".to_vec();
+        data.extend_from_slice(crlf.as_bytes());
+        let s = read(&data, InputFormat::Auto);
+        assert_eq!(
+            s.events,
+            read(EXPORT.as_bytes(), InputFormat::Export).events
+        );
+        let s = read(
+            b"START RequestId: a\xff\xfe Version: 1\r\nEND RequestId: a\r\n",
+            InputFormat::Auto,
+        );
+        assert_eq!(s.invalid, 1);
+        assert_eq!(
+            s.messages(),
+            vec![
+                "START RequestId: a\u{fffd}\u{fffd} Version: 1",
+                "END RequestId: a"
+            ]
+        );
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let text = format!("{SEED}😀 END RequestId: x\r\n");
+        for little in [true, false] {
+            let mut data = if little {
+                vec![0xFF, 0xFE]
+            } else {
+                vec![0xFE, 0xFF]
+            };
+            for u in text.encode_utf16() {
+                data.extend(if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                });
+            }
+            let s = read(&data, InputFormat::Auto);
+            let mut expected = read(SEED.as_bytes(), InputFormat::Console).events;
+            expected
+                .last_mut()
+                .unwrap()
+                .2
+                .push_str("\n    \n😀 END RequestId: x");
+            assert_eq!(s.events, expected);
+            let s = read(&gzip(&data), InputFormat::Console);
+            assert_eq!(s.events, expected);
+        }
+    }
+
+    #[test]
+    fn gzip_single_and_multi_member() {
+        let s = read(&gzip(EXPORT.as_bytes()), InputFormat::Auto);
+        assert_eq!(
+            s.events,
+            read(EXPORT.as_bytes(), InputFormat::Export).events
+        );
+        let (a, b) = EXPORT.split_at(EXPORT.find("2024-08-28T10:00:00.131Z END").unwrap());
+        let mut multi = gzip(a.as_bytes());
+        multi.extend(gzip(b.as_bytes()));
+        let s = read(&multi, InputFormat::Auto);
+        assert_eq!(s.events.len(), 5);
+        assert!(s.errors.is_empty());
+    }
+
+    #[test]
+    fn truncated_gzip_keeps_events_and_names_the_byte() {
+        let mut text = String::new();
+        for i in 0..20_000 {
+            text.push_str(&format!(
+                "2024-08-28T10:00:00.123Z START RequestId: {i:08} Version: $LATEST\n\n"
+            ));
+        }
+        let full = gzip(text.as_bytes());
+        let cut = &full[..full.len() / 2];
+        let mut sink = TestSink::default();
+        read_reader("logs/000000.gz", cut, InputFormat::Auto, "", &mut sink).unwrap();
+        assert!(
+            sink.events.len() > 1000 && sink.events.len() < 20_000,
+            "{}",
+            sink.events.len()
+        );
+        for (i, e) in sink.events.iter().enumerate().take(sink.events.len() - 1) {
+            assert_eq!(e.2, format!("START RequestId: {i:08} Version: $LATEST"));
+        }
+        assert_eq!(sink.errors.len(), 1);
+        let err = &sink.errors[0];
+        assert_eq!(err.input, "logs/000000.gz");
+        assert_eq!(
+            err.position,
+            format!("byte {} of compressed input", cut.len())
+        );
+        assert!(
+            err.message.starts_with("gzip stream truncated"),
+            "{}",
+            err.message
+        );
+
+        let mut corrupt = full.clone();
+        for b in &mut corrupt[full.len() / 2..full.len() / 2 + 64] {
+            *b = 0xff;
+        }
+        let mut sink = TestSink::default();
+        read_reader("c.gz", &corrupt[..], InputFormat::Export, "", &mut sink).unwrap();
+        assert_eq!(sink.errors.len(), 1, "{:?}", sink.errors);
+        assert!(
+            sink.errors[0].message.starts_with("gzip stream"),
+            "{}",
+            sink.errors[0].message
+        );
+        assert!(sink.events.len() > 1000);
+    }
+
+    #[test]
+    fn long_event_of_300_kb() {
+        let big = "x".repeat(300 * 1024);
+        let data = format!("2024-08-28T10:00:00.123Z [INFO]\t2024-08-28T10:00:00.123Z\tid\t{big}\n\n2024-08-28T10:00:00.124Z END RequestId: id\n");
+        let s = read(data.as_bytes(), InputFormat::Auto);
+        assert_eq!(s.events.len(), 2);
+        assert_eq!(
+            s.events[0].2.len(),
+            "[INFO]\t2024-08-28T10:00:00.123Z\tid\t".len() + big.len()
+        );
+        let bare = read(format!("{big}\n{big}").as_bytes(), InputFormat::Bare);
+        assert_eq!(bare.events.len(), 2);
+        assert!(bare.events.iter().all(|e| e.2.len() == big.len()));
+    }
+
+    #[test]
+    fn random_bytes_do_not_panic() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut data = Vec::new();
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            data.push((state >> 24) as u8);
+        }
+        for format in InputFormat::NAMES {
+            let format = match format {
+                "export" => InputFormat::Export,
+                "json" => InputFormat::Json,
+                "tail" => InputFormat::Tail,
+                "console" => InputFormat::Console,
+                "bare" => InputFormat::Bare,
+                _ => InputFormat::Auto,
+            };
+            let _ = read(&data, format);
+            let mut gz = vec![0x1f, 0x8b];
+            gz.extend_from_slice(&data);
+            let s = read(&gz, format);
+            assert_eq!(s.errors.len(), 1);
+        }
+    }
+
+    #[test]
+    fn missing_path_is_not_found() {
+        let mut sink = TestSink::default();
+        let err = read_path(
+            Path::new("/no/such/authlogs/file.log"),
+            InputFormat::Auto,
+            &mut sink,
+        )
+        .unwrap_err();
+        assert!(matches!(err, SourceError::NotFound { .. }));
+        assert_eq!(
+            err.to_string(),
+            "no such file or directory: /no/such/authlogs/file.log (check the path; use - for standard input)"
+        );
+    }
+
+    #[test]
+    fn walks_an_s3_export_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("exportedlogs");
+        let task = root.join("e37ac5c7-0170-416c-939c-19007ec3e1af");
+        let s1 = task.join("2020-02-27-[$LATEST]0067289175a6449aa06c17778d756505");
+        let s2 = task.join("2020-02-28-[$LATEST]11111111111111111111111111111111");
+        fs::create_dir_all(&s1).unwrap();
+        fs::create_dir_all(&s2).unwrap();
+        fs::write(root.join(EXPORT_MARKER), b"Permission Check Successful").unwrap();
+        fs::write(root.join(".hidden"), b"START RequestId: hidden\n").unwrap();
+        fs::write(dir.path().join("README.md"), b"# exported logs\n").unwrap();
+        fs::write(
+            s1.join("000000.gz"),
+            gzip(b"2020-02-27T10:00:00.000Z START RequestId: a Version: $LATEST\n\n"),
+        )
+        .unwrap();
+        fs::write(
+            s1.join("000001.gz"),
+            gzip(b"2020-02-27T10:00:01.000Z END RequestId: a\n\n"),
+        )
+        .unwrap();
+        fs::write(
+            s2.join("000000.gz"),
+            gzip(b"2020-02-28T10:00:00.000Z START RequestId: b Version: $LATEST\n\n"),
+        )
+        .unwrap();
+        let mut sink = TestSink::default();
+        read_path(dir.path(), InputFormat::Auto, &mut sink).unwrap();
+        assert!(sink.errors.is_empty(), "{:?}", sink.errors);
+        let got: Vec<(&str, &str)> = sink
+            .events
+            .iter()
+            .map(|e| (e.1.as_str(), e.2.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "2020-02-27-[$LATEST]0067289175a6449aa06c17778d756505",
+                    "START RequestId: a Version: $LATEST"
+                ),
+                (
+                    "2020-02-27-[$LATEST]0067289175a6449aa06c17778d756505",
+                    "END RequestId: a"
+                ),
+                (
+                    "2020-02-28-[$LATEST]11111111111111111111111111111111",
+                    "START RequestId: b Version: $LATEST"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn line_reader_handles_tiny_reads() {
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = buf.len().min(self.0.len()).min(7);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut sink = TestSink::default();
+        read_reader(
+            "t",
+            Trickle(EXPORT.as_bytes()),
+            InputFormat::Auto,
+            "dflt",
+            &mut sink,
+        )
+        .unwrap();
+        assert_eq!(
+            sink.events,
+            read(EXPORT.as_bytes(), InputFormat::Export).events
+        );
+        let mut sink = TestSink::default();
+        read_reader(
+            "t",
+            Trickle(&gzip(EXPORT.as_bytes())),
+            InputFormat::Auto,
+            "dflt",
+            &mut sink,
+        )
+        .unwrap();
+        assert_eq!(sink.events.len(), 5);
+    }
+}

@@ -1,6 +1,8 @@
 //! Sources of log events: the only stage with I/O. Each source pushes `LogEvent`s into an `EventSink`.
 
+mod detect;
 pub mod file;
+mod json;
 
 use std::fmt;
 

@@ -1,0 +1,215 @@
+//! Input format auto-detection: each container is scored on a sample of the decompressed input.
+
+use super::file::{TextContainer, TextKind};
+use super::json::{self, JsonStats};
+use super::{EventSink, InputError, InputFormat, LogEvent};
+use crate::timeutil::parse_leading_timestamp;
+
+/// Picks the container for a sample; `complete` says the sample is the whole input.
+pub(super) fn detect(sample: &[u8], complete: bool) -> InputFormat {
+    let text = if complete {
+        sample
+    } else {
+        // A cut-off last line would score as a damaged event.
+        match memchr::memrchr(b'\n', sample) {
+            Some(i) => &sample[..=i],
+            None => sample,
+        }
+    };
+    let json = json_score(sample);
+    if json.lambda > 0 {
+        return InputFormat::Json;
+    }
+    // Later entries win ties: the more specific container.
+    let kinds = [
+        (TextKind::Bare, InputFormat::Bare),
+        (TextKind::Console, InputFormat::Console),
+        (TextKind::Tail, InputFormat::Tail),
+        (TextKind::Export, InputFormat::Export),
+    ];
+    let mut scores = Vec::with_capacity(kinds.len());
+    for (kind, format) in kinds {
+        let mut container = TextContainer::scoring(kind);
+        let mut none = NoSink;
+        for line in text.split(|&b| b == b'\n') {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            container.line(&String::from_utf8_lossy(line), &mut none);
+        }
+        container.finish(&mut none);
+        scores.push((container.score(), format));
+    }
+    let best = scores.iter().max_by_key(|(s, _)| s.lambda_lines);
+    if let Some((_, format)) = best.filter(|(s, _)| s.lambda_lines > 0) {
+        return *format;
+    }
+    if json.events > 0 {
+        return InputFormat::Json;
+    }
+    scores
+        .iter()
+        .filter(|(_, f)| *f != InputFormat::Bare)
+        .max_by_key(|(s, _)| s.structured)
+        .filter(|(s, _)| s.structured > 0)
+        .map_or(InputFormat::Bare, |(_, f)| *f)
+}
+
+#[derive(Default)]
+struct JsonScore {
+    events: u64,
+    lambda: u64,
+}
+
+struct NoSink;
+
+impl EventSink for NoSink {
+    fn event(&mut self, _: &LogEvent<'_>) {}
+    fn input_error(&mut self, _: InputError) {}
+}
+
+impl EventSink for JsonScore {
+    fn event(&mut self, event: &LogEvent<'_>) {
+        self.events += 1;
+        if looks_like_lambda(event.message) {
+            self.lambda += 1;
+        }
+    }
+    fn input_error(&mut self, _: InputError) {}
+}
+
+fn json_score(sample: &[u8]) -> JsonScore {
+    let mut score = JsonScore::default();
+    let first = sample.iter().find(|b| !b.is_ascii_whitespace());
+    if matches!(first, Some(b'{' | b'[' | b'"')) {
+        // A sample cut inside a value ends in an error; the events before it still count.
+        let _ = json::read_json(sample, "", &mut score, &mut JsonStats::default());
+    }
+    score
+}
+
+const LAMBDA_PREFIXES: [&str; 16] = [
+    "START RequestId:",
+    "END RequestId:",
+    "REPORT RequestId:",
+    "INIT_START",
+    "INIT_REPORT",
+    "EXTENSION",
+    "[INFO]",
+    "[ERROR]",
+    "[WARNING]",
+    "[DEBUG]",
+    "[CRITICAL]",
+    "{\"time\"",
+    "{\"timestamp\"",
+    "RequestId:",
+    "Task timed out",
+    "LAMBDA_WARNING",
+];
+
+/// Whether a message looks like a Lambda log line (platform line, Python/Node app line, JSON log line).
+pub(super) fn looks_like_lambda(msg: &str) -> bool {
+    let msg = msg.trim_start();
+    if LAMBDA_PREFIXES.iter().any(|p| msg.starts_with(p)) {
+        return true;
+    }
+    // Node: `<ISO Z>\t<request id or undefined>\t…`; console copies flatten the tabs to spaces.
+    let Some(ts) = parse_leading_timestamp(msg) else {
+        return false;
+    };
+    let rest = &msg.as_bytes()[ts.len..];
+    let Some((&sep, rest)) = rest.split_first() else {
+        return false;
+    };
+    if sep != b'\t' && sep != b' ' {
+        return false;
+    }
+    let id_len = if rest.starts_with(b"undefined") {
+        9
+    } else if rest.len() >= 36
+        && rest[..36].iter().enumerate().all(|(i, &b)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                b == b'-'
+            } else {
+                b.is_ascii_alphanumeric()
+            }
+        })
+    {
+        36
+    } else {
+        return false;
+    };
+    matches!(rest.get(id_len), Some(b'\t' | b' '))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::file::tests::{BARE, CONSOLE_ROWS, EXPORT, SEED, TAIL};
+
+    #[test]
+    fn predicate() {
+        assert!(looks_like_lambda("START RequestId: 1 Version: $LATEST"));
+        assert!(looks_like_lambda("  [INFO] Source IP: 1"));
+        assert!(looks_like_lambda(
+            "2019-06-19T12:45:35.624Z\t69594c41-8463-4f69-b9b4-ff6c49813475\tStatus"
+        ));
+        assert!(looks_like_lambda(
+            "2023-04-18T15:32:46.697Z\tundefined\tINFO\tLoading function"
+        ));
+        assert!(looks_like_lambda(
+            "{\"time\":\"2024-06-17T17:23:55.902Z\",\"type\":\"platform.start\"}"
+        ));
+        assert!(!looks_like_lambda(
+            "2024-08-28T10:00:00.123Z START RequestId: x"
+        ));
+        assert!(!looks_like_lambda(
+            "2023-12-15T14:48:34.955+08:00\tINIT_START Runtime"
+        ));
+        assert!(!looks_like_lambda("hello"));
+    }
+
+    #[test]
+    fn picks_each_container() {
+        let complete = |s: &str| detect(s.as_bytes(), true);
+        assert_eq!(complete(EXPORT), InputFormat::Export);
+        assert_eq!(complete(TAIL), InputFormat::Tail);
+        assert_eq!(complete(CONSOLE_ROWS), InputFormat::Console);
+        assert_eq!(complete(SEED), InputFormat::Console);
+        assert_eq!(complete(BARE), InputFormat::Bare);
+        assert_eq!(
+            complete(crate::source::json::tests::FILTER),
+            InputFormat::Json
+        );
+        assert_eq!(
+            complete(crate::source::json::tests::SUBSCRIPTIONS),
+            InputFormat::Json
+        );
+        assert_eq!(
+            complete(crate::source::json::tests::INSIGHTS),
+            InputFormat::Json
+        );
+        assert_eq!(
+            complete("2018-01-01T00:29:43 START RequestId: 1 Version: $LATEST\n"),
+            InputFormat::Tail
+        );
+        // Lambda JSON-format log lines are bare messages, not a JSON container.
+        let json_lines = "{\"time\":\"2024-06-17T17:23:55.902Z\",\"type\":\"platform.start\",\"record\":{\"requestId\":\"ca52c236\"}}\n\
+{\"timestamp\": \"2026-11-25T17:33:47Z\", \"level\": \"INFO\", \"message\": \"hello\", \"logger\": \"root\", \"requestId\": \"8f507cfc\"}\n";
+        assert_eq!(complete(json_lines), InputFormat::Bare);
+        assert_eq!(complete("hello\nworld\n"), InputFormat::Bare);
+        assert_eq!(complete(""), InputFormat::Bare);
+    }
+
+    #[test]
+    fn cut_sample_still_detects() {
+        let mut big = String::new();
+        while big.len() < 100_000 {
+            big.push_str(EXPORT);
+        }
+        assert_eq!(
+            detect(&big.as_bytes()[..70_001], false),
+            InputFormat::Export
+        );
+        let json = crate::source::json::tests::many_events(5000);
+        assert_eq!(detect(&json.as_bytes()[..70_001], false), InputFormat::Json);
+    }
+}
