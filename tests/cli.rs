@@ -1,0 +1,1174 @@
+//! End-to-end tests of the `authlogs` binary on the fixtures in `tests/data/` and on `samples/`.
+//!
+//! Every expected number is explained in `tests/data/EXPECTED.md` (fixtures) or
+//! `samples/README.md` (samples); `tests/data/cross-check.py` recomputes them from the bytes.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The seed's ALLOWED_TOKEN: logged by the authorizer on every request, never printed by authlogs
+/// unless `--show-tokens`.
+const TOKEN: &str = "Ab12Xy34";
+/// `tok:` + the first 8 hex digits of SHA-256("Ab12Xy34") / SHA-256("test").
+const TOKEN_MASKED: &str = "tok:f6c4527f";
+const TEST_MASKED: &str = "tok:9f86d081";
+
+const REQUESTS_HEADER: &str =
+    "request_id,time,stream,decision,reasons,source_ip,token,duration_ms,\
+billed_duration_ms,memory_size_mb,max_memory_used_mb,init_duration_ms,incomplete";
+
+/// Request ids and stream of `equiv.*` (see EXPECTED.md).
+const EQUIV_STREAM: &str = "2025/07/11/[$LATEST]9b1733eee60977a6fa164e3b49d14b73";
+const E1_COLD_ALLOWED: &str = "e9b8af80-569f-4e11-a6fd-15e45859e5a3";
+const E3_IP: &str = "d507bfee-f488-46dd-a5c7-a6eef092e333";
+const E4_TOKEN: &str = "25699b99-cab9-4fd8-b4c5-1ba591f3bd7d";
+const E6_MISSING: &str = "3bb4e5e2-9641-4cf2-8cdc-167216c9d65c";
+const E7_TIMEOUT: &str = "401f7f49-1fa1-4bda-a3ef-bc77f9b2bc93";
+const E8_BOTH_MISSING: &str = "d2e2aab1-79ee-4d28-8466-6870c91b5006";
+/// `two-streams.tail.log`: START + INFO lines only.
+const T7_IN_FLIGHT: &str = "c6d127e9-cdfb-469d-90ff-bc7d9425b493";
+
+/// Every container holding the same 11 invocations.
+const EQUIV_FILES: [(&str, &str); 9] = [
+    ("equiv.export.log", "export"),
+    ("equiv.export.gz", "export"),
+    ("equiv.multimember.export.gz", "export"),
+    ("equiv.crlf.export.log", "export"),
+    ("equiv.filter.json", "json"),
+    ("equiv.get.json", "json"),
+    ("equiv.tail.log", "tail"),
+    ("equiv.console.tsv", "console"),
+    ("equiv.bare.log", "bare"),
+];
+
+// ------------------------------------------------------------------------------------ helpers
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Absolute path of a fixture.
+fn data(name: &str) -> String {
+    root()
+        .join("tests")
+        .join("data")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn read_data(name: &str) -> Vec<u8> {
+    std::fs::read(data(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn authlogs() -> Command {
+    let mut cmd = Command::cargo_bin("authlogs").expect("the authlogs binary is built");
+    cmd.current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("TZ", "UTC")
+        .timeout(Duration::from_secs(120));
+    cmd
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+impl Run {
+    fn text(&self) -> String {
+        String::from_utf8(self.stdout.clone()).expect("stdout is UTF-8")
+    }
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                String::from_utf8_lossy(&self.stdout),
+                self.stderr
+            )
+        })
+    }
+    #[track_caller]
+    fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "exit code\nstderr:\n{}\nstdout:\n{}",
+            self.stderr,
+            String::from_utf8_lossy(&self.stdout)
+        );
+        self
+    }
+    #[track_caller]
+    fn assert_no_panic(&self) -> &Self {
+        assert!(!self.stderr.contains("panicked"), "panic:\n{}", self.stderr);
+        assert_ne!(
+            self.code,
+            Some(101),
+            "exit 101 is a Rust panic:\n{}",
+            self.stderr
+        );
+        assert!(self.code.is_some(), "killed by a signal:\n{}", self.stderr);
+        self
+    }
+}
+
+fn finish(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("run authlogs");
+    Run {
+        code: out.status.code(),
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `authlogs report ARGS…`
+fn report(args: &[&str]) -> Run {
+    finish(authlogs().arg("report").args(args))
+}
+
+/// `authlogs report ARGS… --format json` with STDIN.
+fn report_stdin(args: &[&str], stdin: Vec<u8>) -> Run {
+    finish(
+        authlogs()
+            .arg("report")
+            .args(args)
+            .args(["--format", "json"])
+            .write_stdin(stdin),
+    )
+}
+
+/// `authlogs report ARGS… --format json`, which must exit 0; the parsed report.
+#[track_caller]
+fn run_json(args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let run = report(&all);
+    run.assert_code(0);
+    let r = run.json();
+    assert_eq!(r["schema"], "authlogs.report/v1");
+    r
+}
+
+fn pretty(r: &Value) -> String {
+    serde_json::to_string_pretty(r).unwrap()
+}
+
+/// Asserts numeric values at JSON pointers (counts and milliseconds; 1e-6 tolerance).
+#[track_caller]
+fn expect(r: &Value, want: &[(&str, f64)]) {
+    let bad: Vec<String> = want
+        .iter()
+        .filter_map(|(ptr, v)| match r.pointer(ptr).and_then(Value::as_f64) {
+            Some(got) if (got - v).abs() < 1e-6 => None,
+            got => Some(format!("{ptr}: expected {v}, got {got:?}")),
+        })
+        .collect();
+    assert!(bad.is_empty(), "{}\nreport: {}", bad.join("\n"), pretty(r));
+}
+
+/// `invocations`, `decisions.{allowed,denied,timeout,error,unknown}`, `incomplete`.
+#[track_caller]
+fn expect_decisions(r: &Value, invocations: u64, [a, d, t, e, u]: [u64; 5], incomplete: u64) {
+    expect(
+        r,
+        &[
+            ("/invocations", invocations as f64),
+            ("/decisions/allowed", a as f64),
+            ("/decisions/denied", d as f64),
+            ("/decisions/timeout", t as f64),
+            ("/decisions/error", e as f64),
+            ("/decisions/unknown", u as f64),
+            ("/incomplete", incomplete as f64),
+        ],
+    );
+}
+
+/// `denials.{ip_mismatch,token_mismatch,both,token_missing}`.
+#[track_caller]
+fn expect_denials(r: &Value, [ip, token, both, missing]: [u64; 4]) {
+    expect(
+        r,
+        &[
+            ("/denials/ip_mismatch", ip as f64),
+            ("/denials/token_mismatch", token as f64),
+            ("/denials/both", both as f64),
+            ("/denials/token_missing", missing as f64),
+        ],
+    );
+}
+
+/// The expected report of every `equiv.*` container.
+#[track_caller]
+fn expect_equiv(r: &Value) {
+    expect_decisions(r, 11, [3, 6, 1, 1, 0], 0);
+    expect_denials(r, [4, 4, 2, 2]);
+    expect(
+        r,
+        &[
+            ("/duration_ms/count", 11.0),
+            ("/duration_ms/min", 1.59),
+            ("/duration_ms/p50", 1.80),
+            ("/duration_ms/max", 3000.0),
+            ("/billed_duration_ms/sum", 3065.0),
+            ("/memory_mb/size", 512.0),
+            ("/memory_mb/max_used_max", 37.0),
+            ("/cold_starts/count", 1.0),
+            ("/cold_starts/init_duration_ms/max", 120.50),
+            ("/cold_starts/init_duration_ms/avg", 120.50),
+        ],
+    );
+}
+
+/// JSON equality with a relative tolerance for numbers (averages may be summed in another order).
+fn close(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| close(v, w)))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| close(v, w))
+        }
+        _ => a == b,
+    }
+}
+
+#[track_caller]
+fn assert_same(a: &Value, b: &Value, pointers: &[&str], what: &str) {
+    for ptr in pointers {
+        let (x, y) = (
+            a.pointer(ptr).unwrap_or(&Value::Null),
+            b.pointer(ptr).unwrap_or(&Value::Null),
+        );
+        assert!(
+            close(x, y),
+            "{what}: {ptr} differs\n  expected: {x}\n  got:      {y}"
+        );
+    }
+}
+
+fn epoch_ms(rfc3339: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap_or_else(|e| panic!("not RFC 3339: {rfc3339:?}: {e}"))
+        .timestamp_millis()
+}
+
+#[track_caller]
+fn expect_time(r: &Value, ptr: &str, want: &str) {
+    let got = r
+        .pointer(ptr)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("{ptr} missing in {}", pretty(r)));
+    assert_eq!(epoch_ms(got), epoch_ms(want), "{ptr}: {got} is not {want}");
+}
+
+/// `--requests --format csv` rows keyed by header name.
+fn request_rows(csv_text: &str) -> Vec<HashMap<String, String>> {
+    let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+    let headers = rdr.headers().expect("CSV header").clone();
+    rdr.records()
+        .map(|rec| {
+            let rec = rec.expect("CSV row");
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[track_caller]
+fn row<'a>(rows: &'a [HashMap<String, String>], request_id: &str) -> &'a HashMap<String, String> {
+    rows.iter()
+        .find(|r| r["request_id"] == request_id)
+        .unwrap_or_else(|| panic!("no row for {request_id}"))
+}
+
+fn reasons(joined: &str) -> BTreeSet<&str> {
+    joined.split('+').filter(|s| !s.is_empty()).collect()
+}
+
+fn set<'a>(items: &[&'a str]) -> BTreeSet<&'a str> {
+    items.iter().copied().collect()
+}
+
+/// `--requests --format json` lines.
+fn request_lines(run: &Run) -> Vec<Value> {
+    run.text()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
+        .collect()
+}
+
+#[track_caller]
+fn line<'a>(lines: &'a [Value], request_id: &str) -> &'a Value {
+    lines
+        .iter()
+        .find(|l| l["request_id"] == request_id)
+        .unwrap_or_else(|| panic!("no line for {request_id}"))
+}
+
+fn json_reasons(v: &Value) -> BTreeSet<String> {
+    v["reasons"]
+        .as_array()
+        .expect("reasons array")
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect()
+}
+
+// ------------------------------------------------------------------------------------ the JSON report
+
+#[test]
+fn report_json_has_every_stable_key() {
+    let r = run_json(&[&data("equiv.export.log")]);
+    for ptr in [
+        "/schema",
+        "/window/start",
+        "/window/end",
+        "/window/first_event",
+        "/window/last_event",
+        "/complete",
+        "/input_errors",
+        "/input/events",
+        "/input/unrecognized_lines",
+        "/input/invalid_utf8_lines",
+        "/input/filtered_events",
+        "/input/late_lines",
+        "/invocations",
+        "/decisions/allowed",
+        "/decisions/denied",
+        "/decisions/timeout",
+        "/decisions/error",
+        "/decisions/unknown",
+        "/incomplete",
+        "/denials/ip_mismatch",
+        "/denials/token_mismatch",
+        "/denials/both",
+        "/denials/token_missing",
+        "/duration_ms/count",
+        "/duration_ms/min",
+        "/duration_ms/avg",
+        "/duration_ms/p50",
+        "/duration_ms/p90",
+        "/duration_ms/p95",
+        "/duration_ms/p99",
+        "/duration_ms/max",
+        "/billed_duration_ms/sum",
+        "/billed_duration_ms/avg",
+        "/memory_mb/size",
+        "/memory_mb/max_used_max",
+        "/memory_mb/max_used_avg",
+        "/memory_mb/utilization_pct",
+        "/cold_starts/count",
+        "/cold_starts/init_duration_ms/avg",
+        "/cold_starts/init_duration_ms/max",
+        "/cost",
+        "/top_denied_ips",
+        "/top_denied_ips_exact",
+        "/timeline",
+        "/findings",
+    ] {
+        assert!(r.pointer(ptr).is_some(), "missing {ptr} in {}", pretty(&r));
+    }
+    assert_eq!(r["complete"], true);
+    assert_eq!(r["input_errors"], serde_json::json!([]));
+    for finding in r["findings"].as_array().expect("findings array") {
+        for key in ["kind", "severity", "message", "count"] {
+            assert!(
+                finding.get(key).is_some(),
+                "finding without {key}: {finding}"
+            );
+        }
+    }
+}
+
+#[test]
+fn equiv_export_counts_window_and_top_ip() {
+    let r = run_json(&[&data("equiv.export.log")]);
+    expect_equiv(&r);
+    expect(
+        &r,
+        &[("/input/events", 85.0), ("/input/filtered_events", 0.0)],
+    );
+    expect_time(&r, "/window/first_event", "2025-07-11T06:05:34.185Z");
+    expect_time(&r, "/window/last_event", "2025-07-11T08:59:58.762Z");
+    let top = &r["top_denied_ips"][0];
+    assert_eq!(top["ip"], "198.51.100.23", "{}", pretty(&r));
+    expect(
+        top,
+        &[
+            ("/count", 3.0),
+            ("/ip_mismatch", 3.0),
+            ("/token_mismatch", 1.0),
+        ],
+    );
+}
+
+#[test]
+fn equiv_filter_log_events_counts_events() {
+    let r = run_json(&[&data("equiv.filter.json")]);
+    expect_equiv(&r);
+    expect(&r, &[("/input/events", 85.0)]);
+}
+
+#[test]
+fn same_events_give_the_same_report_in_every_container() {
+    let reference = run_json(&[&data("equiv.export.log")]);
+    let compared = [
+        "/invocations",
+        "/decisions",
+        "/incomplete",
+        "/denials",
+        "/duration_ms",
+        "/billed_duration_ms/sum",
+        "/memory_mb/size",
+        "/memory_mb/max_used_max",
+        "/cold_starts/count",
+    ];
+    for (file, _) in EQUIV_FILES {
+        let r = run_json(&[&data(file)]);
+        expect_equiv(&r);
+        assert_same(&reference, &r, &compared, file);
+    }
+}
+
+#[test]
+fn forced_input_format_reads_each_container() {
+    for (file, format) in EQUIV_FILES {
+        let r = run_json(&[&data(file), "--input-format", format]);
+        expect_equiv(&r);
+    }
+}
+
+// ------------------------------------------------------------------------------------ line shapes
+
+#[test]
+fn report_variants_init_restore_xray_status_and_task_timed_out() {
+    let r = run_json(&[&data("report-variants.export.log")]);
+    expect_decisions(&r, 11, [4, 2, 3, 2, 0], 0);
+    // R5 timed out with a token-mismatch line: it counts as timeout, not as a denial.
+    expect_denials(&r, [1, 1, 0, 0]);
+    expect(
+        &r,
+        &[
+            ("/cold_starts/count", 2.0),
+            ("/cold_starts/init_duration_ms/avg", 119.26),
+            ("/cold_starts/init_duration_ms/max", 120.50),
+            ("/duration_ms/count", 11.0),
+            ("/duration_ms/min", 1.62),
+            ("/duration_ms/p50", 4.20),
+            ("/duration_ms/max", 3003.16),
+            ("/billed_duration_ms/sum", 9162.0),
+            ("/memory_mb/size", 512.0),
+            ("/memory_mb/max_used_max", 512.0),
+        ],
+    );
+}
+
+#[test]
+fn json_log_format_in_filter_log_events() {
+    let r = run_json(&[&data("json-logformat.filter.json")]);
+    expect_json_logformat(&r);
+    expect(&r, &[("/input/events", 49.0)]);
+}
+
+#[test]
+fn json_log_format_as_bare_lines() {
+    let r = run_json(&[&data("json-logformat.bare.log"), "--input-format", "bare"]);
+    expect_json_logformat(&r);
+}
+
+#[track_caller]
+fn expect_json_logformat(r: &Value) {
+    expect_decisions(r, 7, [2, 4, 1, 0, 0], 0);
+    expect_denials(r, [2, 3, 1, 1]);
+    expect(
+        r,
+        &[
+            ("/cold_starts/count", 1.0),
+            ("/cold_starts/init_duration_ms/max", 120.504),
+            ("/duration_ms/count", 7.0),
+            ("/duration_ms/min", 1.655),
+            ("/duration_ms/p50", 1.911),
+            ("/duration_ms/max", 3000.0),
+            ("/billed_duration_ms/sum", 3014.0),
+            ("/memory_mb/size", 512.0),
+            ("/memory_mb/max_used_max", 36.0),
+        ],
+    );
+}
+
+#[test]
+fn japanese_and_english_messages_empty_token_ipv6_and_partial_evidence() {
+    let r = run_json(&[&data("messages.export.log")]);
+    expect_decisions(&r, 10, [1, 8, 0, 0, 1], 0);
+    expect_denials(&r, [4, 5, 1, 2]);
+    expect(
+        &r,
+        &[
+            ("/cold_starts/count", 0.0),
+            ("/duration_ms/count", 10.0),
+            ("/duration_ms/min", 1.52),
+            ("/duration_ms/max", 1.90),
+            ("/billed_duration_ms/sum", 20.0),
+            ("/input/unrecognized_lines", 0.0),
+        ],
+    );
+    let top = &r["top_denied_ips"][0];
+    assert_eq!(top["ip"], "203.0.113.10", "{}", pretty(&r));
+    expect(
+        top,
+        &[
+            ("/count", 3.0),
+            ("/ip_mismatch", 0.0),
+            ("/token_mismatch", 3.0),
+        ],
+    );
+    let ips: Vec<&str> = r["top_denied_ips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["ip"].as_str())
+        .collect();
+    assert!(
+        ips.contains(&"2001:db8::1"),
+        "IPv6 source missing from {ips:?}"
+    );
+}
+
+#[test]
+fn seed_console_copy_gives_one_denial_and_the_partial_request_before_it() {
+    for extra in [&[][..], &["--input-format", "console"][..]] {
+        let mut args = vec![data("seed-console-pairs.txt")];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let r = run_json(&args);
+        expect_decisions(&r, 2, [0, 1, 0, 0, 1], 1);
+        expect_denials(&r, [0, 1, 0, 0]);
+        expect(
+            &r,
+            &[
+                ("/duration_ms/count", 1.0),
+                ("/duration_ms/min", 1.85),
+                ("/duration_ms/max", 1.85),
+                ("/billed_duration_ms/sum", 2.0),
+                ("/memory_mb/size", 512.0),
+                ("/memory_mb/max_used_max", 35.0),
+            ],
+        );
+    }
+}
+
+#[test]
+fn custom_patterns_file_teaches_a_differently_worded_authorizer() {
+    let without = run_json(&[&data("custom-wording.export.log")]);
+    expect_decisions(&without, 5, [0, 0, 0, 0, 5], 0);
+    let with = run_json(&[
+        &data("custom-wording.export.log"),
+        "--patterns",
+        &data("custom-patterns.toml"),
+    ]);
+    expect_decisions(&with, 5, [1, 4, 0, 0, 0], 0);
+    expect_denials(&with, [2, 3, 1, 1]);
+}
+
+// ------------------------------------------------------------------------------------ containers and damage
+
+#[test]
+fn two_streams_interleaved_in_aws_logs_tail_output() {
+    let r = run_json(&[&data("two-streams.tail.log")]);
+    expect_decisions(&r, 7, [3, 3, 1, 0, 0], 1);
+    expect_denials(&r, [2, 2, 1, 0]);
+    expect(
+        &r,
+        &[
+            ("/cold_starts/count", 2.0),
+            ("/duration_ms/count", 6.0),
+            ("/duration_ms/min", 1.69),
+            ("/duration_ms/max", 3000.0),
+            ("/billed_duration_ms/sum", 3013.0),
+            ("/memory_mb/max_used_max", 37.0),
+        ],
+    );
+}
+
+#[test]
+fn event_of_300_kib_is_read_whole() {
+    let r = run_json(&[&data("big-event.export.log")]);
+    expect_decisions(&r, 2, [1, 1, 0, 0, 0], 0);
+    expect_denials(&r, [0, 1, 0, 0]);
+    expect(
+        &r,
+        &[
+            ("/duration_ms/count", 2.0),
+            ("/duration_ms/min", 1.88),
+            ("/duration_ms/max", 1.95),
+        ],
+    );
+}
+
+#[test]
+fn noise_and_invalid_utf8_are_counted_not_fatal() {
+    let forced = report(&[
+        &data("noise.bare.log"),
+        "--input-format",
+        "bare",
+        "--format",
+        "json",
+    ]);
+    forced.assert_no_panic();
+    assert!(
+        matches!(forced.code, Some(0) | Some(3)),
+        "exit {:?}: {}",
+        forced.code,
+        forced.stderr
+    );
+    let r = forced.json();
+    expect_decisions(&r, 3, [1, 2, 0, 0, 0], 0);
+    expect_denials(&r, [1, 1, 0, 0]);
+    expect(
+        &r,
+        &[
+            ("/input/invalid_utf8_lines", 7.0),
+            ("/input/unrecognized_lines", 7.0),
+        ],
+    );
+
+    let auto = report(&[&data("noise.bare.log"), "--format", "json"]);
+    auto.assert_no_panic();
+    assert!(
+        matches!(auto.code, Some(0) | Some(3)),
+        "exit {:?}: {}",
+        auto.code,
+        auto.stderr
+    );
+    auto.json();
+    let table = report(&[&data("noise.bare.log")]);
+    table.assert_no_panic();
+}
+
+#[test]
+fn empty_file_is_an_empty_report() {
+    let r = run_json(&[&data("empty.log")]);
+    expect_decisions(&r, 0, [0, 0, 0, 0, 0], 0);
+    expect_denials(&r, [0, 0, 0, 0]);
+    expect(
+        &r,
+        &[
+            ("/duration_ms/count", 0.0),
+            ("/billed_duration_ms/sum", 0.0),
+        ],
+    );
+    assert_eq!(r["complete"], true);
+    report(&[&data("empty.log")]).assert_code(0);
+}
+
+#[test]
+fn truncated_gzip_exits_3_and_names_file_and_byte() {
+    let run = report(&[&data("truncated.export.gz"), "--format", "json"]);
+    run.assert_no_panic().assert_code(3);
+    assert!(
+        run.stderr.contains("truncated.export.gz"),
+        "stderr does not name the file:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("byte"),
+        "stderr does not give the byte position:\n{}",
+        run.stderr
+    );
+    let r = run.json();
+    assert_eq!(r["complete"], false, "{}", pretty(&r));
+    let errors = r["input_errors"].as_array().expect("input_errors array");
+    assert!(!errors.is_empty(), "{}", pretty(&r));
+    assert!(
+        errors[0]["input"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("truncated.export.gz"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0]["position"]
+            .as_str()
+            .unwrap_or("")
+            .contains("byte"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0]["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{}",
+        errors[0]
+    );
+    assert!(r["invocations"].as_u64().unwrap() <= 11, "{}", pretty(&r));
+}
+
+#[test]
+fn truncated_gzip_next_to_a_good_file_still_reports_the_good_one() {
+    let run = report(&[
+        &data("truncated.export.gz"),
+        &data("messages.export.log"),
+        "--format",
+        "json",
+    ]);
+    run.assert_no_panic().assert_code(3);
+    let r = run.json();
+    assert_eq!(r["complete"], false);
+    assert!(r["invocations"].as_u64().unwrap() >= 10, "{}", pretty(&r));
+    assert!(
+        r["decisions"]["unknown"].as_u64().unwrap() >= 1,
+        "{}",
+        pretty(&r)
+    );
+}
+
+#[test]
+fn missing_file_exits_1_and_names_the_path() {
+    let missing = data("no-such-file.log");
+    let run = report(&[&missing, "--format", "json"]);
+    run.assert_no_panic().assert_code(1);
+    assert!(
+        run.stderr.contains("no-such-file.log"),
+        "stderr does not name the path:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn control_characters_never_reach_the_table_raw() {
+    let r = run_json(&[&data("control-chars.filter.json")]);
+    expect_decisions(&r, 3, [1, 2, 0, 0, 0], 0);
+    expect_denials(&r, [1, 1, 0, 0]);
+    for args in [
+        &[][..],
+        &["--format", "table"][..],
+        &["--format", "table", "--show-tokens"][..],
+    ] {
+        let mut all = vec![data("control-chars.filter.json")];
+        all.extend(args.iter().map(|s| s.to_string()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let run = report(&all);
+        run.assert_code(0);
+        assert!(!run.stdout.is_empty());
+        for (byte, name) in [(0x1b_u8, "ESC"), (0x07, "BEL")] {
+            assert!(
+                !run.stdout.contains(&byte),
+                "raw {name} in table output ({args:?}):\n{}",
+                String::from_utf8_lossy(&run.stdout)
+            );
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------ several inputs
+
+#[test]
+fn directory_is_walked_recursively() {
+    for dir in ["tree", "tree/"] {
+        let r = run_json(&[&data(dir)]);
+        expect_decisions(&r, 5, [2, 3, 0, 0, 0], 0);
+        expect_denials(&r, [1, 2, 0, 1]);
+        expect(&r, &[("/cold_starts/count", 1.0)]);
+    }
+}
+
+#[test]
+fn several_inputs_of_different_containers_merge() {
+    let r = run_json(&[
+        &data("messages.export.log"),
+        &data("json-logformat.filter.json"),
+    ]);
+    expect_decisions(&r, 17, [3, 12, 1, 0, 1], 0);
+    expect_denials(&r, [6, 8, 2, 3]);
+    expect(&r, &[("/cold_starts/count", 1.0)]);
+}
+
+#[test]
+fn invocation_split_across_two_files_is_joined() {
+    let alone = run_json(&[&data("split-1.export.log")]);
+    expect_decisions(&alone, 2, [1, 0, 0, 0, 1], 1);
+    let both = run_json(&[&data("split-1.export.log"), &data("split-2.export.log")]);
+    expect_decisions(&both, 3, [2, 1, 0, 0, 0], 0);
+    expect_denials(&both, [0, 1, 0, 0]);
+}
+
+#[test]
+fn stdin_dash_plain_gzip_and_next_to_a_file() {
+    let plain = report_stdin(&["-"], read_data("equiv.export.log"));
+    plain.assert_code(0);
+    expect_equiv(&plain.json());
+
+    let gzip = report_stdin(&["-"], read_data("equiv.export.gz"));
+    gzip.assert_code(0);
+    expect_equiv(&gzip.json());
+
+    let bare = report_stdin(
+        &["-", "--input-format", "bare"],
+        read_data("json-logformat.bare.log"),
+    );
+    bare.assert_code(0);
+    expect_json_logformat(&bare.json());
+
+    let merged = report_stdin(
+        &["-", &data("messages.export.log")],
+        read_data("equiv.export.log"),
+    );
+    merged.assert_code(0);
+    let r = merged.json();
+    expect_decisions(&r, 21, [4, 14, 1, 1, 1], 0);
+    expect_denials(&r, [8, 9, 3, 4]);
+}
+
+// ------------------------------------------------------------------------------------ output formats
+
+#[test]
+fn csv_format_prints_flattened_key_value_rows() {
+    let run = report(&[&data("equiv.export.log"), "--format", "csv"]);
+    run.assert_code(0);
+    let text = run.text();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let map: HashMap<String, String> = rdr
+        .records()
+        .map(|r| r.expect("CSV row"))
+        .filter(|r| r.len() >= 2)
+        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .collect();
+    for (key, value) in [
+        ("schema", "authlogs.report/v1"),
+        ("invocations", "11"),
+        ("decisions.allowed", "3"),
+        ("decisions.denied", "6"),
+        ("decisions.timeout", "1"),
+        ("decisions.error", "1"),
+        ("incomplete", "0"),
+        ("denials.ip_mismatch", "4"),
+        ("denials.both", "2"),
+        ("denials.token_missing", "2"),
+        ("duration_ms.count", "11"),
+        ("cold_starts.count", "1"),
+    ] {
+        assert_eq!(
+            map.get(key).map(String::as_str),
+            Some(value),
+            "{key} in:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn table_format_is_the_default() {
+    for args in [&[][..], &["--format", "table"][..]] {
+        let mut all = vec![data("equiv.export.log")];
+        all.extend(args.iter().map(|s| s.to_string()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let run = report(&all);
+        run.assert_code(0);
+        let text = run.text();
+        assert!(!text.trim().is_empty());
+        assert!(
+            serde_json::from_str::<Value>(&text).is_err(),
+            "{args:?} printed JSON, not a table"
+        );
+    }
+}
+
+#[test]
+fn requests_csv_has_the_header_and_one_row_per_invocation() {
+    // filter-log-events JSON carries the stream name (a flat export file does not).
+    let run = report(&[&data("equiv.filter.json"), "--requests", "--format", "csv"]);
+    run.assert_code(0);
+    let text = run.text();
+    assert_eq!(text.lines().next(), Some(REQUESTS_HEADER), "{text}");
+    let rows = request_rows(&text);
+    assert_eq!(rows.len(), 11, "{text}");
+
+    let e3 = row(&rows, E3_IP);
+    assert!(e3["time"].starts_with("2025-07-11T06:40:02.871"), "{e3:?}");
+    assert_eq!(e3["stream"], EQUIV_STREAM);
+    assert_eq!(e3["decision"], "denied");
+    assert_eq!(reasons(&e3["reasons"]), set(&["ip_mismatch"]));
+    assert_eq!(e3["source_ip"], "198.51.100.23");
+    assert_eq!(e3["token"], TOKEN_MASKED);
+    assert_eq!(e3["duration_ms"].parse::<f64>().unwrap(), 1.62);
+    assert_eq!(e3["billed_duration_ms"], "2");
+    assert_eq!(e3["memory_size_mb"], "512");
+    assert_eq!(e3["max_memory_used_mb"], "35");
+    assert_eq!(e3["init_duration_ms"], "");
+    assert_eq!(e3["incomplete"], "false");
+
+    let e1 = row(&rows, E1_COLD_ALLOWED);
+    assert_eq!(e1["decision"], "allowed");
+    assert_eq!(reasons(&e1["reasons"]), set(&[]));
+    assert_eq!(e1["init_duration_ms"].parse::<f64>().unwrap(), 120.5);
+
+    let e4 = row(&rows, E4_TOKEN);
+    assert_eq!(e4["token"], TEST_MASKED);
+    assert_eq!(reasons(&e4["reasons"]), set(&["token_mismatch"]));
+
+    let e6 = row(&rows, E6_MISSING);
+    assert_eq!(e6["token"], "<none>");
+    assert_eq!(
+        reasons(&e6["reasons"]),
+        set(&["token_mismatch", "token_missing"])
+    );
+
+    let e8 = row(&rows, E8_BOTH_MISSING);
+    assert_eq!(
+        reasons(&e8["reasons"]),
+        set(&["ip_mismatch", "token_mismatch", "token_missing"])
+    );
+
+    assert_eq!(row(&rows, E7_TIMEOUT)["decision"], "timeout");
+}
+
+#[test]
+fn requests_json_lines() {
+    let run = report(&[&data("equiv.export.log"), "--requests", "--format", "json"]);
+    run.assert_code(0);
+    let lines = request_lines(&run);
+    assert_eq!(lines.len(), 11);
+    for l in &lines {
+        for key in REQUESTS_HEADER.split(',') {
+            assert!(l.get(key).is_some(), "{key} missing in {l}");
+        }
+    }
+    let e8 = line(&lines, E8_BOTH_MISSING);
+    assert_eq!(e8["decision"], "denied");
+    assert_eq!(e8["token"], "<none>");
+    assert_eq!(e8["source_ip"], "198.51.100.23");
+    assert_eq!(e8["incomplete"], false);
+    assert_eq!(
+        json_reasons(e8),
+        BTreeSet::from(["ip_mismatch", "token_mismatch", "token_missing"].map(String::from))
+    );
+    assert_eq!(line(&lines, E3_IP)["token"], TOKEN_MASKED);
+
+    let tail = report(&[
+        &data("two-streams.tail.log"),
+        "--requests",
+        "--format",
+        "json",
+    ]);
+    tail.assert_code(0);
+    let lines = request_lines(&tail);
+    assert_eq!(lines.len(), 7);
+    let t7 = line(&lines, T7_IN_FLIGHT);
+    assert_eq!(t7["incomplete"], true);
+    assert_eq!(t7["decision"], "allowed");
+    assert!(t7["duration_ms"].is_null(), "{t7}");
+}
+
+#[test]
+fn tokens_are_masked_in_every_output_without_show_tokens() {
+    let inputs = [
+        root().join("samples").to_string_lossy().into_owned(),
+        data("equiv.export.log"),
+        data("seed-console-pairs.txt"),
+        data("json-logformat.filter.json"),
+        data("messages.export.log"),
+    ];
+    let modes: [&[&str]; 5] = [
+        &[],
+        &["--format", "json"],
+        &["--format", "csv"],
+        &["--requests", "--format", "csv"],
+        &["--requests", "--format", "json"],
+    ];
+    for input in &inputs {
+        for mode in modes {
+            let mut args = vec![input.as_str()];
+            args.extend_from_slice(mode);
+            let run = report(&args);
+            run.assert_code(0);
+            let out = String::from_utf8_lossy(&run.stdout);
+            assert!(!out.trim().is_empty(), "no output for {args:?}");
+            assert!(
+                !out.contains(TOKEN),
+                "token leaked on stdout of {args:?}:\n{out}"
+            );
+            assert!(
+                !run.stderr.contains(TOKEN),
+                "token leaked on stderr of {args:?}:\n{}",
+                run.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn show_tokens_reveals_them() {
+    let run = report(&[
+        &data("equiv.export.log"),
+        "--requests",
+        "--format",
+        "csv",
+        "--show-tokens",
+    ]);
+    run.assert_code(0);
+    let text = run.text();
+    assert!(text.contains(TOKEN), "{text}");
+    let rows = request_rows(&text);
+    assert_eq!(row(&rows, E3_IP)["token"], TOKEN);
+    assert_eq!(row(&rows, E4_TOKEN)["token"], "test");
+    assert_eq!(row(&rows, E6_MISSING)["token"], "<none>");
+
+    let samples = report(&["samples/", "--requests", "--format", "csv", "--show-tokens"]);
+    samples.assert_code(0);
+    assert!(samples.text().contains(TOKEN));
+}
+
+// ------------------------------------------------------------------------------------ time window
+
+#[test]
+fn since_until_iso_bounds_filter_events_exactly() {
+    let bounds: [[&str; 2]; 3] = [
+        ["2025-07-11T07:00:00Z", "2025-07-11T08:00:00Z"],
+        ["2025-07-11T16:00:00+09:00", "2025-07-11T17:00:00+09:00"],
+        ["2025-07-11T07:00:00", "2025-07-11T08:00:00"],
+    ];
+    for [since, until] in bounds {
+        let r = run_json(&[
+            &data("equiv.export.log"),
+            "--since",
+            since,
+            "--until",
+            until,
+        ]);
+        expect_decisions(&r, 4, [0, 3, 1, 0, 0], 0);
+        expect_denials(&r, [1, 3, 1, 1]);
+        expect(
+            &r,
+            &[
+                ("/input/filtered_events", 53.0),
+                ("/cold_starts/count", 0.0),
+            ],
+        );
+        expect_time(&r, "/window/start", "2025-07-11T07:00:00Z");
+        expect_time(&r, "/window/end", "2025-07-11T08:00:00Z");
+    }
+    for file in ["equiv.filter.json", "equiv.tail.log", "equiv.console.tsv"] {
+        let r = run_json(&[
+            &data(file),
+            "--since",
+            "2025-07-11T07:00:00Z",
+            "--until",
+            "2025-07-11T08:00:00Z",
+        ]);
+        expect_decisions(&r, 4, [0, 3, 1, 0, 0], 0);
+        expect_denials(&r, [1, 3, 1, 1]);
+    }
+}
+
+#[test]
+fn relative_since_and_until_are_counted_back_from_now() {
+    for span in ["1d", "90m", "2h30m"] {
+        let r = run_json(&[&data("equiv.export.log"), "--since", span]);
+        expect_decisions(&r, 0, [0, 0, 0, 0, 0], 0);
+        expect(&r, &[("/input/filtered_events", 85.0)]);
+    }
+    let r = run_json(&[&data("equiv.export.log"), "--until", "1d"]);
+    expect_equiv(&r);
+    expect(&r, &[("/input/filtered_events", 0.0)]);
+}
+
+// ------------------------------------------------------------------------------------ usage
+
+#[test]
+fn usage_errors_exit_2() {
+    let file = data("equiv.export.log");
+    for args in [
+        vec![file.as_str(), "--no-such-flag"],
+        vec![file.as_str(), "--format", "yaml"],
+        vec![file.as_str(), "--input-format", "xml"],
+        vec![file.as_str(), "--since", "yesterday"],
+    ] {
+        let run = report(&args);
+        run.assert_no_panic().assert_code(2);
+        assert!(!run.stderr.trim().is_empty(), "no message for {args:?}");
+    }
+}
+
+// ------------------------------------------------------------------------------------ samples/
+
+#[test]
+fn readme_command_on_samples_directory() {
+    // `authlogs report samples/` as samples/README.md shows it.
+    let table = report(&["samples/"]);
+    table.assert_code(0);
+    assert!(!table.stdout.is_empty());
+
+    let r = run_json(&["samples/"]);
+    assert_eq!(r["complete"], true, "{}", pretty(&r));
+    expect_decisions(&r, 33, [13, 18, 2, 0, 0], 0);
+    expect_denials(&r, [11, 11, 4, 4]);
+    expect(
+        &r,
+        &[
+            ("/cold_starts/count", 3.0),
+            ("/duration_ms/count", 33.0),
+            ("/duration_ms/min", 1.43),
+            ("/duration_ms/p50", 1.97),
+            ("/duration_ms/max", 3000.0),
+            ("/billed_duration_ms/sum", 6077.0),
+            ("/memory_mb/size", 512.0),
+            ("/memory_mb/max_used_max", 38.0),
+        ],
+    );
+    let top = &r["top_denied_ips"][0];
+    assert_eq!(top["ip"], "198.51.100.23", "{}", pretty(&r));
+    expect(
+        top,
+        &[
+            ("/count", 8.0),
+            ("/ip_mismatch", 8.0),
+            ("/token_mismatch", 2.0),
+        ],
+    );
+}
+
+#[test]
+fn samples_each_part_alone() {
+    let export = run_json(&["samples/export/"]);
+    expect_decisions(&export, 23, [9, 13, 1, 0, 0], 0);
+    expect_denials(&export, [8, 8, 3, 3]);
+    expect(
+        &export,
+        &[
+            ("/cold_starts/count", 2.0),
+            ("/duration_ms/min", 1.43),
+            ("/duration_ms/p50", 1.99),
+            ("/billed_duration_ms/sum", 3055.0),
+        ],
+    );
+    assert_eq!(export["top_denied_ips"][0]["ip"], "198.51.100.23");
+    expect(&export["top_denied_ips"][0], &[("/count", 6.0)]);
+
+    let filter = run_json(&["samples/filter-log-events.json"]);
+    expect_decisions(&filter, 10, [4, 5, 1, 0, 0], 0);
+    expect_denials(&filter, [3, 3, 1, 1]);
+    expect(
+        &filter,
+        &[
+            ("/cold_starts/count", 1.0),
+            ("/billed_duration_ms/sum", 3022.0),
+            ("/input/events", 77.0),
+        ],
+    );
+}

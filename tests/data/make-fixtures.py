@@ -1,0 +1,558 @@
+#!/usr/bin/env python3
+"""Rebuilds the authlogs test fixtures in tests/data/ (stdlib only, deterministic).
+
+    python3 tests/data/make-fixtures.py
+
+Every fixture is written from the invocation lists below, in the byte shapes of
+shared/reference/lambda-log-formats.md. The expected counts are in EXPECTED.md and
+asserted in tests/cli.rs; change all three together.
+"""
+
+import gzip
+import hashlib
+import json
+import os
+import uuid
+from datetime import datetime, timedelta, timezone
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+ALLOWED_IP = "203.0.113.10"
+ALLOWED_TOKEN = "Ab12Xy34"
+RUNTIME_ARN = (
+    "arn:aws:lambda:ap-northeast-1::runtime:"
+    "6b9e6bdace9349e61d853adcfe031f7dbe39dd1762b0b2fcd6532dc5792399ca"
+)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def rid(label):
+    """A real-looking, deterministic request id (UUID v4 layout)."""
+    return str(uuid.UUID(bytes=hashlib.md5(("authlogs-fixture:" + label).encode()).digest(), version=4))
+
+
+def stream(label):
+    return "2025/07/11/[$LATEST]" + hashlib.md5(("stream:" + label).encode()).hexdigest()
+
+
+def ms(hms):
+    dt = datetime.strptime("2025-07-11T" + hms, "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=timezone.utc)
+    return int(round(dt.timestamp() * 1000))
+
+
+def iso(t):
+    dt = datetime.fromtimestamp(t // 1000, tz=timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t % 1000)
+
+
+def iso_seconds(t):
+    return datetime.fromtimestamp(t // 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_tail(t):
+    """aws logs tail --format detailed: isoformat(timespec='microseconds'), +00:00."""
+    return iso(t)[:-1] + "000+00:00"
+
+
+def iso_local(t, hours=9):
+    """The CloudWatch console in a +09:00 browser."""
+    dt = datetime.fromtimestamp(t // 1000, tz=timezone(timedelta(hours=hours)))
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d" % (t % 1000) + dt.strftime("%z")[:3] + ":" + dt.strftime("%z")[3:]
+
+
+def py(level, t, request_id, message):
+    # awslambdaric text format: "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n"
+    return "[%s]\t%s\t%s\t%s\n" % (level, iso(t), request_id, message)
+
+
+def report(request_id, duration, billed, used, mem=512, init=None, restore=None, status=None,
+           error_type=None, old_space=False, xray=None):
+    fields = ["REPORT RequestId: " + request_id, "Duration: %.2f ms" % duration]
+    fields.append("Billed Duration: %d ms" % billed + (" " if old_space else ""))
+    fields += ["Memory Size: %d MB" % mem, "Max Memory Used: %d MB" % used]
+    if init is not None:
+        fields.append("Init Duration: %.2f ms" % init)
+    if restore is not None:
+        fields += ["Restore Duration: %.2f ms" % restore[0], "Billed Restore Duration: %d ms" % restore[1]]
+    if status is not None:
+        fields.append("Status: " + status)
+        if error_type:
+            fields.append("Error Type: " + error_type)
+        line = "\t".join(fields) + "\n"  # no tab after the last field when Status is present
+    else:
+        line = "\t".join(fields) + "\t\n"
+    if xray:
+        line += xray
+    return line
+
+
+INIT_START = "INIT_START Runtime Version: python:3.13.v60\tRuntime Version ARN: %s\n" % RUNTIME_ARN
+
+MSG = {
+    "ja": {
+        "ip": "[ERROR] IPアドレスが不一致: 受信IP=%s, 許可IP=%s",
+        "token": "[ERROR] トークンが不一致: 受信トークン=%s, 許可トークン=%s",
+    },
+    "en": {
+        "ip": "[ERROR] IP address mismatch: received IP=%s, allowed IP=%s",
+        "token": "[ERROR] Token mismatch: received token=%s, allowed token=%s",
+    },
+}
+
+
+def authorizer_lines(t, request_id, src, token, lang="ja", info=("src", "tok", "aip", "atok"), errors=True):
+    """The seed handler's log lines for one request (text format). token None = no header."""
+    tok = "None" if token is None else token
+    out = []
+    values = {"src": "[INFO] Source IP: %s" % src, "tok": "[INFO] Token: %s" % tok,
+              "aip": "[INFO] Allowed IP: %s" % ALLOWED_IP, "atok": "[INFO] Allowed Token: %s" % ALLOWED_TOKEN}
+    for key in info:
+        out.append((t, py("INFO", t, request_id, values[key])))
+    if errors:
+        if src != ALLOWED_IP:
+            out.append((t, py("ERROR", t, request_id, MSG[lang]["ip"] % (src, ALLOWED_IP))))
+        if token != ALLOWED_TOKEN:
+            out.append((t, py("ERROR", t, request_id, MSG[lang]["token"] % (tok, ALLOWED_TOKEN))))
+    return out
+
+
+def invocation(t0, request_id, src=ALLOWED_IP, token=ALLOWED_TOKEN, duration=1.85, billed=2, used=35,
+               lang="ja", info=("src", "tok", "aip", "atok"), errors=True, cold=None, pre=(), extra=(),
+               before_end=(), post=(), start=True, finish=True, **report_kw):
+    """Events (ms, message) of one text-format invocation. cold = Init Duration (adds INIT_START)."""
+    ev = []
+    if cold is not None:
+        ev.append((t0 - int(cold) - 3, INIT_START))
+    ev += [(t0 - 1, m) for m in pre]
+    if start:
+        ev.append((t0, "START RequestId: %s Version: $LATEST\n" % request_id))
+    ev += authorizer_lines(t0 + 1, request_id, src, token, lang, info, errors)
+    ev += [(t0 + 1, m) for m in extra]
+    t_end = t0 + max(2, int(duration) + 1)
+    ev += [(t_end, m) for m in before_end]
+    if finish:
+        ev.append((t_end, "END RequestId: %s\n" % request_id))
+        ev.append((t_end, report(request_id, duration, billed, used, init=cold, **report_kw)))
+    ev += [(t_end, m) for m in post]
+    return ev
+
+
+def with_stream(events, s):
+    return [(t, s, m) for t, m in events]
+
+
+def by_time(events):
+    return sorted(events, key=lambda e: e[0])  # stable: equal stamps keep their order
+
+
+# ----------------------------------------------------------------------------- containers
+
+def c_export(events, eol="\n"):
+    """CreateExportTask to S3: '<ISO ms Z> <message>\\n'; messages keep their own '\\n'."""
+    text = "".join("%s %s\n" % (iso(t), m) for t, _, m in events)
+    return text.replace("\n", eol).encode("utf-8")
+
+
+def c_bare(events):
+    return "".join(m.rstrip("\n") + "\n" for _, _, m in events).encode("utf-8")
+
+
+def c_tail(events):
+    """aws logs tail (detailed): '<ts +00:00> <stream> <message.rstrip()>\\n'."""
+    return "".join("%s %s %s\n" % (iso_tail(t), s, m.rstrip()) for t, s, m in events).encode("utf-8")
+
+
+def c_console(events):
+    """Console rows copied as text: '<local ISO+09:00>\\t<message, tabs as spaces>'."""
+    return "".join("%s\t%s\n" % (iso_local(t), m.rstrip().replace("\t", " ")) for t, _, m in events).encode("utf-8")
+
+
+def c_filter(events, group_ingest=61):
+    out = []
+    for seq, (t, s, m) in enumerate(events):
+        out.append({"logStreamName": s, "timestamp": t, "message": m, "ingestionTime": t + group_ingest + seq % 5,
+                    "eventId": str(t * 10**43 + 7 * 10**40 + seq)})
+    return (json.dumps({"events": out, "searchedLogStreams": []}, indent=4, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def c_get(events):
+    out = [{"timestamp": t, "message": m, "ingestionTime": t + 57} for t, _, m in events]
+    last = events[-1][0]
+    doc = {"events": out,
+           "nextForwardToken": "f/" + str(last * 10**43 + 5),
+           "nextBackwardToken": "b/" + str(events[0][0] * 10**43 + 4)}
+    return (json.dumps(doc, indent=4, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def gz(data):
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def write(name, data):
+    path = os.path.join(HERE, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+# ----------------------------------------------------------------------------- fixtures
+
+def equiv_events():
+    """One stream, 11 invocations, 06:05-09:00 UTC. See EXPECTED.md 'equiv.*'."""
+    s = stream("equiv")
+    E = lambda n: rid("equiv-%02d" % n)
+    ev = []
+    ev += invocation(ms("06:05:34.308"), E(1), duration=2.31, billed=3, used=36, cold=120.50)
+    ev += invocation(ms("06:12:10.114"), E(2), duration=1.85, billed=2)
+    ev += invocation(ms("06:40:02.871"), E(3), src="198.51.100.23", duration=1.62, billed=2)
+    ev += invocation(ms("07:03:45.009"), E(4), token="test", duration=1.77, billed=2)
+    ev += invocation(ms("07:15:20.442"), E(5), src="192.0.2.55", token="test", duration=1.98, billed=2)
+    ev += invocation(ms("07:31:07.630"), E(6), token=None, duration=1.59, billed=2)
+    ev += invocation(ms("07:48:51.205"), E(7), duration=3000.00, billed=3000, used=36, status="timeout")
+    ev += invocation(ms("08:02:33.918"), E(8), src="198.51.100.23", token=None, duration=1.71, billed=2)
+    ev += invocation(ms("08:20:14.377"), E(9), duration=1.66, billed=2)
+    ev += invocation(ms("08:45:40.051"), E(10), duration=45.10, billed=46, used=37,
+                     info=("src", "tok"), status="error", error_type="Runtime.ExitError",
+                     before_end=["RequestId: %s Error: Runtime exited with error: signal: killed\nRuntime.ExitError\n" % E(10)])
+    ev += invocation(ms("08:59:58.760"), E(11), src="198.51.100.23", duration=1.80, billed=2)
+    return with_stream(by_time(ev), s)
+
+
+def report_variants_events():
+    s = stream("report-variants")
+    R = lambda n: rid("variants-%02d" % n)
+    xray = "XRAY TraceId: 1-6870e0c0-7b15c13c3bff33247638ad8d\tSegmentId: 4c72ac137fd02fb0\tSampled: true\t\n"
+    import_error = ("[ERROR] Runtime.ImportModuleError: Unable to import module 'lambda_function': "
+                    "No module named 'requests'\nTraceback (most recent call last):")
+    ev = []
+    # R1 cold start, allowed; an init-time Python line (empty request id) and an EXTENSION line.
+    ev += invocation(ms("10:00:00.000"), R(1), duration=2.31, billed=3, used=36, cold=120.50,
+                     pre=[py("INFO", ms("10:00:00.000") - 1, "", "Found credentials in environment variables."),
+                          "EXTENSION\tName: cloudwatch_lambda_agent\tState: Ready\tEvents: [INVOKE,SHUTDOWN]\n"])
+    # R2 allowed, old-style stray space after Billed Duration.
+    ev += invocation(ms("10:01:00.000"), R(2), duration=1.85, billed=2, old_space=True)
+    # R3 IP mismatch, X-Ray line embedded in the REPORT event.
+    ev += invocation(ms("10:02:00.000"), R(3), src="198.51.100.23", duration=1.62, billed=2, xray=xray)
+    # R4 token mismatch, SnapStart restore (Restore + Billed Restore Duration; not a cold start).
+    ev += invocation(ms("10:03:00.000"), R(4), token="test", duration=4.20, billed=5, used=38, restore=(511.25, 303),
+                     pre=["RESTORE_START Runtime Version: python:3.13.v60\tRuntime Version ARN: %s\n" % RUNTIME_ARN,
+                          "RESTORE_REPORT Restore Duration: 511.25 ms\n"])
+    # R5 timeout by REPORT Status (cold start too); its token-mismatch ERROR must not count as a denial.
+    ev += invocation(ms("10:04:00.000"), R(5), token="test", duration=3000.00, billed=3000, used=37, cold=118.02,
+                     status="timeout")
+    # R6 timeout by a 'Task timed out' line with SPACES, AFTER the REPORT (old style, no Status).
+    t6 = ms("10:05:00.000")
+    ev += invocation(t6, R(6), duration=3003.16, billed=3000, used=36,
+                     post=["%s %s Task timed out after 3.00 seconds\n\n" % (iso(t6 + 3004), R(6))])
+    # R7 timeout by a 'Task timed out' line with TABS, BEFORE END/REPORT.
+    t7 = ms("10:06:00.000")
+    ev += invocation(t7, R(7), duration=3001.52, billed=3000, used=36,
+                     before_end=["%s\t%s\tTask timed out after 3.00 seconds\n" % (iso(t7 + 3000), R(7))])
+    # R8 error: runtime killed (Status: error, Error Type), only two INFO lines were logged.
+    ev += invocation(ms("10:07:00.000"), R(8), duration=45.10, billed=46, used=512, info=("src", "tok"),
+                     status="error", error_type="Runtime.ExitError",
+                     before_end=["RequestId: %s Error: Runtime exited with error: signal: killed\nRuntime.ExitError\n" % R(8)])
+    # R9 error: failed init retried inside the invoke (two INIT_REPORTs, no Init Duration on REPORT).
+    t9 = ms("10:08:00.000")
+    ev += [(t9 - 300, INIT_START), (t9 - 170, import_error),
+           (t9 - 163, "INIT_REPORT Init Duration: 137.69 ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError\n"),
+           (t9, "START RequestId: %s Version: $LATEST\n" % R(9)),
+           (t9 + 80, import_error),
+           (t9 + 81, "INIT_REPORT Init Duration: 80.49 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ImportModuleError\n"),
+           (t9 + 99, "END RequestId: %s\n" % R(9)),
+           (t9 + 99, report(R(9), 98.71, 99, 46, status="error", error_type="Runtime.ImportModuleError"))]
+    # R10, R11 allowed, plain current-style REPORT.
+    ev += invocation(ms("10:09:00.000"), R(10), duration=1.97, billed=2)
+    ev += invocation(ms("10:10:00.000"), R(11), duration=2.05, billed=3)
+    return with_stream(by_time(ev), s)
+
+
+def json_logformat_events():
+    """Lambda JSON log format (platform.* compact, Python app lines with ', ' separators, \\u escapes)."""
+    s = stream("json-logformat")
+    J = lambda n: rid("json-%02d" % n)
+
+    def platform(t, typ, record):
+        return (t, json.dumps({"time": iso(t), "type": typ, "record": record}, separators=(",", ":")))
+
+    def app(t, level, message, request_id, logger="root"):
+        d = {"timestamp": iso_seconds(t), "level": level, "message": message, "logger": logger}
+        if request_id is not None:
+            d["requestId"] = request_id
+        return (t, json.dumps(d) + "\n")
+
+    def inv(t0, request_id, src=ALLOWED_IP, token=ALLOWED_TOKEN, dur=1.853, billed=2, used=35, init=None,
+            status="success", lang="ja"):
+        ev = []
+        if init is not None:
+            ev.append(platform(t0 - 125, "platform.initStart", {
+                "initializationType": "on-demand", "phase": "init", "runtimeVersion": "python:3.13.v60",
+                "runtimeVersionArn": RUNTIME_ARN, "functionName": "agw-access-permission", "functionVersion": "$LATEST"}))
+            ev.append(app(t0 - 20, "INFO", "Found credentials in environment variables.", None, "botocore.credentials"))
+        ev.append(platform(t0, "platform.start", {"requestId": request_id, "version": "$LATEST"}))
+        tok = "None" if token is None else token
+        for m in ("[INFO] Source IP: %s" % src, "[INFO] Token: %s" % tok,
+                  "[INFO] Allowed IP: %s" % ALLOWED_IP, "[INFO] Allowed Token: %s" % ALLOWED_TOKEN):
+            ev.append(app(t0 + 1, "INFO", m, request_id))
+        if src != ALLOWED_IP:
+            ev.append(app(t0 + 1, "ERROR", MSG[lang]["ip"] % (src, ALLOWED_IP), request_id))
+        if token != ALLOWED_TOKEN:
+            ev.append(app(t0 + 1, "ERROR", MSG[lang]["token"] % (tok, ALLOWED_TOKEN), request_id))
+        metrics = {"durationMs": dur, "billedDurationMs": billed, "memorySizeMB": 512, "maxMemoryUsedMB": used}
+        if init is not None:
+            metrics["initDurationMs"] = init
+        ev.append(platform(t0 + max(2, int(dur) + 1), "platform.report",
+                           {"requestId": request_id, "metrics": metrics, "status": status}))
+        return ev
+
+    ev = []
+    ev += inv(ms("11:00:05.120"), J(1), dur=2.314, billed=3, used=36, init=120.504)
+    ev += inv(ms("11:03:41.007"), J(2), src="198.51.100.23")
+    ev += inv(ms("11:07:12.554"), J(3), token="test", dur=1.702, lang="en")
+    ev += inv(ms("11:12:30.819"), J(4), token=None, dur=1.911)
+    ev += inv(ms("11:20:02.246"), J(5), dur=3000.0, billed=3000, used=36, status="timeout")
+    ev += inv(ms("11:26:48.930"), J(6), dur=1.655)
+    ev += inv(ms("11:31:19.472"), J(7), src="192.0.2.55", token="test", dur=2.048, billed=3, lang="en")
+    return with_stream(by_time(ev), s)
+
+
+def messages_events():
+    s = stream("messages")
+    M = lambda n: rid("messages-%02d" % n)
+    ev = []
+    # M7 first: the log starts mid-request; only the ERROR line, END and REPORT of it are present.
+    t = ms("12:00:00.050")
+    ev += [(t, py("ERROR", t, M(7), MSG["ja"]["token"] % ("test", ALLOWED_TOKEN))),
+           (t + 1, "END RequestId: %s\n" % M(7)), (t + 1, report(M(7), 1.73, 2, 35))]
+    ev += invocation(ms("12:01:00.000"), M(1), src="198.51.100.23", lang="en", duration=1.61)
+    ev += invocation(ms("12:02:00.000"), M(2), token="test", lang="en", duration=1.64)
+    ev += invocation(ms("12:03:00.000"), M(3), src="192.0.2.55", token="wrongtoken", lang="en", duration=1.90)
+    ev += invocation(ms("12:04:00.000"), M(4), token=None, lang="en", duration=1.58)
+    ev += invocation(ms("12:05:00.000"), M(5), token="", lang="ja", duration=1.66)  # empty Authorization header
+    ev += invocation(ms("12:06:00.000"), M(6), src="192.0.2.77", errors=False, duration=1.70)  # INFO values only
+    ev += invocation(ms("12:07:00.000"), M(8), info=("src", "tok"), duration=1.52)  # no Allowed values: unknown
+    ev += invocation(ms("12:08:00.000"), M(9), lang="en", duration=1.77)
+    ev += invocation(ms("12:09:00.000"), M(10), src="2001:db8::1", lang="ja", duration=1.81)  # IPv6
+    return with_stream(by_time(ev), s)
+
+
+def custom_events():
+    s = stream("custom-wording")
+    C = lambda n: rid("custom-%02d" % n)
+
+    def inv(t0, request_id, src, token, dur):
+        tok = "None" if token is None else token
+        t = t0 + 1
+        ev = [(t0, "START RequestId: %s Version: $LATEST\n" % request_id),
+              (t, py("INFO", t, request_id, "client=%s" % src)),
+              (t, py("INFO", t, request_id, "auth header=%s" % tok)),
+              (t, py("INFO", t, request_id, "allow-list ip=%s" % ALLOWED_IP)),
+              (t, py("INFO", t, request_id, "expected token=%s" % ALLOWED_TOKEN))]
+        if src != ALLOWED_IP:
+            ev.append((t, py("ERROR", t, request_id, "REJECT ip %s not in %s" % (src, ALLOWED_IP))))
+        if token != ALLOWED_TOKEN:
+            ev.append((t, py("ERROR", t, request_id, "REJECT token %s != %s" % (tok, ALLOWED_TOKEN))))
+        ev += [(t0 + 2, "END RequestId: %s\n" % request_id), (t0 + 2, report(request_id, dur, 2, 35))]
+        return ev
+
+    ev = []
+    ev += inv(ms("13:00:00.100"), C(1), ALLOWED_IP, ALLOWED_TOKEN, 1.81)
+    ev += inv(ms("13:01:00.100"), C(2), "198.51.100.23", ALLOWED_TOKEN, 1.62)
+    ev += inv(ms("13:02:00.100"), C(3), ALLOWED_IP, "test", 1.74)
+    ev += inv(ms("13:03:00.100"), C(4), "192.0.2.55", "test", 1.93)
+    ev += inv(ms("13:04:00.100"), C(5), ALLOWED_IP, None, 1.55)
+    return with_stream(by_time(ev), s)
+
+
+CUSTOM_PATTERNS = """\
+# Message templates for an authorizer worded differently from the seed
+# (tests/data/custom-wording.export.log). Used with: authlogs report --patterns FILE
+[[pattern]]
+kind = "source_ip"
+template = "client={value}"
+
+[[pattern]]
+kind = "token"
+template = "auth header={value}"
+
+[[pattern]]
+kind = "allowed_ip"
+template = "allow-list ip={value}"
+
+[[pattern]]
+kind = "allowed_token"
+template = "expected token={value}"
+
+[[pattern]]
+kind = "ip_mismatch"
+template = "REJECT ip {received} not in {allowed}"
+
+[[pattern]]
+kind = "token_mismatch"
+template = "REJECT token {received} != {allowed}"
+"""
+
+
+def two_streams_events():
+    a, b = stream("two-streams-a"), stream("two-streams-b")
+    T = lambda n: rid("two-streams-%02d" % n)
+    xray = "XRAY TraceId: 1-6871190a-3a9c2f1e5d7b4c8a9e0f1d2c\tSegmentId: 7d2e91c4b5a60f38\tSampled: false\t\n"
+    ev = []
+    ev += with_stream(invocation(ms("14:00:00.100"), T(1), duration=2.87, billed=3, used=36, cold=131.22), a)
+    ev += with_stream(invocation(ms("14:00:00.102"), T(2), src="198.51.100.23", duration=3.12, billed=4, used=36,
+                                 cold=127.85), b)
+    ev += with_stream(invocation(ms("14:05:10.500"), T(3), token="test", duration=1.74, billed=2), a)
+    ev += with_stream(invocation(ms("14:05:10.501"), T(4), duration=1.69, billed=2, xray=xray), b)
+    ev += with_stream(invocation(ms("14:10:00.000"), T(5), duration=3000.00, billed=3000, used=37,
+                                 status="timeout"), a)
+    ev += with_stream(invocation(ms("14:10:00.004"), T(6), src="192.0.2.55", token="test", duration=1.81, billed=2), b)
+    # T7: in flight when the logs were fetched: START and INFO lines, no END/REPORT.
+    ev += with_stream(invocation(ms("14:15:30.250"), T(7), finish=False), b)
+    return by_time(ev)
+
+
+def big_event_events():
+    s = stream("big-event")
+    B = lambda n: rid("big-%02d" % n)
+    chunk = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+    padding = (chunk * (300 * 1024 // len(chunk) + 1))[: 300 * 1024]
+    dump = json.dumps({"version": "2.0", "type": "REQUEST", "routeKey": "$default",
+                       "headers": {"x-padding": padding},
+                       "requestContext": {"http": {"method": "GET", "sourceIp": ALLOWED_IP}}})
+    ev = []
+    t = ms("15:00:00.000")
+    ev += invocation(t, B(1), duration=1.95, billed=2, extra=[py("INFO", t + 1, B(1), "event: " + dump)])
+    ev += invocation(ms("15:00:01.000"), B(2), token="test", duration=1.88, billed=2)
+    return with_stream(by_time(ev), s)
+
+
+def control_chars_events():
+    s = "2025/07/11/[$LATEST]\x1b[2J\x1b]0;owned\x07" + hashlib.md5(b"control").hexdigest()
+    K = lambda n: rid("control-%02d" % n)
+    ev = []
+    ev += invocation(ms("16:00:00.000"), K(1), src="198.51.100.7\x1b[2J\x1b[1;31mPWNED\x1b[0m\x07", duration=1.71)
+    ev += invocation(ms("16:01:00.000"), K(2), duration=1.66)
+    ev += invocation(ms("16:02:00.000"), K(3), token="\x1b[31mevil\x1b[0m", duration=1.69)
+    return with_stream(by_time(ev), s)
+
+
+def noise_bytes():
+    """Bare lines; 5 binary lines (invalid UTF-8), 2 text noise lines, and 3 invocations,
+    the third with invalid bytes inside its token (2 more invalid lines, decoded lossily)."""
+    s = stream("noise")
+    N = lambda n: rid("noise-%02d" % n)
+    bad_token = "Ab\udcff\udcfe12"  # surrogateescape: encodes back to the raw bytes ff fe
+    ev = []
+    ev += invocation(ms("17:00:00.000"), N(1), duration=1.70)
+    ev += invocation(ms("17:01:00.000"), N(2), src="198.51.100.23", duration=1.63)
+    ev += invocation(ms("17:02:00.000"), N(3), token=bad_token, duration=1.77)
+    lines = [m.rstrip("\n").encode("utf-8", "surrogateescape") for _, m in by_time(ev)]
+    forbidden = {0x0A, 0x0B, 0x0C, 0x0D}
+    binary = [
+        b"\xff\xfe\x00\x01\x02binary\x1b[0m\x80\x81\x82",
+        bytes(b for b in range(0x80, 0x100)),
+        b"\xff" + bytes(b for b in range(0x00, 0x20) if b not in forbidden) + b"\x7f",
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x4b\x4c\x4a\x06\x00",
+        b"\xc3\x28\xa0\xa1 invalid sequences \xe2\x28\xa1 \xf0\x28\x8c\xbc \xff",
+    ]
+    text = [b"lorem ipsum dolor sit amet", b"=== binary blob follows ==="]
+    for b in binary:
+        assert not (set(b) & forbidden)
+        try:
+            b.decode("utf-8")
+            raise AssertionError("noise line decodes")
+        except UnicodeDecodeError:
+            pass
+    # Interleave: 7 lines of N1, noise, the rest.
+    out = lines[:7] + [binary[0], text[0], binary[1]] + lines[7:15] + [binary[2], binary[3]] + [text[1]] \
+        + lines[15:] + [binary[4]]
+    return b"\n".join(out) + b"\n"
+
+
+SEED_BLOCK = """\
+REPORT RequestId: 24f9e55f-b57e-4c91-aaee-0554a354b18b Duration: 1.85 ms Billed Duration: 2 ms Memory Size: 512 MB Max Memory Used: 35 MB
+2025-07-11T06:05:34.308Z
+START RequestId: d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 Version: $LATEST
+2025-07-11T06:05:34.309Z
+[INFO] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [INFO] Source IP: 111.222.333.444
+2025-07-11T06:05:34.309Z
+[INFO] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [INFO] Token: test
+2025-07-11T06:05:34.309Z
+[INFO] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [INFO] Allowed IP: 111.222.333.444
+2025-07-11T06:05:34.309Z
+[INFO] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [INFO] Allowed Token: Ab12Xy34
+2025-07-11T06:05:34.309Z
+[ERROR] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [ERROR] トークンが不一致: 受信トークン=test, 許可トークン=Ab12Xy34
+2025-07-11T06:05:34.310Z
+END RequestId: d39edf81-4b21-4e3d-8ad2-7c1e92f00c82
+"""
+
+
+def tree_files():
+    s = stream("tree")
+    X = lambda n: rid("tree-%02d" % n)
+    one = invocation(ms("18:00:00.000"), X(1), duration=1.71) \
+        + invocation(ms("18:01:00.000"), X(2), src="198.51.100.23", duration=1.64)
+    two = invocation(ms("18:02:00.000"), X(3), token="test", duration=1.59) \
+        + invocation(ms("18:03:00.000"), X(4), duration=2.44, billed=3, cold=119.40) \
+        + invocation(ms("18:04:00.000"), X(5), token=None, duration=1.83)
+    return c_export(with_stream(by_time(one), s)), gz(c_export(with_stream(by_time(two), s)))
+
+
+def split_files():
+    s = stream("split")
+    S = lambda n: rid("split-%02d" % n)
+    ev = by_time(invocation(ms("19:00:00.000"), S(1), duration=1.74)
+                 + invocation(ms("19:01:00.000"), S(2), token="test", duration=1.92)
+                 + invocation(ms("19:02:00.000"), S(3), duration=1.68))
+    ev = with_stream(ev, s)
+    # Cut after S1 and the first two INFO lines of S2 (Source IP, Token): 7 + 3 events.
+    return c_export(ev[:10]), c_export(ev[10:])
+
+
+def multimember(data):
+    # Two gzip members back to back (like `cat a.gz b.gz`), cut at an event boundary mid-invocation.
+    cut = data.index(b"\n\n", len(data) // 2) + 2
+    return gz(data[:cut]) + gz(data[cut:])
+
+
+def main():
+    eq = equiv_events()
+    export = c_export(eq)
+    write("equiv.export.log", export)
+    write("equiv.export.gz", gz(export))
+    write("equiv.multimember.export.gz", multimember(export))
+    write("equiv.crlf.export.log", c_export(eq, eol="\r\n"))
+    write("equiv.filter.json", c_filter(eq))
+    write("equiv.get.json", c_get(eq))
+    write("equiv.tail.log", c_tail(eq))
+    write("equiv.console.tsv", c_console(eq))
+    write("equiv.bare.log", c_bare(eq))
+    full = gz(export)
+    write("truncated.export.gz", full[: len(full) // 2])
+
+    write("report-variants.export.log", c_export(report_variants_events()))
+    js = json_logformat_events()
+    write("json-logformat.filter.json", c_filter(js))
+    write("json-logformat.bare.log", c_bare(js))
+    write("messages.export.log", c_export(messages_events()))
+    write("custom-wording.export.log", c_export(custom_events()))
+    write("custom-patterns.toml", CUSTOM_PATTERNS.encode("utf-8"))
+    write("two-streams.tail.log", c_tail(two_streams_events()))
+    write("big-event.export.log", c_export(big_event_events()))
+    write("control-chars.filter.json", c_filter(control_chars_events()))
+    write("noise.bare.log", noise_bytes())
+    write("seed-console-pairs.txt", SEED_BLOCK.encode("utf-8"))
+    write("empty.log", b"")
+    one, two = tree_files()
+    write("tree/one.export.log", one)
+    write("tree/nested/deeper/two.export.gz", two)
+    write("tree/aws-logs-write-test", b"Permission Check Successful")
+    s1, s2 = split_files()
+    write("split-1.export.log", s1)
+    write("split-2.export.log", s2)
+
+
+if __name__ == "__main__":
+    main()
