@@ -101,7 +101,11 @@ pub fn parse_leading_timestamp(s: &str) -> Option<LeadingTimestamp> {
     }
     let days = days_from_civil(year as i64, month, day);
     let secs = days * 86_400 + hour as i64 * 3600 + minute as i64 * 60 + second as i64 - offset_min * 60;
-    Some(LeadingTimestamp { epoch_ms: secs * 1000 + millis as i64, len: i, has_zone })
+    Some(LeadingTimestamp {
+        epoch_ms: secs * 1000 + millis as i64,
+        len: i,
+        has_zone,
+    })
 }
 
 /// RFC 3339 in UTC with milliseconds, e.g. `2025-07-11T06:05:34.309Z`.
@@ -191,7 +195,10 @@ mod tests {
         assert!(!insights.has_zone);
         let old_python = parse_leading_timestamp("2025-07-11T06:05:34.5Z").unwrap();
         assert_eq!(old_python.epoch_ms, 1_752_213_934_500);
-        assert_eq!(parse_leading_timestamp("2025-07-11T06:05:34Z").unwrap().epoch_ms, 1_752_213_934_000);
+        assert_eq!(
+            parse_leading_timestamp("2025-07-11T06:05:34Z").unwrap().epoch_ms,
+            1_752_213_934_000
+        );
         assert!(parse_leading_timestamp("2025-13-11T06:05:34Z").is_none());
         assert!(parse_leading_timestamp("START RequestId").is_none());
         assert!(parse_leading_timestamp("2025-07-11T06:05").is_none());

@@ -158,12 +158,8 @@ mod tests {
         assert!(looks_like_lambda(
             "{\"time\":\"2024-06-17T17:23:55.902Z\",\"type\":\"platform.start\"}"
         ));
-        assert!(!looks_like_lambda(
-            "2024-08-28T10:00:00.123Z START RequestId: x"
-        ));
-        assert!(!looks_like_lambda(
-            "2023-12-15T14:48:34.955+08:00\tINIT_START Runtime"
-        ));
+        assert!(!looks_like_lambda("2024-08-28T10:00:00.123Z START RequestId: x"));
+        assert!(!looks_like_lambda("2023-12-15T14:48:34.955+08:00\tINIT_START Runtime"));
         assert!(!looks_like_lambda("hello"));
     }
 
@@ -175,18 +171,9 @@ mod tests {
         assert_eq!(complete(CONSOLE_ROWS), InputFormat::Console);
         assert_eq!(complete(SEED), InputFormat::Console);
         assert_eq!(complete(BARE), InputFormat::Bare);
-        assert_eq!(
-            complete(crate::source::json::tests::FILTER),
-            InputFormat::Json
-        );
-        assert_eq!(
-            complete(crate::source::json::tests::SUBSCRIPTIONS),
-            InputFormat::Json
-        );
-        assert_eq!(
-            complete(crate::source::json::tests::INSIGHTS),
-            InputFormat::Json
-        );
+        assert_eq!(complete(crate::source::json::tests::FILTER), InputFormat::Json);
+        assert_eq!(complete(crate::source::json::tests::SUBSCRIPTIONS), InputFormat::Json);
+        assert_eq!(complete(crate::source::json::tests::INSIGHTS), InputFormat::Json);
         assert_eq!(
             complete("2018-01-01T00:29:43 START RequestId: 1 Version: $LATEST\n"),
             InputFormat::Tail
@@ -205,10 +192,7 @@ mod tests {
         while big.len() < 100_000 {
             big.push_str(EXPORT);
         }
-        assert_eq!(
-            detect(&big.as_bytes()[..70_001], false),
-            InputFormat::Export
-        );
+        assert_eq!(detect(&big.as_bytes()[..70_001], false), InputFormat::Export);
         let json = crate::source::json::tests::many_events(5000);
         assert_eq!(detect(&json.as_bytes()[..70_001], false), InputFormat::Json);
     }

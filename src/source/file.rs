@@ -30,19 +30,14 @@ const EXPORT_MARKER: &str = "aws-logs-write-test";
 /// A directory of logs often carries its README or the script that fetched it; a file named
 /// explicitly is always read.
 const NOT_LOG_EXTENSIONS: [&str; 14] = [
-    "md", "markdown", "rst", "py", "sh", "ps1", "rs", "toml", "yaml", "yml", "png", "jpg", "jpeg",
-    "pdf",
+    "md", "markdown", "rst", "py", "sh", "ps1", "rs", "toml", "yaml", "yml", "png", "jpg", "jpeg", "pdf",
 ];
 const CHUNK: usize = 256 * 1024;
 
 /// Reads a file or a directory (walked recursively, in sorted path order; the S3 export marker
 /// `aws-logs-write-test` is skipped; hidden files skipped; in a directory, documentation, scripts
 /// and images (`.md`, `.py`, `.sh`, `.png`, …) are skipped too).
-pub fn read_path(
-    path: &Path,
-    format: InputFormat,
-    sink: &mut dyn EventSink,
-) -> Result<(), SourceError> {
+pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
     if path.as_os_str() == "-" {
         return read_stdin(format, sink);
     }
@@ -112,18 +107,11 @@ fn open_error(path: &Path, e: io::Error) -> SourceError {
     match e.kind() {
         io::ErrorKind::NotFound => SourceError::NotFound { path: shown },
         io::ErrorKind::PermissionDenied => SourceError::PermissionDenied { path: shown },
-        _ => SourceError::Io {
-            path: shown,
-            source: e,
-        },
+        _ => SourceError::Io { path: shown, source: e },
     }
 }
 
-fn read_file(
-    path: &Path,
-    format: InputFormat,
-    sink: &mut dyn EventSink,
-) -> Result<(), SourceError> {
+fn read_file(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
     let file = File::open(path).map_err(|e| open_error(path, e))?;
     let stream = export_stream_name(path);
     read_reader(&path.display().to_string(), file, format, &stream, sink)
@@ -201,11 +189,8 @@ fn walk(
 }
 
 fn has_non_log_extension(name: &str) -> bool {
-    name.rsplit_once('.').is_some_and(|(_, ext)| {
-        NOT_LOG_EXTENSIONS
-            .iter()
-            .any(|e| ext.eq_ignore_ascii_case(e))
-    })
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| NOT_LOG_EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
 }
 
 /// Inside a directory walk one unreadable entry (below the top directory) is damage to report, not a reason to stop.
@@ -248,9 +233,7 @@ impl<R: Read> BufRead for CountingBufRead<R> {
     }
 
     fn consume(&mut self, amt: usize) {
-        self.tracker
-            .consumed
-            .set(self.tracker.consumed.get() + amt as u64);
+        self.tracker.consumed.set(self.tracker.consumed.get() + amt as u64);
         self.inner.consume(amt);
     }
 }
@@ -346,8 +329,7 @@ impl<R: Read> Buffered<R> {
                 break (from, self.end);
             }
             scanned = self.end - from;
-            if self.end == self.buf.len() || self.start > 0 && self.buf.len() - self.end < CHUNK / 4
-            {
+            if self.end == self.buf.len() || self.start > 0 && self.buf.len() - self.end < CHUNK / 4 {
                 self.buf.copy_within(self.start..self.end, 0);
                 self.end -= self.start;
                 self.start = 0;
@@ -434,8 +416,7 @@ impl<R: Read> Utf16Reader<R> {
         let mut utf8 = [0u8; 4];
         for c in char::decode_utf16(units) {
             let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
-            self.out
-                .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+            self.out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
         }
     }
 }
@@ -479,12 +460,7 @@ struct Input<'a> {
 }
 
 impl Input<'_> {
-    fn run<R: Read>(
-        &self,
-        decoded: R,
-        gzip: Option<&Tracker>,
-        sink: &mut dyn EventSink,
-    ) -> Result<(), SourceError> {
+    fn run<R: Read>(&self, decoded: R, gzip: Option<&Tracker>, sink: &mut dyn EventSink) -> Result<(), SourceError> {
         let mut input = Buffered::new(decoded);
         input.fill_sample();
         // Windows PowerShell 5 redirects (`aws logs tail … > out.txt`) write UTF-16 with a BOM.
@@ -573,12 +549,7 @@ impl Input<'_> {
     }
 
     /// A read failure: damaged gzip data is reported and survived; anything else is fatal.
-    fn damage(
-        &self,
-        e: io::Error,
-        gzip: Option<&Tracker>,
-        sink: &mut dyn EventSink,
-    ) -> Result<(), SourceError> {
+    fn damage(&self, e: io::Error, gzip: Option<&Tracker>, sink: &mut dyn EventSink) -> Result<(), SourceError> {
         match gzip {
             Some(tracker) if !tracker.underlying_failed.get() => {
                 let message = if e.kind() == io::ErrorKind::UnexpectedEof {
@@ -682,9 +653,7 @@ impl<'d> TextContainer<'d> {
             }
             TextKind::Console => {
                 let trimmed = line.trim();
-                if let Some(ts) =
-                    parse_leading_timestamp(trimmed).filter(|t| t.len == trimmed.len())
-                {
+                if let Some(ts) = parse_leading_timestamp(trimmed).filter(|t| t.len == trimmed.len()) {
                     self.start(Some(ts.epoch_ms), None, "", sink);
                 } else if let Some((ts, msg)) = console_row(line) {
                     self.start(Some(ts), None, msg, sink);
@@ -712,13 +681,7 @@ impl<'d> TextContainer<'d> {
         self.flush(sink);
     }
 
-    fn start(
-        &mut self,
-        ts: Option<i64>,
-        stream: Option<&str>,
-        msg: &str,
-        sink: &mut dyn EventSink,
-    ) {
+    fn start(&mut self, ts: Option<i64>, stream: Option<&str>, msg: &str, sink: &mut dyn EventSink) {
         self.flush(sink);
         self.open = true;
         self.ts = ts;
@@ -770,14 +733,7 @@ impl<'d> TextContainer<'d> {
         self.msg.clear();
     }
 
-    fn deliver(
-        &mut self,
-        ts: Option<i64>,
-        message: &str,
-        structured: bool,
-        lines: u64,
-        sink: &mut dyn EventSink,
-    ) {
+    fn deliver(&mut self, ts: Option<i64>, message: &str, structured: bool, lines: u64, sink: &mut dyn EventSink) {
         if let Some(score) = &mut self.score {
             if structured {
                 score.structured += 1;
@@ -947,7 +903,9 @@ pub(super) mod tests {
                 s.events[2].2,
                 "[ERROR] Runtime.ImportModuleError: Unable to import module 'search': No module named 'search'\nTraceback (most recent call last):"
             );
-            assert!(s.events[4].2.ends_with("Max Memory Used: 35 MB\t\nXRAY TraceId: 1-5e57f3b4-0a2b\tSegmentId: 1a2b\tSampled: true"));
+            assert!(s.events[4]
+                .2
+                .ends_with("Max Memory Used: 35 MB\t\nXRAY TraceId: 1-5e57f3b4-0a2b\tSegmentId: 1a2b\tSampled: true"));
             assert!(s.errors.is_empty());
         }
     }
@@ -963,10 +921,7 @@ XRAY TraceId: 1-65e59383-4b7c\tSegmentId: 2c3d\tSampled: true\n\
             let s = read(TAIL.as_bytes(), format);
             assert_eq!(s.events.len(), 3, "{format}");
             assert_eq!(s.events[0].0, Some(1_709_544_275_635));
-            assert_eq!(
-                s.events[0].1,
-                "2024/03/04/[$LATEST]7d585026f97c54261c44b1fe27b75a54"
-            );
+            assert_eq!(s.events[0].1, "2024/03/04/[$LATEST]7d585026f97c54261c44b1fe27b75a54");
             assert!(s.events[1]
                 .2
                 .ends_with("35 MB\nXRAY TraceId: 1-65e59383-4b7c\tSegmentId: 2c3d\tSampled: true"));
@@ -992,11 +947,7 @@ XRAY TraceId: 1-65e59383-4b7c\tSegmentId: 2c3d\tSampled: true\n\
         );
         assert_eq!(
             colored.events,
-            vec![(
-                Some(1_514_766_583_079),
-                "stream_name".into(),
-                "my message".into()
-            )]
+            vec![(Some(1_514_766_583_079), "stream_name".into(), "my message".into())]
         );
     }
 
@@ -1111,10 +1062,7 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
         let mut data = b"\xEF\xBB\xBF".to_vec();
         data.extend_from_slice(crlf.as_bytes());
         let s = read(&data, InputFormat::Auto);
-        assert_eq!(
-            s.events,
-            read(EXPORT.as_bytes(), InputFormat::Export).events
-        );
+        assert_eq!(s.events, read(EXPORT.as_bytes(), InputFormat::Export).events);
         let s = read(
             b"START RequestId: a\xff\xfe Version: 1\r\nEND RequestId: a\r\n",
             InputFormat::Auto,
@@ -1122,10 +1070,7 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
         assert_eq!(s.invalid, 1);
         assert_eq!(
             s.messages(),
-            vec![
-                "START RequestId: a\u{fffd}\u{fffd} Version: 1",
-                "END RequestId: a"
-            ]
+            vec!["START RequestId: a\u{fffd}\u{fffd} Version: 1", "END RequestId: a"]
         );
     }
 
@@ -1133,25 +1078,13 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
     fn utf16_with_bom() {
         let text = format!("{SEED}😀 END RequestId: x\r\n");
         for little in [true, false] {
-            let mut data = if little {
-                vec![0xFF, 0xFE]
-            } else {
-                vec![0xFE, 0xFF]
-            };
+            let mut data = if little { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
             for u in text.encode_utf16() {
-                data.extend(if little {
-                    u.to_le_bytes()
-                } else {
-                    u.to_be_bytes()
-                });
+                data.extend(if little { u.to_le_bytes() } else { u.to_be_bytes() });
             }
             let s = read(&data, InputFormat::Auto);
             let mut expected = read(SEED.as_bytes(), InputFormat::Console).events;
-            expected
-                .last_mut()
-                .unwrap()
-                .2
-                .push_str("\n    \n😀 END RequestId: x");
+            expected.last_mut().unwrap().2.push_str("\n    \n😀 END RequestId: x");
             assert_eq!(s.events, expected);
             let s = read(&gzip(&data), InputFormat::Console);
             assert_eq!(s.events, expected);
@@ -1161,10 +1094,7 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
     #[test]
     fn gzip_single_and_multi_member() {
         let s = read(&gzip(EXPORT.as_bytes()), InputFormat::Auto);
-        assert_eq!(
-            s.events,
-            read(EXPORT.as_bytes(), InputFormat::Export).events
-        );
+        assert_eq!(s.events, read(EXPORT.as_bytes(), InputFormat::Export).events);
         let (a, b) = EXPORT.split_at(EXPORT.find("2024-08-28T10:00:00.131Z END").unwrap());
         let mut multi = gzip(a.as_bytes());
         multi.extend(gzip(b.as_bytes()));
@@ -1196,15 +1126,8 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
         assert_eq!(sink.errors.len(), 1);
         let err = &sink.errors[0];
         assert_eq!(err.input, "logs/000000.gz");
-        assert_eq!(
-            err.position,
-            format!("byte {} of compressed input", cut.len())
-        );
-        assert!(
-            err.message.starts_with("gzip stream truncated"),
-            "{}",
-            err.message
-        );
+        assert_eq!(err.position, format!("byte {} of compressed input", cut.len()));
+        assert!(err.message.starts_with("gzip stream truncated"), "{}", err.message);
 
         let mut corrupt = full.clone();
         for b in &mut corrupt[full.len() / 2..full.len() / 2 + 64] {
@@ -1266,12 +1189,7 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
     #[test]
     fn missing_path_is_not_found() {
         let mut sink = TestSink::default();
-        let err = read_path(
-            Path::new("/no/such/authlogs/file.log"),
-            InputFormat::Auto,
-            &mut sink,
-        )
-        .unwrap_err();
+        let err = read_path(Path::new("/no/such/authlogs/file.log"), InputFormat::Auto, &mut sink).unwrap_err();
         assert!(matches!(err, SourceError::NotFound { .. }));
         assert_eq!(
             err.to_string(),
@@ -1309,11 +1227,7 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
         let mut sink = TestSink::default();
         read_path(dir.path(), InputFormat::Auto, &mut sink).unwrap();
         assert!(sink.errors.is_empty(), "{:?}", sink.errors);
-        let got: Vec<(&str, &str)> = sink
-            .events
-            .iter()
-            .map(|e| (e.1.as_str(), e.2.as_str()))
-            .collect();
+        let got: Vec<(&str, &str)> = sink.events.iter().map(|e| (e.1.as_str(), e.2.as_str())).collect();
         assert_eq!(
             got,
             vec![
@@ -1345,18 +1259,8 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
             }
         }
         let mut sink = TestSink::default();
-        read_reader(
-            "t",
-            Trickle(EXPORT.as_bytes()),
-            InputFormat::Auto,
-            "dflt",
-            &mut sink,
-        )
-        .unwrap();
-        assert_eq!(
-            sink.events,
-            read(EXPORT.as_bytes(), InputFormat::Export).events
-        );
+        read_reader("t", Trickle(EXPORT.as_bytes()), InputFormat::Auto, "dflt", &mut sink).unwrap();
+        assert_eq!(sink.events, read(EXPORT.as_bytes(), InputFormat::Export).events);
         let mut sink = TestSink::default();
         read_reader(
             "t",

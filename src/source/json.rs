@@ -60,13 +60,7 @@ struct Ctx<'s> {
     stats: &'s mut JsonStats,
 }
 
-fn deliver(
-    sink: &mut dyn EventSink,
-    stats: &mut JsonStats,
-    ts: Option<i64>,
-    stream: &str,
-    msg: &str,
-) {
+fn deliver(sink: &mut dyn EventSink, stats: &mut JsonStats, ts: Option<i64>, stream: &str, msg: &str) {
     stats.events += 1;
     let message = msg.trim_end_matches(['\n', '\r']);
     sink.event(&LogEvent {
@@ -410,10 +404,7 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_> {
             }
             match msg {
                 Some(msg) => {
-                    let stream = stream
-                        .as_deref()
-                        .or(self.inherited)
-                        .unwrap_or(self.ctx.default_stream);
+                    let stream = stream.as_deref().or(self.inherited).unwrap_or(self.ctx.default_stream);
                     deliver(&mut *self.ctx.sink, &mut *self.ctx.stats, ts, stream, &msg);
                 }
                 None => self.ctx.stats.skipped += 1,
@@ -730,9 +721,7 @@ pub(crate) mod tests {
         );
         assert_eq!(s.errors.len(), 1);
         assert!(
-            s.errors[0]
-                .message
-                .contains("1 JSON value(s) held no log event"),
+            s.errors[0].message.contains("1 JSON value(s) held no log event"),
             "{}",
             s.errors[0].message
         );
@@ -764,10 +753,7 @@ pub(crate) mod tests {
     impl crate::source::EventSink for Counter {
         fn event(&mut self, e: &crate::source::LogEvent<'_>) {
             assert_eq!(e.timestamp_ms, Some(1_700_000_000_000 + self.n as i64));
-            assert_eq!(
-                e.message,
-                format!("START RequestId: {:08} Version: $LATEST", self.n)
-            );
+            assert_eq!(e.message, format!("START RequestId: {:08} Version: $LATEST", self.n));
             self.n += 1;
         }
         fn input_error(&mut self, error: crate::source::InputError) {
@@ -779,14 +765,7 @@ pub(crate) mod tests {
     fn streams_many_events() {
         let data = many_events(20_000);
         let mut sink = Counter::default();
-        read_reader(
-            "big.json",
-            data.as_bytes(),
-            InputFormat::Auto,
-            "",
-            &mut sink,
-        )
-        .unwrap();
+        read_reader("big.json", data.as_bytes(), InputFormat::Auto, "", &mut sink).unwrap();
         assert_eq!(sink.n, 20_000);
         assert!(sink.errors.is_empty());
         // Events before a cut are delivered as they are parsed.
@@ -807,14 +786,7 @@ pub(crate) mod tests {
     fn malformed_json_names_line_and_column() {
         let data = "{\"events\": [\n  {\"timestamp\": 1, \"message\": \"START RequestId: a\"},\n  {\"timestamp\": 2, \"message\": oops}\n]}";
         let mut sink = TestSink::default();
-        read_reader(
-            "bad.json",
-            data.as_bytes(),
-            InputFormat::Json,
-            "",
-            &mut sink,
-        )
-        .unwrap();
+        read_reader("bad.json", data.as_bytes(), InputFormat::Json, "", &mut sink).unwrap();
         assert_eq!(sink.messages(), vec!["START RequestId: a"]);
         assert_eq!(sink.errors.len(), 1);
         let e = &sink.errors[0];
