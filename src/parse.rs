@@ -1,0 +1,829 @@
+//! Classifies one log message (Lambda TEXT or JSON format) into a `LineEvent`; pure, no I/O.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use crate::patterns::{AuthFact, Patterns};
+use crate::timeutil::parse_leading_timestamp;
+
+/// How a Lambda run ended, from REPORT `Status:` or `platform.report` `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    Success,
+    Timeout,
+    Error,
+}
+
+/// REPORT metrics. Durations are integer microseconds so sums and percentiles stay exact.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metrics {
+    pub duration_us: Option<u64>,
+    pub billed_ms: Option<u64>,
+    pub memory_size_mb: Option<u64>,
+    pub max_memory_used_mb: Option<u64>,
+    pub init_duration_us: Option<u64>,
+    pub restore_duration_us: Option<u64>,
+    pub billed_restore_ms: Option<u64>,
+    pub status: Option<RunStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LineEvent<'a> {
+    Start {
+        request_id: Cow<'a, str>,
+    },
+    End {
+        request_id: Cow<'a, str>,
+    },
+    Report {
+        request_id: Cow<'a, str>,
+        metrics: Metrics,
+        error_type: Option<Cow<'a, str>>,
+    },
+    /// INIT_START / RESTORE_START / `platform.initStart`: a new execution environment.
+    InitStart,
+    /// INIT_REPORT / `platform.initReport`.
+    InitReport {
+        init_duration_us: Option<u64>,
+        status: Option<RunStatus>,
+    },
+    /// RESTORE_REPORT / `platform.restoreReport` (SnapStart).
+    RestoreReport {
+        restore_duration_us: Option<u64>,
+        status: Option<RunStatus>,
+    },
+    /// EXTENSION / LOGS / TELEMETRY registration lines.
+    Extension,
+    /// `Task timed out after N seconds`; the id is given when the line carries one.
+    Timeout {
+        request_id: Option<Cow<'a, str>>,
+    },
+    /// An unhandled exception or runtime crash of the handler.
+    Failure {
+        request_id: Option<Cow<'a, str>>,
+    },
+    /// An application log line; `fact` is set when the message matched the pattern table.
+    App {
+        request_id: Option<Cow<'a, str>>,
+        /// ISO timestamp the runtime wrote inside the line, when present.
+        timestamp_ms: Option<i64>,
+        fact: Option<OwnedOrBorrowedFact<'a>>,
+    },
+    /// `XRAY TraceId: …` continuation lines.
+    Xray,
+    Unrecognized,
+}
+
+/// A matched authorizer fact; owned when the message had to be decoded (JSON escapes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnedOrBorrowedFact<'a> {
+    SourceIp(Cow<'a, str>),
+    Token(Cow<'a, str>),
+    AllowedIp(Cow<'a, str>),
+    AllowedToken(Cow<'a, str>),
+    IpMismatch {
+        received: Cow<'a, str>,
+        allowed: Cow<'a, str>,
+    },
+    TokenMismatch {
+        received: Cow<'a, str>,
+        allowed: Cow<'a, str>,
+    },
+    Allow,
+    Deny,
+}
+
+impl<'a> OwnedOrBorrowedFact<'a> {
+    fn borrowed(f: AuthFact<'a>) -> Self {
+        match f {
+            AuthFact::SourceIp(v) => Self::SourceIp(Cow::Borrowed(v)),
+            AuthFact::Token(v) => Self::Token(Cow::Borrowed(v)),
+            AuthFact::AllowedIp(v) => Self::AllowedIp(Cow::Borrowed(v)),
+            AuthFact::AllowedToken(v) => Self::AllowedToken(Cow::Borrowed(v)),
+            AuthFact::IpMismatch { received, allowed } => Self::IpMismatch {
+                received: Cow::Borrowed(received),
+                allowed: Cow::Borrowed(allowed),
+            },
+            AuthFact::TokenMismatch { received, allowed } => Self::TokenMismatch {
+                received: Cow::Borrowed(received),
+                allowed: Cow::Borrowed(allowed),
+            },
+            AuthFact::Allow => Self::Allow,
+            AuthFact::Deny => Self::Deny,
+        }
+    }
+
+    fn owned(f: AuthFact<'_>) -> OwnedOrBorrowedFact<'static> {
+        let o = |s: &str| Cow::Owned(s.to_string());
+        match f {
+            AuthFact::SourceIp(v) => OwnedOrBorrowedFact::SourceIp(o(v)),
+            AuthFact::Token(v) => OwnedOrBorrowedFact::Token(o(v)),
+            AuthFact::AllowedIp(v) => OwnedOrBorrowedFact::AllowedIp(o(v)),
+            AuthFact::AllowedToken(v) => OwnedOrBorrowedFact::AllowedToken(o(v)),
+            AuthFact::IpMismatch { received, allowed } => OwnedOrBorrowedFact::IpMismatch {
+                received: o(received),
+                allowed: o(allowed),
+            },
+            AuthFact::TokenMismatch { received, allowed } => OwnedOrBorrowedFact::TokenMismatch {
+                received: o(received),
+                allowed: o(allowed),
+            },
+            AuthFact::Allow => OwnedOrBorrowedFact::Allow,
+            AuthFact::Deny => OwnedOrBorrowedFact::Deny,
+        }
+    }
+}
+
+/// Parses messages against one pattern table.
+#[derive(Debug, Clone, Default)]
+pub struct Parser {
+    patterns: Patterns,
+}
+
+const LEVELS: [&str; 8] = [
+    "INFO", "ERROR", "WARNING", "DEBUG", "CRITICAL", "WARN", "TRACE", "FATAL",
+];
+
+impl Parser {
+    pub fn new(patterns: Patterns) -> Parser {
+        Parser { patterns }
+    }
+
+    /// Classifies one CloudWatch event message (it may hold embedded `\n`s, e.g. REPORT + XRAY).
+    pub fn parse<'a>(&self, message: &'a str) -> LineEvent<'a> {
+        let msg = message.trim_end_matches(['\n', '\r']);
+        let Some(&first) = msg.as_bytes().first() else {
+            return LineEvent::Unrecognized;
+        };
+        match first {
+            b'S' => {
+                if let Some(rest) = msg.strip_prefix("START RequestId: ") {
+                    return LineEvent::Start {
+                        request_id: Cow::Borrowed(first_token(rest)),
+                    };
+                }
+            }
+            b'E' => {
+                if let Some(rest) = msg.strip_prefix("END RequestId: ") {
+                    return LineEvent::End {
+                        request_id: Cow::Borrowed(first_token(rest)),
+                    };
+                }
+                if is_registration(msg, "EXTENSION") {
+                    return LineEvent::Extension;
+                }
+            }
+            b'R' => {
+                if let Some(rest) = msg.strip_prefix("REPORT RequestId: ") {
+                    return parse_report(rest);
+                }
+                if let Some(rest) = msg.strip_prefix("RequestId: ") {
+                    // `RequestId: <id> Error: Runtime exited …` / `… Process exited before completing request`
+                    return LineEvent::Failure {
+                        request_id: Some(Cow::Borrowed(first_token(rest))),
+                    };
+                }
+                if msg.starts_with("RESTORE_START") {
+                    return LineEvent::InitStart;
+                }
+                if let Some(rest) = msg.strip_prefix("RESTORE_REPORT") {
+                    return LineEvent::RestoreReport {
+                        restore_duration_us: field_ms(rest, "Restore Duration: "),
+                        status: field_status(rest),
+                    };
+                }
+            }
+            b'I' => {
+                if msg.starts_with("INIT_START") {
+                    return LineEvent::InitStart;
+                }
+                if let Some(rest) = msg.strip_prefix("INIT_REPORT") {
+                    return LineEvent::InitReport {
+                        init_duration_us: field_ms(rest, "Init Duration: "),
+                        status: field_status(rest),
+                    };
+                }
+            }
+            b'L' => {
+                if is_registration(msg, "LOGS") {
+                    return LineEvent::Extension;
+                }
+                if msg.starts_with("LAMBDA_WARNING: Unhandled exception") {
+                    // JSON mode: the warning, then `\r`, then the error as JSON with its requestId.
+                    let request_id = msg
+                        .find("\r{")
+                        .and_then(|at| serde_json::from_str::<JsonLine>(&msg[at + 1..]).ok())
+                        .and_then(|j| j.request_id);
+                    return LineEvent::Failure { request_id };
+                }
+            }
+            b'T' => {
+                if is_registration(msg, "TELEMETRY") {
+                    return LineEvent::Extension;
+                }
+                if msg.starts_with("Task timed out after") {
+                    return LineEvent::Timeout { request_id: None };
+                }
+            }
+            b'X' if msg.starts_with("XRAY TraceId:") => return LineEvent::Xray,
+            b'[' => {
+                if let Some(ev) = self.parse_python(msg) {
+                    return ev;
+                }
+            }
+            b'{' => return self.parse_json(msg),
+            b'0'..=b'9' => {
+                if let Some(ev) = self.parse_node(msg) {
+                    return ev;
+                }
+            }
+            _ => {}
+        }
+        LineEvent::Unrecognized
+    }
+
+    /// `[LEVEL]\t<ts>\t<request id>\t<message>` (tabs may have been flattened to spaces), or an
+    /// unhandled-exception event `[ERROR] Type: message\nTraceback …`.
+    fn parse_python<'a>(&self, msg: &'a str) -> Option<LineEvent<'a>> {
+        let close = msg.find(']')?;
+        let level = &msg[1..close];
+        if !LEVELS.contains(&level) {
+            return None;
+        }
+        let rest = msg.get(close + 1..)?;
+        let rest = rest.strip_prefix(['\t', ' '])?;
+        let Some(ts) = parse_leading_timestamp(rest) else {
+            if level == "ERROR" || level == "CRITICAL" {
+                return Some(LineEvent::Failure { request_id: None });
+            }
+            return None;
+        };
+        let after_ts = rest[ts.len..].strip_prefix(['\t', ' '])?;
+        let (request_id, text) = split_request_id(after_ts);
+        Some(LineEvent::App {
+            request_id,
+            timestamp_ms: Some(ts.epoch_ms),
+            fact: self.fact(first_line(text)),
+        })
+    }
+
+    /// Node.js `<ts>\t<request id>\t[LEVEL\t]<message>`, and `<ts> <request id> Task timed out after …`.
+    fn parse_node<'a>(&self, msg: &'a str) -> Option<LineEvent<'a>> {
+        let ts = parse_leading_timestamp(msg)?;
+        let after_ts = msg[ts.len..].strip_prefix(['\t', ' '])?;
+        let (request_id, mut text) = split_request_id(after_ts);
+        if text.starts_with("Task timed out after") {
+            return Some(LineEvent::Timeout { request_id });
+        }
+        for level in LEVELS {
+            if let Some(rest) = text.strip_prefix(level).and_then(|r| r.strip_prefix(['\t', ' '])) {
+                if level == "ERROR" && (rest.starts_with("Invoke Error") || rest.starts_with("Uncaught Exception")) {
+                    return Some(LineEvent::Failure { request_id });
+                }
+                text = rest;
+                break;
+            }
+        }
+        Some(LineEvent::App {
+            request_id,
+            timestamp_ms: Some(ts.epoch_ms),
+            fact: self.fact(first_line(text)),
+        })
+    }
+
+    fn fact<'a>(&self, text: &'a str) -> Option<OwnedOrBorrowedFact<'a>> {
+        self.patterns.match_message(text).map(OwnedOrBorrowedFact::borrowed)
+    }
+
+    fn parse_json<'a>(&self, msg: &'a str) -> LineEvent<'a> {
+        let Ok(line) = serde_json::from_str::<JsonLine<'a>>(msg) else {
+            return LineEvent::Unrecognized;
+        };
+        if let Some(kind) = line.kind.as_deref() {
+            let record = line.record.unwrap_or_default();
+            let request_id = record.request_id;
+            return match kind {
+                "platform.start" => match request_id {
+                    Some(request_id) => LineEvent::Start { request_id },
+                    None => LineEvent::Unrecognized,
+                },
+                "platform.report" => match request_id {
+                    Some(request_id) => {
+                        let m = record.metrics.unwrap_or_default();
+                        LineEvent::Report {
+                            request_id,
+                            metrics: Metrics {
+                                duration_us: m.duration_ms.and_then(ms_f64_to_us),
+                                billed_ms: m.billed_duration_ms.and_then(f64_to_u64),
+                                memory_size_mb: m.memory_size_mb.and_then(f64_to_u64),
+                                max_memory_used_mb: m.max_memory_used_mb.and_then(f64_to_u64),
+                                init_duration_us: m.init_duration_ms.and_then(ms_f64_to_us),
+                                restore_duration_us: m.restore_duration_ms.and_then(ms_f64_to_us),
+                                billed_restore_ms: m.billed_restore_duration_ms.and_then(f64_to_u64),
+                                status: record.status.as_deref().map(status_of),
+                            },
+                            error_type: record.error_type,
+                        }
+                    }
+                    None => LineEvent::Unrecognized,
+                },
+                "platform.initStart" | "platform.restoreStart" => LineEvent::InitStart,
+                "platform.initReport" => LineEvent::InitReport {
+                    init_duration_us: record.metrics.and_then(|m| m.duration_ms).and_then(ms_f64_to_us),
+                    status: record.status.as_deref().map(status_of),
+                },
+                "platform.restoreReport" => LineEvent::RestoreReport {
+                    restore_duration_us: record.metrics.and_then(|m| m.duration_ms).and_then(ms_f64_to_us),
+                    status: record.status.as_deref().map(status_of),
+                },
+                "platform.extension" | "platform.telemetrySubscription" | "platform.logsSubscription" => {
+                    LineEvent::Extension
+                }
+                _ => LineEvent::Unrecognized,
+            };
+        }
+        if line.log_level.is_some() && line.error_type.is_some() {
+            return LineEvent::Failure {
+                request_id: line.request_id,
+            };
+        }
+        if line.level.is_none() && line.timestamp.is_none() {
+            return LineEvent::Unrecognized;
+        }
+        let timestamp_ms = line
+            .timestamp
+            .as_deref()
+            .and_then(parse_leading_timestamp)
+            .map(|t| t.epoch_ms);
+        let fact = match &line.message {
+            Some(Cow::Borrowed(m)) => self.fact(first_line(m.trim_end_matches(['\n', '\r']))),
+            Some(Cow::Owned(m)) => self
+                .patterns
+                .match_message(first_line(m.trim_end_matches(['\n', '\r'])))
+                .map(OwnedOrBorrowedFact::owned),
+            None => None,
+        };
+        LineEvent::App {
+            request_id: line.request_id,
+            timestamp_ms,
+            fact,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct JsonLine<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Option<Cow<'a, str>>,
+    record: Option<JsonRecord<'a>>,
+    #[serde(borrow)]
+    timestamp: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    level: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    log_level: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "string_or_skip")]
+    message: Option<Cow<'a, str>>,
+    #[serde(borrow, rename = "requestId")]
+    request_id: Option<Cow<'a, str>>,
+    #[serde(borrow, rename = "errorType")]
+    error_type: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize, Default)]
+struct JsonRecord<'a> {
+    #[serde(borrow, rename = "requestId")]
+    request_id: Option<Cow<'a, str>>,
+    metrics: Option<JsonMetrics>,
+    #[serde(borrow)]
+    status: Option<Cow<'a, str>>,
+    #[serde(borrow, rename = "errorType")]
+    error_type: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct JsonMetrics {
+    duration_ms: Option<f64>,
+    billed_duration_ms: Option<f64>,
+    #[serde(rename = "memorySizeMB")]
+    memory_size_mb: Option<f64>,
+    #[serde(rename = "maxMemoryUsedMB")]
+    max_memory_used_mb: Option<f64>,
+    init_duration_ms: Option<f64>,
+    restore_duration_ms: Option<f64>,
+    billed_restore_duration_ms: Option<f64>,
+}
+
+/// `message` is a string in every runtime's format; anything else (an app's structured extra) is ignored.
+fn string_or_skip<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, str>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum MaybeStr<'a> {
+        Str(#[serde(borrow)] Cow<'a, str>),
+        Other(serde::de::IgnoredAny),
+    }
+    Ok(match MaybeStr::deserialize(d)? {
+        MaybeStr::Str(s) => Some(s),
+        MaybeStr::Other(_) => None,
+    })
+}
+
+fn status_of(s: &str) -> RunStatus {
+    match s {
+        "success" => RunStatus::Success,
+        "timeout" => RunStatus::Timeout,
+        _ => RunStatus::Error,
+    }
+}
+
+fn ms_f64_to_us(ms: f64) -> Option<u64> {
+    let us = (ms * 1000.0).round();
+    (0.0..1e18).contains(&us).then_some(us as u64)
+}
+
+fn f64_to_u64(v: f64) -> Option<u64> {
+    let r = v.round();
+    (0.0..1e18).contains(&r).then_some(r as u64)
+}
+
+/// EXTENSION / LOGS / TELEMETRY registration lines: `EXTENSION\tName: …` or with spaces.
+fn is_registration(msg: &str, word: &str) -> bool {
+    msg.strip_prefix(word)
+        .is_some_and(|r| r.starts_with(['\t', ' ']) && r[1..].starts_with("Name:"))
+}
+
+/// The request id after a runtime timestamp, and the text after it. Empty (Python init) and
+/// `undefined` (Node init) ids mean "no request".
+fn split_request_id(s: &str) -> (Option<Cow<'_, str>>, &str) {
+    let end = s.find(['\t', ' ']).unwrap_or(s.len());
+    let id = &s[..end];
+    let text = s.get(end + 1..).unwrap_or("");
+    if id.is_empty() || id == "undefined" || !looks_like_request_id(id) {
+        if id.is_empty() || id == "undefined" {
+            return (None, text);
+        }
+        return (None, s);
+    }
+    (Some(Cow::Borrowed(id)), text)
+}
+
+fn looks_like_request_id(id: &str) -> bool {
+    id.len() >= 8 && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+fn first_token(s: &str) -> &str {
+    let end = s.find(['\t', ' ', '\n', '\r']).unwrap_or(s.len());
+    &s[..end]
+}
+
+fn first_line(s: &str) -> &str {
+    match memchr::memchr(b'\n', s.as_bytes()) {
+        Some(i) => s[..i].trim_end_matches('\r'),
+        None => s,
+    }
+}
+
+/// Parses `1.85`, `3000.00`, `2` as microseconds without going through floating point.
+pub fn parse_ms_to_us(s: &str) -> Option<u64> {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (s, ""),
+    };
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut us: u64 = int.parse::<u64>().ok()?.checked_mul(1000)?;
+    let mut scale = 100;
+    for b in frac.bytes().take(3) {
+        us += (b - b'0') as u64 * scale;
+        scale /= 10;
+    }
+    Some(us)
+}
+
+/// The value of `key` in a tab- or space-separated field list (`Key: 12.34 ms`).
+fn field_value<'a>(s: &'a str, key: &str) -> Option<&'a str> {
+    let mut from = 0;
+    while let Some(at) = s[from..].find(key) {
+        let start = from + at;
+        // The key must begin a field, so "Duration: " does not match inside "Billed Duration: ".
+        // With tabs flattened to spaces, "Init Duration: " also ends in " Duration: ".
+        let before = &s[..start];
+        let at_field_start = before.is_empty() || before.ends_with('\t') || before.ends_with(' ');
+        let inside_longer_key = ["Init ", "Billed ", "Restore "].iter().any(|w| before.ends_with(w));
+        if at_field_start && !inside_longer_key {
+            let v = &s[start + key.len()..];
+            return Some(first_token(v));
+        }
+        from = start + key.len();
+    }
+    None
+}
+
+fn field_ms(s: &str, key: &str) -> Option<u64> {
+    field_value(s, key).and_then(parse_ms_to_us)
+}
+
+fn field_int(s: &str, key: &str) -> Option<u64> {
+    field_value(s, key).and_then(|v| v.parse().ok())
+}
+
+fn field_status(s: &str) -> Option<RunStatus> {
+    field_value(s, "Status: ").map(status_of)
+}
+
+/// REPORT fields by key, not position: order varies (RIE puts Init Duration first), separators
+/// vary (tabs; spaces in console copies; `2 ms \t` in old logs), and `\nXRAY …` may follow.
+fn parse_report(rest: &str) -> LineEvent<'_> {
+    let line = first_line(rest);
+    let request_id = first_token(line);
+    let fields = &line[request_id.len()..];
+    let metrics = Metrics {
+        duration_us: field_ms(fields, "Duration: "),
+        billed_ms: field_int(fields, "Billed Duration: "),
+        memory_size_mb: field_int(fields, "Memory Size: "),
+        max_memory_used_mb: field_int(fields, "Max Memory Used: "),
+        init_duration_us: field_ms(fields, "Init Duration: "),
+        restore_duration_us: field_ms(fields, "Restore Duration: "),
+        billed_restore_ms: field_int(fields, "Billed Restore Duration: "),
+        status: field_status(fields),
+    };
+    let error_type = field_value(fields, "Error Type: ").map(Cow::Borrowed);
+    LineEvent::Report {
+        request_id: Cow::Borrowed(request_id),
+        metrics,
+        error_type,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> Parser {
+        Parser::default()
+    }
+
+    fn report(msg: &str) -> (String, Metrics, Option<String>) {
+        match p().parse(msg) {
+            LineEvent::Report {
+                request_id,
+                metrics,
+                error_type,
+            } => (request_id.into_owned(), metrics, error_type.map(|e| e.into_owned())),
+            other => panic!("not a report: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn start_end() {
+        assert_eq!(
+            p().parse("START RequestId: 4ce9340a-b765-490f-ad8a-02ab3415e2bf Version: $LATEST\n"),
+            LineEvent::Start {
+                request_id: "4ce9340a-b765-490f-ad8a-02ab3415e2bf".into()
+            }
+        );
+        assert_eq!(
+            p().parse("START RequestId: abcdefgh-1\tVersion: 56"),
+            LineEvent::Start {
+                request_id: "abcdefgh-1".into()
+            }
+        );
+        assert_eq!(
+            p().parse("END RequestId: abc-def-123\n"),
+            LineEvent::End {
+                request_id: "abc-def-123".into()
+            }
+        );
+    }
+
+    #[test]
+    fn report_variants() {
+        let (id, m, _) = report("REPORT RequestId: 2c17c779-5002-4479-8cf4-7b037c1463a4\tDuration: 26.25 ms\tBilled Duration: 27 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\tInit Duration: 145.09 ms\t\n");
+        assert_eq!(id, "2c17c779-5002-4479-8cf4-7b037c1463a4");
+        assert_eq!(m.duration_us, Some(26_250));
+        assert_eq!(m.billed_ms, Some(27));
+        assert_eq!(m.memory_size_mb, Some(128));
+        assert_eq!(m.max_memory_used_mb, Some(70));
+        assert_eq!(m.init_duration_us, Some(145_090));
+        assert_eq!(m.status, None);
+
+        let (_, m, _) = report("REPORT RequestId: 4ce9340a-b765-490f-ad8a-02ab3415e2bf\tDuration: 26.73 ms\tBilled Duration: 27 ms \tMemory Size: 128 MB\tMax Memory Used: 75 MB\t\n");
+        assert_eq!(
+            (m.duration_us, m.billed_ms, m.max_memory_used_mb),
+            (Some(26_730), Some(27), Some(75))
+        );
+
+        let (_, m, _) = report("REPORT RequestId: ea643eb8-1547-41f5-8c51-4ff6abe3e0d1\tDuration: 20.39 ms\tBilled Duration: 21 ms\tMemory Size: 128 MB\tMax Memory Used: 57 MB\tInit Duration: 178.50 ms\t\nXRAY TraceId: 1-643eb81e-7b15c13c3bff33247638ad8d\tSegmentId: 4c72ac137fd02fb0\tSampled: true\t\n");
+        assert_eq!((m.duration_us, m.init_duration_us), (Some(20_390), Some(178_500)));
+
+        let (_, m, _) = report("REPORT RequestId: b771fecc-1b53-4faf-922d-1d74357b1676\tDuration: 306.34 ms\tBilled Duration: 610 ms\tMemory Size: 3009 MB\tMax Memory Used: 155 MB\tRestore Duration: 511.25 ms\tBilled Restore Duration: 303 ms\t");
+        assert_eq!(
+            (m.restore_duration_us, m.billed_restore_ms, m.init_duration_us),
+            (Some(511_250), Some(303), None)
+        );
+        assert_eq!(m.duration_us, Some(306_340));
+        assert_eq!(m.billed_ms, Some(610));
+
+        let (_, m, e) = report("REPORT RequestId: 1e5c8abd-3d36-461b-8c0f-a56b952715b3\tDuration: 3000.00 ms\tBilled Duration: 3068 ms\tMemory Size: 128 MB\tMax Memory Used: 35 MB\tInit Duration: 67.49 ms\tStatus: timeout\n");
+        assert_eq!(
+            (m.status, e, m.duration_us),
+            (Some(RunStatus::Timeout), None, Some(3_000_000))
+        );
+
+        let (_, m, e) = report("REPORT RequestId: 12131914-ade7-4b3b-adbf-f01e971190d5\tDuration: 98.71 ms\tBilled Duration: 99 ms\tMemory Size: 512 MB\tMax Memory Used: 46 MB\tStatus: error\tError Type: Runtime.ImportModuleError");
+        assert_eq!(
+            (m.status, e.as_deref()),
+            (Some(RunStatus::Error), Some("Runtime.ImportModuleError"))
+        );
+
+        // RIE order and console copies with spaces for tabs.
+        let (_, m, _) = report("REPORT RequestId: f8ac1208-1111-2222-3333-444455556666  Init Duration: 48.26 ms   Duration: 237.17 ms   Billed Duration: 300 ms   Memory Size: 128 MB   Max Memory Used: 26 MB");
+        assert_eq!(
+            (m.duration_us, m.init_duration_us, m.billed_ms),
+            (Some(237_170), Some(48_260), Some(300))
+        );
+    }
+
+    #[test]
+    fn init_extension_timeout_failure() {
+        assert_eq!(p().parse("INIT_START Runtime Version: python:3.13.v60\tRuntime Version ARN: arn:aws:lambda:ap-east-2::runtime:6b9e\n"), LineEvent::InitStart);
+        assert_eq!(
+            p().parse("INIT_REPORT Init Duration: 137.69 ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError"),
+            LineEvent::InitReport { init_duration_us: Some(137_690), status: Some(RunStatus::Error) }
+        );
+        assert_eq!(
+            p().parse("EXTENSION\tName: lambda-adapter\tState: Ready\tEvents: []\n"),
+            LineEvent::Extension
+        );
+        assert_eq!(
+            p().parse("EXTENSION Name: cloudwatch_lambda_agent State: Ready Events: [INVOKE, SHUTDOWN]"),
+            LineEvent::Extension
+        );
+        assert_eq!(
+            p().parse("TELEMETRY\tName: x\tState: Subscribed\tTypes: [Platform]"),
+            LineEvent::Extension
+        );
+        assert_eq!(
+            p().parse(
+                "2024-11-20T18:19:35.211Z\tfb732cef-3a5d-533a-ba09-73571cbf8624\tTask timed out after 900.09 seconds\n"
+            ),
+            LineEvent::Timeout {
+                request_id: Some("fb732cef-3a5d-533a-ba09-73571cbf8624".into())
+            }
+        );
+        assert_eq!(
+            p().parse(
+                "2020-06-09T15:02:26.150Z 7c9567b5-107b-4a6c-8798-0157ac21db52 Task timed out after 3.00 seconds\n\n"
+            ),
+            LineEvent::Timeout {
+                request_id: Some("7c9567b5-107b-4a6c-8798-0157ac21db52".into())
+            }
+        );
+        assert_eq!(
+            p().parse("RequestId: 66ce6204-7c13-50f6-a32c-3db39caefc6b Error: Runtime exited with error: signal: killed Runtime.ExitError\n"),
+            LineEvent::Failure { request_id: Some("66ce6204-7c13-50f6-a32c-3db39caefc6b".into()) }
+        );
+        assert_eq!(
+            p().parse("[ERROR] Runtime.ImportModuleError: Unable to import module 'search': No module named 'search'\nTraceback (most recent call last):"),
+            LineEvent::Failure { request_id: None }
+        );
+        assert_eq!(
+            p().parse("XRAY TraceId: 1-643eb81e\tSegmentId: 4c72\tSampled: true"),
+            LineEvent::Xray
+        );
+        assert_eq!(p().parse("\x00\x01garbage"), LineEvent::Unrecognized);
+        assert_eq!(p().parse(""), LineEvent::Unrecognized);
+    }
+
+    #[test]
+    fn python_app_lines_with_seed_messages() {
+        let ev =
+            p().parse("[INFO]\t2025-07-11T06:05:34.309Z\td39edf81-4b21-4e3d-8ad2-7c1e92f00c82\t[INFO] Token: test\n");
+        assert_eq!(
+            ev,
+            LineEvent::App {
+                request_id: Some("d39edf81-4b21-4e3d-8ad2-7c1e92f00c82".into()),
+                timestamp_ms: Some(1_752_213_934_309),
+                fact: Some(OwnedOrBorrowedFact::Token("test".into())),
+            }
+        );
+        // The seed's console rendering: tabs shown as spaces.
+        let ev = p().parse("[ERROR] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [ERROR] トークンが不一致: 受信トークン=test, 許可トークン=Ab12Xy34");
+        assert!(
+            matches!(
+                ev,
+                LineEvent::App {
+                    fact: Some(OwnedOrBorrowedFact::TokenMismatch { .. }),
+                    ..
+                }
+            ),
+            "{ev:?}"
+        );
+        // Init-phase line: empty request id.
+        let ev = p().parse("[INFO]\t2026-04-22T18:08:37.670Z\t\tFound credentials in environment variables.\n");
+        assert_eq!(
+            ev,
+            LineEvent::App {
+                request_id: None,
+                timestamp_ms: Some(1_776_881_317_670),
+                fact: None
+            }
+        );
+    }
+
+    #[test]
+    fn node_lines() {
+        let ev =
+            p().parse("2024-11-24T14:44:34.542Z\t8c8b67c9-9ca3-4659-be83-30071e3045be\tINFO\tSource IP: 1.2.3.4\n");
+        assert!(
+            matches!(ev, LineEvent::App { fact: Some(OwnedOrBorrowedFact::SourceIp(ref ip)), .. } if ip == "1.2.3.4"),
+            "{ev:?}"
+        );
+        let ev = p().parse("2023-04-18T15:32:46.697Z\tundefined\tINFO\tLoading function\n");
+        assert!(matches!(
+            ev,
+            LineEvent::App {
+                request_id: None,
+                fact: None,
+                ..
+            }
+        ));
+        let ev = p().parse("2024-05-05T04:01:01.850Z\t501c51ae-75b0-4231-a51c-9fa99b57b5de\tERROR\tInvoke Error \t{\"errorType\":\"Error\"}\n");
+        assert_eq!(
+            ev,
+            LineEvent::Failure {
+                request_id: Some("501c51ae-75b0-4231-a51c-9fa99b57b5de".into())
+            }
+        );
+    }
+
+    #[test]
+    fn json_log_format() {
+        let ev = p().parse(r#"{"time":"2024-06-17T17:23:55.902Z","type":"platform.start","record":{"requestId":"ca52c236-a38d-40fc-aa6b-7e3be2b7aa55","version":"$LATEST"}}"#);
+        assert_eq!(
+            ev,
+            LineEvent::Start {
+                request_id: "ca52c236-a38d-40fc-aa6b-7e3be2b7aa55".into()
+            }
+        );
+        let (id, m, _) = report_json(
+            r#"{"time":"2026-10-08T07:30:29.470Z","type":"platform.report","record":{"requestId":"79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36","metrics":{"durationMs":1233.96,"billedDurationMs":1698,"memorySizeMB":256,"maxMemoryUsedMB":123,"initDurationMs":463.512},"status":"success"}}"#,
+        );
+        assert_eq!(id, "79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36");
+        assert_eq!(
+            (m.duration_us, m.billed_ms, m.memory_size_mb, m.max_memory_used_mb),
+            (Some(1_233_960), Some(1698), Some(256), Some(123))
+        );
+        assert_eq!(
+            (m.init_duration_us, m.status),
+            (Some(463_512), Some(RunStatus::Success))
+        );
+        let (_, m, _) = report_json(
+            r#"{"time":"2024-10-18T19:38:39.661Z","type":"platform.report","record":{"requestId":"b441820a-1","metrics":{"durationMs":30000.0,"billedDurationMs":30000,"memorySizeMB":128,"maxMemoryUsedMB":74,"initDurationMs":985.413},"status":"timeout"}}"#,
+        );
+        assert_eq!(m.status, Some(RunStatus::Timeout));
+        assert_eq!(p().parse(r#"{"time":"2026-10-08T07:30:27.768Z","type":"platform.initStart","record":{"initializationType":"on-demand","phase":"init"}}"#), LineEvent::InitStart);
+
+        // Python JSON app line, Japanese escaped as \uXXXX.
+        let ev = p().parse("{\"timestamp\": \"2025-07-11T06:05:34Z\", \"level\": \"ERROR\", \"message\": \"[ERROR] \\u30c8\\u30fc\\u30af\\u30f3\\u304c\\u4e0d\\u4e00\\u81f4: \\u53d7\\u4fe1\\u30c8\\u30fc\\u30af\\u30f3=test, \\u8a31\\u53ef\\u30c8\\u30fc\\u30af\\u30f3=Ab12Xy34\", \"logger\": \"root\", \"requestId\": \"d39edf81-4b21-4e3d-8ad2-7c1e92f00c82\"}\n");
+        assert_eq!(
+            ev,
+            LineEvent::App {
+                request_id: Some("d39edf81-4b21-4e3d-8ad2-7c1e92f00c82".into()),
+                timestamp_ms: Some(1_752_213_934_000),
+                fact: Some(OwnedOrBorrowedFact::TokenMismatch {
+                    received: "test".into(),
+                    allowed: "Ab12Xy34".into()
+                }),
+            }
+        );
+        let ev = p().parse("LAMBDA_WARNING: Unhandled exception. The most likely cause\r{\"timestamp\": \"2024-06-17T17:23:55Z\", \"log_level\": \"ERROR\", \"errorMessage\": \"x\", \"errorType\": \"UnicodeDecodeError\", \"requestId\": \"ca52c236-a38d\", \"stackTrace\": []}\n");
+        assert_eq!(
+            ev,
+            LineEvent::Failure {
+                request_id: Some("ca52c236-a38d".into())
+            }
+        );
+        assert_eq!(p().parse("{not json"), LineEvent::Unrecognized);
+        assert_eq!(p().parse("{\"a\": 1}"), LineEvent::Unrecognized);
+    }
+
+    fn report_json(msg: &str) -> (String, Metrics, Option<String>) {
+        report(msg)
+    }
+
+    #[test]
+    fn exact_decimal_durations() {
+        assert_eq!(parse_ms_to_us("1.85"), Some(1850));
+        assert_eq!(parse_ms_to_us("3000.00"), Some(3_000_000));
+        assert_eq!(parse_ms_to_us("2"), Some(2000));
+        assert_eq!(parse_ms_to_us("0.001"), Some(1));
+        assert_eq!(parse_ms_to_us("1.2345"), Some(1234));
+        assert_eq!(parse_ms_to_us("x"), None);
+        assert_eq!(parse_ms_to_us(".5"), None);
+        assert_eq!(parse_ms_to_us("99999999999999999999"), None);
+    }
+}

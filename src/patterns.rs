@@ -1,0 +1,360 @@
+//! The table of authorizer message templates (built in, or from a user's TOML file) and their matching.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::Error;
+
+/// The seed authorizer's messages (Japanese, as it logs them) and their English equivalents.
+/// Kept as TOML so the built-in table is also the example of what `--patterns FILE` accepts.
+pub const BUILTIN_PATTERNS: &str = r#"
+[[pattern]]
+kind = "source_ip"
+template = "Source IP: {value}"
+
+[[pattern]]
+kind = "token"
+template = "Token: {value}"
+
+[[pattern]]
+kind = "allowed_ip"
+template = "Allowed IP: {value}"
+
+[[pattern]]
+kind = "allowed_token"
+template = "Allowed Token: {value}"
+
+[[pattern]]
+kind = "ip_mismatch"
+template = "IPアドレスが不一致: 受信IP={received}, 許可IP={allowed}"
+
+[[pattern]]
+kind = "token_mismatch"
+template = "トークンが不一致: 受信トークン={received}, 許可トークン={allowed}"
+
+[[pattern]]
+kind = "ip_mismatch"
+template = "IP address mismatch: received IP={received}, allowed IP={allowed}"
+
+[[pattern]]
+kind = "token_mismatch"
+template = "Token mismatch: received token={received}, allowed token={allowed}"
+"#;
+
+/// What a matched message tells about the authorizer's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFact<'a> {
+    SourceIp(&'a str),
+    Token(&'a str),
+    AllowedIp(&'a str),
+    AllowedToken(&'a str),
+    IpMismatch {
+        received: &'a str,
+        allowed: &'a str,
+    },
+    TokenMismatch {
+        received: &'a str,
+        allowed: &'a str,
+    },
+    /// An authorizer-specific "request allowed" message.
+    Allow,
+    /// An authorizer-specific "request denied" message without a known reason.
+    Deny,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactKind {
+    SourceIp,
+    Token,
+    AllowedIp,
+    AllowedToken,
+    IpMismatch,
+    TokenMismatch,
+    Allow,
+    Deny,
+}
+
+impl FactKind {
+    fn placeholders(self) -> &'static [&'static str] {
+        match self {
+            FactKind::SourceIp | FactKind::Token | FactKind::AllowedIp | FactKind::AllowedToken => &["value"],
+            FactKind::IpMismatch | FactKind::TokenMismatch => &["received", "allowed"],
+            FactKind::Allow | FactKind::Deny => &[],
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternFile {
+    /// Drop the built-in table instead of adding to it.
+    #[serde(default)]
+    replace_builtin: bool,
+    #[serde(default)]
+    pattern: Vec<PatternSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternSpec {
+    kind: FactKind,
+    template: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Literal(String),
+    Capture(String),
+}
+
+/// A compiled template: literal pieces and captures, matched with plain string search (no regex).
+#[derive(Debug, Clone)]
+struct Template {
+    kind: FactKind,
+    pieces: Vec<Piece>,
+}
+
+impl Template {
+    fn compile(kind: FactKind, template: &str) -> Result<Template, String> {
+        let mut pieces = Vec::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').map(|c| open + c).ok_or("unclosed '{'")?;
+            if open > 0 {
+                pieces.push(Piece::Literal(rest[..open].to_string()));
+            }
+            let name = &rest[open + 1..close];
+            if matches!(pieces.last(), Some(Piece::Capture(_))) {
+                return Err(format!(
+                    "placeholder {{{name}}} directly follows another: put literal text between them"
+                ));
+            }
+            pieces.push(Piece::Capture(name.to_string()));
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            pieces.push(Piece::Literal(rest.to_string()));
+        }
+        if !matches!(pieces.first(), Some(Piece::Literal(_))) {
+            return Err("a template must start with literal text".to_string());
+        }
+        let mut names: Vec<&str> = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Capture(n) => Some(n.as_str()),
+                Piece::Literal(_) => None,
+            })
+            .collect();
+        names.sort_unstable();
+        let mut want = kind.placeholders().to_vec();
+        want.sort_unstable();
+        if names != want {
+            let want: Vec<String> = kind.placeholders().iter().map(|n| format!("{{{n}}}")).collect();
+            return Err(format!(
+                "this kind needs exactly the placeholders [{}]",
+                want.join(", ")
+            ));
+        }
+        Ok(Template { kind, pieces })
+    }
+
+    /// Matches the whole message; the last capture runs to its end.
+    fn matches<'a>(&self, msg: &'a str) -> Option<AuthFact<'a>> {
+        let mut pos = 0;
+        let mut caps: [(&str, &'a str); 2] = [("", ""); 2];
+        let mut n = 0;
+        let mut i = 0;
+        while i < self.pieces.len() {
+            match &self.pieces[i] {
+                Piece::Literal(lit) => {
+                    if !msg[pos..].starts_with(lit.as_str()) {
+                        return None;
+                    }
+                    pos += lit.len();
+                }
+                Piece::Capture(name) => {
+                    let end = match self.pieces.get(i + 1) {
+                        Some(Piece::Literal(next)) => pos + msg[pos..].find(next.as_str())?,
+                        _ => msg.len(),
+                    };
+                    if n < caps.len() {
+                        caps[n] = (name.as_str(), &msg[pos..end]);
+                        n += 1;
+                    }
+                    pos = end;
+                }
+            }
+            i += 1;
+        }
+        if pos != msg.len() {
+            return None;
+        }
+        let get = |key: &str| caps[..n].iter().find(|(k, _)| *k == key).map(|(_, v)| *v).unwrap_or("");
+        Some(match self.kind {
+            FactKind::SourceIp => AuthFact::SourceIp(get("value")),
+            FactKind::Token => AuthFact::Token(get("value")),
+            FactKind::AllowedIp => AuthFact::AllowedIp(get("value")),
+            FactKind::AllowedToken => AuthFact::AllowedToken(get("value")),
+            FactKind::IpMismatch => AuthFact::IpMismatch {
+                received: get("received"),
+                allowed: get("allowed"),
+            },
+            FactKind::TokenMismatch => AuthFact::TokenMismatch {
+                received: get("received"),
+                allowed: get("allowed"),
+            },
+            FactKind::Allow => AuthFact::Allow,
+            FactKind::Deny => AuthFact::Deny,
+        })
+    }
+}
+
+/// The message table the parser matches application messages against.
+#[derive(Debug, Clone)]
+pub struct Patterns {
+    templates: Vec<Template>,
+}
+
+impl Default for Patterns {
+    fn default() -> Self {
+        Patterns::builtin()
+    }
+}
+
+impl Patterns {
+    pub fn builtin() -> Patterns {
+        match Self::from_toml(BUILTIN_PATTERNS, "built-in patterns") {
+            Ok((p, _)) => p,
+            // The built-in table is a constant checked by a unit test.
+            Err(e) => panic!("built-in patterns are invalid: {e}"),
+        }
+    }
+
+    /// Loads a user's TOML file; its patterns are tried before the built-in ones unless it sets
+    /// `replace_builtin = true`.
+    pub fn load(path: &Path) -> Result<Patterns, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Patterns {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let (user, replace) = Self::from_toml(&text, &path.display().to_string())?;
+        if replace {
+            return Ok(user);
+        }
+        let mut templates = user.templates;
+        templates.extend(Patterns::builtin().templates);
+        Ok(Patterns { templates })
+    }
+
+    fn from_toml(text: &str, name: &str) -> Result<(Patterns, bool), Error> {
+        let file: PatternFile = toml::from_str(text).map_err(|e| Error::Patterns {
+            path: name.to_string(),
+            message: format!(
+                "{e}hint: each entry is [[pattern]] with kind = \"source_ip\" and template = \"Source IP: {{value}}\""
+            ),
+        })?;
+        let mut templates = Vec::with_capacity(file.pattern.len());
+        for (i, spec) in file.pattern.iter().enumerate() {
+            let t = Template::compile(spec.kind, &spec.template).map_err(|m| Error::Patterns {
+                path: name.to_string(),
+                message: format!("pattern {} (template {:?}): {m}", i + 1, spec.template),
+            })?;
+            templates.push(t);
+        }
+        Ok((Patterns { templates }, file.replace_builtin))
+    }
+
+    /// Matches an application message (its trailing newline already removed). A leading level tag
+    /// such as `[INFO] ` (the seed logs `[INFO] Source IP: …`) is skipped when the whole message fails.
+    pub fn match_message<'a>(&self, msg: &'a str) -> Option<AuthFact<'a>> {
+        if let Some(f) = self.templates.iter().find_map(|t| t.matches(msg)) {
+            return Some(f);
+        }
+        let rest = strip_level_tag(msg)?;
+        self.templates.iter().find_map(|t| t.matches(rest))
+    }
+}
+
+/// `[INFO] text` → `text`.
+fn strip_level_tag(msg: &str) -> Option<&str> {
+    let inner = msg.strip_prefix('[')?;
+    let close = inner.find(']')?;
+    if close == 0 || close > 10 || !inner[..close].bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    Some(inner[close + 1..].trim_start_matches([' ', '\t']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_table_is_valid_and_matches_the_seed() {
+        let p = Patterns::builtin();
+        assert_eq!(
+            p.match_message("[INFO] Source IP: 111.222.333.444"),
+            Some(AuthFact::SourceIp("111.222.333.444"))
+        );
+        assert_eq!(p.match_message("[INFO] Token: test"), Some(AuthFact::Token("test")));
+        assert_eq!(
+            p.match_message("[INFO] Allowed Token: Ab12Xy34"),
+            Some(AuthFact::AllowedToken("Ab12Xy34"))
+        );
+        assert_eq!(
+            p.match_message("[ERROR] トークンが不一致: 受信トークン=test, 許可トークン=Ab12Xy34"),
+            Some(AuthFact::TokenMismatch {
+                received: "test",
+                allowed: "Ab12Xy34"
+            })
+        );
+        assert_eq!(
+            p.match_message("[ERROR] IPアドレスが不一致: 受信IP=203.0.113.9, 許可IP=203.0.113.10"),
+            Some(AuthFact::IpMismatch {
+                received: "203.0.113.9",
+                allowed: "203.0.113.10"
+            })
+        );
+        assert_eq!(
+            p.match_message("Token mismatch: received token=None, allowed token=x"),
+            Some(AuthFact::TokenMismatch {
+                received: "None",
+                allowed: "x"
+            })
+        );
+        assert_eq!(p.match_message("[INFO] Token: "), Some(AuthFact::Token("")));
+        assert_eq!(p.match_message("Hello"), None);
+        assert_eq!(p.match_message("[INFO] Allowed IP"), None);
+    }
+
+    #[test]
+    fn user_templates_and_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        std::fs::write(
+            &path,
+            "[[pattern]]\nkind = \"source_ip\"\ntemplate = \"client={value}\"\n[[pattern]]\nkind = \"deny\"\ntemplate = \"ACCESS DENIED\"\n",
+        )
+        .unwrap();
+        let p = Patterns::load(&path).unwrap();
+        assert_eq!(p.match_message("client=1.2.3.4"), Some(AuthFact::SourceIp("1.2.3.4")));
+        assert_eq!(p.match_message("ACCESS DENIED"), Some(AuthFact::Deny));
+        assert_eq!(
+            p.match_message("Token: x"),
+            Some(AuthFact::Token("x")),
+            "built-ins still apply"
+        );
+
+        std::fs::write(
+            &path,
+            "[[pattern]]\nkind = \"ip_mismatch\"\ntemplate = \"bad {received}\"\n",
+        )
+        .unwrap();
+        let err = Patterns::load(&path).unwrap_err().to_string();
+        assert!(err.contains("p.toml") && err.contains("{received}, {allowed}"), "{err}");
+        std::fs::write(&path, "[[pattern]]\nkind = \"nope\"\ntemplate = \"x\"\n").unwrap();
+        assert!(Patterns::load(&path).unwrap_err().to_string().contains("nope"));
+    }
+}
