@@ -1,0 +1,586 @@
+//! Joins parsed lines into one `Invocation` per RequestId, in memory bounded by requests in flight.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use crate::parse::{LineEvent, Metrics, OwnedOrBorrowedFact, RunStatus};
+
+/// What the authorizer's own log lines said about one request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuthEvidence {
+    pub source_ip: Option<String>,
+    pub token: Option<String>,
+    pub allowed_ip: Option<String>,
+    pub allowed_token: Option<String>,
+    /// `(received, allowed)` from an IP mismatch ERROR line.
+    pub ip_mismatch: Option<(String, String)>,
+    /// `(received, allowed)` from a token mismatch ERROR line.
+    pub token_mismatch: Option<(String, String)>,
+    pub allow_marker: bool,
+    pub deny_marker: bool,
+}
+
+/// One authorizer invocation rebuilt from its log lines.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Invocation {
+    pub request_id: String,
+    pub stream: Arc<str>,
+    pub first_ts: Option<i64>,
+    pub last_ts: Option<i64>,
+    pub started: bool,
+    pub ended: bool,
+    /// REPORT metrics; `None` means the invocation is incomplete.
+    pub report: Option<Metrics>,
+    pub error_type: Option<String>,
+    /// The first invocation of a new execution environment: its REPORT has Init/Restore Duration, or
+    /// (no REPORT, or a suppressed init retried in the invoke) an INIT_START preceded it on its stream.
+    pub cold_start: bool,
+    /// An INIT_START/INIT_REPORT preceded this request's START on its stream.
+    pub after_init: bool,
+    /// An INIT_REPORT arrived while this request ran (an init retried in the invoke phase).
+    pub init_in_invoke: bool,
+    /// Init Duration as Lambda reports it: from REPORT, else from the first INIT_REPORT.
+    pub init_duration_us: Option<u64>,
+    /// SnapStart restore instead of an init.
+    pub restore_duration_us: Option<u64>,
+    pub timed_out: bool,
+    pub failed: bool,
+    pub auth: AuthEvidence,
+}
+
+impl Invocation {
+    pub fn is_complete(&self) -> bool {
+        self.report.is_some()
+    }
+
+    fn touch(&mut self, ts: Option<i64>) {
+        if let Some(t) = ts {
+            self.first_ts = Some(self.first_ts.map_or(t, |f| f.min(t)));
+            self.last_ts = Some(self.last_ts.map_or(t, |l| l.max(t)));
+        }
+    }
+
+    fn apply_fact(&mut self, fact: OwnedOrBorrowedFact<'_>) {
+        let a = &mut self.auth;
+        match fact {
+            OwnedOrBorrowedFact::SourceIp(v) => a.source_ip = Some(v.into_owned()),
+            OwnedOrBorrowedFact::Token(v) => a.token = Some(v.into_owned()),
+            OwnedOrBorrowedFact::AllowedIp(v) => a.allowed_ip = Some(v.into_owned()),
+            OwnedOrBorrowedFact::AllowedToken(v) => a.allowed_token = Some(v.into_owned()),
+            OwnedOrBorrowedFact::IpMismatch { received, allowed } => {
+                a.ip_mismatch = Some((received.into_owned(), allowed.into_owned()))
+            }
+            OwnedOrBorrowedFact::TokenMismatch { received, allowed } => {
+                a.token_mismatch = Some((received.into_owned(), allowed.into_owned()))
+            }
+            OwnedOrBorrowedFact::Allow => a.allow_marker = true,
+            OwnedOrBorrowedFact::Deny => a.deny_marker = true,
+        }
+    }
+}
+
+/// Tuning of when invocations are emitted; the defaults suit CloudWatch output.
+#[derive(Debug, Clone, Copy)]
+pub struct GroupConfig {
+    /// Lines to wait after a REPORT for late lines of the same request (e.g. `Task timed out` after REPORT).
+    pub grace_lines: u64,
+    /// A request without REPORT that saw no line for this many lines is emitted as incomplete.
+    pub stale_lines: u64,
+    /// How many recently emitted request ids are remembered to recognise late lines.
+    pub remembered: usize,
+}
+
+impl Default for GroupConfig {
+    fn default() -> Self {
+        GroupConfig {
+            grace_lines: 4096,
+            stale_lines: 500_000,
+            remembered: 65_536,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Open {
+    inv: Invocation,
+    first_seq: u64,
+    last_seq: u64,
+}
+
+#[derive(Debug, Default)]
+struct StreamState {
+    name: Arc<str>,
+    /// The request the execution environment behind this stream is running (they run one at a time).
+    current: Option<String>,
+    /// INIT_START / INIT_REPORT seen since the last request: the next START is a cold start.
+    pending_init: bool,
+    pending_init_us: Option<u64>,
+    pending_restore_us: Option<u64>,
+}
+
+/// Counters the grouper keeps about its input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GroupStats {
+    pub unrecognized_lines: u64,
+    pub late_lines: u64,
+}
+
+/// Groups lines by request id and emits each invocation once, when it is complete.
+#[derive(Debug)]
+pub struct Grouper {
+    config: GroupConfig,
+    open: HashMap<String, Open>,
+    streams: Vec<StreamState>,
+    stream_index: HashMap<Arc<str>, usize>,
+    last_stream: Option<usize>,
+    /// Requests whose REPORT was seen, oldest first, with the line number of the REPORT.
+    reported: VecDeque<(u64, String)>,
+    recent: HashSet<u64>,
+    recent_order: VecDeque<u64>,
+    seq: u64,
+    stats: GroupStats,
+}
+
+fn id_hash(id: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
+impl Grouper {
+    pub fn new(config: GroupConfig) -> Grouper {
+        Grouper {
+            config,
+            open: HashMap::new(),
+            streams: Vec::new(),
+            stream_index: HashMap::new(),
+            last_stream: None,
+            reported: VecDeque::new(),
+            recent: HashSet::new(),
+            recent_order: VecDeque::new(),
+            seq: 0,
+            stats: GroupStats::default(),
+        }
+    }
+
+    pub fn stats(&self) -> GroupStats {
+        self.stats
+    }
+
+    /// Requests currently held in memory.
+    pub fn in_flight(&self) -> usize {
+        self.open.len()
+    }
+
+    fn stream_id(&mut self, name: &str) -> usize {
+        if let Some(i) = self.last_stream {
+            if &*self.streams[i].name == name {
+                return i;
+            }
+        }
+        let i = match self.stream_index.get(name) {
+            Some(&i) => i,
+            None => {
+                let arc: Arc<str> = Arc::from(name);
+                self.streams.push(StreamState {
+                    name: arc.clone(),
+                    ..StreamState::default()
+                });
+                self.stream_index.insert(arc, self.streams.len() - 1);
+                self.streams.len() - 1
+            }
+        };
+        self.last_stream = Some(i);
+        i
+    }
+
+    /// Feeds one parsed line; completed invocations are handed to `emit`.
+    pub fn push(&mut self, ts: Option<i64>, stream: &str, line: LineEvent<'_>, emit: &mut dyn FnMut(Invocation)) {
+        self.seq += 1;
+        let s = self.stream_id(stream);
+        match line {
+            LineEvent::Start { request_id } => {
+                if let Some(prev) = self.streams[s].current.take() {
+                    if prev != *request_id {
+                        self.supersede(s, &prev, emit);
+                    }
+                }
+                let cold = std::mem::take(&mut self.streams[s].pending_init);
+                let init_us = self.streams[s].pending_init_us.take();
+                let restore_us = self.streams[s].pending_restore_us.take();
+                self.streams[s].current = Some(request_id.to_string());
+                if let Some(inv) = self.open_mut(&request_id, s, ts) {
+                    inv.started = true;
+                    if cold {
+                        inv.after_init = true;
+                        inv.init_duration_us = inv.init_duration_us.or(init_us);
+                        inv.restore_duration_us = inv.restore_duration_us.or(restore_us);
+                    }
+                }
+            }
+            LineEvent::End { request_id } => {
+                if let Some(inv) = self.open_mut(&request_id, s, ts) {
+                    inv.ended = true;
+                }
+            }
+            LineEvent::Report {
+                request_id,
+                metrics,
+                error_type,
+            } => {
+                let seq = self.seq;
+                if let Some(inv) = self.open_mut(&request_id, s, ts) {
+                    if metrics.init_duration_us.is_some() {
+                        inv.init_duration_us = metrics.init_duration_us;
+                    }
+                    if metrics.restore_duration_us.is_some() {
+                        inv.restore_duration_us = metrics.restore_duration_us;
+                    }
+                    match metrics.status {
+                        Some(RunStatus::Timeout) => inv.timed_out = true,
+                        Some(RunStatus::Error) => inv.failed = true,
+                        _ => {}
+                    }
+                    if let Some(e) = error_type {
+                        inv.error_type = Some(e.into_owned());
+                    }
+                    let first_report = inv.report.is_none();
+                    inv.report = Some(metrics);
+                    if first_report {
+                        self.reported.push_back((seq, request_id.into_owned()));
+                    }
+                }
+            }
+            LineEvent::InitStart => {
+                if let Some(prev) = self.streams[s].current.take() {
+                    self.supersede(s, &prev, emit);
+                }
+                self.streams[s].pending_init = true;
+            }
+            LineEvent::InitReport {
+                init_duration_us,
+                status,
+            } => {
+                // A suppressed init is retried inside the invoke: attribute it to the running request.
+                let running = self.streams[s].current.clone();
+                match running.and_then(|id| self.open.get_mut(&id)) {
+                    Some(o) if o.inv.report.is_none() => {
+                        o.inv.init_in_invoke = true;
+                        o.inv.init_duration_us = o.inv.init_duration_us.or(init_duration_us);
+                        if status == Some(RunStatus::Error) {
+                            o.inv.failed = true;
+                        }
+                    }
+                    _ => {
+                        let st = &mut self.streams[s];
+                        st.pending_init = true;
+                        st.pending_init_us = init_duration_us.or(st.pending_init_us);
+                    }
+                }
+            }
+            LineEvent::RestoreReport {
+                restore_duration_us,
+                status,
+            } => {
+                let st = &mut self.streams[s];
+                st.pending_init = true;
+                st.pending_restore_us = restore_duration_us.or(st.pending_restore_us);
+                if status == Some(RunStatus::Error) || status == Some(RunStatus::Timeout) {
+                    if let Some(inv) = self.line_target(None, s, ts) {
+                        inv.failed = true;
+                    }
+                }
+            }
+            LineEvent::Timeout { request_id } => {
+                if let Some(inv) = self.line_target(request_id.as_deref(), s, ts) {
+                    inv.timed_out = true;
+                }
+            }
+            LineEvent::Failure { request_id } => {
+                if let Some(inv) = self.line_target(request_id.as_deref(), s, ts) {
+                    inv.failed = true;
+                }
+            }
+            LineEvent::App {
+                request_id,
+                timestamp_ms,
+                fact,
+            } => {
+                let ts = ts.or(timestamp_ms);
+                match request_id {
+                    Some(id) => {
+                        if let Some(inv) = self.open_mut(&id, s, ts) {
+                            if let Some(f) = fact {
+                                inv.apply_fact(f);
+                            }
+                        }
+                    }
+                    // Init-phase lines (empty request id) belong to no request; a fact without an id
+                    // (custom authorizers logging through print()) belongs to the running one.
+                    None => {
+                        if let Some(f) = fact {
+                            if let Some(inv) = self.line_target(None, s, ts) {
+                                inv.apply_fact(f);
+                            }
+                        }
+                    }
+                }
+            }
+            LineEvent::Extension | LineEvent::Xray => {}
+            LineEvent::Unrecognized => self.stats.unrecognized_lines += 1,
+        }
+        self.expire(emit);
+    }
+
+    /// The invocation a line without its own id (or with one) belongs to.
+    fn line_target(&mut self, id: Option<&str>, s: usize, ts: Option<i64>) -> Option<&mut Invocation> {
+        match id {
+            Some(id) => self.open_mut(id, s, ts),
+            None => {
+                let cur = self.streams[s].current.clone()?;
+                self.open_mut(&cur, s, ts)
+            }
+        }
+    }
+
+    /// The open invocation for `id`, created on first sight; `None` for a late line of an emitted one.
+    fn open_mut(&mut self, id: &str, s: usize, ts: Option<i64>) -> Option<&mut Invocation> {
+        let seq = self.seq;
+        if !self.open.contains_key(id) {
+            if self.recent.contains(&id_hash(id)) {
+                self.stats.late_lines += 1;
+                return None;
+            }
+            let inv = Invocation {
+                request_id: id.to_string(),
+                stream: self.streams[s].name.clone(),
+                ..Default::default()
+            };
+            self.open.insert(
+                id.to_string(),
+                Open {
+                    inv,
+                    first_seq: seq,
+                    last_seq: seq,
+                },
+            );
+        }
+        let o = self.open.get_mut(id)?;
+        o.last_seq = seq;
+        o.inv.touch(ts);
+        Some(&mut o.inv)
+    }
+
+    /// A new request started on stream `s`: its environment is done with `id`. Only a named stream
+    /// is one environment; unnamed input may interleave several, so there the grace window decides.
+    fn supersede(&mut self, s: usize, id: &str, emit: &mut dyn FnMut(Invocation)) {
+        if !self.streams[s].name.is_empty() && self.open.get(id).is_some_and(|o| o.inv.report.is_some()) {
+            self.finish(id, emit);
+        }
+    }
+
+    fn finish(&mut self, id: &str, emit: &mut dyn FnMut(Invocation)) {
+        if let Some(mut o) = self.open.remove(id) {
+            let inv = &mut o.inv;
+            // The REPORT is the reliable witness; INIT_START order is not when streams share one file.
+            inv.cold_start = inv.init_in_invoke
+                || match &inv.report {
+                    Some(m) => m.init_duration_us.is_some() || m.restore_duration_us.is_some(),
+                    None => inv.after_init,
+                };
+            if !inv.cold_start {
+                inv.init_duration_us = None;
+                inv.restore_duration_us = None;
+            }
+            let h = id_hash(id);
+            if self.recent.insert(h) {
+                self.recent_order.push_back(h);
+                if self.recent_order.len() > self.config.remembered {
+                    if let Some(old) = self.recent_order.pop_front() {
+                        self.recent.remove(&old);
+                    }
+                }
+            }
+            emit(o.inv);
+        }
+    }
+
+    fn expire(&mut self, emit: &mut dyn FnMut(Invocation)) {
+        while let Some((seq, _)) = self.reported.front() {
+            if seq + self.config.grace_lines > self.seq {
+                break;
+            }
+            if let Some((_, id)) = self.reported.pop_front() {
+                self.finish(&id, emit);
+            }
+        }
+        // Sweeping is O(open); doing it every 64 Ki lines keeps it off the per-line cost.
+        if self.seq.is_multiple_of(65_536) && !self.open.is_empty() {
+            let horizon = self.seq.saturating_sub(self.config.stale_lines);
+            let mut stale: Vec<(u64, String)> = self
+                .open
+                .iter()
+                .filter(|(_, o)| o.inv.report.is_none() && o.last_seq < horizon)
+                .map(|(id, o)| (o.first_seq, id.clone()))
+                .collect();
+            stale.sort_unstable();
+            for (_, id) in stale {
+                self.finish(&id, emit);
+            }
+        }
+    }
+
+    /// End of input: emits everything still open, in order of first appearance.
+    pub fn flush(&mut self, emit: &mut dyn FnMut(Invocation)) {
+        let mut rest: Vec<(u64, String)> = self.open.iter().map(|(id, o)| (o.first_seq, id.clone())).collect();
+        rest.sort_unstable();
+        for (_, id) in rest {
+            self.finish(&id, emit);
+        }
+        self.reported.clear();
+        for st in &mut self.streams {
+            st.current = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::Parser;
+
+    fn run(lines: &[(&str, &str)], config: GroupConfig) -> (Vec<Invocation>, GroupStats) {
+        let parser = Parser::default();
+        let mut g = Grouper::new(config);
+        let mut out = Vec::new();
+        for (i, (stream, msg)) in lines.iter().enumerate() {
+            g.push(Some(i as i64), stream, parser.parse(msg), &mut |inv| out.push(inv));
+        }
+        g.flush(&mut |inv| out.push(inv));
+        (out, g.stats())
+    }
+
+    const A: &str = "aaaaaaaa-0000-0000-0000-000000000001";
+    const B: &str = "bbbbbbbb-0000-0000-0000-000000000002";
+
+    fn request(id: &str, extra: &[&str]) -> Vec<String> {
+        let mut v = vec![format!("START RequestId: {id} Version: $LATEST\n")];
+        for e in extra {
+            v.push(format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t{e}\n"));
+        }
+        v.push(format!("END RequestId: {id}\n"));
+        v.push(format!("REPORT RequestId: {id}\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t\n"));
+        v
+    }
+
+    #[test]
+    fn interleaved_streams_group_by_request_id() {
+        let a = request(A, &["[INFO] Source IP: 1.1.1.1", "[INFO] Token: t"]);
+        let b = request(B, &["[INFO] Source IP: 2.2.2.2"]);
+        let mut lines = Vec::new();
+        for i in 0..a.len().max(b.len()) {
+            if let Some(l) = a.get(i) {
+                lines.push(("s1", l.as_str()));
+            }
+            if let Some(l) = b.get(i) {
+                lines.push(("s2", l.as_str()));
+            }
+        }
+        let (out, stats) = run(&lines, GroupConfig::default());
+        assert_eq!(out.len(), 2);
+        let ia = out.iter().find(|i| i.request_id == A).unwrap();
+        assert_eq!(ia.auth.source_ip.as_deref(), Some("1.1.1.1"));
+        assert_eq!(ia.auth.token.as_deref(), Some("t"));
+        assert_eq!(&*ia.stream, "s1");
+        assert!(ia.is_complete() && ia.started && ia.ended);
+        let ib = out.iter().find(|i| i.request_id == B).unwrap();
+        assert_eq!(ib.auth.source_ip.as_deref(), Some("2.2.2.2"));
+        assert_eq!(stats, GroupStats::default());
+    }
+
+    #[test]
+    fn timeout_line_after_report_and_cold_start() {
+        let mut lines: Vec<String> =
+            vec!["INIT_START Runtime Version: python:3.13.v60\tRuntime Version ARN: x\n".into()];
+        lines.extend(request(A, &[]));
+        if let Some(report) = lines.last_mut() {
+            *report = report.replace("35 MB\t", "35 MB\tInit Duration: 120.50 ms\t");
+        }
+        lines.push(format!(
+            "2020-06-09T15:02:26.150Z {A} Task timed out after 3.00 seconds\n\n"
+        ));
+        lines.extend(request(B, &[]));
+        let l: Vec<(&str, &str)> = lines.iter().map(|m| ("s", m.as_str())).collect();
+        let (out, _) = run(&l, GroupConfig::default());
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].request_id, A);
+        assert!(out[0].timed_out && out[0].cold_start);
+        assert_eq!(out[0].init_duration_us, Some(120_500));
+        assert!(!out[1].timed_out && !out[1].cold_start);
+    }
+
+    #[test]
+    fn grace_window_emits_and_late_lines_are_counted_not_duplicated() {
+        let mut lines: Vec<String> = request(A, &[]);
+        for _ in 0..5 {
+            lines.push("noise\n".into());
+        }
+        lines.push(format!(
+            "2020-06-09T15:02:26.150Z {A} Task timed out after 3.00 seconds\n"
+        ));
+        let l: Vec<(&str, &str)> = lines.iter().map(|m| ("s", m.as_str())).collect();
+        let (out, stats) = run(
+            &l,
+            GroupConfig {
+                grace_lines: 2,
+                ..GroupConfig::default()
+            },
+        );
+        assert_eq!(out.len(), 1);
+        assert!(!out[0].timed_out);
+        assert_eq!(stats.late_lines, 1);
+        assert_eq!(stats.unrecognized_lines, 5);
+    }
+
+    #[test]
+    fn incomplete_at_end_and_stale_partials_bounded() {
+        let lines = [("s", "START RequestId: aaaaaaaa-1 Version: $LATEST\n")];
+        let (out, _) = run(&lines, GroupConfig::default());
+        assert_eq!(out.len(), 1);
+        assert!(!out[0].is_complete());
+
+        // Many requests that never report: memory stays bounded by the stale window.
+        let parser = Parser::default();
+        let mut g = Grouper::new(GroupConfig {
+            stale_lines: 1000,
+            ..GroupConfig::default()
+        });
+        let mut emitted = 0usize;
+        let mut max_open = 0usize;
+        for i in 0..200_000u32 {
+            let msg = format!("START RequestId: req-{i:08} Version: $LATEST");
+            g.push(None, &format!("s{}", i % 7), parser.parse(&msg), &mut |_| emitted += 1);
+            max_open = max_open.max(g.in_flight());
+        }
+        g.flush(&mut |_| emitted += 1);
+        assert_eq!(emitted, 200_000);
+        assert!(max_open < 70_000, "open grew to {max_open}");
+    }
+
+    #[test]
+    fn unhandled_error_without_id_goes_to_the_running_request() {
+        let lines: Vec<String> = vec![
+            format!("START RequestId: {A} Version: $LATEST\n"),
+            "[WARNING]\t2026-04-22T21:00:55.004Z\t\tLAMBDA_WARNING: Unhandled exception.\n".into(),
+            "[ERROR] KeyError: 'x'\nTraceback (most recent call last):".into(),
+            format!("END RequestId: {A}\n"),
+        ];
+        let l: Vec<(&str, &str)> = lines.iter().map(|m| ("s", m.as_str())).collect();
+        let (out, _) = run(&l, GroupConfig::default());
+        assert_eq!(out.len(), 1);
+        assert!(out[0].failed);
+        assert!(!out[0].is_complete());
+    }
+}
