@@ -110,7 +110,10 @@ pub struct MemoryStats {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ColdStarts {
+    /// Invocations served by a new execution environment: init, SnapStart restore, or an init retried in the invoke.
     pub count: u64,
+    /// Of `count`, SnapStart restores.
+    pub restores: u64,
     pub init_duration_ms: InitDuration,
 }
 

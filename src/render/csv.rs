@@ -178,10 +178,7 @@ mod tests {
         assert_eq!(value(&rows, "cost.compute_usd"), Some("3.8395910125e-6"));
         assert_eq!(value(&rows, "memory_mb.utilization_pct"), Some("40.625"));
         assert_eq!(value(&rows, "complete"), Some("false"));
-        assert_eq!(
-            value(&rows, "input_errors.0.position"),
-            Some("byte 40960 (compressed)")
-        );
+        assert_eq!(value(&rows, "input_errors.0.position"), Some("byte 40960 (compressed)"));
     }
 
     #[test]

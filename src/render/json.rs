@@ -7,9 +7,8 @@ use crate::report::Report;
 /// Control characters in log text are `\uXXXX` escapes, so the output is safe to print.
 pub fn render(report: &Report) -> String {
     // Serializing plain structs of strings and numbers cannot fail; the fallback keeps output valid JSON.
-    let json = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
-        serde_json::json!({ "schema": report.schema, "error": e.to_string() }).to_string()
-    });
+    let json = serde_json::to_string_pretty(report)
+        .unwrap_or_else(|e| serde_json::json!({ "schema": report.schema, "error": e.to_string() }).to_string());
     let mut out = terminal_safe_json(&json);
     out.push('\n');
     out

@@ -106,9 +106,20 @@ pub(crate) mod fixtures {
                 late_lines: 2,
             },
             invocations: 412,
-            decisions: Decisions { allowed: 318, denied: 87, timeout: 4, error: 2, unknown: 1 },
+            decisions: Decisions {
+                allowed: 318,
+                denied: 87,
+                timeout: 4,
+                error: 2,
+                unknown: 1,
+            },
             incomplete: 3,
-            denials: Denials { ip_mismatch: 61, token_mismatch: 38, both: 12, token_missing: 9 },
+            denials: Denials {
+                ip_mismatch: 61,
+                token_mismatch: 38,
+                both: 12,
+                token_missing: 9,
+            },
             duration_ms: DurationStats {
                 count: 409,
                 min: Some(1.21),
@@ -119,7 +130,10 @@ pub(crate) mod fixtures {
                 p99: Some(31.62),
                 max: Some(2998.77),
             },
-            billed_duration_ms: BilledStats { sum: 1843, avg: Some(4.506112469437653) },
+            billed_duration_ms: BilledStats {
+                sum: 1843,
+                avg: Some(4.506112469437653),
+            },
             memory_mb: MemoryStats {
                 size: Some(128),
                 max_used_max: Some(52),
@@ -127,8 +141,12 @@ pub(crate) mod fixtures {
                 utilization_pct: Some(40.625),
             },
             cold_starts: ColdStarts {
+                restores: 1,
                 count: 7,
-                init_duration_ms: InitDuration { avg: Some(412.38), max: Some(588.1) },
+                init_duration_ms: InitDuration {
+                    avg: Some(412.38),
+                    max: Some(588.1),
+                },
             },
             cost: Cost {
                 gb_seconds: 0.230375,
@@ -139,30 +157,51 @@ pub(crate) mod fixtures {
                 total_usd: 8.62395910125e-5,
             },
             top_denied_ips: vec![
-                DeniedIp { ip: "203.0.113.9".into(), count: 58, ip_mismatch: 58, token_mismatch: 9 },
-                DeniedIp { ip: "198.51.100.23".into(), count: 21, ip_mismatch: 3, token_mismatch: 21 },
-                DeniedIp { ip: "192.0.2.77".into(), count: 8, ip_mismatch: 0, token_mismatch: 8 },
+                DeniedIp {
+                    ip: "203.0.113.9".into(),
+                    count: 58,
+                    ip_mismatch: 58,
+                    token_mismatch: 9,
+                },
+                DeniedIp {
+                    ip: "198.51.100.23".into(),
+                    count: 21,
+                    ip_mismatch: 3,
+                    token_mismatch: 21,
+                },
+                DeniedIp {
+                    ip: "192.0.2.77".into(),
+                    count: 8,
+                    ip_mismatch: 0,
+                    token_mismatch: 8,
+                },
             ],
             top_denied_ips_exact: true,
             timeline: Timeline {
                 bucket_seconds: 3600,
-                buckets: [(41, 9, 0), (55, 12, 1), (62, 38, 2), (58, 14, 0), (49, 6, 4), (53, 8, 0)]
-                    .iter()
-                    .enumerate()
-                    .map(|(h, &(allowed, denied, other))| TimelineBucket {
-                        start: format!("2025-07-11T{h:02}:00:00.000Z"),
-                        allowed,
-                        denied,
-                        other,
-                    })
-                    .collect(),
+                buckets: [
+                    (41, 9, 0),
+                    (55, 12, 1),
+                    (62, 38, 2),
+                    (58, 14, 0),
+                    (49, 6, 4),
+                    (53, 8, 0),
+                ]
+                .iter()
+                .enumerate()
+                .map(|(h, &(allowed, denied, other))| TimelineBucket {
+                    start: format!("2025-07-11T{h:02}:00:00.000Z"),
+                    allowed,
+                    denied,
+                    other,
+                })
+                .collect(),
             },
             findings: vec![
                 Finding {
                     kind: "secret_logged",
                     severity: Severity::High,
-                    message: "the allowed token is written to the log in plain text ([INFO] Allowed Token)"
-                        .into(),
+                    message: "the allowed token is written to the log in plain text ([INFO] Allowed Token)".into(),
                     count: 412,
                 },
                 Finding {
@@ -197,10 +236,7 @@ mod tests {
     #[test]
     fn format_names_round_trip() {
         for name in OutputFormat::NAMES {
-            assert_eq!(
-                OutputFormat::from_name(name).map(OutputFormat::name),
-                Some(name)
-            );
+            assert_eq!(OutputFormat::from_name(name).map(OutputFormat::name), Some(name));
         }
         assert_eq!(OutputFormat::from_name("yaml"), None);
     }
@@ -208,13 +244,9 @@ mod tests {
     #[test]
     fn json_keeps_its_value_but_escapes_what_serde_leaves_raw() {
         let raw = "a\u{7f}b\u{9b}2J\u{202e}c トークン\n";
-        let json =
-            serde_json::to_string_pretty(&serde_json::json!({ "ip": raw })).expect("serializes");
+        let json = serde_json::to_string_pretty(&serde_json::json!({ "ip": raw })).expect("serializes");
         let safe = terminal_safe_json(&json);
-        assert!(
-            safe.contains("a\\u007fb\\u009b2J\\u202ec トークン\\n"),
-            "{safe}"
-        );
+        assert!(safe.contains("a\\u007fb\\u009b2J\\u202ec トークン\\n"), "{safe}");
         let back: serde_json::Value = serde_json::from_str(&safe).expect("still JSON");
         assert_eq!(back["ip"], raw);
     }

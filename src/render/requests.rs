@@ -55,11 +55,7 @@ impl<W: Write> RequestWriter<W> {
     pub fn new(out: W, format: RequestFormat) -> Self {
         let inner = match format {
             RequestFormat::Csv => Inner::Csv {
-                writer: Box::new(
-                    csv::WriterBuilder::new()
-                        .has_headers(false)
-                        .from_writer(out),
-                ),
+                writer: Box::new(csv::WriterBuilder::new().has_headers(false).from_writer(out)),
                 header_written: false,
             },
             RequestFormat::JsonLines => Inner::JsonLines(out),
@@ -69,10 +65,7 @@ impl<W: Write> RequestWriter<W> {
 
     pub fn write(&mut self, row: &RequestRow) -> io::Result<()> {
         match &mut self.inner {
-            Inner::Csv {
-                writer,
-                header_written,
-            } => {
+            Inner::Csv { writer, header_written } => {
                 write_header(writer, header_written)?;
                 writer.write_record(csv_fields(row))?;
                 Ok(())
@@ -198,10 +191,7 @@ mod tests {
         assert!(!text.contains('\x1b') && !text.contains('\u{202e}'));
         insta::assert_snapshot!(text);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
-        assert_eq!(
-            reader.headers().expect("header").iter().collect::<Vec<_>>(),
-            CSV_HEADER
-        );
+        assert_eq!(reader.headers().expect("header").iter().collect::<Vec<_>>(), CSV_HEADER);
         let records: Vec<_> = reader.records().map(|r| r.expect("valid CSV")).collect();
         assert_eq!(records.len(), 2);
         assert_eq!(&records[0][7], "1.85");

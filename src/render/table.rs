@@ -151,17 +151,10 @@ fn header(out: &mut Out, report: &Report) {
     if window.first_event.is_some() || window.last_event.is_some() {
         table.add_row(vec![
             "events".to_string(),
-            format!(
-                "{} → {}",
-                opt_str(&window.first_event),
-                opt_str(&window.last_event)
-            ),
+            format!("{} → {}", opt_str(&window.first_event), opt_str(&window.last_event)),
         ]);
     }
-    table.add_row(vec![
-        "invocations".to_string(),
-        report.invocations.to_string(),
-    ]);
+    table.add_row(vec!["invocations".to_string(), report.invocations.to_string()]);
     let status = if report.complete {
         "complete".to_string()
     } else {
@@ -279,21 +272,13 @@ fn top_denied_ips(out: &mut Out, report: &Report) {
 }
 
 fn duration(out: &mut Out, report: &Report) {
-    let (d, billed, memory) = (
-        &report.duration_ms,
-        &report.billed_duration_ms,
-        &report.memory_mb,
-    );
+    let (d, billed, memory) = (&report.duration_ms, &report.billed_duration_ms, &report.memory_mb);
     if d.count == 0 && billed.sum == 0 && memory.size.is_none() {
         return;
     }
     let mut stats = out.table();
     stats.set_header(vec!["min", "avg", "p50", "p90", "p95", "p99", "max"]);
-    stats.add_row(
-        [d.min, d.avg, d.p50, d.p90, d.p95, d.p99, d.max]
-            .map(f2)
-            .to_vec(),
-    );
+    stats.add_row([d.min, d.avg, d.p50, d.p90, d.p95, d.p99, d.max].map(f2).to_vec());
     right_align(&mut stats, 0..7);
     let mut more = out.table();
     more.add_row(vec![
@@ -312,10 +297,7 @@ fn duration(out: &mut Out, report: &Report) {
             f2(memory.max_used_avg)
         ),
     ]);
-    out.section(
-        &format!("Duration (ms, {} REPORT lines)", d.count),
-        &[stats, more],
-    );
+    out.section(&format!("Duration (ms, {} REPORT lines)", d.count), &[stats, more]);
 }
 
 fn cold_starts(out: &mut Out, report: &Report) {
@@ -323,12 +305,11 @@ fn cold_starts(out: &mut Out, report: &Report) {
     let mut table = out.table();
     table.add_row(vec![
         "count".to_string(),
-        format!(
-            "{} ({} of invocations)",
-            c.count,
-            pct(c.count, report.invocations)
-        ),
+        format!("{} ({} of invocations)", c.count, pct(c.count, report.invocations)),
     ]);
+    if c.restores > 0 {
+        table.add_row(vec!["snapstart restores".to_string(), c.restores.to_string()]);
+    }
     if c.count > 0 {
         table.add_row(vec![
             "init duration".to_string(),
@@ -601,11 +582,12 @@ mod tests {
         let mut report = fixtures::realistic();
         report.timeline.bucket_seconds = 43_200;
         report.timeline.buckets.truncate(3);
-        for (b, start) in report.timeline.buckets.iter_mut().zip([
-            "2025-07-10T12:00:00Z",
-            "2025-07-11T00:00:00Z",
-            "x",
-        ]) {
+        for (b, start) in report
+            .timeline
+            .buckets
+            .iter_mut()
+            .zip(["2025-07-10T12:00:00Z", "2025-07-11T00:00:00Z", "x"])
+        {
             b.start = start.into();
             b.other = 0;
         }

@@ -1,0 +1,650 @@
+//! Folds invocations into a `Report` with streaming aggregates: exact counts, exact percentiles, capped maps.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::IpAddr;
+
+use sha2::{Digest, Sha256};
+
+use crate::decision::{received_token, source_ip, Decision, Verdict};
+use crate::group::Invocation;
+use crate::redact::{escape_control, token_is_missing};
+use crate::report::*;
+use crate::source::InputError;
+use crate::timeutil::format_rfc3339_ms;
+
+/// Lambda x86 on-demand prices (us-east-1, first tier); override with `--price-*`.
+pub const DEFAULT_USD_PER_GB_SECOND: f64 = 0.000_016_666_7;
+pub const DEFAULT_USD_PER_MILLION_REQUESTS: f64 = 0.20;
+/// Distinct denied IPs kept for the top list; beyond this the list is marked inexact.
+const MAX_TRACKED_IPS: usize = 200_000;
+/// Distinct wrong tokens remembered per IP (enough to flag guessing).
+const MAX_TOKENS_PER_IP: usize = 16;
+/// An IP that sent this many distinct wrong tokens is reported as guessing.
+const GUESSING_DISTINCT_TOKENS: usize = 3;
+
+#[derive(Debug, Clone, Copy)]
+pub struct AnalyzeConfig {
+    pub usd_per_gb_second: f64,
+    pub usd_per_million_requests: f64,
+}
+
+impl Default for AnalyzeConfig {
+    fn default() -> Self {
+        AnalyzeConfig {
+            usd_per_gb_second: DEFAULT_USD_PER_GB_SECOND,
+            usd_per_million_requests: DEFAULT_USD_PER_MILLION_REQUESTS,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct IpStat {
+    count: u64,
+    ip_mismatch: u64,
+    token_mismatch: u64,
+    wrong_tokens: Vec<u64>,
+}
+
+/// What the sources and the grouper counted, handed to `Analyzer::finish`.
+#[derive(Debug, Clone, Default)]
+pub struct InputSummary {
+    pub stats: InputStats,
+    pub errors: Vec<InputError>,
+    pub since_ms: Option<i64>,
+    pub until_ms: Option<i64>,
+    pub first_event_ms: Option<i64>,
+    pub last_event_ms: Option<i64>,
+}
+
+#[derive(Debug, Default)]
+pub struct Analyzer {
+    config: AnalyzeConfig,
+    invocations: u64,
+    decisions: Decisions,
+    incomplete: u64,
+    denials: Denials,
+    /// Exact duration histogram: microseconds → count.
+    durations: HashMap<u64, u64>,
+    duration_sum_us: u128,
+    billed_sum_ms: u64,
+    billed_count: u64,
+    memory_size_max: Option<u64>,
+    max_used_max: Option<u64>,
+    max_used_sum: u64,
+    max_used_count: u64,
+    /// Sum of billed ms × memory MB, for GB-seconds.
+    mb_ms: u128,
+    cold: u64,
+    restores: u64,
+    init_sum_us: u128,
+    init_count: u64,
+    init_max_us: Option<u64>,
+    denied_ips: HashMap<String, IpStat>,
+    ips_exact: bool,
+    /// Minute → (allowed, denied, other).
+    minutes: BTreeMap<i64, [u64; 3]>,
+    secret_logged: u64,
+    token_logged: u64,
+    allowed_ips: HashMap<String, u64>,
+    allowed_tokens: HashSet<u64>,
+}
+
+fn token_fingerprint(t: &str) -> u64 {
+    let d = Sha256::digest(t.as_bytes());
+    u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+}
+
+fn ms(us: u64) -> f64 {
+    us as f64 / 1000.0
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+impl Analyzer {
+    pub fn new(config: AnalyzeConfig) -> Analyzer {
+        Analyzer {
+            config,
+            ips_exact: true,
+            ..Default::default()
+        }
+    }
+
+    pub fn add(&mut self, inv: &Invocation, verdict: &Verdict) {
+        self.invocations += 1;
+        let d = &mut self.decisions;
+        match verdict.decision {
+            Decision::Allowed => d.allowed += 1,
+            Decision::Denied => d.denied += 1,
+            Decision::Timeout => d.timeout += 1,
+            Decision::Error => d.error += 1,
+            Decision::Unknown => d.unknown += 1,
+        }
+        if !inv.is_complete() {
+            self.incomplete += 1;
+        }
+        let r = verdict.reasons;
+        if verdict.decision == Decision::Denied {
+            self.denials.ip_mismatch += r.ip_mismatch as u64;
+            self.denials.token_mismatch += r.token_mismatch as u64;
+            self.denials.both += (r.ip_mismatch && r.token_mismatch) as u64;
+            self.denials.token_missing += r.token_missing as u64;
+            let ip = source_ip(inv).unwrap_or("(unknown)");
+            self.add_denied_ip(ip, inv, verdict);
+        }
+        if let Some(m) = &inv.report {
+            if let Some(us) = m.duration_us {
+                *self.durations.entry(us).or_insert(0) += 1;
+                self.duration_sum_us += us as u128;
+            }
+            if let Some(b) = m.billed_ms {
+                self.billed_sum_ms += b;
+                self.billed_count += 1;
+                if let Some(size) = m.memory_size_mb {
+                    self.mb_ms += b as u128 * size as u128;
+                }
+            }
+            if let Some(size) = m.memory_size_mb {
+                self.memory_size_max = Some(self.memory_size_max.map_or(size, |s| s.max(size)));
+            }
+            if let Some(used) = m.max_memory_used_mb {
+                self.max_used_max = Some(self.max_used_max.map_or(used, |s| s.max(used)));
+                self.max_used_sum += used;
+                self.max_used_count += 1;
+            }
+        }
+        if inv.cold_start {
+            self.cold += 1;
+            self.restores += inv.restore_duration_us.is_some() as u64;
+            if let Some(us) = inv.init_duration_us {
+                self.init_sum_us += us as u128;
+                self.init_count += 1;
+                self.init_max_us = Some(self.init_max_us.map_or(us, |m| m.max(us)));
+            }
+        }
+        if let Some(t) = inv.first_ts.or(inv.last_ts) {
+            let slot = match verdict.decision {
+                Decision::Allowed => 0,
+                Decision::Denied => 1,
+                _ => 2,
+            };
+            self.minutes.entry(t.div_euclid(60_000)).or_insert([0; 3])[slot] += 1;
+        }
+        let a = &inv.auth;
+        if a.allowed_token.as_deref().is_some_and(|t| !token_is_missing(t)) {
+            self.secret_logged += 1;
+        }
+        if let Some(t) = a.allowed_token.as_deref() {
+            if self.allowed_tokens.len() < 64 {
+                self.allowed_tokens.insert(token_fingerprint(t));
+            }
+        }
+        if received_token(inv).is_some_and(|t| !token_is_missing(t)) {
+            self.token_logged += 1;
+        }
+        let allowed_ip = a
+            .allowed_ip
+            .as_deref()
+            .or(a.ip_mismatch.as_ref().map(|(_, al)| al.as_str()));
+        if let Some(ip) = allowed_ip {
+            if let Some(c) = self.allowed_ips.get_mut(ip) {
+                *c += 1;
+            } else if self.allowed_ips.len() < 64 {
+                self.allowed_ips.insert(ip.to_string(), 1);
+            }
+        }
+    }
+
+    fn add_denied_ip(&mut self, ip: &str, inv: &Invocation, verdict: &Verdict) {
+        if !self.denied_ips.contains_key(ip) {
+            if self.denied_ips.len() >= MAX_TRACKED_IPS {
+                self.ips_exact = false;
+                return;
+            }
+            self.denied_ips.insert(ip.to_string(), IpStat::default());
+        }
+        let Some(s) = self.denied_ips.get_mut(ip) else { return };
+        s.count += 1;
+        s.ip_mismatch += verdict.reasons.ip_mismatch as u64;
+        s.token_mismatch += verdict.reasons.token_mismatch as u64;
+        if verdict.reasons.token_mismatch {
+            if let Some(t) = received_token(inv).filter(|t| !token_is_missing(t)) {
+                let f = token_fingerprint(t);
+                if s.wrong_tokens.len() < MAX_TOKENS_PER_IP && !s.wrong_tokens.contains(&f) {
+                    s.wrong_tokens.push(f);
+                }
+            }
+        }
+    }
+
+    pub fn finish(self, input: InputSummary) -> Report {
+        let duration_ms = self.duration_stats();
+        let billed = BilledStats {
+            sum: self.billed_sum_ms,
+            avg: (self.billed_count > 0).then(|| round3(self.billed_sum_ms as f64 / self.billed_count as f64)),
+        };
+        let memory = MemoryStats {
+            size: self.memory_size_max,
+            max_used_max: self.max_used_max,
+            max_used_avg: (self.max_used_count > 0)
+                .then(|| round3(self.max_used_sum as f64 / self.max_used_count as f64)),
+            utilization_pct: match (self.max_used_max, self.memory_size_max) {
+                (Some(u), Some(s)) if s > 0 => Some((u as f64 * 1000.0 / s as f64).round() / 10.0),
+                _ => None,
+            },
+        };
+        let cold_starts = ColdStarts {
+            count: self.cold,
+            restores: self.restores,
+            init_duration_ms: InitDuration {
+                avg: (self.init_count > 0).then(|| round3(self.init_sum_us as f64 / self.init_count as f64 / 1000.0)),
+                max: self.init_max_us.map(ms),
+            },
+        };
+        let gb_seconds = self.mb_ms as f64 / 1024.0 / 1000.0;
+        let compute_usd = gb_seconds * self.config.usd_per_gb_second;
+        let requests_usd = self.invocations as f64 / 1e6 * self.config.usd_per_million_requests;
+        let cost = Cost {
+            gb_seconds: round_sig(gb_seconds),
+            usd_per_gb_second: self.config.usd_per_gb_second,
+            usd_per_million_requests: self.config.usd_per_million_requests,
+            compute_usd: round_sig(compute_usd),
+            requests_usd: round_sig(requests_usd),
+            total_usd: round_sig(compute_usd + requests_usd),
+        };
+        let mut ips: Vec<(&String, &IpStat)> = self.denied_ips.iter().collect();
+        ips.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0)));
+        let top_denied_ips = ips
+            .iter()
+            .take(10)
+            .map(|(ip, s)| DeniedIp {
+                ip: escape_control(ip).into_owned(),
+                count: s.count,
+                ip_mismatch: s.ip_mismatch,
+                token_mismatch: s.token_mismatch,
+            })
+            .collect();
+        let findings = self.findings(&input, &duration_ms);
+        let window = Window {
+            start: input.since_ms.or(input.first_event_ms).map(format_rfc3339_ms),
+            end: input.until_ms.or(input.last_event_ms).map(format_rfc3339_ms),
+            first_event: input.first_event_ms.map(format_rfc3339_ms),
+            last_event: input.last_event_ms.map(format_rfc3339_ms),
+        };
+        Report {
+            schema: SCHEMA,
+            window,
+            complete: input.errors.is_empty(),
+            input_errors: input.errors,
+            input: input.stats,
+            invocations: self.invocations,
+            decisions: self.decisions,
+            incomplete: self.incomplete,
+            denials: self.denials,
+            duration_ms,
+            billed_duration_ms: billed,
+            memory_mb: memory,
+            cold_starts,
+            cost,
+            top_denied_ips,
+            top_denied_ips_exact: self.ips_exact,
+            timeline: timeline(&self.minutes),
+            findings,
+        }
+    }
+
+    fn duration_stats(&self) -> DurationStats {
+        let count: u64 = self.durations.values().sum();
+        if count == 0 {
+            return DurationStats::default();
+        }
+        let mut values: Vec<(u64, u64)> = self.durations.iter().map(|(k, v)| (*k, *v)).collect();
+        values.sort_unstable();
+        // Nearest-rank percentile over every value seen.
+        let pct = |p: u64| -> f64 {
+            let rank = (p * count).div_ceil(100).max(1);
+            let mut seen = 0;
+            for (v, c) in &values {
+                seen += c;
+                if seen >= rank {
+                    return ms(*v);
+                }
+            }
+            ms(values.last().map_or(0, |v| v.0))
+        };
+        DurationStats {
+            count,
+            min: values.first().map(|v| ms(v.0)),
+            avg: Some(round3(self.duration_sum_us as f64 / count as f64 / 1000.0)),
+            p50: Some(pct(50)),
+            p90: Some(pct(90)),
+            p95: Some(pct(95)),
+            p99: Some(pct(99)),
+            max: values.last().map(|v| ms(v.0)),
+        }
+    }
+
+    fn findings(&self, input: &InputSummary, durations: &DurationStats) -> Vec<Finding> {
+        let mut f = Vec::new();
+        if self.secret_logged > 0 {
+            f.push(Finding {
+                kind: "secret_logged",
+                severity: Severity::High,
+                message: "The authorizer writes ALLOWED_TOKEN to its logs: anyone who can read them can call the API. Remove the 'Allowed Token' log line and rotate the token.".into(),
+                count: self.secret_logged,
+            });
+        }
+        let mut invalid: Vec<(&String, &u64)> = self
+            .allowed_ips
+            .iter()
+            .filter(|(ip, _)| ip.parse::<IpAddr>().is_err())
+            .collect();
+        invalid.sort();
+        for (ip, n) in invalid {
+            f.push(Finding {
+                kind: "invalid_allowed_ip",
+                severity: Severity::High,
+                message: format!(
+                    "ALLOWED_IP '{}' is not a valid IP address: no caller can pass the IP check. Fix the function's environment variable.",
+                    escape_control(ip)
+                ),
+                count: *n,
+            });
+        }
+        let mut guessing: Vec<(&String, &IpStat)> = self
+            .denied_ips
+            .iter()
+            .filter(|(_, s)| s.wrong_tokens.len() >= GUESSING_DISTINCT_TOKENS)
+            .collect();
+        if !guessing.is_empty() {
+            guessing.sort_by(|a, b| {
+                b.1.wrong_tokens
+                    .len()
+                    .cmp(&a.1.wrong_tokens.len())
+                    .then_with(|| a.0.cmp(b.0))
+            });
+            let shown: Vec<String> = guessing
+                .iter()
+                .take(5)
+                .map(|(ip, s)| {
+                    let more = if s.wrong_tokens.len() >= MAX_TOKENS_PER_IP {
+                        "+"
+                    } else {
+                        ""
+                    };
+                    format!("{} ({} tokens{more})", escape_control(ip), s.wrong_tokens.len())
+                })
+                .collect();
+            f.push(Finding {
+                kind: "token_guessing",
+                severity: Severity::High,
+                message: format!(
+                    "{} source IP(s) sent {GUESSING_DISTINCT_TOKENS} or more different wrong tokens, a sign of token guessing: {}",
+                    guessing.len(),
+                    shown.join(", ")
+                ),
+                count: guessing.len() as u64,
+            });
+        }
+        if self.decisions.timeout > 0 {
+            f.push(Finding {
+                kind: "timeouts",
+                severity: Severity::Medium,
+                message: "Authorizer invocations timed out: API Gateway answered those callers with 500, not 403."
+                    .into(),
+                count: self.decisions.timeout,
+            });
+        }
+        if self.decisions.error > 0 {
+            f.push(Finding {
+                kind: "errors",
+                severity: Severity::Medium,
+                message:
+                    "Authorizer invocations failed (unhandled exception or runtime error): API Gateway answered 500."
+                        .into(),
+                count: self.decisions.error,
+            });
+        }
+        if self.token_logged > 0 {
+            f.push(Finding {
+                kind: "token_logged",
+                severity: Severity::Medium,
+                message: "Callers' Authorization tokens are written to the logs in plain text; log a hash or nothing."
+                    .into(),
+                count: self.token_logged,
+            });
+        }
+        if let (Some(used), Some(size)) = (self.max_used_max, self.memory_size_max) {
+            if size > 0 && used * 10 >= size * 9 {
+                f.push(Finding {
+                    kind: "memory_pressure",
+                    severity: Severity::Medium,
+                    message: format!(
+                        "Max memory used reached {used} MB of {size} MB: out-of-memory failures are close."
+                    ),
+                    count: 1,
+                });
+            }
+        }
+        if self.allowed_ips.len() > 1 {
+            f.push(Finding {
+                kind: "allowed_ip_changed",
+                severity: Severity::Info,
+                message: format!(
+                    "ALLOWED_IP changed within the window ({} distinct values).",
+                    self.allowed_ips.len()
+                ),
+                count: self.allowed_ips.len() as u64,
+            });
+        }
+        if self.allowed_tokens.len() > 1 {
+            f.push(Finding {
+                kind: "allowed_token_changed",
+                severity: Severity::Info,
+                message: format!(
+                    "ALLOWED_TOKEN changed within the window ({} distinct values).",
+                    self.allowed_tokens.len()
+                ),
+                count: self.allowed_tokens.len() as u64,
+            });
+        }
+        if let Some(p99) = durations.p99 {
+            if p99 >= 1000.0 {
+                f.push(Finding {
+                    kind: "slow_authorizer",
+                    severity: Severity::Low,
+                    message: format!("p99 duration is {p99:.2} ms: every API call waits for the authorizer."),
+                    count: 1,
+                });
+            }
+        }
+        if self.incomplete > 0 {
+            f.push(Finding {
+                kind: "incomplete_invocations",
+                severity: Severity::Info,
+                message: "Invocations without a REPORT line (the logs start or end mid-request, or lines are missing)."
+                    .into(),
+                count: self.incomplete,
+            });
+        }
+        let s = &input.stats;
+        if s.invalid_utf8_lines > 0 {
+            f.push(Finding {
+                kind: "invalid_utf8",
+                severity: Severity::Low,
+                message: "Lines were not valid UTF-8 and were decoded with replacement characters.".into(),
+                count: s.invalid_utf8_lines,
+            });
+        }
+        if s.late_lines > 0 {
+            f.push(Finding {
+                kind: "late_lines",
+                severity: Severity::Low,
+                message: "Lines arrived long after their request's REPORT and were not applied to it.".into(),
+                count: s.late_lines,
+            });
+        }
+        if s.unrecognized_lines > 0 {
+            f.push(Finding {
+                kind: "unrecognized_lines",
+                severity: Severity::Info,
+                message: "Lines matched no Lambda or authorizer shape (tracebacks, print() output, other text).".into(),
+                count: s.unrecognized_lines,
+            });
+        }
+        f.sort_by_key(|x| x.severity);
+        f
+    }
+}
+
+/// Rounds to 6 significant digits: costs are estimates, and noise digits only distract.
+fn round_sig(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return 0.0;
+    }
+    let mag = x.abs().log10().floor() as i32;
+    let scale = 10f64.powi(5 - mag);
+    (x * scale).round() / scale
+}
+
+const BUCKETS_S: [u64; 12] = [
+    60, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 604_800,
+];
+
+/// Re-bins the per-minute counts into at most 24 buckets of a round size.
+fn timeline(minutes: &BTreeMap<i64, [u64; 3]>) -> Timeline {
+    let (Some((&first, _)), Some((&last, _))) = (minutes.first_key_value(), minutes.last_key_value()) else {
+        return Timeline::default();
+    };
+    let span_min = (last - first + 1) as u64;
+    let size_s = BUCKETS_S
+        .iter()
+        .copied()
+        .find(|s| span_min * 60 <= s * 24)
+        .unwrap_or(2_592_000);
+    let size_min = (size_s / 60) as i64;
+    let mut buckets: BTreeMap<i64, [u64; 3]> = BTreeMap::new();
+    let start = first.div_euclid(size_min);
+    let end = last.div_euclid(size_min);
+    for b in start..=end {
+        buckets.insert(b, [0; 3]);
+    }
+    for (m, c) in minutes {
+        let e = buckets.entry(m.div_euclid(size_min)).or_insert([0; 3]);
+        for i in 0..3 {
+            e[i] += c[i];
+        }
+    }
+    Timeline {
+        bucket_seconds: size_s,
+        buckets: buckets
+            .into_iter()
+            .map(|(b, c)| TimelineBucket {
+                start: format_rfc3339_ms(b * size_min * 60_000),
+                allowed: c[0],
+                denied: c[1],
+                other: c[2],
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decision::decide;
+    use crate::group::AuthEvidence;
+    use crate::parse::Metrics;
+
+    fn inv(id: u64, ip: &str, tok: &str, dur_us: u64) -> Invocation {
+        Invocation {
+            request_id: format!("r{id}"),
+            first_ts: Some(1_752_213_934_309 + id as i64 * 1000),
+            report: Some(Metrics {
+                duration_us: Some(dur_us),
+                billed_ms: Some(dur_us.div_ceil(1000)),
+                memory_size_mb: Some(512),
+                max_memory_used_mb: Some(35),
+                ..Default::default()
+            }),
+            auth: AuthEvidence {
+                source_ip: Some(ip.into()),
+                token: Some(tok.into()),
+                allowed_ip: Some("203.0.113.10".into()),
+                allowed_token: Some("Ab12Xy34".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn exact_percentiles_and_counts() {
+        let mut a = Analyzer::new(AnalyzeConfig::default());
+        for i in 1..=100u64 {
+            let (ip, tok) = if i % 4 == 0 {
+                ("198.51.100.7", "bad")
+            } else {
+                ("203.0.113.10", "Ab12Xy34")
+            };
+            let v = inv(i, ip, tok, i * 1000);
+            a.add(&v, &decide(&v));
+        }
+        let r = a.finish(InputSummary::default());
+        assert_eq!(r.invocations, 100);
+        assert_eq!(r.decisions.allowed, 75);
+        assert_eq!(r.decisions.denied, 25);
+        assert_eq!(r.denials.both, 25);
+        let d = &r.duration_ms;
+        assert_eq!(
+            (d.min, d.p50, d.p90, d.p99, d.max),
+            (Some(1.0), Some(50.0), Some(90.0), Some(99.0), Some(100.0))
+        );
+        assert_eq!(d.avg, Some(50.5));
+        assert_eq!(r.billed_duration_ms.sum, 5050);
+        assert_eq!(
+            r.top_denied_ips,
+            vec![DeniedIp {
+                ip: "198.51.100.7".into(),
+                count: 25,
+                ip_mismatch: 25,
+                token_mismatch: 25
+            }]
+        );
+        assert!(r.findings.iter().any(|f| f.kind == "secret_logged" && f.count == 100));
+        assert!(r.complete);
+        // 5050 ms × 0.5 GB = 2.525 GB-s.
+        assert!((r.cost.gb_seconds - 2.525).abs() < 1e-9);
+        assert_eq!(r.timeline.bucket_seconds, 60);
+        let total: u64 = r.timeline.buckets.iter().map(|b| b.allowed + b.denied + b.other).sum();
+        assert_eq!(total, 100);
+    }
+
+    #[test]
+    fn guessing_and_invalid_allowed_ip_findings() {
+        let mut a = Analyzer::new(AnalyzeConfig::default());
+        for (i, tok) in ["a1", "a2", "a3", "a1"].iter().enumerate() {
+            let mut v = inv(i as u64, "192.0.2.66", tok, 1000);
+            v.auth.allowed_ip = Some("111.222.333.444".into());
+            a.add(&v, &decide(&v));
+        }
+        let r = a.finish(InputSummary::default());
+        let g = r.findings.iter().find(|f| f.kind == "token_guessing").unwrap();
+        assert!(g.message.contains("192.0.2.66 (3 tokens)"), "{}", g.message);
+        assert!(!g.message.contains("a1"));
+        assert!(r
+            .findings
+            .iter()
+            .any(|f| f.kind == "invalid_allowed_ip" && f.count == 4));
+    }
+
+    #[test]
+    fn empty_report() {
+        let r = Analyzer::new(AnalyzeConfig::default()).finish(InputSummary::default());
+        assert_eq!(r.invocations, 0);
+        assert_eq!(r.duration_ms, DurationStats::default());
+        assert!(r.timeline.buckets.is_empty());
+        assert!(r.findings.is_empty());
+    }
+}
