@@ -1,1 +1,44 @@
-fn main() {}
+//! The `authlogs` binary: parse arguments, run the command, map outcomes to exit codes.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use authlogs::cli::{Cli, Command};
+use authlogs::error::Error;
+
+/// Exit status when the report was produced but some input was damaged.
+const EXIT_PARTIAL: u8 = 3;
+
+fn is_broken_pipe(e: &Error) -> bool {
+    matches!(e, Error::Output(io) if io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let result = match cli.command {
+        Command::Report(args) => args.validate(now_ms).and_then(|config| {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            let mut err = io::stderr();
+            let outcome = authlogs::commands::report(config, &mut out, &mut err)?;
+            out.flush()?;
+            Ok(outcome)
+        }),
+    };
+    match result {
+        Ok(outcome) if outcome.partial => ExitCode::from(EXIT_PARTIAL),
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(Error::Usage(msg)) => {
+            let _ = writeln!(io::stderr(), "authlogs: {msg}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "authlogs: {}", anyhow::Error::from(e));
+            ExitCode::FAILURE
+        }
+    }
+}
