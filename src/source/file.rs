@@ -129,8 +129,27 @@ fn export_stream_name(path: &Path) -> String {
     path.parent()
         .and_then(|p| p.file_name())
         .and_then(|n| n.to_str())
-        .map(str::to_string)
+        .map(lambda_stream_from_export)
         .unwrap_or_default()
+}
+
+/// The export turned `/` into `-`; a Lambda stream (`2025/07/11/[$LATEST]…`, or with a function name
+/// before `[` in shared groups) is mapped back, so exported and API events name the same stream.
+fn lambda_stream_from_export(dir: &str) -> String {
+    let b = dir.as_bytes();
+    let dated = b.len() > 11
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..10].iter().all(u8::is_ascii_digit)
+        && b[10] == b'-'
+        && dir[11..].contains('[');
+    if dated {
+        format!("{}/{}/{}/{}", &dir[..4], &dir[5..7], &dir[8..10], &dir[11..])
+    } else {
+        dir.to_string()
+    }
 }
 
 fn walk(
@@ -1232,15 +1251,15 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
             got,
             vec![
                 (
-                    "2020-02-27-[$LATEST]0067289175a6449aa06c17778d756505",
+                    "2020/02/27/[$LATEST]0067289175a6449aa06c17778d756505",
                     "START RequestId: a Version: $LATEST"
                 ),
                 (
-                    "2020-02-27-[$LATEST]0067289175a6449aa06c17778d756505",
+                    "2020/02/27/[$LATEST]0067289175a6449aa06c17778d756505",
                     "END RequestId: a"
                 ),
                 (
-                    "2020-02-28-[$LATEST]11111111111111111111111111111111",
+                    "2020/02/28/[$LATEST]11111111111111111111111111111111",
                     "START RequestId: b Version: $LATEST"
                 ),
             ]
@@ -1271,5 +1290,18 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
         )
         .unwrap();
         assert_eq!(sink.events.len(), 5);
+    }
+
+    #[test]
+    fn export_directory_names_map_back_to_lambda_streams() {
+        assert_eq!(
+            lambda_stream_from_export("2025-07-11-[$LATEST]3f9a1c7e52b84d0e9c6f2a8b1d4e7c05"),
+            "2025/07/11/[$LATEST]3f9a1c7e52b84d0e9c6f2a8b1d4e7c05"
+        );
+        assert_eq!(
+            lambda_stream_from_export("2025-09-02-fn[$LATEST]abc"),
+            "2025/09/02/fn[$LATEST]abc"
+        );
+        assert_eq!(lambda_stream_from_export("my-stream"), "my-stream");
     }
 }

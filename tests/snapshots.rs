@@ -1,0 +1,29 @@
+//! Snapshot tests of the whole report (table and JSON) on the shipped samples, as a newcomer runs it.
+
+use assert_cmd::Command;
+
+fn report(args: &[&str]) -> String {
+    let out = Command::cargo_bin("authlogs")
+        .unwrap()
+        .args(["report", "samples/"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn samples_table() {
+    insta::assert_snapshot!(report(&["--color", "never"]));
+}
+
+#[test]
+fn samples_json() {
+    insta::assert_snapshot!(report(&["--format", "json"]));
+}
+
+#[test]
+fn samples_requests_csv() {
+    insta::assert_snapshot!(report(&["--requests"]));
+}
