@@ -1,11 +1,39 @@
 //! Joins parsed lines into one `Invocation` per RequestId, in memory bounded by requests in flight.
 
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::hash::{Hash, Hasher};
+use std::collections::hash_map::Entry;
+use std::collections::VecDeque;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
+
 use crate::parse::{LineEvent, Metrics, OwnedOrBorrowedFact, RunStatus};
+
+/// A request id as a map key: Lambda's 36-byte UUIDs stored inline (no allocation, no decoding),
+/// anything else kept as text, so grouping stays exact for any id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RequestKey {
+    Fixed([u8; 36]),
+    Text(Box<str>),
+}
+
+impl RequestKey {
+    pub fn new(id: &str) -> RequestKey {
+        match <[u8; 36]>::try_from(id.as_bytes()) {
+            Ok(fixed) => RequestKey::Fixed(fixed),
+            Err(_) => RequestKey::Text(id.into()),
+        }
+    }
+
+    /// A compact fingerprint for the set of recently emitted requests (a collision could at worst
+    /// count one line of a new request as late, at odds of about 2^-64 per line).
+    fn fingerprint(&self) -> u64 {
+        match self {
+            RequestKey::Fixed(b) => FxBuildHasher.hash_one(b),
+            RequestKey::Text(t) => FxBuildHasher.hash_one(t),
+        }
+    }
+}
 
 /// What the authorizer's own log lines said about one request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,7 +141,7 @@ struct Open {
 struct StreamState {
     name: Arc<str>,
     /// The request the execution environment behind this stream is running (they run one at a time).
-    current: Option<String>,
+    current: Option<RequestKey>,
     /// INIT_START / INIT_REPORT seen since the last request: the next START is a cold start.
     pending_init: bool,
     pending_init_us: Option<u64>,
@@ -131,34 +159,28 @@ pub struct GroupStats {
 #[derive(Debug)]
 pub struct Grouper {
     config: GroupConfig,
-    open: HashMap<String, Open>,
+    open: FxHashMap<RequestKey, Open>,
     streams: Vec<StreamState>,
-    stream_index: HashMap<Arc<str>, usize>,
+    stream_index: FxHashMap<Arc<str>, usize>,
     last_stream: Option<usize>,
     /// Requests whose REPORT was seen, oldest first, with the line number of the REPORT.
-    reported: VecDeque<(u64, String)>,
-    recent: HashSet<u64>,
+    reported: VecDeque<(u64, RequestKey)>,
+    recent: FxHashSet<u64>,
     recent_order: VecDeque<u64>,
     seq: u64,
     stats: GroupStats,
-}
-
-fn id_hash(id: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    id.hash(&mut h);
-    h.finish()
 }
 
 impl Grouper {
     pub fn new(config: GroupConfig) -> Grouper {
         Grouper {
             config,
-            open: HashMap::new(),
+            open: FxHashMap::default(),
             streams: Vec::new(),
-            stream_index: HashMap::new(),
+            stream_index: FxHashMap::default(),
             last_stream: None,
             reported: VecDeque::new(),
-            recent: HashSet::new(),
+            recent: FxHashSet::default(),
             recent_order: VecDeque::new(),
             seq: 0,
             stats: GroupStats::default(),
@@ -202,16 +224,17 @@ impl Grouper {
         let s = self.stream_id(stream);
         match line {
             LineEvent::Start { request_id } => {
+                let key = RequestKey::new(&request_id);
                 if let Some(prev) = self.streams[s].current.take() {
-                    if prev != *request_id {
+                    if prev != key {
                         self.supersede(s, &prev, emit);
                     }
                 }
                 let cold = std::mem::take(&mut self.streams[s].pending_init);
                 let init_us = self.streams[s].pending_init_us.take();
                 let restore_us = self.streams[s].pending_restore_us.take();
-                self.streams[s].current = Some(request_id.to_string());
-                if let Some(inv) = self.open_mut(&request_id, s, ts) {
+                self.streams[s].current = Some(key.clone());
+                if let Some(inv) = self.open_mut(key, &request_id, s, ts) {
                     inv.started = true;
                     if cold {
                         inv.after_init = true;
@@ -221,7 +244,7 @@ impl Grouper {
                 }
             }
             LineEvent::End { request_id } => {
-                if let Some(inv) = self.open_mut(&request_id, s, ts) {
+                if let Some(inv) = self.open_mut(RequestKey::new(&request_id), &request_id, s, ts) {
                     inv.ended = true;
                 }
             }
@@ -231,7 +254,8 @@ impl Grouper {
                 error_type,
             } => {
                 let seq = self.seq;
-                if let Some(inv) = self.open_mut(&request_id, s, ts) {
+                let key = RequestKey::new(&request_id);
+                if let Some(inv) = self.open_mut(key.clone(), &request_id, s, ts) {
                     if metrics.init_duration_us.is_some() {
                         inv.init_duration_us = metrics.init_duration_us;
                     }
@@ -249,7 +273,7 @@ impl Grouper {
                     let first_report = inv.report.is_none();
                     inv.report = Some(metrics);
                     if first_report {
-                        self.reported.push_back((seq, request_id.into_owned()));
+                        self.reported.push_back((seq, key));
                     }
                 }
             }
@@ -265,7 +289,7 @@ impl Grouper {
             } => {
                 // A suppressed init is retried inside the invoke: attribute it to the running request.
                 let running = self.streams[s].current.clone();
-                match running.and_then(|id| self.open.get_mut(&id)) {
+                match running.and_then(|key| self.open.get_mut(&key)) {
                     Some(o) if o.inv.report.is_none() => {
                         o.inv.init_in_invoke = true;
                         o.inv.init_duration_us = o.inv.init_duration_us.or(init_duration_us);
@@ -311,7 +335,7 @@ impl Grouper {
                 let ts = ts.or(timestamp_ms);
                 match request_id {
                     Some(id) => {
-                        if let Some(inv) = self.open_mut(&id, s, ts) {
+                        if let Some(inv) = self.open_mut(RequestKey::new(&id), &id, s, ts) {
                             if let Some(f) = fact {
                                 inv.apply_fact(f);
                             }
@@ -337,37 +361,40 @@ impl Grouper {
     /// The invocation a line without its own id (or with one) belongs to.
     fn line_target(&mut self, id: Option<&str>, s: usize, ts: Option<i64>) -> Option<&mut Invocation> {
         match id {
-            Some(id) => self.open_mut(id, s, ts),
+            Some(id) => self.open_mut(RequestKey::new(id), id, s, ts),
             None => {
                 let cur = self.streams[s].current.clone()?;
-                self.open_mut(&cur, s, ts)
+                // The running request is open, or already emitted (then this line is late and dropped).
+                let o = self.open.get_mut(&cur)?;
+                o.last_seq = self.seq;
+                o.inv.touch(ts);
+                Some(&mut o.inv)
             }
         }
     }
 
     /// The open invocation for `id`, created on first sight; `None` for a late line of an emitted one.
-    fn open_mut(&mut self, id: &str, s: usize, ts: Option<i64>) -> Option<&mut Invocation> {
+    fn open_mut(&mut self, key: RequestKey, id: &str, s: usize, ts: Option<i64>) -> Option<&mut Invocation> {
         let seq = self.seq;
-        if !self.open.contains_key(id) {
-            if self.recent.contains(&id_hash(id)) {
-                self.stats.late_lines += 1;
-                return None;
-            }
-            let inv = Invocation {
-                request_id: id.to_string(),
-                stream: self.streams[s].name.clone(),
-                ..Default::default()
-            };
-            self.open.insert(
-                id.to_string(),
-                Open {
+        let o = match self.open.entry(key) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                if self.recent.contains(&e.key().fingerprint()) {
+                    self.stats.late_lines += 1;
+                    return None;
+                }
+                let inv = Invocation {
+                    request_id: id.to_string(),
+                    stream: self.streams[s].name.clone(),
+                    ..Default::default()
+                };
+                e.insert(Open {
                     inv,
                     first_seq: seq,
                     last_seq: seq,
-                },
-            );
-        }
-        let o = self.open.get_mut(id)?;
+                })
+            }
+        };
         o.last_seq = seq;
         o.inv.touch(ts);
         Some(&mut o.inv)
@@ -375,13 +402,13 @@ impl Grouper {
 
     /// A new request started on stream `s`: its environment is done with `id`. Only a named stream
     /// is one environment; unnamed input may interleave several, so there the grace window decides.
-    fn supersede(&mut self, s: usize, id: &str, emit: &mut dyn FnMut(Invocation)) {
+    fn supersede(&mut self, s: usize, id: &RequestKey, emit: &mut dyn FnMut(Invocation)) {
         if !self.streams[s].name.is_empty() && self.open.get(id).is_some_and(|o| o.inv.report.is_some()) {
             self.finish(id, emit);
         }
     }
 
-    fn finish(&mut self, id: &str, emit: &mut dyn FnMut(Invocation)) {
+    fn finish(&mut self, id: &RequestKey, emit: &mut dyn FnMut(Invocation)) {
         if let Some(mut o) = self.open.remove(id) {
             let inv = &mut o.inv;
             // The REPORT is the reliable witness; INIT_START order is not when streams share one file.
@@ -394,7 +421,7 @@ impl Grouper {
                 inv.init_duration_us = None;
                 inv.restore_duration_us = None;
             }
-            let h = id_hash(id);
+            let h = id.fingerprint();
             if self.recent.insert(h) {
                 self.recent_order.push_back(h);
                 if self.recent_order.len() > self.config.remembered {
@@ -419,7 +446,7 @@ impl Grouper {
         // Sweeping is O(open); doing it every 64 Ki lines keeps it off the per-line cost.
         if self.seq.is_multiple_of(65_536) && !self.open.is_empty() {
             let horizon = self.seq.saturating_sub(self.config.stale_lines);
-            let mut stale: Vec<(u64, String)> = self
+            let mut stale: Vec<(u64, RequestKey)> = self
                 .open
                 .iter()
                 .filter(|(_, o)| o.inv.report.is_none() && o.last_seq < horizon)
@@ -434,7 +461,7 @@ impl Grouper {
 
     /// End of input: emits everything still open, in order of first appearance.
     pub fn flush(&mut self, emit: &mut dyn FnMut(Invocation)) {
-        let mut rest: Vec<(u64, String)> = self.open.iter().map(|(id, o)| (o.first_seq, id.clone())).collect();
+        let mut rest: Vec<(u64, RequestKey)> = self.open.iter().map(|(id, o)| (o.first_seq, id.clone())).collect();
         rest.sort_unstable();
         for (_, id) in rest {
             self.finish(&id, emit);
@@ -473,6 +500,17 @@ mod tests {
         v.push(format!("END RequestId: {id}\n"));
         v.push(format!("REPORT RequestId: {id}\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t\n"));
         v
+    }
+
+    #[test]
+    fn request_keys_store_uuids_inline_and_keep_other_ids_as_text() {
+        let id = "d39edf81-4b21-4e3d-8ad2-7c1e92f00c82";
+        assert!(matches!(RequestKey::new(id), RequestKey::Fixed(b) if &b[..] == id.as_bytes()));
+        assert_eq!(RequestKey::new("req-1"), RequestKey::Text("req-1".into()));
+        assert_ne!(
+            RequestKey::new(id),
+            RequestKey::new("D39EDF81-4b21-4e3d-8ad2-7c1e92f00c82")
+        );
     }
 
     #[test]

@@ -152,6 +152,12 @@ impl Parser {
 
     /// Classifies one CloudWatch event message (it may hold embedded `\n`s, e.g. REPORT + XRAY).
     pub fn parse<'a>(&self, message: &'a str) -> LineEvent<'a> {
+        self.parse_with(message, true)
+    }
+
+    /// Like `parse`; with `app_timestamps` false the timestamp inside Python app lines is skipped,
+    /// not parsed (the container's event time is used instead, and parsing it twice costs).
+    pub fn parse_with<'a>(&self, message: &'a str, app_timestamps: bool) -> LineEvent<'a> {
         let msg = message.trim_end_matches(['\n', '\r']);
         let Some(&first) = msg.as_bytes().first() else {
             return LineEvent::Unrecognized;
@@ -228,7 +234,7 @@ impl Parser {
             }
             b'X' if msg.starts_with("XRAY TraceId:") => return LineEvent::Xray,
             b'[' => {
-                if let Some(ev) = self.parse_python(msg) {
+                if let Some(ev) = self.parse_python(msg, app_timestamps) {
                     return ev;
                 }
             }
@@ -245,25 +251,36 @@ impl Parser {
 
     /// `[LEVEL]\t<ts>\t<request id>\t<message>` (tabs may have been flattened to spaces), or an
     /// unhandled-exception event `[ERROR] Type: message\nTraceback …`.
-    fn parse_python<'a>(&self, msg: &'a str) -> Option<LineEvent<'a>> {
-        let close = msg.find(']')?;
+    fn parse_python<'a>(&self, msg: &'a str, want_timestamp: bool) -> Option<LineEvent<'a>> {
+        let close = memchr::memchr(b']', msg.as_bytes())?;
         let level = &msg[1..close];
         if !LEVELS.contains(&level) {
             return None;
         }
         let rest = msg.get(close + 1..)?;
         let rest = rest.strip_prefix(['\t', ' '])?;
-        let Some(ts) = parse_leading_timestamp(rest) else {
+        let ts_end = memchr::memchr2(b'\t', b' ', rest.as_bytes()).unwrap_or(rest.len());
+        let ts_text = &rest[..ts_end];
+        let b = ts_text.as_bytes();
+        let shaped = b.len() >= 20 && b[4] == b'-' && b[10] == b'T' && b[0].is_ascii_digit();
+        let timestamp_ms = match (shaped, want_timestamp) {
+            (true, false) => None,
+            (true, true) => parse_leading_timestamp(ts_text)
+                .filter(|t| t.len == ts_text.len())
+                .map(|t| t.epoch_ms),
+            (false, _) => None,
+        };
+        if !shaped || (want_timestamp && timestamp_ms.is_none()) {
             if level == "ERROR" || level == "CRITICAL" {
                 return Some(LineEvent::Failure { request_id: None });
             }
             return None;
-        };
-        let after_ts = rest[ts.len..].strip_prefix(['\t', ' '])?;
+        }
+        let after_ts = rest.get(ts_end + 1..)?;
         let (request_id, text) = split_request_id(after_ts);
         Some(LineEvent::App {
             request_id,
-            timestamp_ms: Some(ts.epoch_ms),
+            timestamp_ms,
             fact: self.fact(first_line(text)),
         })
     }
@@ -457,7 +474,7 @@ fn is_registration(msg: &str, word: &str) -> bool {
 /// The request id after a runtime timestamp, and the text after it. Empty (Python init) and
 /// `undefined` (Node init) ids mean "no request".
 fn split_request_id(s: &str) -> (Option<Cow<'_, str>>, &str) {
-    let end = s.find(['\t', ' ']).unwrap_or(s.len());
+    let end = memchr::memchr2(b'\t', b' ', s.as_bytes()).unwrap_or(s.len());
     let id = &s[..end];
     let text = s.get(end + 1..).unwrap_or("");
     if id.is_empty() || id == "undefined" || !looks_like_request_id(id) {
@@ -470,11 +487,20 @@ fn split_request_id(s: &str) -> (Option<Cow<'_, str>>, &str) {
 }
 
 fn looks_like_request_id(id: &str) -> bool {
-    id.len() >= 8 && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    let b = id.as_bytes();
+    // Lambda's own ids are UUIDs: check the dashes, the usual case, before a byte-by-byte scan.
+    if b.len() == 36 && b[8] == b'-' && b[13] == b'-' && b[18] == b'-' && b[23] == b'-' {
+        return true;
+    }
+    b.len() >= 8 && b.len() <= 64 && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
 }
 
 fn first_token(s: &str) -> &str {
-    let end = s.find(['\t', ' ', '\n', '\r']).unwrap_or(s.len());
+    let b = s.as_bytes();
+    let end = b
+        .iter()
+        .position(|&c| matches!(c, b'\t' | b' ' | b'\n' | b'\r'))
+        .unwrap_or(b.len());
     &s[..end]
 }
 
@@ -505,17 +531,17 @@ pub fn parse_ms_to_us(s: &str) -> Option<u64> {
 
 /// The value of `key` in a tab- or space-separated field list (`Key: 12.34 ms`).
 fn field_value<'a>(s: &'a str, key: &str) -> Option<&'a str> {
+    let finder = memchr::memmem::Finder::new(key.as_bytes());
     let mut from = 0;
-    while let Some(at) = s[from..].find(key) {
+    while let Some(at) = finder.find(&s.as_bytes()[from..]) {
         let start = from + at;
-        // The key must begin a field, so "Duration: " does not match inside "Billed Duration: ".
-        // With tabs flattened to spaces, "Init Duration: " also ends in " Duration: ".
+        // The key must begin a field, so "Duration: " does not match inside "Billed Duration: ";
+        // with tabs flattened to spaces, "Init Duration: " also ends in " Duration: ".
         let before = &s[..start];
         let at_field_start = before.is_empty() || before.ends_with('\t') || before.ends_with(' ');
         let inside_longer_key = ["Init ", "Billed ", "Restore "].iter().any(|w| before.ends_with(w));
         if at_field_start && !inside_longer_key {
-            let v = &s[start + key.len()..];
-            return Some(first_token(v));
+            return Some(first_token(&s[start + key.len()..]));
         }
         from = start + key.len();
     }
@@ -524,10 +550,6 @@ fn field_value<'a>(s: &'a str, key: &str) -> Option<&'a str> {
 
 fn field_ms(s: &str, key: &str) -> Option<u64> {
     field_value(s, key).and_then(parse_ms_to_us)
-}
-
-fn field_int(s: &str, key: &str) -> Option<u64> {
-    field_value(s, key).and_then(|v| v.parse().ok())
 }
 
 fn field_status(s: &str) -> Option<RunStatus> {
@@ -539,24 +561,66 @@ fn field_status(s: &str) -> Option<RunStatus> {
 fn parse_report(rest: &str) -> LineEvent<'_> {
     let line = first_line(rest);
     let request_id = first_token(line);
-    let fields = &line[request_id.len()..];
-    let metrics = Metrics {
-        duration_us: field_ms(fields, "Duration: "),
-        billed_ms: field_int(fields, "Billed Duration: "),
-        memory_size_mb: field_int(fields, "Memory Size: "),
-        max_memory_used_mb: field_int(fields, "Max Memory Used: "),
-        init_duration_us: field_ms(fields, "Init Duration: "),
-        restore_duration_us: field_ms(fields, "Restore Duration: "),
-        billed_restore_ms: field_int(fields, "Billed Restore Duration: "),
-        status: field_status(fields),
-    };
-    let error_type = field_value(fields, "Error Type: ").map(Cow::Borrowed);
+    let mut m = Metrics::default();
+    let mut error_type = None;
+    let mut p = &line[request_id.len()..];
+    // One pass over the fields: at each field start, the longest key that matches wins.
+    loop {
+        p = p.trim_start_matches(['\t', ' ']);
+        if p.is_empty() {
+            break;
+        }
+        let key = REPORT_KEYS.iter().find(|(k, _)| p.starts_with(k));
+        let Some((k, field)) = key else {
+            let skip = memchr::memchr2(b'\t', b' ', p.as_bytes()).map_or(p.len(), |i| i + 1);
+            p = &p[skip..];
+            continue;
+        };
+        let v = first_token(&p[k.len()..]);
+        match field {
+            ReportField::Duration => m.duration_us = parse_ms_to_us(v),
+            ReportField::Billed => m.billed_ms = v.parse().ok(),
+            ReportField::MemorySize => m.memory_size_mb = v.parse().ok(),
+            ReportField::MaxMemoryUsed => m.max_memory_used_mb = v.parse().ok(),
+            ReportField::Init => m.init_duration_us = parse_ms_to_us(v),
+            ReportField::Restore => m.restore_duration_us = parse_ms_to_us(v),
+            ReportField::BilledRestore => m.billed_restore_ms = v.parse().ok(),
+            ReportField::Status => m.status = Some(status_of(v)),
+            ReportField::ErrorType => error_type = Some(Cow::Borrowed(v)),
+        }
+        p = &p[k.len() + v.len()..];
+    }
     LineEvent::Report {
         request_id: Cow::Borrowed(request_id),
-        metrics,
+        metrics: m,
         error_type,
     }
 }
+
+#[derive(Clone, Copy)]
+enum ReportField {
+    Duration,
+    Billed,
+    MemorySize,
+    MaxMemoryUsed,
+    Init,
+    Restore,
+    BilledRestore,
+    Status,
+    ErrorType,
+}
+
+const REPORT_KEYS: [(&str, ReportField); 9] = [
+    ("Duration: ", ReportField::Duration),
+    ("Billed Duration: ", ReportField::Billed),
+    ("Memory Size: ", ReportField::MemorySize),
+    ("Max Memory Used: ", ReportField::MaxMemoryUsed),
+    ("Init Duration: ", ReportField::Init),
+    ("Restore Duration: ", ReportField::Restore),
+    ("Billed Restore Duration: ", ReportField::BilledRestore),
+    ("Status: ", ReportField::Status),
+    ("Error Type: ", ReportField::ErrorType),
+];
 
 #[cfg(test)]
 mod tests {

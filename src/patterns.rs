@@ -103,10 +103,18 @@ struct PatternSpec {
     template: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 enum Piece {
-    Literal(String),
+    /// Text to match, with a prebuilt searcher for finding it after a capture.
+    Literal(String, Box<memchr::memmem::Finder<'static>>),
     Capture(String),
+}
+
+fn literal(text: &str) -> Piece {
+    Piece::Literal(
+        text.to_string(),
+        Box::new(memchr::memmem::Finder::new(text.as_bytes()).into_owned()),
+    )
 }
 
 /// A compiled template: literal pieces and captures, matched with plain string search (no regex).
@@ -123,7 +131,7 @@ impl Template {
         while let Some(open) = rest.find('{') {
             let close = rest[open..].find('}').map(|c| open + c).ok_or("unclosed '{'")?;
             if open > 0 {
-                pieces.push(Piece::Literal(rest[..open].to_string()));
+                pieces.push(literal(&rest[..open]));
             }
             let name = &rest[open + 1..close];
             if matches!(pieces.last(), Some(Piece::Capture(_))) {
@@ -135,16 +143,16 @@ impl Template {
             rest = &rest[close + 1..];
         }
         if !rest.is_empty() {
-            pieces.push(Piece::Literal(rest.to_string()));
+            pieces.push(literal(rest));
         }
-        if !matches!(pieces.first(), Some(Piece::Literal(_))) {
+        if !matches!(pieces.first(), Some(Piece::Literal(..))) {
             return Err("a template must start with literal text".to_string());
         }
         let mut names: Vec<&str> = pieces
             .iter()
             .filter_map(|p| match p {
                 Piece::Capture(n) => Some(n.as_str()),
-                Piece::Literal(_) => None,
+                Piece::Literal(..) => None,
             })
             .collect();
         names.sort_unstable();
@@ -162,13 +170,19 @@ impl Template {
 
     /// Matches the whole message; the last capture runs to its end.
     fn matches<'a>(&self, msg: &'a str) -> Option<AuthFact<'a>> {
+        // Most messages match no template: reject them on the first byte before any comparison.
+        if let Some(Piece::Literal(lit, _)) = self.pieces.first() {
+            if msg.as_bytes().first() != lit.as_bytes().first() {
+                return None;
+            }
+        }
         let mut pos = 0;
         let mut caps: [(&str, &'a str); 2] = [("", ""); 2];
         let mut n = 0;
         let mut i = 0;
         while i < self.pieces.len() {
             match &self.pieces[i] {
-                Piece::Literal(lit) => {
+                Piece::Literal(lit, _) => {
                     if !msg[pos..].starts_with(lit.as_str()) {
                         return None;
                     }
@@ -176,7 +190,7 @@ impl Template {
                 }
                 Piece::Capture(name) => {
                     let end = match self.pieces.get(i + 1) {
-                        Some(Piece::Literal(next)) => pos + msg[pos..].find(next.as_str())?,
+                        Some(Piece::Literal(_, next)) => pos + next.find(&msg.as_bytes()[pos..])?,
                         _ => msg.len(),
                     };
                     if n < caps.len() {
@@ -215,6 +229,30 @@ impl Template {
 #[derive(Debug, Clone)]
 pub struct Patterns {
     templates: Vec<Template>,
+    /// First bytes any template can start with: most log messages are rejected with one lookup.
+    first_bytes: [bool; 256],
+}
+
+impl Patterns {
+    fn new(templates: Vec<Template>) -> Patterns {
+        let mut first_bytes = [false; 256];
+        for t in &templates {
+            if let Some(Piece::Literal(lit, _)) = t.pieces.first() {
+                if let Some(&b) = lit.as_bytes().first() {
+                    first_bytes[b as usize] = true;
+                }
+            }
+        }
+        Patterns { templates, first_bytes }
+    }
+
+    fn try_templates<'a>(&self, msg: &'a str) -> Option<AuthFact<'a>> {
+        let first = *msg.as_bytes().first()?;
+        if !self.first_bytes[first as usize] {
+            return None;
+        }
+        self.templates.iter().find_map(|t| t.matches(msg))
+    }
 }
 
 impl Default for Patterns {
@@ -245,7 +283,7 @@ impl Patterns {
         }
         let mut templates = user.templates;
         templates.extend(Patterns::builtin().templates);
-        Ok(Patterns { templates })
+        Ok(Patterns::new(templates))
     }
 
     fn from_toml(text: &str, name: &str) -> Result<(Patterns, bool), Error> {
@@ -263,17 +301,16 @@ impl Patterns {
             })?;
             templates.push(t);
         }
-        Ok((Patterns { templates }, file.replace_builtin))
+        Ok((Patterns::new(templates), file.replace_builtin))
     }
 
     /// Matches an application message (its trailing newline already removed). A leading level tag
     /// such as `[INFO] ` (the seed logs `[INFO] Source IP: …`) is skipped when the whole message fails.
     pub fn match_message<'a>(&self, msg: &'a str) -> Option<AuthFact<'a>> {
-        if let Some(f) = self.templates.iter().find_map(|t| t.matches(msg)) {
+        if let Some(f) = self.try_templates(msg) {
             return Some(f);
         }
-        let rest = strip_level_tag(msg)?;
-        self.templates.iter().find_map(|t| t.matches(rest))
+        self.try_templates(strip_level_tag(msg)?)
     }
 }
 

@@ -79,7 +79,7 @@ fn deliver(analyzer: &mut Analyzer, sink: &mut Option<&mut dyn InvocationSink>, 
 impl EventSink for Pipeline<'_> {
     fn event(&mut self, event: &LogEvent<'_>) {
         self.summary.stats.events += 1;
-        let line = self.parser.parse(event.message);
+        let line = self.parser.parse_with(event.message, event.timestamp_ms.is_none());
         let ts = event.timestamp_ms.or(match &line {
             crate::parse::LineEvent::App { timestamp_ms, .. } => *timestamp_ms,
             _ => None,

@@ -25,6 +25,33 @@ fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
     Some(v)
 }
 
+/// The shape nearly every line carries, `YYYY-MM-DDTHH:MM:SS.mmmZ`, without the general parser's branches.
+#[inline]
+fn lambda_timestamp(b: &[u8]) -> Option<LeadingTimestamp> {
+    let b: &[u8; 24] = b.get(..24)?.try_into().ok()?;
+    if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'.' || b[23] != b'Z'
+    {
+        return None;
+    }
+    let d = |i: usize| -> Option<u32> {
+        let v = b[i].wrapping_sub(b'0');
+        (v < 10).then_some(v as u32)
+    };
+    let two = |i: usize| -> Option<u32> { Some(d(i)? * 10 + d(i + 1)?) };
+    let year = two(0)? * 100 + two(2)?;
+    let (month, day, hour, minute, second) = (two(5)?, two(8)?, two(11)?, two(14)?, two(17)?);
+    let millis = d(20)? * 100 + two(21)?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let secs = days_from_civil(year as i64, month, day) * 86_400 + (hour * 3600 + minute * 60 + second) as i64;
+    Some(LeadingTimestamp {
+        epoch_ms: secs * 1000 + millis as i64,
+        len: 24,
+        has_zone: true,
+    })
+}
+
 /// A timestamp found at the start of a string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LeadingTimestamp {
@@ -39,6 +66,9 @@ pub struct LeadingTimestamp {
 /// Accepts 1 to 9 fraction digits (the old Python runtime printed `.5Z` for 5 ms).
 pub fn parse_leading_timestamp(s: &str) -> Option<LeadingTimestamp> {
     let b = s.as_bytes();
+    if let Some(t) = lambda_timestamp(b) {
+        return Some(t);
+    }
     if b.len() < 19 {
         return None;
     }
