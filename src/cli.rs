@@ -84,6 +84,9 @@ pub struct ReportArgs {
     /// Color in the table output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// Threads: 1 reads and analyzes on one thread; 2 (default) reads, unzips and splits on a second.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub threads: u8,
     /// Lambda price per GB-second for the cost estimate.
     #[arg(long, value_name = "USD", default_value_t = DEFAULT_USD_PER_GB_SECOND)]
     pub price_gb_second: f64,
@@ -103,6 +106,7 @@ pub struct ReportConfig {
     pub patterns: Patterns,
     pub tokens: TokenDisplay,
     pub color: bool,
+    pub threads: u8,
 }
 
 impl ReportArgs {
@@ -180,6 +184,7 @@ impl ReportArgs {
                 TokenDisplay::Masked
             },
             color,
+            threads: self.threads,
         })
     }
 }

@@ -13,6 +13,7 @@ use crate::render::requests::{RequestFormat, RequestWriter};
 use crate::render::{self, OutputFormat, TableStyle};
 use crate::report::Report;
 use crate::source::file::{read_path, read_stdin};
+use crate::source::readahead;
 
 /// What a finished `report` tells `main` about the exit status.
 #[derive(Debug)]
@@ -41,11 +42,15 @@ impl<W: Write> InvocationSink for RequestPrinter<W> {
 /// Runs every input through one pipeline into one report.
 fn run_pipeline(config: &ReportConfig, sink: Option<&mut dyn InvocationSink>) -> Result<Report, Error> {
     let mut pipeline = Pipeline::new(Parser::new(config.patterns.clone()), config.pipeline.clone(), sink);
-    for input in &config.inputs {
-        if input.as_os_str() == "-" {
-            read_stdin(config.input_format, &mut pipeline)?;
-        } else {
-            read_path(input, config.input_format, &mut pipeline)?;
+    if config.threads > 1 {
+        readahead::read_all(&config.inputs, config.input_format, &mut pipeline)?;
+    } else {
+        for input in &config.inputs {
+            if input.as_os_str() == "-" {
+                read_stdin(config.input_format, &mut pipeline)?;
+            } else {
+                read_path(input, config.input_format, &mut pipeline)?;
+            }
         }
     }
     Ok(pipeline.finish())

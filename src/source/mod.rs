@@ -3,6 +3,7 @@
 mod detect;
 pub mod file;
 mod json;
+pub mod readahead;
 
 use std::fmt;
 
