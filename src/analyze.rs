@@ -1,11 +1,11 @@
 //! Folds invocations into a `Report` with streaming aggregates: exact counts, exact percentiles, capped maps.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use std::hash::BuildHasher;
 
-use rustc_hash::FxBuildHasher;
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::decision::{received_token, source_ip, Decision, Verdict};
 use crate::group::Invocation;
@@ -66,7 +66,7 @@ pub struct Analyzer {
     incomplete: u64,
     denials: Denials,
     /// Exact duration histogram: microseconds → count.
-    durations: HashMap<u64, u64>,
+    durations: FxHashMap<u64, u64>,
     duration_sum_us: u128,
     billed_sum_ms: u64,
     billed_count: u64,
@@ -81,14 +81,14 @@ pub struct Analyzer {
     init_sum_us: u128,
     init_count: u64,
     init_max_us: Option<u64>,
-    denied_ips: HashMap<String, IpStat>,
+    denied_ips: FxHashMap<String, IpStat>,
     ips_exact: bool,
     /// Minute → (allowed, denied, other).
     minutes: BTreeMap<i64, [u64; 3]>,
     secret_logged: u64,
     token_logged: u64,
-    allowed_ips: HashMap<String, u64>,
-    allowed_tokens: HashSet<u64>,
+    allowed_ips: FxHashMap<String, u64>,
+    allowed_tokens: FxHashSet<u64>,
 }
 
 /// Tells tokens apart in memory; never printed (output masking uses SHA-256 in `redact`).
