@@ -7,11 +7,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analyze::{AnalyzeConfig, DEFAULT_USD_PER_GB_SECOND, DEFAULT_USD_PER_MILLION_REQUESTS};
 use crate::error::Error;
+use crate::group::GroupConfig;
 use crate::patterns::Patterns;
 use crate::pipeline::PipelineConfig;
 use crate::redact::TokenDisplay;
 use crate::render::OutputFormat;
-use crate::source::cloudwatch::{Connection, FetchConfig, GroupSelection, DEFAULT_PATTERN};
+use crate::source::cloudwatch::fetch::PAGE_LIMIT;
+use crate::source::cloudwatch::{Connection, FetchConfig, GroupSelection, DEFAULT_PATTERN, PAGES_IN_FLIGHT_PER_SLICE};
 use crate::source::InputFormat;
 use crate::timeutil::parse_time_arg;
 
@@ -304,6 +306,16 @@ impl ReportArgs {
                 ));
             }
         }
+        let group = match &cloudwatch {
+            // Concurrent slices interleave whole pages: a late line (a `Task timed out` after its
+            // REPORT) may be that many lines behind, so the grouper waits longer for one.
+            Some(cw) => GroupConfig {
+                grace_lines: GroupConfig::default().grace_lines
+                    + PAGE_LIMIT as u64 * (PAGES_IN_FLIGHT_PER_SLICE as u64 + 1) * u64::from(cw.slices),
+                ..GroupConfig::default()
+            },
+            None => GroupConfig::default(),
+        };
         // CloudWatch windows end now when --until is absent: the report says so.
         let until_ms = until_ms.or(cloudwatch.as_ref().map(|cw| cw.end_ms));
         Ok(ReportConfig {
@@ -320,7 +332,7 @@ impl ReportArgs {
                     usd_per_gb_second: self.price_gb_second,
                     usd_per_million_requests: self.price_million_requests,
                 },
-                ..Default::default()
+                group,
             },
             patterns,
             tokens: if self.show_tokens {

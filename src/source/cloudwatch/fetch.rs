@@ -93,15 +93,24 @@ impl SliceProgress {
     }
 }
 
-/// Fetches one slice of one group, page after page, sending each page's new events down `tx`.
+/// What a fetch task sends to the pipeline side: a page of new events of task `usize`, or its end.
+#[derive(Debug)]
+pub enum Msg {
+    Page(usize, Vec<OwnedEvent>),
+    Done(usize),
+}
+
+/// Fetches one slice of one group (task number `task`), page after page, sending each page's new
+/// events down `tx`, then `Done`.
 pub async fn fetch_slice(
     client: Client,
     shared: Arc<Shared>,
     group: String,
     progress: Arc<SliceProgress>,
-    salt: u64,
-    tx: mpsc::Sender<Vec<OwnedEvent>>,
+    task: usize,
+    tx: mpsc::Sender<Msg>,
 ) -> Result<(), Failure> {
+    let salt = task as u64;
     let slice = progress.slice;
     let mut token: Option<String> = None;
     let mut dedup = Dedup::default();
@@ -137,7 +146,7 @@ pub async fn fetch_slice(
         shared.counters.events.fetch_add(batch.len() as u64, Ordering::Relaxed);
         // Empty pages are skipped, but their token is still followed: CloudWatch returns them while
         // it keeps searching.
-        if !batch.is_empty() && tx.send(batch).await.is_err() {
+        if !batch.is_empty() && tx.send(Msg::Page(task, batch)).await.is_err() {
             return Err(Failure::Aborted);
         }
         match out.next_token {
@@ -146,7 +155,94 @@ pub async fn fetch_slice(
         }
     }
     progress.done();
-    Ok(())
+    tx.send(Msg::Done(task)).await.map_err(|_| Failure::Aborted)
+}
+
+/// Lines of an invocation that straddles a slice boundary arrive from two concurrent slices; the
+/// grouper needs the earlier slice's part first. So events in the first `HOLD_MS` of a slice wait
+/// until the slice before it is done. Memory: the events of that much time, whatever the window.
+pub const HOLD_MS: i64 = 60_000;
+
+/// One fetch task as `Reorder` tracks it.
+#[derive(Debug)]
+struct TaskState {
+    slice: Slice,
+    done: bool,
+    /// Its head may go to the pipeline: the task before it is done and released (or there is none).
+    released: bool,
+    held: Vec<OwnedEvent>,
+}
+
+/// Puts the events of concurrently fetched slices in an order the grouper can join: everything as
+/// it comes, except the head of each slice, held until the slice before it has been delivered.
+#[derive(Debug)]
+pub struct Reorder {
+    tasks: Vec<TaskState>,
+    /// Tasks per group: task `k` follows task `k - 1` unless `k` is a multiple of it.
+    per_group: usize,
+}
+
+impl Reorder {
+    pub fn new(groups: usize, slices: &[Slice]) -> Self {
+        let tasks = (0..groups)
+            .flat_map(|_| {
+                slices.iter().enumerate().map(|(i, s)| TaskState {
+                    slice: *s,
+                    done: false,
+                    released: i == 0,
+                    held: Vec::new(),
+                })
+            })
+            .collect();
+        Reorder {
+            tasks,
+            per_group: slices.len().max(1),
+        }
+    }
+
+    /// Takes one message; calls `deliver` for every event that may go to the pipeline now.
+    pub fn push(&mut self, msg: Msg, deliver: &mut dyn FnMut(&OwnedEvent)) {
+        match msg {
+            Msg::Page(task, events) => {
+                let Some(t) = self.tasks.get_mut(task) else { return };
+                let head_end = t.slice.start_ms.saturating_add(HOLD_MS);
+                for e in events {
+                    if !t.released && e.timestamp_ms.is_none_or(|ts| ts < head_end) {
+                        t.held.push(e);
+                    } else {
+                        deliver(&e);
+                    }
+                }
+            }
+            Msg::Done(task) => {
+                if let Some(t) = self.tasks.get_mut(task) {
+                    t.done = true;
+                }
+                let mut k = task;
+                while self.tasks.get(k).is_some_and(|t| t.done && t.released) {
+                    let next = k + 1;
+                    if next >= self.tasks.len() || next.is_multiple_of(self.per_group) {
+                        break;
+                    }
+                    let t = &mut self.tasks[next];
+                    t.released = true;
+                    for e in std::mem::take(&mut t.held) {
+                        deliver(&e);
+                    }
+                    k = next;
+                }
+            }
+        }
+    }
+
+    /// Whatever is still held (only after a failure): delivered so nothing is silently lost.
+    pub fn finish(&mut self, deliver: &mut dyn FnMut(&OwnedEvent)) {
+        for t in &mut self.tasks {
+            for e in std::mem::take(&mut t.held) {
+                deliver(&e);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -199,6 +295,50 @@ mod tests {
         d.page();
         // Only one page back is remembered: memory is bounded.
         assert!(d.fresh(Some("a")));
+    }
+
+    fn ev(ts: i64) -> OwnedEvent {
+        OwnedEvent {
+            timestamp_ms: Some(ts),
+            stream: String::new(),
+            message: ts.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_slice_head_waits_for_the_slice_before_it() {
+        let s = slices(0, 4 * HOLD_MS * 2, 4);
+        let mut r = Reorder::new(1, &s);
+        let mut out = Vec::new();
+        let mut d = |e: &OwnedEvent| out.push(e.timestamp_ms.unwrap_or(-1));
+        let b1 = s[1].start_ms;
+        // Slice 1's head is held, its later events pass; slice 0 passes at once.
+        r.push(Msg::Page(1, vec![ev(b1), ev(b1 + HOLD_MS + 5)]), &mut d);
+        r.push(Msg::Page(2, vec![ev(s[2].start_ms)]), &mut d);
+        r.push(Msg::Page(0, vec![ev(b1 - 1)]), &mut d);
+        // Slice 2 is done before slice 1: nothing more until slice 0 is done, then 1's head; then
+        // slice 1 done releases 2's head.
+        r.push(Msg::Done(2), &mut d);
+        r.push(Msg::Done(0), &mut d);
+        r.push(Msg::Done(1), &mut d);
+        assert_eq!(out, vec![b1 + HOLD_MS + 5, b1 - 1, b1, s[2].start_ms]);
+    }
+
+    #[test]
+    fn groups_do_not_wait_for_each_other() {
+        let s = slices(0, 1000, 2);
+        let mut r = Reorder::new(2, &s);
+        let mut out = Vec::new();
+        r.push(Msg::Page(2, vec![ev(1)]), &mut |e| {
+            out.push(e.timestamp_ms.unwrap_or(-1))
+        });
+        r.push(Msg::Page(3, vec![ev(500)]), &mut |e| {
+            out.push(e.timestamp_ms.unwrap_or(-1))
+        });
+        r.push(Msg::Done(1), &mut |e| out.push(e.timestamp_ms.unwrap_or(-1)));
+        assert_eq!(out, vec![1]);
+        r.finish(&mut |e| out.push(e.timestamp_ms.unwrap_or(-1)));
+        assert_eq!(out, vec![1, 500]);
     }
 
     #[test]

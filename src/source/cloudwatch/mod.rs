@@ -51,7 +51,7 @@ pub struct FetchConfig {
 }
 
 /// Pages in flight between the fetch tasks and the pipeline, per slice: bounds memory to a few pages.
-const PAGES_IN_FLIGHT_PER_SLICE: usize = 2;
+pub const PAGES_IN_FLIGHT_PER_SLICE: usize = 2;
 
 /// What went wrong talking to CloudWatch, worded for the user: one line, with what to do about it.
 #[derive(Debug, Error)]
@@ -330,7 +330,8 @@ pub fn fetch_into(
     let client = rt.block_on(config::client(&config.connection))?;
     let groups = rt.block_on(resolve_groups(&client, &shared, &config.groups, notes))?;
     let window = fetch::slices(config.start_ms, config.end_ms, config.slices);
-    let (tx, mut rx) = mpsc::channel::<Vec<fetch::OwnedEvent>>(PAGES_IN_FLIGHT_PER_SLICE * window.len().max(1));
+    let (tx, mut rx) = mpsc::channel::<fetch::Msg>(PAGES_IN_FLIGHT_PER_SLICE * window.len().max(1));
+    let mut reorder = fetch::Reorder::new(groups.len(), &window);
     let mut tasks = Vec::new();
     let mut all_progress = Vec::new();
     for (g, group) in groups.iter().enumerate() {
@@ -342,7 +343,7 @@ pub fn fetch_into(
                 shared.clone(),
                 group.clone(),
                 progress,
-                (g * window.len() + i) as u64,
+                g * window.len() + i,
                 tx.clone(),
             );
             let shared = shared.clone();
@@ -364,15 +365,17 @@ pub fn fetch_into(
     let ticker = config
         .progress
         .then(|| rt.spawn(progress_line(shared.clone(), all_progress, done.clone())));
-    while let Some(batch) = rx.blocking_recv() {
-        for e in &batch {
-            sink.event(&LogEvent {
-                timestamp_ms: e.timestamp_ms,
-                stream: &e.stream,
-                message: &e.message,
-            });
-        }
+    let mut deliver = |e: &fetch::OwnedEvent| {
+        sink.event(&LogEvent {
+            timestamp_ms: e.timestamp_ms,
+            stream: &e.stream,
+            message: &e.message,
+        })
+    };
+    while let Some(msg) = rx.blocking_recv() {
+        reorder.push(msg, &mut deliver);
     }
+    reorder.finish(&mut deliver);
     done.store(true, Ordering::Relaxed);
     let results = rt.block_on(async {
         let mut results = Vec::new();
