@@ -280,6 +280,7 @@ impl Analyzer {
             complete: input.errors.is_empty(),
             input_errors: input.errors,
             input: input.stats,
+            source: None,
             invocations: self.invocations,
             decisions: self.decisions,
             incomplete: self.incomplete,

@@ -7,10 +7,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analyze::{AnalyzeConfig, DEFAULT_USD_PER_GB_SECOND, DEFAULT_USD_PER_MILLION_REQUESTS};
 use crate::error::Error;
+use crate::group::GroupConfig;
 use crate::patterns::Patterns;
 use crate::pipeline::PipelineConfig;
 use crate::redact::TokenDisplay;
 use crate::render::OutputFormat;
+use crate::source::cloudwatch::fetch::PAGE_LIMIT;
+use crate::source::cloudwatch::{Connection, FetchConfig, GroupSelection, DEFAULT_PATTERN, PAGES_IN_FLIGHT_PER_SLICE};
 use crate::source::InputFormat;
 use crate::timeutil::parse_time_arg;
 
@@ -27,8 +30,92 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Report the authorizer's decisions from exported log files, a directory, or stdin (-).
+    /// Report the authorizer's decisions from exported log files, a directory, stdin (-), or CloudWatch Logs.
     Report(ReportArgs),
+    /// List the log groups that match a name pattern: stored bytes, retention, creation and newest event.
+    Groups(GroupsArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TzArg {
+    Utc,
+    Local,
+}
+
+/// Where to reach CloudWatch Logs; each unset option comes from the standard AWS chain.
+#[derive(Debug, Clone, Args)]
+pub struct AwsArgs {
+    /// AWS profile from ~/.aws/config (default: AWS_PROFILE, else `default`).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region (default: AWS_REGION, else the profile's).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Another CloudWatch Logs endpoint, e.g. a local test server (also AWS_ENDPOINT_URL).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Requests per second, shared by all requests (CloudWatch allows 5 per account and region, for every tool).
+    #[arg(long, value_name = "N", default_value_t = 5.0)]
+    pub max_tps: f64,
+}
+
+impl AwsArgs {
+    fn validate(self) -> Result<(Connection, f64), Error> {
+        if !self.max_tps.is_finite() || self.max_tps <= 0.0 {
+            return Err(Error::Usage("--max-tps must be a positive number".into()));
+        }
+        Ok((
+            Connection {
+                profile: self.profile,
+                region: self.region,
+                endpoint_url: self.endpoint_url,
+            },
+            self.max_tps,
+        ))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupsFormatArg {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupsArgs {
+    /// List groups whose name contains this (case-insensitive); '' lists every group.
+    #[arg(long, value_name = "TEXT", default_value = DEFAULT_PATTERN)]
+    pub group_pattern: String,
+    #[arg(long, short = 'f', value_enum, default_value_t = GroupsFormatArg::Table)]
+    pub format: GroupsFormatArg,
+    /// Time zone of the times in the table (JSON is always UTC).
+    #[arg(long, value_enum, default_value_t = TzArg::Utc)]
+    pub tz: TzArg,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// A validated `groups` invocation.
+#[derive(Debug)]
+pub struct GroupsConfig {
+    pub connection: Connection,
+    pub pattern: String,
+    pub json: bool,
+    pub tz_local: bool,
+    pub max_tps: f64,
+}
+
+impl GroupsArgs {
+    pub fn validate(self) -> Result<GroupsConfig, Error> {
+        let (connection, max_tps) = self.aws.validate()?;
+        Ok(GroupsConfig {
+            connection,
+            pattern: self.group_pattern,
+            json: self.format == GroupsFormatArg::Json,
+            tz_local: self.tz == TzArg::Local,
+            max_tps,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -93,6 +180,26 @@ pub struct ReportArgs {
     /// Lambda price per million requests for the cost estimate.
     #[arg(long, value_name = "USD", default_value_t = DEFAULT_USD_PER_MILLION_REQUESTS)]
     pub price_million_requests: f64,
+    /// Time zone of the window lines of the table (JSON and CSV are always UTC).
+    #[arg(long, value_enum, default_value_t = TzArg::Utc)]
+    pub tz: TzArg,
+    /// CloudWatch log group to read (repeatable, merged into one report); without files, reads CloudWatch.
+    #[arg(long, value_name = "NAME", help_heading = "CloudWatch")]
+    pub group: Vec<String>,
+    /// Without --group: use the log groups whose name contains this.
+    #[arg(long, value_name = "TEXT", default_value = DEFAULT_PATTERN, help_heading = "CloudWatch")]
+    pub group_pattern: String,
+    /// Without --group: read every group --group-pattern matches, instead of asking which one.
+    #[arg(long, help_heading = "CloudWatch")]
+    pub all_groups: bool,
+    /// Parts of the window fetched concurrently.
+    #[arg(long, value_name = "N", default_value_t = 4, help_heading = "CloudWatch")]
+    pub slices: u32,
+    /// Tries per request before giving up on throttling, 5xx and dropped connections.
+    #[arg(long, value_name = "N", default_value_t = 8, help_heading = "CloudWatch")]
+    pub max_attempts: u32,
+    #[command(flatten, next_help_heading = "CloudWatch")]
+    pub aws: AwsArgs,
 }
 
 /// A validated `report` invocation.
@@ -107,15 +214,31 @@ pub struct ReportConfig {
     pub tokens: TokenDisplay,
     pub color: bool,
     pub threads: u8,
+    /// Read CloudWatch Logs instead of `inputs`.
+    pub cloudwatch: Option<FetchConfig>,
+    /// Show the table's window times in the local time zone.
+    pub tz_local: bool,
 }
 
 impl ReportArgs {
     pub fn validate(self, now_ms: i64) -> Result<ReportConfig, Error> {
-        if self.inputs.is_empty() {
+        if self.inputs.is_empty() && self.since.is_none() {
             return Err(Error::Usage(
-                "no input given: pass exported log files, a directory, or - for standard input (e.g. authlogs report samples/)".into(),
+                "no input given: pass exported log files, a directory, or - for standard input (e.g. authlogs report samples/), or --since TIME to read CloudWatch Logs (e.g. authlogs report --since 1d)".into(),
             ));
         }
+        if !self.inputs.is_empty() && (!self.group.is_empty() || self.all_groups) {
+            return Err(Error::Usage(
+                "--group and --all-groups read CloudWatch Logs: pass them without files".into(),
+            ));
+        }
+        if self.slices == 0 || self.slices > 64 {
+            return Err(Error::Usage("--slices must be between 1 and 64".into()));
+        }
+        if self.max_attempts == 0 {
+            return Err(Error::Usage("--max-attempts must be at least 1".into()));
+        }
+        let (connection, max_tps) = self.aws.validate()?;
         let since_ms = self
             .since
             .as_deref()
@@ -163,7 +286,45 @@ impl ReportArgs {
             ColorArg::Never => false,
             ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
+        let cloudwatch = match (self.inputs.is_empty(), since_ms) {
+            (true, Some(start_ms)) => Some(FetchConfig {
+                connection,
+                groups: GroupSelection {
+                    names: self.group,
+                    pattern: self.group_pattern,
+                    all: self.all_groups,
+                },
+                start_ms,
+                end_ms: until_ms.unwrap_or(now_ms),
+                slices: self.slices,
+                max_tps,
+                max_attempts: self.max_attempts,
+                progress: std::io::stderr().is_terminal(),
+            }),
+            _ => None,
+        };
+        if let Some(cw) = &cloudwatch {
+            if cw.start_ms >= cw.end_ms {
+                return Err(Error::Usage(
+                    "--since must be in the past (or pass an --until after it)".into(),
+                ));
+            }
+        }
+        let group = match &cloudwatch {
+            // Concurrent slices interleave whole pages: a late line (a `Task timed out` after its
+            // REPORT) may be that many lines behind, so the grouper waits longer for one.
+            Some(cw) => GroupConfig {
+                grace_lines: GroupConfig::default().grace_lines
+                    + PAGE_LIMIT as u64 * (PAGES_IN_FLIGHT_PER_SLICE as u64 + 1) * u64::from(cw.slices),
+                ..GroupConfig::default()
+            },
+            None => GroupConfig::default(),
+        };
+        // CloudWatch windows end now when --until is absent: the report says so.
+        let until_ms = until_ms.or(cloudwatch.as_ref().map(|cw| cw.end_ms));
         Ok(ReportConfig {
+            cloudwatch,
+            tz_local: self.tz == TzArg::Local,
             inputs: self.inputs,
             format,
             requests: self.requests,
@@ -175,7 +336,7 @@ impl ReportArgs {
                     usd_per_gb_second: self.price_gb_second,
                     usd_per_million_requests: self.price_million_requests,
                 },
-                ..Default::default()
+                group,
             },
             patterns,
             tokens: if self.show_tokens {

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::cli::ReportConfig;
+use crate::cli::{GroupsConfig, ReportConfig};
 use crate::decision::Verdict;
 use crate::error::Error;
 use crate::group::Invocation;
@@ -12,6 +12,7 @@ use crate::redact::{escape_control, TokenDisplay};
 use crate::render::requests::{RequestFormat, RequestWriter};
 use crate::render::{self, OutputFormat, TableStyle};
 use crate::report::Report;
+use crate::source::cloudwatch::{self, GroupInfo};
 use crate::source::file::{read_path, read_stdin};
 use crate::source::readahead;
 
@@ -39,9 +40,19 @@ impl<W: Write> InvocationSink for RequestPrinter<W> {
     }
 }
 
-/// Runs every input through one pipeline into one report.
-fn run_pipeline(config: &ReportConfig, sink: Option<&mut dyn InvocationSink>) -> Result<Report, Error> {
+/// Runs every input (or the CloudWatch window) through one pipeline into one report.
+fn run_pipeline(
+    config: &ReportConfig,
+    sink: Option<&mut dyn InvocationSink>,
+    err: &mut dyn Write,
+) -> Result<Report, Error> {
     let mut pipeline = Pipeline::new(Parser::new(config.patterns.clone()), config.pipeline.clone(), sink);
+    if let Some(cw) = &config.cloudwatch {
+        let source = cloudwatch::fetch_into(cw, &mut pipeline, err)?;
+        let mut report = pipeline.finish();
+        report.source = Some(source);
+        return Ok(report);
+    }
     if config.threads > 1 {
         readahead::read_all(&config.inputs, config.input_format, &mut pipeline)?;
     } else {
@@ -78,16 +89,88 @@ pub fn report(config: ReportConfig, out: &mut dyn Write, err: &mut dyn Write) ->
             tokens: config.tokens,
             error: None,
         };
-        let report = run_pipeline(&config, Some(&mut printer))?;
+        let report = run_pipeline(&config, Some(&mut printer), err)?;
         if let Some(e) = printer.error {
             return Err(Error::Output(e));
         }
         printer.writer.finish()?;
         return report_damage(&report, err);
     }
-    let report = run_pipeline(&config, None)?;
+    let mut report = run_pipeline(&config, None, err)?;
     let outcome = report_damage(&report, err)?;
+    if config.tz_local && config.format == OutputFormat::Table {
+        localize_window(&mut report);
+    }
     out.write_all(render::render(&report, config.format, &TableStyle { color: config.color }).as_bytes())?;
     out.flush()?;
     Ok(outcome)
+}
+
+/// RFC 3339 UTC → the same instant in the local zone, with its offset; anything else is kept.
+fn to_local(rfc3339: &str) -> Option<String> {
+    let t = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?;
+    Some(
+        t.with_timezone(&chrono::Local)
+            .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
+            .to_string(),
+    )
+}
+
+fn localize_window(report: &mut Report) {
+    let w = &mut report.window;
+    for t in [&mut w.start, &mut w.end, &mut w.first_event, &mut w.last_event] {
+        if let Some(local) = t.as_deref().and_then(to_local) {
+            *t = Some(local);
+        }
+    }
+}
+
+/// Runs `authlogs groups`: the matching log groups as a table or a JSON array.
+pub fn groups(config: GroupsConfig, out: &mut dyn Write) -> Result<(), Error> {
+    let found = cloudwatch::list_groups(&config.connection, &config.pattern, config.max_tps)?;
+    if config.json {
+        let text = serde_json::to_string_pretty(&found).map_err(|e| Error::Output(e.into()))?;
+        writeln!(out, "{text}")?;
+    } else {
+        out.write_all(groups_table(&found, config.tz_local).as_bytes())?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn groups_table(groups: &[GroupInfo], tz_local: bool) -> String {
+    if groups.is_empty() {
+        return "no matching log groups\n".into();
+    }
+    let time = |t: &Option<String>| {
+        let t = t.as_deref().unwrap_or("-");
+        if tz_local {
+            to_local(t).unwrap_or_else(|| t.to_string())
+        } else {
+            t.to_string()
+        }
+    };
+    let mut table = comfy_table::Table::new();
+    table.load_preset("     ──             ");
+    table.force_no_tty();
+    table.set_header(vec![
+        "log group",
+        "stored bytes",
+        "retention",
+        "created",
+        "newest event",
+    ]);
+    for g in groups {
+        table.add_row(vec![
+            escape_control(&g.name).into_owned(),
+            g.stored_bytes.map_or("-".into(), |b| b.to_string()),
+            g.retention_days.map_or("never expires".into(), |d| format!("{d} days")),
+            time(&g.created),
+            time(&g.newest_event),
+        ]);
+    }
+    if let Some(c) = table.column_mut(1) {
+        c.set_cell_alignment(comfy_table::CellAlignment::Right);
+    }
+    format!("{table}\n")
 }

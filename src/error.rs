@@ -2,6 +2,7 @@
 
 use thiserror::Error;
 
+use crate::source::cloudwatch::CwError;
 use crate::source::file::SourceError;
 
 #[derive(Debug, Error)]
@@ -10,6 +11,8 @@ pub enum Error {
     Patterns { path: String, message: String },
     #[error(transparent)]
     Source(#[from] SourceError),
+    #[error(transparent)]
+    CloudWatch(#[from] CwError),
     #[error("{0}")]
     Usage(String),
     #[error("writing output: {0}")]

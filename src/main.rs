@@ -27,6 +27,13 @@ fn main() -> ExitCode {
             out.flush()?;
             Ok(outcome)
         }),
+        Command::Groups(args) => args.validate().and_then(|config| {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            authlogs::commands::groups(config, &mut out)?;
+            out.flush()?;
+            Ok(authlogs::commands::ReportOutcome { partial: false })
+        }),
     };
     match result {
         Ok(outcome) if outcome.partial => ExitCode::from(EXIT_PARTIAL),

@@ -254,7 +254,10 @@ impl Parser {
     fn parse_python<'a>(&self, msg: &'a str, want_timestamp: bool) -> Option<LineEvent<'a>> {
         let close = memchr::memchr(b']', msg.as_bytes())?;
         let level = &msg[1..close];
-        if !matches!(level, "INFO" | "ERROR" | "WARNING" | "DEBUG" | "CRITICAL" | "WARN" | "TRACE" | "FATAL") {
+        if !matches!(
+            level,
+            "INFO" | "ERROR" | "WARNING" | "DEBUG" | "CRITICAL" | "WARN" | "TRACE" | "FATAL"
+        ) {
             return None;
         }
         let rest = msg.get(close + 1..)?;

@@ -14,6 +14,9 @@ pub struct Report {
     pub complete: bool,
     pub input_errors: Vec<InputError>,
     pub input: InputStats,
+    /// Where the events came from, when not files (CloudWatch: groups and what fetching cost).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceInfo>,
     pub invocations: u64,
     pub decisions: Decisions,
     /// Invocations without a REPORT line at end of input (still classified from what was seen).
@@ -52,6 +55,21 @@ pub struct InputStats {
     pub filtered_events: u64,
     /// Lines for a request that had already been reported (arrived after the grace window).
     pub late_lines: u64,
+}
+
+/// The live source of a report and its cost: every API call made, retries and throttled answers included.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SourceInfo {
+    /// `cloudwatch`.
+    pub kind: &'static str,
+    pub groups: Vec<String>,
+    /// Requests sent, retries included.
+    pub api_calls: u64,
+    /// Events received, after de-duplication by event id.
+    pub events: u64,
+    /// Answers that were ThrottlingException (or HTTP 429).
+    pub throttled: u64,
+    pub retries: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

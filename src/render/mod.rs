@@ -105,6 +105,7 @@ pub(crate) mod fixtures {
                 filtered_events: 0,
                 late_lines: 2,
             },
+            source: None,
             invocations: 412,
             decisions: Decisions {
                 allowed: 318,

@@ -1,5 +1,6 @@
 //! Sources of log events: the only stage with I/O. Each source pushes `LogEvent`s into an `EventSink`.
 
+pub mod cloudwatch;
 mod detect;
 pub mod file;
 mod json;

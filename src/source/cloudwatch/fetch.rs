@@ -1,0 +1,356 @@
+//! FilterLogEvents over a window: slices fetched concurrently, pages followed, events de-duplicated.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use super::call::{call, Failure, Shared};
+use super::config::Client;
+
+/// The most events FilterLogEvents returns in one page.
+pub const PAGE_LIMIT: i32 = 10_000;
+
+/// One part of the window, both ends inclusive as FilterLogEvents takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slice {
+    pub start_ms: i64,
+    pub end_ms: i64,
+}
+
+/// Splits `[start, end)` into at most `n` slices of nearly equal length. Each non-final slice ends
+/// 1 ms before the next one starts, so no event can be fetched by two slices.
+pub fn slices(start_ms: i64, end_ms: i64, n: u32) -> Vec<Slice> {
+    let len = end_ms.saturating_sub(start_ms);
+    if len <= 0 {
+        return Vec::new();
+    }
+    let n = i64::from(n.max(1)).min(len);
+    (0..n)
+        .map(|i| Slice {
+            start_ms: start_ms + (len as i128 * i as i128 / n as i128) as i64,
+            end_ms: start_ms + (len as i128 * (i + 1) as i128 / n as i128) as i64 - 1,
+        })
+        .collect()
+}
+
+/// An event as it crosses from the fetch tasks to the pipeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedEvent {
+    pub timestamp_ms: Option<i64>,
+    pub stream: String,
+    pub message: String,
+}
+
+/// Drops events already seen. FilterLogEvents may repeat an event across a page boundary, so the
+/// ids of the previous page are kept, and no others: memory stays two pages, whatever the window.
+#[derive(Debug, Default)]
+pub struct Dedup {
+    previous: HashSet<String>,
+    current: HashSet<String>,
+}
+
+impl Dedup {
+    /// Starts a new page.
+    pub fn page(&mut self) {
+        std::mem::swap(&mut self.previous, &mut self.current);
+        self.current.clear();
+    }
+
+    /// Whether the event with this id is new. Events without an id are always kept.
+    pub fn fresh(&mut self, id: Option<&str>) -> bool {
+        match id {
+            None => true,
+            Some(id) => !self.previous.contains(id) && self.current.insert(id.to_string()),
+        }
+    }
+}
+
+/// How far one slice has got, for the progress line: the newest timestamp seen so far.
+#[derive(Debug)]
+pub struct SliceProgress {
+    pub slice: Slice,
+    pub reached_ms: AtomicI64,
+}
+
+impl SliceProgress {
+    pub fn new(slice: Slice) -> Self {
+        SliceProgress {
+            slice,
+            reached_ms: AtomicI64::new(slice.start_ms),
+        }
+    }
+
+    pub fn done(&self) {
+        self.reached_ms.store(self.slice.end_ms + 1, Ordering::Relaxed);
+    }
+
+    pub fn fraction(&self) -> f64 {
+        let len = (self.slice.end_ms + 1 - self.slice.start_ms).max(1) as f64;
+        let got = self.reached_ms.load(Ordering::Relaxed) - self.slice.start_ms;
+        (got as f64 / len).clamp(0.0, 1.0)
+    }
+}
+
+/// What a fetch task sends to the pipeline side: a page of new events of task `usize`, or its end.
+#[derive(Debug)]
+pub enum Msg {
+    Page(usize, Vec<OwnedEvent>),
+    Done(usize),
+}
+
+/// Fetches one slice of one group (task number `task`), page after page, sending each page's new
+/// events down `tx`, then `Done`.
+pub async fn fetch_slice(
+    client: Client,
+    shared: Arc<Shared>,
+    group: String,
+    progress: Arc<SliceProgress>,
+    task: usize,
+    tx: mpsc::Sender<Msg>,
+) -> Result<(), Failure> {
+    let salt = task as u64;
+    let slice = progress.slice;
+    let mut token: Option<String> = None;
+    let mut dedup = Dedup::default();
+    loop {
+        let out = call(&shared, salt, || {
+            client
+                .logs
+                .filter_log_events()
+                .log_group_name(&group)
+                .start_time(slice.start_ms)
+                .end_time(slice.end_ms)
+                .limit(PAGE_LIMIT)
+                .set_next_token(token.clone())
+                .send()
+        })
+        .await?;
+        shared.counters.pages.fetch_add(1, Ordering::Relaxed);
+        dedup.page();
+        let mut batch = Vec::with_capacity(out.events.as_ref().map_or(0, Vec::len));
+        for e in out.events.unwrap_or_default() {
+            if !dedup.fresh(e.event_id.as_deref()) {
+                continue;
+            }
+            if let Some(t) = e.timestamp {
+                progress.reached_ms.fetch_max(t, Ordering::Relaxed);
+            }
+            batch.push(OwnedEvent {
+                timestamp_ms: e.timestamp,
+                stream: e.log_stream_name.unwrap_or_default(),
+                message: e.message.unwrap_or_default(),
+            });
+        }
+        shared.counters.events.fetch_add(batch.len() as u64, Ordering::Relaxed);
+        // Empty pages are skipped, but their token is still followed: CloudWatch returns them while
+        // it keeps searching.
+        if !batch.is_empty() && tx.send(Msg::Page(task, batch)).await.is_err() {
+            return Err(Failure::Aborted);
+        }
+        match out.next_token {
+            Some(t) if Some(&t) != token.as_ref() => token = Some(t),
+            _ => break,
+        }
+    }
+    progress.done();
+    tx.send(Msg::Done(task)).await.map_err(|_| Failure::Aborted)
+}
+
+/// Lines of an invocation that straddles a slice boundary arrive from two concurrent slices; the
+/// grouper needs the earlier slice's part first. So events in the first `HOLD_MS` of a slice wait
+/// until the slice before it is done. Memory: the events of that much time, whatever the window.
+pub const HOLD_MS: i64 = 60_000;
+
+/// One fetch task as `Reorder` tracks it.
+#[derive(Debug)]
+struct TaskState {
+    slice: Slice,
+    done: bool,
+    /// Its head may go to the pipeline: the task before it is done and released (or there is none).
+    released: bool,
+    held: Vec<OwnedEvent>,
+}
+
+/// Puts the events of concurrently fetched slices in an order the grouper can join: everything as
+/// it comes, except the head of each slice, held until the slice before it has been delivered.
+#[derive(Debug)]
+pub struct Reorder {
+    tasks: Vec<TaskState>,
+    /// Tasks per group: task `k` follows task `k - 1` unless `k` is a multiple of it.
+    per_group: usize,
+}
+
+impl Reorder {
+    pub fn new(groups: usize, slices: &[Slice]) -> Self {
+        let tasks = (0..groups)
+            .flat_map(|_| {
+                slices.iter().enumerate().map(|(i, s)| TaskState {
+                    slice: *s,
+                    done: false,
+                    released: i == 0,
+                    held: Vec::new(),
+                })
+            })
+            .collect();
+        Reorder {
+            tasks,
+            per_group: slices.len().max(1),
+        }
+    }
+
+    /// Takes one message; calls `deliver` for every event that may go to the pipeline now.
+    pub fn push(&mut self, msg: Msg, deliver: &mut dyn FnMut(&OwnedEvent)) {
+        match msg {
+            Msg::Page(task, events) => {
+                let Some(t) = self.tasks.get_mut(task) else { return };
+                let head_end = t.slice.start_ms.saturating_add(HOLD_MS);
+                for e in events {
+                    if !t.released && e.timestamp_ms.is_none_or(|ts| ts < head_end) {
+                        t.held.push(e);
+                    } else {
+                        deliver(&e);
+                    }
+                }
+            }
+            Msg::Done(task) => {
+                if let Some(t) = self.tasks.get_mut(task) {
+                    t.done = true;
+                }
+                let mut k = task;
+                while self.tasks.get(k).is_some_and(|t| t.done && t.released) {
+                    let next = k + 1;
+                    if next >= self.tasks.len() || next.is_multiple_of(self.per_group) {
+                        break;
+                    }
+                    let t = &mut self.tasks[next];
+                    t.released = true;
+                    for e in std::mem::take(&mut t.held) {
+                        deliver(&e);
+                    }
+                    k = next;
+                }
+            }
+        }
+    }
+
+    /// Whatever is still held (only after a failure): delivered so nothing is silently lost.
+    pub fn finish(&mut self, deliver: &mut dyn FnMut(&OwnedEvent)) {
+        for t in &mut self.tasks {
+            for e in std::mem::take(&mut t.held) {
+                deliver(&e);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_cover_the_window_without_overlap() {
+        let s = slices(1000, 2000, 4);
+        assert_eq!(s.len(), 4);
+        assert_eq!(s[0].start_ms, 1000);
+        assert_eq!(s[3].end_ms, 1999);
+        for w in s.windows(2) {
+            assert_eq!(w[0].end_ms + 1, w[1].start_ms);
+        }
+    }
+
+    #[test]
+    fn tiny_and_empty_windows() {
+        assert_eq!(slices(5, 7, 4).len(), 2);
+        assert_eq!(slices(5, 6, 4), vec![Slice { start_ms: 5, end_ms: 5 }]);
+        assert!(slices(5, 5, 4).is_empty());
+        assert!(slices(9, 5, 4).is_empty());
+        assert_eq!(slices(0, 10, 0), vec![Slice { start_ms: 0, end_ms: 9 }]);
+    }
+
+    #[test]
+    fn uneven_split_and_huge_values() {
+        let s = slices(0, 10, 3);
+        assert_eq!(
+            s.iter().map(|s| (s.start_ms, s.end_ms)).collect::<Vec<_>>(),
+            vec![(0, 2), (3, 5), (6, 9)]
+        );
+        let s = slices(i64::MIN / 2, i64::MAX / 2, 4);
+        assert_eq!(s.len(), 4);
+        assert_eq!(s[3].end_ms, i64::MAX / 2 - 1);
+    }
+
+    #[test]
+    fn dedup_drops_repeats_within_and_across_one_page_boundary() {
+        let mut d = Dedup::default();
+        d.page();
+        assert!(d.fresh(Some("a")));
+        assert!(!d.fresh(Some("a")));
+        assert!(d.fresh(None));
+        assert!(d.fresh(None));
+        d.page();
+        assert!(!d.fresh(Some("a")));
+        assert!(d.fresh(Some("b")));
+        d.page();
+        // Only one page back is remembered: memory is bounded.
+        assert!(d.fresh(Some("a")));
+    }
+
+    fn ev(ts: i64) -> OwnedEvent {
+        OwnedEvent {
+            timestamp_ms: Some(ts),
+            stream: String::new(),
+            message: ts.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_slice_head_waits_for_the_slice_before_it() {
+        let s = slices(0, 4 * HOLD_MS * 2, 4);
+        let mut r = Reorder::new(1, &s);
+        let mut out = Vec::new();
+        let mut d = |e: &OwnedEvent| out.push(e.timestamp_ms.unwrap_or(-1));
+        let b1 = s[1].start_ms;
+        // Slice 1's head is held, its later events pass; slice 0 passes at once.
+        r.push(Msg::Page(1, vec![ev(b1), ev(b1 + HOLD_MS + 5)]), &mut d);
+        r.push(Msg::Page(2, vec![ev(s[2].start_ms)]), &mut d);
+        r.push(Msg::Page(0, vec![ev(b1 - 1)]), &mut d);
+        // Slice 2 is done before slice 1: nothing more until slice 0 is done, then 1's head; then
+        // slice 1 done releases 2's head.
+        r.push(Msg::Done(2), &mut d);
+        r.push(Msg::Done(0), &mut d);
+        r.push(Msg::Done(1), &mut d);
+        assert_eq!(out, vec![b1 + HOLD_MS + 5, b1 - 1, b1, s[2].start_ms]);
+    }
+
+    #[test]
+    fn groups_do_not_wait_for_each_other() {
+        let s = slices(0, 1000, 2);
+        let mut r = Reorder::new(2, &s);
+        let mut out = Vec::new();
+        r.push(Msg::Page(2, vec![ev(1)]), &mut |e| {
+            out.push(e.timestamp_ms.unwrap_or(-1))
+        });
+        r.push(Msg::Page(3, vec![ev(500)]), &mut |e| {
+            out.push(e.timestamp_ms.unwrap_or(-1))
+        });
+        r.push(Msg::Done(1), &mut |e| out.push(e.timestamp_ms.unwrap_or(-1)));
+        assert_eq!(out, vec![1]);
+        r.finish(&mut |e| out.push(e.timestamp_ms.unwrap_or(-1)));
+        assert_eq!(out, vec![1, 500]);
+    }
+
+    #[test]
+    fn progress_fraction() {
+        let p = SliceProgress::new(Slice {
+            start_ms: 0,
+            end_ms: 99,
+        });
+        assert_eq!(p.fraction(), 0.0);
+        p.reached_ms.fetch_max(50, Ordering::Relaxed);
+        assert_eq!(p.fraction(), 0.5);
+        p.done();
+        assert_eq!(p.fraction(), 1.0);
+    }
+}
