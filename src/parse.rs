@@ -158,7 +158,7 @@ impl Parser {
     /// Like `parse`; with `app_timestamps` false the timestamp inside Python app lines is skipped,
     /// not parsed (the container's event time is used instead, and parsing it twice costs).
     pub fn parse_with<'a>(&self, message: &'a str, app_timestamps: bool) -> LineEvent<'a> {
-        let msg = message.trim_end_matches(['\n', '\r']);
+        let msg = trim_newlines(message);
         let Some(&first) = msg.as_bytes().first() else {
             return LineEvent::Unrecognized;
         };
@@ -377,10 +377,10 @@ impl Parser {
             .and_then(parse_leading_timestamp)
             .map(|t| t.epoch_ms);
         let fact = match &line.message {
-            Some(Cow::Borrowed(m)) => self.fact(first_line(m.trim_end_matches(['\n', '\r']))),
+            Some(Cow::Borrowed(m)) => self.fact(first_line(trim_newlines(m))),
             Some(Cow::Owned(m)) => self
                 .patterns
-                .match_message(first_line(m.trim_end_matches(['\n', '\r'])))
+                .match_message(first_line(trim_newlines(m)))
                 .map(OwnedOrBorrowedFact::owned),
             None => None,
         };
@@ -500,10 +500,17 @@ fn looks_like_request_id(id: &str) -> bool {
 
 fn first_token(s: &str) -> &str {
     let b = s.as_bytes();
-    let end = b
-        .iter()
-        .position(|&c| matches!(c, b'\t' | b' ' | b'\n' | b'\r'))
-        .unwrap_or(b.len());
+    let end = memchr::memchr3(b'\t', b' ', b'\n', b).unwrap_or(b.len());
+    s[..end].strip_suffix('\r').unwrap_or(&s[..end])
+}
+
+/// `s` without its trailing `\n`/`\r` bytes.
+fn trim_newlines(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
     &s[..end]
 }
 
