@@ -171,8 +171,9 @@ pub struct ReportArgs {
     /// Color in the table output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
-    /// Threads: 1 reads and analyzes on one thread; 2 (default) reads, unzips and splits on a second.
-    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=2))]
+    /// Threads: 1 does everything on one; 2 reads (I/O, gunzip, containers) on a second; 3 (default)
+    /// also parses on a third. Results are identical: the stages hand batches on in input order.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=3))]
     pub threads: u8,
     /// Lambda price per GB-second for the cost estimate.
     #[arg(long, value_name = "USD", default_value_t = DEFAULT_USD_PER_GB_SECOND)]

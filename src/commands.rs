@@ -53,7 +53,9 @@ fn run_pipeline(
         report.source = Some(source);
         return Ok(report);
     }
-    if config.threads > 1 {
+    if config.threads > 2 {
+        pipeline.read_threaded(&config.inputs, config.input_format)?;
+    } else if config.threads == 2 {
         readahead::read_all(&config.inputs, config.input_format, &mut pipeline)?;
     } else {
         for input in &config.inputs {

@@ -13,4 +13,5 @@ pub mod redact;
 pub mod render;
 pub mod report;
 pub mod source;
+pub mod stored;
 pub mod timeutil;

@@ -124,4 +124,22 @@ fn threaded_and_single_threaded_reports_are_identical() {
         run(&["--requests", "--threads", "2", p]),
         "per-request rows, in the same order"
     );
+    assert_eq!(
+        run(&["--requests", "--threads", "1", p]),
+        run(&["--requests", "--threads", "3", p]),
+        "per-request rows, in the same order"
+    );
+    // A time window cuts in the parser thread: still identical.
+    let window = [
+        "--since",
+        "2025-07-11T00:10:00Z",
+        "--until",
+        "2025-07-11T00:30:00Z",
+        "--format",
+        "json",
+    ];
+    let one = run(&[&window[..], &["--threads", "1", p]].concat());
+    assert_eq!(run(&[&window[..], &["--threads", "3", p]].concat()), one, "windowed");
+    let windowed: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert!(windowed["input"]["filtered_events"].as_u64().unwrap() > 0);
 }
