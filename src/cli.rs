@@ -126,16 +126,6 @@ pub enum FormatArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InputFormatArg {
-    Auto,
-    Export,
-    Json,
-    Tail,
-    Console,
-    Bare,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
     Auto,
     Always,
@@ -154,8 +144,8 @@ pub struct ReportArgs {
     #[arg(long)]
     pub requests: bool,
     /// Container of the inputs; auto detects it per input.
-    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
-    pub input_format: InputFormatArg,
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
     /// Only events at or after this time: 30m, 6h, 1d, 2w, 2h30m (back from now) or ISO 8601.
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
@@ -171,9 +161,10 @@ pub struct ReportArgs {
     /// Color in the table output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
-    /// Threads: 1 does everything on one; 2 reads (I/O, gunzip, containers) on a second; 3 (default)
-    /// also parses on a third. Results are identical: the stages hand batches on in input order.
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=3))]
+    /// Threads: 1 does everything on one; 2 (default) reads (I/O, gunzip, containers) on a second; 3
+    /// also parses on a third (for machines with more than 2 cores). Results are identical: the stages
+    /// hand batches on in input order.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=3))]
     pub threads: u8,
     /// Lambda price per GB-second for the cost estimate.
     #[arg(long, value_name = "USD", default_value_t = DEFAULT_USD_PER_GB_SECOND)]
@@ -274,14 +265,6 @@ impl ReportArgs {
             FormatArg::Json => OutputFormat::Json,
             FormatArg::Csv => OutputFormat::Csv,
         };
-        let input_format = match self.input_format {
-            InputFormatArg::Auto => InputFormat::Auto,
-            InputFormatArg::Export => InputFormat::Export,
-            InputFormatArg::Json => InputFormat::Json,
-            InputFormatArg::Tail => InputFormat::Tail,
-            InputFormatArg::Console => InputFormat::Console,
-            InputFormatArg::Bare => InputFormat::Bare,
-        };
         let color = match self.color {
             ColorArg::Always => true,
             ColorArg::Never => false,
@@ -329,7 +312,7 @@ impl ReportArgs {
             inputs: self.inputs,
             format,
             requests: self.requests,
-            input_format,
+            input_format: self.input_format,
             pipeline: PipelineConfig {
                 since_ms,
                 until_ms,

@@ -30,8 +30,9 @@ pub trait EventSink {
 }
 
 /// The container shape of an input. `Auto` detects it per input from its first bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum InputFormat {
+    /// Detect the container per input.
     Auto,
     /// CloudWatch export to S3: `<ISO ms Z> <message>`, messages keep their own `\n`.
     Export,
