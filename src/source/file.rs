@@ -1,11 +1,12 @@
 //! Log files, directories and standard input: gzip sniffing, streaming line reading and the text containers.
 
-use std::cell::Cell;
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
 
 use super::{detect, json, EventSink, InputError, InputFormat, LogEvent};
 use crate::timeutil::parse_leading_timestamp;
@@ -52,9 +53,7 @@ pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> 
 
 /// Reads standard input (`-`).
 pub fn read_stdin(format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
-    let stdin = io::stdin();
-    let lock = stdin.lock();
-    read_reader("-", lock, format, "", sink)
+    read_reader("-", io::stdin(), format, "", sink)
 }
 
 /// Core: reads any reader; `name` is used in InputErrors; `default_stream` is the stream name for
@@ -62,7 +61,7 @@ pub fn read_stdin(format: InputFormat, sink: &mut dyn EventSink) -> Result<(), S
 /// directory name, e.g. `2020-02-27-[$LATEST]0067289175a6449aa06c17778d756505`; else "").
 pub fn read_reader(
     name: &str,
-    mut reader: impl Read,
+    mut reader: impl Read + Send,
     format: InputFormat,
     default_stream: &str,
     sink: &mut dyn EventSink,
@@ -89,14 +88,28 @@ pub fn read_reader(
         format,
     };
     if got == 2 && magic == [0x1f, 0x8b] {
-        let tracker = Rc::new(Tracker::default());
+        let tracker = Arc::new(Tracker::default());
         let counted = CountingBufRead {
             inner: BufReader::with_capacity(64 * 1024, whole),
             tracker: tracker.clone(),
         };
         // Multi-member: Firehose stores each subscription record as its own gzip member.
         let decoder = flate2::bufread::MultiGzDecoder::new(counted);
-        input.run(decoder, Some(&tracker), sink)
+        // Inflating is the slowest stage of a gzip input: it gets a thread of its own.
+        std::thread::scope(|scope| {
+            let (tx, rx) = sync_channel(GUNZIP_CHUNKS_IN_FLIGHT);
+            scope.spawn(move || gunzip(decoder, &tx));
+            input.run(
+                ChannelReader {
+                    rx,
+                    chunk: Vec::new(),
+                    pos: 0,
+                    done: false,
+                },
+                Some(&tracker),
+                sink,
+            )
+        })
     } else {
         input.run(whole, None, sink)
     }
@@ -221,17 +234,88 @@ fn skipped_entry(path: &Path, e: &io::Error, sink: &mut dyn EventSink) {
     });
 }
 
+const GUNZIP_CHUNK: usize = 256 * 1024;
+const GUNZIP_CHUNKS_IN_FLIGHT: usize = 4;
+
+/// Inflates into chunks sent in order; a read error is sent after the data before it.
+fn gunzip(mut decoder: impl Read, tx: &SyncSender<io::Result<Vec<u8>>>) {
+    loop {
+        let mut chunk = vec![0u8; GUNZIP_CHUNK];
+        let mut filled = 0;
+        let mut failure = None;
+        while filled < chunk.len() {
+            match decoder.read(&mut chunk[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        let end = filled < chunk.len();
+        chunk.truncate(filled);
+        if filled > 0 && tx.send(Ok(chunk)).is_err() {
+            return;
+        }
+        if let Some(e) = failure {
+            let _ = tx.send(Err(e));
+            return;
+        }
+        if end {
+            return;
+        }
+    }
+}
+
+/// Reads the chunks `gunzip` sends; ends at the sender's end, fails with its error.
+struct ChannelReader {
+    rx: Receiver<io::Result<Vec<u8>>>,
+    chunk: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.chunk.len() {
+            if self.done {
+                return Ok(0);
+            }
+            match self.rx.recv() {
+                Ok(Ok(chunk)) => {
+                    self.chunk = chunk;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(_) => {
+                    self.done = true;
+                    return Ok(0);
+                }
+            }
+        }
+        let n = buf.len().min(self.chunk.len() - self.pos);
+        buf[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 /// Compressed bytes handed to the gzip decoder, and whether the underlying reader itself failed
 /// (an I/O error, fatal) rather than the gzip data (damage, reported and survived).
 #[derive(Default)]
 struct Tracker {
-    consumed: Cell<u64>,
-    underlying_failed: Cell<bool>,
+    consumed: AtomicU64,
+    underlying_failed: AtomicBool,
 }
 
 struct CountingBufRead<R> {
     inner: BufReader<R>,
-    tracker: Rc<Tracker>,
+    tracker: Arc<Tracker>,
 }
 
 impl<R: Read> Read for CountingBufRead<R> {
@@ -248,11 +332,11 @@ impl<R: Read> BufRead for CountingBufRead<R> {
         let tracker = &self.tracker;
         self.inner
             .fill_buf()
-            .inspect_err(|_| tracker.underlying_failed.set(true))
+            .inspect_err(|_| tracker.underlying_failed.store(true, Ordering::Relaxed))
     }
 
     fn consume(&mut self, amt: usize) {
-        self.tracker.consumed.set(self.tracker.consumed.get() + amt as u64);
+        self.tracker.consumed.fetch_add(amt as u64, Ordering::Relaxed);
         self.inner.consume(amt);
     }
 }
@@ -570,7 +654,7 @@ impl Input<'_> {
     /// A read failure: damaged gzip data is reported and survived; anything else is fatal.
     fn damage(&self, e: io::Error, gzip: Option<&Tracker>, sink: &mut dyn EventSink) -> Result<(), SourceError> {
         match gzip {
-            Some(tracker) if !tracker.underlying_failed.get() => {
+            Some(tracker) if !tracker.underlying_failed.load(Ordering::Relaxed) => {
                 let message = if e.kind() == io::ErrorKind::UnexpectedEof {
                     "gzip stream truncated: the file ends inside compressed data; the events before this point were read".to_string()
                 } else {
@@ -578,7 +662,7 @@ impl Input<'_> {
                 };
                 sink.input_error(InputError {
                     input: self.name.to_string(),
-                    position: format!("byte {} of compressed input", tracker.consumed.get()),
+                    position: format!("byte {} of compressed input", tracker.consumed.load(Ordering::Relaxed)),
                     message,
                 });
                 Ok(())
