@@ -13,7 +13,7 @@ use crate::render::requests::{RequestFormat, RequestWriter};
 use crate::render::{self, OutputFormat, TableStyle};
 use crate::report::Report;
 use crate::source::cloudwatch::{self, GroupInfo};
-use crate::source::file::{read_path, read_stdin};
+use crate::source::file::read_path;
 use crate::source::readahead;
 
 /// What a finished `report` tells `main` about the exit status.
@@ -59,11 +59,7 @@ fn run_pipeline(
         readahead::read_all(&config.inputs, config.input_format, &mut pipeline)?;
     } else {
         for input in &config.inputs {
-            if input.as_os_str() == "-" {
-                read_stdin(config.input_format, &mut pipeline)?;
-            } else {
-                read_path(input, config.input_format, &mut pipeline)?;
-            }
+            read_path(input, config.input_format, &mut pipeline)?;
         }
     }
     Ok(pipeline.finish())

@@ -212,13 +212,7 @@ impl EventSink for ParseSink {
             b.filtered += 1;
             return;
         };
-        let stream = match b.streams.iter().rposition(|s| s == event.stream) {
-            Some(i) => i,
-            None => {
-                b.streams.push(event.stream.to_string());
-                b.streams.len() - 1
-            }
-        };
+        let stream = readahead::stream_index(&mut b.streams, event.stream);
         let line = StoredLine::store(line, &mut b.text);
         b.items.push(ParsedItem { ts, stream, line });
         if b.text.len() >= PARSED_TEXT || b.items.len() >= 8192 {

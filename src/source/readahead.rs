@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread;
 
-use super::file::{read_path, read_stdin, SourceError};
+use super::file::{read_path, SourceError};
 use super::{EventSink, InputError, InputFormat, LogEvent};
 
 /// Bytes of message text per batch: large enough to amortise the channel, small enough for the cache.
@@ -65,16 +65,7 @@ impl EventSink for Batcher {
             self.flush();
         }
         let b = &mut self.batch;
-        let stream = match b.streams.last() {
-            Some(last) if last == event.stream => b.streams.len() - 1,
-            _ => match b.streams.iter().rposition(|s| s == event.stream) {
-                Some(i) if b.streams.len() - i <= 8 => i,
-                _ => {
-                    b.streams.push(event.stream.to_string());
-                    b.streams.len() - 1
-                }
-            },
-        };
+        let stream = stream_index(&mut b.streams, event.stream);
         let start = b.text.len();
         b.text.push_str(event.message);
         b.events.push(EventRef {
@@ -98,6 +89,19 @@ impl EventSink for Batcher {
     }
 }
 
+/// The index of `name` in a batch's stream table. Events of one stream come in runs, so only the
+/// last few entries are searched; a stream seen earlier may get a second entry, which is harmless.
+pub(crate) fn stream_index(streams: &mut Vec<String>, name: &str) -> usize {
+    let recent = streams.len().saturating_sub(8);
+    match streams[recent..].iter().rposition(|s| s == name) {
+        Some(i) => recent + i,
+        None => {
+            streams.push(name.to_string());
+            streams.len() - 1
+        }
+    }
+}
+
 /// Reads every input (a path, or `-` for stdin) on a reader thread and replays the events into `sink`
 /// on this thread, in order. A fatal source error stops reading and is returned after the events
 /// read before it were delivered.
@@ -112,11 +116,7 @@ pub fn read_all(inputs: &[PathBuf], format: InputFormat, sink: &mut dyn EventSin
         };
         let mut result = Ok(());
         for input in &inputs {
-            result = if input.as_os_str() == "-" {
-                read_stdin(format, &mut batcher)
-            } else {
-                read_path(input, format, &mut batcher)
-            };
+            result = read_path(input, format, &mut batcher);
             if result.is_err() || batcher.closed {
                 break;
             }
