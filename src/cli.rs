@@ -6,6 +6,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analyze::{AnalyzeConfig, DEFAULT_USD_PER_GB_SECOND, DEFAULT_USD_PER_MILLION_REQUESTS};
+
+/// Large enough that opening a range and finding its first event header costs nothing measurable,
+/// small enough that a 100 MB file keeps several readers busy.
+const DEFAULT_RANGE_BYTES: u64 = 8 << 20;
 use crate::error::Error;
 use crate::group::GroupConfig;
 use crate::patterns::Patterns;
@@ -161,11 +165,14 @@ pub struct ReportArgs {
     /// Color in the table output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
-    /// Threads: 1 does everything on one; 2 (default) reads (I/O, gunzip, containers) on a second; 3
-    /// also parses on a third (for machines with more than 2 cores). Results are identical: the stages
-    /// hand batches on in input order.
-    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=3))]
-    pub threads: u8,
+    /// Threads that read and parse input files and ranges of large files, while one more groups and
+    /// analyzes in input order, so results are identical for any N; 1 does everything on one thread
+    /// [default: the number of CPUs].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
+    /// Plain text files larger than this many bytes are read in ranges of this size, in parallel.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_RANGE_BYTES, value_parser = clap::value_parser!(u64).range(1..), hide = true)]
+    pub range_bytes: u64,
     /// Lambda price per GB-second for the cost estimate.
     #[arg(long, value_name = "USD", default_value_t = DEFAULT_USD_PER_GB_SECOND)]
     pub price_gb_second: f64,
@@ -205,7 +212,9 @@ pub struct ReportConfig {
     pub patterns: Patterns,
     pub tokens: TokenDisplay,
     pub color: bool,
-    pub threads: u8,
+    /// Reader threads; 1 means no threads besides the main one.
+    pub threads: usize,
+    pub range_bytes: u64,
     /// Read CloudWatch Logs instead of `inputs`.
     pub cloudwatch: Option<FetchConfig>,
     /// Show the table's window times in the local time zone.
@@ -329,7 +338,11 @@ impl ReportArgs {
                 TokenDisplay::Masked
             },
             color,
-            threads: self.threads,
+            threads: self
+                .threads
+                .map(usize::from)
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            range_bytes: self.range_bytes,
         })
     }
 }

@@ -14,7 +14,7 @@ use crate::render::{self, OutputFormat, TableStyle};
 use crate::report::Report;
 use crate::source::cloudwatch::{self, GroupInfo};
 use crate::source::file::read_path;
-use crate::source::readahead;
+use crate::source::parallel::ParallelConfig;
 
 /// What a finished `report` tells `main` about the exit status.
 #[derive(Debug)]
@@ -53,10 +53,12 @@ fn run_pipeline(
         report.source = Some(source);
         return Ok(report);
     }
-    if config.threads > 2 {
-        pipeline.read_threaded(&config.inputs, config.input_format)?;
-    } else if config.threads == 2 {
-        readahead::read_all(&config.inputs, config.input_format, &mut pipeline)?;
+    if config.threads > 1 {
+        let parallel = ParallelConfig {
+            workers: config.threads,
+            range_bytes: config.range_bytes,
+        };
+        pipeline.read_parallel(&config.inputs, config.input_format, parallel)?;
     } else {
         for input in &config.inputs {
             read_path(input, config.input_format, &mut pipeline)?;

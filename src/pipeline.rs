@@ -1,17 +1,17 @@
 //! The offline pipeline: an `EventSink` that runs each event through parse → group → analyze.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{sync_channel, SyncSender};
-use std::thread;
+use std::sync::Mutex;
 
 use crate::analyze::{AnalyzeConfig, Analyzer, InputSummary};
 use crate::decision::{decide, received_token, source_ip, Verdict};
 use crate::group::{GroupConfig, Grouper, Invocation};
-use crate::parse::{LineEvent, Parser};
+use crate::parse::{LineEvent, Metrics, Parser};
 use crate::redact::{display_token, escape_control, TokenDisplay};
 use crate::report::{Report, RequestRow};
 use crate::source::file::SourceError;
-use crate::source::{readahead, EventSink, InputError, InputFormat, LogEvent};
+use crate::source::parallel::{self, Batching, ParallelConfig};
+use crate::source::{EventSink, InputError, InputFormat, LogEvent};
 use crate::stored::StoredLine;
 use crate::timeutil::format_rfc3339_ms;
 
@@ -104,61 +104,47 @@ impl Pipeline<'_> {
         grouper.push(ts, stream, line, &mut |inv| deliver(analyzer, sink, inv));
     }
 
-    /// Runs the inputs on three threads, in order: one reads (I/O, gunzip, containers), one parses,
-    /// and this one groups and analyzes, so the result is exactly the single-threaded one.
-    pub fn read_threaded(&mut self, inputs: &[PathBuf], format: InputFormat) -> Result<(), SourceError> {
-        let (tx, rx) = sync_channel::<ParsedMessage>(PARSED_IN_FLIGHT);
-        let parser = self.parser.clone();
-        let config = self.config.clone();
-        let inputs = inputs.to_vec();
-        let parse_thread = thread::Builder::new()
-            .name("authlogs-parser".into())
-            .spawn(move || {
-                let mut sink = ParseSink {
-                    parser,
-                    config,
-                    tx,
-                    batch: ParsedBatch::default(),
-                    closed: false,
-                };
-                let result = readahead::read_all(&inputs, format, &mut sink);
-                sink.flush();
-                let _ = sink.tx.send(ParsedMessage::Done(result));
-            })
-            .map_err(|e| SourceError::Io {
-                path: "(parser thread)".into(),
-                source: e,
-            })?;
-        let mut result = Ok(());
-        for message in &rx {
-            match message {
-                ParsedMessage::Batch(b) => {
-                    self.summary.stats.events += b.events;
-                    self.summary.stats.filtered_events += b.filtered;
-                    for item in &b.items {
-                        let stream = b.streams.get(item.stream).map_or("", String::as_str);
-                        self.back(item.ts, stream, item.line.load(&b.text));
-                    }
-                    for e in b.errors {
-                        self.summary.errors.push(e);
-                    }
-                    self.summary.stats.invalid_utf8_lines += b.invalid_utf8;
-                }
-                ParsedMessage::Done(r) => {
-                    result = r;
-                    break;
-                }
+    /// Reads and parses the inputs on worker threads while this one groups and analyzes the parsed
+    /// lines in input order, so the result is exactly the single-threaded one.
+    pub fn read_parallel(
+        &mut self,
+        inputs: &[PathBuf],
+        format: InputFormat,
+        config: ParallelConfig,
+    ) -> Result<(), SourceError> {
+        let (parser, window) = (self.parser.clone(), self.config.clone());
+        // Emptied batches go back to the readers: fresh ones would cost a page fault per page.
+        let pool = Mutex::new(Vec::new());
+        let make = || ParseSink {
+            parser: parser.clone(),
+            config: window.clone(),
+            batch: ParsedBatch::default(),
+            pool: &pool,
+        };
+        parallel::read_parallel(inputs, format, config, make, |mut b| {
+            self.consume(&mut b);
+            b.clear();
+            if let Ok(mut p) = pool.lock() {
+                p.push(b);
             }
+        })
+    }
+
+    fn consume(&mut self, b: &mut ParsedBatch) {
+        self.summary.stats.events += b.events;
+        self.summary.stats.filtered_events += b.filtered;
+        for item in &b.items {
+            let stream = b.streams.get(item.stream).map_or("", String::as_str);
+            self.back(item.ts, stream, item.line.load(&b.text, &b.metrics));
         }
-        drop(rx);
-        let _ = parse_thread.join();
-        result
+        self.summary.errors.append(&mut b.errors);
+        self.summary.stats.invalid_utf8_lines += b.invalid_utf8;
     }
 }
 
 /// Text per parsed batch; the strings kept are ids and values only, so batches stay small.
 const PARSED_TEXT: usize = 256 << 10;
-const PARSED_IN_FLIGHT: usize = 4;
+const PARSED_ITEMS: usize = 8192;
 
 #[derive(Debug)]
 struct ParsedItem {
@@ -170,6 +156,7 @@ struct ParsedItem {
 #[derive(Debug, Default)]
 struct ParsedBatch {
     text: String,
+    metrics: Vec<Metrics>,
     streams: Vec<String>,
     items: Vec<ParsedItem>,
     events: u64,
@@ -178,33 +165,48 @@ struct ParsedBatch {
     invalid_utf8: u64,
 }
 
-enum ParsedMessage {
-    Batch(ParsedBatch),
-    Done(Result<(), SourceError>),
-}
-
-/// The parser thread's sink: parses and filters events, and sends them on in batches.
-struct ParseSink {
-    parser: Parser,
-    config: PipelineConfig,
-    tx: SyncSender<ParsedMessage>,
-    batch: ParsedBatch,
-    closed: bool,
-}
-
-impl ParseSink {
-    fn flush(&mut self) {
-        if self.closed {
-            return;
-        }
-        let full = std::mem::take(&mut self.batch);
-        if self.tx.send(ParsedMessage::Batch(full)).is_err() {
-            self.closed = true;
-        }
+impl ParsedBatch {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.metrics.clear();
+        self.streams.clear();
+        self.items.clear();
+        self.errors.clear();
+        self.events = 0;
+        self.filtered = 0;
+        self.invalid_utf8 = 0;
     }
 }
 
-impl EventSink for ParseSink {
+/// A reader thread's sink: parses and filters events into batches.
+struct ParseSink<'p> {
+    parser: Parser,
+    config: PipelineConfig,
+    batch: ParsedBatch,
+    pool: &'p Mutex<Vec<ParsedBatch>>,
+}
+
+impl ParseSink<'_> {
+    fn take(&mut self) -> ParsedBatch {
+        let empty = self.pool.lock().ok().and_then(|mut p| p.pop()).unwrap_or_default();
+        std::mem::replace(&mut self.batch, empty)
+    }
+}
+
+impl Batching for ParseSink<'_> {
+    type Batch = ParsedBatch;
+
+    fn ready(&mut self) -> Option<ParsedBatch> {
+        let b = &self.batch;
+        (b.text.len() >= PARSED_TEXT || b.items.len() >= PARSED_ITEMS).then(|| self.take())
+    }
+
+    fn rest(&mut self) -> Option<ParsedBatch> {
+        Some(std::mem::take(&mut self.batch))
+    }
+}
+
+impl EventSink for ParseSink<'_> {
     fn event(&mut self, event: &LogEvent<'_>) {
         let b = &mut self.batch;
         b.events += 1;
@@ -212,12 +214,9 @@ impl EventSink for ParseSink {
             b.filtered += 1;
             return;
         };
-        let stream = readahead::stream_index(&mut b.streams, event.stream);
-        let line = StoredLine::store(line, &mut b.text);
+        let stream = parallel::stream_index(&mut b.streams, event.stream);
+        let line = StoredLine::store(line, &mut b.text, &mut b.metrics);
         b.items.push(ParsedItem { ts, stream, line });
-        if b.text.len() >= PARSED_TEXT || b.items.len() >= 8192 {
-            self.flush();
-        }
     }
 
     fn input_error(&mut self, error: InputError) {

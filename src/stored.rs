@@ -25,7 +25,8 @@ pub enum StoredFact {
 pub enum StoredLine {
     Start(Span),
     End(Span),
-    Report(Span, Metrics, Option<Span>),
+    /// Metrics are kept beside the lines (by index), as they are most of a REPORT's size.
+    Report(Span, usize, Option<Span>),
     InitStart,
     InitReport(Option<u64>, Option<RunStatus>),
     RestoreReport(Option<u64>, Option<RunStatus>),
@@ -49,7 +50,7 @@ fn get(text: &str, s: Span) -> Cow<'_, str> {
 
 impl StoredLine {
     /// Copies the strings `line` borrows into `text`.
-    pub fn store(line: LineEvent<'_>, text: &mut String) -> StoredLine {
+    pub fn store(line: LineEvent<'_>, text: &mut String, metrics_table: &mut Vec<Metrics>) -> StoredLine {
         match line {
             LineEvent::Start { request_id } => StoredLine::Start(put(text, &request_id)),
             LineEvent::End { request_id } => StoredLine::End(put(text, &request_id)),
@@ -59,7 +60,8 @@ impl StoredLine {
                 error_type,
             } => {
                 let id = put(text, &request_id);
-                StoredLine::Report(id, metrics, error_type.map(|e| put(text, &e)))
+                metrics_table.push(metrics);
+                StoredLine::Report(id, metrics_table.len() - 1, error_type.map(|e| put(text, &e)))
             }
             LineEvent::InitStart => StoredLine::InitStart,
             LineEvent::InitReport {
@@ -101,7 +103,7 @@ impl StoredLine {
     }
 
     /// The `LineEvent` again, borrowing from `text`.
-    pub fn load<'a>(&self, text: &'a str) -> LineEvent<'a> {
+    pub fn load<'a>(&self, text: &'a str, metrics_table: &[Metrics]) -> LineEvent<'a> {
         match self {
             StoredLine::Start(id) => LineEvent::Start {
                 request_id: get(text, *id),
@@ -111,7 +113,7 @@ impl StoredLine {
             },
             StoredLine::Report(id, metrics, error_type) => LineEvent::Report {
                 request_id: get(text, *id),
-                metrics: metrics.clone(),
+                metrics: metrics_table.get(*metrics).cloned().unwrap_or_default(),
                 error_type: error_type.map(|e| get(text, e)),
             },
             StoredLine::InitStart => LineEvent::InitStart,
@@ -185,13 +187,13 @@ mod tests {
             "XRAY TraceId: 1-2",
             "garbage",
         ];
-        let mut text = String::new();
+        let (mut text, mut metrics) = (String::new(), Vec::new());
         let stored: Vec<StoredLine> = lines
             .iter()
-            .map(|l| StoredLine::store(parser.parse(l), &mut text))
+            .map(|l| StoredLine::store(parser.parse(l), &mut text, &mut metrics))
             .collect();
         for (line, s) in lines.iter().zip(&stored) {
-            assert_eq!(s.load(&text), parser.parse(line), "{line}");
+            assert_eq!(s.load(&text, &metrics), parser.parse(line), "{line}");
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The threaded path (reader thread + analysis thread) gives exactly the single-threaded results,
-//! on inputs whose batch boundaries fall inside invocations, plain and gzip, one file or several.
+//! The parallel path (reader threads over files and ranges of files, one analysis thread) gives
+//! exactly the single-threaded results, on inputs whose range and batch boundaries fall inside
+//! invocations: plain and gzip, one file or several, ranges of many sizes.
 
 use std::io::Write;
 
@@ -128,6 +129,64 @@ fn threaded_and_single_threaded_reports_are_identical() {
         run(&["--requests", "--threads", "1", p]),
         run(&["--requests", "--threads", "3", p]),
         "per-request rows, in the same order"
+    );
+    // Ranges cut the file at event headers; every size puts boundaries inside invocations.
+    for range_bytes in ["4093", "65536", "1000003"] {
+        for threads in ["2", "4"] {
+            assert_eq!(
+                run(&[
+                    "--format",
+                    "json",
+                    "--threads",
+                    threads,
+                    "--range-bytes",
+                    range_bytes,
+                    p
+                ]),
+                reference,
+                "{threads} threads over ranges of {range_bytes} bytes"
+            );
+        }
+    }
+    assert_eq!(
+        run(&["--requests", "--threads", "3", "--range-bytes", "65536", p]),
+        run(&["--requests", "--threads", "1", p]),
+        "per-request rows over ranges, in the same order"
+    );
+    // A directory of many small files, plain and gzip, read by several threads at once.
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    let mut rest = &text[..];
+    let mut n = 0;
+    while !rest.is_empty() {
+        let cut = rest.len().min(150_000);
+        let cut = cut
+            + rest.as_bytes()[cut..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+        let name = tree.join(format!("{n:04}.log"));
+        if n % 2 == 0 {
+            std::fs::write(&name, &rest[..cut]).unwrap();
+        } else {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            enc.write_all(&rest.as_bytes()[..cut]).unwrap();
+            std::fs::write(name.with_extension("log.gz"), enc.finish().unwrap()).unwrap();
+        }
+        rest = &rest[cut..];
+        n += 1;
+    }
+    assert!(n > 30, "{n} files");
+    let t = tree.to_str().unwrap();
+    assert_eq!(
+        run(&["--format", "json", "--threads", "1", t]),
+        reference,
+        "directory, one thread"
+    );
+    assert_eq!(
+        run(&["--format", "json", "--threads", "4", "--range-bytes", "65536", t]),
+        reference,
+        "directory, four threads"
     );
     // A time window cuts in the parser thread: still identical.
     let window = [

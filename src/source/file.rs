@@ -1,8 +1,9 @@
 //! Log files, directories and standard input: gzip sniffing, streaming line reading and the text containers.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -43,11 +44,212 @@ pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> 
         return read_stdin(format, sink);
     }
     let meta = fs::metadata(path).map_err(|e| open_error(path, e))?;
-    if meta.is_dir() {
-        let mut visited = HashSet::new();
-        walk(path, format, sink, &mut visited)
+    if !meta.is_dir() {
+        return read_file(path, format, sink);
+    }
+    walk(path, &mut HashSet::new(), &mut |entry| match entry {
+        Entry::File(path) => match File::open(&path) {
+            Ok(file) => {
+                let stream = export_stream_name(&path);
+                read_reader(&path.display().to_string(), file, format, &stream, sink)
+            }
+            Err(e) => {
+                sink.input_error(skipped_entry(&path, &e));
+                Ok(())
+            }
+        },
+        Entry::Skipped(error) => {
+            sink.input_error(error);
+            Ok(())
+        }
+    })
+}
+
+/// A piece of input that can be read on its own, in any order, and still give the same events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    /// A whole file named as an input, or `-` for standard input: failing to open it is fatal.
+    Named(PathBuf),
+    /// A whole file found in a directory walk: failing to open it is reported and skipped.
+    Walked(PathBuf),
+    /// The events of a plain text file whose header line starts in `[start, end)`: the reader moves
+    /// its start on to the next event header and reads past its end to finish its last event, so
+    /// the ranges of one file together yield each event exactly once.
+    Range {
+        path: PathBuf,
+        format: InputFormat,
+        start: u64,
+        end: u64,
+    },
+    /// A directory entry that cannot be opened: reported as damage in its place.
+    Skipped(InputError),
+}
+
+/// Splits the inputs into units in input order. Plain export or bare-line files larger than
+/// `range_bytes` are cut into ranges; gzip, JSON and other containers stay whole.
+pub fn plan(inputs: &[PathBuf], format: InputFormat, range_bytes: u64) -> Result<Vec<Unit>, SourceError> {
+    let mut units = Vec::new();
+    for path in inputs {
+        if path.as_os_str() == "-" {
+            units.push(Unit::Named(path.clone()));
+            continue;
+        }
+        let meta = fs::metadata(path).map_err(|e| open_error(path, e))?;
+        if !meta.is_dir() {
+            units.extend(plan_file(
+                Unit::Named(path.clone()),
+                path,
+                meta.len(),
+                format,
+                range_bytes,
+            ));
+            continue;
+        }
+        walk(path, &mut HashSet::new(), &mut |entry| {
+            match entry {
+                Entry::File(path) => {
+                    let len = fs::metadata(&path).map_or(0, |m| m.len());
+                    units.extend(plan_file(Unit::Walked(path.clone()), &path, len, format, range_bytes));
+                }
+                Entry::Skipped(error) => units.push(Unit::Skipped(error)),
+            }
+            Ok(())
+        })?;
+    }
+    Ok(units)
+}
+
+/// `whole` as one unit, or its ranges. Anything unexpected (it cannot be opened or read) leaves it
+/// whole, so the reader meets and reports the failure exactly as it would without ranges.
+fn plan_file(whole: Unit, path: &Path, len: u64, format: InputFormat, range_bytes: u64) -> Vec<Unit> {
+    let range_bytes = range_bytes.max(1);
+    if len <= range_bytes {
+        return vec![whole];
+    }
+    // The same sample and detection the whole-file reader would use, so ranges read it the same way.
+    let Ok(file) = File::open(path) else {
+        return vec![whole];
+    };
+    let mut input = Buffered::new(file);
+    input.fill_sample();
+    if input.error.is_some() {
+        return vec![whole];
+    }
+    let sample = input.sample();
+    let plain =
+        !sample.starts_with(&[0x1f, 0x8b]) && !sample.starts_with(&[0xFF, 0xFE]) && !sample.starts_with(&[0xFE, 0xFF]);
+    let detected = match format {
+        InputFormat::Auto => detect::detect(sample, input.eof),
+        explicit => explicit,
+    };
+    if !plain || !matches!(detected, InputFormat::Export | InputFormat::Bare) {
+        return vec![whole];
+    }
+    let mut units = Vec::new();
+    let mut start = 0;
+    while start < len {
+        let end = start.saturating_add(range_bytes);
+        // The last range reads to the end, wherever that is by then (a log being appended to).
+        let end = if end >= len { u64::MAX } else { end };
+        units.push(Unit::Range {
+            path: path.to_path_buf(),
+            format: detected,
+            start,
+            end,
+        });
+        start = end;
+    }
+    units
+}
+
+/// Reads one unit of [`plan`] into `sink`.
+pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+    match unit {
+        Unit::Named(path) => read_path(path, format, sink),
+        Unit::Walked(path) => match File::open(path) {
+            Ok(file) => {
+                let stream = export_stream_name(path);
+                read_reader(&path.display().to_string(), file, format, &stream, sink)
+            }
+            // Planned inside a directory walk, an entry that vanished since is skipped like any unreadable one.
+            Err(e) => {
+                sink.input_error(skipped_entry(path, &e));
+                Ok(())
+            }
+        },
+        Unit::Range {
+            path,
+            format,
+            start,
+            end,
+        } => read_range(path, *format, *start, *end, sink),
+        Unit::Skipped(error) => {
+            sink.input_error(error.clone());
+            Ok(())
+        }
+    }
+}
+
+fn read_range(
+    path: &Path,
+    format: InputFormat,
+    start: u64,
+    end: u64,
+    sink: &mut dyn EventSink,
+) -> Result<(), SourceError> {
+    let name = path.display().to_string();
+    let io_error = |source| SourceError::Io {
+        path: name.clone(),
+        source,
+    };
+    let mut file = File::open(path).map_err(|e| open_error(path, e))?;
+    // From the byte before `start`: the line it ends belongs to the range before this one.
+    let from = start.saturating_sub(1);
+    file.seek(SeekFrom::Start(from)).map_err(io_error)?;
+    let mut input = Buffered::new(file);
+    input.discarded = from;
+    if start == 0 {
+        input.fill_sample();
     } else {
-        read_file(path, format, sink)
+        input.next_line();
+    }
+    let kind = if format == InputFormat::Export {
+        TextKind::Export
+    } else {
+        TextKind::Bare
+    };
+    let stream = export_stream_name(path);
+    let mut container = TextContainer::new(kind, &stream);
+    let mut begun = start == 0;
+    let mut invalid = 0u64;
+    loop {
+        let at = input.offset();
+        let Some(bytes) = input.next_line() else { break };
+        let (line, valid) = match std::str::from_utf8(bytes) {
+            Ok(line) => (Cow::Borrowed(line), true),
+            Err(_) => (String::from_utf8_lossy(bytes), false),
+        };
+        if !begun || at >= end {
+            let head = kind == TextKind::Bare || export_head(&line).is_some();
+            if head && at >= end {
+                break;
+            }
+            // Lines before this range's first header finish the previous range's last event.
+            if !begun && !head {
+                continue;
+            }
+            begun = true;
+        }
+        invalid += u64::from(!valid);
+        container.line(&line, sink);
+    }
+    container.finish(sink);
+    if invalid > 0 {
+        sink.invalid_utf8_lines(invalid);
+    }
+    match input.error.take() {
+        Some(e) => Err(io_error(e)),
+        None => Ok(()),
     }
 }
 
@@ -165,11 +367,16 @@ fn lambda_stream_from_export(dir: &str) -> String {
     }
 }
 
+/// What a directory walk finds, in sorted path order.
+enum Entry {
+    File(PathBuf),
+    Skipped(InputError),
+}
+
 fn walk(
     dir: &Path,
-    format: InputFormat,
-    sink: &mut dyn EventSink,
     visited: &mut HashSet<PathBuf>,
+    found: &mut dyn FnMut(Entry) -> Result<(), SourceError>,
 ) -> Result<(), SourceError> {
     // Symlinked directories may loop back; each real directory is read once.
     if let Ok(real) = fs::canonicalize(dir) {
@@ -180,10 +387,7 @@ fn walk(
     let listing = match fs::read_dir(dir) {
         Ok(listing) => listing,
         // Only the top directory (the first one visited) is fatal when unreadable.
-        Err(e) if visited.len() > 1 => {
-            skipped_entry(dir, &e, sink);
-            return Ok(());
-        }
+        Err(e) if visited.len() > 1 => return found(Entry::Skipped(skipped_entry(dir, &e))),
         Err(e) => return Err(open_error(dir, e)),
     };
     let mut entries: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
@@ -198,23 +402,10 @@ fn walk(
     }
     entries.sort();
     for (_, path) in entries {
-        let meta = match fs::metadata(&path) {
-            Ok(m) => m,
-            Err(e) => {
-                skipped_entry(&path, &e, sink);
-                continue;
-            }
-        };
-        if meta.is_dir() {
-            walk(&path, format, sink, visited)?;
-            continue;
-        }
-        match File::open(&path) {
-            Ok(file) => {
-                let stream = export_stream_name(&path);
-                read_reader(&path.display().to_string(), file, format, &stream, sink)?;
-            }
-            Err(e) => skipped_entry(&path, &e, sink),
+        match fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => walk(&path, visited, found)?,
+            Ok(_) => found(Entry::File(path))?,
+            Err(e) => found(Entry::Skipped(skipped_entry(&path, &e)))?,
         }
     }
     Ok(())
@@ -226,12 +417,12 @@ fn has_non_log_extension(name: &str) -> bool {
 }
 
 /// Inside a directory walk one unreadable entry (below the top directory) is damage to report, not a reason to stop.
-fn skipped_entry(path: &Path, e: &io::Error, sink: &mut dyn EventSink) {
-    sink.input_error(InputError {
+fn skipped_entry(path: &Path, e: &io::Error) -> InputError {
+    InputError {
         input: path.display().to_string(),
         position: "whole file".to_string(),
         message: format!("cannot open, skipped: {e}"),
-    });
+    }
 }
 
 const GUNZIP_CHUNK: usize = 256 * 1024;
@@ -348,6 +539,8 @@ pub(super) struct Buffered<R> {
     buf: Vec<u8>,
     start: usize,
     end: usize,
+    /// Bytes of the source before `buf[0]`.
+    discarded: u64,
     eof: bool,
     error: Option<io::Error>,
 }
@@ -359,6 +552,7 @@ impl<R: Read> Buffered<R> {
             buf: vec![0; CHUNK],
             start: 0,
             end: 0,
+            discarded: 0,
             eof: false,
             error: None,
         }
@@ -371,9 +565,7 @@ impl<R: Read> Buffered<R> {
         }
         if self.end == self.buf.len() {
             if self.start > 0 {
-                self.buf.copy_within(self.start..self.end, 0);
-                self.end -= self.start;
-                self.start = 0;
+                self.compact();
             }
             if self.end == self.buf.len() {
                 let grown = self.buf.len() * 2;
@@ -392,6 +584,18 @@ impl<R: Read> Buffered<R> {
             }
             return;
         }
+    }
+
+    fn compact(&mut self) {
+        self.buf.copy_within(self.start..self.end, 0);
+        self.discarded += self.start as u64;
+        self.end -= self.start;
+        self.start = 0;
+    }
+
+    /// The source offset of the next unread byte.
+    fn offset(&self) -> u64 {
+        self.discarded + self.start as u64
     }
 
     /// Buffers the detection sample: at least 64 KiB and a few complete lines, at most 4 MiB.
@@ -433,9 +637,7 @@ impl<R: Read> Buffered<R> {
             }
             scanned = self.end - from;
             if self.end == self.buf.len() || self.start > 0 && self.buf.len() - self.end < CHUNK / 4 {
-                self.buf.copy_within(self.start..self.end, 0);
-                self.end -= self.start;
-                self.start = 0;
+                self.compact();
             }
             self.fill_more();
         };
@@ -453,6 +655,7 @@ impl<R: Read> Read for Buffered<R> {
             return Ok(1);
         }
         if self.start == self.end {
+            self.discarded += self.start as u64;
             self.start = 0;
             self.end = 0;
             self.fill_more();
@@ -975,6 +1178,113 @@ pub(super) mod tests {
         let mut sink = TestSink::default();
         read_reader("test.log", data, format, "dflt", &mut sink).unwrap();
         sink
+    }
+
+    /// Reads `path` as [`plan`] cuts it at `range_bytes`, unit by unit, into one sink.
+    fn read_planned(path: &Path, format: InputFormat, range_bytes: u64) -> (TestSink, usize) {
+        let units = plan(&[path.to_path_buf()], format, range_bytes).unwrap();
+        let mut sink = TestSink::default();
+        for unit in &units {
+            read_unit(unit, format, &mut sink).unwrap();
+        }
+        (sink, units.len())
+    }
+
+    #[test]
+    fn ranges_of_a_file_yield_each_event_once_in_order() {
+        let mut data = b"\xEF\xBB\xBFstray line before any header\r\n\n".to_vec();
+        for i in 0..40 {
+            let ts = format!("2025-07-11T06:05:{:02}.{:03}Z", i % 60, i);
+            match i % 8 {
+                0 => data.extend(format!("{ts} START RequestId: r{i} Version: $LATEST\n\n").bytes()),
+                1 => data.extend(
+                    format!("{ts} Traceback (most recent call last):\n  File \"x.py\", line {i}\n\n\n").bytes(),
+                ),
+                2 => data.extend(format!("{ts} crlf message {i}\r\n\r\n").bytes()),
+                3 => {
+                    data.extend(format!("{ts} not UTF-8 ").bytes());
+                    data.extend(b"\xFF\xFE here\n");
+                }
+                4 => data.extend(
+                    format!("{ts} continuation that looks like a stamp\n2025-07-11T06:05:00.000Z+no-space\n").bytes(),
+                ),
+                5 => data.extend(format!("{ts} {}\n", "long ".repeat(60)).bytes()),
+                6 => data.extend(format!("{ts} \n").bytes()),
+                _ => data.extend(format!("{ts} REPORT RequestId: r{i}\tDuration: 1.00 ms\n\n").bytes()),
+            }
+        }
+        data.extend(b"2025-07-11T06:06:00.000Z last event, no newline at the end");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.log");
+        std::fs::write(&path, &data).unwrap();
+        let mut whole = TestSink::default();
+        read_path(&path, InputFormat::Auto, &mut whole).unwrap();
+        assert_eq!(whole.events.len(), 42);
+        assert_eq!(whole.invalid, 5);
+        for range_bytes in [1, 2, 3, 5, 17, 64, 199, 1000, 4096, 1 << 20] {
+            let (ranged, units) = read_planned(&path, InputFormat::Auto, range_bytes);
+            assert_eq!(
+                units as u64,
+                (data.len() as u64).div_ceil(range_bytes).max(1),
+                "{range_bytes}"
+            );
+            assert_eq!(ranged.events, whole.events, "range {range_bytes}");
+            assert_eq!(ranged.invalid, whole.invalid, "range {range_bytes}");
+        }
+    }
+
+    #[test]
+    fn bare_lines_split_into_ranges_and_other_containers_stay_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let bare = dir.path().join("bare.log");
+        let text: String = (0..300)
+            .map(|i| format!("START RequestId: r{i} Version: $LATEST\n\n"))
+            .collect();
+        std::fs::write(&bare, &text).unwrap();
+        let mut whole = TestSink::default();
+        read_path(&bare, InputFormat::Auto, &mut whole).unwrap();
+        let (ranged, units) = read_planned(&bare, InputFormat::Auto, 100);
+        assert!(units > 100);
+        assert_eq!(ranged.events, whole.events);
+
+        let json = dir.path().join("events.json");
+        let events: Vec<String> = (0..300)
+            .map(|i| format!("{{\"timestamp\": {i}, \"message\": \"START RequestId: r{i} Version: $LATEST\\n\"}}"))
+            .collect();
+        std::fs::write(&json, format!("{{\"events\": [{}]}}", events.join(","))).unwrap();
+        let gz = dir.path().join("export.log.gz");
+        std::fs::write(&gz, gzip(EXPORT.repeat(50).as_bytes())).unwrap();
+        for path in [&json, &gz] {
+            let units = plan(std::slice::from_ref(path), InputFormat::Auto, 100).unwrap();
+            assert_eq!(units, vec![Unit::Named(path.clone())], "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn planning_a_directory_keeps_walk_order_and_skips_what_the_walk_skips() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("b")).unwrap();
+        std::fs::write(dir.path().join("b/2.log"), EXPORT).unwrap();
+        std::fs::write(dir.path().join("a.log"), EXPORT.repeat(3)).unwrap();
+        std::fs::write(dir.path().join("README.md"), "# not logs").unwrap();
+        std::fs::write(dir.path().join(EXPORT_MARKER), "").unwrap();
+        let units = plan(&[dir.path().to_path_buf()], InputFormat::Auto, 1 << 20).unwrap();
+        assert_eq!(
+            units,
+            vec![
+                Unit::Walked(dir.path().join("a.log")),
+                Unit::Walked(dir.path().join("b/2.log"))
+            ]
+        );
+        let mut planned = TestSink::default();
+        for unit in &units {
+            read_unit(unit, InputFormat::Auto, &mut planned).unwrap();
+        }
+        let mut walked = TestSink::default();
+        read_path(dir.path(), InputFormat::Auto, &mut walked).unwrap();
+        assert_eq!(planned.events, walked.events);
+        let err = plan(&[dir.path().join("missing.log")], InputFormat::Auto, 1 << 20).unwrap_err();
+        assert!(matches!(err, SourceError::NotFound { .. }), "{err}");
     }
 
     pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {

@@ -4,7 +4,7 @@ pub mod cloudwatch;
 mod detect;
 pub mod file;
 mod json;
-pub mod readahead;
+pub mod parallel;
 
 use std::fmt;
 

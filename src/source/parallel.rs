@@ -1,0 +1,265 @@
+//! Reads the units of the inputs (files, ranges of large files) on worker threads and hands their
+//! batches to one consumer in input order, so results equal the single-threaded path exactly.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Mutex;
+use std::thread;
+
+use super::file::{plan, read_unit, SourceError, Unit};
+use super::{EventSink, InputError, InputFormat, LogEvent};
+
+/// Batches a finished unit may hold before its worker waits for the consumer: this, times the
+/// workers, bounds memory.
+const BATCHES_PER_UNIT: usize = 2;
+
+/// A worker-side sink that packs what it receives into batches for the consumer.
+pub trait Batching: EventSink {
+    type Batch: Send;
+    /// A batch to hand on now, if one is full.
+    fn ready(&mut self) -> Option<Self::Batch>;
+    /// What is left at the end of a unit.
+    fn rest(&mut self) -> Option<Self::Batch>;
+}
+
+enum Message<B> {
+    Batch(B),
+    Done(Result<(), SourceError>),
+}
+
+/// Forwards events to a `Batching` sink and sends its batches; stops sending once the consumer left.
+struct Forward<'a, S: Batching> {
+    sink: S,
+    tx: &'a SyncSender<Message<S::Batch>>,
+    closed: bool,
+}
+
+impl<S: Batching> Forward<'_, S> {
+    fn send(&mut self, batch: Option<S::Batch>) {
+        if let Some(b) = batch {
+            if !self.closed && self.tx.send(Message::Batch(b)).is_err() {
+                self.closed = true;
+            }
+        }
+    }
+}
+
+impl<S: Batching> EventSink for Forward<'_, S> {
+    fn event(&mut self, event: &LogEvent<'_>) {
+        self.sink.event(event);
+        let b = self.sink.ready();
+        self.send(b);
+    }
+
+    fn input_error(&mut self, error: InputError) {
+        self.sink.input_error(error);
+    }
+
+    fn invalid_utf8_lines(&mut self, count: u64) {
+        self.sink.invalid_utf8_lines(count);
+    }
+}
+
+/// How the inputs are read in parallel.
+#[derive(Debug, Clone, Copy)]
+pub struct ParallelConfig {
+    /// Worker threads that read and parse.
+    pub workers: usize,
+    /// Plain text files larger than this are read as ranges of about this size.
+    pub range_bytes: u64,
+}
+
+/// Reads every input on `config.workers` threads, each unit into a fresh sink from `make`, and
+/// passes the batches to `consume` on this thread in input order. A fatal source error stops
+/// reading and is returned after the batches of the units before it were consumed.
+pub fn read_parallel<S, M, C>(
+    inputs: &[PathBuf],
+    format: InputFormat,
+    config: ParallelConfig,
+    make: M,
+    mut consume: C,
+) -> Result<(), SourceError>
+where
+    S: Batching,
+    M: Fn() -> S + Sync,
+    C: FnMut(S::Batch),
+{
+    let units = plan(inputs, format, config.range_bytes)?;
+    let (senders, receivers): (Vec<_>, Vec<_>) = units
+        .iter()
+        .map(|_| {
+            let (tx, rx) = sync_channel::<Message<S::Batch>>(BATCHES_PER_UNIT);
+            (Mutex::new(Some(tx)), rx)
+        })
+        .unzip();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let worker = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let (Some(unit), Some(slot)) = (units.get(i), senders.get(i)) else {
+            return;
+        };
+        // Owning the sender means a worker that dies drops it, and the consumer sees that.
+        let Some(tx) = slot.lock().ok().and_then(|mut s| s.take()) else {
+            return;
+        };
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut forward = Forward {
+            sink: make(),
+            tx: &tx,
+            closed: false,
+        };
+        let result = read_unit(unit, format, &mut forward);
+        let rest = forward.sink.rest();
+        forward.send(rest);
+        let _ = tx.send(Message::Done(result));
+    };
+    thread::scope(|scope| {
+        for n in 0..config.workers.max(1) {
+            let spawned = thread::Builder::new()
+                .name(format!("authlogs-reader-{n}"))
+                .spawn_scoped(scope, worker);
+            if let Err(e) = spawned {
+                stop.store(true, Ordering::Relaxed);
+                return Err(SourceError::Io {
+                    path: "(reader thread)".into(),
+                    source: e,
+                });
+            }
+        }
+        let result = consume_in_order(receivers, &units, &mut consume);
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        result
+    })
+}
+
+/// Takes each unit's batches in turn; dropping the receivers on return releases waiting workers.
+fn consume_in_order<B>(
+    receivers: Vec<Receiver<Message<B>>>,
+    units: &[Unit],
+    consume: &mut dyn FnMut(B),
+) -> Result<(), SourceError> {
+    for (rx, unit) in receivers.iter().zip(units) {
+        loop {
+            match rx.recv() {
+                Ok(Message::Batch(b)) => consume(b),
+                Ok(Message::Done(Ok(()))) => break,
+                Ok(Message::Done(Err(e))) => return Err(e),
+                Err(_) => {
+                    return Err(SourceError::Io {
+                        path: unit_name(unit),
+                        source: std::io::Error::other("a reader thread stopped before finishing this input"),
+                    })
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn unit_name(unit: &Unit) -> String {
+    match unit {
+        Unit::Named(p) | Unit::Walked(p) | Unit::Range { path: p, .. } => p.display().to_string(),
+        Unit::Skipped(e) => e.input.clone(),
+    }
+}
+
+/// The index of `name` in a batch's stream table. Events of one stream come in runs, so only the
+/// last few entries are searched; a stream seen earlier may get a second entry, which is harmless.
+pub(crate) fn stream_index(streams: &mut Vec<String>, name: &str) -> usize {
+    let recent = streams.len().saturating_sub(8);
+    match streams[recent..].iter().rposition(|s| s == name) {
+        Some(i) => recent + i,
+        None => {
+            streams.push(name.to_string());
+            streams.len() - 1
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Batches of one message each, so ordering across batches and units is visible.
+    #[derive(Default)]
+    struct Messages {
+        batch: Vec<String>,
+    }
+
+    impl EventSink for Messages {
+        fn event(&mut self, e: &LogEvent<'_>) {
+            self.batch.push(e.message.to_string());
+        }
+        fn input_error(&mut self, error: InputError) {
+            self.batch.push(format!("error: {}", error.input));
+        }
+    }
+
+    impl Batching for Messages {
+        type Batch = Vec<String>;
+        fn ready(&mut self) -> Option<Vec<String>> {
+            (!self.batch.is_empty()).then(|| std::mem::take(&mut self.batch))
+        }
+        fn rest(&mut self) -> Option<Vec<String>> {
+            self.ready()
+        }
+    }
+
+    fn read(inputs: &[PathBuf], workers: usize, range_bytes: u64) -> (Vec<String>, Result<(), SourceError>) {
+        let mut got = Vec::new();
+        let config = ParallelConfig { workers, range_bytes };
+        let result = read_parallel(inputs, InputFormat::Auto, config, Messages::default, |b| got.extend(b));
+        (got, result)
+    }
+
+    #[test]
+    fn units_arrive_in_input_order_whatever_the_workers() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut inputs = Vec::new();
+        let mut expected = Vec::new();
+        for f in 0..12 {
+            let path = dir.path().join(format!("{f}.log"));
+            let mut text = String::new();
+            for i in 0..(f * 97 % 13 + 1) * 40 {
+                text.push_str(&format!(
+                    "2025-07-11T06:05:34.309Z START RequestId: f{f}-{i:05} Version: $LATEST\n\n"
+                ));
+                expected.push(format!("START RequestId: f{f}-{i:05} Version: $LATEST"));
+            }
+            std::fs::write(&path, text).unwrap();
+            inputs.push(path);
+        }
+        for (workers, range_bytes) in [(1, 1 << 20), (2, 1 << 20), (3, 1000), (8, 333)] {
+            let (got, result) = read(&inputs, workers, range_bytes);
+            result.unwrap();
+            assert_eq!(got, expected, "{workers} workers, ranges of {range_bytes}");
+        }
+    }
+
+    #[test]
+    fn a_missing_named_input_is_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.log");
+        std::fs::write(&good, "START RequestId: a1b2c3d4 Version: $LATEST\n").unwrap();
+        let missing = dir.path().join("missing.log");
+        let after = dir.path().join("after.log");
+        std::fs::write(&after, "START RequestId: ffff Version: $LATEST\n").unwrap();
+        // Planning checks named inputs first, so nothing is read when one is missing.
+        let (got, result) = read(&[good.clone(), missing.clone()], 2, 1 << 20);
+        assert!(result.unwrap_err().to_string().contains("missing.log"));
+        assert!(got.is_empty(), "{got:?}");
+        // A named file that vanishes after planning is fatal too, like a missing one.
+        let doomed = dir.path().join("doomed.log");
+        std::fs::write(&doomed, "START RequestId: dddd Version: $LATEST\n").unwrap();
+        let units = plan(&[good, doomed.clone(), after], InputFormat::Auto, 1 << 20).unwrap();
+        std::fs::remove_file(&doomed).unwrap();
+        let mut sink = Messages::default();
+        assert!(read_unit(&units[1], InputFormat::Auto, &mut sink).is_err());
+    }
+}
