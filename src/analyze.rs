@@ -557,12 +557,12 @@ fn timeline(minutes: &BTreeMap<i64, [u64; 3]>) -> Timeline {
 mod tests {
     use super::*;
     use crate::decision::decide;
-    use crate::group::AuthEvidence;
+    use crate::group::{AuthEvidence, RequestKey};
     use crate::parse::Metrics;
 
     fn inv(id: u64, ip: &str, tok: &str, dur_us: u64) -> Invocation {
         Invocation {
-            request_id: format!("r{id}"),
+            request_id: RequestKey::new(&format!("r{id}")),
             first_ts: Some(1_752_213_934_309 + id as i64 * 1000),
             report: Some(Metrics {
                 duration_us: Some(dur_us),

@@ -2,50 +2,27 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::VecDeque;
-use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
+use compact_str::CompactString;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::parse::{LineEvent, Metrics, OwnedOrBorrowedFact, RunStatus};
-
-/// A request id as a map key: Lambda's 36-byte UUIDs stored inline (no allocation, no decoding),
-/// anything else kept as text, so grouping stays exact for any id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum RequestKey {
-    Fixed([u8; 36]),
-    Text(Box<str>),
-}
-
-impl RequestKey {
-    pub fn new(id: &str) -> RequestKey {
-        match <[u8; 36]>::try_from(id.as_bytes()) {
-            Ok(fixed) => RequestKey::Fixed(fixed),
-            Err(_) => RequestKey::Text(id.into()),
-        }
-    }
-
-    /// A compact fingerprint for the set of recently emitted requests (a collision could at worst
-    /// count one line of a new request as late, at odds of about 2^-64 per line).
-    fn fingerprint(&self) -> u64 {
-        match self {
-            RequestKey::Fixed(b) => FxBuildHasher.hash_one(b),
-            RequestKey::Text(t) => FxBuildHasher.hash_one(t),
-        }
-    }
-}
+pub use crate::request_id::RequestKey;
 
 /// What the authorizer's own log lines said about one request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Values are short (IPs, tokens): `CompactString` keeps up to 24 bytes inline, so recording them
+/// allocates nothing.
 pub struct AuthEvidence {
-    pub source_ip: Option<String>,
-    pub token: Option<String>,
-    pub allowed_ip: Option<String>,
-    pub allowed_token: Option<String>,
+    pub source_ip: Option<CompactString>,
+    pub token: Option<CompactString>,
+    pub allowed_ip: Option<CompactString>,
+    pub allowed_token: Option<CompactString>,
     /// `(received, allowed)` from an IP mismatch ERROR line.
-    pub ip_mismatch: Option<(String, String)>,
+    pub ip_mismatch: Option<(CompactString, CompactString)>,
     /// `(received, allowed)` from a token mismatch ERROR line.
-    pub token_mismatch: Option<(String, String)>,
+    pub token_mismatch: Option<(CompactString, CompactString)>,
     pub allow_marker: bool,
     pub deny_marker: bool,
 }
@@ -53,7 +30,7 @@ pub struct AuthEvidence {
 /// One authorizer invocation rebuilt from its log lines.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Invocation {
-    pub request_id: String,
+    pub request_id: RequestKey,
     pub stream: Arc<str>,
     pub first_ts: Option<i64>,
     pub last_ts: Option<i64>,
@@ -93,15 +70,15 @@ impl Invocation {
     fn apply_fact(&mut self, fact: OwnedOrBorrowedFact<'_>) {
         let a = &mut self.auth;
         match fact {
-            OwnedOrBorrowedFact::SourceIp(v) => a.source_ip = Some(v.into_owned()),
-            OwnedOrBorrowedFact::Token(v) => a.token = Some(v.into_owned()),
-            OwnedOrBorrowedFact::AllowedIp(v) => a.allowed_ip = Some(v.into_owned()),
-            OwnedOrBorrowedFact::AllowedToken(v) => a.allowed_token = Some(v.into_owned()),
+            OwnedOrBorrowedFact::SourceIp(v) => a.source_ip = Some(v.into()),
+            OwnedOrBorrowedFact::Token(v) => a.token = Some(v.into()),
+            OwnedOrBorrowedFact::AllowedIp(v) => a.allowed_ip = Some(v.into()),
+            OwnedOrBorrowedFact::AllowedToken(v) => a.allowed_token = Some(v.into()),
             OwnedOrBorrowedFact::IpMismatch { received, allowed } => {
-                a.ip_mismatch = Some((received.into_owned(), allowed.into_owned()))
+                a.ip_mismatch = Some((received.into(), allowed.into()))
             }
             OwnedOrBorrowedFact::TokenMismatch { received, allowed } => {
-                a.token_mismatch = Some((received.into_owned(), allowed.into_owned()))
+                a.token_mismatch = Some((received.into(), allowed.into()))
             }
             OwnedOrBorrowedFact::Allow => a.allow_marker = true,
             OwnedOrBorrowedFact::Deny => a.deny_marker = true,
@@ -223,8 +200,7 @@ impl Grouper {
         self.seq += 1;
         let s = self.stream_id(stream);
         match line {
-            LineEvent::Start { request_id } => {
-                let key = RequestKey::new(&request_id);
+            LineEvent::Start { request_id: key } => {
                 if let Some(prev) = self.streams[s].current.take() {
                     if prev != key {
                         self.supersede(s, &prev, emit);
@@ -234,7 +210,7 @@ impl Grouper {
                 let init_us = self.streams[s].pending_init_us.take();
                 let restore_us = self.streams[s].pending_restore_us.take();
                 self.streams[s].current = Some(key.clone());
-                if let Some(inv) = self.open_mut(key, &request_id, s, ts) {
+                if let Some(inv) = self.open_mut(key, s, ts) {
                     inv.started = true;
                     if cold {
                         inv.after_init = true;
@@ -244,7 +220,7 @@ impl Grouper {
                 }
             }
             LineEvent::End { request_id } => {
-                if let Some(inv) = self.open_mut(RequestKey::new(&request_id), &request_id, s, ts) {
+                if let Some(inv) = self.open_mut(request_id, s, ts) {
                     inv.ended = true;
                 }
             }
@@ -254,8 +230,8 @@ impl Grouper {
                 error_type,
             } => {
                 let seq = self.seq;
-                let key = RequestKey::new(&request_id);
-                if let Some(inv) = self.open_mut(key.clone(), &request_id, s, ts) {
+                let key = request_id;
+                if let Some(inv) = self.open_mut(key.clone(), s, ts) {
                     if metrics.init_duration_us.is_some() {
                         inv.init_duration_us = metrics.init_duration_us;
                     }
@@ -318,12 +294,12 @@ impl Grouper {
                 }
             }
             LineEvent::Timeout { request_id } => {
-                if let Some(inv) = self.line_target(request_id.as_deref(), s, ts) {
+                if let Some(inv) = self.line_target(request_id, s, ts) {
                     inv.timed_out = true;
                 }
             }
             LineEvent::Failure { request_id } => {
-                if let Some(inv) = self.line_target(request_id.as_deref(), s, ts) {
+                if let Some(inv) = self.line_target(request_id, s, ts) {
                     inv.failed = true;
                 }
             }
@@ -335,7 +311,7 @@ impl Grouper {
                 let ts = ts.or(timestamp_ms);
                 match request_id {
                     Some(id) => {
-                        if let Some(inv) = self.open_mut(RequestKey::new(&id), &id, s, ts) {
+                        if let Some(inv) = self.open_mut(id, s, ts) {
                             if let Some(f) = fact {
                                 inv.apply_fact(f);
                             }
@@ -359,9 +335,9 @@ impl Grouper {
     }
 
     /// The invocation a line without its own id (or with one) belongs to.
-    fn line_target(&mut self, id: Option<&str>, s: usize, ts: Option<i64>) -> Option<&mut Invocation> {
+    fn line_target(&mut self, id: Option<RequestKey>, s: usize, ts: Option<i64>) -> Option<&mut Invocation> {
         match id {
-            Some(id) => self.open_mut(RequestKey::new(id), id, s, ts),
+            Some(id) => self.open_mut(id, s, ts),
             None => {
                 let cur = self.streams[s].current.clone()?;
                 // The running request is open, or already emitted (then this line is late and dropped).
@@ -374,7 +350,7 @@ impl Grouper {
     }
 
     /// The open invocation for `id`, created on first sight; `None` for a late line of an emitted one.
-    fn open_mut(&mut self, key: RequestKey, id: &str, s: usize, ts: Option<i64>) -> Option<&mut Invocation> {
+    fn open_mut(&mut self, key: RequestKey, s: usize, ts: Option<i64>) -> Option<&mut Invocation> {
         let seq = self.seq;
         let o = match self.open.entry(key) {
             Entry::Occupied(e) => e.into_mut(),
@@ -384,7 +360,7 @@ impl Grouper {
                     return None;
                 }
                 let inv = Invocation {
-                    request_id: id.to_string(),
+                    request_id: e.key().clone(),
                     stream: self.streams[s].name.clone(),
                     ..Default::default()
                 };
@@ -500,17 +476,6 @@ mod tests {
         v.push(format!("END RequestId: {id}\n"));
         v.push(format!("REPORT RequestId: {id}\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t\n"));
         v
-    }
-
-    #[test]
-    fn request_keys_store_uuids_inline_and_keep_other_ids_as_text() {
-        let id = "d39edf81-4b21-4e3d-8ad2-7c1e92f00c82";
-        assert!(matches!(RequestKey::new(id), RequestKey::Fixed(b) if &b[..] == id.as_bytes()));
-        assert_eq!(RequestKey::new("req-1"), RequestKey::Text("req-1".into()));
-        assert_ne!(
-            RequestKey::new(id),
-            RequestKey::new("D39EDF81-4b21-4e3d-8ad2-7c1e92f00c82")
-        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod pipeline;
 pub mod redact;
 pub mod render;
 pub mod report;
+pub mod request_id;
 pub mod source;
 pub mod stored;
 pub mod timeutil;

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use crate::patterns::{AuthFact, Patterns};
+use crate::request_id::RequestKey;
 use crate::timeutil::parse_leading_timestamp;
 
 /// How a Lambda run ended, from REPORT `Status:` or `platform.report` `status`.
@@ -31,13 +32,13 @@ pub struct Metrics {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LineEvent<'a> {
     Start {
-        request_id: Cow<'a, str>,
+        request_id: RequestKey,
     },
     End {
-        request_id: Cow<'a, str>,
+        request_id: RequestKey,
     },
     Report {
-        request_id: Cow<'a, str>,
+        request_id: RequestKey,
         metrics: Metrics,
         error_type: Option<Cow<'a, str>>,
     },
@@ -57,15 +58,15 @@ pub enum LineEvent<'a> {
     Extension,
     /// `Task timed out after N seconds`; the id is given when the line carries one.
     Timeout {
-        request_id: Option<Cow<'a, str>>,
+        request_id: Option<RequestKey>,
     },
     /// An unhandled exception or runtime crash of the handler.
     Failure {
-        request_id: Option<Cow<'a, str>>,
+        request_id: Option<RequestKey>,
     },
     /// An application log line; `fact` is set when the message matched the pattern table.
     App {
-        request_id: Option<Cow<'a, str>>,
+        request_id: Option<RequestKey>,
         /// ISO timestamp the runtime wrote inside the line, when present.
         timestamp_ms: Option<i64>,
         fact: Option<OwnedOrBorrowedFact<'a>>,
@@ -166,14 +167,14 @@ impl Parser {
             b'S' => {
                 if let Some(rest) = msg.strip_prefix("START RequestId: ") {
                     return LineEvent::Start {
-                        request_id: Cow::Borrowed(first_token(rest)),
+                        request_id: RequestKey::new(first_token(rest)),
                     };
                 }
             }
             b'E' => {
                 if let Some(rest) = msg.strip_prefix("END RequestId: ") {
                     return LineEvent::End {
-                        request_id: Cow::Borrowed(first_token(rest)),
+                        request_id: RequestKey::new(first_token(rest)),
                     };
                 }
                 if is_registration(msg, "EXTENSION") {
@@ -187,7 +188,7 @@ impl Parser {
                 if let Some(rest) = msg.strip_prefix("RequestId: ") {
                     // `RequestId: <id> Error: Runtime exited …` / `… Process exited before completing request`
                     return LineEvent::Failure {
-                        request_id: Some(Cow::Borrowed(first_token(rest))),
+                        request_id: Some(RequestKey::new(first_token(rest))),
                     };
                 }
                 if msg.starts_with("RESTORE_START") {
@@ -220,7 +221,8 @@ impl Parser {
                     let request_id = msg
                         .find("\r{")
                         .and_then(|at| serde_json::from_str::<JsonLine>(&msg[at + 1..]).ok())
-                        .and_then(|j| j.request_id);
+                        .and_then(|j| j.request_id)
+                        .map(|id| RequestKey::new(&id));
                     return LineEvent::Failure { request_id };
                 }
             }
@@ -322,7 +324,7 @@ impl Parser {
         };
         if let Some(kind) = line.kind.as_deref() {
             let record = line.record.unwrap_or_default();
-            let request_id = record.request_id;
+            let request_id = record.request_id.map(|id| RequestKey::new(&id));
             return match kind {
                 "platform.start" => match request_id {
                     Some(request_id) => LineEvent::Start { request_id },
@@ -365,7 +367,7 @@ impl Parser {
         }
         if line.log_level.is_some() && line.error_type.is_some() {
             return LineEvent::Failure {
-                request_id: line.request_id,
+                request_id: line.request_id.map(|id| RequestKey::new(&id)),
             };
         }
         if line.level.is_none() && line.timestamp.is_none() {
@@ -385,7 +387,7 @@ impl Parser {
             None => None,
         };
         LineEvent::App {
-            request_id: line.request_id,
+            request_id: line.request_id.map(|id| RequestKey::new(&id)),
             timestamp_ms,
             fact,
         }
@@ -476,7 +478,7 @@ fn is_registration(msg: &str, word: &str) -> bool {
 
 /// The request id after a runtime timestamp, and the text after it. Empty (Python init) and
 /// `undefined` (Node init) ids mean "no request".
-fn split_request_id(s: &str) -> (Option<Cow<'_, str>>, &str) {
+fn split_request_id(s: &str) -> (Option<RequestKey>, &str) {
     let end = memchr::memchr2(b'\t', b' ', s.as_bytes()).unwrap_or(s.len());
     let id = &s[..end];
     let text = s.get(end + 1..).unwrap_or("");
@@ -486,7 +488,7 @@ fn split_request_id(s: &str) -> (Option<Cow<'_, str>>, &str) {
         }
         return (None, s);
     }
-    (Some(Cow::Borrowed(id)), text)
+    (Some(RequestKey::new(id)), text)
 }
 
 fn looks_like_request_id(id: &str) -> bool {
@@ -601,7 +603,7 @@ fn parse_report(rest: &str) -> LineEvent<'_> {
         p = &p[k.len() + v.len()..];
     }
     LineEvent::Report {
-        request_id: Cow::Borrowed(request_id),
+        request_id: RequestKey::new(request_id),
         metrics: m,
         error_type,
     }
@@ -646,7 +648,7 @@ mod tests {
                 request_id,
                 metrics,
                 error_type,
-            } => (request_id.into_owned(), metrics, error_type.map(|e| e.into_owned())),
+            } => (request_id.to_string(), metrics, error_type.map(|e| e.into_owned())),
             other => panic!("not a report: {other:?}"),
         }
     }

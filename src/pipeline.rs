@@ -118,7 +118,7 @@ impl Pipeline<'_> {
         let make = || ParseSink {
             parser: parser.clone(),
             config: window.clone(),
-            batch: ParsedBatch::default(),
+            batch: pop(&pool),
             pool: &pool,
         };
         parallel::read_parallel(inputs, format, config, make, |mut b| {
@@ -133,9 +133,16 @@ impl Pipeline<'_> {
     fn consume(&mut self, b: &mut ParsedBatch) {
         self.summary.stats.events += b.events;
         self.summary.stats.filtered_events += b.filtered;
-        for item in &b.items {
-            let stream = b.streams.get(item.stream).map_or("", String::as_str);
-            self.back(item.ts, stream, item.line.load(&b.text, &b.metrics));
+        let ParsedBatch {
+            items,
+            streams,
+            text,
+            metrics,
+            ..
+        } = b;
+        for item in items.drain(..) {
+            let stream = streams.get(item.stream).map_or("", String::as_str);
+            self.back(item.ts, stream, item.line.load(text, metrics));
         }
         self.summary.errors.append(&mut b.errors);
         self.summary.stats.invalid_utf8_lines += b.invalid_utf8;
@@ -178,6 +185,12 @@ impl ParsedBatch {
     }
 }
 
+/// A recycled empty batch, or a new one. Every unit takes its batches from here, so the number of
+/// batches in use stays bounded by the batches in flight.
+fn pop(pool: &Mutex<Vec<ParsedBatch>>) -> ParsedBatch {
+    pool.lock().ok().and_then(|mut p| p.pop()).unwrap_or_default()
+}
+
 /// A reader thread's sink: parses and filters events into batches.
 struct ParseSink<'p> {
     parser: Parser,
@@ -188,8 +201,7 @@ struct ParseSink<'p> {
 
 impl ParseSink<'_> {
     fn take(&mut self) -> ParsedBatch {
-        let empty = self.pool.lock().ok().and_then(|mut p| p.pop()).unwrap_or_default();
-        std::mem::replace(&mut self.batch, empty)
+        std::mem::replace(&mut self.batch, pop(self.pool))
     }
 }
 
@@ -250,7 +262,7 @@ impl EventSink for Pipeline<'_> {
 pub fn request_row(inv: &Invocation, verdict: &Verdict, tokens: TokenDisplay) -> RequestRow {
     let m = inv.report.as_ref();
     RequestRow {
-        request_id: escape_control(&inv.request_id).into_owned(),
+        request_id: escape_control(&inv.request_id.to_string()).into_owned(),
         time: inv.first_ts.or(inv.last_ts).map(format_rfc3339_ms),
         stream: escape_control(&inv.stream).into_owned(),
         decision: verdict.decision.name(),

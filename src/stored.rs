@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::parse::{LineEvent, Metrics, OwnedOrBorrowedFact, RunStatus};
+use crate::request_id::RequestKey;
 
 /// A byte range of a batch's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,17 +24,17 @@ pub enum StoredFact {
 /// `LineEvent` with its strings stored in a batch's text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StoredLine {
-    Start(Span),
-    End(Span),
+    Start(RequestKey),
+    End(RequestKey),
     /// Metrics are kept beside the lines (by index), as they are most of a REPORT's size.
-    Report(Span, usize, Option<Span>),
+    Report(RequestKey, usize, Option<Span>),
     InitStart,
     InitReport(Option<u64>, Option<RunStatus>),
     RestoreReport(Option<u64>, Option<RunStatus>),
     Extension,
-    Timeout(Option<Span>),
-    Failure(Option<Span>),
-    App(Option<Span>, Option<i64>, Option<StoredFact>),
+    Timeout(Option<RequestKey>),
+    Failure(Option<RequestKey>),
+    App(Option<RequestKey>, Option<i64>, Option<StoredFact>),
     Xray,
     Unrecognized,
 }
@@ -52,16 +53,15 @@ impl StoredLine {
     /// Copies the strings `line` borrows into `text`.
     pub fn store(line: LineEvent<'_>, text: &mut String, metrics_table: &mut Vec<Metrics>) -> StoredLine {
         match line {
-            LineEvent::Start { request_id } => StoredLine::Start(put(text, &request_id)),
-            LineEvent::End { request_id } => StoredLine::End(put(text, &request_id)),
+            LineEvent::Start { request_id } => StoredLine::Start(request_id),
+            LineEvent::End { request_id } => StoredLine::End(request_id),
             LineEvent::Report {
                 request_id,
                 metrics,
                 error_type,
             } => {
-                let id = put(text, &request_id);
                 metrics_table.push(metrics);
-                StoredLine::Report(id, metrics_table.len() - 1, error_type.map(|e| put(text, &e)))
+                StoredLine::Report(request_id, metrics_table.len() - 1, error_type.map(|e| put(text, &e)))
             }
             LineEvent::InitStart => StoredLine::InitStart,
             LineEvent::InitReport {
@@ -73,14 +73,13 @@ impl StoredLine {
                 status,
             } => StoredLine::RestoreReport(restore_duration_us, status),
             LineEvent::Extension => StoredLine::Extension,
-            LineEvent::Timeout { request_id } => StoredLine::Timeout(request_id.map(|r| put(text, &r))),
-            LineEvent::Failure { request_id } => StoredLine::Failure(request_id.map(|r| put(text, &r))),
+            LineEvent::Timeout { request_id } => StoredLine::Timeout(request_id),
+            LineEvent::Failure { request_id } => StoredLine::Failure(request_id),
             LineEvent::App {
                 request_id,
                 timestamp_ms,
                 fact,
             } => {
-                let id = request_id.map(|r| put(text, &r));
                 let fact = fact.map(|f| match f {
                     OwnedOrBorrowedFact::SourceIp(v) => StoredFact::SourceIp(put(text, &v)),
                     OwnedOrBorrowedFact::Token(v) => StoredFact::Token(put(text, &v)),
@@ -95,7 +94,7 @@ impl StoredLine {
                     OwnedOrBorrowedFact::Allow => StoredFact::Allow,
                     OwnedOrBorrowedFact::Deny => StoredFact::Deny,
                 });
-                StoredLine::App(id, timestamp_ms, fact)
+                StoredLine::App(request_id, timestamp_ms, fact)
             }
             LineEvent::Xray => StoredLine::Xray,
             LineEvent::Unrecognized => StoredLine::Unrecognized,
@@ -103,50 +102,42 @@ impl StoredLine {
     }
 
     /// The `LineEvent` again, borrowing from `text`.
-    pub fn load<'a>(&self, text: &'a str, metrics_table: &[Metrics]) -> LineEvent<'a> {
+    pub fn load<'a>(self, text: &'a str, metrics_table: &[Metrics]) -> LineEvent<'a> {
         match self {
-            StoredLine::Start(id) => LineEvent::Start {
-                request_id: get(text, *id),
-            },
-            StoredLine::End(id) => LineEvent::End {
-                request_id: get(text, *id),
-            },
-            StoredLine::Report(id, metrics, error_type) => LineEvent::Report {
-                request_id: get(text, *id),
-                metrics: metrics_table.get(*metrics).cloned().unwrap_or_default(),
+            StoredLine::Start(request_id) => LineEvent::Start { request_id },
+            StoredLine::End(request_id) => LineEvent::End { request_id },
+            StoredLine::Report(request_id, metrics, error_type) => LineEvent::Report {
+                request_id,
+                metrics: metrics_table.get(metrics).cloned().unwrap_or_default(),
                 error_type: error_type.map(|e| get(text, e)),
             },
             StoredLine::InitStart => LineEvent::InitStart,
             StoredLine::InitReport(init_duration_us, status) => LineEvent::InitReport {
-                init_duration_us: *init_duration_us,
-                status: *status,
+                init_duration_us,
+                status,
             },
             StoredLine::RestoreReport(restore_duration_us, status) => LineEvent::RestoreReport {
-                restore_duration_us: *restore_duration_us,
-                status: *status,
+                restore_duration_us,
+                status,
             },
             StoredLine::Extension => LineEvent::Extension,
-            StoredLine::Timeout(id) => LineEvent::Timeout {
-                request_id: id.map(|i| get(text, i)),
-            },
-            StoredLine::Failure(id) => LineEvent::Failure {
-                request_id: id.map(|i| get(text, i)),
-            },
-            StoredLine::App(id, timestamp_ms, fact) => LineEvent::App {
-                request_id: id.map(|i| get(text, i)),
-                timestamp_ms: *timestamp_ms,
-                fact: fact.as_ref().map(|f| match f {
-                    StoredFact::SourceIp(v) => OwnedOrBorrowedFact::SourceIp(get(text, *v)),
-                    StoredFact::Token(v) => OwnedOrBorrowedFact::Token(get(text, *v)),
-                    StoredFact::AllowedIp(v) => OwnedOrBorrowedFact::AllowedIp(get(text, *v)),
-                    StoredFact::AllowedToken(v) => OwnedOrBorrowedFact::AllowedToken(get(text, *v)),
+            StoredLine::Timeout(request_id) => LineEvent::Timeout { request_id },
+            StoredLine::Failure(request_id) => LineEvent::Failure { request_id },
+            StoredLine::App(request_id, timestamp_ms, fact) => LineEvent::App {
+                request_id,
+                timestamp_ms,
+                fact: fact.map(|f| match f {
+                    StoredFact::SourceIp(v) => OwnedOrBorrowedFact::SourceIp(get(text, v)),
+                    StoredFact::Token(v) => OwnedOrBorrowedFact::Token(get(text, v)),
+                    StoredFact::AllowedIp(v) => OwnedOrBorrowedFact::AllowedIp(get(text, v)),
+                    StoredFact::AllowedToken(v) => OwnedOrBorrowedFact::AllowedToken(get(text, v)),
                     StoredFact::IpMismatch(r, a) => OwnedOrBorrowedFact::IpMismatch {
-                        received: get(text, *r),
-                        allowed: get(text, *a),
+                        received: get(text, r),
+                        allowed: get(text, a),
                     },
                     StoredFact::TokenMismatch(r, a) => OwnedOrBorrowedFact::TokenMismatch {
-                        received: get(text, *r),
-                        allowed: get(text, *a),
+                        received: get(text, r),
+                        allowed: get(text, a),
                     },
                     StoredFact::Allow => OwnedOrBorrowedFact::Allow,
                     StoredFact::Deny => OwnedOrBorrowedFact::Deny,
@@ -192,7 +183,7 @@ mod tests {
             .iter()
             .map(|l| StoredLine::store(parser.parse(l), &mut text, &mut metrics))
             .collect();
-        for (line, s) in lines.iter().zip(&stored) {
+        for (line, s) in lines.iter().zip(stored) {
             assert_eq!(s.load(&text, &metrics), parser.parse(line), "{line}");
         }
     }

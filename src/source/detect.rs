@@ -33,7 +33,10 @@ pub(super) fn detect(sample: &[u8], complete: bool) -> InputFormat {
         let mut none = NoSink;
         for line in text.split(|&b| b == b'\n') {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
-            container.line(&String::from_utf8_lossy(line), &mut none);
+            match std::str::from_utf8(line) {
+                Ok(line) => container.line(line, &mut none),
+                Err(_) => container.line(&String::from_utf8_lossy(line), &mut none),
+            }
         }
         container.finish(&mut none);
         scores.push((container.score(), format));
