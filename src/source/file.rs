@@ -225,7 +225,7 @@ fn read_range(
     loop {
         let at = input.offset();
         let Some(bytes) = input.next_line() else { break };
-        let (line, valid) = match std::str::from_utf8(bytes) {
+        let (line, valid) = match simdutf8::basic::from_utf8(bytes) {
             Ok(line) => (Cow::Borrowed(line), true),
             Err(_) => (String::from_utf8_lossy(bytes), false),
         };
@@ -801,7 +801,7 @@ impl Input<'_> {
         let mut container = TextContainer::new(kind, self.default_stream);
         let mut invalid = 0u64;
         while let Some(bytes) = input.next_line() {
-            match std::str::from_utf8(bytes) {
+            match simdutf8::basic::from_utf8(bytes) {
                 Ok(line) => container.line(line, sink),
                 Err(_) => {
                     invalid += 1;
