@@ -316,12 +316,19 @@ impl Patterns {
 
 /// `[INFO] text` → `text`.
 fn strip_level_tag(msg: &str) -> Option<&str> {
-    let inner = msg.strip_prefix('[')?;
-    let close = inner.find(']')?;
-    if close == 0 || close > 10 || !inner[..close].bytes().all(|b| b.is_ascii_uppercase()) {
+    let b = msg.as_bytes();
+    if b.first() != Some(&b'[') {
         return None;
     }
-    Some(inner[close + 1..].trim_start_matches([' ', '\t']))
+    let close = 1 + b.iter().skip(1).take(11).position(|&c| c == b']')?;
+    if close == 1 || !b[1..close].iter().all(u8::is_ascii_uppercase) {
+        return None;
+    }
+    let mut start = close + 1;
+    while matches!(b.get(start), Some(b' ' | b'\t')) {
+        start += 1;
+    }
+    msg.get(start..)
 }
 
 #[cfg(test)]

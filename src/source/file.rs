@@ -937,6 +937,17 @@ impl<'d> TextContainer<'d> {
     }
 
     pub(super) fn line(&mut self, line: &str, sink: &mut dyn EventSink) {
+        // Every exported message ends in `\n`, so every other line is empty: it can only continue
+        // the open event (or, before the first header, be skipped), whatever the container.
+        if line.is_empty() && matches!(self.kind, TextKind::Export | TextKind::Tail) {
+            if self.open {
+                if !self.msg.is_empty() {
+                    self.msg.push('\n');
+                }
+                self.lines += 1;
+            }
+            return;
+        }
         match self.kind {
             TextKind::Bare => {
                 if !line.trim().is_empty() {
