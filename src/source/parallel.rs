@@ -3,16 +3,16 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::Mutex;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Condvar, Mutex};
 use std::thread;
 
 use super::file::{plan, read_unit, SourceError, Unit};
 use super::{EventSink, InputError, InputFormat, LogEvent};
 
-/// Batches a finished unit may hold before its worker waits for the consumer: this, times the
-/// workers, bounds memory.
-const BATCHES_PER_UNIT: usize = 2;
+/// Batches each worker may have waiting for the consumer, over all units: this bounds memory, while
+/// letting workers read ahead of the unit being consumed instead of waiting for it in lockstep.
+const BATCHES_PER_WORKER: usize = 6;
 
 /// A worker-side sink that packs what it receives into batches for the consumer.
 pub trait Batching: EventSink {
@@ -28,17 +28,57 @@ enum Message<B> {
     Done(Result<(), SourceError>),
 }
 
+/// Batches sent but not yet consumed, and the unit being consumed, shared by all threads.
+struct Flow {
+    state: Mutex<FlowState>,
+    changed: Condvar,
+    budget: usize,
+}
+
+#[derive(Default)]
+struct FlowState {
+    waiting: usize,
+    current: usize,
+    stopped: bool,
+}
+
+impl Flow {
+    /// Waits until unit `unit` may send one more batch: the unit being consumed always may (so the
+    /// consumer never waits on a worker that waits on it), others while the budget lasts.
+    /// `false` once the consumer has stopped.
+    fn acquire(&self, unit: usize) -> bool {
+        let Ok(mut st) = self.state.lock() else { return false };
+        while !st.stopped && unit != st.current && st.waiting >= self.budget {
+            st = match self.changed.wait(st) {
+                Ok(st) => st,
+                Err(_) => return false,
+            };
+        }
+        st.waiting += 1;
+        !st.stopped
+    }
+
+    fn update(&self, f: impl FnOnce(&mut FlowState)) {
+        if let Ok(mut st) = self.state.lock() {
+            f(&mut st);
+        }
+        self.changed.notify_all();
+    }
+}
+
 /// Forwards events to a `Batching` sink and sends its batches; stops sending once the consumer left.
 struct Forward<'a, S: Batching> {
     sink: S,
-    tx: &'a SyncSender<Message<S::Batch>>,
+    tx: &'a Sender<Message<S::Batch>>,
+    flow: &'a Flow,
+    unit: usize,
     closed: bool,
 }
 
 impl<S: Batching> Forward<'_, S> {
     fn send(&mut self, batch: Option<S::Batch>) {
         if let Some(b) = batch {
-            if !self.closed && self.tx.send(Message::Batch(b)).is_err() {
+            if !self.closed && (!self.flow.acquire(self.unit) || self.tx.send(Message::Batch(b)).is_err()) {
                 self.closed = true;
             }
         }
@@ -89,10 +129,16 @@ where
     let (senders, receivers): (Vec<_>, Vec<_>) = units
         .iter()
         .map(|_| {
-            let (tx, rx) = sync_channel::<Message<S::Batch>>(BATCHES_PER_UNIT);
+            let (tx, rx) = channel::<Message<S::Batch>>();
             (Mutex::new(Some(tx)), rx)
         })
         .unzip();
+    let workers = config.workers.max(1);
+    let flow = Flow {
+        state: Mutex::new(FlowState::default()),
+        changed: Condvar::new(),
+        budget: BATCHES_PER_WORKER * workers,
+    };
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let worker = || loop {
@@ -110,6 +156,8 @@ where
         let mut forward = Forward {
             sink: make(),
             tx: &tx,
+            flow: &flow,
+            unit: i,
             closed: false,
         };
         let result = read_unit(unit, format, &mut forward);
@@ -118,22 +166,24 @@ where
         let _ = tx.send(Message::Done(result));
     };
     thread::scope(|scope| {
-        for n in 0..config.workers.max(1) {
+        for n in 0..workers {
             let spawned = thread::Builder::new()
                 .name(format!("authlogs-reader-{n}"))
                 .spawn_scoped(scope, worker);
             if let Err(e) = spawned {
                 stop.store(true, Ordering::Relaxed);
+                flow.update(|st| st.stopped = true);
                 return Err(SourceError::Io {
                     path: "(reader thread)".into(),
                     source: e,
                 });
             }
         }
-        let result = consume_in_order(receivers, &units, &mut consume);
+        let result = consume_in_order(receivers, &units, &flow, &mut consume);
         if result.is_err() {
             stop.store(true, Ordering::Relaxed);
         }
+        flow.update(|st| st.stopped = true);
         result
     })
 }
@@ -142,12 +192,17 @@ where
 fn consume_in_order<B>(
     receivers: Vec<Receiver<Message<B>>>,
     units: &[Unit],
+    flow: &Flow,
     consume: &mut dyn FnMut(B),
 ) -> Result<(), SourceError> {
-    for (rx, unit) in receivers.iter().zip(units) {
+    for (i, (rx, unit)) in receivers.iter().zip(units).enumerate() {
+        flow.update(|st| st.current = i);
         loop {
             match rx.recv() {
-                Ok(Message::Batch(b)) => consume(b),
+                Ok(Message::Batch(b)) => {
+                    flow.update(|st| st.waiting = st.waiting.saturating_sub(1));
+                    consume(b);
+                }
                 Ok(Message::Done(Ok(()))) => break,
                 Ok(Message::Done(Err(e))) => return Err(e),
                 Err(_) => {
