@@ -136,7 +136,11 @@ pub struct GroupStats {
 #[derive(Debug)]
 pub struct Grouper {
     config: GroupConfig,
-    open: FxHashMap<RequestKey, Open>,
+    /// Open requests: their slot in `slots`, where each stays put from first line to emission
+    /// (an `Invocation` is hundreds of bytes; moving it in and out of the map cost more than the map).
+    open: FxHashMap<RequestKey, usize>,
+    slots: Vec<Open>,
+    free: Vec<usize>,
     streams: Vec<StreamState>,
     stream_index: FxHashMap<Arc<str>, usize>,
     last_stream: Option<usize>,
@@ -153,6 +157,8 @@ impl Grouper {
         Grouper {
             config,
             open: FxHashMap::default(),
+            slots: Vec::new(),
+            free: Vec::new(),
             streams: Vec::new(),
             stream_index: FxHashMap::default(),
             last_stream: None,
@@ -196,7 +202,7 @@ impl Grouper {
     }
 
     /// Feeds one parsed line; completed invocations are handed to `emit`.
-    pub fn push(&mut self, ts: Option<i64>, stream: &str, line: LineEvent<'_>, emit: &mut dyn FnMut(Invocation)) {
+    pub fn push(&mut self, ts: Option<i64>, stream: &str, line: LineEvent<'_>, emit: &mut dyn FnMut(&Invocation)) {
         self.seq += 1;
         let s = self.stream_id(stream);
         match line {
@@ -265,7 +271,8 @@ impl Grouper {
             } => {
                 // A suppressed init is retried inside the invoke: attribute it to the running request.
                 let running = self.streams[s].current.clone();
-                match running.and_then(|key| self.open.get_mut(&key)) {
+                let slot = running.and_then(|key| self.open.get(&key).copied());
+                match slot.and_then(|i| self.slots.get_mut(i)) {
                     Some(o) if o.inv.report.is_none() => {
                         o.inv.init_in_invoke = true;
                         o.inv.init_duration_us = o.inv.init_duration_us.or(init_duration_us);
@@ -341,7 +348,8 @@ impl Grouper {
             None => {
                 let cur = self.streams[s].current.clone()?;
                 // The running request is open, or already emitted (then this line is late and dropped).
-                let o = self.open.get_mut(&cur)?;
+                let i = *self.open.get(&cur)?;
+                let o = self.slots.get_mut(i)?;
                 o.last_seq = self.seq;
                 o.inv.touch(ts);
                 Some(&mut o.inv)
@@ -352,25 +360,38 @@ impl Grouper {
     /// The open invocation for `id`, created on first sight; `None` for a late line of an emitted one.
     fn open_mut(&mut self, key: RequestKey, s: usize, ts: Option<i64>) -> Option<&mut Invocation> {
         let seq = self.seq;
-        let o = match self.open.entry(key) {
-            Entry::Occupied(e) => e.into_mut(),
+        let i = match self.open.entry(key) {
+            Entry::Occupied(e) => *e.get(),
             Entry::Vacant(e) => {
                 if self.recent.contains(&e.key().fingerprint()) {
                     self.stats.late_lines += 1;
                     return None;
                 }
-                let inv = Invocation {
-                    request_id: e.key().clone(),
-                    stream: self.streams[s].name.clone(),
-                    ..Default::default()
-                };
-                e.insert(Open {
-                    inv,
+                let open = Open {
+                    inv: Invocation {
+                        request_id: e.key().clone(),
+                        stream: self.streams[s].name.clone(),
+                        ..Default::default()
+                    },
                     first_seq: seq,
                     last_seq: seq,
-                })
+                };
+                let i = match self.free.pop() {
+                    Some(i) => {
+                        if let Some(slot) = self.slots.get_mut(i) {
+                            *slot = open;
+                        }
+                        i
+                    }
+                    None => {
+                        self.slots.push(open);
+                        self.slots.len() - 1
+                    }
+                };
+                *e.insert(i)
             }
         };
+        let o = self.slots.get_mut(i)?;
         o.last_seq = seq;
         o.inv.touch(ts);
         Some(&mut o.inv)
@@ -378,14 +399,21 @@ impl Grouper {
 
     /// A new request started on stream `s`: its environment is done with `id`. Only a named stream
     /// is one environment; unnamed input may interleave several, so there the grace window decides.
-    fn supersede(&mut self, s: usize, id: &RequestKey, emit: &mut dyn FnMut(Invocation)) {
-        if !self.streams[s].name.is_empty() && self.open.get(id).is_some_and(|o| o.inv.report.is_some()) {
+    fn supersede(&mut self, s: usize, id: &RequestKey, emit: &mut dyn FnMut(&Invocation)) {
+        let reported = self
+            .open
+            .get(id)
+            .and_then(|&i| self.slots.get(i))
+            .is_some_and(|o| o.inv.report.is_some());
+        if !self.streams[s].name.is_empty() && reported {
             self.finish(id, emit);
         }
     }
 
-    fn finish(&mut self, id: &RequestKey, emit: &mut dyn FnMut(Invocation)) {
-        if let Some(mut o) = self.open.remove(id) {
+    fn finish(&mut self, id: &RequestKey, emit: &mut dyn FnMut(&Invocation)) {
+        let Some(i) = self.open.remove(id) else { return };
+        self.free.push(i);
+        if let Some(o) = self.slots.get_mut(i) {
             let inv = &mut o.inv;
             // The REPORT is the reliable witness; INIT_START order is not when streams share one file.
             inv.cold_start = inv.init_in_invoke
@@ -406,11 +434,11 @@ impl Grouper {
                     }
                 }
             }
-            emit(o.inv);
+            emit(&o.inv);
         }
     }
 
-    fn expire(&mut self, emit: &mut dyn FnMut(Invocation)) {
+    fn expire(&mut self, emit: &mut dyn FnMut(&Invocation)) {
         while let Some((seq, _)) = self.reported.front() {
             if seq + self.config.grace_lines > self.seq {
                 break;
@@ -425,6 +453,7 @@ impl Grouper {
             let mut stale: Vec<(u64, RequestKey)> = self
                 .open
                 .iter()
+                .filter_map(|(id, &i)| Some((id, self.slots.get(i)?)))
                 .filter(|(_, o)| o.inv.report.is_none() && o.last_seq < horizon)
                 .map(|(id, o)| (o.first_seq, id.clone()))
                 .collect();
@@ -436,8 +465,12 @@ impl Grouper {
     }
 
     /// End of input: emits everything still open, in order of first appearance.
-    pub fn flush(&mut self, emit: &mut dyn FnMut(Invocation)) {
-        let mut rest: Vec<(u64, RequestKey)> = self.open.iter().map(|(id, o)| (o.first_seq, id.clone())).collect();
+    pub fn flush(&mut self, emit: &mut dyn FnMut(&Invocation)) {
+        let mut rest: Vec<(u64, RequestKey)> = self
+            .open
+            .iter()
+            .filter_map(|(id, &i)| Some((self.slots.get(i)?.first_seq, id.clone())))
+            .collect();
         rest.sort_unstable();
         for (_, id) in rest {
             self.finish(&id, emit);
@@ -459,9 +492,11 @@ mod tests {
         let mut g = Grouper::new(config);
         let mut out = Vec::new();
         for (i, (stream, msg)) in lines.iter().enumerate() {
-            g.push(Some(i as i64), stream, parser.parse(msg), &mut |inv| out.push(inv));
+            g.push(Some(i as i64), stream, parser.parse(msg), &mut |inv| {
+                out.push(inv.clone())
+            });
         }
-        g.flush(&mut |inv| out.push(inv));
+        g.flush(&mut |inv| out.push(inv.clone()));
         (out, g.stats())
     }
 

@@ -69,11 +69,11 @@ impl<'s> Pipeline<'s> {
     }
 }
 
-fn deliver(analyzer: &mut Analyzer, sink: &mut Option<&mut dyn InvocationSink>, inv: Invocation) {
-    let verdict = decide(&inv);
-    analyzer.add(&inv, &verdict);
+fn deliver(analyzer: &mut Analyzer, sink: &mut Option<&mut dyn InvocationSink>, inv: &Invocation) {
+    let verdict = decide(inv);
+    analyzer.add(inv, &verdict);
     if let Some(s) = sink {
-        s.invocation(&inv, &verdict);
+        s.invocation(inv, &verdict);
     }
 }
 
