@@ -68,7 +68,7 @@ proptest! {
             let name = format!("s{stream}");
             grouper.push(None, &name, ev, &mut |inv| {
                 emitted += 1;
-                analyzer.add(&inv, &decide(&inv));
+                analyzer.add(inv, &decide(inv));
             });
         }
         grouper.flush(&mut |inv| {
