@@ -73,7 +73,7 @@ proptest! {
         }
         grouper.flush(&mut |inv| {
             emitted += 1;
-            analyzer.add(&inv, &decide(&inv));
+            analyzer.add(inv, &decide(inv));
         });
         prop_assert_eq!(grouper.in_flight(), 0);
         let report = analyzer.finish(InputSummary::default());
