@@ -10,6 +10,8 @@ use crate::analyze::{AnalyzeConfig, DEFAULT_USD_PER_GB_SECOND, DEFAULT_USD_PER_M
 /// Large enough that opening a range and finding its first event header costs nothing measurable,
 /// small enough that a 100 MB file keeps several readers busy.
 const DEFAULT_RANGE_BYTES: u64 = 8 << 20;
+/// Past about four readers the one analysis thread is the bottleneck: more only cost memory.
+const MAX_DEFAULT_THREADS: usize = 4;
 use crate::error::Error;
 use crate::group::GroupConfig;
 use crate::patterns::Patterns;
@@ -167,7 +169,7 @@ pub struct ReportArgs {
     pub color: ColorArg,
     /// Threads that read and parse input files and ranges of large files, while one more groups and
     /// analyzes in input order, so results are identical for any N; 1 does everything on one thread
-    /// [default: the number of CPUs].
+    /// [default: the number of CPUs, at most 4].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
     /// Plain text files larger than this many bytes are read in ranges of this size, in parallel.
@@ -338,10 +340,9 @@ impl ReportArgs {
                 TokenDisplay::Masked
             },
             color,
-            threads: self
-                .threads
-                .map(usize::from)
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            threads: self.threads.map(usize::from).unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_DEFAULT_THREADS))
+            }),
             range_bytes: self.range_bytes,
         })
     }

@@ -13,6 +13,8 @@ use super::{EventSink, InputError, InputFormat, LogEvent};
 /// Batches each worker may have waiting for the consumer, over all units: this bounds memory, while
 /// letting workers read ahead of the unit being consumed instead of waiting for it in lockstep.
 const BATCHES_PER_WORKER: usize = 6;
+/// However many workers, batches waiting stay below this (a batch holds up to about 1 MiB).
+const MAX_BATCHES_WAITING: usize = 32;
 
 /// A worker-side sink that packs what it receives into batches for the consumer.
 pub trait Batching: EventSink {
@@ -137,7 +139,7 @@ where
     let flow = Flow {
         state: Mutex::new(FlowState::default()),
         changed: Condvar::new(),
-        budget: BATCHES_PER_WORKER * workers,
+        budget: (BATCHES_PER_WORKER * workers).min(MAX_BATCHES_WAITING),
     };
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
