@@ -40,24 +40,51 @@ struct Flow {
 #[derive(Default)]
 struct FlowState {
     waiting: usize,
+    /// Batches waiting, per unit.
+    per_unit: Vec<usize>,
     current: usize,
     stopped: bool,
 }
 
+impl FlowState {
+    fn may_send(&self, unit: usize, budget: usize) -> bool {
+        let own = self.per_unit.get(unit).copied().unwrap_or(0);
+        self.stopped || self.waiting < budget || (unit == self.current && own < CURRENT_UNIT_BATCHES)
+    }
+}
+
+/// Batches the unit being consumed may have waiting even when the budget is spent: the consumer
+/// waits only on that unit, so it must never be stopped from having one, and a bound keeps a fast
+/// reader of one big file from queueing all of it.
+const CURRENT_UNIT_BATCHES: usize = 2;
+
 impl Flow {
-    /// Waits until unit `unit` may send one more batch: the unit being consumed always may (so the
-    /// consumer never waits on a worker that waits on it), others while the budget lasts.
-    /// `false` once the consumer has stopped.
+    /// Waits until unit `unit` may send one more batch: while the budget lasts, or while the
+    /// unit being consumed has fewer than `CURRENT_UNIT_BATCHES` waiting (so the consumer never
+    /// waits on a worker that waits on it). `false` once the consumer has stopped.
     fn acquire(&self, unit: usize) -> bool {
         let Ok(mut st) = self.state.lock() else { return false };
-        while !st.stopped && unit != st.current && st.waiting >= self.budget {
+        while !st.may_send(unit, self.budget) {
             st = match self.changed.wait(st) {
                 Ok(st) => st,
                 Err(_) => return false,
             };
         }
         st.waiting += 1;
+        if let Some(n) = st.per_unit.get_mut(unit) {
+            *n += 1;
+        }
         !st.stopped
+    }
+
+    /// The consumer took a batch of `unit`.
+    fn release(&self, unit: usize) {
+        self.update(|st| {
+            st.waiting = st.waiting.saturating_sub(1);
+            if let Some(n) = st.per_unit.get_mut(unit) {
+                *n = n.saturating_sub(1);
+            }
+        });
     }
 
     fn update(&self, f: impl FnOnce(&mut FlowState)) {
@@ -137,7 +164,10 @@ where
         .unzip();
     let workers = config.workers.max(1);
     let flow = Flow {
-        state: Mutex::new(FlowState::default()),
+        state: Mutex::new(FlowState {
+            per_unit: vec![0; units.len()],
+            ..FlowState::default()
+        }),
         changed: Condvar::new(),
         budget: (BATCHES_PER_WORKER * workers).min(MAX_BATCHES_WAITING),
     };
@@ -202,7 +232,7 @@ fn consume_in_order<B>(
         loop {
             match rx.recv() {
                 Ok(Message::Batch(b)) => {
-                    flow.update(|st| st.waiting = st.waiting.saturating_sub(1));
+                    flow.release(i);
                     consume(b);
                 }
                 Ok(Message::Done(Ok(()))) => break,
@@ -297,6 +327,44 @@ mod tests {
             result.unwrap();
             assert_eq!(got, expected, "{workers} workers, ranges of {range_bytes}");
         }
+    }
+
+    #[test]
+    fn the_budget_bounds_every_unit_and_never_blocks_the_one_being_consumed() {
+        let flow = Flow {
+            state: Mutex::new(FlowState {
+                per_unit: vec![0; 4],
+                ..FlowState::default()
+            }),
+            changed: Condvar::new(),
+            budget: 3,
+        };
+        // Units ahead of the consumer use up the budget…
+        assert!(flow.acquire(2) && flow.acquire(2) && flow.acquire(3));
+        let st = flow.state.lock().unwrap();
+        assert!(!st.may_send(3, 3), "a unit ahead waits once the budget is spent");
+        // …but the unit being consumed may still queue a little, and only a little.
+        assert!(st.may_send(0, 3));
+        drop(st);
+        assert!(flow.acquire(0) && flow.acquire(0));
+        let st = flow.state.lock().unwrap();
+        assert!(!st.may_send(0, 3), "even the current unit is bounded");
+        drop(st);
+        flow.release(0);
+        assert!(flow.state.lock().unwrap().may_send(0, 3));
+        flow.release(2);
+        assert!(!flow.state.lock().unwrap().may_send(3, 3), "4 batches still wait");
+        flow.release(2);
+        assert!(
+            flow.state.lock().unwrap().may_send(3, 3),
+            "consumed batches free the budget"
+        );
+        flow.update(|st| st.stopped = true);
+        assert!(
+            flow.state.lock().unwrap().may_send(1, 3),
+            "nobody waits once the consumer stopped"
+        );
+        assert!(!flow.acquire(1), "and nothing more is sent");
     }
 
     #[test]
