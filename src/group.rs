@@ -10,10 +10,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::parse::{LineEvent, Metrics, OwnedOrBorrowedFact, RunStatus};
 pub use crate::request_id::RequestKey;
 
-/// What the authorizer's own log lines said about one request.
+/// What the authorizer's own log lines said about one request. Values are short (IPs, tokens):
+/// `CompactString` keeps up to 24 bytes inline, so recording them allocates nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-/// Values are short (IPs, tokens): `CompactString` keeps up to 24 bytes inline, so recording them
-/// allocates nothing.
 pub struct AuthEvidence {
     pub source_ip: Option<CompactString>,
     pub token: Option<CompactString>,

@@ -47,12 +47,8 @@ impl RequestKey {
         out
     }
 
-    /// The id as text, as it was logged.
-    pub fn to_text(&self) -> String {
-        self.to_string()
-    }
-
-    /// A compact fingerprint for sets of recently seen requests.
+    /// A compact fingerprint for the set of recently emitted requests (a collision could at worst
+    /// count one line of a new request as late, at odds of about 2^-64 per line).
     pub fn fingerprint(&self) -> u64 {
         match self {
             RequestKey::Words(w, t) => FxBuildHasher.hash_one((w, t)),
