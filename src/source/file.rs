@@ -80,6 +80,8 @@ pub enum Unit {
         format: InputFormat,
         start: u64,
         end: u64,
+        /// Found in a directory walk: failing to open it is reported and skipped, as for `Walked`.
+        walked: bool,
     },
     /// A directory entry that cannot be opened: reported as damage in its place.
     Skipped(InputError),
@@ -156,6 +158,7 @@ fn plan_file(whole: Unit, path: &Path, len: u64, format: InputFormat, range_byte
             format: detected,
             start,
             end,
+            walked: matches!(whole, Unit::Walked(_)),
         });
         start = end;
     }
@@ -182,7 +185,17 @@ pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> 
             format,
             start,
             end,
-        } => read_range(path, *format, *start, *end, sink),
+            walked,
+        } => match File::open(path) {
+            Ok(file) => read_range(file, path, *format, *start, *end, sink),
+            Err(e) if *walked => {
+                let mut error = skipped_entry(path, &e);
+                error.position = format!("bytes {start} onward");
+                sink.input_error(error);
+                Ok(())
+            }
+            Err(e) => Err(open_error(path, e)),
+        },
         Unit::Skipped(error) => {
             sink.input_error(error.clone());
             Ok(())
@@ -191,6 +204,7 @@ pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> 
 }
 
 fn read_range(
+    mut file: File,
     path: &Path,
     format: InputFormat,
     start: u64,
@@ -202,7 +216,6 @@ fn read_range(
         path: name.clone(),
         source,
     };
-    let mut file = File::open(path).map_err(|e| open_error(path, e))?;
     // From the byte before `start`: the line it ends belongs to the range before this one.
     let from = start.saturating_sub(1);
     file.seek(SeekFrom::Start(from)).map_err(io_error)?;
@@ -1296,6 +1309,17 @@ pub(super) mod tests {
         assert_eq!(planned.events, walked.events);
         let err = plan(&[dir.path().join("missing.log")], InputFormat::Auto, 1 << 20).unwrap_err();
         assert!(matches!(err, SourceError::NotFound { .. }), "{err}");
+        // A walked file cut into ranges that vanishes before it is read is skipped, as when whole.
+        let ranged = plan(&[dir.path().to_path_buf()], InputFormat::Auto, 64).unwrap();
+        assert!(ranged.len() > 2, "{ranged:?}");
+        std::fs::remove_file(dir.path().join("a.log")).unwrap();
+        let mut sink = TestSink::default();
+        for unit in &ranged {
+            read_unit(unit, InputFormat::Auto, &mut sink).unwrap();
+        }
+        assert_eq!(sink.errors[0].input, dir.path().join("a.log").display().to_string());
+        assert_eq!(sink.errors[0].position, "bytes 0 onward");
+        assert_eq!(sink.events.len(), walked.events.len() / 4, "b/2.log is still read");
     }
 
     pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
