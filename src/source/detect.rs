@@ -1,6 +1,6 @@
 //! Input format auto-detection: each container is scored on a sample of the decompressed input.
 
-use super::file::{TextContainer, TextKind};
+use super::file::{decode_line, TextContainer, TextKind};
 use super::json::{self, JsonStats};
 use super::{EventSink, InputError, InputFormat, LogEvent};
 use crate::timeutil::parse_leading_timestamp;
@@ -33,10 +33,7 @@ pub(super) fn detect(sample: &[u8], complete: bool) -> InputFormat {
         let mut none = NoSink;
         for line in text.split(|&b| b == b'\n') {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
-            match std::str::from_utf8(line) {
-                Ok(line) => container.line(line, &mut none),
-                Err(_) => container.line(&String::from_utf8_lossy(line), &mut none),
-            }
+            container.line(&decode_line(line).0, &mut none);
         }
         container.finish(&mut none);
         scores.push((container.score(), format));

@@ -48,16 +48,7 @@ pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> 
         return read_file(path, format, sink);
     }
     walk(path, &mut HashSet::new(), &mut |entry| match entry {
-        Entry::File(path) => match File::open(&path) {
-            Ok(file) => {
-                let stream = export_stream_name(&path);
-                read_reader(&path.display().to_string(), file, format, &stream, sink)
-            }
-            Err(e) => {
-                sink.input_error(skipped_entry(&path, &e));
-                Ok(())
-            }
-        },
+        Entry::File { path, .. } => read_walked(&path, format, sink),
         Entry::Skipped(error) => {
             sink.input_error(error);
             Ok(())
@@ -109,8 +100,7 @@ pub fn plan(inputs: &[PathBuf], format: InputFormat, range_bytes: u64) -> Result
         }
         walk(path, &mut HashSet::new(), &mut |entry| {
             match entry {
-                Entry::File(path) => {
-                    let len = fs::metadata(&path).map_or(0, |m| m.len());
+                Entry::File { path, len } => {
                     units.extend(plan_file(Unit::Walked(path.clone()), &path, len, format, range_bytes));
                 }
                 Entry::Skipped(error) => units.push(Unit::Skipped(error)),
@@ -169,17 +159,7 @@ fn plan_file(whole: Unit, path: &Path, len: u64, format: InputFormat, range_byte
 pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
     match unit {
         Unit::Named(path) => read_path(path, format, sink),
-        Unit::Walked(path) => match File::open(path) {
-            Ok(file) => {
-                let stream = export_stream_name(path);
-                read_reader(&path.display().to_string(), file, format, &stream, sink)
-            }
-            // Planned inside a directory walk, an entry that vanished since is skipped like any unreadable one.
-            Err(e) => {
-                sink.input_error(skipped_entry(path, &e));
-                Ok(())
-            }
-        },
+        Unit::Walked(path) => read_walked(path, format, sink),
         Unit::Range {
             path,
             format,
@@ -200,6 +180,40 @@ pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> 
             sink.input_error(error.clone());
             Ok(())
         }
+    }
+}
+
+/// A file found in a directory walk: one that cannot be opened (or vanished since the walk) is
+/// reported and skipped, not fatal.
+fn read_walked(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+    match File::open(path) {
+        Ok(file) => {
+            let stream = export_stream_name(path);
+            read_reader(&path.display().to_string(), file, format, &stream, sink)
+        }
+        Err(e) => {
+            sink.input_error(skipped_entry(path, &e));
+            Ok(())
+        }
+    }
+}
+
+/// A line as text: borrowed when it is UTF-8, else decoded lossily (`false`).
+pub(super) fn decode_line(bytes: &[u8]) -> (Cow<'_, str>, bool) {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(line) => (Cow::Borrowed(line), true),
+        Err(_) => (String::from_utf8_lossy(bytes), false),
+    }
+}
+
+/// The line container of a text format; `None` for JSON.
+fn text_kind(format: InputFormat) -> Option<TextKind> {
+    match format {
+        InputFormat::Json => None,
+        InputFormat::Export => Some(TextKind::Export),
+        InputFormat::Tail => Some(TextKind::Tail),
+        InputFormat::Console => Some(TextKind::Console),
+        InputFormat::Bare | InputFormat::Auto => Some(TextKind::Bare),
     }
 }
 
@@ -226,11 +240,8 @@ fn read_range(
     } else {
         input.next_line();
     }
-    let kind = if format == InputFormat::Export {
-        TextKind::Export
-    } else {
-        TextKind::Bare
-    };
+    // Plans cut only export and bare-line files into ranges.
+    let kind = text_kind(format).unwrap_or(TextKind::Bare);
     let stream = export_stream_name(path);
     let mut container = TextContainer::new(kind, &stream);
     let mut begun = start == 0;
@@ -238,10 +249,7 @@ fn read_range(
     loop {
         let at = input.offset();
         let Some(bytes) = input.next_line() else { break };
-        let (line, valid) = match simdutf8::basic::from_utf8(bytes) {
-            Ok(line) => (Cow::Borrowed(line), true),
-            Err(_) => (String::from_utf8_lossy(bytes), false),
-        };
+        let (line, valid) = decode_line(bytes);
         if !begun || at >= end {
             let head = kind == TextKind::Bare || export_head(&line).is_some();
             if head && at >= end {
@@ -382,7 +390,7 @@ fn lambda_stream_from_export(dir: &str) -> String {
 
 /// What a directory walk finds, in sorted path order.
 enum Entry {
-    File(PathBuf),
+    File { path: PathBuf, len: u64 },
     Skipped(InputError),
 }
 
@@ -417,7 +425,7 @@ fn walk(
     for (_, path) in entries {
         match fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => walk(&path, visited, found)?,
-            Ok(_) => found(Entry::File(path))?,
+            Ok(meta) => found(Entry::File { path, len: meta.len() })?,
             Err(e) => found(Entry::Skipped(skipped_entry(&path, &e)))?,
         }
     }
@@ -804,23 +812,15 @@ impl Input<'_> {
             InputFormat::Auto => detect::detect(input.sample(), input.eof),
             explicit => explicit,
         };
-        let kind = match format {
-            InputFormat::Json => return self.run_json(&mut input, gzip, sink),
-            InputFormat::Export => TextKind::Export,
-            InputFormat::Tail => TextKind::Tail,
-            InputFormat::Console => TextKind::Console,
-            InputFormat::Bare | InputFormat::Auto => TextKind::Bare,
+        let Some(kind) = text_kind(format) else {
+            return self.run_json(&mut input, gzip, sink);
         };
         let mut container = TextContainer::new(kind, self.default_stream);
         let mut invalid = 0u64;
         while let Some(bytes) = input.next_line() {
-            match simdutf8::basic::from_utf8(bytes) {
-                Ok(line) => container.line(line, sink),
-                Err(_) => {
-                    invalid += 1;
-                    container.line(&String::from_utf8_lossy(bytes), sink);
-                }
-            }
+            let (line, valid) = decode_line(bytes);
+            invalid += u64::from(!valid);
+            container.line(&line, sink);
         }
         container.finish(sink);
         if invalid > 0 {
@@ -953,12 +953,7 @@ impl<'d> TextContainer<'d> {
         // Every exported message ends in `\n`, so every other line is empty: it can only continue
         // the open event (or, before the first header, be skipped), whatever the container.
         if line.is_empty() && matches!(self.kind, TextKind::Export | TextKind::Tail) {
-            if self.open {
-                if !self.msg.is_empty() {
-                    self.msg.push('\n');
-                }
-                self.lines += 1;
-            }
+            self.continuation(line, sink);
             return;
         }
         match self.kind {
@@ -1022,6 +1017,7 @@ impl<'d> TextContainer<'d> {
         self.lines = 1;
     }
 
+    #[inline]
     fn continuation(&mut self, line: &str, sink: &mut dyn EventSink) {
         if self.open {
             if !self.msg.is_empty() {
