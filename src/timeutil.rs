@@ -62,6 +62,49 @@ pub struct LeadingTimestamp {
     pub has_zone: bool,
 }
 
+/// `parse_leading_timestamp` that remembers the last `YYYY-MM-DDTHH:MM:SS` it read: log lines come
+/// in time order, so most share the second of the line before and only their milliseconds are read.
+#[derive(Debug, Default, Clone)]
+pub struct TimestampCache {
+    /// The first 16 bytes of the remembered prefix, and its bytes 15..19.
+    prefix: Option<(u128, u32)>,
+    second_ms: i64,
+}
+
+fn prefix_words(b: &[u8]) -> Option<(u128, u32)> {
+    let head: [u8; 16] = b.get(..16)?.try_into().ok()?;
+    let tail: [u8; 4] = b.get(15..19)?.try_into().ok()?;
+    Some((u128::from_le_bytes(head), u32::from_le_bytes(tail)))
+}
+
+impl TimestampCache {
+    #[inline]
+    pub fn parse(&mut self, s: &str) -> Option<LeadingTimestamp> {
+        let b = s.as_bytes();
+        let millis = |b: &[u8]| -> Option<i64> {
+            let d = |i: usize| b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|&v| v < 10);
+            (b.get(19) == Some(&b'.') && b.get(23) == Some(&b'Z'))
+                .then(|| Some(d(20)? as i64 * 100 + d(21)? as i64 * 10 + d(22)? as i64))
+                .flatten()
+        };
+        if let (Some(p), Some(m)) = (self.prefix, millis(b)) {
+            if prefix_words(b) == Some(p) {
+                return Some(LeadingTimestamp {
+                    epoch_ms: self.second_ms + m,
+                    len: 24,
+                    has_zone: true,
+                });
+            }
+        }
+        let t = parse_leading_timestamp(s)?;
+        if let (24, Some(m)) = (t.len, millis(b)) {
+            self.prefix = prefix_words(b);
+            self.second_ms = t.epoch_ms - m;
+        }
+        Some(t)
+    }
+}
+
 /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM|±HHMM]` at the start of `s`.
 /// Accepts 1 to 9 fraction digits (the old Python runtime printed `.5Z` for 5 ms).
 pub fn parse_leading_timestamp(s: &str) -> Option<LeadingTimestamp> {
@@ -209,6 +252,40 @@ pub fn parse_time_arg(s: &str, now_ms: i64) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cache_reads_every_line_as_the_full_parser_does() {
+        let lines = [
+            "2025-07-11T06:05:34.309Z a",
+            "2025-07-11T06:05:34.310Z b",
+            "2025-07-11T06:05:34.999Zc",
+            "2025-07-11T06:05:34.31Z short fraction",
+            "2025-07-11T06:05:34.3100Z long fraction",
+            "2025-07-11T06:05:34.31xZ",
+            "2025-07-11T06:05:34,310Z comma",
+            "2025-07-11T06:05:34.310+09:00 offset",
+            "2025-07-11T06:05:34.310",
+            "2025-07-11T06:05:34",
+            "2025-07-11T06:05:35.000Z next second",
+            "2025-07-11 06:05:35.001Z space",
+            "2025-07-11 06:05:35.002Z space again",
+            "2025-07-11T06:05:35.002Z",
+            "2025-07-11T06:05:60.500Z leap",
+            "2025-07-11T06:05:35.0a2Z",
+            "2025-07-11T06:05:35.",
+            "2025-07-11T06:05:3",
+            "2025-07-11T06:05:35.123Z",
+            "2025-07-12T06:05:35.123Z next day, same time",
+            "",
+            "x",
+        ];
+        let mut cache = TimestampCache::default();
+        for _ in 0..2 {
+            for line in lines {
+                assert_eq!(cache.parse(line), parse_leading_timestamp(line), "{line:?}");
+            }
+        }
+    }
 
     #[test]
     fn parses_lambda_and_cli_timestamps() {

@@ -10,7 +10,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 use super::{detect, json, EventSink, InputError, InputFormat, LogEvent};
-use crate::timeutil::parse_leading_timestamp;
+use crate::timeutil::{parse_leading_timestamp, TimestampCache};
 
 /// Fatal source errors: the input named on the command line cannot be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -251,7 +251,7 @@ fn read_range(
         let Some(bytes) = input.next_line() else { break };
         let (line, valid) = decode_line(bytes);
         if !begun || at >= end {
-            let head = kind == TextKind::Bare || export_head(&line).is_some();
+            let head = kind == TextKind::Bare || export_head(&line, &mut container.timestamps).is_some();
             if head && at >= end {
                 break;
             }
@@ -920,6 +920,7 @@ pub(super) struct TextContainer<'d> {
     lines: u64,
     scratch: String,
     score: Option<Score>,
+    timestamps: TimestampCache,
 }
 
 impl<'d> TextContainer<'d> {
@@ -935,6 +936,7 @@ impl<'d> TextContainer<'d> {
             lines: 0,
             scratch: String::new(),
             score: None,
+            timestamps: TimestampCache::default(),
         }
     }
 
@@ -962,7 +964,7 @@ impl<'d> TextContainer<'d> {
                     self.deliver(None, line, true, 1, sink);
                 }
             }
-            TextKind::Export => match export_head(line) {
+            TextKind::Export => match export_head(line, &mut self.timestamps) {
                 Some((ts, msg)) => self.start(Some(ts), None, msg, sink),
                 None => self.continuation(line, sink),
             },
@@ -1083,8 +1085,8 @@ impl<'d> TextContainer<'d> {
 }
 
 /// Export: `<ISO ms Z><SPACE><message>`.
-fn export_head(line: &str) -> Option<(i64, &str)> {
-    let ts = parse_leading_timestamp(line)?;
+fn export_head<'l>(line: &'l str, timestamps: &mut TimestampCache) -> Option<(i64, &'l str)> {
+    let ts = timestamps.parse(line)?;
     let b = line.as_bytes();
     if !ts.has_zone || b[ts.len - 1] != b'Z' || b.get(ts.len) != Some(&b' ') {
         return None;
