@@ -80,7 +80,11 @@ fn prefix_words(b: &[u8]) -> Option<(u128, u32)> {
 impl TimestampCache {
     #[inline]
     pub fn parse(&mut self, s: &str) -> Option<LeadingTimestamp> {
-        let b = s.as_bytes();
+        self.parse_bytes(s.as_bytes())
+    }
+
+    #[inline]
+    pub fn parse_bytes(&mut self, b: &[u8]) -> Option<LeadingTimestamp> {
         let millis = |b: &[u8]| -> Option<i64> {
             let d = |i: usize| b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|&v| v < 10);
             (b.get(19) == Some(&b'.') && b.get(23) == Some(&b'Z'))
@@ -96,7 +100,7 @@ impl TimestampCache {
                 });
             }
         }
-        let t = parse_leading_timestamp(s)?;
+        let t = leading_timestamp(b)?;
         if let (24, Some(m)) = (t.len, millis(b)) {
             self.prefix = prefix_words(b);
             self.second_ms = t.epoch_ms - m;
@@ -108,7 +112,11 @@ impl TimestampCache {
 /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM|±HHMM]` at the start of `s`.
 /// Accepts 1 to 9 fraction digits (the old Python runtime printed `.5Z` for 5 ms).
 pub fn parse_leading_timestamp(s: &str) -> Option<LeadingTimestamp> {
-    let b = s.as_bytes();
+    leading_timestamp(s.as_bytes())
+}
+
+/// `parse_leading_timestamp` on bytes: a timestamp is ASCII, whatever follows it.
+pub fn leading_timestamp(b: &[u8]) -> Option<LeadingTimestamp> {
     if let Some(t) = lambda_timestamp(b) {
         return Some(t);
     }

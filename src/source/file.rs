@@ -248,7 +248,9 @@ fn read_range(
     let mut invalid = 0u64;
     loop {
         let at = input.offset();
-        let Some(bytes) = input.next_line() else { break };
+        let Some((bytes, rest, eof)) = input.next_line_and_rest() else {
+            break;
+        };
         let (line, valid) = decode_line(bytes);
         if !begun || at >= end {
             let head = kind == TextKind::Bare || export_head(&line, &mut container.timestamps).is_some();
@@ -262,7 +264,8 @@ fn read_range(
             begun = true;
         }
         invalid += u64::from(!valid);
-        container.line(&line, sink);
+        let blanks = container.line_ahead(&line, rest, eof, sink);
+        input.skip(blanks);
     }
     container.finish(sink);
     if invalid > 0 {
@@ -641,6 +644,24 @@ impl<R: Read> Buffered<R> {
 
     /// The next line without its `\n` (and without a trailing `\r`), or `None` at the end.
     fn next_line(&mut self) -> Option<&[u8]> {
+        let (from, to) = self.next_line_span()?;
+        Some(&self.buf[from..to])
+    }
+
+    /// The next line as `next_line`, the bytes already buffered after it (a look-ahead that reads
+    /// nothing), and whether those are all that is left.
+    fn next_line_and_rest(&mut self) -> Option<(&[u8], &[u8], bool)> {
+        let (from, to) = self.next_line_span()?;
+        Some((&self.buf[from..to], &self.buf[self.start..self.end], self.eof))
+    }
+
+    /// Consumes `n` bytes of the look-ahead `next_line_and_rest` gave.
+    fn skip(&mut self, n: usize) {
+        self.start = (self.start + n).min(self.end);
+    }
+
+    /// `next_line` as a span of `buf`.
+    fn next_line_span(&mut self) -> Option<(usize, usize)> {
         let mut scanned = 0;
         let (from, to) = loop {
             let from = self.start;
@@ -662,8 +683,8 @@ impl<R: Read> Buffered<R> {
             }
             self.fill_more();
         };
-        let line = &self.buf[from..to];
-        Some(line.strip_suffix(b"\r").unwrap_or(line))
+        let cr = to > from && self.buf[to - 1] == b'\r';
+        Some((from, to - usize::from(cr)))
     }
 }
 
@@ -817,10 +838,11 @@ impl Input<'_> {
         };
         let mut container = TextContainer::new(kind, self.default_stream);
         let mut invalid = 0u64;
-        while let Some(bytes) = input.next_line() {
+        while let Some((bytes, rest, eof)) = input.next_line_and_rest() {
             let (line, valid) = decode_line(bytes);
             invalid += u64::from(!valid);
-            container.line(&line, sink);
+            let blanks = container.line_ahead(&line, rest, eof, sink);
+            input.skip(blanks);
         }
         container.finish(sink);
         if invalid > 0 {
@@ -921,6 +943,8 @@ pub(super) struct TextContainer<'d> {
     scratch: String,
     score: Option<Score>,
     timestamps: TimestampCache,
+    /// The time of the next line's export header, when the look-ahead already read it.
+    next_head: Option<i64>,
 }
 
 impl<'d> TextContainer<'d> {
@@ -937,6 +961,7 @@ impl<'d> TextContainer<'d> {
             scratch: String::new(),
             score: None,
             timestamps: TimestampCache::default(),
+            next_head: None,
         }
     }
 
@@ -949,6 +974,61 @@ impl<'d> TextContainer<'d> {
 
     pub(super) fn score(&self) -> Score {
         self.score.unwrap_or_default()
+    }
+
+    /// `line`, given the bytes buffered after it (`rest`, all that is left if `eof`). An export
+    /// event that is one header line and blank lines (the usual shape: every exported message ends
+    /// in `\n`) is delivered straight from the line, without being copied, when the look-ahead shows
+    /// where it ends; the result is the bytes of `rest` it consumed (its blank lines).
+    pub(super) fn line_ahead(&mut self, line: &str, rest: &[u8], eof: bool, sink: &mut dyn EventSink) -> usize {
+        if self.kind != TextKind::Export || self.score.is_some() || line.is_empty() {
+            self.line(line, sink);
+            return 0;
+        }
+        let head = match self.next_head.take() {
+            Some(ts) => line.get(LAMBDA_HEAD..).map(|msg| (ts, msg)),
+            None => export_head(line, &mut self.timestamps),
+        };
+        let Some((ts, msg)) = head else {
+            self.continuation(line, sink);
+            return 0;
+        };
+        match self.blank_lines_to_next_head(rest, eof) {
+            Some((bytes, blanks)) => {
+                self.flush(sink);
+                self.deliver(Some(ts), msg, true, 1 + blanks, sink);
+                bytes
+            }
+            None => {
+                self.start(Some(ts), None, msg, sink);
+                0
+            }
+        }
+    }
+
+    /// The blank lines at the start of `rest` (bytes, lines) when what follows them is known to be
+    /// an export header or the end of the input; `None` when the look-ahead cannot tell.
+    fn blank_lines_to_next_head(&mut self, rest: &[u8], eof: bool) -> Option<(usize, u64)> {
+        let (mut at, mut blanks) = (0, 0);
+        loop {
+            match rest.get(at..) {
+                Some([b'\n', ..]) => at += 1,
+                Some([b'\r', b'\n', ..]) => at += 2,
+                _ => break,
+            }
+            blanks += 1;
+        }
+        if at == rest.len() {
+            return eof.then_some((at, blanks));
+        }
+        // A stamp of the Lambda shape ends at its `Z`, so these bytes decide it as the whole line would.
+        let head = rest.get(at..at + LAMBDA_HEAD)?;
+        let ts = self.timestamps.parse_bytes(head)?;
+        if ts.len != LAMBDA_HEAD - 1 || !head.ends_with(b"Z ") {
+            return None;
+        }
+        self.next_head = Some(ts.epoch_ms);
+        Some((at, blanks))
     }
 
     pub(super) fn line(&mut self, line: &str, sink: &mut dyn EventSink) {
@@ -1083,6 +1163,9 @@ impl<'d> TextContainer<'d> {
         });
     }
 }
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ ` opening an export line.
+const LAMBDA_HEAD: usize = 25;
 
 /// Export: `<ISO ms Z><SPACE><message>`.
 fn export_head<'l>(line: &'l str, timestamps: &mut TimestampCache) -> Option<(i64, &'l str)> {
@@ -1717,6 +1800,50 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
         )
         .unwrap();
         assert_eq!(sink.events.len(), 5);
+    }
+
+    /// The export look-ahead delivers single-line events from the read buffer; wherever the buffer
+    /// happens to end, the events must be those of feeding the container line by line.
+    #[test]
+    fn export_look_ahead_equals_line_by_line_at_every_read_size() {
+        let text: &[u8] = b"stray line before any header\n\
+            2025-07-11T06:00:00.000Z START RequestId: a Version: $LATEST\n\n\
+            2025-07-11T06:00:00.001Z multi\nline continues\n\n\
+            2025-07-11T06:00:00.002Z crlf\r\n\r\n\
+            2025-07-11T06:00:00.003Z cr inside \r\r\n\n\
+            2025-07-11T06:00:00.0041Z a longer fraction is a header too\n\n\
+            2025-07-11T06:00:00.005+00:00 not an export header\n\
+            2025-07-11T06:00:01.000Z \n\n\n\
+            2025-07-11 06:00:01.001Z space between date and time\n\n\
+            2025-13-11T06:00:01.002Z month 13 continues the event before\n\n\
+            2025-07-11T06:00:01.003Z invalid \xff utf8\n\n\
+            2025-07-11T06:00:01.004Z blank lines then a continuation\n\n\n  at line 3\n\n\
+            2025-07-11T06:00:01.005Z \xe3\x81\x82 multibyte\n\r\n\
+            2025-07-11T06:00:01.006Z a line of one CR follows\n\r\r\n\n\
+            2025-07-11T06:00:01.007Z last, no newline";
+        let mut expected = TestSink::default();
+        let mut container = TextContainer::new(TextKind::Export, "dflt");
+        for raw in text.split(|&b| b == b'\n') {
+            let (line, _) = decode_line(raw.strip_suffix(b"\r").unwrap_or(raw));
+            container.line(&line, &mut expected);
+        }
+        container.finish(&mut expected);
+        assert_eq!(expected.events.len(), 13, "{:#?}", expected.events);
+
+        struct Trickle<'a>(&'a [u8], usize);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = buf.len().min(self.0.len()).min(self.1);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        for size in [1, 2, 3, 5, 7, 24, 25, 26, 64, 1 << 20] {
+            let mut sink = TestSink::default();
+            read_reader("t", Trickle(text, size), InputFormat::Export, "dflt", &mut sink).unwrap();
+            assert_eq!(sink.events, expected.events, "reads of {size} bytes");
+        }
     }
 
     #[test]
