@@ -479,6 +479,9 @@ fn is_registration(msg: &str, word: &str) -> bool {
 /// The request id after a runtime timestamp, and the text after it. Empty (Python init) and
 /// `undefined` (Node init) ids mean "no request".
 fn split_request_id(s: &str) -> (Option<RequestKey>, &str) {
+    if let Some(id) = uuid_before(s, |b| b == b'\t' || b == b' ') {
+        return (Some(RequestKey::new(id)), s.get(37..).unwrap_or(""));
+    }
     let end = memchr::memchr2(b'\t', b' ', s.as_bytes()).unwrap_or(s.len());
     let id = &s[..end];
     let text = s.get(end + 1..).unwrap_or("");
@@ -500,7 +503,35 @@ fn looks_like_request_id(id: &str) -> bool {
     b.len() >= 8 && b.len() <= 64 && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
 }
 
+/// The 36 bytes of a Lambda UUID request id at the start of `s` when the byte after them ends it
+/// (`is_end`) and none of them is a separator (`\t`, ` `, `\n`, `\r` or another control byte): the
+/// id a separator search would find, found without the search.
+#[inline]
+fn uuid_before(s: &str, is_end: impl Fn(u8) -> bool) -> Option<&str> {
+    let b = s.as_bytes();
+    let end = *b.get(36)?;
+    if !is_end(end) || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
+        return None;
+    }
+    let word = |at: usize| {
+        b.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_le_bytes)
+    };
+    // Flags any byte below 0x21 (Mycroft's has-less-than), so every separator is caught.
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let low = |w: u64| w.wrapping_sub(ONES * 0x21) & !w & (ONES * 0x80) != 0;
+    let tail = word(28)?;
+    if low(word(0)?) || low(word(8)?) || low(word(16)?) || low(word(24)?) || low(tail) {
+        return None;
+    }
+    s.get(..36)
+}
+
 fn first_token(s: &str) -> &str {
+    if let Some(id) = uuid_before(s, |b| matches!(b, b'\t' | b' ' | b'\n')) {
+        return id;
+    }
     let b = s.as_bytes();
     let end = memchr::memchr3(b'\t', b' ', b'\n', b).unwrap_or(b.len());
     s[..end].strip_suffix('\r').unwrap_or(&s[..end])
@@ -637,6 +668,48 @@ const REPORT_KEYS: [(&str, ReportField); 9] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The separator searches the UUID fast path stands in for.
+    fn first_token_by_search(s: &str) -> &str {
+        let end = memchr::memchr3(b'\t', b' ', b'\n', s.as_bytes()).unwrap_or(s.len());
+        s[..end].strip_suffix('\r').unwrap_or(&s[..end])
+    }
+
+    #[test]
+    fn uuid_fast_path_finds_what_the_search_finds() {
+        let id = "d39edf81-4b21-4e3d-8ad2-7c1e92f00c82";
+        let mut inputs: Vec<String> = ["\tx", " x", "\n", "\r", "\rX\n", "\r\n", "x", "-", "\u{e9}", ""]
+            .iter()
+            .map(|tail| format!("{id}{tail}"))
+            .collect();
+        for (at, sep) in [
+            (0, '\t'),
+            (5, ' '),
+            (8, ' '),
+            (20, '\n'),
+            (35, '\r'),
+            (30, '\u{1}'),
+            (12, 'x'),
+        ] {
+            let mut bytes: Vec<char> = id.chars().collect();
+            bytes[at] = sep;
+            let broken: String = bytes.into_iter().collect();
+            inputs.push(format!("{broken}\tafter"));
+            inputs.push(format!("{broken} after"));
+        }
+        inputs.push(format!("{}\tx", id.replace('-', "_")));
+        for input in &inputs {
+            assert_eq!(first_token(input), first_token_by_search(input), "{input:?}");
+            let end = memchr::memchr2(b'\t', b' ', input.as_bytes()).unwrap_or(input.len());
+            let (key, text) = split_request_id(input);
+            if key.is_some() {
+                assert_eq!(key, Some(RequestKey::new(&input[..end])), "{input:?}");
+                assert_eq!(text, input.get(end + 1..).unwrap_or(""), "{input:?}");
+            }
+        }
+        assert_eq!(split_request_id(&inputs[0]), (Some(RequestKey::new(id)), "x"));
+        assert_eq!(split_request_id(&format!("{id} [INFO] a b")).1, "[INFO] a b");
+    }
 
     fn p() -> Parser {
         Parser::default()
