@@ -107,7 +107,8 @@ struct PatternSpec {
 enum Piece {
     /// Text to match, with a prebuilt searcher for finding it after a capture.
     Literal(String, Box<memchr::memmem::Finder<'static>>),
-    Capture(String),
+    /// A placeholder, by name and by its place in the kind's `placeholders()`.
+    Capture(String, usize),
 }
 
 fn literal(text: &str) -> Piece {
@@ -134,12 +135,13 @@ impl Template {
                 pieces.push(literal(&rest[..open]));
             }
             let name = &rest[open + 1..close];
-            if matches!(pieces.last(), Some(Piece::Capture(_))) {
+            if matches!(pieces.last(), Some(Piece::Capture(..))) {
                 return Err(format!(
                     "placeholder {{{name}}} directly follows another: put literal text between them"
                 ));
             }
-            pieces.push(Piece::Capture(name.to_string()));
+            let slot = kind.placeholders().iter().position(|p| *p == name).unwrap_or(0);
+            pieces.push(Piece::Capture(name.to_string(), slot));
             rest = &rest[close + 1..];
         }
         if !rest.is_empty() {
@@ -151,7 +153,7 @@ impl Template {
         let mut names: Vec<&str> = pieces
             .iter()
             .filter_map(|p| match p {
-                Piece::Capture(n) => Some(n.as_str()),
+                Piece::Capture(n, _) => Some(n.as_str()),
                 Piece::Literal(..) => None,
             })
             .collect();
@@ -170,59 +172,68 @@ impl Template {
 
     /// Matches the whole message; the last capture runs to its end.
     fn matches<'a>(&self, msg: &'a str) -> Option<AuthFact<'a>> {
-        // Most messages match no template: reject them on the first byte before any comparison.
-        if let Some(Piece::Literal(lit, _)) = self.pieces.first() {
-            if msg.as_bytes().first() != lit.as_bytes().first() {
-                return None;
-            }
-        }
+        let b = msg.as_bytes();
         let mut pos = 0;
-        let mut caps: [(&str, &'a str); 2] = [("", ""); 2];
-        let mut n = 0;
-        let mut i = 0;
-        while i < self.pieces.len() {
-            match &self.pieces[i] {
+        // Captures by their place in the kind's placeholders (names were checked when compiling).
+        let mut caps: [&'a str; 2] = ["", ""];
+        let mut pieces = self.pieces.iter().peekable();
+        while let Some(piece) = pieces.next() {
+            match piece {
                 Piece::Literal(lit, _) => {
-                    if !msg[pos..].starts_with(lit.as_str()) {
+                    if !starts_with_at(b, pos, lit.as_bytes()) {
                         return None;
                     }
                     pos += lit.len();
                 }
-                Piece::Capture(name) => {
-                    let end = match self.pieces.get(i + 1) {
-                        Some(Piece::Literal(_, next)) => pos + next.find(&msg.as_bytes()[pos..])?,
-                        _ => msg.len(),
+                Piece::Capture(_, slot) => {
+                    let end = match pieces.peek() {
+                        Some(Piece::Literal(_, next)) => pos + next.find(b.get(pos..)?)?,
+                        _ => b.len(),
                     };
-                    if n < caps.len() {
-                        caps[n] = (name.as_str(), &msg[pos..end]);
-                        n += 1;
+                    if let Some(c) = caps.get_mut(*slot) {
+                        *c = msg.get(pos..end)?;
                     }
                     pos = end;
                 }
             }
-            i += 1;
         }
-        if pos != msg.len() {
+        if pos != b.len() {
             return None;
         }
-        let get = |key: &str| caps[..n].iter().find(|(k, _)| *k == key).map(|(_, v)| *v).unwrap_or("");
+        let [first, second] = caps;
         Some(match self.kind {
-            FactKind::SourceIp => AuthFact::SourceIp(get("value")),
-            FactKind::Token => AuthFact::Token(get("value")),
-            FactKind::AllowedIp => AuthFact::AllowedIp(get("value")),
-            FactKind::AllowedToken => AuthFact::AllowedToken(get("value")),
+            FactKind::SourceIp => AuthFact::SourceIp(first),
+            FactKind::Token => AuthFact::Token(first),
+            FactKind::AllowedIp => AuthFact::AllowedIp(first),
+            FactKind::AllowedToken => AuthFact::AllowedToken(first),
             FactKind::IpMismatch => AuthFact::IpMismatch {
-                received: get("received"),
-                allowed: get("allowed"),
+                received: first,
+                allowed: second,
             },
             FactKind::TokenMismatch => AuthFact::TokenMismatch {
-                received: get("received"),
-                allowed: get("allowed"),
+                received: first,
+                allowed: second,
             },
             FactKind::Allow => AuthFact::Allow,
             FactKind::Deny => AuthFact::Deny,
         })
     }
+}
+
+/// Whether `hay[pos..]` starts with `lit`, compared eight bytes at a time in line: literals are
+/// short, and a `memcmp` call per comparison cost more than the comparing.
+#[inline]
+fn starts_with_at(hay: &[u8], pos: usize, lit: &[u8]) -> bool {
+    let Some(hay) = hay.get(pos..pos + lit.len()) else {
+        return false;
+    };
+    let (mut h, mut l) = (hay.chunks_exact(8), lit.chunks_exact(8));
+    for (a, b) in (&mut h).zip(&mut l) {
+        if a != b {
+            return false;
+        }
+    }
+    h.remainder().iter().zip(l.remainder()).all(|(a, b)| a == b)
 }
 
 /// The message table the parser matches application messages against.
@@ -320,8 +331,12 @@ fn strip_level_tag(msg: &str) -> Option<&str> {
     if b.first() != Some(&b'[') {
         return None;
     }
-    let close = 1 + b.iter().skip(1).take(11).position(|&c| c == b']')?;
-    if close == 1 || !b[1..close].iter().all(u8::is_ascii_uppercase) {
+    // `[` + 1 to 10 uppercase letters + `]`.
+    let mut close = 1;
+    while close < 12 && b.get(close).is_some_and(u8::is_ascii_uppercase) {
+        close += 1;
+    }
+    if close == 1 || close == 12 || b.get(close) != Some(&b']') {
         return None;
     }
     let mut start = close + 1;
@@ -334,6 +349,19 @@ fn strip_level_tag(msg: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn level_tags_of_one_to_ten_capitals_are_stripped() {
+        assert_eq!(strip_level_tag("[INFO] a"), Some("a"));
+        assert_eq!(strip_level_tag("[E]\t\t b"), Some("b"));
+        assert_eq!(strip_level_tag("[ABCDEFGHIJ] ten"), Some("ten"));
+        assert_eq!(strip_level_tag("[ABCDEFGHIJK] eleven"), None);
+        assert_eq!(strip_level_tag("[] none"), None);
+        assert_eq!(strip_level_tag("[INFo] lower"), None);
+        assert_eq!(strip_level_tag("[INFO"), None);
+        assert_eq!(strip_level_tag("INFO] a"), None);
+        assert_eq!(strip_level_tag("[INFO]"), Some(""));
+    }
 
     #[test]
     fn builtin_table_is_valid_and_matches_the_seed() {
