@@ -246,27 +246,21 @@ fn read_range(
     let mut container = TextContainer::new(kind, &stream);
     let mut begun = start == 0;
     let mut invalid = 0u64;
-    loop {
-        let at = input.offset();
-        let Some((bytes, rest, eof)) = input.next_line_and_rest() else {
-            break;
-        };
-        let (line, valid) = decode_line(bytes);
+    input.for_each_line(|line, valid, at, rest, eof| {
         if !begun || at >= end {
-            let head = kind == TextKind::Bare || export_head(&line, &mut container.timestamps).is_some();
+            let head = kind == TextKind::Bare || export_head(line, &mut container.timestamps).is_some();
             if head && at >= end {
-                break;
+                return None;
             }
             // Lines before this range's first header finish the previous range's last event.
             if !begun && !head {
-                continue;
+                return Some(0);
             }
             begun = true;
         }
         invalid += u64::from(!valid);
-        let blanks = container.line_ahead(&line, rest, eof, sink);
-        input.skip(blanks);
-    }
+        Some(container.line_ahead(line, rest, eof, sink))
+    });
     container.finish(sink);
     if invalid > 0 {
         sink.invalid_utf8_lines(invalid);
@@ -617,11 +611,6 @@ impl<R: Read> Buffered<R> {
         self.start = 0;
     }
 
-    /// The source offset of the next unread byte.
-    fn offset(&self) -> u64 {
-        self.discarded + self.start as u64
-    }
-
     /// Buffers the detection sample: at least 64 KiB and a few complete lines, at most 4 MiB.
     fn fill_sample(&mut self) {
         const MIN: usize = 64 * 1024;
@@ -648,16 +637,58 @@ impl<R: Read> Buffered<R> {
         Some(&self.buf[from..to])
     }
 
-    /// The next line as `next_line`, the bytes already buffered after it (a look-ahead that reads
-    /// nothing), and whether those are all that is left.
-    fn next_line_and_rest(&mut self) -> Option<(&[u8], &[u8], bool)> {
-        let (from, to) = self.next_line_span()?;
-        Some((&self.buf[from..to], &self.buf[self.start..self.end], self.eof))
+    /// Calls `each(line, valid, offset, rest, eof)` on every line in turn (as `next_line` gives
+    /// them; `offset` is the line's position in the source, `rest` the bytes buffered after it,
+    /// all that is left when `eof`) until it returns `None`; `Some(n)` skips `n` bytes of `rest`.
+    /// Lines are checked as UTF-8 a buffer at a time, not one by one (`valid` false: the line was
+    /// not UTF-8 and was decoded lossily).
+    fn for_each_line(&mut self, mut each: impl FnMut(&str, bool, u64, &[u8], bool) -> Option<usize>) {
+        while let Some((from, to)) = self.complete_lines() {
+            let (buf, end, eof, base) = (&self.buf, self.end, self.eof, self.discarded);
+            let chunk = &buf[from..to];
+            let text = simdutf8::basic::from_utf8(chunk).ok();
+            let mut pos = 0;
+            while pos < chunk.len() {
+                let nl = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
+                let cr = usize::from(nl > pos && chunk[nl - 1] == b'\r');
+                // Every cut is next to an ASCII byte, so the slice is at char boundaries.
+                let (line, valid) = match text.and_then(|t| t.get(pos..nl - cr)) {
+                    Some(line) => (Cow::Borrowed(line), true),
+                    None => decode_line(&chunk[pos..nl - cr]),
+                };
+                let at = base + (from + pos) as u64;
+                pos = (nl + 1).min(chunk.len());
+                let rest = &buf[from + pos..end];
+                match each(&line, valid, at, rest, eof) {
+                    Some(skip) => pos += skip.min(rest.len()),
+                    None => {
+                        self.start = from + pos;
+                        return;
+                    }
+                }
+            }
+            self.start = (from + pos).min(self.end);
+        }
     }
 
-    /// Consumes `n` bytes of the look-ahead `next_line_and_rest` gave.
-    fn skip(&mut self, n: usize) {
-        self.start = (self.start + n).min(self.end);
+    /// The span of `buf` holding the complete lines buffered (through the last `\n`, or all that is
+    /// left at the end of input), reading first when there is none; `None` at the end.
+    fn complete_lines(&mut self) -> Option<(usize, usize)> {
+        let mut scanned = 0;
+        loop {
+            let from = self.start;
+            if let Some(i) = memchr::memrchr(b'\n', &self.buf[from + scanned..self.end]) {
+                return Some((from, from + scanned + i + 1));
+            }
+            if self.eof {
+                return (from < self.end).then_some((from, self.end));
+            }
+            scanned = self.end - from;
+            if self.end == self.buf.len() || self.start > 0 && self.buf.len() - self.end < CHUNK / 4 {
+                self.compact();
+            }
+            self.fill_more();
+        }
     }
 
     /// `next_line` as a span of `buf`.
@@ -838,12 +869,10 @@ impl Input<'_> {
         };
         let mut container = TextContainer::new(kind, self.default_stream);
         let mut invalid = 0u64;
-        while let Some((bytes, rest, eof)) = input.next_line_and_rest() {
-            let (line, valid) = decode_line(bytes);
+        input.for_each_line(|line, valid, _, rest, eof| {
             invalid += u64::from(!valid);
-            let blanks = container.line_ahead(&line, rest, eof, sink);
-            input.skip(blanks);
-        }
+            Some(container.line_ahead(line, rest, eof, sink))
+        });
         container.finish(sink);
         if invalid > 0 {
             sink.invalid_utf8_lines(invalid);
