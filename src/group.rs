@@ -252,7 +252,7 @@ impl Grouper {
                         inv.error_type = Some(e.into_owned());
                     }
                     let first_report = inv.report.is_none();
-                    inv.report = Some(metrics);
+                    inv.report = Some(*metrics);
                     if first_report {
                         self.reported.push_back((seq, key));
                     }

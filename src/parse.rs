@@ -39,7 +39,8 @@ pub enum LineEvent<'a> {
     },
     Report {
         request_id: RequestKey,
-        metrics: Metrics,
+        /// Boxed: most lines are not REPORTs, and a smaller `LineEvent` is cheaper to move.
+        metrics: Box<Metrics>,
         error_type: Option<Cow<'a, str>>,
     },
     /// INIT_START / RESTORE_START / `platform.initStart`: a new execution environment.
@@ -335,7 +336,7 @@ impl Parser {
                         let m = record.metrics.unwrap_or_default();
                         LineEvent::Report {
                             request_id,
-                            metrics: Metrics {
+                            metrics: Box::new(Metrics {
                                 duration_us: m.duration_ms.and_then(ms_f64_to_us),
                                 billed_ms: m.billed_duration_ms.and_then(f64_to_u64),
                                 memory_size_mb: m.memory_size_mb.and_then(f64_to_u64),
@@ -344,7 +345,7 @@ impl Parser {
                                 restore_duration_us: m.restore_duration_ms.and_then(ms_f64_to_us),
                                 billed_restore_ms: m.billed_restore_duration_ms.and_then(f64_to_u64),
                                 status: record.status.as_deref().map(status_of),
-                            },
+                            }),
                             error_type: record.error_type,
                         }
                     }
@@ -635,7 +636,7 @@ fn parse_report(rest: &str) -> LineEvent<'_> {
     }
     LineEvent::Report {
         request_id: RequestKey::new(request_id),
-        metrics: m,
+        metrics: Box::new(m),
         error_type,
     }
 }
@@ -721,7 +722,7 @@ mod tests {
                 request_id,
                 metrics,
                 error_type,
-            } => (request_id.to_string(), metrics, error_type.map(|e| e.into_owned())),
+            } => (request_id.to_string(), *metrics, error_type.map(|e| e.into_owned())),
             other => panic!("not a report: {other:?}"),
         }
     }

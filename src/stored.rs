@@ -60,7 +60,7 @@ impl StoredLine {
                 metrics,
                 error_type,
             } => {
-                metrics_table.push(metrics);
+                metrics_table.push(*metrics);
                 StoredLine::Report(request_id, metrics_table.len() - 1, error_type.map(|e| put(text, &e)))
             }
             LineEvent::InitStart => StoredLine::InitStart,
@@ -108,7 +108,7 @@ impl StoredLine {
             StoredLine::End(request_id) => LineEvent::End { request_id },
             StoredLine::Report(request_id, metrics, error_type) => LineEvent::Report {
                 request_id,
-                metrics: metrics_table.get(metrics).cloned().unwrap_or_default(),
+                metrics: Box::new(metrics_table.get(metrics).cloned().unwrap_or_default()),
                 error_type: error_type.map(|e| get(text, e)),
             },
             StoredLine::InitStart => LineEvent::InitStart,
