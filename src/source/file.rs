@@ -1014,10 +1014,11 @@ impl<'d> TextContainer<'d> {
             self.line(line, sink);
             return 0;
         }
-        let head = match self.next_head.take() {
-            Some(ts) => line.get(LAMBDA_HEAD..).map(|msg| (ts, msg)),
-            None => export_head(line, &mut self.timestamps),
-        };
+        let head = self
+            .next_head
+            .take()
+            .and_then(|ts| Some((ts, line.get(LAMBDA_HEAD..)?)))
+            .or_else(|| export_head(line, &mut self.timestamps));
         let Some((ts, msg)) = head else {
             self.continuation(line, sink);
             return 0;
