@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::cli::{GroupsConfig, ReportConfig};
+use crate::cli::{GroupsConfig, ReportConfig, Threads};
 use crate::decision::Verdict;
 use crate::error::Error;
 use crate::group::Invocation;
@@ -13,7 +13,7 @@ use crate::render::requests::{RequestFormat, RequestWriter};
 use crate::render::{self, OutputFormat, TableStyle};
 use crate::report::Report;
 use crate::source::cloudwatch::{self, GroupInfo};
-use crate::source::file::read_path;
+use crate::source::file::{plan, read_path, unit_is_gzip};
 use crate::source::parallel::ParallelConfig;
 
 /// What a finished `report` tells `main` about the exit status.
@@ -53,12 +53,19 @@ fn run_pipeline(
         report.source = Some(source);
         return Ok(report);
     }
-    if config.threads > 1 {
+    let units = match config.threads {
+        Threads::Fixed(1) => Vec::new(),
+        _ => plan(&config.inputs, config.input_format, config.range_bytes)?,
+    };
+    let workers = config
+        .threads
+        .readers(|| units.iter().find_map(unit_is_gzip).unwrap_or(false));
+    if workers > 1 {
         let parallel = ParallelConfig {
-            workers: config.threads,
+            workers,
             range_bytes: config.range_bytes,
         };
-        pipeline.read_parallel(&config.inputs, config.input_format, parallel)?;
+        pipeline.read_parallel(units, config.input_format, parallel)?;
     } else {
         for input in &config.inputs {
             read_path(input, config.input_format, &mut pipeline)?;

@@ -1,6 +1,5 @@
 //! The offline pipeline: an `EventSink` that runs each event through parse → group → analyze.
 
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 use crate::analyze::{AnalyzeConfig, Analyzer, InputSummary};
@@ -9,7 +8,7 @@ use crate::group::{GroupConfig, Grouper, Invocation};
 use crate::parse::{LineEvent, Metrics, Parser};
 use crate::redact::{display_token, escape_control, TokenDisplay};
 use crate::report::{Report, RequestRow};
-use crate::source::file::SourceError;
+use crate::source::file::{SourceError, Unit};
 use crate::source::parallel::{self, Batching, ParallelConfig};
 use crate::source::{EventSink, InputError, InputFormat, LogEvent};
 use crate::stored::StoredLine;
@@ -104,11 +103,11 @@ impl Pipeline<'_> {
         grouper.push(ts, stream, line, &mut |inv| deliver(analyzer, sink, inv));
     }
 
-    /// Reads and parses the inputs on worker threads while this one groups and analyzes the parsed
+    /// Reads and parses the units of the inputs ([`plan`](crate::source::file::plan)) on worker threads while this one groups and analyzes the parsed
     /// lines in input order, so the result is exactly the single-threaded one.
     pub fn read_parallel(
         &mut self,
-        inputs: &[PathBuf],
+        units: Vec<Unit>,
         format: InputFormat,
         config: ParallelConfig,
     ) -> Result<(), SourceError> {
@@ -121,7 +120,7 @@ impl Pipeline<'_> {
             batch: pop(&pool),
             pool: &pool,
         };
-        parallel::read_parallel(inputs, format, config, make, |mut b| {
+        parallel::read_units(units, format, config, make, |mut b| {
             self.consume(&mut b);
             b.clear();
             if let Ok(mut p) = pool.lock() {

@@ -155,6 +155,18 @@ fn plan_file(whole: Unit, path: &Path, len: u64, format: InputFormat, range_byte
     units
 }
 
+/// Whether a unit is a gzip file (by its magic bytes); `None` when it names no file to look at.
+pub fn unit_is_gzip(unit: &Unit) -> Option<bool> {
+    let path = match unit {
+        Unit::Named(path) | Unit::Walked(path) if path.as_os_str() != "-" => path,
+        Unit::Range { .. } => return Some(false),
+        _ => return None,
+    };
+    let mut magic = [0u8; 2];
+    let read = File::open(path).and_then(|mut f| f.read_exact(&mut magic));
+    Some(read.is_ok() && magic == [0x1f, 0x8b])
+}
+
 /// Reads one unit of [`plan`] into `sink`.
 pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
     match unit {
@@ -1874,6 +1886,27 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
             read_reader("t", Trickle(text, size), InputFormat::Export, "dflt", &mut sink).unwrap();
             assert_eq!(sink.events, expected.events, "reads of {size} bytes");
         }
+    }
+
+    #[test]
+    fn gzip_units_are_told_by_their_magic_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (gz, plain) = (dir.path().join("a.gz"), dir.path().join("b.log"));
+        fs::write(&gz, gzip(EXPORT.as_bytes())).unwrap();
+        fs::write(&plain, EXPORT).unwrap();
+        assert_eq!(unit_is_gzip(&Unit::Named(gz.clone())), Some(true));
+        assert_eq!(unit_is_gzip(&Unit::Walked(gz)), Some(true));
+        assert_eq!(unit_is_gzip(&Unit::Walked(plain.clone())), Some(false));
+        assert_eq!(unit_is_gzip(&Unit::Named(dir.path().join("missing"))), Some(false));
+        assert_eq!(unit_is_gzip(&Unit::Named("-".into())), None);
+        let range = Unit::Range {
+            path: plain,
+            format: InputFormat::Export,
+            start: 0,
+            end: 10,
+            walked: false,
+        };
+        assert_eq!(unit_is_gzip(&range), Some(false));
     }
 
     #[test]

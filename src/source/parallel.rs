@@ -147,6 +147,22 @@ pub fn read_parallel<S, M, C>(
     format: InputFormat,
     config: ParallelConfig,
     make: M,
+    consume: C,
+) -> Result<(), SourceError>
+where
+    S: Batching,
+    M: Fn() -> S + Sync,
+    C: FnMut(S::Batch),
+{
+    read_units(plan(inputs, format, config.range_bytes)?, format, config, make, consume)
+}
+
+/// `read_parallel` over units already planned.
+pub fn read_units<S, M, C>(
+    units: Vec<Unit>,
+    format: InputFormat,
+    config: ParallelConfig,
+    make: M,
     mut consume: C,
 ) -> Result<(), SourceError>
 where
@@ -154,7 +170,6 @@ where
     M: Fn() -> S + Sync,
     C: FnMut(S::Batch),
 {
-    let units = plan(inputs, format, config.range_bytes)?;
     let (senders, receivers): (Vec<_>, Vec<_>) = units
         .iter()
         .map(|_| {
