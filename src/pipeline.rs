@@ -103,8 +103,9 @@ impl Pipeline<'_> {
         grouper.push(ts, stream, line, &mut |inv| deliver(analyzer, sink, inv));
     }
 
-    /// Reads and parses the units of the inputs ([`plan`](crate::source::file::plan)) on worker threads while this one groups and analyzes the parsed
-    /// lines in input order, so the result is exactly the single-threaded one.
+    /// Reads and parses the units of the inputs ([`plan`](crate::source::file::plan)) on worker
+    /// threads while this one groups and analyzes the parsed lines in input order, so the result is
+    /// exactly the single-threaded one.
     pub fn read_parallel(
         &mut self,
         units: Vec<Unit>,

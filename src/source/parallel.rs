@@ -271,14 +271,14 @@ fn unit_name(unit: &Unit) -> String {
     }
 }
 
-/// The index of `name` in a batch's stream table. Events of one stream come in runs, so only the
-/// last few entries are searched; a stream seen earlier may get a second entry, which is harmless.
 /// String equality that skips the `memcmp` call for the common empty and identical names.
 #[inline]
 pub(crate) fn same_str(a: &str, b: &str) -> bool {
     a.len() == b.len() && (a.is_empty() || std::ptr::eq(a.as_ptr(), b.as_ptr()) || a == b)
 }
 
+/// The index of `name` in a batch's stream table. Events of one stream come in runs, so only the
+/// last few entries are searched; a stream seen earlier may get a second entry, which is harmless.
 pub(crate) fn stream_index(streams: &mut Vec<String>, name: &str) -> usize {
     let recent = streams.len().saturating_sub(8);
     match streams[recent..].iter().rposition(|s| same_str(s, name)) {
