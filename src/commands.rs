@@ -13,7 +13,7 @@ use crate::render::requests::{RequestFormat, RequestWriter};
 use crate::render::{self, OutputFormat, TableStyle};
 use crate::report::Report;
 use crate::source::cloudwatch::{self, GroupInfo};
-use crate::source::file::{plan, read_path, unit_is_gzip};
+use crate::source::file::{plan, read_path, read_unit, unit_is_gzip};
 use crate::source::parallel::ParallelConfig;
 
 /// What a finished `report` tells `main` about the exit status.
@@ -66,9 +66,14 @@ fn run_pipeline(
             range_bytes: config.range_bytes,
         };
         pipeline.read_parallel(units, config.input_format, parallel)?;
-    } else {
+    } else if units.is_empty() {
         for input in &config.inputs {
             read_path(input, config.input_format, &mut pipeline)?;
+        }
+    } else {
+        // Planned already (to tell gzip): read those units rather than walk the inputs again.
+        for unit in &units {
+            read_unit(unit, config.input_format, &mut pipeline)?;
         }
     }
     Ok(pipeline.finish())

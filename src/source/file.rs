@@ -56,6 +56,9 @@ pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> 
     })
 }
 
+/// The first bytes of a gzip member.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
 /// A piece of input that can be read on its own, in any order, and still give the same events.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unit {
@@ -129,7 +132,7 @@ fn plan_file(whole: Unit, path: &Path, len: u64, format: InputFormat, range_byte
     }
     let sample = input.sample();
     let plain =
-        !sample.starts_with(&[0x1f, 0x8b]) && !sample.starts_with(&[0xFF, 0xFE]) && !sample.starts_with(&[0xFE, 0xFF]);
+        !sample.starts_with(&GZIP_MAGIC) && !sample.starts_with(&[0xFF, 0xFE]) && !sample.starts_with(&[0xFE, 0xFF]);
     let detected = match format {
         InputFormat::Auto => detect::detect(sample, input.eof),
         explicit => explicit,
@@ -164,7 +167,7 @@ pub fn unit_is_gzip(unit: &Unit) -> Option<bool> {
     };
     let mut magic = [0u8; 2];
     let read = File::open(path).and_then(|mut f| f.read_exact(&mut magic));
-    Some(read.is_ok() && magic == [0x1f, 0x8b])
+    Some(read.is_ok() && magic == GZIP_MAGIC)
 }
 
 /// Reads one unit of [`plan`] into `sink`.
@@ -319,7 +322,7 @@ pub fn read_reader(
         default_stream,
         format,
     };
-    if got == 2 && magic == [0x1f, 0x8b] {
+    if got == 2 && magic == GZIP_MAGIC {
         let tracker = Arc::new(Tracker::default());
         let counted = CountingBufRead {
             inner: BufReader::with_capacity(64 * 1024, whole),
@@ -643,12 +646,6 @@ impl<R: Read> Buffered<R> {
         &self.buf[self.start..self.end]
     }
 
-    /// The next line without its `\n` (and without a trailing `\r`), or `None` at the end.
-    fn next_line(&mut self) -> Option<&[u8]> {
-        let (from, to) = self.next_line_span()?;
-        Some(&self.buf[from..to])
-    }
-
     /// Calls `each(line, valid, offset, rest, eof)` on every line in turn (as `next_line` gives
     /// them; `offset` is the line's position in the source, `rest` the bytes buffered after it,
     /// all that is left when `eof`) until it returns `None`; `Some(n)` skips `n` bytes of `rest`.
@@ -703,8 +700,8 @@ impl<R: Read> Buffered<R> {
         }
     }
 
-    /// `next_line` as a span of `buf`.
-    fn next_line_span(&mut self) -> Option<(usize, usize)> {
+    /// The next line without its `\n` (and without a trailing `\r`), or `None` at the end.
+    fn next_line(&mut self) -> Option<&[u8]> {
         let mut scanned = 0;
         let (from, to) = loop {
             let from = self.start;
@@ -726,8 +723,8 @@ impl<R: Read> Buffered<R> {
             }
             self.fill_more();
         };
-        let cr = to > from && self.buf[to - 1] == b'\r';
-        Some((from, to - usize::from(cr)))
+        let line = &self.buf[from..to];
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
     }
 }
 
