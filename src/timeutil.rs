@@ -85,14 +85,9 @@ impl TimestampCache {
 
     #[inline]
     pub fn parse_bytes(&mut self, b: &[u8]) -> Option<LeadingTimestamp> {
-        let millis = |b: &[u8]| -> Option<i64> {
-            let d = |i: usize| b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|&v| v < 10);
-            (b.get(19) == Some(&b'.') && b.get(23) == Some(&b'Z'))
-                .then(|| Some(d(20)? as i64 * 100 + d(21)? as i64 * 10 + d(22)? as i64))
-                .flatten()
-        };
-        if let (Some(p), Some(m)) = (self.prefix, millis(b)) {
-            if prefix_words(b) == Some(p) {
+        let (millis, words) = (lambda_millis(b), prefix_words(b));
+        if let (Some(m), Some(w)) = (millis, words) {
+            if self.prefix == Some(w) {
                 return Some(LeadingTimestamp {
                     epoch_ms: self.second_ms + m,
                     len: 24,
@@ -101,12 +96,21 @@ impl TimestampCache {
             }
         }
         let t = leading_timestamp(b)?;
-        if let (24, Some(m)) = (t.len, millis(b)) {
-            self.prefix = prefix_words(b);
+        if let (24, Some(m)) = (t.len, millis) {
+            self.prefix = words;
             self.second_ms = t.epoch_ms - m;
         }
         Some(t)
     }
+}
+
+/// The milliseconds of a stamp whose fraction is `.mmmZ` at bytes 19..24.
+fn lambda_millis(b: &[u8]) -> Option<i64> {
+    let d = |i: usize| b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|&v| v < 10);
+    if b.get(19) != Some(&b'.') || b.get(23) != Some(&b'Z') {
+        return None;
+    }
+    Some(d(20)? as i64 * 100 + d(21)? as i64 * 10 + d(22)? as i64)
 }
 
 /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM|±HHMM]` at the start of `s`.
