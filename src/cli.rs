@@ -10,8 +10,9 @@ use crate::analyze::{AnalyzeConfig, DEFAULT_USD_PER_GB_SECOND, DEFAULT_USD_PER_M
 /// Large enough that opening a range and finding its first event header costs nothing measurable,
 /// small enough that a 100 MB file keeps several readers busy.
 const DEFAULT_RANGE_BYTES: u64 = 8 << 20;
-/// Past about four readers the one analysis thread is the bottleneck: more only cost memory.
-const MAX_DEFAULT_THREADS: usize = 4;
+/// Four readers and the analysis thread: past about four readers the one analysis thread is the
+/// bottleneck, and more only cost memory.
+const MAX_DEFAULT_THREADS: usize = 5;
 use crate::error::Error;
 use crate::group::GroupConfig;
 use crate::patterns::Patterns;
@@ -167,9 +168,9 @@ pub struct ReportArgs {
     /// Color in the table output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
-    /// Threads that read and parse input files and ranges of large files, while one more groups and
+    /// Threads to use: N-1 read and parse input files and ranges of large files while one groups and
     /// analyzes in input order, so results are identical for any N; 1 does everything on one thread
-    /// [default: the number of CPUs, at most 4; on 2 CPUs or fewer, 1 for gzip input].
+    /// [default: the number of CPUs, at most 5; on 2 CPUs or fewer, 1 for gzip input].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
     /// Plain text files larger than this many bytes are read in ranges of this size, in parallel.
@@ -203,27 +204,40 @@ pub struct ReportArgs {
     pub aws: AwsArgs,
 }
 
-/// How many threads read and parse the inputs.
+/// How many threads a report uses (besides a gzip input's inflate thread).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Threads {
-    /// `--threads N`; 1 means no threads besides the main one (and a gzip input's inflate thread).
+    /// `--threads N`.
     Fixed(usize),
     /// The default, from the CPUs there are.
     Auto { cpus: usize },
 }
 
+/// How the work of a report is laid out on threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Read, parse, group and analyze on the main thread.
+    OneThread,
+    /// This many threads read and parse while the main thread groups and analyzes.
+    Readers(usize),
+}
+
 impl Threads {
-    /// Reader threads, given whether the first input file is gzip. By default one per CPU, at most
-    /// 4; but on two CPUs or fewer gzip is read on the main thread: its inflate thread and the
-    /// analysis already keep two cores busy, and parallel readers (each with its own inflate
-    /// thread) only add threads and the handing over of parsed lines. scripts/bench, 2 cores: a
-    /// 64-file gzip tree in 1.69 s so and 2.07 s with two readers (user CPU ~15 % lower), a 909 MB
-    /// plain file in 1.35 s with two readers and 1.59 s on one thread.
-    pub fn readers(self, gzip: impl FnOnce() -> bool) -> usize {
-        match self {
+    /// The layout, given whether the first input file is gzip. By default one thread per CPU, at
+    /// most 5 (4 readers), so no thread waits for a core: on 2 CPUs, one reader beside the
+    /// analysis thread, and gzip all on the main thread, as its inflate thread takes the second
+    /// core (readers there each bring one more). scripts/bench, 2 cores, 20 rounds: the 909 MB
+    /// plain file in 1.10 s best / 1.31 s median with one reader and 1.22 s / 1.48 s with two;
+    /// a 64-file gzip tree in 1.69 s on one thread and 2.07 s with two readers.
+    pub fn layout(self, gzip: impl FnOnce() -> bool) -> Layout {
+        let threads = match self {
             Threads::Fixed(n) => n.max(1),
             Threads::Auto { cpus } if cpus <= 2 && gzip() => 1,
             Threads::Auto { cpus } => cpus.clamp(1, MAX_DEFAULT_THREADS),
+        };
+        match threads {
+            1 => Layout::OneThread,
+            n => Layout::Readers(n - 1),
         }
     }
 }
@@ -381,13 +395,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_readers_follow_the_cpus_and_gzip_on_two_cpus_reads_on_one() {
-        assert_eq!(Threads::Fixed(3).readers(|| true), 3);
-        assert_eq!(Threads::Fixed(1).readers(|| false), 1);
-        assert_eq!(Threads::Auto { cpus: 2 }.readers(|| false), 2);
-        assert_eq!(Threads::Auto { cpus: 2 }.readers(|| true), 1);
-        assert_eq!(Threads::Auto { cpus: 1 }.readers(|| false), 1);
-        assert_eq!(Threads::Auto { cpus: 3 }.readers(|| true), 3);
-        assert_eq!(Threads::Auto { cpus: 16 }.readers(|| true), MAX_DEFAULT_THREADS);
+    fn the_default_layout_has_a_core_per_thread_and_gzip_on_two_cpus_runs_on_one() {
+        assert_eq!(Threads::Fixed(3).layout(|| true), Layout::Readers(2));
+        assert_eq!(Threads::Fixed(2).layout(|| true), Layout::Readers(1));
+        assert_eq!(Threads::Fixed(1).layout(|| false), Layout::OneThread);
+        assert_eq!(Threads::Auto { cpus: 2 }.layout(|| false), Layout::Readers(1));
+        assert_eq!(Threads::Auto { cpus: 2 }.layout(|| true), Layout::OneThread);
+        assert_eq!(Threads::Auto { cpus: 1 }.layout(|| false), Layout::OneThread);
+        assert_eq!(Threads::Auto { cpus: 3 }.layout(|| true), Layout::Readers(2));
+        assert_eq!(Threads::Auto { cpus: 16 }.layout(|| true), Layout::Readers(4));
     }
 }

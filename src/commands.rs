@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::cli::{GroupsConfig, ReportConfig, Threads};
+use crate::cli::{GroupsConfig, Layout, ReportConfig, Threads};
 use crate::decision::Verdict;
 use crate::error::Error;
 use crate::group::Invocation;
@@ -57,23 +57,27 @@ fn run_pipeline(
         Threads::Fixed(1) => Vec::new(),
         _ => plan(&config.inputs, config.input_format, config.range_bytes)?,
     };
-    let workers = config
+    let layout = config
         .threads
-        .readers(|| units.iter().find_map(unit_is_gzip).unwrap_or(false));
-    if workers > 1 {
-        let parallel = ParallelConfig {
-            workers,
-            range_bytes: config.range_bytes,
-        };
-        pipeline.read_parallel(units, config.input_format, parallel)?;
-    } else if units.is_empty() {
-        for input in &config.inputs {
-            read_path(input, config.input_format, &mut pipeline)?;
+        .layout(|| units.iter().find_map(unit_is_gzip).unwrap_or(false));
+    match layout {
+        Layout::Readers(workers) => {
+            let parallel = ParallelConfig {
+                workers,
+                range_bytes: config.range_bytes,
+            };
+            pipeline.read_parallel(units, config.input_format, parallel)?;
         }
-    } else {
-        // Planned already (to tell gzip): read those units rather than walk the inputs again.
-        for unit in &units {
-            read_unit(unit, config.input_format, &mut pipeline)?;
+        Layout::OneThread if units.is_empty() => {
+            for input in &config.inputs {
+                read_path(input, config.input_format, &mut pipeline)?;
+            }
+        }
+        Layout::OneThread => {
+            // Planned already (to tell gzip): read those units rather than walk the inputs again.
+            for unit in &units {
+                read_unit(unit, config.input_format, &mut pipeline)?;
+            }
         }
     }
     Ok(pipeline.finish())
