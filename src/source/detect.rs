@@ -1,5 +1,7 @@
 //! Input format auto-detection: each container is scored on a sample of the decompressed input.
 
+use std::borrow::Cow;
+
 use super::file::{decode_line, TextContainer, TextKind};
 use super::json::{self, JsonStats};
 use super::{EventSink, InputError, InputFormat, LogEvent};
@@ -27,13 +29,17 @@ pub(super) fn detect(sample: &[u8], complete: bool) -> InputFormat {
         (TextKind::Tail, InputFormat::Tail),
         (TextKind::Export, InputFormat::Export),
     ];
+    // Split and decoded once for the four containers: a byte-at-a-time split and a UTF-8 check per
+    // line and container made detection cost ~3 ms an input file, a tenth of a 64-file tree's time.
+    let lines: Vec<Cow<'_, str>> = split_lines(text)
+        .map(|line| decode_line(line.strip_suffix(b"\r").unwrap_or(line)).0)
+        .collect();
     let mut scores = Vec::with_capacity(kinds.len());
     for (kind, format) in kinds {
         let mut container = TextContainer::scoring(kind);
         let mut none = NoSink;
-        for line in text.split(|&b| b == b'\n') {
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            container.line(&decode_line(line).0, &mut none);
+        for line in &lines {
+            container.line(line, &mut none);
         }
         container.finish(&mut none);
         scores.push((container.score(), format));
@@ -51,6 +57,25 @@ pub(super) fn detect(sample: &[u8], complete: bool) -> InputFormat {
         .max_by_key(|(s, _)| s.structured)
         .filter(|(s, _)| s.structured > 0)
         .map_or(InputFormat::Bare, |(_, f)| *f)
+}
+
+/// The pieces of `text` between `\n`s, as `split` on `\n` gives them (an empty last piece after a
+/// final `\n` included), found with `memchr`.
+fn split_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match memchr::memchr(b'\n', r) {
+            Some(i) => {
+                rest = Some(&r[i + 1..]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 #[derive(Default)]
@@ -184,6 +209,15 @@ mod tests {
         assert_eq!(complete(json_lines), InputFormat::Bare);
         assert_eq!(complete("hello\nworld\n"), InputFormat::Bare);
         assert_eq!(complete(""), InputFormat::Bare);
+    }
+
+    #[test]
+    fn lines_split_as_split_on_newline_does() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "\n\na\r\n\nb\n", "x\ny\n\n"] {
+            let ours: Vec<&[u8]> = split_lines(text.as_bytes()).collect();
+            let std: Vec<&[u8]> = text.as_bytes().split(|&b| b == b'\n').collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
     }
 
     #[test]
