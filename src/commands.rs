@@ -14,7 +14,7 @@ use crate::render::{self, OutputFormat, TableStyle};
 use crate::report::Report;
 use crate::source::cloudwatch::{self, GroupInfo};
 use crate::source::file::{plan, read_path, read_unit, unit_is_gzip};
-use crate::source::parallel::ParallelConfig;
+use crate::source::parallel::{ParallelConfig, Sharing};
 
 /// What a finished `report` tells `main` about the exit status.
 #[derive(Debug)]
@@ -65,6 +65,7 @@ fn run_pipeline(
             let parallel = ParallelConfig {
                 workers,
                 range_bytes: config.range_bytes,
+                sharing: Sharing::WhenIdle,
             };
             pipeline.read_parallel(units, config.input_format, parallel)?;
         }

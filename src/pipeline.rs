@@ -8,8 +8,8 @@ use crate::group::{GroupConfig, Grouper, Invocation};
 use crate::parse::{LineEvent, Metrics, Parser};
 use crate::redact::{display_token, escape_control, TokenDisplay};
 use crate::report::{Report, RequestRow};
-use crate::source::file::{SourceError, Unit};
-use crate::source::parallel::{self, Batching, ParallelConfig};
+use crate::source::file::{read_unit, SourceError, Unit};
+use crate::source::parallel::{self, Batching, ParallelConfig, Work};
 use crate::source::{EventSink, InputError, InputFormat, LogEvent};
 use crate::stored::StoredLine;
 use crate::timeutil::format_rfc3339_ms;
@@ -105,7 +105,8 @@ impl Pipeline<'_> {
 
     /// Reads and parses the units of the inputs ([`plan`](crate::source::file::plan)) on worker
     /// threads while this one groups and analyzes the parsed lines in input order, so the result is
-    /// exactly the single-threaded one.
+    /// exactly the single-threaded one. When it would wait for them, this thread claims a unit and
+    /// reads it itself, in its turn.
     pub fn read_parallel(
         &mut self,
         units: Vec<Unit>,
@@ -121,12 +122,19 @@ impl Pipeline<'_> {
             batch: pop(&pool),
             pool: &pool,
         };
-        parallel::read_units(units, format, config, make, |mut b| {
-            self.consume(&mut b);
-            b.clear();
-            if let Ok(mut p) = pool.lock() {
-                p.push(b);
+        parallel::read_units(units, format, config, make, |work| {
+            match work {
+                Work::Batch(mut b) => {
+                    self.consume(&mut b);
+                    b.clear();
+                    if let Ok(mut p) = pool.lock() {
+                        p.push(b);
+                    }
+                }
+                // A unit this thread claimed while it had nothing to group: read here, as on one thread.
+                Work::Unit(unit) => read_unit(unit, format, self)?,
             }
+            Ok(())
         })
     }
 

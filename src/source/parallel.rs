@@ -1,9 +1,10 @@
 //! Reads the units of the inputs (files, ranges of large files) on worker threads and hands their
-//! batches to one consumer in input order, so results equal the single-threaded path exactly.
+//! batches to one consumer in input order, so results equal the single-threaded path exactly. A
+//! consumer that would wait takes the next unread unit to read itself, in its turn.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::sync::{Condvar, Mutex};
 use std::thread;
 
@@ -137,11 +138,34 @@ pub struct ParallelConfig {
     pub workers: usize,
     /// Plain text files larger than this are read as ranges of about this size.
     pub range_bytes: u64,
+    /// Whether the consumer reads units itself.
+    pub sharing: Sharing,
+}
+
+/// When the consumer takes a unit to read itself rather than wait for the workers: it claims the
+/// next unit no worker has begun, and reads it when its turn in input order comes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sharing {
+    Never,
+    /// When it finds no batch waiting and has no claimed unit ahead: the workers are then the
+    /// bottleneck, and the consumer's idle time goes to reading instead.
+    WhenIdle,
+    /// Whenever it has no claimed unit ahead (for tests: the most units read by the consumer).
+    Always,
+}
+
+/// What the consumer is handed, in input order.
+pub enum Work<'u, B> {
+    /// A batch a worker made.
+    Batch(B),
+    /// A unit the consumer claimed: it reads it now, itself.
+    Unit(&'u Unit),
 }
 
 /// Reads every input on `config.workers` threads, each unit into a fresh sink from `make`, and
-/// passes the batches to `consume` on this thread in input order. A fatal source error stops
-/// reading and is returned after the batches of the units before it were consumed.
+/// passes the batches (and the units this thread claimed) to `consume` on this thread in input
+/// order. A fatal source error, from a worker or from `consume`, stops reading and is returned
+/// after the work of the units before it was consumed.
 pub fn read_parallel<S, M, C>(
     inputs: &[PathBuf],
     format: InputFormat,
@@ -152,7 +176,7 @@ pub fn read_parallel<S, M, C>(
 where
     S: Batching,
     M: Fn() -> S + Sync,
-    C: FnMut(S::Batch),
+    C: FnMut(Work<'_, S::Batch>) -> Result<(), SourceError>,
 {
     read_units(plan(inputs, format, config.range_bytes)?, format, config, make, consume)
 }
@@ -168,7 +192,7 @@ pub fn read_units<S, M, C>(
 where
     S: Batching,
     M: Fn() -> S + Sync,
-    C: FnMut(S::Batch),
+    C: FnMut(Work<'_, S::Batch>) -> Result<(), SourceError>,
 {
     let (senders, receivers): (Vec<_>, Vec<_>) = units
         .iter()
@@ -226,7 +250,11 @@ where
                 });
             }
         }
-        let result = consume_in_order(receivers, &units, &flow, &mut consume);
+        let claims = Claims {
+            next: &next,
+            sharing: config.sharing,
+        };
+        let result = consume_in_order(receivers, &units, &flow, &claims, &mut consume);
         if result.is_err() {
             stop.store(true, Ordering::Relaxed);
         }
@@ -235,29 +263,69 @@ where
     })
 }
 
-/// Takes each unit's batches in turn; dropping the receivers on return releases waiting workers.
+/// How the consumer claims units: from the counter the workers take theirs from, so each unit is
+/// read by exactly one thread.
+struct Claims<'a> {
+    next: &'a AtomicUsize,
+    sharing: Sharing,
+}
+
+impl Claims<'_> {
+    fn claim(&self, units: usize) -> Option<usize> {
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        (i < units).then_some(i)
+    }
+}
+
+/// Takes each unit's batches in turn, or reads it when this thread claimed it; dropping the
+/// receivers on return releases waiting workers.
 fn consume_in_order<B>(
     receivers: Vec<Receiver<Message<B>>>,
     units: &[Unit],
     flow: &Flow,
-    consume: &mut dyn FnMut(B),
+    claims: &Claims<'_>,
+    consume: &mut dyn FnMut(Work<'_, B>) -> Result<(), SourceError>,
 ) -> Result<(), SourceError> {
+    let stopped = |unit: &Unit| SourceError::Io {
+        path: unit_name(unit),
+        source: std::io::Error::other("a reader thread stopped before finishing this input"),
+    };
+    // A unit claimed by this thread; the counter only grows, so it is at or after the current one.
+    let mut claimed: Option<usize> = None;
     for (i, (rx, unit)) in receivers.iter().zip(units).enumerate() {
         flow.update(|st| st.current = i);
+        if claimed.is_none() && claims.sharing == Sharing::Always {
+            claimed = claims.claim(units.len());
+        }
+        if claimed == Some(i) {
+            claimed = None;
+            consume(Work::Unit(unit))?;
+            continue;
+        }
         loop {
-            match rx.recv() {
-                Ok(Message::Batch(b)) => {
+            let message = match rx.try_recv() {
+                Ok(m) => m,
+                Err(TryRecvError::Disconnected) => return Err(stopped(unit)),
+                Err(TryRecvError::Empty) => {
+                    if claimed.is_none() && claims.sharing != Sharing::Never {
+                        claimed = claims.claim(units.len());
+                    }
+                    // Claiming the very unit awaited means no worker had begun it.
+                    if claimed == Some(i) {
+                        claimed = None;
+                        consume(Work::Unit(unit))?;
+                        break;
+                    }
+                    rx.recv().map_err(|_| stopped(unit))?
+                }
+            };
+            match message {
+                Message::Batch(b) => {
                     flow.release(i);
-                    consume(b);
+                    consume(Work::Batch(b))?;
                 }
-                Ok(Message::Done(Ok(()))) => break,
-                Ok(Message::Done(Err(e))) => return Err(e),
-                Err(_) => {
-                    return Err(SourceError::Io {
-                        path: unit_name(unit),
-                        source: std::io::Error::other("a reader thread stopped before finishing this input"),
-                    })
-                }
+                Message::Done(Ok(())) => break,
+                Message::Done(Err(e)) => return Err(e),
             }
         }
     }
@@ -319,10 +387,37 @@ mod tests {
         }
     }
 
-    fn read(inputs: &[PathBuf], workers: usize, range_bytes: u64) -> (Vec<String>, Result<(), SourceError>) {
+    fn read_shared(
+        inputs: &[PathBuf],
+        workers: usize,
+        range_bytes: u64,
+        sharing: Sharing,
+    ) -> (Vec<String>, Result<(), SourceError>, usize) {
         let mut got = Vec::new();
-        let config = ParallelConfig { workers, range_bytes };
-        let result = read_parallel(inputs, InputFormat::Auto, config, Messages::default, |b| got.extend(b));
+        let mut read_here = 0;
+        let config = ParallelConfig {
+            workers,
+            range_bytes,
+            sharing,
+        };
+        let result = read_parallel(inputs, InputFormat::Auto, config, Messages::default, |work| {
+            match work {
+                Work::Batch(b) => got.extend(b),
+                Work::Unit(unit) => {
+                    read_here += 1;
+                    let mut here = Messages::default();
+                    read_unit(unit, InputFormat::Auto, &mut here)?;
+                    got.extend(here.batch);
+                }
+            }
+            Ok(())
+        });
+        (got, result, read_here)
+    }
+
+    fn read(inputs: &[PathBuf], workers: usize, range_bytes: u64) -> (Vec<String>, Result<(), SourceError>) {
+        let (got, result, read_here) = read_shared(inputs, workers, range_bytes, Sharing::Never);
+        assert_eq!(read_here, 0);
         (got, result)
     }
 
@@ -344,9 +439,14 @@ mod tests {
             inputs.push(path);
         }
         for (workers, range_bytes) in [(1, 1 << 20), (2, 1 << 20), (3, 1000), (8, 333)] {
-            let (got, result) = read(&inputs, workers, range_bytes);
-            result.unwrap();
-            assert_eq!(got, expected, "{workers} workers, ranges of {range_bytes}");
+            for sharing in [Sharing::Never, Sharing::WhenIdle, Sharing::Always] {
+                let (got, result, read_here) = read_shared(&inputs, workers, range_bytes, sharing);
+                result.unwrap();
+                assert_eq!(got, expected, "{workers} workers, ranges of {range_bytes}, {sharing:?}");
+                if sharing == Sharing::Always {
+                    assert!(read_here > 0, "the consumer read none of the units itself");
+                }
+            }
         }
     }
 
@@ -403,9 +503,33 @@ mod tests {
         // A named file that vanishes after planning is fatal too, like a missing one.
         let doomed = dir.path().join("doomed.log");
         std::fs::write(&doomed, "START RequestId: dddd Version: $LATEST\n").unwrap();
-        let units = plan(&[good, doomed.clone(), after], InputFormat::Auto, 1 << 20).unwrap();
+        let inputs = [good, doomed.clone(), after];
+        let units = plan(&inputs, InputFormat::Auto, 1 << 20).unwrap();
         std::fs::remove_file(&doomed).unwrap();
         let mut sink = Messages::default();
         assert!(read_unit(&units[1], InputFormat::Auto, &mut sink).is_err());
+        // Also when the consumer reads it: the error stops reading after the units before it.
+        std::fs::write(&doomed, "START RequestId: dddd Version: $LATEST\n").unwrap();
+        let units = plan(&inputs, InputFormat::Auto, 1 << 20).unwrap();
+        std::fs::remove_file(&doomed).unwrap();
+        let mut got = Vec::new();
+        let config = ParallelConfig {
+            workers: 1,
+            range_bytes: 1 << 20,
+            sharing: Sharing::Always,
+        };
+        let result = read_units(units, InputFormat::Auto, config, Messages::default, |work| {
+            match work {
+                Work::Batch(b) => got.extend(b),
+                Work::Unit(unit) => {
+                    let mut here = Messages::default();
+                    read_unit(unit, InputFormat::Auto, &mut here)?;
+                    got.extend(here.batch);
+                }
+            }
+            Ok(())
+        });
+        assert!(result.unwrap_err().to_string().contains("doomed.log"));
+        assert_eq!(got, ["START RequestId: a1b2c3d4 Version: $LATEST"]);
     }
 }
