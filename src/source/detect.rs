@@ -2,13 +2,18 @@
 
 use std::borrow::Cow;
 
-use super::file::{decode_line, TextContainer, TextKind};
+use super::file::{decode_line, Score, TextContainer, TextKind};
 use super::json::{self, JsonStats};
 use super::{EventSink, InputError, InputFormat, LogEvent};
 use crate::timeutil::parse_leading_timestamp;
 
 /// Picks the container for a sample; `complete` says the sample is the whole input.
 pub(super) fn detect(sample: &[u8], complete: bool) -> InputFormat {
+    detect_scoring(sample, complete, true)
+}
+
+/// `detect`, which may stop after scoring export when no other container can win (`shortcut`).
+fn detect_scoring(sample: &[u8], complete: bool, shortcut: bool) -> InputFormat {
     let text = if complete {
         sample
     } else {
@@ -34,16 +39,28 @@ pub(super) fn detect(sample: &[u8], complete: bool) -> InputFormat {
     let lines: Vec<Cow<'_, str>> = split_lines(text)
         .map(|line| decode_line(line.strip_suffix(b"\r").unwrap_or(line)).0)
         .collect();
-    let mut scores = Vec::with_capacity(kinds.len());
-    for (kind, format) in kinds {
+    let score = |kind| {
         let mut container = TextContainer::scoring(kind);
         let mut none = NoSink;
         for line in &lines {
             container.line(line, &mut none);
         }
         container.finish(&mut none);
-        scores.push((container.score(), format));
+        container.score()
+    };
+    // No container counts a line twice, nor a blank line before any event, so an export score of
+    // every other line cannot be beaten, and export wins ties: a plain export sample (every file
+    // of an S3 tree, which may begin with the blank line ending an event) is scored once.
+    let leading_blank = lines.iter().take_while(|l| l.trim().is_empty()).count();
+    let export = score(TextKind::Export);
+    let most = (lines.len() - leading_blank) as u64;
+    if shortcut && export.lambda_lines == most && export.lambda_lines > 0 {
+        return InputFormat::Export;
     }
+    let scores: Vec<(Score, InputFormat)> = kinds
+        .iter()
+        .map(|&(kind, format)| (if kind == TextKind::Export { export } else { score(kind) }, format))
+        .collect();
     let best = scores.iter().max_by_key(|(s, _)| s.lambda_lines);
     if let Some((_, format)) = best.filter(|(s, _)| s.lambda_lines > 0) {
         return *format;
@@ -209,6 +226,42 @@ mod tests {
         assert_eq!(complete(json_lines), InputFormat::Bare);
         assert_eq!(complete("hello\nworld\n"), InputFormat::Bare);
         assert_eq!(complete(""), InputFormat::Bare);
+    }
+
+    #[test]
+    fn scoring_export_first_changes_no_verdict() {
+        let pieces: Vec<&str> = [EXPORT, TAIL, CONSOLE_ROWS, SEED, BARE]
+            .iter()
+            .flat_map(|s| s.split_inclusive('\n'))
+            .chain(["\n", "\r\n", "garbage\n", "START RequestId: 1 Version: $LATEST\n"])
+            .collect();
+        let check = |text: &str| {
+            for complete in [true, false] {
+                let full = detect_scoring(text.as_bytes(), complete, false);
+                assert_eq!(detect(text.as_bytes(), complete), full, "{text:?}");
+            }
+        };
+        for s in [EXPORT, TAIL, CONSOLE_ROWS, SEED, BARE, "", "\n"] {
+            check(s);
+        }
+        let mut runner = proptest::test_runner::TestRunner::default();
+        let strategy = proptest::collection::vec(0..pieces.len(), 0..40);
+        runner
+            .run(&strategy, |picks| {
+                let text: String = picks.iter().map(|&i| pieces[i]).collect();
+                check(&text);
+                Ok(())
+            })
+            .unwrap();
+        // Runs of one container, the shape the shortcut takes.
+        let export_lines: Vec<&str> = EXPORT.split_inclusive('\n').collect();
+        runner
+            .run(&proptest::collection::vec(0..export_lines.len(), 1..60), |picks| {
+                let text: String = picks.iter().map(|&i| export_lines[i]).collect();
+                check(&text);
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[test]
