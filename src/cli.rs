@@ -170,7 +170,7 @@ pub struct ReportArgs {
     pub color: ColorArg,
     /// Threads to use: N-1 read and parse input files and ranges of large files while one groups and
     /// analyzes in input order, so results are identical for any N; 1 does everything on one thread
-    /// [default: the number of CPUs, at most 5; on 2 CPUs or fewer, 1 for gzip input].
+    /// [default: the number of CPUs, at most 5; on 2 CPUs or fewer, 1 for gzip files of 64 KiB or more].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
     /// Plain text files larger than this many bytes are read in ranges of this size, in parallel.
@@ -223,16 +223,17 @@ pub enum Layout {
 }
 
 impl Threads {
-    /// The layout, given whether the first input file is gzip. By default one thread per CPU, at
-    /// most 5 (4 readers), so no thread waits for a core: on 2 CPUs, one reader beside the
-    /// analysis thread, and gzip all on the main thread, as its inflate thread takes the second
-    /// core (readers there each bring one more). scripts/bench, 2 cores, 20 rounds: the 909 MB
-    /// plain file in 1.10 s best / 1.31 s median with one reader and 1.22 s / 1.48 s with two;
-    /// a 64-file gzip tree in 1.69 s on one thread and 2.07 s with two readers.
-    pub fn layout(self, gzip: impl FnOnce() -> bool) -> Layout {
+    /// The layout, given whether the first input file is gzip inflated on a thread of its own (64
+    /// KiB or more). By default one thread per CPU, at most 5 (4 readers), so no thread waits for
+    /// a core: on 2 CPUs, one reader beside the analysis thread, and such gzip all on the main
+    /// thread, as its inflate thread takes the second core (readers there each bring one more).
+    /// scripts/bench, 2 cores, 20 rounds: the 909 MB plain file in 1.10 s best / 1.31 s median
+    /// with one reader and 1.22 s / 1.48 s with two; a 64-file gzip tree in 1.69 s on one thread
+    /// and 2.07 s with two readers.
+    pub fn layout(self, inflate_thread: impl FnOnce() -> bool) -> Layout {
         let threads = match self {
             Threads::Fixed(n) => n.max(1),
-            Threads::Auto { cpus } if cpus <= 2 && gzip() => 1,
+            Threads::Auto { cpus } if cpus <= 2 && inflate_thread() => 1,
             Threads::Auto { cpus } => cpus.clamp(1, MAX_DEFAULT_THREADS),
         };
         match threads {

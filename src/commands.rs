@@ -13,7 +13,7 @@ use crate::render::requests::{RequestFormat, RequestWriter};
 use crate::render::{self, OutputFormat, TableStyle};
 use crate::report::Report;
 use crate::source::cloudwatch::{self, GroupInfo};
-use crate::source::file::{plan, read_path, read_unit, unit_is_gzip};
+use crate::source::file::{plan, read_path, read_unit, unit_inflates_apart};
 use crate::source::parallel::{ParallelConfig, Sharing};
 
 /// What a finished `report` tells `main` about the exit status.
@@ -59,7 +59,7 @@ fn run_pipeline(
     };
     let layout = config
         .threads
-        .layout(|| units.iter().find_map(unit_is_gzip).unwrap_or(false));
+        .layout(|| units.iter().find_map(unit_inflates_apart).unwrap_or(false));
     match layout {
         Layout::Readers(workers) => {
             let parallel = ParallelConfig {

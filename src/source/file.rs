@@ -158,16 +158,20 @@ fn plan_file(whole: Unit, path: &Path, len: u64, format: InputFormat, range_byte
     units
 }
 
-/// Whether a unit is a gzip file (by its magic bytes); `None` when it names no file to look at.
-pub fn unit_is_gzip(unit: &Unit) -> Option<bool> {
+/// Whether a unit is a gzip file that gets an inflate thread of its own (by its magic bytes, and
+/// `INLINE_GZIP_BYTES` or more); `None` when it names no file to look at.
+pub fn unit_inflates_apart(unit: &Unit) -> Option<bool> {
     let path = match unit {
         Unit::Named(path) | Unit::Walked(path) if path.as_os_str() != "-" => path,
         Unit::Range { .. } => return Some(false),
         _ => return None,
     };
     let mut magic = [0u8; 2];
-    let read = File::open(path).and_then(|mut f| f.read_exact(&mut magic));
-    Some(read.is_ok() && magic == GZIP_MAGIC)
+    let read = File::open(path).and_then(|mut f| {
+        f.read_exact(&mut magic)?;
+        f.metadata()
+    });
+    Some(read.is_ok_and(|m| magic == GZIP_MAGIC && m.len() >= INLINE_GZIP_BYTES))
 }
 
 /// Reads one unit of [`plan`] into `sink`.
@@ -1916,16 +1920,35 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
     }
 
     #[test]
-    fn gzip_units_are_told_by_their_magic_bytes() {
+    fn gzip_units_of_64_kib_or_more_inflate_apart() {
         let dir = tempfile::tempdir().unwrap();
-        let (gz, plain) = (dir.path().join("a.gz"), dir.path().join("b.log"));
-        fs::write(&gz, gzip(EXPORT.as_bytes())).unwrap();
+        let (gz, small, plain) = (
+            dir.path().join("a.gz"),
+            dir.path().join("s.gz"),
+            dir.path().join("b.log"),
+        );
+        // Ids that do not repeat compress to more than 64 KiB.
+        let mut big = String::new();
+        let mut x: u64 = 1;
+        while big.len() < 1_500_000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            big.push_str(&format!(
+                "2024-08-28T10:00:00.123Z START RequestId: {x:016x} Version: $LATEST\n\n"
+            ));
+        }
+        fs::write(&gz, gzip(big.as_bytes())).unwrap();
+        assert!(fs::metadata(&gz).unwrap().len() >= INLINE_GZIP_BYTES);
+        fs::write(&small, gzip(EXPORT.as_bytes())).unwrap();
         fs::write(&plain, EXPORT).unwrap();
-        assert_eq!(unit_is_gzip(&Unit::Named(gz.clone())), Some(true));
-        assert_eq!(unit_is_gzip(&Unit::Walked(gz)), Some(true));
-        assert_eq!(unit_is_gzip(&Unit::Walked(plain.clone())), Some(false));
-        assert_eq!(unit_is_gzip(&Unit::Named(dir.path().join("missing"))), Some(false));
-        assert_eq!(unit_is_gzip(&Unit::Named("-".into())), None);
+        assert_eq!(unit_inflates_apart(&Unit::Named(gz.clone())), Some(true));
+        assert_eq!(unit_inflates_apart(&Unit::Walked(gz)), Some(true));
+        assert_eq!(unit_inflates_apart(&Unit::Walked(small)), Some(false));
+        assert_eq!(unit_inflates_apart(&Unit::Walked(plain.clone())), Some(false));
+        assert_eq!(
+            unit_inflates_apart(&Unit::Named(dir.path().join("missing"))),
+            Some(false)
+        );
+        assert_eq!(unit_inflates_apart(&Unit::Named("-".into())), None);
         let range = Unit::Range {
             path: plain,
             format: InputFormat::Export,
@@ -1933,7 +1956,7 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
             end: 10,
             walked: false,
         };
-        assert_eq!(unit_is_gzip(&range), Some(false));
+        assert_eq!(unit_inflates_apart(&range), Some(false));
     }
 
     #[test]
