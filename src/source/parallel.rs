@@ -2,8 +2,9 @@
 //! batches to one consumer in input order, so results equal the single-threaded path exactly. A
 //! consumer that would wait takes the next unread unit to read itself, in its turn.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::sync::{Condvar, Mutex};
 use std::thread;
@@ -194,13 +195,6 @@ where
     M: Fn() -> S + Sync,
     C: FnMut(Work<'_, S::Batch>) -> Result<(), SourceError>,
 {
-    let (senders, receivers): (Vec<_>, Vec<_>) = units
-        .iter()
-        .map(|_| {
-            let (tx, rx) = channel::<Message<S::Batch>>();
-            (Mutex::new(Some(tx)), rx)
-        })
-        .unzip();
     let workers = config.workers.max(1);
     let flow = Flow {
         state: Mutex::new(FlowState {
@@ -210,15 +204,21 @@ where
         changed: Condvar::new(),
         budget: (BATCHES_PER_WORKER * workers).min(MAX_BATCHES_WAITING),
     };
-    let next = AtomicUsize::new(0);
+    let claims = Claims {
+        state: Mutex::new(Claimed {
+            next: 0,
+            channels: HashMap::new(),
+        }),
+        units: units.len(),
+        sharing: config.sharing,
+    };
     let stop = AtomicBool::new(false);
     let worker = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let (Some(unit), Some(slot)) = (units.get(i), senders.get(i)) else {
+        // Owning the sender means a worker that dies drops it, and the consumer sees that.
+        let Some((i, tx)) = claims.claim_with_channel() else {
             return;
         };
-        // Owning the sender means a worker that dies drops it, and the consumer sees that.
-        let Some(tx) = slot.lock().ok().and_then(|mut s| s.take()) else {
+        let Some(unit) = units.get(i) else {
             return;
         };
         if stop.load(Ordering::Relaxed) {
@@ -250,11 +250,7 @@ where
                 });
             }
         }
-        let claims = Claims {
-            next: &next,
-            sharing: config.sharing,
-        };
-        let result = consume_in_order(receivers, &units, &flow, &claims, &mut consume);
+        let result = consume_in_order(&units, &flow, &claims, &mut consume);
         if result.is_err() {
             stop.store(true, Ordering::Relaxed);
         }
@@ -263,58 +259,105 @@ where
     })
 }
 
-/// How the consumer claims units: from the counter the workers take theirs from, so each unit is
-/// read by exactly one thread.
-struct Claims<'a> {
-    next: &'a AtomicUsize,
+/// The units claimed so far, and the channels of the units workers claimed that the consumer has
+/// not taken yet: created when claimed and dropped when consumed, so memory follows the units in
+/// flight, not the number of inputs (a channel keeps some KiB until it is dropped).
+struct Claimed<B> {
+    next: usize,
+    channels: HashMap<usize, Receiver<Message<B>>>,
+}
+
+/// Units are claimed in order, each by exactly one thread: a worker, or the consumer itself.
+struct Claims<B> {
+    state: Mutex<Claimed<B>>,
+    units: usize,
     sharing: Sharing,
 }
 
-impl Claims<'_> {
-    fn claim(&self, units: usize) -> Option<usize> {
-        let i = self.next.fetch_add(1, Ordering::Relaxed);
-        (i < units).then_some(i)
+/// Where the consumer gets a unit from.
+enum Source<B> {
+    Channel(Receiver<Message<B>>),
+    Here,
+}
+
+impl<B> Claims<B> {
+    /// A worker's next unit and the sender of its channel, registered in the same step, so a
+    /// claimed unit always has its channel.
+    fn claim_with_channel(&self) -> Option<(usize, Sender<Message<B>>)> {
+        let mut st = self.state.lock().ok()?;
+        let i = st.next;
+        if i >= self.units {
+            return None;
+        }
+        st.next += 1;
+        let (tx, rx) = channel();
+        st.channels.insert(i, rx);
+        Some((i, tx))
+    }
+
+    /// The next unclaimed unit, for the consumer to read itself in its turn.
+    fn claim(&self) -> Option<usize> {
+        let mut st = self.state.lock().ok()?;
+        let i = st.next;
+        (i < self.units).then(|| {
+            st.next += 1;
+            i
+        })
+    }
+
+    /// Where unit `i` comes from, when the consumer's turn reaches it: its channel, or this thread
+    /// when it claimed it (`claimed`) or nobody has.
+    fn source(&self, i: usize, claimed: &mut Option<usize>) -> Option<Source<B>> {
+        if *claimed == Some(i) {
+            *claimed = None;
+            return Some(Source::Here);
+        }
+        let mut st = self.state.lock().ok()?;
+        if let Some(rx) = st.channels.remove(&i) {
+            return Some(Source::Channel(rx));
+        }
+        // Units before `i` were all claimed; `i` was not, so it is the next one.
+        (st.next == i).then(|| {
+            st.next += 1;
+            Source::Here
+        })
     }
 }
 
 /// Takes each unit's batches in turn, or reads it when this thread claimed it; dropping the
 /// receivers on return releases waiting workers.
 fn consume_in_order<B>(
-    receivers: Vec<Receiver<Message<B>>>,
     units: &[Unit],
     flow: &Flow,
-    claims: &Claims<'_>,
+    claims: &Claims<B>,
     consume: &mut dyn FnMut(Work<'_, B>) -> Result<(), SourceError>,
 ) -> Result<(), SourceError> {
     let stopped = |unit: &Unit| SourceError::Io {
         path: unit_name(unit),
         source: std::io::Error::other("a reader thread stopped before finishing this input"),
     };
-    // A unit claimed by this thread; the counter only grows, so it is at or after the current one.
+    // A unit claimed by this thread; claims go in order, so it is at or after the current one.
     let mut claimed: Option<usize> = None;
-    for (i, (rx, unit)) in receivers.iter().zip(units).enumerate() {
+    for (i, unit) in units.iter().enumerate() {
         flow.update(|st| st.current = i);
         if claimed.is_none() && claims.sharing == Sharing::Always {
-            claimed = claims.claim(units.len());
+            claimed = claims.claim();
         }
-        if claimed == Some(i) {
-            claimed = None;
-            consume(Work::Unit(unit))?;
-            continue;
-        }
+        let rx = match claims.source(i, &mut claimed) {
+            Some(Source::Channel(rx)) => rx,
+            Some(Source::Here) => {
+                consume(Work::Unit(unit))?;
+                continue;
+            }
+            None => return Err(stopped(unit)),
+        };
         loop {
             let message = match rx.try_recv() {
                 Ok(m) => m,
                 Err(TryRecvError::Disconnected) => return Err(stopped(unit)),
                 Err(TryRecvError::Empty) => {
                     if claimed.is_none() && claims.sharing != Sharing::Never {
-                        claimed = claims.claim(units.len());
-                    }
-                    // Claiming the very unit awaited means no worker had begun it.
-                    if claimed == Some(i) {
-                        claimed = None;
-                        consume(Work::Unit(unit))?;
-                        break;
+                        claimed = claims.claim();
                     }
                     rx.recv().map_err(|_| stopped(unit))?
                 }
@@ -486,6 +529,32 @@ mod tests {
             "nobody waits once the consumer stopped"
         );
         assert!(!flow.acquire(1), "and nothing more is sent");
+    }
+
+    #[test]
+    fn a_unit_has_a_channel_from_its_claim_to_its_turn_only() {
+        let claims: Claims<u8> = Claims {
+            state: Mutex::new(Claimed {
+                next: 0,
+                channels: HashMap::new(),
+            }),
+            units: 4,
+            sharing: Sharing::WhenIdle,
+        };
+        let (zero, _tx0) = claims.claim_with_channel().unwrap();
+        assert_eq!(zero, 0);
+        assert_eq!(claims.claim(), Some(1), "the consumer claims the next unit");
+        let mut claimed = Some(1);
+        assert!(matches!(claims.source(0, &mut claimed), Some(Source::Channel(_))));
+        assert!(claims.state.lock().unwrap().channels.is_empty(), "taken in its turn");
+        assert!(matches!(claims.source(1, &mut claimed), Some(Source::Here)));
+        assert_eq!(claimed, None);
+        // Nobody claimed unit 2: the consumer reads it rather than wait for a channel.
+        assert!(matches!(claims.source(2, &mut claimed), Some(Source::Here)));
+        let (three, _tx3) = claims.claim_with_channel().unwrap();
+        assert_eq!(three, 3);
+        assert!(claims.claim_with_channel().is_none() && claims.claim().is_none());
+        assert_eq!(claims.state.lock().unwrap().channels.len(), 1);
     }
 
     #[test]
