@@ -1,6 +1,7 @@
 //! Log files, directories and standard input: gzip sniffing, streaming line reading and the text containers.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
@@ -603,11 +604,41 @@ pub(super) struct Buffered<R> {
     error: Option<io::Error>,
 }
 
+thread_local! {
+    /// Read buffers of inputs already read, for the next ones: a new one costs zeroing `CHUNK`
+    /// bytes, which for a tree of small files (an S3 export) cost more than reading them.
+    static SPARE_BUFFERS: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Spare buffers a thread keeps (an input can wrap another: UTF-16 over bytes).
+const SPARE_BUFFERS_KEPT: usize = 2;
+
+impl<R> Drop for Buffered<R> {
+    fn drop(&mut self) {
+        // Only buffers of the usual size: one grown for a long line is let go.
+        if self.buf.len() == CHUNK {
+            let buf = std::mem::take(&mut self.buf);
+            let _ = SPARE_BUFFERS.try_with(|spare| {
+                if let Ok(mut spare) = spare.try_borrow_mut() {
+                    if spare.len() < SPARE_BUFFERS_KEPT {
+                        spare.push(buf);
+                    }
+                }
+            });
+        }
+    }
+}
+
 impl<R: Read> Buffered<R> {
     fn new(src: R) -> Self {
+        let spare = SPARE_BUFFERS
+            .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()))
+            .ok()
+            .flatten();
         Buffered {
             src,
-            buf: vec![0; CHUNK],
+            // Its old bytes are never read: only `buf[start..end]` holds data.
+            buf: spare.unwrap_or_else(|| vec![0; CHUNK]),
             start: 0,
             end: 0,
             discarded: 0,
@@ -1681,6 +1712,25 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
             assert_eq!(s.events, expected);
             let s = read(&gzip(&data), InputFormat::Console);
             assert_eq!(s.events, expected);
+        }
+    }
+
+    #[test]
+    fn a_reused_read_buffer_shows_nothing_of_the_input_before() {
+        let long: String = (0..3000)
+            .map(|i| format!("2024-08-28T10:00:00.123Z START RequestId: {i:08} Version: $LATEST\n\n"))
+            .collect();
+        assert_eq!(read(long.as_bytes(), InputFormat::Auto).events.len(), 3000);
+        // The same thread's next inputs get that buffer back, its old bytes still in it.
+        for short in [
+            "2024-08-28T10:00:01.000Z END RequestId: x\n",
+            "2024-08-28T10:00:01.000Z END",
+            "",
+        ] {
+            let s = read(short.as_bytes(), InputFormat::Export);
+            let want: Vec<&str> = short.lines().map(|l| &l[25..]).collect();
+            assert_eq!(s.messages(), want, "{short:?}");
+            assert!(s.errors.is_empty());
         }
     }
 
