@@ -324,8 +324,8 @@ impl<B> Claims<B> {
     }
 }
 
-/// Takes each unit's batches in turn, or reads it when this thread claimed it; dropping the
-/// receivers on return releases waiting workers.
+/// Takes each unit's batches in turn, or reads it when this thread claimed it (or nobody did). On
+/// an early return the caller stops the workers; channels still registered go with `claims`.
 fn consume_in_order<B>(
     units: &[Unit],
     flow: &Flow,
