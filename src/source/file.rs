@@ -207,11 +207,7 @@ pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> 
 /// reported and skipped, not fatal.
 fn read_walked(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
     match File::open(path) {
-        Ok(file) => {
-            let stream = export_stream_name(path);
-            let size = file.metadata().ok().map(|m| m.len());
-            read_sized(&path.display().to_string(), file, size, format, &stream, sink)
-        }
+        Ok(file) => read_open_file(path, file, format, sink),
         Err(e) => {
             sink.input_error(skipped_entry(path, &e));
             Ok(())
@@ -383,6 +379,11 @@ fn open_error(path: &Path, e: io::Error) -> SourceError {
 
 fn read_file(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
     let file = File::open(path).map_err(|e| open_error(path, e))?;
+    read_open_file(path, file, format, sink)
+}
+
+/// A file opened at `path`: its size tells whether gzip is inflated inline, its path the stream.
+fn read_open_file(path: &Path, file: File, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
     let stream = export_stream_name(path);
     let size = file.metadata().ok().map(|m| m.len());
     read_sized(&path.display().to_string(), file, size, format, &stream, sink)
@@ -682,6 +683,15 @@ impl<R: Read> Buffered<R> {
         self.start = 0;
     }
 
+    /// Reads more after a scan found no line end: moving the unread bytes to the front first when the
+    /// buffer is full or has little room left after them.
+    fn read_more(&mut self) {
+        if self.end == self.buf.len() || self.start > 0 && self.buf.len() - self.end < CHUNK / 4 {
+            self.compact();
+        }
+        self.fill_more();
+    }
+
     /// Buffers the detection sample: at least 64 KiB and a few complete lines, at most 4 MiB.
     fn fill_sample(&mut self) {
         const MIN: usize = 64 * 1024;
@@ -749,10 +759,7 @@ impl<R: Read> Buffered<R> {
                 return (from < self.end).then_some((from, self.end));
             }
             scanned = self.end - from;
-            if self.end == self.buf.len() || self.start > 0 && self.buf.len() - self.end < CHUNK / 4 {
-                self.compact();
-            }
-            self.fill_more();
+            self.read_more();
         }
     }
 
@@ -774,10 +781,7 @@ impl<R: Read> Buffered<R> {
                 break (from, self.end);
             }
             scanned = self.end - from;
-            if self.end == self.buf.len() || self.start > 0 && self.buf.len() - self.end < CHUNK / 4 {
-                self.compact();
-            }
-            self.fill_more();
+            self.read_more();
         };
         let line = &self.buf[from..to];
         Some(line.strip_suffix(b"\r").unwrap_or(line))
