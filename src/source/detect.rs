@@ -12,7 +12,7 @@ pub(super) fn detect(sample: &[u8], complete: bool) -> InputFormat {
     detect_scoring(sample, complete, true)
 }
 
-/// `detect`, which may stop after scoring export when no other container can win (`shortcut`).
+/// `detect`, which may stop at the first container that scores every line (`shortcut`).
 fn detect_scoring(sample: &[u8], complete: bool, shortcut: bool) -> InputFormat {
     let text = if complete {
         sample
@@ -230,7 +230,7 @@ mod tests {
     }
 
     #[test]
-    fn scoring_export_first_changes_no_verdict() {
+    fn stopping_at_a_container_that_scores_every_line_changes_no_verdict() {
         let pieces: Vec<&str> = [EXPORT, TAIL, CONSOLE_ROWS, SEED, BARE]
             .iter()
             .flat_map(|s| s.split_inclusive('\n'))

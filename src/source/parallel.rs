@@ -3,13 +3,12 @@
 //! consumer that would wait takes the next unread unit to read itself, in its turn.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::sync::{Condvar, Mutex};
 use std::thread;
 
-use super::file::{plan, read_unit, SourceError, Unit};
+use super::file::{read_unit, SourceError, Unit};
 use super::{EventSink, InputError, InputFormat, LogEvent};
 
 /// Batches each worker may have waiting for the consumer, over all units: this bounds memory, while
@@ -163,26 +162,10 @@ pub enum Work<'u, B> {
     Unit(&'u Unit),
 }
 
-/// Reads every input on `config.workers` threads, each unit into a fresh sink from `make`, and
-/// passes the batches (and the units this thread claimed) to `consume` on this thread in input
-/// order. A fatal source error, from a worker or from `consume`, stops reading and is returned
-/// after the work of the units before it was consumed.
-pub fn read_parallel<S, M, C>(
-    inputs: &[PathBuf],
-    format: InputFormat,
-    config: ParallelConfig,
-    make: M,
-    consume: C,
-) -> Result<(), SourceError>
-where
-    S: Batching,
-    M: Fn() -> S + Sync,
-    C: FnMut(Work<'_, S::Batch>) -> Result<(), SourceError>,
-{
-    read_units(plan(inputs, format, config.range_bytes)?, format, config, make, consume)
-}
-
-/// `read_parallel` over units already planned.
+/// Reads the units of [`plan`](super::file::plan) on `config.workers` threads, each into a fresh
+/// sink from `make`, and passes the batches (and the units this thread claimed) to `consume` on
+/// this thread in input order. A fatal source error, from a worker or from `consume`, stops reading
+/// and is returned after the work of the units before it was consumed.
 pub fn read_units<S, M, C>(
     units: Vec<Unit>,
     format: InputFormat,
@@ -404,6 +387,8 @@ pub(crate) fn stream_index(streams: &mut Vec<String>, name: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::file::plan;
+    use std::path::PathBuf;
 
     /// Batches of one message each, so ordering across batches and units is visible.
     #[derive(Default)]
@@ -443,7 +428,11 @@ mod tests {
             range_bytes,
             sharing,
         };
-        let result = read_parallel(inputs, InputFormat::Auto, config, Messages::default, |work| {
+        let units = match plan(inputs, InputFormat::Auto, range_bytes) {
+            Ok(units) => units,
+            Err(e) => return (got, Err(e), read_here),
+        };
+        let result = read_units(units, InputFormat::Auto, config, Messages::default, |work| {
             match work {
                 Work::Batch(b) => got.extend(b),
                 Work::Unit(unit) => {
