@@ -105,17 +105,14 @@ struct PatternSpec {
 
 #[derive(Debug, Clone)]
 enum Piece {
-    /// Text to match, with a prebuilt searcher for finding it after a capture.
-    Literal(String, Box<memchr::memmem::Finder<'static>>),
+    /// Text to match.
+    Literal(String),
     /// A placeholder, by name and by its place in the kind's `placeholders()`.
     Capture(String, usize),
 }
 
 fn literal(text: &str) -> Piece {
-    Piece::Literal(
-        text.to_string(),
-        Box::new(memchr::memmem::Finder::new(text.as_bytes()).into_owned()),
-    )
+    Piece::Literal(text.to_string())
 }
 
 /// A compiled template: literal pieces and captures, matched with plain string search (no regex).
@@ -176,18 +173,17 @@ impl Template {
         let mut pos = 0;
         // Captures by their place in the kind's placeholders (names were checked when compiling).
         let mut caps: [&'a str; 2] = ["", ""];
-        let mut pieces = self.pieces.iter().peekable();
-        while let Some(piece) = pieces.next() {
+        for (i, piece) in self.pieces.iter().enumerate() {
             match piece {
-                Piece::Literal(lit, _) => {
+                Piece::Literal(lit) => {
                     if !starts_with_at(b, pos, lit.as_bytes()) {
                         return None;
                     }
                     pos += lit.len();
                 }
                 Piece::Capture(_, slot) => {
-                    let end = match pieces.peek() {
-                        Some(Piece::Literal(_, next)) => pos + next.find(b.get(pos..)?)?,
+                    let end = match self.pieces.get(i + 1) {
+                        Some(Piece::Literal(next)) => pos + find(b.get(pos..)?, next.as_bytes())?,
                         _ => b.len(),
                     };
                     if let Some(c) = caps.get_mut(*slot) {
@@ -220,49 +216,67 @@ impl Template {
     }
 }
 
-/// Whether `hay[pos..]` starts with `lit`, compared eight bytes at a time in line: literals are
-/// short, and a `memcmp` call per comparison cost more than the comparing.
+/// Whether `hay[pos..]` starts with `lit`, compared eight bytes at a time in line (the last eight
+/// overlapping the ones before): literals are short, and a `memcmp` call cost more than comparing.
 #[inline]
 fn starts_with_at(hay: &[u8], pos: usize, lit: &[u8]) -> bool {
     let Some(hay) = hay.get(pos..pos + lit.len()) else {
         return false;
     };
-    let (mut h, mut l) = (hay.chunks_exact(8), lit.chunks_exact(8));
-    for (a, b) in (&mut h).zip(&mut l) {
-        if a != b {
+    let n = lit.len();
+    if n < 8 {
+        return hay == lit;
+    }
+    let word = |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
+    let mut at = 0;
+    while at + 8 < n {
+        if word(hay, at) != word(lit, at) {
             return false;
         }
+        at += 8;
     }
-    h.remainder().iter().zip(l.remainder()).all(|(a, b)| a == b)
+    word(hay, n - 8) == word(lit, n - 8)
+}
+
+/// The first place `lit` occurs in `hay`. Values between two literals are short (an IP, a
+/// token), so finding the literal's first byte and comparing beats setting up a substring search.
+#[inline]
+fn find(hay: &[u8], lit: &[u8]) -> Option<usize> {
+    let first = *lit.first()?;
+    memchr::memchr_iter(first, hay).find(|&at| starts_with_at(hay, at, lit))
 }
 
 /// The message table the parser matches application messages against.
 #[derive(Debug, Clone)]
 pub struct Patterns {
     templates: Vec<Template>,
-    /// First bytes any template can start with: most log messages are rejected with one lookup.
-    first_bytes: [bool; 256],
+    /// For each first byte, the templates that start with it, in table order: most log messages
+    /// are rejected with one lookup, and the rest try only the templates that can match.
+    by_first_byte: Box<[Box<[usize]>]>,
 }
 
 impl Patterns {
     fn new(templates: Vec<Template>) -> Patterns {
-        let mut first_bytes = [false; 256];
-        for t in &templates {
-            if let Some(Piece::Literal(lit, _)) = t.pieces.first() {
+        let mut by_first_byte: Vec<Vec<usize>> = vec![Vec::new(); 256];
+        for (i, t) in templates.iter().enumerate() {
+            if let Some(Piece::Literal(lit)) = t.pieces.first() {
                 if let Some(&b) = lit.as_bytes().first() {
-                    first_bytes[b as usize] = true;
+                    by_first_byte[b as usize].push(i);
                 }
             }
         }
-        Patterns { templates, first_bytes }
+        Patterns {
+            templates,
+            by_first_byte: by_first_byte.into_iter().map(Vec::into_boxed_slice).collect(),
+        }
     }
 
     fn try_templates<'a>(&self, msg: &'a str) -> Option<AuthFact<'a>> {
         let first = *msg.as_bytes().first()?;
-        if !self.first_bytes[first as usize] {
-            return None;
-        }
-        self.templates.iter().find_map(|t| t.matches(msg))
+        let candidates = self.by_first_byte.get(first as usize)?;
+        candidates
+            .iter()
+            .find_map(|&i| self.templates.get(i).and_then(|t| t.matches(msg)))
     }
 }
 
