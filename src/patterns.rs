@@ -416,6 +416,31 @@ mod tests {
     }
 
     #[test]
+    fn the_first_template_in_table_order_wins_and_a_capture_ends_at_the_first_whole_literal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        std::fs::write(
+            &path,
+            "[[pattern]]\nkind = \"token\"\ntemplate = \"Source IP: {value}\"\n",
+        )
+        .unwrap();
+        let p = Patterns::load(&path).unwrap();
+        assert_eq!(p.match_message("Source IP: 1.2.3.4"), Some(AuthFact::Token("1.2.3.4")));
+        let p = Patterns::builtin();
+        assert_eq!(
+            p.match_message("IP address mismatch: received IP=1,2, allowed, allowed IP=x, allowed IP=y"),
+            Some(AuthFact::IpMismatch {
+                received: "1,2, allowed",
+                allowed: "x, allowed IP=y"
+            })
+        );
+        assert_eq!(p.match_message("IP address mismatch: received IP=1, allowed I"), None);
+        assert_eq!(p.match_message("Allowed Token: Ab12Xy34"), Some(AuthFact::AllowedToken("Ab12Xy34")));
+        assert_eq!(p.match_message("Allowed Token:"), None, "shorter than the literal");
+        assert_eq!(p.match_message("Allowed Tokem: x"), None, "differs in the last word");
+    }
+
+    #[test]
     fn user_templates_and_errors() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.toml");
