@@ -66,6 +66,38 @@ impl Invocation {
         }
     }
 
+    /// Makes this a new, empty invocation of `request_id` (what `Default` and the two fields give).
+    fn reset(&mut self, request_id: RequestKey, stream: Arc<str>) {
+        // Every field by name, so a field added later cannot be left over from the last request.
+        let Invocation {
+            request_id: id,
+            stream: st,
+            first_ts,
+            last_ts,
+            started,
+            ended,
+            report,
+            error_type,
+            cold_start,
+            after_init,
+            init_in_invoke,
+            init_duration_us,
+            restore_duration_us,
+            timed_out,
+            failed,
+            auth,
+        } = self;
+        *id = request_id;
+        *st = stream;
+        (*first_ts, *last_ts) = (None, None);
+        (*started, *ended, *cold_start, *after_init, *init_in_invoke) = (false, false, false, false, false);
+        *report = None;
+        *error_type = None;
+        (*init_duration_us, *restore_duration_us) = (None, None);
+        (*timed_out, *failed) = (false, false);
+        *auth = AuthEvidence::default();
+    }
+
     fn apply_fact(&mut self, fact: OwnedOrBorrowedFact<'_>) {
         let a = &mut self.auth;
         match fact {
@@ -366,24 +398,25 @@ impl Grouper {
                     self.stats.late_lines += 1;
                     return None;
                 }
-                let open = Open {
-                    inv: Invocation {
-                        request_id: e.key().clone(),
-                        stream: self.streams[s].name.clone(),
-                        ..Default::default()
-                    },
-                    first_seq: seq,
-                    last_seq: seq,
-                };
-                let i = match self.free.pop() {
-                    Some(i) => {
-                        if let Some(slot) = self.slots.get_mut(i) {
-                            *slot = open;
-                        }
+                let (request_id, stream) = (e.key().clone(), self.streams[s].name.clone());
+                let reused = self.free.pop().and_then(|i| Some((i, self.slots.get_mut(i)?)));
+                let i = match reused {
+                    // Reset in place: building a new `Open` and moving it in copied it twice.
+                    Some((i, slot)) => {
+                        slot.inv.reset(request_id, stream);
+                        slot.first_seq = seq;
                         i
                     }
                     None => {
-                        self.slots.push(open);
+                        self.slots.push(Open {
+                            inv: Invocation {
+                                request_id,
+                                stream,
+                                ..Default::default()
+                            },
+                            first_seq: seq,
+                            last_seq: seq,
+                        });
                         self.slots.len() - 1
                     }
                 };
@@ -510,6 +543,45 @@ mod tests {
         v.push(format!("END RequestId: {id}\n"));
         v.push(format!("REPORT RequestId: {id}\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t\n"));
         v
+    }
+
+    #[test]
+    fn a_reset_invocation_equals_a_new_one() {
+        let full = AuthEvidence {
+            source_ip: Some("1".into()),
+            token: Some("t".into()),
+            allowed_ip: Some("2".into()),
+            allowed_token: Some("a".into()),
+            ip_mismatch: Some(("1".into(), "2".into())),
+            token_mismatch: Some(("t".into(), "a".into())),
+            allow_marker: true,
+            deny_marker: true,
+        };
+        let mut inv = Invocation {
+            request_id: RequestKey::new("old"),
+            stream: Arc::from("s1"),
+            first_ts: Some(1),
+            last_ts: Some(2),
+            started: true,
+            ended: true,
+            report: Some(Metrics::default()),
+            error_type: Some("E".into()),
+            cold_start: true,
+            after_init: true,
+            init_in_invoke: true,
+            init_duration_us: Some(3),
+            restore_duration_us: Some(4),
+            timed_out: true,
+            failed: true,
+            auth: full,
+        };
+        inv.reset(RequestKey::new("new"), Arc::from("s2"));
+        let fresh = Invocation {
+            request_id: RequestKey::new("new"),
+            stream: Arc::from("s2"),
+            ..Default::default()
+        };
+        assert_eq!(inv, fresh);
     }
 
     #[test]
