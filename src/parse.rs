@@ -255,17 +255,11 @@ impl Parser {
     /// `[LEVEL]\t<ts>\t<request id>\t<message>` (tabs may have been flattened to spaces), or an
     /// unhandled-exception event `[ERROR] Type: message\nTraceback …`.
     fn parse_python<'a>(&self, msg: &'a str, want_timestamp: bool) -> Option<LineEvent<'a>> {
-        let close = memchr::memchr(b']', msg.as_bytes())?;
+        let close = level_tag_end(msg.as_bytes())?;
         let level = &msg[1..close];
-        if !matches!(
-            level,
-            "INFO" | "ERROR" | "WARNING" | "DEBUG" | "CRITICAL" | "WARN" | "TRACE" | "FATAL"
-        ) {
-            return None;
-        }
         let rest = msg.get(close + 1..)?;
         let rest = rest.strip_prefix(['\t', ' '])?;
-        let ts_end = memchr::memchr2(b'\t', b' ', rest.as_bytes()).unwrap_or(rest.len());
+        let ts_end = stamp_end(rest.as_bytes());
         let ts_text = &rest[..ts_end];
         let b = ts_text.as_bytes();
         let shaped = b.len() >= 20 && b[4] == b'-' && b[10] == b'T' && b[0].is_ascii_digit();
@@ -471,6 +465,35 @@ fn f64_to_u64(v: f64) -> Option<u64> {
     (0.0..1e18).contains(&r).then_some(r as u64)
 }
 
+/// Where the `]` of a Python level tag (`[INFO]`, `[ERROR]` …) at the start of `b` is. A level holds
+/// no `]`, so this is the first `]`, found without searching for it.
+fn level_tag_end(b: &[u8]) -> Option<usize> {
+    let level: &[u8] = match b.get(1)? {
+        b'I' => b"INFO",
+        b'E' => b"ERROR",
+        b'D' => b"DEBUG",
+        b'C' => b"CRITICAL",
+        b'T' => b"TRACE",
+        b'F' => b"FATAL",
+        b'W' if b.get(5) == Some(&b']') => b"WARN",
+        b'W' => b"WARNING",
+        _ => return None,
+    };
+    let close = 1 + level.len();
+    (b.get(1..close)? == level && b.get(close) == Some(&b']')).then_some(close)
+}
+
+/// Where the first tab or space of `b` is (its length if none). A runtime's timestamp is 24 bytes
+/// (`2025-07-11T00:00:03.367Z`): when a separator follows them and none is among them, that is
+/// the answer without a search.
+fn stamp_end(b: &[u8]) -> usize {
+    let clean = |at| word_at(b, at).is_some_and(|w| !has_separator(w));
+    if matches!(b.get(24), Some(b'\t' | b' ')) && clean(0) && clean(8) && clean(16) {
+        return 24;
+    }
+    memchr::memchr2(b'\t', b' ', b).unwrap_or(b.len())
+}
+
 /// EXTENSION / LOGS / TELEMETRY registration lines: `EXTENSION\tName: …` or with spaces.
 fn is_registration(msg: &str, word: &str) -> bool {
     msg.strip_prefix(word)
@@ -504,6 +527,22 @@ fn looks_like_request_id(id: &str) -> bool {
     b.len() >= 8 && b.len() <= 64 && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
 }
 
+/// The eight bytes of `b` from `at`, as one word.
+#[inline]
+fn word_at(b: &[u8], at: usize) -> Option<u64> {
+    b.get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        .map(u64::from_le_bytes)
+}
+
+/// Whether any byte of `w` is below 0x21 (Mycroft's has-less-than), so every separator (`\t`,
+/// ` `, `\n`, `\r`, another control byte) is caught.
+#[inline]
+fn has_separator(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    w.wrapping_sub(ONES * 0x21) & !w & (ONES * 0x80) != 0
+}
+
 /// The 36 bytes of a Lambda UUID request id at the start of `s` when the byte after them ends it
 /// (`is_end`) and none of them is a separator (`\t`, ` `, `\n`, `\r` or another control byte): the
 /// id a separator search would find, found without the search.
@@ -514,16 +553,8 @@ fn uuid_before(s: &str, is_end: impl Fn(u8) -> bool) -> Option<&str> {
     if !is_end(end) || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
         return None;
     }
-    let word = |at: usize| {
-        b.get(at..at + 8)
-            .and_then(|w| <[u8; 8]>::try_from(w).ok())
-            .map(u64::from_le_bytes)
-    };
-    // Flags any byte below 0x21 (Mycroft's has-less-than), so every separator is caught.
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let low = |w: u64| w.wrapping_sub(ONES * 0x21) & !w & (ONES * 0x80) != 0;
-    let tail = word(28)?;
-    if low(word(0)?) || low(word(8)?) || low(word(16)?) || low(word(24)?) || low(tail) {
+    let w = |at: usize| word_at(b, at);
+    if has_separator(w(0)?) || has_separator(w(8)?) || has_separator(w(16)?) || has_separator(w(24)?) || has_separator(w(28)?) {
         return None;
     }
     s.get(..36)
@@ -710,6 +741,44 @@ mod tests {
         }
         assert_eq!(split_request_id(&inputs[0]), (Some(RequestKey::new(id)), "x"));
         assert_eq!(split_request_id(&format!("{id} [INFO] a b")).1, "[INFO] a b");
+    }
+
+    proptest::proptest! {
+        /// The level tag and timestamp fast paths give what the searches they replace give.
+        #[test]
+        fn python_fast_paths_find_what_the_searches_find(
+            level in "(INFO|ERROR|WARNING|WARN|DEBUG|CRITICAL|TRACE|FATAL|WARNINGX|INF|I]|W|)",
+            close in "[]x]?",
+            stamp in "[0-9TZ:.-]{20,28}",
+            hole in 0usize..40,
+            hole_byte in "[\t \x01]",
+            sep in "[\t x\n]",
+            tail in "[a-z ]{0,4}",
+        ) {
+            // At most one separator inside the stamp, so the fast path is taken often.
+            let mut stamp = stamp;
+            if hole < stamp.len() {
+                stamp.replace_range(hole..hole + 1, &hole_byte);
+            }
+            let msg = format!("[{level}{close}{stamp}{sep}{tail}");
+            let b = msg.as_bytes();
+            let searched = memchr::memchr(b']', b).filter(|&c| {
+                matches!(&msg[1..c], "INFO" | "ERROR" | "WARNING" | "DEBUG" | "CRITICAL" | "WARN" | "TRACE" | "FATAL")
+            });
+            proptest::prop_assert_eq!(level_tag_end(b), searched);
+            let rest = format!("{stamp}{sep}{tail}");
+            let r = rest.as_bytes();
+            proptest::prop_assert_eq!(stamp_end(r), memchr::memchr2(b'\t', b' ', r).unwrap_or(r.len()));
+        }
+    }
+
+    #[test]
+    fn stamp_end_takes_the_fast_path_only_when_it_may() {
+        assert_eq!(stamp_end(b"2025-07-11T00:00:03.367Z\tid"), 24);
+        assert_eq!(stamp_end(b"2025-07-11T00:00:03.367Zx\tid"), 25);
+        assert_eq!(stamp_end(b"2025-07-11 00:00:03.367Z\tid"), 10);
+        assert_eq!(stamp_end(b"2025-07-11T00:00:03.36\tZ id"), 22);
+        assert_eq!(stamp_end(b"short"), 5);
     }
 
     fn p() -> Parser {
