@@ -212,7 +212,7 @@ impl Grouper {
 
     fn stream_id(&mut self, name: &str) -> usize {
         if let Some(i) = self.last_stream {
-            if crate::source::parallel::same_str(&self.streams[i].name, name) {
+            if crate::bytes::same_str(&self.streams[i].name, name) {
                 return i;
             }
         }

@@ -1,6 +1,7 @@
 //! authlogs: rebuilds API Gateway Lambda authorizer invocations from CloudWatch Logs and reports decisions.
 
 pub mod analyze;
+mod bytes;
 pub mod cli;
 pub mod commands;
 pub mod decision;

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
+use crate::bytes::{has_separator, word_at};
 use crate::patterns::{AuthFact, Patterns};
 use crate::request_id::RequestKey;
 use crate::timeutil::parse_leading_timestamp;
@@ -529,22 +530,6 @@ fn looks_like_request_id(id: &str) -> bool {
     b.len() >= 8 && b.len() <= 64 && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
 }
 
-/// The eight bytes of `b` from `at`, as one word.
-#[inline]
-fn word_at(b: &[u8], at: usize) -> Option<u64> {
-    b.get(at..at + 8)
-        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-        .map(u64::from_le_bytes)
-}
-
-/// Whether any byte of `w` is below 0x21 (Mycroft's has-less-than), so every separator (`\t`,
-/// ` `, `\n`, `\r`, another control byte) is caught.
-#[inline]
-fn has_separator(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    w.wrapping_sub(ONES * 0x21) & !w & (ONES * 0x80) != 0
-}
-
 /// The 36 bytes of a Lambda UUID request id at the start of `s` when the byte after them ends it
 /// (`is_end`) and none of them is a separator (`\t`, ` `, `\n`, `\r` or another control byte): the
 /// id a separator search would find, found without the search.
@@ -556,7 +541,12 @@ fn uuid_before(s: &str, is_end: impl Fn(u8) -> bool) -> Option<&str> {
         return None;
     }
     let w = |at: usize| word_at(b, at);
-    if has_separator(w(0)?) || has_separator(w(8)?) || has_separator(w(16)?) || has_separator(w(24)?) || has_separator(w(28)?) {
+    if has_separator(w(0)?)
+        || has_separator(w(8)?)
+        || has_separator(w(16)?)
+        || has_separator(w(24)?)
+        || has_separator(w(28)?)
+    {
         return None;
     }
     s.get(..36)
@@ -641,7 +631,7 @@ fn parse_report(rest: &str) -> LineEvent<'_> {
     let mut m = Metrics::default();
     let mut error_type = None;
     let mut p = &line[request_id.len()..];
-    // One pass over the fields: at each field start, the longest key that matches wins.
+    // One pass over the fields: at each field start, the key that matches.
     loop {
         p = p.trim_start_matches(['\t', ' ']);
         if p.is_empty() {
@@ -781,6 +771,18 @@ mod tests {
         assert_eq!(stamp_end(b"2025-07-11 00:00:03.367Z\tid"), 10);
         assert_eq!(stamp_end(b"2025-07-11T00:00:03.36\tZ id"), 22);
         assert_eq!(stamp_end(b"short"), 5);
+    }
+
+    #[test]
+    fn no_report_key_starts_another() {
+        for (a, _) in REPORT_KEYS {
+            for (b, _) in REPORT_KEYS {
+                assert!(
+                    a == b || !a.starts_with(b),
+                    "{a:?} starts with {b:?}: the parser would need the longest"
+                );
+            }
+        }
     }
 
     fn p() -> Parser {

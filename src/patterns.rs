@@ -4,6 +4,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::bytes::starts_with_at;
 use crate::error::Error;
 
 /// The seed authorizer's messages (Japanese, as it logs them) and their English equivalents.
@@ -216,28 +217,6 @@ impl Template {
     }
 }
 
-/// Whether `hay[pos..]` starts with `lit`, compared eight bytes at a time in line (the last eight
-/// overlapping the ones before): literals are short, and a `memcmp` call cost more than comparing.
-#[inline]
-fn starts_with_at(hay: &[u8], pos: usize, lit: &[u8]) -> bool {
-    let Some(hay) = hay.get(pos..pos + lit.len()) else {
-        return false;
-    };
-    let n = lit.len();
-    if n < 8 {
-        return hay == lit;
-    }
-    let word = |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
-    let mut at = 0;
-    while at + 8 < n {
-        if word(hay, at) != word(lit, at) {
-            return false;
-        }
-        at += 8;
-    }
-    word(hay, n - 8) == word(lit, n - 8)
-}
-
 /// The first place `lit` occurs in `hay`. Values between two literals are short (an IP, a
 /// token), so finding the literal's first byte and comparing beats setting up a substring search.
 #[inline]
@@ -435,7 +414,10 @@ mod tests {
             })
         );
         assert_eq!(p.match_message("IP address mismatch: received IP=1, allowed I"), None);
-        assert_eq!(p.match_message("Allowed Token: Ab12Xy34"), Some(AuthFact::AllowedToken("Ab12Xy34")));
+        assert_eq!(
+            p.match_message("Allowed Token: Ab12Xy34"),
+            Some(AuthFact::AllowedToken("Ab12Xy34"))
+        );
         assert_eq!(p.match_message("Allowed Token:"), None, "shorter than the literal");
         assert_eq!(p.match_message("Allowed Tokem: x"), None, "differs in the last word");
     }

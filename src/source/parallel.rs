@@ -10,6 +10,7 @@ use std::thread;
 
 use super::file::{read_unit, SourceError, Unit};
 use super::{EventSink, InputError, InputFormat, LogEvent};
+use crate::bytes::same_str;
 
 /// Batches each worker may have waiting for the consumer, over all units: this bounds memory, while
 /// letting workers read ahead of the unit being consumed instead of waiting for it in lockstep.
@@ -363,12 +364,6 @@ fn unit_name(unit: &Unit) -> String {
         Unit::Named(p) | Unit::Walked(p) | Unit::Range { path: p, .. } => p.display().to_string(),
         Unit::Skipped(e) => e.input.clone(),
     }
-}
-
-/// String equality that skips the `memcmp` call for the common empty and identical names.
-#[inline]
-pub(crate) fn same_str(a: &str, b: &str) -> bool {
-    a.len() == b.len() && (a.is_empty() || std::ptr::eq(a.as_ptr(), b.as_ptr()) || a == b)
 }
 
 /// The index of `name` in a batch's stream table. Events of one stream come in runs, so only the
