@@ -80,39 +80,86 @@ pub enum Unit {
     },
     /// A directory entry that cannot be opened: reported as damage in its place.
     Skipped(InputError),
+    /// Small whole files, read one after another by one reader: for a file of a few KiB, a unit
+    /// of its own (a claim, a channel, a hand-over) cost more than reading it.
+    Run(Vec<Unit>),
+}
+
+/// Whole files below this size are packed into runs (gzip this small is inflated inline anyway).
+const RUN_FILE_BYTES: u64 = INLINE_GZIP_BYTES;
+/// A run is closed once its files reach this many bytes.
+const RUN_BYTES: u64 = 256 << 10;
+
+/// Packs consecutive small whole files into [`Unit::Run`]s, keeping input order.
+#[derive(Default)]
+struct Packer {
+    units: Vec<Unit>,
+    run: Vec<Unit>,
+    run_bytes: u64,
+}
+
+impl Packer {
+    /// Adds a unit; `len` is the size of a whole file (`None` for anything else).
+    fn push(&mut self, unit: Unit, len: Option<u64>) {
+        match len {
+            Some(len) if len < RUN_FILE_BYTES && matches!(unit, Unit::Named(_) | Unit::Walked(_)) => {
+                self.run.push(unit);
+                self.run_bytes += len;
+                if self.run_bytes >= RUN_BYTES {
+                    self.close_run();
+                }
+            }
+            _ => {
+                self.close_run();
+                self.units.push(unit);
+            }
+        }
+    }
+
+    fn close_run(&mut self) {
+        self.run_bytes = 0;
+        match self.run.len() {
+            0 => {}
+            1 => self.units.append(&mut self.run),
+            _ => self.units.push(Unit::Run(std::mem::take(&mut self.run))),
+        }
+    }
+
+    fn finish(mut self) -> Vec<Unit> {
+        self.close_run();
+        self.units
+    }
 }
 
 /// Splits the inputs into units in input order. Plain export or bare-line files larger than
 /// `range_bytes` are cut into ranges; gzip, JSON and other containers stay whole.
 pub fn plan(inputs: &[PathBuf], format: InputFormat, range_bytes: u64) -> Result<Vec<Unit>, SourceError> {
-    let mut units = Vec::new();
+    let mut units = Packer::default();
+    let add_file = |units: &mut Packer, whole: Unit, path: &Path, len: u64| {
+        let parts = plan_file(whole, path, len, format, range_bytes);
+        // One part is the whole file.
+        let whole_len = (parts.len() == 1).then_some(len);
+        parts.into_iter().for_each(|unit| units.push(unit, whole_len));
+    };
     for path in inputs {
         if path.as_os_str() == "-" {
-            units.push(Unit::Named(path.clone()));
+            units.push(Unit::Named(path.clone()), None);
             continue;
         }
         let meta = fs::metadata(path).map_err(|e| open_error(path, e))?;
         if !meta.is_dir() {
-            units.extend(plan_file(
-                Unit::Named(path.clone()),
-                path,
-                meta.len(),
-                format,
-                range_bytes,
-            ));
+            add_file(&mut units, Unit::Named(path.clone()), path, meta.len());
             continue;
         }
         walk(path, &mut HashSet::new(), &mut |entry| {
             match entry {
-                Entry::File { path, len } => {
-                    units.extend(plan_file(Unit::Walked(path.clone()), &path, len, format, range_bytes));
-                }
-                Entry::Skipped(error) => units.push(Unit::Skipped(error)),
+                Entry::File { path, len } => add_file(&mut units, Unit::Walked(path.clone()), &path, len),
+                Entry::Skipped(error) => units.push(Unit::Skipped(error), None),
             }
             Ok(())
         })?;
     }
-    Ok(units)
+    Ok(units.finish())
 }
 
 /// `whole` as one unit, or its ranges. Anything unexpected (it cannot be opened or read) leaves it
@@ -164,7 +211,8 @@ fn plan_file(whole: Unit, path: &Path, len: u64, format: InputFormat, range_byte
 pub fn unit_inflates_apart(unit: &Unit) -> Option<bool> {
     let path = match unit {
         Unit::Named(path) | Unit::Walked(path) if path.as_os_str() != "-" => path,
-        Unit::Range { .. } => return Some(false),
+        // Runs hold only files small enough to be inflated inline.
+        Unit::Range { .. } | Unit::Run(_) => return Some(false),
         _ => return None,
     };
     let mut magic = [0u8; 2];
@@ -200,6 +248,7 @@ pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> 
             sink.input_error(error.clone());
             Ok(())
         }
+        Unit::Run(units) => units.iter().try_for_each(|unit| read_unit(unit, format, sink)),
     }
 }
 
@@ -1465,6 +1514,67 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn small_whole_files_are_packed_into_runs_in_input_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, len: usize| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, EXPORT.repeat(len / EXPORT.len() + 1)).unwrap();
+            path
+        };
+        let small: Vec<PathBuf> = (0..5).map(|i| file(&format!("s{i}.log"), 100)).collect();
+        let big = file("big.log", RUN_FILE_BYTES as usize);
+        let named = |p: &PathBuf| Unit::Named(p.clone());
+        let inputs = [&small[0], &small[1], &big, &small[2], &small[3], &small[4]];
+        let inputs: Vec<PathBuf> = inputs.into_iter().cloned().collect();
+        let units = plan(&inputs, InputFormat::Auto, u64::MAX).unwrap();
+        assert_eq!(
+            units,
+            vec![
+                Unit::Run(vec![named(&small[0]), named(&small[1])]),
+                named(&big),
+                Unit::Run(vec![named(&small[2]), named(&small[3]), named(&small[4])]),
+            ]
+        );
+        // A file cut into ranges, and standard input, break a run too; a run of one is its file.
+        let stdin = PathBuf::from("-");
+        let units = plan(
+            &[small[0].clone(), big.clone(), small[1].clone(), stdin.clone()],
+            InputFormat::Auto,
+            1024,
+        )
+        .unwrap();
+        assert_eq!(units.first(), Some(&named(&small[0])));
+        assert!(matches!(units[1], Unit::Range { .. }), "{units:?}");
+        assert_eq!(&units[units.len() - 2..], &[named(&small[1]), Unit::Named(stdin)]);
+        // Runs close at RUN_BYTES.
+        let many: Vec<PathBuf> = (0..40).map(|i| file(&format!("m{i:02}.log"), 30_000)).collect();
+        let units = plan(&many, InputFormat::Auto, u64::MAX).unwrap();
+        let per_file = std::fs::metadata(&many[0]).unwrap().len();
+        let per_run = RUN_BYTES.div_ceil(per_file) as usize;
+        let sizes: Vec<usize> = units
+            .iter()
+            .map(|u| match u {
+                Unit::Run(r) => r.len(),
+                _ => 1,
+            })
+            .collect();
+        assert_eq!(sizes.iter().sum::<usize>(), 40);
+        assert!(
+            sizes[..sizes.len() - 1].iter().all(|&n| n == per_run),
+            "{sizes:?} {per_run}"
+        );
+        // Read in order, the runs give what the files give one by one.
+        let (mut packed, mut one_by_one) = (TestSink::default(), TestSink::default());
+        for unit in &units {
+            read_unit(unit, InputFormat::Auto, &mut packed).unwrap();
+        }
+        for path in &many {
+            read_path(path, InputFormat::Auto, &mut one_by_one).unwrap();
+        }
+        assert_eq!(packed.events, one_by_one.events);
+    }
+
+    #[test]
     fn planning_a_directory_keeps_walk_order_and_skips_what_the_walk_skips() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("b")).unwrap();
@@ -1475,10 +1585,10 @@ pub(super) mod tests {
         let units = plan(&[dir.path().to_path_buf()], InputFormat::Auto, 1 << 20).unwrap();
         assert_eq!(
             units,
-            vec![
+            vec![Unit::Run(vec![
                 Unit::Walked(dir.path().join("a.log")),
                 Unit::Walked(dir.path().join("b/2.log"))
-            ]
+            ])]
         );
         let mut planned = TestSink::default();
         for unit in &units {
@@ -1996,7 +2106,8 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
         fs::write(&plain, EXPORT).unwrap();
         assert_eq!(unit_inflates_apart(&Unit::Named(gz.clone())), Some(true));
         assert_eq!(unit_inflates_apart(&Unit::Walked(gz)), Some(true));
-        assert_eq!(unit_inflates_apart(&Unit::Walked(small)), Some(false));
+        assert_eq!(unit_inflates_apart(&Unit::Walked(small.clone())), Some(false));
+        assert_eq!(unit_inflates_apart(&Unit::Run(vec![Unit::Walked(small)])), Some(false));
         assert_eq!(unit_inflates_apart(&Unit::Walked(plain.clone())), Some(false));
         assert_eq!(
             unit_inflates_apart(&Unit::Named(dir.path().join("missing"))),
