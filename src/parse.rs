@@ -634,10 +634,13 @@ fn parse_report(rest: &str) -> LineEvent<'_> {
     // One pass over the fields: at each field start, the key that matches.
     loop {
         p = p.trim_start_matches(['\t', ' ']);
-        if p.is_empty() {
+        let Some(&first) = p.as_bytes().first() else {
             break;
-        }
-        let key = REPORT_KEYS.iter().find(|(k, _)| p.starts_with(k));
+        };
+        // No key starts another, so at most one matches: try only the keys of `p`'s first byte.
+        let key = REPORT_KEYS
+            .iter()
+            .find(|(k, _)| k.as_bytes().first() == Some(&first) && p.starts_with(k));
         let Some((k, field)) = key else {
             let skip = memchr::memchr2(b'\t', b' ', p.as_bytes()).map_or(p.len(), |i| i + 1);
             p = &p[skip..];
