@@ -76,15 +76,19 @@ fn deliver(analyzer: &mut Analyzer, sink: &mut Option<&mut dyn InvocationSink>, 
     }
 }
 
-/// The per-event work before grouping: parse, and drop events outside the window.
-fn front<'a>(parser: &Parser, config: &PipelineConfig, event: &LogEvent<'a>) -> Option<(Option<i64>, LineEvent<'a>)> {
+/// The per-event work before grouping: parse (the time is the event's, else the line's own).
+fn front<'a>(parser: &Parser, event: &LogEvent<'a>) -> (Option<i64>, LineEvent<'a>) {
     let line = parser.parse_with(event.message, event.timestamp_ms.is_none());
     let ts = event.timestamp_ms.or(match &line {
         LineEvent::App { timestamp_ms, .. } => *timestamp_ms,
         _ => None,
     });
-    let in_window = ts.is_none_or(|t| config.since_ms.is_none_or(|s| t >= s) && config.until_ms.is_none_or(|u| t < u));
-    in_window.then_some((ts, line))
+    (ts, line)
+}
+
+/// Whether an event at `ts` is inside the report's window (one without a time always is).
+fn in_window(config: &PipelineConfig, ts: Option<i64>) -> bool {
+    ts.is_none_or(|t| config.since_ms.is_none_or(|s| t >= s) && config.until_ms.is_none_or(|u| t < u))
 }
 
 impl Pipeline<'_> {
@@ -230,10 +234,11 @@ impl EventSink for ParseSink<'_> {
     fn event(&mut self, event: &LogEvent<'_>) {
         let b = &mut self.batch;
         b.events += 1;
-        let Some((ts, line)) = front(&self.parser, &self.config, event) else {
+        let (ts, line) = front(&self.parser, event);
+        if !in_window(&self.config, ts) {
             b.filtered += 1;
             return;
-        };
+        }
         let stream = parallel::stream_index(&mut b.streams, event.stream);
         let line = StoredLine::store(line, &mut b.text, &mut b.metrics);
         b.items.push(ParsedItem { ts, stream, line });
@@ -251,9 +256,11 @@ impl EventSink for ParseSink<'_> {
 impl EventSink for Pipeline<'_> {
     fn event(&mut self, event: &LogEvent<'_>) {
         self.summary.stats.events += 1;
-        match front(&self.parser, &self.config, event) {
-            Some((ts, line)) => self.back(ts, event.stream, line),
-            None => self.summary.stats.filtered_events += 1,
+        let (ts, line) = front(&self.parser, event);
+        if in_window(&self.config, ts) {
+            self.back(ts, event.stream, line);
+        } else {
+            self.summary.stats.filtered_events += 1;
         }
     }
 
