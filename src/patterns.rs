@@ -394,15 +394,17 @@ mod tests {
         assert_eq!(p.match_message("[INFO] Allowed IP"), None);
     }
 
-    #[test]
-    fn the_first_template_in_table_order_wins_and_a_capture_ends_at_the_first_whole_literal() {
+    /// A pattern file holding `text`, in a directory that lives as long as the returned guard.
+    fn pattern_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.toml");
-        std::fs::write(
-            &path,
-            "[[pattern]]\nkind = \"token\"\ntemplate = \"Source IP: {value}\"\n",
-        )
-        .unwrap();
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn the_first_template_in_table_order_wins_and_a_capture_ends_at_the_first_whole_literal() {
+        let (_dir, path) = pattern_file("[[pattern]]\nkind = \"token\"\ntemplate = \"Source IP: {value}\"\n");
         let p = Patterns::load(&path).unwrap();
         assert_eq!(p.match_message("Source IP: 1.2.3.4"), Some(AuthFact::Token("1.2.3.4")));
         let p = Patterns::builtin();
@@ -424,13 +426,9 @@ mod tests {
 
     #[test]
     fn user_templates_and_errors() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.toml");
-        std::fs::write(
-            &path,
+        let (_dir, path) = pattern_file(
             "[[pattern]]\nkind = \"source_ip\"\ntemplate = \"client={value}\"\n[[pattern]]\nkind = \"deny\"\ntemplate = \"ACCESS DENIED\"\n",
-        )
-        .unwrap();
+        );
         let p = Patterns::load(&path).unwrap();
         assert_eq!(p.match_message("client=1.2.3.4"), Some(AuthFact::SourceIp("1.2.3.4")));
         assert_eq!(p.match_message("ACCESS DENIED"), Some(AuthFact::Deny));
