@@ -132,7 +132,8 @@ impl Packer {
 }
 
 /// Splits the inputs into units in input order. Plain export or bare-line files larger than
-/// `range_bytes` are cut into ranges; gzip, JSON and other containers stay whole.
+/// `range_bytes` are cut into ranges; gzip, JSON and other containers stay whole; consecutive
+/// small whole files are packed into runs.
 pub fn plan(inputs: &[PathBuf], format: InputFormat, range_bytes: u64) -> Result<Vec<Unit>, SourceError> {
     let mut units = Packer::default();
     let add_file = |units: &mut Packer, whole: Unit, path: &Path, len: u64| {
@@ -207,7 +208,9 @@ fn plan_file(whole: Unit, path: &Path, len: u64, format: InputFormat, range_byte
 }
 
 /// Whether a unit is a gzip file that gets an inflate thread of its own (by its magic bytes, and
-/// `INLINE_GZIP_BYTES` or more); `None` when it names no file to look at.
+/// `INLINE_GZIP_BYTES` or more); `None` when it names no regular file to look at. A pipe (such as
+/// `<(zcat …)`) is not even opened: opening and reading it here would take its first bytes, or
+/// its only reader, away from the reading that follows.
 pub fn unit_inflates_apart(unit: &Unit) -> Option<bool> {
     let path = match unit {
         Unit::Named(path) | Unit::Walked(path) if path.as_os_str() != "-" => path,
@@ -215,12 +218,13 @@ pub fn unit_inflates_apart(unit: &Unit) -> Option<bool> {
         Unit::Range { .. } | Unit::Run(_) => return Some(false),
         _ => return None,
     };
+    let meta = fs::metadata(path).ok().filter(fs::Metadata::is_file)?;
+    if meta.len() < INLINE_GZIP_BYTES {
+        return Some(false);
+    }
     let mut magic = [0u8; 2];
-    let read = File::open(path).and_then(|mut f| {
-        f.read_exact(&mut magic)?;
-        f.metadata()
-    });
-    Some(read.is_ok_and(|m| magic == GZIP_MAGIC && m.len() >= INLINE_GZIP_BYTES))
+    let read = File::open(path).and_then(|mut f| f.read_exact(&mut magic));
+    Some(read.is_ok() && magic == GZIP_MAGIC)
 }
 
 /// Reads one unit of [`plan`] into `sink`.
@@ -2111,7 +2115,8 @@ REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBill
         assert_eq!(unit_inflates_apart(&Unit::Walked(plain.clone())), Some(false));
         assert_eq!(
             unit_inflates_apart(&Unit::Named(dir.path().join("missing"))),
-            Some(false)
+            None,
+            "no regular file to look at"
         );
         assert_eq!(unit_inflates_apart(&Unit::Named("-".into())), None);
         let range = Unit::Range {
