@@ -418,11 +418,14 @@ mod tests {
         }
     }
 
+    /// Reads `inputs` as planned, or with every run of small files unpacked into its files
+    /// (`unpack`), so that there are many units to share.
     fn read_shared(
         inputs: &[PathBuf],
         workers: usize,
         range_bytes: u64,
         sharing: Sharing,
+        unpack: bool,
     ) -> (Vec<String>, Result<(), SourceError>, usize) {
         let mut got = Vec::new();
         let mut read_here = 0;
@@ -431,10 +434,17 @@ mod tests {
             range_bytes,
             sharing,
         };
-        let units = match plan(inputs, InputFormat::Auto, range_bytes) {
+        let mut units = match plan(inputs, InputFormat::Auto, range_bytes) {
             Ok(units) => units,
             Err(e) => return (got, Err(e), read_here),
         };
+        if unpack {
+            let unpacked = units.into_iter().flat_map(|unit| match unit {
+                Unit::Run(files) => files,
+                other => vec![other],
+            });
+            units = unpacked.collect();
+        }
         let result = read_units(units, InputFormat::Auto, config, Messages::default, |work| {
             match work {
                 Work::Batch(b) => got.extend(b),
@@ -451,7 +461,7 @@ mod tests {
     }
 
     fn read(inputs: &[PathBuf], workers: usize, range_bytes: u64) -> (Vec<String>, Result<(), SourceError>) {
-        let (got, result, read_here) = read_shared(inputs, workers, range_bytes, Sharing::Never);
+        let (got, result, read_here) = read_shared(inputs, workers, range_bytes, Sharing::Never, false);
         assert_eq!(read_here, 0);
         (got, result)
     }
@@ -473,13 +483,18 @@ mod tests {
             std::fs::write(&path, text).unwrap();
             inputs.push(path);
         }
+        // Whole, these small files are planned as one run; unpacked, as twelve units.
         for (workers, range_bytes) in [(1, 1 << 20), (2, 1 << 20), (3, 1000), (8, 333)] {
             for sharing in [Sharing::Never, Sharing::WhenIdle, Sharing::Always] {
-                let (got, result, read_here) = read_shared(&inputs, workers, range_bytes, sharing);
-                result.unwrap();
-                assert_eq!(got, expected, "{workers} workers, ranges of {range_bytes}, {sharing:?}");
-                if sharing == Sharing::Always {
-                    assert!(read_here > 0, "the consumer read none of the units itself");
+                for unpack in [false, true] {
+                    let (got, result, read_here) = read_shared(&inputs, workers, range_bytes, sharing, unpack);
+                    result.unwrap();
+                    let case = format!("{workers} workers, ranges of {range_bytes}, {sharing:?}, unpacked: {unpack}");
+                    assert_eq!(got, expected, "{case}");
+                    // With one unit, the worker may claim it before the consumer looks.
+                    if sharing == Sharing::Always && (unpack || range_bytes < 1 << 20) {
+                        assert!(read_here > 0, "the consumer read none of the units itself: {case}");
+                    }
                 }
             }
         }
