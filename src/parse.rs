@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use crate::bytes::{has_separator, word_at};
+use crate::bytes::{has_separator, starts_with_at, word_at};
 use crate::patterns::{AuthFact, Patterns};
 use crate::request_id::RequestKey;
 use crate::timeutil::parse_leading_timestamp;
@@ -481,9 +481,7 @@ fn level_tag_end(b: &[u8]) -> Option<usize> {
         _ => return None,
     };
     let close = 1 + level.len();
-    // Byte by byte: a `memcmp` call costs more than these few bytes.
-    let same = b.get(1..close)?.iter().zip(level).all(|(x, y)| x == y);
-    (same && b.get(close) == Some(&b']')).then_some(close)
+    (starts_with_at(b, 1, level) && b.get(close) == Some(&b']')).then_some(close)
 }
 
 /// Where the first tab or space of `b` is (its length if none). A runtime's timestamp is 24 bytes
@@ -757,9 +755,7 @@ mod tests {
             }
             let msg = format!("[{level}{close}{stamp}{sep}{tail}");
             let b = msg.as_bytes();
-            let searched = memchr::memchr(b']', b).filter(|&c| {
-                matches!(&msg[1..c], "INFO" | "ERROR" | "WARNING" | "DEBUG" | "CRITICAL" | "WARN" | "TRACE" | "FATAL")
-            });
+            let searched = memchr::memchr(b']', b).filter(|&c| LEVELS.contains(&&msg[1..c]));
             proptest::prop_assert_eq!(level_tag_end(b), searched);
             let rest = format!("{stamp}{sep}{tail}");
             let r = rest.as_bytes();
