@@ -269,6 +269,7 @@ impl Grouper {
                 let seq = self.seq;
                 let key = request_id;
                 if let Some(inv) = self.open_mut(key.clone(), s, ts) {
+                    let metrics = metrics.into_metrics();
                     if metrics.init_duration_us.is_some() {
                         inv.init_duration_us = metrics.init_duration_us;
                     }
@@ -284,7 +285,7 @@ impl Grouper {
                         inv.error_type = Some(e.into_owned());
                     }
                     let first_report = inv.report.is_none();
-                    inv.report = Some(*metrics);
+                    inv.report = Some(metrics);
                     if first_report {
                         self.reported.push_back((seq, key));
                     }

@@ -41,7 +41,7 @@ pub enum LineEvent<'a> {
     Report {
         request_id: RequestKey,
         /// Boxed: most lines are not REPORTs, and a smaller `LineEvent` is cheaper to move.
-        metrics: Box<Metrics>,
+        metrics: MetricsRef<'a>,
         error_type: Option<Cow<'a, str>>,
     },
     /// INIT_START / RESTORE_START / `platform.initStart`: a new execution environment.
@@ -79,6 +79,39 @@ pub enum LineEvent<'a> {
 }
 
 /// A matched authorizer fact; owned when the message had to be decoded (JSON escapes).
+/// A REPORT's metrics: boxed when parsed (they are most of a REPORT's size, and `LineEvent`s move
+/// by value), borrowed when loaded from a batch's table, which saves an allocation per REPORT.
+#[derive(Debug, Clone)]
+pub enum MetricsRef<'a> {
+    Owned(Box<Metrics>),
+    Borrowed(&'a Metrics),
+}
+
+impl MetricsRef<'_> {
+    pub fn into_metrics(self) -> Metrics {
+        match self {
+            MetricsRef::Owned(m) => *m,
+            MetricsRef::Borrowed(m) => m.clone(),
+        }
+    }
+}
+
+impl std::ops::Deref for MetricsRef<'_> {
+    type Target = Metrics;
+    fn deref(&self) -> &Metrics {
+        match self {
+            MetricsRef::Owned(m) => m,
+            MetricsRef::Borrowed(m) => m,
+        }
+    }
+}
+
+impl PartialEq for MetricsRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OwnedOrBorrowedFact<'a> {
     SourceIp(Cow<'a, str>),
@@ -331,7 +364,7 @@ impl Parser {
                         let m = record.metrics.unwrap_or_default();
                         LineEvent::Report {
                             request_id,
-                            metrics: Box::new(Metrics {
+                            metrics: MetricsRef::Owned(Box::new(Metrics {
                                 duration_us: m.duration_ms.and_then(ms_f64_to_us),
                                 billed_ms: m.billed_duration_ms.and_then(f64_to_u64),
                                 memory_size_mb: m.memory_size_mb.and_then(f64_to_u64),
@@ -340,7 +373,7 @@ impl Parser {
                                 restore_duration_us: m.restore_duration_ms.and_then(ms_f64_to_us),
                                 billed_restore_ms: m.billed_restore_duration_ms.and_then(f64_to_u64),
                                 status: record.status.as_deref().map(status_of),
-                            }),
+                            })),
                             error_type: record.error_type,
                         }
                     }
@@ -660,7 +693,7 @@ fn parse_report(rest: &str) -> LineEvent<'_> {
     }
     LineEvent::Report {
         request_id: RequestKey::new(request_id),
-        metrics: Box::new(m),
+        metrics: MetricsRef::Owned(Box::new(m)),
         error_type,
     }
 }
@@ -794,7 +827,11 @@ mod tests {
                 request_id,
                 metrics,
                 error_type,
-            } => (request_id.to_string(), *metrics, error_type.map(|e| e.into_owned())),
+            } => (
+                request_id.to_string(),
+                metrics.into_metrics(),
+                error_type.map(|e| e.into_owned()),
+            ),
             other => panic!("not a report: {other:?}"),
         }
     }

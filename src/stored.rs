@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::parse::{LineEvent, Metrics, OwnedOrBorrowedFact, RunStatus};
+use crate::parse::{LineEvent, Metrics, MetricsRef, OwnedOrBorrowedFact, RunStatus};
 use crate::request_id::RequestKey;
 
 /// A byte range of a batch's text.
@@ -60,7 +60,7 @@ impl StoredLine {
                 metrics,
                 error_type,
             } => {
-                metrics_table.push(*metrics);
+                metrics_table.push(metrics.into_metrics());
                 StoredLine::Report(request_id, metrics_table.len() - 1, error_type.map(|e| put(text, &e)))
             }
             LineEvent::InitStart => StoredLine::InitStart,
@@ -102,13 +102,16 @@ impl StoredLine {
     }
 
     /// The `LineEvent` again, borrowing from `text`.
-    pub fn load<'a>(self, text: &'a str, metrics_table: &[Metrics]) -> LineEvent<'a> {
+    pub fn load<'a>(self, text: &'a str, metrics_table: &'a [Metrics]) -> LineEvent<'a> {
         match self {
             StoredLine::Start(request_id) => LineEvent::Start { request_id },
             StoredLine::End(request_id) => LineEvent::End { request_id },
             StoredLine::Report(request_id, metrics, error_type) => LineEvent::Report {
                 request_id,
-                metrics: Box::new(metrics_table.get(metrics).cloned().unwrap_or_default()),
+                metrics: match metrics_table.get(metrics) {
+                    Some(m) => MetricsRef::Borrowed(m),
+                    None => MetricsRef::Owned(Box::default()),
+                },
                 error_type: error_type.map(|e| get(text, e)),
             },
             StoredLine::InitStart => LineEvent::InitStart,

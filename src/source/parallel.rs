@@ -376,7 +376,17 @@ fn unit_name(unit: &Unit) -> String {
 
 /// The index of `name` in a batch's stream table. Events of one stream come in runs, so only the
 /// last few entries are searched; a stream seen earlier may get a second entry, which is harmless.
+#[inline]
 pub(crate) fn stream_index(streams: &mut Vec<String>, name: &str) -> usize {
+    // Most events are of the stream before them: that one costs a single compare, inline.
+    match streams.last() {
+        Some(last) if same_str(last, name) => streams.len() - 1,
+        _ => stream_index_searched(streams, name),
+    }
+}
+
+#[inline(never)]
+fn stream_index_searched(streams: &mut Vec<String>, name: &str) -> usize {
     let recent = streams.len().saturating_sub(8);
     match streams[recent..].iter().rposition(|s| same_str(s, name)) {
         Some(i) => recent + i,
