@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use crate::bytes::{has_separator, starts_with_at, word_at};
-use crate::patterns::{AuthFact, Patterns};
+use crate::patterns::{first_line, AuthFact, Patterns};
 use crate::request_id::RequestKey;
 use crate::timeutil::parse_leading_timestamp;
 
@@ -315,7 +315,7 @@ impl Parser {
         Some(LineEvent::App {
             request_id,
             timestamp_ms,
-            fact: self.fact(first_line(text)),
+            fact: self.fact(text),
         })
     }
 
@@ -339,7 +339,7 @@ impl Parser {
         Some(LineEvent::App {
             request_id,
             timestamp_ms: Some(ts.epoch_ms),
-            fact: self.fact(first_line(text)),
+            fact: self.fact(text),
         })
     }
 
@@ -408,10 +408,10 @@ impl Parser {
             .and_then(parse_leading_timestamp)
             .map(|t| t.epoch_ms);
         let fact = match &line.message {
-            Some(Cow::Borrowed(m)) => self.fact(first_line(trim_newlines(m))),
+            Some(Cow::Borrowed(m)) => self.fact(trim_newlines(m)),
             Some(Cow::Owned(m)) => self
                 .patterns
-                .match_message(first_line(trim_newlines(m)))
+                .match_message(trim_newlines(m))
                 .map(OwnedOrBorrowedFact::owned),
             None => None,
         };
@@ -600,13 +600,6 @@ fn trim_newlines(s: &str) -> &str {
         end -= 1;
     }
     &s[..end]
-}
-
-fn first_line(s: &str) -> &str {
-    match memchr::memchr(b'\n', s.as_bytes()) {
-        Some(i) => s[..i].trim_end_matches('\r'),
-        None => s,
-    }
 }
 
 /// Parses `1.85`, `3000.00`, `2` as microseconds without going through floating point.

@@ -121,6 +121,9 @@ fn literal(text: &str) -> Piece {
 struct Template {
     kind: FactKind,
     pieces: Vec<Piece>,
+    /// The literal of a template that is one literal and then its one value (`Source IP: {value}`,
+    /// most of the built-in ones), matched without walking `pieces`.
+    value_after: Option<Box<[u8]>>,
 }
 
 impl Template {
@@ -165,7 +168,30 @@ impl Template {
                 want.join(", ")
             ));
         }
-        Ok(Template { kind, pieces })
+        let value_after = match pieces.as_slice() {
+            // Without line breaks in it, such a literal matches a text exactly where it matches
+            // the text's first line.
+            [Piece::Literal(lit), Piece::Capture(_, 0)] if !lit.contains(['\n', '\r']) => Some(lit.as_bytes().into()),
+            _ => None,
+        };
+        Ok(Template {
+            kind,
+            pieces,
+            value_after,
+        })
+    }
+
+    /// Matches the first line of `text` (a line ends at `\n`, `\r`s before it dropped), which
+    /// is looked for only past the literal of a `value_after` template: that is most of a
+    /// message, and searching all of it cost more than the rest of the match.
+    fn matches_first_line<'a>(&self, text: &'a str) -> Option<AuthFact<'a>> {
+        match &self.value_after {
+            Some(lit) if starts_with_at(text.as_bytes(), 0, lit) => {
+                Some(self.fact(first_line(text.get(lit.len()..)?), ""))
+            }
+            Some(_) => None,
+            None => self.matches(first_line(text)),
+        }
     }
 
     /// Matches the whole message; the last capture runs to its end.
@@ -198,7 +224,12 @@ impl Template {
             return None;
         }
         let [first, second] = caps;
-        Some(match self.kind {
+        Some(self.fact(first, second))
+    }
+
+    /// The fact of this template's kind, from its captures in the order of `placeholders()`.
+    fn fact<'a>(&self, first: &'a str, second: &'a str) -> AuthFact<'a> {
+        match self.kind {
             FactKind::SourceIp => AuthFact::SourceIp(first),
             FactKind::Token => AuthFact::Token(first),
             FactKind::AllowedIp => AuthFact::AllowedIp(first),
@@ -213,7 +244,7 @@ impl Template {
             },
             FactKind::Allow => AuthFact::Allow,
             FactKind::Deny => AuthFact::Deny,
-        })
+        }
     }
 }
 
@@ -255,7 +286,7 @@ impl Patterns {
         let candidates = self.by_first_byte.get(first as usize)?;
         candidates
             .iter()
-            .find_map(|&i| self.templates.get(i).and_then(|t| t.matches(msg)))
+            .find_map(|&i| self.templates.get(i).and_then(|t| t.matches_first_line(msg)))
     }
 }
 
@@ -308,14 +339,31 @@ impl Patterns {
         Ok((Patterns::new(templates), file.replace_builtin))
     }
 
-    /// Matches an application message (its trailing newline already removed). A leading level tag
-    /// such as `[INFO] ` (the seed logs `[INFO] Source IP: …`) is skipped when the whole message fails.
+    /// Matches the first line of an application message. A leading level tag such as `[INFO] `
+    /// (the seed logs `[INFO] Source IP: …`) is skipped when the whole line fails.
     pub fn match_message<'a>(&self, msg: &'a str) -> Option<AuthFact<'a>> {
         if let Some(f) = self.try_templates(msg) {
             return Some(f);
         }
         self.try_templates(strip_level_tag(msg)?)
     }
+}
+
+/// The text before the first `\n`, without the `\r`s that end it.
+pub(crate) fn first_line(s: &str) -> &str {
+    // Most texts here are a value (an IP, a token): a plain loop is done before `memchr` has begun.
+    let b = s.as_bytes();
+    let newline = if b.len() <= 32 {
+        b.iter().position(|&c| c == b'\n')
+    } else {
+        memchr::memchr(b'\n', b)
+    };
+    let Some(mut end) = newline else { return s };
+    while end > 0 && b[end - 1] == b'\r' {
+        end -= 1;
+    }
+    // Both ends are ASCII bytes, so they are char boundaries.
+    s.get(..end).unwrap_or(s)
 }
 
 /// `[INFO] text` → `text`.
@@ -447,5 +495,35 @@ mod tests {
         assert!(err.contains("p.toml") && err.contains("{received}, {allowed}"), "{err}");
         std::fs::write(&path, "[[pattern]]\nkind = \"nope\"\ntemplate = \"x\"\n").unwrap();
         assert!(Patterns::load(&path).unwrap_err().to_string().contains("nope"));
+    }
+
+    /// Matching as it was before `value_after` and before the line end was looked for late: the
+    /// first line cut off first, every template walked piece by piece in table order.
+    fn reference<'a>(p: &Patterns, text: &'a str) -> Option<AuthFact<'a>> {
+        let line = match text.find('\n') {
+            Some(i) => text[..i].trim_end_matches('\r'),
+            None => text,
+        };
+        let walk = |m: &'a str| p.templates.iter().find_map(|t| t.matches(m));
+        walk(line).or_else(|| walk(strip_level_tag(line)?))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn matching_the_first_line_late_equals_cutting_it_first(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "[INFO] ", "[ERROR]\t", "Token: ", "Allowed Token: ", "Source IP: ", "Allowed IP: ",
+                "Token mismatch: received token=", ", allowed token=", "A\r: ", "B: ", "\n", "\r", "\r\n",
+                "x", "1.2.3.4", "トークン", " ",
+            ]), 0..6)
+        ) {
+            // A user template whose literal holds a `\r` goes the piece-by-piece way.
+            let user = "[[pattern]]\nkind = \"token\"\ntemplate = \"A\\r: {value}\"\n[[pattern]]\nkind = \"token\"\ntemplate = \"B: {value}\"\n";
+            let (mut p, _) = Patterns::from_toml(user, "test").map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            p.templates.extend(Patterns::builtin().templates);
+            let p = Patterns::new(p.templates);
+            let text = parts.concat();
+            proptest::prop_assert_eq!(p.match_message(&text), reference(&p, &text), "{:?}", text);
+        }
     }
 }
