@@ -99,17 +99,20 @@ impl Invocation {
     }
 
     fn apply_fact(&mut self, fact: OwnedOrBorrowedFact<'_>) {
+        // From `&str`, not `Cow`: the values are short, so copied inline, and the conversion from
+        // `Cow` (made to reuse an owned `String`'s buffer) cost more than the copy.
+        let c = |v: &str| Some(CompactString::new(v));
         let a = &mut self.auth;
         match fact {
-            OwnedOrBorrowedFact::SourceIp(v) => a.source_ip = Some(v.into()),
-            OwnedOrBorrowedFact::Token(v) => a.token = Some(v.into()),
-            OwnedOrBorrowedFact::AllowedIp(v) => a.allowed_ip = Some(v.into()),
-            OwnedOrBorrowedFact::AllowedToken(v) => a.allowed_token = Some(v.into()),
+            OwnedOrBorrowedFact::SourceIp(v) => a.source_ip = c(&v),
+            OwnedOrBorrowedFact::Token(v) => a.token = c(&v),
+            OwnedOrBorrowedFact::AllowedIp(v) => a.allowed_ip = c(&v),
+            OwnedOrBorrowedFact::AllowedToken(v) => a.allowed_token = c(&v),
             OwnedOrBorrowedFact::IpMismatch { received, allowed } => {
-                a.ip_mismatch = Some((received.into(), allowed.into()))
+                a.ip_mismatch = Some((CompactString::new(&received), CompactString::new(&allowed)))
             }
             OwnedOrBorrowedFact::TokenMismatch { received, allowed } => {
-                a.token_mismatch = Some((received.into(), allowed.into()))
+                a.token_mismatch = Some((CompactString::new(&received), CompactString::new(&allowed)))
             }
             OwnedOrBorrowedFact::Allow => a.allow_marker = true,
             OwnedOrBorrowedFact::Deny => a.deny_marker = true,
