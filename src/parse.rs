@@ -40,7 +40,7 @@ pub enum LineEvent<'a> {
     },
     Report {
         request_id: RequestKey,
-        /// Boxed: most lines are not REPORTs, and a smaller `LineEvent` is cheaper to move.
+        /// Boxed or borrowed: most lines are not REPORTs, and a smaller `LineEvent` is cheaper to move.
         metrics: MetricsRef<'a>,
         error_type: Option<Cow<'a, str>>,
     },
@@ -78,7 +78,6 @@ pub enum LineEvent<'a> {
     Unrecognized,
 }
 
-/// A matched authorizer fact; owned when the message had to be decoded (JSON escapes).
 /// A REPORT's metrics: boxed when parsed (they are most of a REPORT's size, and `LineEvent`s move
 /// by value), borrowed when loaded from a batch's table, which saves an allocation per REPORT.
 #[derive(Debug, Clone)]
@@ -112,6 +111,7 @@ impl PartialEq for MetricsRef<'_> {
     }
 }
 
+/// A matched authorizer fact; owned when the message had to be decoded (JSON escapes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OwnedOrBorrowedFact<'a> {
     SourceIp(Cow<'a, str>),

@@ -6,7 +6,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use rustc_hash::FxBuildHasher;
 
 /// A request id. A 36-byte id (Lambda's UUIDs) is kept as integers holding its exact bytes: no
-/// allocation, hashing and comparing in five words, and the same text back, so grouping stays
+/// allocation, hashing in one folded word and comparing in five, and the same text back, so grouping stays
 /// exact for any id. Decoding the hex instead would save 20 bytes but cost more than it saves.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RequestKey {
