@@ -122,7 +122,7 @@ struct Template {
     kind: FactKind,
     pieces: Vec<Piece>,
     /// The literal of a template that is one literal and then its one value (`Source IP: {value}`,
-    /// most of the built-in ones), matched without walking `pieces`.
+    /// four of the eight built-in ones, which most messages match), matched without walking `pieces`.
     value_after: Option<Box<[u8]>>,
 }
 
