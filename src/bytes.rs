@@ -1,4 +1,4 @@
-//! Byte-level string helpers of the hot paths: word-at-a-time compares and separator checks.
+//! Byte-level string helpers of the hot paths: word-at-a-time compares, separator checks, line ends.
 
 /// String equality that skips the `memcmp` call for the common empty and identical names.
 #[inline]
@@ -45,6 +45,23 @@ pub(crate) fn starts_with_at(hay: &[u8], pos: usize, lit: &[u8]) -> bool {
         at += 8;
     }
     word_at(hay, n - 8) == word_at(lit, n - 8)
+}
+
+/// The text before the first `\n`, without the `\r`s that end it.
+pub(crate) fn first_line(s: &str) -> &str {
+    // Most texts here are a value (an IP, a token): a plain loop is done before `memchr` has begun.
+    let b = s.as_bytes();
+    let newline = if b.len() <= 32 {
+        b.iter().position(|&c| c == b'\n')
+    } else {
+        memchr::memchr(b'\n', b)
+    };
+    let Some(mut end) = newline else { return s };
+    while end > 0 && b[end - 1] == b'\r' {
+        end -= 1;
+    }
+    // Both ends are ASCII bytes, so they are char boundaries.
+    s.get(..end).unwrap_or(s)
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use crate::bytes::{has_separator, starts_with_at, word_at};
-use crate::patterns::{first_line, AuthFact, Patterns};
+use crate::bytes::{first_line, has_separator, starts_with_at, word_at};
+use crate::patterns::{AuthFact, Patterns};
 use crate::request_id::RequestKey;
 use crate::timeutil::parse_leading_timestamp;
 

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::bytes::starts_with_at;
+use crate::bytes::{first_line, starts_with_at};
 use crate::error::Error;
 
 /// The seed authorizer's messages (Japanese, as it logs them) and their English equivalents.
@@ -347,23 +347,6 @@ impl Patterns {
         }
         self.try_templates(strip_level_tag(msg)?)
     }
-}
-
-/// The text before the first `\n`, without the `\r`s that end it.
-pub(crate) fn first_line(s: &str) -> &str {
-    // Most texts here are a value (an IP, a token): a plain loop is done before `memchr` has begun.
-    let b = s.as_bytes();
-    let newline = if b.len() <= 32 {
-        b.iter().position(|&c| c == b'\n')
-    } else {
-        memchr::memchr(b'\n', b)
-    };
-    let Some(mut end) = newline else { return s };
-    while end > 0 && b[end - 1] == b'\r' {
-        end -= 1;
-    }
-    // Both ends are ASCII bytes, so they are char boundaries.
-    s.get(..end).unwrap_or(s)
 }
 
 /// `[INFO] text` → `text`.
