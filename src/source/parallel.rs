@@ -273,11 +273,7 @@ impl<B> Claims<B> {
     /// claimed unit always has its channel.
     fn claim_with_channel(&self) -> Option<(usize, Sender<Message<B>>)> {
         let mut st = self.state.lock().ok()?;
-        let i = st.next;
-        if i >= self.units {
-            return None;
-        }
-        st.next += 1;
+        let i = self.take_next(&mut st)?;
         let (tx, rx) = channel();
         st.channels.insert(i, rx);
         Some((i, tx))
@@ -286,6 +282,11 @@ impl<B> Claims<B> {
     /// The next unclaimed unit, for the consumer to read itself in its turn.
     fn claim(&self) -> Option<usize> {
         let mut st = self.state.lock().ok()?;
+        self.take_next(&mut st)
+    }
+
+    /// Claims the next unit, if one is left, under the lock the caller holds.
+    fn take_next(&self, st: &mut Claimed<B>) -> Option<usize> {
         let i = st.next;
         (i < self.units).then(|| {
             st.next += 1;
