@@ -8,7 +8,7 @@ pub(crate) fn same_str(a: &str, b: &str) -> bool {
 
 /// The eight bytes of `b` from `at`, as one word.
 #[inline]
-pub(crate) fn word_at(b: &[u8], at: usize) -> Option<u64> {
+fn word_at(b: &[u8], at: usize) -> Option<u64> {
     b.get(at..at + 8)
         .and_then(|w| <[u8; 8]>::try_from(w).ok())
         .map(u64::from_le_bytes)
@@ -17,9 +17,16 @@ pub(crate) fn word_at(b: &[u8], at: usize) -> Option<u64> {
 /// Whether any byte of `w` is below 0x21 (Mycroft's has-less-than), so every separator (`\t`,
 /// ` `, `\n`, `\r`, another control byte) is caught.
 #[inline]
-pub(crate) fn has_separator(w: u64) -> bool {
+fn has_separator(w: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     w.wrapping_sub(ONES * 0x21) & !w & (ONES * 0x80) != 0
+}
+
+/// Whether `b` has eight bytes from `at` and none of them is a separator: a token's bytes
+/// checked a word at a time instead of searched for its end.
+#[inline]
+pub(crate) fn no_separator_at(b: &[u8], at: usize) -> bool {
+    word_at(b, at).is_some_and(|w| !has_separator(w))
 }
 
 /// Whether `hay[pos..]` starts with `lit`, compared eight bytes at a time in line (the last eight

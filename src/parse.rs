@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use crate::bytes::{first_line, has_separator, starts_with_at, word_at};
+use crate::bytes::{first_line, no_separator_at, starts_with_at};
 use crate::patterns::{AuthFact, Patterns};
 use crate::request_id::RequestKey;
 use crate::timeutil::parse_leading_timestamp;
@@ -521,7 +521,7 @@ fn level_tag_end(b: &[u8]) -> Option<usize> {
 /// (`2025-07-11T00:00:03.367Z`): when a separator follows them and none is among them, that is
 /// the answer without a search.
 fn stamp_end(b: &[u8]) -> usize {
-    let clean = |at| word_at(b, at).is_some_and(|w| !has_separator(w));
+    let clean = |at| no_separator_at(b, at);
     if matches!(b.get(24), Some(b'\t' | b' ')) && clean(0) && clean(8) && clean(16) {
         return 24;
     }
@@ -571,13 +571,8 @@ fn uuid_before(s: &str, is_end: impl Fn(u8) -> bool) -> Option<&str> {
     if !is_end(end) || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
         return None;
     }
-    let w = |at: usize| word_at(b, at);
-    if has_separator(w(0)?)
-        || has_separator(w(8)?)
-        || has_separator(w(16)?)
-        || has_separator(w(24)?)
-        || has_separator(w(28)?)
-    {
+    let clean = |at| no_separator_at(b, at);
+    if !(clean(0) && clean(8) && clean(16) && clean(24) && clean(28)) {
         return None;
     }
     s.get(..36)
