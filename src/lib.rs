@@ -1,19 +1,20 @@
 //! authlogs: rebuilds API Gateway Lambda authorizer invocations from CloudWatch Logs and reports decisions.
 
 pub mod analyze;
+pub mod app;
 mod bytes;
 pub mod cli;
-pub mod commands;
 pub mod decision;
-pub mod error;
+mod engine;
+mod error;
 pub mod group;
 pub mod parse;
 pub mod patterns;
-pub mod pipeline;
-pub mod redact;
+mod redact;
 pub mod render;
 pub mod report;
-pub mod request_id;
+mod request_id;
 pub mod source;
-pub mod stored;
-pub mod timeutil;
+mod timeutil;
+
+pub use error::Error;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use authlogs::cli::{Cli, Command};
-use authlogs::error::Error;
+use authlogs::Error;
 
 /// Exit status when the report was produced but some input was damaged.
 const EXIT_PARTIAL: u8 = 3;
@@ -23,16 +23,16 @@ fn main() -> ExitCode {
             let stdout = io::stdout();
             let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
             let mut err = io::stderr();
-            let outcome = authlogs::commands::report(config, &mut out, &mut err)?;
+            let outcome = authlogs::app::report(config, &mut out, &mut err)?;
             out.flush()?;
             Ok(outcome)
         }),
         Command::Groups(args) => args.validate().and_then(|config| {
             let stdout = io::stdout();
             let mut out = io::BufWriter::new(stdout.lock());
-            authlogs::commands::groups(config, &mut out)?;
+            let outcome = authlogs::app::groups(config, &mut out)?;
             out.flush()?;
-            Ok(authlogs::commands::ReportOutcome { partial: false })
+            Ok(outcome)
         }),
     };
     match result {

@@ -261,6 +261,16 @@ pub fn parse_time_arg(s: &str, now_ms: i64) -> Result<i64, String> {
     ))
 }
 
+/// RFC 3339 UTC → the same instant in the local zone, with its offset; `None` if it is not RFC 3339.
+pub fn rfc3339_to_local(rfc3339: &str) -> Option<String> {
+    let t = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?;
+    Some(
+        t.with_timezone(&chrono::Local)
+            .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
+            .to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

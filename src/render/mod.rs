@@ -1,12 +1,12 @@
 //! Renderers: pure `Report -> String` output formats, and the per-request writer.
 
 pub mod csv;
+pub mod groups;
 pub mod json;
 pub mod requests;
 pub mod table;
 
 use std::borrow::Cow;
-use std::fmt;
 
 use crate::redact::escape_control;
 use crate::report::Report;
@@ -15,40 +15,15 @@ pub use requests::{RequestFormat, RequestWriter};
 pub use table::TableStyle;
 
 /// The shape of a report on output (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
 pub enum OutputFormat {
+    /// Aligned tables for a terminal.
     #[default]
     Table,
+    /// The `authlogs.report/v1` JSON document.
     Json,
+    /// `key,value` rows.
     Csv,
-}
-
-impl OutputFormat {
-    pub const NAMES: [&'static str; 3] = ["table", "json", "csv"];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            OutputFormat::Table => "table",
-            OutputFormat::Json => "json",
-            OutputFormat::Csv => "csv",
-        }
-    }
-
-    /// The format named `name` (one of [`OutputFormat::NAMES`]).
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "table" => Some(OutputFormat::Table),
-            "json" => Some(OutputFormat::Json),
-            "csv" => Some(OutputFormat::Csv),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for OutputFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 /// Renders `report` in `format`; `style` only matters for the table.
@@ -236,10 +211,15 @@ mod tests {
 
     #[test]
     fn format_names_round_trip() {
-        for name in OutputFormat::NAMES {
-            assert_eq!(OutputFormat::from_name(name).map(OutputFormat::name), Some(name));
+        use clap::ValueEnum;
+        for name in ["table", "json", "csv"] {
+            let format = OutputFormat::from_str(name, false).ok();
+            let back = format
+                .and_then(|f| f.to_possible_value())
+                .map(|v| v.get_name().to_string());
+            assert_eq!(back.as_deref(), Some(name));
         }
-        assert_eq!(OutputFormat::from_name("yaml"), None);
+        assert!(OutputFormat::from_str("yaml", false).is_err());
     }
 
     #[test]

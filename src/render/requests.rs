@@ -3,8 +3,11 @@
 use std::io::{self, Write};
 
 use super::terminal_safe_json;
-use crate::redact::escape_control;
+use crate::decision::{received_token, source_ip, Verdict};
+use crate::group::Invocation;
+use crate::redact::{display_token, escape_control, TokenDisplay};
 use crate::report::RequestRow;
+use crate::timeutil::format_rfc3339_ms;
 
 /// The shape of per-request output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -136,6 +139,26 @@ fn csv_fields(row: &RequestRow) -> [String; 13] {
         float(row.init_duration_ms),
         row.incomplete.to_string(),
     ]
+}
+
+/// Builds the `--requests` row of one invocation; tokens masked unless `tokens` reveals them.
+pub fn request_row(inv: &Invocation, verdict: &Verdict, tokens: TokenDisplay) -> RequestRow {
+    let m = inv.report.as_ref();
+    RequestRow {
+        request_id: escape_control(&inv.request_id.to_string()).into_owned(),
+        time: inv.first_ts.or(inv.last_ts).map(format_rfc3339_ms),
+        stream: escape_control(&inv.stream).into_owned(),
+        decision: verdict.decision.name(),
+        reasons: verdict.reasons.names(),
+        source_ip: source_ip(inv).map(|s| escape_control(s).into_owned()),
+        token: received_token(inv).map(|t| display_token(t, tokens)),
+        duration_ms: m.and_then(|m| m.duration_us).map(|us| us as f64 / 1000.0),
+        billed_duration_ms: m.and_then(|m| m.billed_ms),
+        memory_size_mb: m.and_then(|m| m.memory_size_mb),
+        max_memory_used_mb: m.and_then(|m| m.max_memory_used_mb),
+        init_duration_ms: inv.init_duration_us.map(|us| us as f64 / 1000.0),
+        incomplete: !inv.is_complete(),
+    }
 }
 
 #[cfg(test)]

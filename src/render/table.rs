@@ -7,16 +7,19 @@ use comfy_table::{Cell, CellAlignment, Color, Table};
 
 use crate::redact::escape_control;
 use crate::report::{Report, Severity, Timeline};
+use crate::timeutil::rfc3339_to_local;
 
 /// How the table looks on output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TableStyle {
     /// Color decision words and severities with ANSI escapes (only these; nothing else is styled).
     pub color: bool,
+    /// Show the window's times in the local time zone (the report itself stays UTC).
+    pub local_time: bool,
 }
 
 /// Column lines drawn: only the rule under a header row.
-const PRESET: &str = "     ──             ";
+pub(super) const PRESET: &str = "     ──             ";
 /// Widest timeline bar, in terminal cells.
 const BAR_WIDTH: u64 = 40;
 /// Input errors listed in the header before the rest is summarized.
@@ -29,6 +32,7 @@ pub fn render(report: &Report, style: &TableStyle) -> String {
     let mut out = Out {
         text: String::new(),
         color: style.color,
+        local_time: style.local_time,
     };
     header(&mut out, report);
     if report.invocations == 0 {
@@ -50,6 +54,7 @@ pub fn render(report: &Report, style: &TableStyle) -> String {
 struct Out {
     text: String,
     color: bool,
+    local_time: bool,
 }
 
 impl Out {
@@ -141,17 +146,29 @@ fn decimals_for(value: f64, significant: i32) -> usize {
 
 fn header(out: &mut Out, report: &Report) {
     let window = &report.window;
+    let time = |t: &Option<String>| -> Option<String> {
+        match t.as_deref() {
+            Some(t) if out.local_time => Some(rfc3339_to_local(t).unwrap_or_else(|| t.to_string())),
+            _ => t.clone(),
+        }
+    };
+    let (start, end, first, last) = (
+        time(&window.start),
+        time(&window.end),
+        time(&window.first_event),
+        time(&window.last_event),
+    );
     let mut table = out.table();
     if window.start.is_some() || window.end.is_some() {
         table.add_row(vec![
             "window".to_string(),
-            format!("{} → {}", opt_str(&window.start), opt_str(&window.end)),
+            format!("{} → {}", opt_str(&start), opt_str(&end)),
         ]);
     }
     if window.first_event.is_some() || window.last_event.is_some() {
         table.add_row(vec![
             "events".to_string(),
-            format!("{} → {}", opt_str(&window.first_event), opt_str(&window.last_event)),
+            format!("{} → {}", opt_str(&first), opt_str(&last)),
         ]);
     }
     table.add_row(vec!["invocations".to_string(), report.invocations.to_string()]);
@@ -496,7 +513,10 @@ mod tests {
     use crate::report::DeniedIp;
     use crate::source::InputError;
 
-    const PLAIN: TableStyle = TableStyle { color: false };
+    const PLAIN: TableStyle = TableStyle {
+        color: false,
+        local_time: false,
+    };
 
     #[test]
     fn realistic_report() {
@@ -519,7 +539,13 @@ mod tests {
         });
         report.findings[1].message = "crafted \u{9b}2J message".into();
         for color in [false, true] {
-            let text = render(&report, &TableStyle { color });
+            let text = render(
+                &report,
+                &TableStyle {
+                    color,
+                    local_time: false,
+                },
+            );
             assert!(!text.contains("\x1b[2J"), "{text}");
             assert!(!text.contains('\u{9b}') && !text.contains('\x07'));
             assert!(text.contains("203.0.113.9\\x1b[2J"));
@@ -533,7 +559,13 @@ mod tests {
         let report = fixtures::realistic();
         let plain = render(&report, &PLAIN);
         assert!(!plain.contains('\x1b'));
-        let colored = render(&report, &TableStyle { color: true });
+        let colored = render(
+            &report,
+            &TableStyle {
+                color: true,
+                local_time: false,
+            },
+        );
         assert!(colored.contains('\x1b'));
         // Removing the color sequences gives back the plain text, line for line.
         let mut stripped = String::new();

@@ -4,7 +4,6 @@ pub mod cloudwatch;
 mod detect;
 pub mod file;
 mod json;
-pub mod parallel;
 
 use std::fmt;
 

@@ -1,143 +1,26 @@
-//! Command-line arguments, parsed once and validated into a `ReportConfig`.
+//! `authlogs report`: its arguments, validated once into a `ReportConfig`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::Args;
 
+use super::{AwsArgs, ColorArg, TzArg};
 use crate::analyze::{AnalyzeConfig, DEFAULT_USD_PER_GB_SECOND, DEFAULT_USD_PER_MILLION_REQUESTS};
+use crate::engine::{PipelineConfig, Threads};
+use crate::error::Error;
+use crate::group::GroupConfig;
+use crate::patterns::Patterns;
+use crate::redact::TokenDisplay;
+use crate::render::OutputFormat;
+use crate::source::cloudwatch::fetch::PAGE_LIMIT;
+use crate::source::cloudwatch::{FetchConfig, GroupSelection, DEFAULT_PATTERN, PAGES_IN_FLIGHT_PER_SLICE};
+use crate::source::InputFormat;
+use crate::timeutil::parse_time_arg;
 
 /// Large enough that opening a range and finding its first event header costs nothing measurable,
 /// small enough that a 100 MB file keeps several readers busy.
 const DEFAULT_RANGE_BYTES: u64 = 8 << 20;
-/// Four readers and the analysis thread: past about four readers the one analysis thread is the
-/// bottleneck, and more only cost memory.
-const MAX_DEFAULT_THREADS: usize = 5;
-use crate::error::Error;
-use crate::group::GroupConfig;
-use crate::patterns::Patterns;
-use crate::pipeline::PipelineConfig;
-use crate::redact::TokenDisplay;
-use crate::render::OutputFormat;
-use crate::source::cloudwatch::fetch::PAGE_LIMIT;
-use crate::source::cloudwatch::{Connection, FetchConfig, GroupSelection, DEFAULT_PATTERN, PAGES_IN_FLIGHT_PER_SLICE};
-use crate::source::InputFormat;
-use crate::timeutil::parse_time_arg;
-
-#[derive(Debug, Parser)]
-#[command(
-    name = "authlogs",
-    version,
-    about = "Who did your API Gateway Lambda authorizer let in, who did it turn away, why, and what did it cost?"
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Report the authorizer's decisions from exported log files, a directory, stdin (-), or CloudWatch Logs.
-    Report(ReportArgs),
-    /// List the log groups that match a name pattern: stored bytes, retention, creation and newest event.
-    Groups(GroupsArgs),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TzArg {
-    Utc,
-    Local,
-}
-
-/// Where to reach CloudWatch Logs; each unset option comes from the standard AWS chain.
-#[derive(Debug, Clone, Args)]
-pub struct AwsArgs {
-    /// AWS profile from ~/.aws/config (default: AWS_PROFILE, else `default`).
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// AWS region (default: AWS_REGION, else the profile's).
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-    /// Another CloudWatch Logs endpoint, e.g. a local test server (also AWS_ENDPOINT_URL).
-    #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
-    /// Requests per second, shared by all requests (CloudWatch allows 5 per account and region, for every tool).
-    #[arg(long, value_name = "N", default_value_t = 5.0)]
-    pub max_tps: f64,
-}
-
-impl AwsArgs {
-    fn validate(self) -> Result<(Connection, f64), Error> {
-        if !self.max_tps.is_finite() || self.max_tps <= 0.0 {
-            return Err(Error::Usage("--max-tps must be a positive number".into()));
-        }
-        Ok((
-            Connection {
-                profile: self.profile,
-                region: self.region,
-                endpoint_url: self.endpoint_url,
-            },
-            self.max_tps,
-        ))
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GroupsFormatArg {
-    Table,
-    Json,
-}
-
-#[derive(Debug, Args)]
-pub struct GroupsArgs {
-    /// List groups whose name contains this (case-insensitive); '' lists every group.
-    #[arg(long, value_name = "TEXT", default_value = DEFAULT_PATTERN)]
-    pub group_pattern: String,
-    #[arg(long, short = 'f', value_enum, default_value_t = GroupsFormatArg::Table)]
-    pub format: GroupsFormatArg,
-    /// Time zone of the times in the table (JSON is always UTC).
-    #[arg(long, value_enum, default_value_t = TzArg::Utc)]
-    pub tz: TzArg,
-    #[command(flatten)]
-    pub aws: AwsArgs,
-}
-
-/// A validated `groups` invocation.
-#[derive(Debug)]
-pub struct GroupsConfig {
-    pub connection: Connection,
-    pub pattern: String,
-    pub json: bool,
-    pub tz_local: bool,
-    pub max_tps: f64,
-}
-
-impl GroupsArgs {
-    pub fn validate(self) -> Result<GroupsConfig, Error> {
-        let (connection, max_tps) = self.aws.validate()?;
-        Ok(GroupsConfig {
-            connection,
-            pattern: self.group_pattern,
-            json: self.format == GroupsFormatArg::Json,
-            tz_local: self.tz == TzArg::Local,
-            max_tps,
-        })
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    Table,
-    Json,
-    Csv,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorArg {
-    Auto,
-    Always,
-    Never,
-}
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -145,8 +28,8 @@ pub struct ReportArgs {
     #[arg(value_name = "FILE|DIR|-")]
     pub inputs: Vec<PathBuf>,
     /// Output format of the report.
-    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
     /// One row per invocation instead of the summary: CSV, or JSON lines with --format json.
     #[arg(long)]
     pub requests: bool,
@@ -202,45 +85,6 @@ pub struct ReportArgs {
     pub max_attempts: u32,
     #[command(flatten, next_help_heading = "CloudWatch")]
     pub aws: AwsArgs,
-}
-
-/// How many threads a report uses (besides a gzip input's inflate thread).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Threads {
-    /// `--threads N`.
-    Fixed(usize),
-    /// The default, from the CPUs there are.
-    Auto { cpus: usize },
-}
-
-/// How the work of a report is laid out on threads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    /// Read, parse, group and analyze on the main thread.
-    OneThread,
-    /// This many threads read and parse while the main thread groups and analyzes.
-    Readers(usize),
-}
-
-impl Threads {
-    /// The layout, given whether the first input file is gzip inflated on a thread of its own (64
-    /// KiB or more). By default one thread per CPU, at most 5 (4 readers), so no thread waits for
-    /// a core: on 2 CPUs, one reader beside the analysis thread, and such gzip all on the main
-    /// thread, as its inflate thread takes the second core (readers there each bring one more).
-    /// scripts/bench, 2 cores, 20 rounds: the 909 MB plain file in 1.10 s best / 1.31 s median
-    /// with one reader and 1.22 s / 1.48 s with two; a 64-file gzip tree in 1.69 s on one thread
-    /// and 2.07 s with two readers.
-    pub fn layout(self, inflate_thread: impl FnOnce() -> bool) -> Layout {
-        let threads = match self {
-            Threads::Fixed(n) => n.max(1),
-            Threads::Auto { cpus } if cpus <= 2 && inflate_thread() => 1,
-            Threads::Auto { cpus } => cpus.clamp(1, MAX_DEFAULT_THREADS),
-        };
-        match threads {
-            1 => Layout::OneThread,
-            n => Layout::Readers(n - 1),
-        }
-    }
 }
 
 /// A validated `report` invocation.
@@ -311,16 +155,7 @@ impl ReportArgs {
             Some(p) => Patterns::load(p)?,
             None => Patterns::builtin(),
         };
-        let format = match self.format {
-            FormatArg::Table => OutputFormat::Table,
-            FormatArg::Json => OutputFormat::Json,
-            FormatArg::Csv => OutputFormat::Csv,
-        };
-        let color = match self.color {
-            ColorArg::Always => true,
-            ColorArg::Never => false,
-            ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        };
+        let color = self.color.resolve();
         let cloudwatch = match (self.inputs.is_empty(), since_ms) {
             (true, Some(start_ms)) => Some(FetchConfig {
                 connection,
@@ -361,7 +196,7 @@ impl ReportArgs {
             cloudwatch,
             tz_local: self.tz == TzArg::Local,
             inputs: self.inputs,
-            format,
+            format: self.format,
             requests: self.requests,
             input_format: self.input_format,
             pipeline: PipelineConfig {
@@ -382,28 +217,9 @@ impl ReportArgs {
             color,
             threads: match self.threads {
                 Some(n) => Threads::Fixed(usize::from(n)),
-                None => Threads::Auto {
-                    cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
-                },
+                None => Threads::auto(),
             },
             range_bytes: self.range_bytes,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_default_layout_has_a_core_per_thread_and_gzip_on_two_cpus_runs_on_one() {
-        assert_eq!(Threads::Fixed(3).layout(|| true), Layout::Readers(2));
-        assert_eq!(Threads::Fixed(2).layout(|| true), Layout::Readers(1));
-        assert_eq!(Threads::Fixed(1).layout(|| false), Layout::OneThread);
-        assert_eq!(Threads::Auto { cpus: 2 }.layout(|| false), Layout::Readers(1));
-        assert_eq!(Threads::Auto { cpus: 2 }.layout(|| true), Layout::OneThread);
-        assert_eq!(Threads::Auto { cpus: 1 }.layout(|| false), Layout::OneThread);
-        assert_eq!(Threads::Auto { cpus: 3 }.layout(|| true), Layout::Readers(2));
-        assert_eq!(Threads::Auto { cpus: 16 }.layout(|| true), Layout::Readers(4));
     }
 }

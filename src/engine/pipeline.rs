@@ -1,18 +1,19 @@
-//! The offline pipeline: an `EventSink` that runs each event through parse → group → analyze.
+//! The pipeline: an `EventSink` that runs each event through parse → window filter → group →
+//! decide → analyze, on one thread or fed in input order by reader threads.
 
+use std::path::PathBuf;
 use std::sync::Mutex;
 
+use super::batch::{pop, ParseSink, ParsedBatch};
+use super::ordered::{self, ParallelConfig, Sharing, Work};
+use super::schedule::{Layout, Threads};
 use crate::analyze::{AnalyzeConfig, Analyzer, InputSummary};
-use crate::decision::{decide, received_token, source_ip, Verdict};
+use crate::decision::{decide, Verdict};
 use crate::group::{GroupConfig, Grouper, Invocation};
-use crate::parse::{LineEvent, Metrics, Parser};
-use crate::redact::{display_token, escape_control, TokenDisplay};
-use crate::report::{Report, RequestRow};
-use crate::source::file::{read_unit, SourceError, Unit};
-use crate::source::parallel::{self, Batching, ParallelConfig, Work};
+use crate::parse::{LineEvent, Parser};
+use crate::report::Report;
+use crate::source::file::{plan, read_path, read_unit, unit_inflates_apart, SourceError, Unit};
 use crate::source::{EventSink, InputError, InputFormat, LogEvent};
-use crate::stored::StoredLine;
-use crate::timeutil::format_rfc3339_ms;
 
 /// Receives every finished invocation with its verdict (e.g. the `--requests` printer).
 pub trait InvocationSink {
@@ -77,7 +78,7 @@ fn deliver(analyzer: &mut Analyzer, sink: &mut Option<&mut dyn InvocationSink>, 
 }
 
 /// The per-event work before grouping: parse (the time is the event's, else the line's own).
-fn front<'a>(parser: &Parser, event: &LogEvent<'a>) -> (Option<i64>, LineEvent<'a>) {
+pub(super) fn front<'a>(parser: &Parser, event: &LogEvent<'a>) -> (Option<i64>, LineEvent<'a>) {
     let line = parser.parse_with(event.message, event.timestamp_ms.is_none());
     let ts = event.timestamp_ms.or(match &line {
         LineEvent::App { timestamp_ms, .. } => *timestamp_ms,
@@ -87,7 +88,7 @@ fn front<'a>(parser: &Parser, event: &LogEvent<'a>) -> (Option<i64>, LineEvent<'
 }
 
 /// Whether an event at `ts` is inside the report's window (one without a time always is).
-fn in_window(config: &PipelineConfig, ts: Option<i64>) -> bool {
+pub(super) fn in_window(config: &PipelineConfig, ts: Option<i64>) -> bool {
     ts.is_none_or(|t| config.since_ms.is_none_or(|s| t >= s) && config.until_ms.is_none_or(|u| t < u))
 }
 
@@ -107,11 +108,39 @@ impl Pipeline<'_> {
         grouper.push(ts, stream, line, &mut |inv| deliver(analyzer, sink, inv));
     }
 
+    /// Reads every input (files, directories, `-`) into this pipeline, laid out on threads as
+    /// `threads` says; the result is the same for every layout.
+    pub fn read_inputs(
+        &mut self,
+        inputs: &[PathBuf],
+        format: InputFormat,
+        threads: Threads,
+        range_bytes: u64,
+    ) -> Result<(), SourceError> {
+        let units = match threads {
+            Threads::Fixed(1) => Vec::new(),
+            _ => plan(inputs, format, range_bytes)?,
+        };
+        let layout = threads.layout(|| units.iter().find_map(unit_inflates_apart).unwrap_or(false));
+        match layout {
+            Layout::Readers(workers) => {
+                let parallel = ParallelConfig {
+                    workers,
+                    sharing: Sharing::WhenIdle,
+                };
+                self.read_parallel(units, format, parallel)
+            }
+            Layout::OneThread if units.is_empty() => inputs.iter().try_for_each(|input| read_path(input, format, self)),
+            // Planned already (to tell gzip): read those units rather than walk the inputs again.
+            Layout::OneThread => units.iter().try_for_each(|unit| read_unit(unit, format, self)),
+        }
+    }
+
     /// Reads and parses the units of the inputs ([`plan`](crate::source::file::plan)) on worker
     /// threads while this one groups and analyzes the parsed lines in input order, so the result is
     /// exactly the single-threaded one. When it would wait for them, this thread claims a unit and
     /// reads it itself, in its turn.
-    pub fn read_parallel(
+    fn read_parallel(
         &mut self,
         units: Vec<Unit>,
         format: InputFormat,
@@ -126,7 +155,7 @@ impl Pipeline<'_> {
             batch: pop(&pool),
             pool: &pool,
         };
-        parallel::read_units(units, format, config, make, |work| {
+        ordered::read_units(units, format, config, make, |work| {
             match work {
                 Work::Batch(mut b) => {
                     self.consume(&mut b);
@@ -161,98 +190,6 @@ impl Pipeline<'_> {
     }
 }
 
-/// Text per parsed batch; the strings kept are ids and values only, so batches stay small.
-const PARSED_TEXT: usize = 256 << 10;
-const PARSED_ITEMS: usize = 8192;
-
-#[derive(Debug)]
-struct ParsedItem {
-    ts: Option<i64>,
-    stream: usize,
-    line: StoredLine,
-}
-
-#[derive(Debug, Default)]
-struct ParsedBatch {
-    text: String,
-    metrics: Vec<Metrics>,
-    streams: Vec<String>,
-    items: Vec<ParsedItem>,
-    events: u64,
-    filtered: u64,
-    errors: Vec<InputError>,
-    invalid_utf8: u64,
-}
-
-impl ParsedBatch {
-    fn clear(&mut self) {
-        self.text.clear();
-        self.metrics.clear();
-        self.streams.clear();
-        self.items.clear();
-        self.errors.clear();
-        self.events = 0;
-        self.filtered = 0;
-        self.invalid_utf8 = 0;
-    }
-}
-
-/// A recycled empty batch, or a new one. Every unit takes its batches from here, so the number of
-/// batches in use stays bounded by the batches in flight.
-fn pop(pool: &Mutex<Vec<ParsedBatch>>) -> ParsedBatch {
-    pool.lock().ok().and_then(|mut p| p.pop()).unwrap_or_default()
-}
-
-/// A reader thread's sink: parses and filters events into batches.
-struct ParseSink<'p> {
-    parser: Parser,
-    config: PipelineConfig,
-    batch: ParsedBatch,
-    pool: &'p Mutex<Vec<ParsedBatch>>,
-}
-
-impl ParseSink<'_> {
-    fn take(&mut self) -> ParsedBatch {
-        std::mem::replace(&mut self.batch, pop(self.pool))
-    }
-}
-
-impl Batching for ParseSink<'_> {
-    type Batch = ParsedBatch;
-
-    fn ready(&mut self) -> Option<ParsedBatch> {
-        let b = &self.batch;
-        (b.text.len() >= PARSED_TEXT || b.items.len() >= PARSED_ITEMS).then(|| self.take())
-    }
-
-    fn rest(&mut self) -> Option<ParsedBatch> {
-        Some(std::mem::take(&mut self.batch))
-    }
-}
-
-impl EventSink for ParseSink<'_> {
-    fn event(&mut self, event: &LogEvent<'_>) {
-        let b = &mut self.batch;
-        b.events += 1;
-        let (ts, line) = front(&self.parser, event);
-        if !in_window(&self.config, ts) {
-            b.filtered += 1;
-            return;
-        }
-        let stream = parallel::stream_index(&mut b.streams, event.stream);
-        let line = StoredLine::store(line, &mut b.text, &mut b.metrics);
-        b.items.push(ParsedItem { ts, stream, line });
-    }
-
-    fn input_error(&mut self, error: InputError) {
-        self.batch.errors.push(error);
-    }
-
-    fn invalid_utf8_lines(&mut self, count: u64) {
-        self.batch.invalid_utf8 += count;
-    }
-}
-
 impl EventSink for Pipeline<'_> {
     fn event(&mut self, event: &LogEvent<'_>) {
         self.summary.stats.events += 1;
@@ -270,25 +207,5 @@ impl EventSink for Pipeline<'_> {
 
     fn invalid_utf8_lines(&mut self, count: u64) {
         self.summary.stats.invalid_utf8_lines += count;
-    }
-}
-
-/// Builds the `--requests` row of one invocation; tokens masked unless `tokens` reveals them.
-pub fn request_row(inv: &Invocation, verdict: &Verdict, tokens: TokenDisplay) -> RequestRow {
-    let m = inv.report.as_ref();
-    RequestRow {
-        request_id: escape_control(&inv.request_id.to_string()).into_owned(),
-        time: inv.first_ts.or(inv.last_ts).map(format_rfc3339_ms),
-        stream: escape_control(&inv.stream).into_owned(),
-        decision: verdict.decision.name(),
-        reasons: verdict.reasons.names(),
-        source_ip: source_ip(inv).map(|s| escape_control(s).into_owned()),
-        token: received_token(inv).map(|t| display_token(t, tokens)),
-        duration_ms: m.and_then(|m| m.duration_us).map(|us| us as f64 / 1000.0),
-        billed_duration_ms: m.and_then(|m| m.billed_ms),
-        memory_size_mb: m.and_then(|m| m.memory_size_mb),
-        max_memory_used_mb: m.and_then(|m| m.max_memory_used_mb),
-        init_duration_ms: inv.init_duration_us.map(|us| us as f64 / 1000.0),
-        incomplete: !inv.is_complete(),
     }
 }

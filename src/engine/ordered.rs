@@ -8,16 +8,14 @@ use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::sync::{Condvar, Mutex};
 use std::thread;
 
-use super::file::{read_unit, SourceError, Unit};
-use super::{EventSink, InputError, InputFormat, LogEvent};
 use crate::bytes::same_str;
+use crate::source::file::{read_unit, SourceError, Unit};
+use crate::source::{EventSink, InputError, InputFormat, LogEvent};
 
 /// Batches each worker may have waiting for the consumer, over all units: this bounds memory, while
 /// letting workers read ahead of the unit being consumed instead of waiting for it in lockstep. While
 /// the consumer reads a range of its own (8 MiB, about 8 batches' worth), a worker must be able to
-/// read about as far ahead: with 6, the one reader of the 909 MB bench file waited 130-150 ms a run,
-/// with 16 under 5 ms (12 interleaved rounds: 0.84 s best / 0.87 s median against 0.87 / 0.95 s;
-/// peak RSS 24 -> 35 MiB).
+/// read about as far ahead, or it stalls (measured in docs/performance.md).
 const BATCHES_PER_WORKER: usize = 16;
 /// However many workers, batches waiting stay below this (a batch holds up to about 1 MiB).
 const MAX_BATCHES_WAITING: usize = 32;
@@ -141,8 +139,6 @@ impl<S: Batching> EventSink for Forward<'_, S> {
 pub struct ParallelConfig {
     /// Worker threads that read and parse.
     pub workers: usize,
-    /// Plain text files larger than this are read as ranges of about this size.
-    pub range_bytes: u64,
     /// Whether the consumer reads units itself.
     pub sharing: Sharing,
 }
@@ -444,11 +440,7 @@ mod tests {
     ) -> (Vec<String>, Result<(), SourceError>, usize) {
         let mut got = Vec::new();
         let mut read_here = 0;
-        let config = ParallelConfig {
-            workers,
-            range_bytes,
-            sharing,
-        };
+        let config = ParallelConfig { workers, sharing };
         let mut units = match plan(inputs, InputFormat::Auto, range_bytes) {
             Ok(units) => units,
             Err(e) => return (got, Err(e), read_here),
@@ -603,7 +595,6 @@ mod tests {
         let mut got = Vec::new();
         let config = ParallelConfig {
             workers: 1,
-            range_bytes: 1 << 20,
             sharing: Sharing::Always,
         };
         let result = read_units(units, InputFormat::Auto, config, Messages::default, |work| {

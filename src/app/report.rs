@@ -1,0 +1,90 @@
+//! `authlogs report`: wires the sources, the engine and a printer for one validated config.
+
+use std::io::Write;
+
+use super::Outcome;
+use crate::cli::ReportConfig;
+use crate::decision::Verdict;
+use crate::engine::{InvocationSink, Pipeline};
+use crate::error::Error;
+use crate::group::Invocation;
+use crate::parse::Parser;
+use crate::redact::{escape_control, TokenDisplay};
+use crate::render::requests::{request_row, RequestFormat, RequestWriter};
+use crate::render::{self, OutputFormat, TableStyle};
+use crate::report::Report;
+use crate::source::cloudwatch;
+
+/// Prints each invocation as it is finished; keeps the first write error (a closed pipe stops output).
+struct RequestPrinter<W: Write> {
+    writer: RequestWriter<W>,
+    tokens: TokenDisplay,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> InvocationSink for RequestPrinter<W> {
+    fn invocation(&mut self, inv: &Invocation, verdict: &Verdict) {
+        if self.error.is_none() {
+            if let Err(e) = self.writer.write(&request_row(inv, verdict, self.tokens)) {
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+/// Runs every input (or the CloudWatch window) through one pipeline into one report.
+fn run_pipeline(
+    config: &ReportConfig,
+    sink: Option<&mut dyn InvocationSink>,
+    err: &mut dyn Write,
+) -> Result<Report, Error> {
+    let mut pipeline = Pipeline::new(Parser::new(config.patterns.clone()), config.pipeline.clone(), sink);
+    if let Some(cw) = &config.cloudwatch {
+        let source = cloudwatch::fetch_into(cw, &mut pipeline, err)?;
+        let mut report = pipeline.finish();
+        report.source = Some(source);
+        return Ok(report);
+    }
+    pipeline.read_inputs(&config.inputs, config.input_format, config.threads, config.range_bytes)?;
+    Ok(pipeline.finish())
+}
+
+fn report_damage(report: &Report, err: &mut dyn Write) -> Result<Outcome, Error> {
+    for e in &report.input_errors {
+        writeln!(err, "authlogs: damaged input: {}", escape_control(&e.to_string()))?;
+    }
+    Ok(Outcome {
+        partial: !report.complete,
+    })
+}
+
+/// Runs `authlogs report` over files/stdin: the summary, or with `--requests` one row per invocation.
+pub fn report(config: ReportConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, Error> {
+    if config.requests {
+        let format = if config.format == OutputFormat::Json {
+            RequestFormat::JsonLines
+        } else {
+            RequestFormat::Csv
+        };
+        let mut printer = RequestPrinter {
+            writer: RequestWriter::new(&mut *out, format),
+            tokens: config.tokens,
+            error: None,
+        };
+        let report = run_pipeline(&config, Some(&mut printer), err)?;
+        if let Some(e) = printer.error {
+            return Err(Error::Output(e));
+        }
+        printer.writer.finish()?;
+        return report_damage(&report, err);
+    }
+    let report = run_pipeline(&config, None, err)?;
+    let outcome = report_damage(&report, err)?;
+    let style = TableStyle {
+        color: config.color,
+        local_time: config.tz_local,
+    };
+    out.write_all(render::render(&report, config.format, &style).as_bytes())?;
+    out.flush()?;
+    Ok(outcome)
+}
