@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::group::Invocation;
 use crate::parse::Parser;
 use crate::redact::{escape_control, TokenDisplay};
+use crate::render::progress::ProgressLine;
 use crate::render::requests::{request_row, RequestFormat, RequestWriter};
 use crate::render::{self, OutputFormat, TableStyle};
 use crate::report::Report;
@@ -40,7 +41,12 @@ fn run_pipeline(
 ) -> Result<Report, Error> {
     let mut pipeline = Pipeline::new(Parser::new(config.patterns.clone()), config.pipeline.clone(), sink);
     if let Some(cw) = &config.cloudwatch {
-        let source = cloudwatch::fetch_into(cw, &mut pipeline, err)?;
+        let mut line = ProgressLine::new(std::io::stderr());
+        let mut draw = |p: &cloudwatch::FetchProgress| line.draw(p);
+        let progress = config
+            .progress
+            .then_some(&mut draw as &mut dyn FnMut(&cloudwatch::FetchProgress));
+        let source = cloudwatch::fetch_window(cw, &mut pipeline, err, progress)?;
         let mut report = pipeline.finish();
         report.source = Some(source);
         return Ok(report);

@@ -13,7 +13,7 @@ use crate::group::GroupConfig;
 use crate::patterns::Patterns;
 use crate::redact::TokenDisplay;
 use crate::render::OutputFormat;
-use crate::source::cloudwatch::fetch::PAGE_LIMIT;
+use crate::source::cloudwatch::PAGE_LIMIT;
 use crate::source::cloudwatch::{FetchConfig, GroupSelection, DEFAULT_PATTERN, PAGES_IN_FLIGHT_PER_SLICE};
 use crate::source::InputFormat;
 use crate::timeutil::parse_time_arg;
@@ -105,6 +105,8 @@ pub struct ReportConfig {
     pub cloudwatch: Option<FetchConfig>,
     /// Show the table's window times in the local time zone.
     pub tz_local: bool,
+    /// Draw a progress line on stderr while fetching (only when it is a terminal).
+    pub progress: bool,
 }
 
 impl ReportArgs {
@@ -169,7 +171,6 @@ impl ReportArgs {
                 slices: self.slices,
                 max_tps,
                 max_attempts: self.max_attempts,
-                progress: std::io::stderr().is_terminal(),
             }),
             _ => None,
         };
@@ -195,6 +196,7 @@ impl ReportArgs {
         Ok(ReportConfig {
             cloudwatch,
             tz_local: self.tz == TzArg::Local,
+            progress: std::io::stderr().is_terminal(),
             inputs: self.inputs,
             format: self.format,
             requests: self.requests,

@@ -3,6 +3,7 @@
 use std::error::Error as StdError;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
 use aws_sdk_cloudwatchlogs::error::{ProvideErrorMetadata, SdkError};
 
@@ -33,6 +34,21 @@ pub struct Shared {
     pub counters: Counters,
     /// Set when one task failed for good: the others stop at their next request.
     pub abort: AtomicBool,
+}
+
+impl Shared {
+    /// The limiter, retry policy and counters of one run.
+    pub fn new(max_tps: f64, max_attempts: u32) -> Arc<Shared> {
+        Arc::new(Shared {
+            limiter: RateLimiter::new(max_tps),
+            policy: RetryPolicy {
+                max_attempts,
+                ..RetryPolicy::default()
+            },
+            counters: Counters::default(),
+            abort: AtomicBool::new(false),
+        })
+    }
 }
 
 /// A call that failed for good, in terms the error messages need.

@@ -6,7 +6,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 
-use super::CwError;
+use super::error::CwError;
 
 /// Where to connect, as the user asked; `None` leaves each to the standard chain (env, config files).
 #[derive(Debug, Clone, Default)]
@@ -64,4 +64,38 @@ pub async fn client(conn: &Connection) -> Result<Client, CwError> {
         profile,
         endpoint: config.endpoint_url().map(str::to_string),
     })
+}
+
+/// Which groups to read: the named ones, else those whose name contains `pattern`.
+#[derive(Debug, Clone)]
+pub struct GroupSelection {
+    /// `--group`: read exactly these.
+    pub names: Vec<String>,
+    /// `--group-pattern`: else the groups whose name contains this.
+    pub pattern: String,
+    /// Read every group the pattern matches instead of asking which one.
+    pub all: bool,
+}
+
+/// A `report` against CloudWatch, validated.
+#[derive(Debug, Clone)]
+pub struct FetchConfig {
+    pub connection: Connection,
+    pub groups: GroupSelection,
+    /// Window start, inclusive (epoch ms).
+    pub start_ms: i64,
+    /// Window end, exclusive (epoch ms).
+    pub end_ms: i64,
+    pub slices: u32,
+    pub max_tps: f64,
+    pub max_attempts: u32,
+}
+
+/// The multi-threaded async runtime the AWS SDK runs on (two workers: the calls wait, they do not compute).
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, CwError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(CwError::Runtime)
 }

@@ -3,8 +3,12 @@
 use aws_sdk_cloudwatchlogs::types::OrderBy;
 use serde::Serialize;
 
+use std::io::Write;
+
 use super::call::{call, Failure, Shared};
-use super::config::Client;
+use super::config::{self, runtime, Client, Connection, GroupSelection};
+use super::error::{esc, to_error, Context, CwError};
+use super::retry::RetryPolicy;
 
 /// The default `--group-pattern`: the seed authorizer's function name.
 pub const DEFAULT_PATTERN: &str = "agw-access-permission";
@@ -84,6 +88,91 @@ pub async fn newest_event(client: &Client, shared: &Shared, group: &str) -> Resu
         .iter()
         .filter_map(|s| s.last_event_timestamp.or(s.last_ingestion_time))
         .max())
+}
+
+/// Lists the groups whose name contains `pattern`, with their newest event time.
+pub fn list_groups(connection: &Connection, pattern: &str, max_tps: f64) -> Result<Vec<GroupInfo>, CwError> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let client = config::client(connection).await?;
+        let shared = Shared::new(max_tps, RetryPolicy::default().max_attempts);
+        let ctx = Context {
+            operation: "logs:DescribeLogGroups",
+            group: None,
+            client: &client,
+            coverage: None,
+        };
+        let mut found = describe_groups(&client, &shared, pattern)
+            .await
+            .map_err(|f| to_error(f, &ctx))?;
+        for g in &mut found {
+            let ctx = Context {
+                operation: "logs:DescribeLogStreams",
+                group: Some(&g.name),
+                client: &client,
+                coverage: None,
+            };
+            g.newest_event_ms = newest_event(&client, &shared, &g.name)
+                .await
+                .map_err(|f| to_error(f, &ctx))?;
+            g.created = g.created_ms.map(crate::timeutil::format_rfc3339_ms);
+            g.newest_event = g.newest_event_ms.map(crate::timeutil::format_rfc3339_ms);
+        }
+        Ok(found)
+    })
+}
+
+/// Resolves which groups to read; tells `notes` when it picked the only match by itself.
+pub(super) async fn resolve_groups(
+    client: &config::Client,
+    shared: &Shared,
+    selection: &GroupSelection,
+    notes: &mut dyn Write,
+) -> Result<Vec<String>, CwError> {
+    if !selection.names.is_empty() {
+        let mut names = selection.names.clone();
+        names.dedup();
+        return Ok(names);
+    }
+    let ctx = Context {
+        operation: "logs:DescribeLogGroups",
+        group: None,
+        client,
+        coverage: None,
+    };
+    let found = describe_groups(client, shared, &selection.pattern)
+        .await
+        .map_err(|f| to_error(f, &ctx))?;
+    let names: Vec<String> = found.into_iter().map(|g| g.name).collect();
+    match names.len() {
+        0 => Err(CwError::NoGroups {
+            pattern: esc(&selection.pattern),
+            region: esc(&client.region),
+            profile: esc(&client.profile),
+        }),
+        1 => {
+            let _ = writeln!(
+                notes,
+                "authlogs: reading log group {} (the only one containing '{}')",
+                esc(&names[0]),
+                esc(&selection.pattern)
+            );
+            Ok(names)
+        }
+        n if selection.all => {
+            let _ = writeln!(
+                notes,
+                "authlogs: reading {n} log groups containing '{}'",
+                esc(&selection.pattern)
+            );
+            Ok(names)
+        }
+        n => Err(CwError::SeveralGroups {
+            pattern: esc(&selection.pattern),
+            count: n,
+            names: names.iter().map(|s| esc(s)).collect::<Vec<_>>().join(", "),
+        }),
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,141 @@
+//! What went wrong talking to CloudWatch, worded for the user: one line each, with what to do about it.
+
+use thiserror::Error;
+
+use super::call::Failure;
+use super::config;
+use crate::redact::escape_control;
+
+/// What went wrong talking to CloudWatch, worded for the user: one line, with what to do about it.
+#[derive(Debug, Error)]
+pub enum CwError {
+    #[error(
+        "no AWS region configured for profile '{profile}': pass --region (e.g. --region us-east-1) or set AWS_REGION"
+    )]
+    NoRegion { profile: String },
+    #[error("log group '{group}' not found in region {region} (profile '{profile}'): list the groups with `authlogs groups`, or check --region/--profile")]
+    GroupNotFound {
+        group: String,
+        region: String,
+        profile: String,
+    },
+    #[error("no log group name contains '{pattern}' in region {region} (profile '{profile}'): pass --group NAME, or --group-pattern to match another name (list them with `authlogs groups --group-pattern ''`)")]
+    NoGroups {
+        pattern: String,
+        region: String,
+        profile: String,
+    },
+    #[error("{count} log groups contain '{pattern}': {names}; pass --group NAME (repeatable) to pick, or --all-groups to read them all")]
+    SeveralGroups {
+        pattern: String,
+        count: usize,
+        names: String,
+    },
+    #[error("access denied: the credentials of profile '{profile}' may not call {permission}{target} in region {region}: grant {permission} to that identity (AWS said: {detail})")]
+    AccessDenied {
+        permission: &'static str,
+        target: String,
+        region: String,
+        profile: String,
+        detail: String,
+    },
+    #[error("no AWS credentials found (profile '{profile}'): run `aws configure` or `aws sso login`, pass --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")]
+    NoCredentials { profile: String },
+    #[error("the AWS credentials of profile '{profile}' have expired: refresh them (e.g. `aws sso login --profile {profile}`) and run again")]
+    ExpiredToken { profile: String },
+    #[error("the AWS credentials of profile '{profile}' were rejected ({code}): check the access key, secret and session token")]
+    BadCredentials { profile: String, code: String },
+    #[error("cannot reach the CloudWatch Logs endpoint {endpoint}: {detail}; check --endpoint-url / AWS_ENDPOINT_URL, --region and the network")]
+    Connect { endpoint: String, detail: String },
+    #[error("{operation} kept failing after {attempts} tries ({last}); covered {covered} of {window} — try again later, lower --max-tps, or narrow --since/--until")]
+    Exhausted {
+        operation: &'static str,
+        attempts: u32,
+        last: String,
+        covered: String,
+        window: String,
+    },
+    #[error("{operation} failed: {detail}")]
+    Other { operation: &'static str, detail: String },
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// What an error message needs to know about the call that failed.
+pub(super) struct Context<'a> {
+    pub(super) operation: &'static str,
+    pub(super) group: Option<&'a str>,
+    pub(super) client: &'a config::Client,
+    /// Only for fetches: which part of the window was read, and all of it.
+    pub(super) coverage: Option<(String, String)>,
+}
+
+pub(super) fn esc(s: &str) -> String {
+    escape_control(s).into_owned()
+}
+
+pub(super) fn to_error(failure: Failure, ctx: &Context<'_>) -> CwError {
+    let region = esc(&ctx.client.region);
+    let profile = esc(&ctx.client.profile);
+    match failure {
+        Failure::Service { code, message, .. } => match code.as_str() {
+            "ResourceNotFoundException" => CwError::GroupNotFound {
+                group: esc(ctx.group.unwrap_or("?")),
+                region,
+                profile,
+            },
+            "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" => CwError::AccessDenied {
+                permission: ctx.operation,
+                target: ctx
+                    .group
+                    .map(|g| format!(" on log group '{}'", esc(g)))
+                    .unwrap_or_default(),
+                region,
+                profile,
+                detail: esc(&message),
+            },
+            "ExpiredTokenException" | "ExpiredToken" | "RequestExpired" => CwError::ExpiredToken { profile },
+            "UnrecognizedClientException"
+            | "InvalidSignatureException"
+            | "InvalidClientTokenId"
+            | "IncompleteSignature" => CwError::BadCredentials {
+                profile,
+                code: esc(&code),
+            },
+            _ => CwError::Other {
+                operation: ctx.operation,
+                detail: esc(&format!("{code}: {message}")),
+            },
+        },
+        Failure::Connect { detail } => CwError::Connect {
+            endpoint: esc(&ctx
+                .client
+                .endpoint
+                .clone()
+                .unwrap_or_else(|| format!("of region {}", ctx.client.region))),
+            detail,
+        },
+        Failure::NoCredentials { .. } => CwError::NoCredentials { profile },
+        Failure::Exhausted { attempts, last } => {
+            let (covered, window) = ctx
+                .coverage
+                .clone()
+                .unwrap_or_else(|| ("nothing".into(), "the request".into()));
+            CwError::Exhausted {
+                operation: ctx.operation,
+                attempts,
+                last: esc(&last),
+                covered,
+                window,
+            }
+        }
+        Failure::Other { detail } => CwError::Other {
+            operation: ctx.operation,
+            detail: esc(&detail),
+        },
+        Failure::Aborted => CwError::Other {
+            operation: ctx.operation,
+            detail: "stopped".into(),
+        },
+    }
+}
