@@ -220,7 +220,8 @@ impl Analyzer {
         }
     }
 
-    pub fn finish(self, input: InputSummary) -> Report {
+    /// The report of everything added so far; the analyzer goes on (for a live view).
+    pub fn snapshot(&self, input: &InputSummary) -> Report {
         let duration_ms = self.duration_stats();
         let billed = BilledStats {
             sum: self.billed_sum_ms,
@@ -267,7 +268,7 @@ impl Analyzer {
                 token_mismatch: s.token_mismatch,
             })
             .collect();
-        let findings = self.findings(&input, &duration_ms);
+        let findings = self.findings(input, &duration_ms);
         let window = Window {
             start: input.since_ms.or(input.first_event_ms).map(format_rfc3339_ms),
             end: input.until_ms.or(input.last_event_ms).map(format_rfc3339_ms),
@@ -278,13 +279,13 @@ impl Analyzer {
             schema: SCHEMA,
             window,
             complete: input.errors.is_empty(),
-            input_errors: input.errors,
-            input: input.stats,
+            input_errors: input.errors.clone(),
+            input: input.stats.clone(),
             source: None,
             invocations: self.invocations,
-            decisions: self.decisions,
+            decisions: self.decisions.clone(),
             incomplete: self.incomplete,
-            denials: self.denials,
+            denials: self.denials.clone(),
             duration_ms,
             billed_duration_ms: billed,
             memory_mb: memory,
@@ -295,6 +296,11 @@ impl Analyzer {
             timeline: timeline(&self.minutes),
             findings,
         }
+    }
+
+    /// The final report: the end of the run.
+    pub fn finish(self, input: InputSummary) -> Report {
+        self.snapshot(&input)
     }
 
     fn duration_stats(&self) -> DurationStats {

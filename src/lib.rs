@@ -17,4 +17,5 @@ mod request_id;
 pub mod source;
 mod timeutil;
 
+pub use engine::{InvocationSink, Pipeline, PipelineConfig};
 pub use error::Error;

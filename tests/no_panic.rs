@@ -60,7 +60,7 @@ proptest! {
         lines in prop::collection::vec((0u8..3, line_strategy()), 0..60)
     ) {
         let parser = Parser::default();
-        let mut grouper = Grouper::new(GroupConfig { grace_lines: 8, stale_lines: 16, remembered: 4 });
+        let mut grouper = Grouper::new(GroupConfig { grace_lines: 8, stale_lines: 16, remembered: 4, ..GroupConfig::default() });
         let mut analyzer = Analyzer::new(AnalyzeConfig::default());
         let mut emitted = 0u64;
         for (stream, msg) in &lines {

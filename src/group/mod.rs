@@ -129,6 +129,10 @@ pub struct GroupConfig {
     pub stale_lines: u64,
     /// How many recently emitted request ids are remembered to recognise late lines.
     pub remembered: usize,
+    /// With `Grouper::tick`: how long after its REPORT a request waits for late lines.
+    pub grace_ms: i64,
+    /// With `Grouper::tick`: a request without REPORT that saw no line for this long is emitted as incomplete.
+    pub incomplete_after_ms: i64,
 }
 
 impl Default for GroupConfig {
@@ -137,6 +141,8 @@ impl Default for GroupConfig {
             grace_lines: 4096,
             stale_lines: 500_000,
             remembered: 65_536,
+            grace_ms: 1_000,
+            incomplete_after_ms: 60_000,
         }
     }
 }
@@ -146,6 +152,8 @@ struct Open {
     inv: Invocation,
     first_seq: u64,
     last_seq: u64,
+    /// The clock (`Grouper::tick`) when its last line came: a live run expires it by time.
+    last_ms: i64,
 }
 
 #[derive(Debug, Default)]
@@ -178,11 +186,13 @@ pub struct Grouper {
     streams: Vec<StreamState>,
     stream_index: FxHashMap<Arc<str>, usize>,
     last_stream: Option<usize>,
-    /// Requests whose REPORT was seen, oldest first, with the line number of the REPORT.
-    reported: VecDeque<(u64, RequestKey)>,
+    /// Requests whose REPORT was seen, oldest first, with the line number and the clock of the REPORT.
+    reported: VecDeque<(u64, i64, RequestKey)>,
     recent: FxHashSet<u64>,
     recent_order: VecDeque<u64>,
     seq: u64,
+    /// The clock of the last `tick` (0 until one): lines are stamped with it.
+    now_ms: i64,
     stats: GroupStats,
 }
 
@@ -200,6 +210,7 @@ impl Grouper {
             recent: FxHashSet::default(),
             recent_order: VecDeque::new(),
             seq: 0,
+            now_ms: 0,
             stats: GroupStats::default(),
         }
     }
@@ -290,7 +301,7 @@ impl Grouper {
                     let first_report = inv.report.is_none();
                     inv.report = Some(metrics);
                     if first_report {
-                        self.reported.push_back((seq, key));
+                        self.reported.push_back((seq, self.now_ms, key));
                     }
                 }
             }
@@ -386,6 +397,7 @@ impl Grouper {
                 let i = *self.open.get(&cur)?;
                 let o = self.slots.get_mut(i)?;
                 o.last_seq = self.seq;
+                o.last_ms = self.now_ms;
                 o.inv.touch(ts);
                 Some(&mut o.inv)
             }
@@ -420,6 +432,7 @@ impl Grouper {
                             },
                             first_seq: seq,
                             last_seq: seq,
+                            last_ms: self.now_ms,
                         });
                         self.slots.len() - 1
                     }
@@ -429,6 +442,7 @@ impl Grouper {
         };
         let o = self.slots.get_mut(i)?;
         o.last_seq = seq;
+        o.last_ms = self.now_ms;
         o.inv.touch(ts);
         Some(&mut o.inv)
     }
@@ -475,11 +489,11 @@ impl Grouper {
     }
 
     fn expire(&mut self, emit: &mut dyn FnMut(&Invocation)) {
-        while let Some((seq, _)) = self.reported.front() {
+        while let Some((seq, _, _)) = self.reported.front() {
             if seq + self.config.grace_lines > self.seq {
                 break;
             }
-            if let Some((_, id)) = self.reported.pop_front() {
+            if let Some((_, _, id)) = self.reported.pop_front() {
                 self.finish(&id, emit);
             }
         }
@@ -497,6 +511,34 @@ impl Grouper {
             for (_, id) in stale {
                 self.finish(&id, emit);
             }
+        }
+    }
+
+    /// A live run's clock: emits the requests whose REPORT came at least `grace_ms` before
+    /// `now_ms`, and, as incomplete, those without REPORT that saw no line for `incomplete_after_ms`.
+    /// Lines pushed after it are stamped with `now_ms`. A run that never ticks (a file) emits by
+    /// lines only, so its results do not depend on how fast it was read.
+    pub fn tick(&mut self, now_ms: i64, emit: &mut dyn FnMut(&Invocation)) {
+        self.now_ms = now_ms;
+        while let Some(&(_, at, _)) = self.reported.front() {
+            if at.saturating_add(self.config.grace_ms) > now_ms {
+                break;
+            }
+            if let Some((_, _, id)) = self.reported.pop_front() {
+                self.finish(&id, emit);
+            }
+        }
+        let horizon = now_ms.saturating_sub(self.config.incomplete_after_ms);
+        let mut idle: Vec<(u64, RequestKey)> = self
+            .open
+            .iter()
+            .filter_map(|(id, &i)| Some((id, self.slots.get(i)?)))
+            .filter(|(_, o)| o.inv.report.is_none() && o.last_ms <= horizon)
+            .map(|(id, o)| (o.first_seq, id.clone()))
+            .collect();
+        idle.sort_unstable();
+        for (_, id) in idle {
+            self.finish(&id, emit);
         }
     }
 
@@ -519,181 +561,4 @@ impl Grouper {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::parse::Parser;
-
-    fn run(lines: &[(&str, &str)], config: GroupConfig) -> (Vec<Invocation>, GroupStats) {
-        let parser = Parser::default();
-        let mut g = Grouper::new(config);
-        let mut out = Vec::new();
-        for (i, (stream, msg)) in lines.iter().enumerate() {
-            g.push(Some(i as i64), stream, parser.parse(msg), &mut |inv| {
-                out.push(inv.clone())
-            });
-        }
-        g.flush(&mut |inv| out.push(inv.clone()));
-        (out, g.stats())
-    }
-
-    const A: &str = "aaaaaaaa-0000-0000-0000-000000000001";
-    const B: &str = "bbbbbbbb-0000-0000-0000-000000000002";
-
-    fn request(id: &str, extra: &[&str]) -> Vec<String> {
-        let mut v = vec![format!("START RequestId: {id} Version: $LATEST\n")];
-        for e in extra {
-            v.push(format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t{e}\n"));
-        }
-        v.push(format!("END RequestId: {id}\n"));
-        v.push(format!("REPORT RequestId: {id}\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t\n"));
-        v
-    }
-
-    #[test]
-    fn a_reset_invocation_equals_a_new_one() {
-        let full = AuthEvidence {
-            source_ip: Some("1".into()),
-            token: Some("t".into()),
-            allowed_ip: Some("2".into()),
-            allowed_token: Some("a".into()),
-            ip_mismatch: Some(("1".into(), "2".into())),
-            token_mismatch: Some(("t".into(), "a".into())),
-            allow_marker: true,
-            deny_marker: true,
-        };
-        let mut inv = Invocation {
-            request_id: RequestKey::new("old"),
-            stream: Arc::from("s1"),
-            first_ts: Some(1),
-            last_ts: Some(2),
-            started: true,
-            ended: true,
-            report: Some(Metrics::default()),
-            error_type: Some("E".into()),
-            cold_start: true,
-            after_init: true,
-            init_in_invoke: true,
-            init_duration_us: Some(3),
-            restore_duration_us: Some(4),
-            timed_out: true,
-            failed: true,
-            auth: full,
-        };
-        inv.reset(RequestKey::new("new"), Arc::from("s2"));
-        let fresh = Invocation {
-            request_id: RequestKey::new("new"),
-            stream: Arc::from("s2"),
-            ..Default::default()
-        };
-        assert_eq!(inv, fresh);
-    }
-
-    #[test]
-    fn interleaved_streams_group_by_request_id() {
-        let a = request(A, &["[INFO] Source IP: 1.1.1.1", "[INFO] Token: t"]);
-        let b = request(B, &["[INFO] Source IP: 2.2.2.2"]);
-        let mut lines = Vec::new();
-        for i in 0..a.len().max(b.len()) {
-            if let Some(l) = a.get(i) {
-                lines.push(("s1", l.as_str()));
-            }
-            if let Some(l) = b.get(i) {
-                lines.push(("s2", l.as_str()));
-            }
-        }
-        let (out, stats) = run(&lines, GroupConfig::default());
-        assert_eq!(out.len(), 2);
-        let ia = out.iter().find(|i| i.request_id == A).unwrap();
-        assert_eq!(ia.auth.source_ip.as_deref(), Some("1.1.1.1"));
-        assert_eq!(ia.auth.token.as_deref(), Some("t"));
-        assert_eq!(&*ia.stream, "s1");
-        assert!(ia.is_complete() && ia.started && ia.ended);
-        let ib = out.iter().find(|i| i.request_id == B).unwrap();
-        assert_eq!(ib.auth.source_ip.as_deref(), Some("2.2.2.2"));
-        assert_eq!(stats, GroupStats::default());
-    }
-
-    #[test]
-    fn timeout_line_after_report_and_cold_start() {
-        let mut lines: Vec<String> =
-            vec!["INIT_START Runtime Version: python:3.13.v60\tRuntime Version ARN: x\n".into()];
-        lines.extend(request(A, &[]));
-        if let Some(report) = lines.last_mut() {
-            *report = report.replace("35 MB\t", "35 MB\tInit Duration: 120.50 ms\t");
-        }
-        lines.push(format!(
-            "2020-06-09T15:02:26.150Z {A} Task timed out after 3.00 seconds\n\n"
-        ));
-        lines.extend(request(B, &[]));
-        let l: Vec<(&str, &str)> = lines.iter().map(|m| ("s", m.as_str())).collect();
-        let (out, _) = run(&l, GroupConfig::default());
-        assert_eq!(out.len(), 2);
-        assert_eq!(out[0].request_id, A);
-        assert!(out[0].timed_out && out[0].cold_start);
-        assert_eq!(out[0].init_duration_us, Some(120_500));
-        assert!(!out[1].timed_out && !out[1].cold_start);
-    }
-
-    #[test]
-    fn grace_window_emits_and_late_lines_are_counted_not_duplicated() {
-        let mut lines: Vec<String> = request(A, &[]);
-        for _ in 0..5 {
-            lines.push("noise\n".into());
-        }
-        lines.push(format!(
-            "2020-06-09T15:02:26.150Z {A} Task timed out after 3.00 seconds\n"
-        ));
-        let l: Vec<(&str, &str)> = lines.iter().map(|m| ("s", m.as_str())).collect();
-        let (out, stats) = run(
-            &l,
-            GroupConfig {
-                grace_lines: 2,
-                ..GroupConfig::default()
-            },
-        );
-        assert_eq!(out.len(), 1);
-        assert!(!out[0].timed_out);
-        assert_eq!(stats.late_lines, 1);
-        assert_eq!(stats.unrecognized_lines, 5);
-    }
-
-    #[test]
-    fn incomplete_at_end_and_stale_partials_bounded() {
-        let lines = [("s", "START RequestId: aaaaaaaa-1 Version: $LATEST\n")];
-        let (out, _) = run(&lines, GroupConfig::default());
-        assert_eq!(out.len(), 1);
-        assert!(!out[0].is_complete());
-
-        // Many requests that never report: memory stays bounded by the stale window.
-        let parser = Parser::default();
-        let mut g = Grouper::new(GroupConfig {
-            stale_lines: 1000,
-            ..GroupConfig::default()
-        });
-        let mut emitted = 0usize;
-        let mut max_open = 0usize;
-        for i in 0..200_000u32 {
-            let msg = format!("START RequestId: req-{i:08} Version: $LATEST");
-            g.push(None, &format!("s{}", i % 7), parser.parse(&msg), &mut |_| emitted += 1);
-            max_open = max_open.max(g.in_flight());
-        }
-        g.flush(&mut |_| emitted += 1);
-        assert_eq!(emitted, 200_000);
-        assert!(max_open < 70_000, "open grew to {max_open}");
-    }
-
-    #[test]
-    fn unhandled_error_without_id_goes_to_the_running_request() {
-        let lines: Vec<String> = vec![
-            format!("START RequestId: {A} Version: $LATEST\n"),
-            "[WARNING]\t2026-04-22T21:00:55.004Z\t\tLAMBDA_WARNING: Unhandled exception.\n".into(),
-            "[ERROR] KeyError: 'x'\nTraceback (most recent call last):".into(),
-            format!("END RequestId: {A}\n"),
-        ];
-        let l: Vec<(&str, &str)> = lines.iter().map(|m| ("s", m.as_str())).collect();
-        let (out, _) = run(&l, GroupConfig::default());
-        assert_eq!(out.len(), 1);
-        assert!(out[0].failed);
-        assert!(!out[0].is_complete());
-    }
-}
+mod tests;

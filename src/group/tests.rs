@@ -1,0 +1,238 @@
+//! Tests of the grouper: joins, supersede, late lines, cold starts, expiry by lines and by time.
+
+use super::*;
+use crate::parse::Parser;
+
+fn run(lines: &[(&str, &str)], config: GroupConfig) -> (Vec<Invocation>, GroupStats) {
+    let parser = Parser::default();
+    let mut g = Grouper::new(config);
+    let mut out = Vec::new();
+    for (i, (stream, msg)) in lines.iter().enumerate() {
+        g.push(Some(i as i64), stream, parser.parse(msg), &mut |inv| {
+            out.push(inv.clone())
+        });
+    }
+    g.flush(&mut |inv| out.push(inv.clone()));
+    (out, g.stats())
+}
+
+const A: &str = "aaaaaaaa-0000-0000-0000-000000000001";
+const B: &str = "bbbbbbbb-0000-0000-0000-000000000002";
+
+fn request(id: &str, extra: &[&str]) -> Vec<String> {
+    let mut v = vec![format!("START RequestId: {id} Version: $LATEST\n")];
+    for e in extra {
+        v.push(format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t{e}\n"));
+    }
+    v.push(format!("END RequestId: {id}\n"));
+    v.push(format!("REPORT RequestId: {id}\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t\n"));
+    v
+}
+
+#[test]
+fn a_reset_invocation_equals_a_new_one() {
+    let full = AuthEvidence {
+        source_ip: Some("1".into()),
+        token: Some("t".into()),
+        allowed_ip: Some("2".into()),
+        allowed_token: Some("a".into()),
+        ip_mismatch: Some(("1".into(), "2".into())),
+        token_mismatch: Some(("t".into(), "a".into())),
+        allow_marker: true,
+        deny_marker: true,
+    };
+    let mut inv = Invocation {
+        request_id: RequestKey::new("old"),
+        stream: Arc::from("s1"),
+        first_ts: Some(1),
+        last_ts: Some(2),
+        started: true,
+        ended: true,
+        report: Some(Metrics::default()),
+        error_type: Some("E".into()),
+        cold_start: true,
+        after_init: true,
+        init_in_invoke: true,
+        init_duration_us: Some(3),
+        restore_duration_us: Some(4),
+        timed_out: true,
+        failed: true,
+        auth: full,
+    };
+    inv.reset(RequestKey::new("new"), Arc::from("s2"));
+    let fresh = Invocation {
+        request_id: RequestKey::new("new"),
+        stream: Arc::from("s2"),
+        ..Default::default()
+    };
+    assert_eq!(inv, fresh);
+}
+
+#[test]
+fn interleaved_streams_group_by_request_id() {
+    let a = request(A, &["[INFO] Source IP: 1.1.1.1", "[INFO] Token: t"]);
+    let b = request(B, &["[INFO] Source IP: 2.2.2.2"]);
+    let mut lines = Vec::new();
+    for i in 0..a.len().max(b.len()) {
+        if let Some(l) = a.get(i) {
+            lines.push(("s1", l.as_str()));
+        }
+        if let Some(l) = b.get(i) {
+            lines.push(("s2", l.as_str()));
+        }
+    }
+    let (out, stats) = run(&lines, GroupConfig::default());
+    assert_eq!(out.len(), 2);
+    let ia = out.iter().find(|i| i.request_id == A).unwrap();
+    assert_eq!(ia.auth.source_ip.as_deref(), Some("1.1.1.1"));
+    assert_eq!(ia.auth.token.as_deref(), Some("t"));
+    assert_eq!(&*ia.stream, "s1");
+    assert!(ia.is_complete() && ia.started && ia.ended);
+    let ib = out.iter().find(|i| i.request_id == B).unwrap();
+    assert_eq!(ib.auth.source_ip.as_deref(), Some("2.2.2.2"));
+    assert_eq!(stats, GroupStats::default());
+}
+
+#[test]
+fn timeout_line_after_report_and_cold_start() {
+    let mut lines: Vec<String> = vec!["INIT_START Runtime Version: python:3.13.v60\tRuntime Version ARN: x\n".into()];
+    lines.extend(request(A, &[]));
+    if let Some(report) = lines.last_mut() {
+        *report = report.replace("35 MB\t", "35 MB\tInit Duration: 120.50 ms\t");
+    }
+    lines.push(format!(
+        "2020-06-09T15:02:26.150Z {A} Task timed out after 3.00 seconds\n\n"
+    ));
+    lines.extend(request(B, &[]));
+    let l: Vec<(&str, &str)> = lines.iter().map(|m| ("s", m.as_str())).collect();
+    let (out, _) = run(&l, GroupConfig::default());
+    assert_eq!(out.len(), 2);
+    assert_eq!(out[0].request_id, A);
+    assert!(out[0].timed_out && out[0].cold_start);
+    assert_eq!(out[0].init_duration_us, Some(120_500));
+    assert!(!out[1].timed_out && !out[1].cold_start);
+}
+
+#[test]
+fn grace_window_emits_and_late_lines_are_counted_not_duplicated() {
+    let mut lines: Vec<String> = request(A, &[]);
+    for _ in 0..5 {
+        lines.push("noise\n".into());
+    }
+    lines.push(format!(
+        "2020-06-09T15:02:26.150Z {A} Task timed out after 3.00 seconds\n"
+    ));
+    let l: Vec<(&str, &str)> = lines.iter().map(|m| ("s", m.as_str())).collect();
+    let (out, stats) = run(
+        &l,
+        GroupConfig {
+            grace_lines: 2,
+            ..GroupConfig::default()
+        },
+    );
+    assert_eq!(out.len(), 1);
+    assert!(!out[0].timed_out);
+    assert_eq!(stats.late_lines, 1);
+    assert_eq!(stats.unrecognized_lines, 5);
+}
+
+#[test]
+fn incomplete_at_end_and_stale_partials_bounded() {
+    let lines = [("s", "START RequestId: aaaaaaaa-1 Version: $LATEST\n")];
+    let (out, _) = run(&lines, GroupConfig::default());
+    assert_eq!(out.len(), 1);
+    assert!(!out[0].is_complete());
+
+    // Many requests that never report: memory stays bounded by the stale window.
+    let parser = Parser::default();
+    let mut g = Grouper::new(GroupConfig {
+        stale_lines: 1000,
+        ..GroupConfig::default()
+    });
+    let mut emitted = 0usize;
+    let mut max_open = 0usize;
+    for i in 0..200_000u32 {
+        let msg = format!("START RequestId: req-{i:08} Version: $LATEST");
+        g.push(None, &format!("s{}", i % 7), parser.parse(&msg), &mut |_| emitted += 1);
+        max_open = max_open.max(g.in_flight());
+    }
+    g.flush(&mut |_| emitted += 1);
+    assert_eq!(emitted, 200_000);
+    assert!(max_open < 70_000, "open grew to {max_open}");
+}
+
+#[test]
+fn unhandled_error_without_id_goes_to_the_running_request() {
+    let lines: Vec<String> = vec![
+        format!("START RequestId: {A} Version: $LATEST\n"),
+        "[WARNING]\t2026-04-22T21:00:55.004Z\t\tLAMBDA_WARNING: Unhandled exception.\n".into(),
+        "[ERROR] KeyError: 'x'\nTraceback (most recent call last):".into(),
+        format!("END RequestId: {A}\n"),
+    ];
+    let l: Vec<(&str, &str)> = lines.iter().map(|m| ("s", m.as_str())).collect();
+    let (out, _) = run(&l, GroupConfig::default());
+    assert_eq!(out.len(), 1);
+    assert!(out[0].failed);
+    assert!(!out[0].is_complete());
+}
+
+/// Pushes `lines` at clock `now` (after a tick to it), collecting what is emitted.
+fn push_at(g: &mut Grouper, now: i64, lines: &[String], out: &mut Vec<Invocation>) {
+    let parser = Parser::default();
+    g.tick(now, &mut |inv| out.push(inv.clone()));
+    for msg in lines {
+        g.push(Some(now), "s1", parser.parse(msg), &mut |inv| out.push(inv.clone()));
+    }
+}
+
+#[test]
+fn tick_emits_a_reported_request_after_the_grace_without_more_lines() {
+    let mut g = Grouper::new(GroupConfig::default());
+    let mut out = Vec::new();
+    push_at(&mut g, 10_000, &request(A, &["Source IP: 1.2.3.4"]), &mut out);
+    g.tick(10_999, &mut |inv| out.push(inv.clone()));
+    assert!(out.is_empty(), "inside the grace of 1 s nothing is emitted");
+    g.tick(11_000, &mut |inv| out.push(inv.clone()));
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].request_id, RequestKey::new(A));
+    assert!(out[0].is_complete());
+    assert_eq!(g.in_flight(), 0);
+}
+
+#[test]
+fn tick_expires_a_request_without_report_as_incomplete_after_its_idle_time() {
+    let config = GroupConfig {
+        incomplete_after_ms: 60_000,
+        ..GroupConfig::default()
+    };
+    let mut g = Grouper::new(config);
+    let mut out = Vec::new();
+    let mut lines = request(B, &[]);
+    lines.pop(); // no REPORT
+    push_at(&mut g, 0, &lines, &mut out);
+    // A line 30 s later keeps it open: the idle time counts from its last line.
+    let more = format!("[INFO]\t2025-07-11T06:05:34.309Z\t{B}\tSource IP: 5.6.7.8\n");
+    push_at(&mut g, 30_000, &[more], &mut out);
+    g.tick(89_999, &mut |inv| out.push(inv.clone()));
+    assert!(out.is_empty());
+    g.tick(90_000, &mut |inv| out.push(inv.clone()));
+    assert_eq!(out.len(), 1);
+    assert!(!out[0].is_complete());
+    assert_eq!(out[0].auth.source_ip.as_deref(), Some("5.6.7.8"));
+}
+
+#[test]
+fn a_late_line_inside_the_grace_joins_its_request() {
+    let mut g = Grouper::new(GroupConfig::default());
+    let mut out = Vec::new();
+    push_at(&mut g, 0, &request(A, &[]), &mut out);
+    push_at(
+        &mut g,
+        500,
+        &[format!("{}Task timed out after 3.00 seconds\n", "")],
+        &mut out,
+    );
+    g.tick(2_000, &mut |inv| out.push(inv.clone()));
+    assert_eq!(out.len(), 1);
+    assert!(out[0].timed_out, "the timeout line after REPORT was kept");
+}
