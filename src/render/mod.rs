@@ -6,6 +6,7 @@ pub mod json;
 pub mod progress;
 pub mod requests;
 pub mod table;
+pub mod view;
 
 use std::borrow::Cow;
 

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, Utc};
 use comfy_table::{Cell, CellAlignment, Color, Table};
 
+use super::view::{self, f2, int, pct};
 use crate::redact::escape_control;
 use crate::report::{Report, Severity, Timeline};
 use crate::timeutil::rfc3339_to_local;
@@ -116,21 +117,6 @@ fn severity_color(severity: Severity) -> Option<Color> {
     }
 }
 
-fn pct(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        return "-".to_string();
-    }
-    format!("{:.1}%", part as f64 * 100.0 / whole as f64)
-}
-
-fn f2(value: Option<f64>) -> String {
-    value.map_or_else(|| "-".to_string(), |v| format!("{v:.2}"))
-}
-
-fn int(value: Option<u64>) -> String {
-    value.map_or_else(|| "-".to_string(), |v| v.to_string())
-}
-
 fn opt_str(value: &Option<String>) -> Cow<'_, str> {
     value.as_deref().map_or(Cow::Borrowed("?"), escape_control)
 }
@@ -204,58 +190,34 @@ fn header(out: &mut Out, report: &Report) {
 }
 
 fn decisions(out: &mut Out, report: &Report) {
-    let d = &report.decisions;
-    let total = report.invocations;
     let mut table = out.table();
-    for (name, count) in [
-        ("allowed", d.allowed),
-        ("denied", d.denied),
-        ("timeout", d.timeout),
-        ("error", d.error),
-        ("unknown", d.unknown),
-    ] {
+    for r in view::decision_rows(report) {
         table.add_row(vec![
-            out.colored(name, decision_color(name)),
-            Cell::new(count),
-            Cell::new(pct(count, total)),
-            Cell::new(""),
+            out.colored(r.label, decision_color(r.label)),
+            Cell::new(r.count),
+            Cell::new(r.share),
+            Cell::new(r.note),
         ]);
     }
-    table.add_row(vec![
-        Cell::new("incomplete"),
-        Cell::new(report.incomplete),
-        Cell::new(pct(report.incomplete, total)),
-        Cell::new("no REPORT line; also counted above"),
-    ]);
     right_align(&mut table, 1..3);
     out.section("Decisions", &[table]);
 }
 
 fn denials(out: &mut Out, report: &Report) {
-    let denied = report.decisions.denied;
-    if denied == 0 {
+    let Some(rows) = view::denial_rows(report) else {
         return;
-    }
-    let n = &report.denials;
+    };
     let mut table = out.table();
-    for (name, count, note) in [
-        ("ip mismatch", n.ip_mismatch, ""),
-        ("token mismatch", n.token_mismatch, ""),
-        ("both", n.both, "IP and token"),
-        (
-            "token missing",
-            n.token_missing,
-            "no token sent (part of token mismatch)",
-        ),
-    ] {
+    for r in rows {
         table.add_row(vec![
-            name.to_string(),
-            count.to_string(),
-            pct(count, denied),
-            note.to_string(),
+            r.label.to_string(),
+            r.count.to_string(),
+            r.share,
+            r.note.to_string(),
         ]);
     }
     right_align(&mut table, 1..3);
+    let denied = report.decisions.denied;
     out.section(&format!("Denial reasons (of {denied} denied)"), &[table]);
 }
 
