@@ -3,17 +3,23 @@
 use crate::group::Invocation;
 use crate::redact::token_is_missing;
 
+/// What the authorizer decided for one invocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
+    /// The caller was let in.
     Allowed,
+    /// The caller was turned away (403).
     Denied,
     /// API Gateway answered 500, not 403.
     Timeout,
+    /// The authorizer failed (API Gateway answered 500).
     Error,
+    /// The logs do not say.
     Unknown,
 }
 
 impl Decision {
+    /// The lowercase name used in every output.
     pub fn name(self) -> &'static str {
         match self {
             Decision::Allowed => "allowed",
@@ -55,9 +61,12 @@ impl DenialReasons {
     }
 }
 
+/// A decision and, for a denial, its reasons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Verdict {
+    /// The decision.
     pub decision: Decision,
+    /// Why it was denied (mismatch evidence is kept for every decision).
     pub reasons: DenialReasons,
 }
 
@@ -81,6 +90,7 @@ pub fn received_token(inv: &Invocation) -> Option<&str> {
         .or(inv.auth.token_mismatch.as_ref().map(|(r, _)| r.as_str()))
 }
 
+/// Applies the decision rules (timeout, error, denied, allowed, else unknown) to one invocation.
 pub fn decide(inv: &Invocation) -> Verdict {
     let a = &inv.auth;
     let ip_mismatch = a.ip_mismatch.is_some() || differ(a.source_ip.as_deref(), a.allowed_ip.as_deref());

@@ -5,16 +5,27 @@ use thiserror::Error;
 use crate::source::cloudwatch::CwError;
 use crate::source::file::SourceError;
 
+/// Why a command failed; `main` maps it to an exit status and one line on stderr.
 #[derive(Debug, Error)]
 pub enum Error {
+    /// The `--patterns` file cannot be used.
     #[error("{path}: {message}")]
-    Patterns { path: String, message: String },
+    Patterns {
+        /// The file.
+        path: String,
+        /// What is wrong, and where in it.
+        message: String,
+    },
+    /// An input named on the command line cannot be read at all.
     #[error(transparent)]
     Source(#[from] SourceError),
+    /// CloudWatch Logs could not be read.
     #[error(transparent)]
     CloudWatch(#[from] CwError),
+    /// The arguments do not fit together (exit status 2).
     #[error("{0}")]
     Usage(String),
+    /// Writing the output failed (a closed pipe ends the run quietly).
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
 }

@@ -1,21 +1,38 @@
-//! authlogs: rebuilds API Gateway Lambda authorizer invocations from CloudWatch Logs and reports decisions.
+//! authlogs: rebuilds API Gateway Lambda authorizer invocations from CloudWatch Logs and reports
+//! decisions.
+//!
+//! The stages, each a module: `source` (files, stdin, CloudWatch) → `parse` → `group` → `decision`
+//! → `analyze` → `render`, run in order by `engine`. The binary is a thin layer over `cli` (arguments
+//! validated once into a config) and `app` (one driver per command). The library's public surface
+//! is what the binary and the integration tests need, re-exported here.
 
-pub mod analyze;
+#![deny(missing_docs)]
+
+mod analyze;
 pub mod app;
 mod bytes;
 pub mod cli;
-pub mod decision;
+mod decision;
 mod engine;
 mod error;
-pub mod group;
-pub mod parse;
-pub mod patterns;
+mod group;
+mod parse;
+mod patterns;
 mod redact;
-pub mod render;
+mod render;
 pub mod report;
 mod request_id;
-pub mod source;
+mod source;
+#[cfg(test)]
+mod testutil;
 mod timeutil;
 
+pub use analyze::{AnalyzeConfig, Analyzer, InputSummary};
+pub use decision::{decide, Decision, Verdict};
 pub use engine::{InvocationSink, Pipeline, PipelineConfig};
 pub use error::Error;
+pub use group::{GroupConfig, Grouper, Invocation};
+pub use parse::Parser;
+pub use patterns::Patterns;
+pub use render::OutputFormat;
+pub use source::{EventSink, InputError, InputFormat, LogEvent};

@@ -297,6 +297,7 @@ impl Default for Patterns {
 }
 
 impl Patterns {
+    /// The built-in templates: the seed authorizer's Japanese messages and their English equivalents.
     pub fn builtin() -> Patterns {
         match Self::from_toml(BUILTIN_PATTERNS, "built-in patterns") {
             Ok((p, _)) => p,

@@ -4,48 +4,70 @@ use serde::Serialize;
 
 use crate::source::InputError;
 
+/// The schema name and version of the JSON report; keys are added, never renamed.
 pub const SCHEMA: &str = "authlogs.report/v1";
 
+/// One report: what `analyze` produces from the invocations of a window, and what every renderer reads.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
+    /// Always [`SCHEMA`].
     pub schema: &'static str,
+    /// The time window the report covers.
     pub window: Window,
     /// False when any input was damaged (see `input_errors`).
     pub complete: bool,
+    /// Damage found in the inputs, each with its input and position.
     pub input_errors: Vec<InputError>,
+    /// What was read and what could not be used.
     pub input: InputStats,
     /// Where the events came from, when not files (CloudWatch: groups and what fetching cost).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceInfo>,
+    /// Invocations rebuilt from the logs.
     pub invocations: u64,
+    /// Invocations by decision.
     pub decisions: Decisions,
     /// Invocations without a REPORT line at end of input (still classified from what was seen).
     pub incomplete: u64,
+    /// Denied invocations by reason.
     pub denials: Denials,
+    /// REPORT durations, exact.
     pub duration_ms: DurationStats,
+    /// Billed durations.
     pub billed_duration_ms: BilledStats,
+    /// Memory size and use.
     pub memory_mb: MemoryStats,
+    /// Invocations served by a new execution environment.
     pub cold_starts: ColdStarts,
+    /// Lambda cost of the authorizer itself.
     pub cost: Cost,
+    /// The source IPs denied most, with their reasons.
     pub top_denied_ips: Vec<DeniedIp>,
     /// False when more distinct denied IPs were seen than authlogs keeps (the list is then a lower bound).
     pub top_denied_ips_exact: bool,
+    /// Allowed, denied and other invocations per time bucket.
     pub timeline: Timeline,
+    /// What a security or operations team should look at.
     pub findings: Vec<Finding>,
 }
 
+/// The window of a report: requested bounds and the events actually seen.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Window {
     /// RFC 3339 UTC; the requested `--since` when given, else the first event seen.
     pub start: Option<String>,
     /// RFC 3339 UTC; the requested `--until` when given, else the last event seen.
     pub end: Option<String>,
+    /// RFC 3339 UTC of the first event inside the window.
     pub first_event: Option<String>,
+    /// RFC 3339 UTC of the last event inside the window.
     pub last_event: Option<String>,
 }
 
+/// What the sources read and what could not be used.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct InputStats {
+    /// Events read (each a log line or a multi-line message).
     pub events: u64,
     /// Lines that matched no Lambda or authorizer shape (tracebacks, print() output, noise).
     pub unrecognized_lines: u64,
@@ -62,6 +84,7 @@ pub struct InputStats {
 pub struct SourceInfo {
     /// `cloudwatch`.
     pub kind: &'static str,
+    /// The log groups read.
     pub groups: Vec<String>,
     /// Requests sent, retries included.
     pub api_calls: u64,
@@ -69,19 +92,27 @@ pub struct SourceInfo {
     pub events: u64,
     /// Answers that were ThrottlingException (or HTTP 429).
     pub throttled: u64,
+    /// Requests sent again after a retryable failure.
     pub retries: u64,
 }
 
+/// Invocations by decision; each invocation has exactly one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Decisions {
+    /// All four `[INFO]` values present and matching.
     pub allowed: u64,
+    /// Mismatch evidence: an `[ERROR]` line, or values that differ.
     pub denied: u64,
+    /// REPORT `Status: timeout` or a `Task timed out` line.
     pub timeout: u64,
+    /// REPORT `Status: error`, an unhandled exception or a runtime crash.
     pub error: u64,
+    /// None of the evidence above (e.g. the log starts mid-request).
     pub unknown: u64,
 }
 
 impl Decisions {
+    /// The sum of every decision: the invocations.
     pub fn total(&self) -> u64 {
         self.allowed + self.denied + self.timeout + self.error + self.unknown
     }
@@ -91,102 +122,147 @@ impl Decisions {
 /// `token_missing` is a subset of `token_mismatch`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Denials {
+    /// Denied invocations whose source IP was not the allowed one.
     pub ip_mismatch: u64,
+    /// Denied invocations whose token was not the allowed one (missing included).
     pub token_mismatch: u64,
+    /// Denied invocations with both mismatches.
     pub both: u64,
+    /// Denied invocations that sent no token (part of `token_mismatch`).
     pub token_missing: u64,
 }
 
 /// Exact statistics over REPORT durations (nearest-rank percentiles over every value).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DurationStats {
+    /// REPORT lines with a duration.
     pub count: u64,
+    /// Shortest, in ms.
     pub min: Option<f64>,
+    /// Mean, in ms.
     pub avg: Option<f64>,
+    /// Median (nearest rank), in ms.
     pub p50: Option<f64>,
+    /// 90th percentile (nearest rank), in ms.
     pub p90: Option<f64>,
+    /// 95th percentile (nearest rank), in ms.
     pub p95: Option<f64>,
+    /// 99th percentile (nearest rank), in ms.
     pub p99: Option<f64>,
+    /// Longest, in ms.
     pub max: Option<f64>,
 }
 
+/// Billed duration over the REPORT lines.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BilledStats {
+    /// Total billed ms.
     pub sum: u64,
+    /// Mean billed ms.
     pub avg: Option<f64>,
 }
 
+/// Memory size and the most memory used, in MB.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemoryStats {
     /// Configured memory size (the largest seen, when it changed within the window).
     pub size: Option<u64>,
+    /// The largest `Max Memory Used`.
     pub max_used_max: Option<u64>,
+    /// The mean `Max Memory Used`.
     pub max_used_avg: Option<f64>,
     /// `max_used_max / size` in percent.
     pub utilization_pct: Option<f64>,
 }
 
+/// Invocations served by a new execution environment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ColdStarts {
     /// Invocations served by a new execution environment: init, SnapStart restore, or an init retried in the invoke.
     pub count: u64,
     /// Of `count`, SnapStart restores.
     pub restores: u64,
+    /// Init Duration of the cold starts, in ms.
     pub init_duration_ms: InitDuration,
 }
 
+/// Init Duration statistics, in ms.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InitDuration {
+    /// Mean.
     pub avg: Option<f64>,
+    /// Longest.
     pub max: Option<f64>,
 }
 
 /// Lambda cost of the authorizer itself (requests + GB-seconds of billed duration).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Cost {
+    /// Billed duration × memory size, in GB-seconds.
     pub gb_seconds: f64,
+    /// The price used per GB-second.
     pub usd_per_gb_second: f64,
+    /// The price used per million requests.
     pub usd_per_million_requests: f64,
+    /// GB-seconds × their price.
     pub compute_usd: f64,
+    /// Invocations × the request price.
     pub requests_usd: f64,
+    /// Compute plus requests.
     pub total_usd: f64,
 }
 
+/// One source IP among the most denied.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DeniedIp {
+    /// The source IP as logged (control characters escaped).
     pub ip: String,
+    /// Denied invocations from it.
     pub count: u64,
+    /// Of those, with an IP mismatch.
     pub ip_mismatch: u64,
+    /// Of those, with a token mismatch.
     pub token_mismatch: u64,
 }
 
 /// Allowed vs denied per time bucket, for the small bar chart.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Timeline {
+    /// The width of every bucket.
     pub bucket_seconds: u64,
+    /// The buckets in time order.
     pub buckets: Vec<TimelineBucket>,
 }
 
+/// One bucket of the timeline.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TimelineBucket {
     /// RFC 3339 UTC start of the bucket.
     pub start: String,
+    /// Allowed invocations that started in it.
     pub allowed: u64,
+    /// Denied invocations that started in it.
     pub denied: u64,
     /// Timeouts, errors and unknown.
     pub other: u64,
 }
 
+/// How urgent a finding is, most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Act now: a secret is exposed or an attack is likely.
     High,
+    /// Callers are affected.
     Medium,
+    /// Worth a look.
     Low,
+    /// For information.
     Info,
 }
 
 impl Severity {
+    /// The lowercase name, as in JSON.
     pub fn name(self) -> &'static str {
         match self {
             Severity::High => "high",
@@ -197,33 +273,46 @@ impl Severity {
     }
 }
 
+/// One finding: a kind, how urgent, a message and how often.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Stable machine name, e.g. `secret_logged`, `token_guessing`.
     pub kind: &'static str,
+    /// How urgent.
     pub severity: Severity,
     /// One sentence for a human; never holds a token.
     pub message: String,
+    /// How many invocations, IPs or lines it concerns.
     pub count: u64,
 }
 
 /// One invocation as `--requests` prints it. Tokens are already masked unless the user asked.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RequestRow {
+    /// The RequestId.
     pub request_id: String,
     /// RFC 3339 UTC of the first event of the invocation.
     pub time: Option<String>,
+    /// The log stream, empty when the input names none.
     pub stream: String,
     /// allowed | denied | timeout | error | unknown
     pub decision: &'static str,
     /// `ip_mismatch`, `token_mismatch`, `token_missing`, joined by `+` in CSV.
     pub reasons: Vec<&'static str>,
+    /// The caller's source IP as logged.
     pub source_ip: Option<String>,
+    /// The token sent: masked (`tok:` + 8 hex digits) unless revealed.
     pub token: Option<String>,
+    /// REPORT Duration.
     pub duration_ms: Option<f64>,
+    /// REPORT Billed Duration.
     pub billed_duration_ms: Option<u64>,
+    /// REPORT Memory Size.
     pub memory_size_mb: Option<u64>,
+    /// REPORT Max Memory Used.
     pub max_memory_used_mb: Option<u64>,
+    /// Init Duration of a cold start.
     pub init_duration_ms: Option<f64>,
+    /// No REPORT line was seen.
     pub incomplete: bool,
 }

@@ -25,9 +25,12 @@ const MAX_TOKENS_PER_IP: usize = 16;
 /// An IP that sent this many distinct wrong tokens is reported as guessing.
 const GUESSING_DISTINCT_TOKENS: usize = 3;
 
+/// Prices for the cost estimate.
 #[derive(Debug, Clone, Copy)]
 pub struct AnalyzeConfig {
+    /// Lambda price per GB-second.
     pub usd_per_gb_second: f64,
+    /// Lambda price per million requests.
     pub usd_per_million_requests: f64,
 }
 
@@ -51,14 +54,21 @@ struct IpStat {
 /// What the sources and the grouper counted, handed to `Analyzer::finish`.
 #[derive(Debug, Clone, Default)]
 pub struct InputSummary {
+    /// Counters of what was read.
     pub stats: InputStats,
+    /// Damage found in the inputs.
     pub errors: Vec<InputError>,
+    /// The requested window start (epoch ms).
     pub since_ms: Option<i64>,
+    /// The requested window end (epoch ms).
     pub until_ms: Option<i64>,
+    /// The first event seen inside the window (epoch ms).
     pub first_event_ms: Option<i64>,
+    /// The last event seen inside the window (epoch ms).
     pub last_event_ms: Option<i64>,
 }
 
+/// Folds finished invocations into streaming aggregates; memory stays bounded by distinct values, not by invocations.
 #[derive(Debug, Default)]
 pub struct Analyzer {
     config: AnalyzeConfig,
@@ -106,6 +116,7 @@ fn round3(x: f64) -> f64 {
 }
 
 impl Analyzer {
+    /// An analyzer with nothing added.
     pub fn new(config: AnalyzeConfig) -> Analyzer {
         Analyzer {
             config,
@@ -114,6 +125,7 @@ impl Analyzer {
         }
     }
 
+    /// Counts one finished invocation with its verdict.
     pub fn add(&mut self, inv: &Invocation, verdict: &Verdict) {
         self.invocations += 1;
         let d = &mut self.decisions;

@@ -22,6 +22,7 @@ use crate::timeutil::parse_time_arg;
 /// small enough that a 100 MB file keeps several readers busy.
 const DEFAULT_RANGE_BYTES: u64 = 8 << 20;
 
+/// The arguments of `authlogs report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Log files or directories (walked recursively; plain or gzip), or - for standard input.
@@ -83,6 +84,7 @@ pub struct ReportArgs {
     /// Tries per request before giving up on throttling, 5xx and dropped connections.
     #[arg(long, value_name = "N", default_value_t = 8, help_heading = "CloudWatch")]
     pub max_attempts: u32,
+    /// Where to reach CloudWatch Logs.
     #[command(flatten, next_help_heading = "CloudWatch")]
     pub aws: AwsArgs,
 }
@@ -90,26 +92,27 @@ pub struct ReportArgs {
 /// A validated `report` invocation.
 #[derive(Debug)]
 pub struct ReportConfig {
-    pub inputs: Vec<PathBuf>,
-    pub format: OutputFormat,
-    pub requests: bool,
-    pub input_format: InputFormat,
-    pub pipeline: PipelineConfig,
-    pub patterns: Patterns,
-    pub tokens: TokenDisplay,
-    pub color: bool,
+    pub(crate) inputs: Vec<PathBuf>,
+    pub(crate) format: OutputFormat,
+    pub(crate) requests: bool,
+    pub(crate) input_format: InputFormat,
+    pub(crate) pipeline: PipelineConfig,
+    pub(crate) patterns: Patterns,
+    pub(crate) tokens: TokenDisplay,
+    pub(crate) color: bool,
     /// Reader threads.
-    pub threads: Threads,
-    pub range_bytes: u64,
+    pub(crate) threads: Threads,
+    pub(crate) range_bytes: u64,
     /// Read CloudWatch Logs instead of `inputs`.
-    pub cloudwatch: Option<FetchConfig>,
+    pub(crate) cloudwatch: Option<FetchConfig>,
     /// Show the table's window times in the local time zone.
-    pub tz_local: bool,
+    pub(crate) tz_local: bool,
     /// Draw a progress line on stderr while fetching (only when it is a terminal).
-    pub progress: bool,
+    pub(crate) progress: bool,
 }
 
 impl ReportArgs {
+    /// Checks the arguments against each other and resolves them into a config; `now_ms` anchors relative times.
     pub fn validate(self, now_ms: i64) -> Result<ReportConfig, Error> {
         if self.inputs.is_empty() && self.since.is_none() {
             return Err(Error::Usage(

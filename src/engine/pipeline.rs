@@ -17,17 +17,24 @@ use crate::source::{EventSink, InputError, InputFormat, LogEvent};
 
 /// Receives every finished invocation with its verdict (e.g. the `--requests` printer).
 pub trait InvocationSink {
+    /// One finished invocation, in the order they finish.
     fn invocation(&mut self, inv: &Invocation, verdict: &Verdict);
 }
 
+/// What a pipeline keeps and how it groups and prices.
 #[derive(Debug, Clone, Default)]
 pub struct PipelineConfig {
+    /// Events before this (epoch ms) are skipped and counted.
     pub since_ms: Option<i64>,
+    /// Events at or after this (epoch ms) are skipped and counted.
     pub until_ms: Option<i64>,
+    /// When invocations are emitted.
     pub group: GroupConfig,
+    /// Prices for the cost estimate.
     pub analyze: AnalyzeConfig,
 }
 
+/// Parse → window → group → decide → analyze for every event it is given; `finish` builds the report.
 pub struct Pipeline<'s> {
     parser: Parser,
     grouper: Grouper,
@@ -38,6 +45,7 @@ pub struct Pipeline<'s> {
 }
 
 impl<'s> Pipeline<'s> {
+    /// A pipeline; `sink`, when given, also receives every finished invocation.
     pub fn new(parser: Parser, config: PipelineConfig, sink: Option<&'s mut dyn InvocationSink>) -> Self {
         Pipeline {
             parser,

@@ -29,14 +29,21 @@ pub struct AuthEvidence {
 /// One authorizer invocation rebuilt from its log lines.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Invocation {
+    /// The RequestId.
     pub request_id: RequestKey,
+    /// The log stream its lines came from (empty when the input names none).
     pub stream: Arc<str>,
+    /// The time of its first line (epoch ms).
     pub first_ts: Option<i64>,
+    /// The time of its last line (epoch ms).
     pub last_ts: Option<i64>,
+    /// Its START line was seen.
     pub started: bool,
+    /// Its END line was seen.
     pub ended: bool,
     /// REPORT metrics; `None` means the invocation is incomplete.
     pub report: Option<Metrics>,
+    /// REPORT `Error Type`, when it failed.
     pub error_type: Option<String>,
     /// The first invocation of a new execution environment: its REPORT has Init/Restore Duration, or
     /// (no REPORT, or a suppressed init retried in the invoke) an INIT_START preceded it on its stream.
@@ -49,12 +56,16 @@ pub struct Invocation {
     pub init_duration_us: Option<u64>,
     /// SnapStart restore instead of an init.
     pub restore_duration_us: Option<u64>,
+    /// REPORT `Status: timeout` or a `Task timed out` line.
     pub timed_out: bool,
+    /// REPORT `Status: error`, an unhandled exception or a runtime crash.
     pub failed: bool,
+    /// What the authorizer's own lines said.
     pub auth: AuthEvidence,
 }
 
 impl Invocation {
+    /// Its REPORT was seen.
     pub fn is_complete(&self) -> bool {
         self.report.is_some()
     }
@@ -197,6 +208,7 @@ pub struct Grouper {
 }
 
 impl Grouper {
+    /// A grouper with nothing open.
     pub fn new(config: GroupConfig) -> Grouper {
         Grouper {
             config,
@@ -215,6 +227,7 @@ impl Grouper {
         }
     }
 
+    /// What it counted so far.
     pub fn stats(&self) -> GroupStats {
         self.stats
     }

@@ -182,6 +182,7 @@ const LEVELS: [&str; 8] = [
 ];
 
 impl Parser {
+    /// A parser with these message templates.
     pub fn new(patterns: Patterns) -> Parser {
         Parser { patterns }
     }

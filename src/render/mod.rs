@@ -13,7 +13,6 @@ use std::borrow::Cow;
 use crate::redact::escape_control;
 use crate::report::Report;
 
-pub use requests::{RequestFormat, RequestWriter};
 pub use table::TableStyle;
 
 /// The shape of a report on output (`--format`).

@@ -16,15 +16,6 @@ pub enum RequestFormat {
     JsonLines,
 }
 
-impl RequestFormat {
-    pub fn name(self) -> &'static str {
-        match self {
-            RequestFormat::Csv => "csv",
-            RequestFormat::JsonLines => "jsonl",
-        }
-    }
-}
-
 pub const CSV_HEADER: [&str; 13] = [
     "request_id",
     "time",

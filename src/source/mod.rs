@@ -11,8 +11,11 @@ use std::fmt;
 /// stream it came from (empty when unknown) and the message, which may hold embedded `\n`s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LogEvent<'a> {
+    /// Epoch ms, when the container gives a time.
     pub timestamp_ms: Option<i64>,
+    /// The log stream, empty when unknown.
     pub stream: &'a str,
+    /// The message, which may hold embedded newlines.
     pub message: &'a str,
 }
 
@@ -46,8 +49,10 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
+    /// Every format's name, as `--input-format` takes it.
     pub const NAMES: [&'static str; 6] = ["auto", "export", "json", "tail", "console", "bare"];
 
+    /// The name `--input-format` takes.
     pub fn name(self) -> &'static str {
         match self {
             InputFormat::Auto => "auto",
@@ -73,6 +78,7 @@ pub struct InputError {
     pub input: String,
     /// Human-readable position, e.g. `line 12`, `byte 40960 (compressed)`.
     pub position: String,
+    /// What is wrong.
     pub message: String,
 }
 

@@ -1,14 +1,9 @@
 //! Snapshot tests of the whole report (table and JSON) on the shipped samples, as a newcomer runs it.
 
-use assert_cmd::Command;
+use crate::util::authlogs;
 
 fn report(args: &[&str]) -> String {
-    let out = Command::cargo_bin("authlogs")
-        .unwrap()
-        .args(["report", "samples/"])
-        .args(args)
-        .output()
-        .unwrap();
+    let out = authlogs().args(["report", "samples/"]).args(args).output().unwrap();
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }

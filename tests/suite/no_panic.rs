@@ -1,9 +1,6 @@
 //! Property tests: parse + group + analyze never panic, whatever bytes come in, and keep their counts.
 
-use authlogs::analyze::{AnalyzeConfig, Analyzer, InputSummary};
-use authlogs::decision::decide;
-use authlogs::group::{GroupConfig, Grouper};
-use authlogs::parse::Parser;
+use authlogs::{decide, AnalyzeConfig, Analyzer, GroupConfig, Grouper, InputSummary, Parser};
 use proptest::prelude::*;
 
 /// Fragments of real lines, so random input often gets deep into the parsers instead of failing at byte 0.

@@ -11,6 +11,8 @@ use aws_sdk_cloudwatchlogs::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use serde_json::Value;
 
+use crate::util::{self, finish, iso, Run};
+
 /// The moto server of this test run; the tests fail (never skip) without it.
 fn endpoint() -> String {
     match std::env::var("AUTHLOGS_TEST_ENDPOINT") {
@@ -37,13 +39,6 @@ fn unique_group(test: &str) -> String {
         now_ms(),
         N.fetch_add(1, Ordering::Relaxed)
     )
-}
-
-fn iso(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .expect("a valid time")
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
 }
 
 /// Invocations in `samples/filter-log-events.json`.
@@ -222,8 +217,9 @@ fn write_filter_json(events: &[Event], dir: &std::path::Path) -> std::path::Path
     path
 }
 
+/// The binary with dummy credentials and nothing of the environment's AWS settings.
 fn authlogs() -> Command {
-    let mut cmd = Command::cargo_bin("authlogs").expect("the authlogs binary is built");
+    let mut cmd = util::authlogs();
     cmd.env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_REGION", "us-east-1")
@@ -235,20 +231,9 @@ fn authlogs() -> Command {
     cmd
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("authlogs runs");
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!r.stderr.contains("panicked"), "panic: {}", r.stderr);
+    let r = finish(cmd);
+    r.assert_no_panic();
     r
 }
 
@@ -259,8 +244,8 @@ fn cloudwatch_report(endpoint: &str, args: &[&str]) -> Run {
 }
 
 fn json(r: &Run) -> Value {
-    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.stdout))
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    serde_json::from_slice(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.text()))
 }
 
 /// The report without its `source` section, which only the CloudWatch run has.
@@ -280,8 +265,8 @@ fn offline_report(events: &[Event], window: &[&str]) -> Value {
 }
 
 fn assert_one_line_error(r: &Run, wants: &[&str]) {
-    assert_eq!(r.code, 1, "exit code; stderr: {}", r.stderr);
-    assert!(r.stdout.is_empty(), "stdout: {}", r.stdout);
+    assert_eq!(r.code, Some(1), "exit code; stderr: {}", r.stderr);
+    assert!(r.stdout.is_empty(), "stdout: {}", r.text());
     let text = r.stderr.trim_end();
     assert_eq!(text.lines().count(), 1, "one line: {text}");
     assert!(text.starts_with("authlogs: "), "{text}");
@@ -767,11 +752,11 @@ fn groups_lists_size_retention_creation_and_newest_event() {
     let newest = events.iter().map(|e| e.ts).max().expect("events");
     assert_eq!(g["newest_event"], iso(newest));
     let r = run(authlogs().args(["groups", "--group-pattern", &pattern, "--endpoint-url", &endpoint()]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
-        r.stdout.contains(&group) && r.stdout.contains("30 days"),
+        r.text().contains(&group) && r.text().contains("30 days"),
         "{}",
-        r.stdout
+        r.text()
     );
 }
 
@@ -791,6 +776,6 @@ fn table_window_in_local_time_with_tz_local() {
         ])
         .args(["--tz", "local", "--color", "never"])
         .env("TZ", "Asia/Tokyo"));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("2025-01-01T09:00:00.000+09:00"), "{}", r.stdout);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.text().contains("2025-01-01T09:00:00.000+09:00"), "{}", r.text());
 }

@@ -4,11 +4,10 @@
 //! `samples/README.md` (samples); `tests/data/cross-check.py` recomputes them from the bytes.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
-use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+use crate::util::{authlogs, data, finish, read_data, report, root, Run};
 
 /// The seed's ALLOWED_TOKEN: logged by the authorizer on every request, never printed by authlogs
 /// unless `--show-tokens`.
@@ -45,86 +44,6 @@ const EQUIV_FILES: [(&str, &str); 9] = [
 ];
 
 // ------------------------------------------------------------------------------------ helpers
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Absolute path of a fixture.
-fn data(name: &str) -> String {
-    root()
-        .join("tests")
-        .join("data")
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn read_data(name: &str) -> Vec<u8> {
-    std::fs::read(data(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn authlogs() -> Command {
-    let mut cmd = Command::cargo_bin("authlogs").expect("the authlogs binary is built");
-    cmd.current_dir(root())
-        .env("NO_COLOR", "1")
-        .env("TZ", "UTC")
-        .timeout(Duration::from_secs(120));
-    cmd
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
-impl Run {
-    fn text(&self) -> String {
-        String::from_utf8(self.stdout.clone()).expect("stdout is UTF-8")
-    }
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-                String::from_utf8_lossy(&self.stdout),
-                self.stderr
-            )
-        })
-    }
-    #[track_caller]
-    fn assert_code(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "exit code\nstderr:\n{}\nstdout:\n{}",
-            self.stderr,
-            String::from_utf8_lossy(&self.stdout)
-        );
-        self
-    }
-    #[track_caller]
-    fn assert_no_panic(&self) -> &Self {
-        assert!(!self.stderr.contains("panicked"), "panic:\n{}", self.stderr);
-        assert_ne!(self.code, Some(101), "exit 101 is a Rust panic:\n{}", self.stderr);
-        assert!(self.code.is_some(), "killed by a signal:\n{}", self.stderr);
-        self
-    }
-}
-
-fn finish(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("run authlogs");
-    Run {
-        code: out.status.code(),
-        stdout: out.stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// `authlogs report ARGS…`
-fn report(args: &[&str]) -> Run {
-    finish(authlogs().arg("report").args(args))
-}
 
 /// `authlogs report ARGS… --format json` with STDIN.
 fn report_stdin(args: &[&str], stdin: Vec<u8>) -> Run {

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use assert_cmd::Command;
+use crate::util::authlogs;
 
 /// About 6 MB of interleaved seed-authorizer traffic in S3-export shape: every 1 MiB batch boundary
 /// falls inside some invocation, and requests of several streams overlap.
@@ -69,12 +69,7 @@ fn corpus() -> String {
 }
 
 fn run(args: &[&str]) -> Vec<u8> {
-    let out = Command::cargo_bin("authlogs")
-        .unwrap()
-        .arg("report")
-        .args(args)
-        .output()
-        .unwrap();
+    let out = authlogs().arg("report").args(args).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     out.stdout
 }

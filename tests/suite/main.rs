@@ -1,0 +1,10 @@
+//! The integration tests, one binary (one link of the crate) with a module per topic and the shared
+//! helpers in `util`. The CloudWatch tests need the moto server `scripts/test` starts; without it
+//! they fail and say so.
+
+mod cli;
+mod cloudwatch;
+mod no_panic;
+mod parallel;
+mod snapshots;
+mod util;

@@ -1,0 +1,100 @@
+//! Helpers shared by every integration test: paths of the fixtures, the `authlogs` command, its result.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The repository root (tests run the binary from there, as a user runs `authlogs report samples/`).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Absolute path of a fixture in `tests/data/`.
+pub fn data(name: &str) -> String {
+    root()
+        .join("tests")
+        .join("data")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The bytes of a fixture.
+pub fn read_data(name: &str) -> Vec<u8> {
+    std::fs::read(data(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// RFC 3339 UTC with milliseconds, as authlogs prints times.
+pub fn iso(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .expect("a valid time")
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
+}
+
+/// The built binary, run from the repository root, without colors, in UTC.
+pub fn authlogs() -> Command {
+    let mut cmd = Command::cargo_bin("authlogs").expect("the authlogs binary is built");
+    cmd.current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("TZ", "UTC")
+        .timeout(Duration::from_secs(120));
+    cmd
+}
+
+/// What a run of the binary gave.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.stdout.clone()).expect("stdout is UTF-8")
+    }
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                String::from_utf8_lossy(&self.stdout),
+                self.stderr
+            )
+        })
+    }
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "exit code\nstderr:\n{}\nstdout:\n{}",
+            self.stderr,
+            String::from_utf8_lossy(&self.stdout)
+        );
+        self
+    }
+    #[track_caller]
+    pub fn assert_no_panic(&self) -> &Self {
+        assert!(!self.stderr.contains("panicked"), "panic:\n{}", self.stderr);
+        assert_ne!(self.code, Some(101), "exit 101 is a Rust panic:\n{}", self.stderr);
+        assert!(self.code.is_some(), "killed by a signal:\n{}", self.stderr);
+        self
+    }
+}
+
+/// Runs `cmd` to its end.
+pub fn finish(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("run authlogs");
+    Run {
+        code: out.status.code(),
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `authlogs report ARGS…`
+pub fn report(args: &[&str]) -> Run {
+    finish(authlogs().arg("report").args(args))
+}
