@@ -16,4 +16,6 @@ pub mod report;
 pub mod request_id;
 pub mod source;
 pub mod stored;
+#[cfg(test)]
+mod testutil;
 pub mod timeutil;

@@ -186,7 +186,7 @@ pub(super) fn looks_like_lambda(msg: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::file::tests::{BARE, CONSOLE_ROWS, EXPORT, SEED, TAIL};
+    use crate::testutil::{many_events, BARE, CONSOLE_ROWS, EXPORT, FILTER, INSIGHTS, SEED, SUBSCRIPTIONS, TAIL};
 
     #[test]
     fn predicate() {
@@ -214,9 +214,9 @@ mod tests {
         assert_eq!(complete(CONSOLE_ROWS), InputFormat::Console);
         assert_eq!(complete(SEED), InputFormat::Console);
         assert_eq!(complete(BARE), InputFormat::Bare);
-        assert_eq!(complete(crate::source::json::tests::FILTER), InputFormat::Json);
-        assert_eq!(complete(crate::source::json::tests::SUBSCRIPTIONS), InputFormat::Json);
-        assert_eq!(complete(crate::source::json::tests::INSIGHTS), InputFormat::Json);
+        assert_eq!(complete(FILTER), InputFormat::Json);
+        assert_eq!(complete(SUBSCRIPTIONS), InputFormat::Json);
+        assert_eq!(complete(INSIGHTS), InputFormat::Json);
         assert_eq!(
             complete("2018-01-01T00:29:43 START RequestId: 1 Version: $LATEST\n"),
             InputFormat::Tail
@@ -283,7 +283,7 @@ mod tests {
             big.push_str(EXPORT);
         }
         assert_eq!(detect(&big.as_bytes()[..70_001], false), InputFormat::Export);
-        let json = crate::source::json::tests::many_events(5000);
+        let json = many_events(5000);
         assert_eq!(detect(&json.as_bytes()[..70_001], false), InputFormat::Json);
     }
 }

@@ -1400,52 +1400,9 @@ fn strip_sgr_head(line: &str, out: &mut String) {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use super::*;
-    use std::io::Write;
-
-    /// Collects owned copies of everything a source delivers.
-    #[derive(Default, Debug)]
-    pub(crate) struct TestSink {
-        pub events: Vec<(Option<i64>, String, String)>,
-        pub errors: Vec<InputError>,
-        pub invalid: u64,
-    }
-
-    impl EventSink for TestSink {
-        fn event(&mut self, e: &LogEvent<'_>) {
-            self.events
-                .push((e.timestamp_ms, e.stream.to_string(), e.message.to_string()));
-        }
-        fn input_error(&mut self, error: InputError) {
-            self.errors.push(error);
-        }
-        fn invalid_utf8_lines(&mut self, count: u64) {
-            self.invalid += count;
-        }
-    }
-
-    impl TestSink {
-        pub fn messages(&self) -> Vec<&str> {
-            self.events.iter().map(|e| e.2.as_str()).collect()
-        }
-    }
-
-    pub(crate) fn read(data: &[u8], format: InputFormat) -> TestSink {
-        let mut sink = TestSink::default();
-        read_reader("test.log", data, format, "dflt", &mut sink).unwrap();
-        sink
-    }
-
-    /// Reads `path` as [`plan`] cuts it at `range_bytes`, unit by unit, into one sink.
-    fn read_planned(path: &Path, format: InputFormat, range_bytes: u64) -> (TestSink, usize) {
-        let units = plan(&[path.to_path_buf()], format, range_bytes).unwrap();
-        let mut sink = TestSink::default();
-        for unit in &units {
-            read_unit(unit, format, &mut sink).unwrap();
-        }
-        (sink, units.len())
-    }
+    use crate::testutil::{gzip, read, read_planned, TestSink, BARE, CONSOLE_ROWS, EXPORT, SEED, TAIL};
 
     #[test]
     fn ranges_of_a_file_yield_each_event_once_in_order() {
@@ -1616,19 +1573,7 @@ pub(super) mod tests {
         assert_eq!(sink.events.len(), walked.events.len() / 4, "b/2.log is still read");
     }
 
-    pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        enc.write_all(data).unwrap();
-        enc.finish().unwrap()
-    }
-
     const T309: i64 = 1_752_213_934_309;
-
-    pub(crate) const EXPORT: &str = "2024-08-28T10:00:00.123Z START RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95 Version: $LATEST\n\n\
-2024-08-28T10:00:00.125Z [INFO]\t2024-08-28T10:00:00.125Z\t8f507cfc-xmpl-4697-b07a-ac58fc914c95\t[INFO] Source IP: 203.0.113.7\n\n\
-2024-08-28T10:00:00.130Z [ERROR] Runtime.ImportModuleError: Unable to import module 'search': No module named 'search'\nTraceback (most recent call last):\n\
-2024-08-28T10:00:00.131Z END RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\n\n\
-2024-08-28T10:00:00.131Z REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t\nXRAY TraceId: 1-5e57f3b4-0a2b\tSegmentId: 1a2b\tSampled: true\n\n";
 
     #[test]
     fn export_joins_continuations_and_trims_blank_lines() {
@@ -1651,11 +1596,6 @@ pub(super) mod tests {
             assert!(s.errors.is_empty());
         }
     }
-
-    pub(crate) const TAIL: &str = "2024-03-04T09:24:35.635000+00:00 2024/03/04/[$LATEST]7d585026f97c54261c44b1fe27b75a54 START RequestId: dd60a815-4f0e-4b6e-9f3c-1f7d5c3a2b10 Version: $LATEST\n\
-2024-03-04T09:24:35.640000+00:00 2024/03/04/[$LATEST]7d585026f97c54261c44b1fe27b75a54 REPORT RequestId: dd60a815-4f0e-4b6e-9f3c-1f7d5c3a2b10\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\n\
-XRAY TraceId: 1-65e59383-4b7c\tSegmentId: 2c3d\tSampled: true\n\
-2024-03-04T09:24:36+00:00 2024/03/04/[$LATEST]7d585026f97c54261c44b1fe27b75a54 END RequestId: dd60a815-4f0e-4b6e-9f3c-1f7d5c3a2b10\n";
 
     #[test]
     fn tail_detailed_short_sam_and_colors() {
@@ -1693,12 +1633,6 @@ XRAY TraceId: 1-65e59383-4b7c\tSegmentId: 2c3d\tSampled: true\n\
         );
     }
 
-    pub(crate) const CONSOLE_ROWS: &str = "2023-12-15T14:48:34.955+08:00\tINIT_START Runtime Version: python:3.12.v16 Runtime Version ARN: arn:aws:lambda:us-east-1::runtime:abc\n\
-2023-12-15T14:48:35.101+08:00\tSTART RequestId: 0b9c1e2a-0000-4000-8000-000000000001 Version: $LATEST\n\
-2023-12-15T14:48:35.102+08:00\t[INFO] 2023-12-15T06:48:35.102Z 0b9c1e2a-0000-4000-8000-000000000001 Source IP: 203.0.113.7\n\
-2023-12-15T14:48:35.110+08:00\tREPORT RequestId: 0b9c1e2a-0000-4000-8000-000000000001 Duration: 1.85 ms Billed Duration: 2 ms\n\
-XRAY TraceId: 1-657bf2a3-0001 SegmentId: 9f Sampled: true\n";
-
     #[test]
     fn console_rows() {
         for format in [InputFormat::Console, InputFormat::Auto] {
@@ -1711,25 +1645,6 @@ XRAY TraceId: 1-657bf2a3-0001 SegmentId: 9f Sampled: true\n";
                 .ends_with("2 ms\nXRAY TraceId: 1-657bf2a3-0001 SegmentId: 9f Sampled: true"));
         }
     }
-
-    /// The seed document's console copy (section 実行ログ確認), exactly as it appears there.
-    pub(crate) const SEED: &str = "    REPORT RequestId: 24f9e55f-b57e-4c91-aaee-0554a354b18b Duration: 1.85 ms Billed Duration: 2 ms Memory Size: 512 MB Max Memory Used: 35 MB
-    2025-07-11T06:05:34.308Z
-    START RequestId: d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 Version: $LATEST
-    2025-07-11T06:05:34.309Z
-    [INFO] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [INFO] Source IP: 111.222.333.444
-    2025-07-11T06:05:34.309Z
-    [INFO] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [INFO] Token: test
-    2025-07-11T06:05:34.309Z
-    [INFO] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [INFO] Allowed IP: 111.222.333.444
-    2025-07-11T06:05:34.309Z
-    [INFO] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [INFO] Allowed Token: Ab12Xy34
-    2025-07-11T06:05:34.309Z
-    [ERROR] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [ERROR] トークンが不一致: 受信トークン=test, 許可トークン=Ab12Xy34
-    2025-07-11T06:05:34.310Z
-    END RequestId: d39edf81-4b21-4e3d-8ad2-7c1e92f00c82
-    
-";
 
     #[test]
     fn console_seed_pairs() {
@@ -1767,12 +1682,6 @@ XRAY TraceId: 1-657bf2a3-0001 SegmentId: 9f Sampled: true\n";
             vec!["{\"time\":\"2026-10-08T07:30:27.768Z\",\"type\":\"platform.start\"}"]
         );
     }
-
-    pub(crate) const BARE: &str = "START RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95 Version: $LATEST\n\
-2023-05-30T12:33:40.149Z\t8f507cfc-xmpl-4697-b07a-ac58fc914c95\tERROR\tInvoke Error \t{\"errorType\":\"Error\"}\n\
-\n\
-END RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\n\
-REPORT RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95\tDuration: 27.94 ms\tBilled Duration: 28 ms\t";
 
     #[test]
     fn bare_lines() {

@@ -581,26 +581,10 @@ impl<'de> Visitor<'de> for ControlSeed {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use crate::source::file::read_reader;
-    use crate::source::file::tests::{gzip, read, TestSink};
     use crate::source::InputFormat;
-
-    pub(crate) const FILTER: &str = r#"{
-    "events": [
-        {
-            "logStreamName": "2025/09/02/gemini-cli-lambda[$LATEST]10681b291d2547ae90e38612e90b0aeb",
-            "timestamp": 1756861433072,
-            "message": "REPORT RequestId: 2b1f\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 74 MB\tStatus: timeout\n",
-            "ingestionTime": 1756861433151,
-            "eventId": "39179319168064033723239523839381496494755457886699782145"
-        }
-    ],
-    "searchedLogStreams": [],
-    "nextToken": "abc"
-}
-{"events":[{"timestamp":1559763003171,"message":"START RequestId: 4ce9340a-b765-490f-ad8a-02ab3415e2bf Version: $LATEST\n","ingestionTime":1559763003309}],"nextForwardToken":"f/34783877304859518393868359594929986069206639495374241795","nextBackwardToken":"b/3478"}
-"#;
+    use crate::testutil::{gzip, many_events, read, TestSink, FILTER, INSIGHTS, SUBSCRIPTIONS};
 
     #[test]
     fn filter_and_get_log_events() {
@@ -622,14 +606,6 @@ pub(crate) mod tests {
             )
         );
     }
-
-    /// Firehose-style: subscription payloads with no delimiter, a CONTROL_MESSAGE mixed in, keys in both orders.
-    pub(crate) const SUBSCRIPTIONS: &str = concat!(
-        r#"{"messageType":"DATA_MESSAGE","owner":"111111111111","logGroup":"/aws/lambda/authz","logStream":"2024/09/15/[$LATEST]57661289d19ebedfe4a6782395866989","subscriptionFilters":["Destination"],"logEvents":[{"id":"31953106606966983378809025079804211143289615424298221568","timestamp":1432826855000,"message":"START RequestId: a Version: $LATEST\n"},{"id":"31953106606966983378809025079804211143289615424298221569","timestamp":1432826855001,"message":"END RequestId: a\n"}]}"#,
-        r#"{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1680683189085,"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}"#,
-        r#"{"owner":"111111111111","logGroup":"/aws/lambda/authz","logEvents":[{"id":"1","timestamp":1432826855002,"message":"REPORT RequestId: a\tDuration: 1.85 ms\t\n"}],"logStream":"2024/09/15/[$LATEST]b","subscriptionFilters":["Destination"],"messageType":"DATA_MESSAGE"}"#,
-        r#"{"logEvents":[{"id":"2","timestamp":1,"message":"CWL CONTROL MESSAGE"}],"logStream":"","messageType":"CONTROL_MESSAGE"}"#,
-    );
 
     #[test]
     fn concatenated_subscription_payloads() {
@@ -661,11 +637,6 @@ pub(crate) mod tests {
             );
         }
     }
-
-    pub(crate) const INSIGHTS: &str = r#"[
-  {"@timestamp": "2023-04-18 15:32:46.721", "@message": "REPORT RequestId: ea643eb8-1547-41f5-8c51-4ff6abe3e0d1\tDuration: 2.11 ms\t\nXRAY TraceId: 1-643eb8\tSegmentId: 1\tSampled: true\n", "@logStream": "2023/04/18/[$LATEST]2a9d", "@log": "637410497107:/aws/lambda/run-every-10-minutes"},
-  {"@timestamp": "2023-04-18 15:32:46.702", "@message": {"level": "INFO", "message": "x"}, "@logStream": "2023/04/18/[$LATEST]2a9d"}
-]"#;
 
     #[test]
     fn insights_export_and_object_messages() {
@@ -725,22 +696,6 @@ pub(crate) mod tests {
             "{}",
             s.errors[0].message
         );
-    }
-
-    pub(crate) fn many_events(n: usize) -> String {
-        let mut out = String::from("{\"events\": [");
-        for i in 0..n {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(&format!(
-                "{{\"logStreamName\": \"2024/09/15/[$LATEST]s{}\", \"timestamp\": {}, \"message\": \"START RequestId: {i:08} Version: $LATEST\\n\", \"ingestionTime\": 1, \"eventId\": \"{i}\"}}",
-                i % 3,
-                1_700_000_000_000u64 + i as u64
-            ));
-        }
-        out.push_str("], \"searchedLogStreams\": []}");
-        out
     }
 
     /// Counts events and checks they arrive in order, without keeping them.
