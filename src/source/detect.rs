@@ -2,7 +2,8 @@
 
 use std::borrow::Cow;
 
-use super::file::{decode_line, Score, TextContainer, TextKind};
+use super::decode::decode_line;
+use super::file::{Score, TextContainer, TextKind};
 use super::json::{self, JsonStats};
 use super::{EventSink, InputError, InputFormat, LogEvent};
 use crate::timeutil::parse_leading_timestamp;

@@ -1,15 +1,17 @@
 //! Log files, directories and standard input: gzip sniffing, streaming line reading and the text containers.
 
-use std::borrow::Cow;
-use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
+use super::decode::{
+    gunzip, Buffered, ChannelReader, CountingBufRead, Tracker, Utf16Reader, GUNZIP_CHUNKS_IN_FLIGHT, GZIP_MAGIC,
+    INLINE_GZIP_BYTES,
+};
 use super::{detect, json, EventSink, InputError, InputFormat, LogEvent};
 use crate::timeutil::{parse_leading_timestamp, TimestampCache};
 
@@ -35,8 +37,6 @@ const EXPORT_MARKER: &str = "aws-logs-write-test";
 const NOT_LOG_EXTENSIONS: [&str; 14] = [
     "md", "markdown", "rst", "py", "sh", "ps1", "rs", "toml", "yaml", "yml", "png", "jpg", "jpeg", "pdf",
 ];
-const CHUNK: usize = 256 * 1024;
-
 /// Reads a file or a directory (walked recursively, in sorted path order; the S3 export marker
 /// `aws-logs-write-test` is skipped; hidden files skipped; in a directory, documentation, scripts
 /// and images (`.md`, `.py`, `.sh`, `.png`, …) are skipped too).
@@ -56,9 +56,6 @@ pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> 
         }
     })
 }
-
-/// The first bytes of a gzip member.
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// A piece of input that can be read on its own, in any order, and still give the same events.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,14 +262,6 @@ fn read_walked(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> Re
             sink.input_error(skipped_entry(path, &e));
             Ok(())
         }
-    }
-}
-
-/// A line as text: borrowed when it is UTF-8, else decoded lossily (`false`).
-pub(super) fn decode_line(bytes: &[u8]) -> (Cow<'_, str>, bool) {
-    match simdutf8::basic::from_utf8(bytes) {
-        Ok(line) => (Cow::Borrowed(line), true),
-        Err(_) => (String::from_utf8_lossy(bytes), false),
     }
 }
 
@@ -532,424 +521,6 @@ fn skipped_entry(path: &Path, e: &io::Error) -> InputError {
         input: path.display().to_string(),
         position: "whole file".to_string(),
         message: format!("cannot open, skipped: {e}"),
-    }
-}
-
-const GUNZIP_CHUNK: usize = 256 * 1024;
-/// Gzip files smaller than this are inflated on the reading thread: a thread of its own costs more
-/// than it overlaps for them (S3 export trees hold thousands of such files).
-const INLINE_GZIP_BYTES: u64 = 64 * 1024;
-const GUNZIP_CHUNKS_IN_FLIGHT: usize = 4;
-
-/// Inflates into chunks sent in order; a read error is sent after the data before it.
-fn gunzip(mut decoder: impl Read, tx: &SyncSender<io::Result<Vec<u8>>>) {
-    loop {
-        let mut chunk = vec![0u8; GUNZIP_CHUNK];
-        let mut filled = 0;
-        let mut failure = None;
-        while filled < chunk.len() {
-            match decoder.read(&mut chunk[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
-        let end = filled < chunk.len();
-        chunk.truncate(filled);
-        if filled > 0 && tx.send(Ok(chunk)).is_err() {
-            return;
-        }
-        if let Some(e) = failure {
-            let _ = tx.send(Err(e));
-            return;
-        }
-        if end {
-            return;
-        }
-    }
-}
-
-/// Reads the chunks `gunzip` sends; ends at the sender's end, fails with its error.
-struct ChannelReader {
-    rx: Receiver<io::Result<Vec<u8>>>,
-    chunk: Vec<u8>,
-    pos: usize,
-    done: bool,
-}
-
-impl Read for ChannelReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.pos >= self.chunk.len() {
-            if self.done {
-                return Ok(0);
-            }
-            match self.rx.recv() {
-                Ok(Ok(chunk)) => {
-                    self.chunk = chunk;
-                    self.pos = 0;
-                }
-                Ok(Err(e)) => {
-                    self.done = true;
-                    return Err(e);
-                }
-                Err(_) => {
-                    self.done = true;
-                    return Ok(0);
-                }
-            }
-        }
-        let n = buf.len().min(self.chunk.len() - self.pos);
-        buf[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
-    }
-}
-
-/// Compressed bytes handed to the gzip decoder, and whether the underlying reader itself failed
-/// (an I/O error, fatal) rather than the gzip data (damage, reported and survived).
-#[derive(Default)]
-struct Tracker {
-    consumed: AtomicU64,
-    underlying_failed: AtomicBool,
-}
-
-struct CountingBufRead<R> {
-    inner: BufReader<R>,
-    tracker: Arc<Tracker>,
-}
-
-impl<R: Read> Read for CountingBufRead<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.fill_buf()?.len().min(buf.len());
-        buf[..n].copy_from_slice(&self.inner.buffer()[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: Read> BufRead for CountingBufRead<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        let tracker = &self.tracker;
-        self.inner
-            .fill_buf()
-            .inspect_err(|_| tracker.underlying_failed.store(true, Ordering::Relaxed))
-    }
-
-    fn consume(&mut self, amt: usize) {
-        self.tracker.consumed.fetch_add(amt as u64, Ordering::Relaxed);
-        self.inner.consume(amt);
-    }
-}
-
-/// A growable read buffer that hands out whole lines without copying, and also serves as a
-/// `Read` for the JSON deserializer after the detection sample has been taken from it.
-pub(super) struct Buffered<R> {
-    src: R,
-    buf: Vec<u8>,
-    start: usize,
-    end: usize,
-    /// Bytes of the source before `buf[0]`.
-    discarded: u64,
-    eof: bool,
-    error: Option<io::Error>,
-}
-
-thread_local! {
-    /// Read buffers of inputs already read, for the next ones: a new one costs zeroing `CHUNK`
-    /// bytes, which for a tree of small files (an S3 export) cost more than reading them.
-    static SPARE_BUFFERS: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Spare buffers a thread keeps (an input can wrap another: UTF-16 over bytes).
-const SPARE_BUFFERS_KEPT: usize = 2;
-
-impl<R> Drop for Buffered<R> {
-    fn drop(&mut self) {
-        // Only buffers of the usual size: one grown for a long line is let go.
-        if self.buf.len() == CHUNK {
-            let buf = std::mem::take(&mut self.buf);
-            let _ = SPARE_BUFFERS.try_with(|spare| {
-                if let Ok(mut spare) = spare.try_borrow_mut() {
-                    if spare.len() < SPARE_BUFFERS_KEPT {
-                        spare.push(buf);
-                    }
-                }
-            });
-        }
-    }
-}
-
-impl<R: Read> Buffered<R> {
-    fn new(src: R) -> Self {
-        let spare = SPARE_BUFFERS
-            .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()))
-            .ok()
-            .flatten();
-        Buffered {
-            src,
-            // Its old bytes are never read: only `buf[start..end]` holds data.
-            buf: spare.unwrap_or_else(|| vec![0; CHUNK]),
-            start: 0,
-            end: 0,
-            discarded: 0,
-            eof: false,
-            error: None,
-        }
-    }
-
-    /// Reads more bytes after `end`, compacting or growing the buffer when it is full.
-    fn fill_more(&mut self) {
-        if self.eof {
-            return;
-        }
-        if self.end == self.buf.len() {
-            if self.start > 0 {
-                self.compact();
-            }
-            if self.end == self.buf.len() {
-                let grown = self.buf.len() * 2;
-                self.buf.resize(grown, 0);
-            }
-        }
-        loop {
-            match self.src.read(&mut self.buf[self.end..]) {
-                Ok(0) => self.eof = true,
-                Ok(n) => self.end += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.eof = true;
-                    self.error = Some(e);
-                }
-            }
-            return;
-        }
-    }
-
-    fn compact(&mut self) {
-        self.buf.copy_within(self.start..self.end, 0);
-        self.discarded += self.start as u64;
-        self.end -= self.start;
-        self.start = 0;
-    }
-
-    /// Reads more after a scan found no line end: moving the unread bytes to the front first when the
-    /// buffer is full or has little room left after them.
-    fn read_more(&mut self) {
-        if self.end == self.buf.len() || self.start > 0 && self.buf.len() - self.end < CHUNK / 4 {
-            self.compact();
-        }
-        self.fill_more();
-    }
-
-    /// Buffers the detection sample: at least 64 KiB and a few complete lines, at most 4 MiB.
-    fn fill_sample(&mut self) {
-        const MIN: usize = 64 * 1024;
-        const MAX: usize = 4 * 1024 * 1024;
-        while !self.eof && self.end - self.start < MAX {
-            let have = &self.buf[self.start..self.end];
-            if have.len() >= MIN && memchr::memchr_iter(b'\n', have).nth(7).is_some() {
-                break;
-            }
-            self.fill_more();
-        }
-        if self.buf[self.start..self.end].starts_with(b"\xEF\xBB\xBF") {
-            self.start += 3;
-        }
-    }
-
-    fn sample(&self) -> &[u8] {
-        &self.buf[self.start..self.end]
-    }
-
-    /// Calls `each(line, valid, offset, rest, eof)` on every line in turn (as `next_line` gives
-    /// them; `offset` is the line's position in the source, `rest` the bytes buffered after it,
-    /// all that is left when `eof`) until it returns `None`; `Some(n)` skips `n` bytes of `rest`.
-    /// Lines are checked as UTF-8 a buffer at a time, not one by one (`valid` false: the line was
-    /// not UTF-8 and was decoded lossily).
-    fn for_each_line(&mut self, mut each: impl FnMut(&str, bool, u64, &[u8], bool) -> Option<usize>) {
-        while let Some((from, to)) = self.complete_lines() {
-            let (buf, end, eof, base) = (&self.buf, self.end, self.eof, self.discarded);
-            let chunk = &buf[from..to];
-            let text = simdutf8::basic::from_utf8(chunk).ok();
-            let mut pos = 0;
-            while pos < chunk.len() {
-                let nl = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
-                let cr = usize::from(nl > pos && chunk[nl - 1] == b'\r');
-                // Every cut is next to an ASCII byte, so the slice is at char boundaries.
-                let (line, valid) = match text.and_then(|t| t.get(pos..nl - cr)) {
-                    Some(line) => (Cow::Borrowed(line), true),
-                    None => decode_line(&chunk[pos..nl - cr]),
-                };
-                let at = base + (from + pos) as u64;
-                pos = (nl + 1).min(chunk.len());
-                let rest = &buf[from + pos..end];
-                match each(&line, valid, at, rest, eof) {
-                    Some(skip) => pos += skip.min(rest.len()),
-                    None => {
-                        self.start = from + pos;
-                        return;
-                    }
-                }
-            }
-            self.start = (from + pos).min(self.end);
-        }
-    }
-
-    /// The span of `buf` holding the complete lines buffered (through the last `\n`, or all that is
-    /// left at the end of input), reading first when there is none; `None` at the end.
-    fn complete_lines(&mut self) -> Option<(usize, usize)> {
-        let mut scanned = 0;
-        loop {
-            let from = self.start;
-            if let Some(i) = memchr::memrchr(b'\n', &self.buf[from + scanned..self.end]) {
-                return Some((from, from + scanned + i + 1));
-            }
-            if self.eof {
-                return (from < self.end).then_some((from, self.end));
-            }
-            scanned = self.end - from;
-            self.read_more();
-        }
-    }
-
-    /// The next line without its `\n` (and without a trailing `\r`), or `None` at the end.
-    fn next_line(&mut self) -> Option<&[u8]> {
-        let mut scanned = 0;
-        let (from, to) = loop {
-            let from = self.start;
-            if let Some(i) = memchr::memchr(b'\n', &self.buf[from + scanned..self.end]) {
-                let to = from + scanned + i;
-                self.start = to + 1;
-                break (from, to);
-            }
-            if self.eof {
-                if from == self.end {
-                    return None;
-                }
-                self.start = self.end;
-                break (from, self.end);
-            }
-            scanned = self.end - from;
-            self.read_more();
-        };
-        let line = &self.buf[from..to];
-        Some(line.strip_suffix(b"\r").unwrap_or(line))
-    }
-}
-
-impl<R: Read> Read for Buffered<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        // serde_json's reader pulls one byte per call.
-        if let ([slot], Some(&byte)) = (&mut *out, self.buf[..self.end].get(self.start)) {
-            *slot = byte;
-            self.start += 1;
-            return Ok(1);
-        }
-        if self.start == self.end {
-            self.discarded += self.start as u64;
-            self.start = 0;
-            self.end = 0;
-            self.fill_more();
-            if self.start == self.end {
-                return match self.error.take() {
-                    Some(e) => Err(e),
-                    None => Ok(0),
-                };
-            }
-        }
-        let n = out.len().min(self.end - self.start);
-        out[..n].copy_from_slice(&self.buf[self.start..self.start + n]);
-        self.start += n;
-        Ok(n)
-    }
-}
-
-/// Transcodes UTF-16 to UTF-8; unpaired surrogates and a dangling odd byte become U+FFFD.
-struct Utf16Reader<R> {
-    inner: R,
-    little_endian: bool,
-    raw: Vec<u8>,
-    out: Vec<u8>,
-    out_pos: usize,
-    eof: bool,
-}
-
-impl<R: Read> Utf16Reader<R> {
-    fn new(inner: R, little_endian: bool) -> Self {
-        Utf16Reader {
-            inner,
-            little_endian,
-            raw: Vec::new(),
-            out: Vec::new(),
-            out_pos: 0,
-            eof: false,
-        }
-    }
-
-    fn decode(&mut self) {
-        let mut units: Vec<u16> = self
-            .raw
-            .chunks_exact(2)
-            .map(|p| {
-                if self.little_endian {
-                    u16::from_le_bytes([p[0], p[1]])
-                } else {
-                    u16::from_be_bytes([p[0], p[1]])
-                }
-            })
-            .collect();
-        // A high surrogate at the end of a read may pair with the first unit of the next one.
-        let keep_last = !self.eof && units.last().is_some_and(|u| (0xD800..0xDC00).contains(u));
-        if keep_last {
-            units.pop();
-        }
-        self.raw.drain(..units.len() * 2);
-        if self.eof && !self.raw.is_empty() {
-            self.raw.clear();
-            units.push(0xFFFD);
-        }
-        self.out.clear();
-        self.out_pos = 0;
-        let mut utf8 = [0u8; 4];
-        for c in char::decode_utf16(units) {
-            let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
-            self.out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
-        }
-    }
-}
-
-impl<R: Read> Read for Utf16Reader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            if self.out_pos < self.out.len() {
-                let n = buf.len().min(self.out.len() - self.out_pos);
-                buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
-                self.out_pos += n;
-                return Ok(n);
-            }
-            if self.eof {
-                return Ok(0);
-            }
-            let at = self.raw.len();
-            self.raw.resize(at + CHUNK, 0);
-            let n = loop {
-                match self.inner.read(&mut self.raw[at..]) {
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        self.raw.truncate(at);
-                        return Err(e);
-                    }
-                    Ok(n) => break n,
-                }
-            };
-            self.raw.truncate(at + n);
-            self.eof = n == 0;
-            self.decode();
-        }
     }
 }
 
@@ -1402,6 +973,7 @@ fn strip_sgr_head(line: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::decode::decode_line;
     use crate::testutil::{gzip, read, read_planned, TestSink, BARE, CONSOLE_ROWS, EXPORT, SEED, TAIL};
 
     #[test]
@@ -1708,72 +1280,6 @@ mod tests {
     }
 
     #[test]
-    fn crlf_bom_and_invalid_utf8() {
-        let crlf = EXPORT.replace('\n', "\r\n");
-        let mut data = b"\xEF\xBB\xBF".to_vec();
-        data.extend_from_slice(crlf.as_bytes());
-        let s = read(&data, InputFormat::Auto);
-        assert_eq!(s.events, read(EXPORT.as_bytes(), InputFormat::Export).events);
-        let s = read(
-            b"START RequestId: a\xff\xfe Version: 1\r\nEND RequestId: a\r\n",
-            InputFormat::Auto,
-        );
-        assert_eq!(s.invalid, 1);
-        assert_eq!(
-            s.messages(),
-            vec!["START RequestId: a\u{fffd}\u{fffd} Version: 1", "END RequestId: a"]
-        );
-    }
-
-    #[test]
-    fn utf16_with_bom() {
-        let text = format!("{SEED}😀 END RequestId: x\r\n");
-        for little in [true, false] {
-            let mut data = if little { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
-            for u in text.encode_utf16() {
-                data.extend(if little { u.to_le_bytes() } else { u.to_be_bytes() });
-            }
-            let s = read(&data, InputFormat::Auto);
-            let mut expected = read(SEED.as_bytes(), InputFormat::Console).events;
-            expected.last_mut().unwrap().2.push_str("\n    \n😀 END RequestId: x");
-            assert_eq!(s.events, expected);
-            let s = read(&gzip(&data), InputFormat::Console);
-            assert_eq!(s.events, expected);
-        }
-    }
-
-    #[test]
-    fn a_reused_read_buffer_shows_nothing_of_the_input_before() {
-        let long: String = (0..3000)
-            .map(|i| format!("2024-08-28T10:00:00.123Z START RequestId: {i:08} Version: $LATEST\n\n"))
-            .collect();
-        assert_eq!(read(long.as_bytes(), InputFormat::Auto).events.len(), 3000);
-        // The same thread's next inputs get that buffer back, its old bytes still in it.
-        for short in [
-            "2024-08-28T10:00:01.000Z END RequestId: x\n",
-            "2024-08-28T10:00:01.000Z END",
-            "",
-        ] {
-            let s = read(short.as_bytes(), InputFormat::Export);
-            let want: Vec<&str> = short.lines().map(|l| &l[25..]).collect();
-            assert_eq!(s.messages(), want, "{short:?}");
-            assert!(s.errors.is_empty());
-        }
-    }
-
-    #[test]
-    fn gzip_single_and_multi_member() {
-        let s = read(&gzip(EXPORT.as_bytes()), InputFormat::Auto);
-        assert_eq!(s.events, read(EXPORT.as_bytes(), InputFormat::Export).events);
-        let (a, b) = EXPORT.split_at(EXPORT.find("2024-08-28T10:00:00.131Z END").unwrap());
-        let mut multi = gzip(a.as_bytes());
-        multi.extend(gzip(b.as_bytes()));
-        let s = read(&multi, InputFormat::Auto);
-        assert_eq!(s.events.len(), 5);
-        assert!(s.errors.is_empty());
-    }
-
-    #[test]
     fn truncated_gzip_keeps_events_and_names_the_byte() {
         let mut text = String::new();
         for i in 0..20_000 {
@@ -1821,21 +1327,6 @@ mod tests {
             sink.errors[0].message
         );
         assert!(sink.events.len() > 1000);
-    }
-
-    #[test]
-    fn long_event_of_300_kb() {
-        let big = "x".repeat(300 * 1024);
-        let data = format!("2024-08-28T10:00:00.123Z [INFO]\t2024-08-28T10:00:00.123Z\tid\t{big}\n\n2024-08-28T10:00:00.124Z END RequestId: id\n");
-        let s = read(data.as_bytes(), InputFormat::Auto);
-        assert_eq!(s.events.len(), 2);
-        assert_eq!(
-            s.events[0].2.len(),
-            "[INFO]\t2024-08-28T10:00:00.123Z\tid\t".len() + big.len()
-        );
-        let bare = read(format!("{big}\n{big}").as_bytes(), InputFormat::Bare);
-        assert_eq!(bare.events.len(), 2);
-        assert!(bare.events.iter().all(|e| e.2.len() == big.len()));
     }
 
     #[test]
@@ -1924,32 +1415,6 @@ mod tests {
                 ),
             ]
         );
-    }
-
-    #[test]
-    fn line_reader_handles_tiny_reads() {
-        struct Trickle<'a>(&'a [u8]);
-        impl Read for Trickle<'_> {
-            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                let n = buf.len().min(self.0.len()).min(7);
-                buf[..n].copy_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                Ok(n)
-            }
-        }
-        let mut sink = TestSink::default();
-        read_reader("t", Trickle(EXPORT.as_bytes()), InputFormat::Auto, "dflt", &mut sink).unwrap();
-        assert_eq!(sink.events, read(EXPORT.as_bytes(), InputFormat::Export).events);
-        let mut sink = TestSink::default();
-        read_reader(
-            "t",
-            Trickle(&gzip(EXPORT.as_bytes())),
-            InputFormat::Auto,
-            "dflt",
-            &mut sink,
-        )
-        .unwrap();
-        assert_eq!(sink.events.len(), 5);
     }
 
     /// The export look-ahead delivers single-line events from the read buffer; wherever the buffer

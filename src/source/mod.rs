@@ -1,6 +1,7 @@
 //! Sources of log events: the only stage with I/O. Each source pushes `LogEvent`s into an `EventSink`.
 
 pub mod cloudwatch;
+mod decode;
 mod detect;
 pub mod file;
 mod json;
