@@ -8,11 +8,12 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
+use super::container::{detect, json};
 use super::decode::{
     gunzip, Buffered, ChannelReader, CountingBufRead, Tracker, Utf16Reader, GUNZIP_CHUNKS_IN_FLIGHT, GZIP_MAGIC,
     INLINE_GZIP_BYTES,
 };
-use super::{detect, json, EventSink, InputError, InputFormat, LogEvent};
+use super::{EventSink, InputError, InputFormat, LogEvent};
 use crate::timeutil::{parse_leading_timestamp, TimestampCache};
 
 /// Fatal source errors: the input named on the command line cannot be read at all.

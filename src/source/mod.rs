@@ -1,10 +1,9 @@
 //! Sources of log events: the only stage with I/O. Each source pushes `LogEvent`s into an `EventSink`.
 
 pub mod cloudwatch;
+mod container;
 mod decode;
-mod detect;
 pub mod file;
-mod json;
 pub mod parallel;
 
 use std::fmt;

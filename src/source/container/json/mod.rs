@@ -7,12 +7,12 @@ use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::{EventSink, LogEvent};
+use crate::source::{EventSink, LogEvent};
 use crate::timeutil::parse_leading_timestamp;
 
 /// What a JSON input held besides its events.
 #[derive(Debug, Default)]
-pub(super) struct JsonStats {
+pub(crate) struct JsonStats {
     pub events: u64,
     /// Values that were neither an event nor a container of events.
     pub skipped: u64,
@@ -20,7 +20,7 @@ pub(super) struct JsonStats {
 
 /// Reads a sequence of JSON values (concatenated, NDJSON or pretty-printed) and delivers every
 /// event as soon as it is parsed; a failure stops the input after the events before it.
-pub(super) fn read_json<R: Read>(
+pub(crate) fn read_json<R: Read>(
     reader: R,
     default_stream: &str,
     sink: &mut dyn EventSink,

@@ -2,14 +2,14 @@
 
 use std::borrow::Cow;
 
-use super::decode::decode_line;
-use super::file::{Score, TextContainer, TextKind};
 use super::json::{self, JsonStats};
-use super::{EventSink, InputError, InputFormat, LogEvent};
+use crate::source::decode::decode_line;
+use crate::source::file::{Score, TextContainer, TextKind};
+use crate::source::{EventSink, InputError, InputFormat, LogEvent};
 use crate::timeutil::parse_leading_timestamp;
 
 /// Picks the container for a sample; `complete` says the sample is the whole input.
-pub(super) fn detect(sample: &[u8], complete: bool) -> InputFormat {
+pub(crate) fn detect(sample: &[u8], complete: bool) -> InputFormat {
     detect_scoring(sample, complete, true)
 }
 
@@ -150,7 +150,7 @@ const LAMBDA_PREFIXES: [&str; 16] = [
 ];
 
 /// Whether a message looks like a Lambda log line (platform line, Python/Node app line, JSON log line).
-pub(super) fn looks_like_lambda(msg: &str) -> bool {
+pub(crate) fn looks_like_lambda(msg: &str) -> bool {
     let msg = msg.trim_start();
     if LAMBDA_PREFIXES.iter().any(|p| msg.starts_with(p)) {
         return true;
