@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 
 use super::json::{self, JsonStats};
+use super::{Score, TextContainer, TextKind};
 use crate::source::decode::decode_line;
-use crate::source::file::{Score, TextContainer, TextKind};
 use crate::source::{EventSink, InputError, InputFormat, LogEvent};
 use crate::timeutil::parse_leading_timestamp;
 
@@ -150,7 +150,7 @@ const LAMBDA_PREFIXES: [&str; 16] = [
 ];
 
 /// Whether a message looks like a Lambda log line (platform line, Python/Node app line, JSON log line).
-pub(crate) fn looks_like_lambda(msg: &str) -> bool {
+pub(super) fn looks_like_lambda(msg: &str) -> bool {
     let msg = msg.trim_start();
     if LAMBDA_PREFIXES.iter().any(|p| msg.starts_with(p)) {
         return true;
