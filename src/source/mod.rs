@@ -1,9 +1,9 @@
 //! Sources of log events: the only stage with I/O. Each source pushes `LogEvent`s into an `EventSink`.
 
 pub mod cloudwatch;
-mod detect;
+mod container;
+mod decode;
 pub mod file;
-mod json;
 
 use std::fmt;
 

@@ -1,0 +1,382 @@
+//! JSON containers, streamed: CLI `filter-log-events`/`get-log-events` output, subscription payloads, Logs Insights exports, event objects.
+
+mod fields;
+
+use std::fmt;
+use std::io::Read;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::source::{EventSink, LogEvent};
+use crate::timeutil::parse_leading_timestamp;
+use fields::{ControlSeed, Key, KeySeed, MessageSeed, StrSeed, TimestampSeed};
+
+/// What a JSON input held besides its events.
+#[derive(Debug, Default)]
+pub(crate) struct JsonStats {
+    pub events: u64,
+    /// Values that were neither an event nor a container of events.
+    pub skipped: u64,
+}
+
+/// Reads a sequence of JSON values (concatenated, NDJSON or pretty-printed) and delivers every
+/// event as soon as it is parsed; a failure stops the input after the events before it.
+pub(crate) fn read_json<R: Read>(
+    reader: R,
+    default_stream: &str,
+    sink: &mut dyn EventSink,
+    stats: &mut JsonStats,
+) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut ctx = Ctx {
+        sink,
+        default_stream,
+        msg: String::new(),
+        stream: String::new(),
+        stats,
+    };
+    loop {
+        match de.end() {
+            Ok(()) => return Ok(()),
+            Err(e) if e.is_io() => return Err(e),
+            // Not at the end: another value follows.
+            Err(_) => {}
+        }
+        ValueSeed {
+            ctx: &mut ctx,
+            place: Place::Top,
+            inherited: None,
+            buffer: None,
+        }
+        .deserialize(&mut de)?;
+    }
+}
+
+struct Ctx<'s> {
+    sink: &'s mut dyn EventSink,
+    default_stream: &'s str,
+    /// Reused across events so that string messages cost no allocation.
+    msg: String,
+    stream: String,
+    stats: &'s mut JsonStats,
+}
+
+fn deliver(sink: &mut dyn EventSink, stats: &mut JsonStats, ts: Option<i64>, stream: &str, msg: &str) {
+    stats.events += 1;
+    let message = msg.trim_end_matches(['\n', '\r']);
+    sink.event(&LogEvent {
+        timestamp_ms: ts,
+        stream,
+        message,
+    });
+}
+
+/// Where a value sits: a standalone value must look like a log event to count as one, while an
+/// element of `events`/`logEvents` is an event by position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Top,
+    Element,
+    EventOf,
+}
+
+/// Events of a subscription payload seen before its `logStream`/`messageType` keys (key order is not fixed).
+struct Pending {
+    ts: Option<i64>,
+    stream: Option<String>,
+    msg: String,
+}
+
+struct ValueSeed<'a, 's> {
+    ctx: &'a mut Ctx<'s>,
+    place: Place,
+    inherited: Option<&'a str>,
+    buffer: Option<&'a mut Vec<Pending>>,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl ValueSeed<'_, '_> {
+    /// Delivers (or buffers) one event; `text` is `None` when the message is in the reused buffer.
+    fn emit(&mut self, ts: Option<i64>, stream: Option<&str>, text: Option<&str>) {
+        let ctx = &mut *self.ctx;
+        let text = text.unwrap_or(&ctx.msg);
+        match self.buffer.as_deref_mut() {
+            Some(buf) => buf.push(Pending {
+                ts,
+                stream: stream.map(str::to_string),
+                msg: text.to_string(),
+            }),
+            None => {
+                let stream = stream.or(self.inherited).unwrap_or(ctx.default_stream);
+                deliver(&mut *ctx.sink, &mut *ctx.stats, ts, stream, text);
+            }
+        }
+    }
+}
+
+macro_rules! skip_scalars {
+    ($ret:expr) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($ret)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($ret)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($ret)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($ret)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($ret)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($ret)
+        }
+    };
+}
+
+macro_rules! skip_compounds {
+    ($ret:expr) => {
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok($ret)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok($ret)
+        }
+    };
+}
+
+// So that `fields` can import them: a `macro_rules!` is otherwise in scope only below its definition.
+use {skip_compounds, skip_scalars};
+
+impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a log event, an array of events, or a container of events")
+    }
+
+    fn visit_str<E: de::Error>(mut self, s: &str) -> Result<(), E> {
+        self.emit(None, None, Some(s));
+        Ok(())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.ctx.stats.skipped += 1;
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.ctx.stats.skipped += 1;
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.ctx.stats.skipped += 1;
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.ctx.stats.skipped += 1;
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.ctx.stats.skipped += 1;
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let place = if self.place == Place::EventOf {
+            Place::EventOf
+        } else {
+            Place::Element
+        };
+        let mut buffer = self.buffer;
+        while seq
+            .next_element_seed(ValueSeed {
+                ctx: self.ctx,
+                place,
+                inherited: self.inherited,
+                buffer: buffer.as_deref_mut(),
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let mut ts = None;
+        let mut has_msg = false;
+        let mut has_stream = false;
+        let mut event_like = self.place == Place::EventOf;
+        let mut container_stream: Option<String> = None;
+        let mut message_type_seen = false;
+        let mut control = false;
+        let mut had_events = false;
+        let mut pending: Vec<Pending> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            match key {
+                Key::Message | Key::AtMessage => {
+                    has_msg = map.next_value_seed(MessageSeed(&mut self.ctx.msg))?;
+                    event_like |= key == Key::AtMessage;
+                }
+                Key::Timestamp | Key::AtTimestamp => {
+                    let (value, numeric) = map.next_value_seed(TimestampSeed)?;
+                    ts = value;
+                    // Lambda's own JSON log lines carry an ISO string `timestamp`; container events carry epoch ms.
+                    event_like |= numeric || key == Key::AtTimestamp;
+                }
+                Key::LogStreamName | Key::AtLogStream => {
+                    has_stream = map.next_value_seed(StrSeed(&mut self.ctx.stream))?;
+                    event_like = true;
+                }
+                Key::LogStream => {
+                    let mut s = String::new();
+                    if map.next_value_seed(StrSeed(&mut s))? {
+                        container_stream = Some(s);
+                    }
+                }
+                Key::MessageType => {
+                    message_type_seen = true;
+                    control = map.next_value_seed(ControlSeed)?;
+                }
+                Key::EventMarker => {
+                    map.next_value::<IgnoredAny>()?;
+                    event_like = true;
+                }
+                Key::Events => {
+                    had_events = true;
+                    map.next_value_seed(ValueSeed {
+                        ctx: &mut *self.ctx,
+                        place: Place::EventOf,
+                        inherited: self.inherited,
+                        buffer: None,
+                    })?;
+                }
+                Key::LogEvents => {
+                    had_events = true;
+                    if message_type_seen && control {
+                        map.next_value::<IgnoredAny>()?;
+                    } else if message_type_seen && container_stream.is_some() {
+                        map.next_value_seed(ValueSeed {
+                            ctx: &mut *self.ctx,
+                            place: Place::EventOf,
+                            inherited: container_stream.as_deref().or(self.inherited),
+                            buffer: None,
+                        })?;
+                    } else {
+                        map.next_value_seed(ValueSeed {
+                            ctx: &mut *self.ctx,
+                            place: Place::EventOf,
+                            inherited: None,
+                            buffer: Some(&mut pending),
+                        })?;
+                    }
+                }
+                Key::Results => {
+                    had_events = true;
+                    map.next_value_seed(RowsSeed {
+                        ctx: &mut *self.ctx,
+                        inherited: self.inherited,
+                    })?;
+                }
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if had_events {
+            if !control {
+                let stream = container_stream.as_deref().or(self.inherited);
+                let ctx = &mut *self.ctx;
+                for p in pending {
+                    let stream = p.stream.as_deref().or(stream).unwrap_or(ctx.default_stream);
+                    deliver(&mut *ctx.sink, &mut *ctx.stats, p.ts, stream, &p.msg);
+                }
+            }
+            return Ok(());
+        }
+        if !(has_msg && event_like) {
+            self.ctx.stats.skipped += 1;
+            return Ok(());
+        }
+        if has_stream {
+            let stream = std::mem::take(&mut self.ctx.stream);
+            self.emit(ts, Some(&stream), None);
+            self.ctx.stream = stream;
+        } else {
+            self.emit(ts, container_stream.as_deref(), None);
+        }
+        Ok(())
+    }
+}
+
+/// The rows of a `get-query-results` answer, one event per row that has `@message`.
+struct RowsSeed<'a, 's> {
+    ctx: &'a mut Ctx<'s>,
+    inherited: Option<&'a str>,
+}
+
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowsSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("query result rows")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut rows: A) -> Result<(), A::Error> {
+        while let Some(cells) = rows.next_element::<Vec<Cell>>()? {
+            let (mut ts, mut stream, mut msg) = (None, None, None);
+            for cell in cells {
+                match cell.field.as_str() {
+                    "@timestamp" => ts = parse_leading_timestamp(&cell.value).map(|t| t.epoch_ms),
+                    "@logStream" => stream = Some(cell.value),
+                    "@message" => msg = Some(cell.value),
+                    _ => {}
+                }
+            }
+            match msg {
+                Some(msg) => {
+                    let stream = stream.as_deref().or(self.inherited).unwrap_or(self.ctx.default_stream);
+                    deliver(&mut *self.ctx.sink, &mut *self.ctx.stats, ts, stream, &msg);
+                }
+                None => self.ctx.stats.skipped += 1,
+            }
+        }
+        Ok(())
+    }
+    skip_scalars!(());
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+}
+
+/// One `{"field": …, "value": …}` cell of a query result row.
+#[derive(Deserialize)]
+struct Cell {
+    #[serde(default)]
+    field: String,
+    #[serde(default)]
+    value: String,
+}
+
+#[cfg(test)]
+mod tests;

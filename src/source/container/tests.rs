@@ -1,0 +1,173 @@
+//! Tests of the text containers: export, tail, console and bare lines, and the export look-ahead.
+
+use std::io::{self, Read};
+
+use super::{TextContainer, TextKind};
+use crate::source::decode::decode_line;
+use crate::source::file::read_reader;
+use crate::source::InputFormat;
+use crate::testutil::{read, TestSink, BARE, CONSOLE_ROWS, EXPORT, SEED, TAIL};
+
+const T309: i64 = 1_752_213_934_309;
+
+#[test]
+fn export_joins_continuations_and_trims_blank_lines() {
+    for format in [InputFormat::Export, InputFormat::Auto] {
+        let s = read(EXPORT.as_bytes(), format);
+        assert_eq!(s.events.len(), 5, "{format}");
+        assert_eq!(s.events[0].0, Some(1_724_839_200_123));
+        assert_eq!(s.events[0].1, "dflt");
+        assert_eq!(
+            s.events[0].2,
+            "START RequestId: 8f507cfc-xmpl-4697-b07a-ac58fc914c95 Version: $LATEST"
+        );
+        assert_eq!(
+                s.events[2].2,
+                "[ERROR] Runtime.ImportModuleError: Unable to import module 'search': No module named 'search'\nTraceback (most recent call last):"
+            );
+        assert!(s.events[4]
+            .2
+            .ends_with("Max Memory Used: 35 MB\t\nXRAY TraceId: 1-5e57f3b4-0a2b\tSegmentId: 1a2b\tSampled: true"));
+        assert!(s.errors.is_empty());
+    }
+}
+
+#[test]
+fn tail_detailed_short_sam_and_colors() {
+    for format in [InputFormat::Tail, InputFormat::Auto] {
+        let s = read(TAIL.as_bytes(), format);
+        assert_eq!(s.events.len(), 3, "{format}");
+        assert_eq!(s.events[0].0, Some(1_709_544_275_635));
+        assert_eq!(s.events[0].1, "2024/03/04/[$LATEST]7d585026f97c54261c44b1fe27b75a54");
+        assert!(s.events[1]
+            .2
+            .ends_with("35 MB\nXRAY TraceId: 1-65e59383-4b7c\tSegmentId: 2c3d\tSampled: true"));
+        assert_eq!(s.events[2].0, Some(1_709_544_276_000));
+    }
+    let short = read(
+        b"2018-01-01T00:29:43 my message\n2018-01-01T00:29:44 START RequestId: x\n",
+        InputFormat::Tail,
+    );
+    assert_eq!(
+        short.events[0],
+        (Some(1_514_766_583_000), "dflt".into(), "my message".into())
+    );
+    let sam = read(
+        b"2023/06/02/[$LATEST]4d1d 2023-06-02T11:27:25.060000 START RequestId: 6a1b Version: $LATEST\n",
+        InputFormat::Tail,
+    );
+    assert_eq!(sam.events[0].1, "2023/06/02/[$LATEST]4d1d");
+    assert_eq!(sam.events[0].2, "START RequestId: 6a1b Version: $LATEST");
+    let colored = read(
+        b"\x1b[32m2018-01-01T00:29:43.079060+00:00\x1b[0m \x1b[36mstream_name\x1b[0m my message\n",
+        InputFormat::Auto,
+    );
+    assert_eq!(
+        colored.events,
+        vec![(Some(1_514_766_583_079), "stream_name".into(), "my message".into())]
+    );
+}
+
+#[test]
+fn console_rows() {
+    for format in [InputFormat::Console, InputFormat::Auto] {
+        let s = read(CONSOLE_ROWS.as_bytes(), format);
+        assert_eq!(s.events.len(), 4, "{format}");
+        assert_eq!(s.events[0].0, Some(1_702_622_914_955));
+        assert!(s.events[0].2.starts_with("INIT_START Runtime Version"));
+        assert!(s.events[3]
+            .2
+            .ends_with("2 ms\nXRAY TraceId: 1-657bf2a3-0001 SegmentId: 9f Sampled: true"));
+    }
+}
+
+#[test]
+fn console_seed_pairs() {
+    for format in [InputFormat::Console, InputFormat::Auto] {
+        let s = read(SEED.as_bytes(), format);
+        assert_eq!(s.events.len(), 8, "{format}");
+        assert_eq!(s.events[0].0, None);
+        assert!(s.events[0].2.starts_with("REPORT RequestId: 24f9e55f"));
+        assert_eq!(
+            s.events[1],
+            (
+                Some(T309 - 1),
+                "dflt".into(),
+                "START RequestId: d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 Version: $LATEST".into()
+            )
+        );
+        assert_eq!(s.events[6].2, "[ERROR] 2025-07-11T06:05:34.309Z d39edf81-4b21-4e3d-8ad2-7c1e92f00c82 [ERROR] トークンが不一致: 受信トークン=test, 許可トークン=Ab12Xy34");
+        assert_eq!(
+            s.events[7],
+            (
+                Some(T309 + 1),
+                "dflt".into(),
+                "END RequestId: d39edf81-4b21-4e3d-8ad2-7c1e92f00c82".into()
+            )
+        );
+    }
+}
+
+#[test]
+fn console_expanded_json_keeps_the_raw_line() {
+    let data = "2026-10-08T07:30:27.768Z\n{\n    \"time\": \"2026-10-08T07:30:27.768Z\",\n    \"type\": \"platform.start\"\n}\n\n{\"time\":\"2026-10-08T07:30:27.768Z\",\"type\":\"platform.start\"}\n";
+    let s = read(data.as_bytes(), InputFormat::Console);
+    assert_eq!(
+        s.messages(),
+        vec!["{\"time\":\"2026-10-08T07:30:27.768Z\",\"type\":\"platform.start\"}"]
+    );
+}
+
+#[test]
+fn bare_lines() {
+    for format in [InputFormat::Bare, InputFormat::Auto] {
+        let s = read(BARE.as_bytes(), format);
+        assert_eq!(s.events.len(), 4, "{format}");
+        assert!(s.events.iter().all(|e| e.0.is_none() && e.1 == "dflt"));
+        assert!(s.events[3].2.ends_with("28 ms\t"));
+    }
+}
+
+/// The export look-ahead delivers single-line events from the read buffer; wherever the buffer
+/// happens to end, the events must be those of feeding the container line by line.
+#[test]
+fn export_look_ahead_equals_line_by_line_at_every_read_size() {
+    let text: &[u8] = b"stray line before any header\n\
+            2025-07-11T06:00:00.000Z START RequestId: a Version: $LATEST\n\n\
+            2025-07-11T06:00:00.001Z multi\nline continues\n\n\
+            2025-07-11T06:00:00.002Z crlf\r\n\r\n\
+            2025-07-11T06:00:00.003Z cr inside \r\r\n\n\
+            2025-07-11T06:00:00.0041Z a longer fraction is a header too\n\n\
+            2025-07-11T06:00:00.005+00:00 not an export header\n\
+            2025-07-11T06:00:01.000Z \n\n\n\
+            2025-07-11 06:00:01.001Z space between date and time\n\n\
+            2025-13-11T06:00:01.002Z month 13 continues the event before\n\n\
+            2025-07-11T06:00:01.003Z invalid \xff utf8\n\n\
+            2025-07-11T06:00:01.004Z blank lines then a continuation\n\n\n  at line 3\n\n\
+            2025-07-11T06:00:01.005Z \xe3\x81\x82 multibyte\n\r\n\
+            2025-07-11T06:00:01.006Z a line of one CR follows\n\r\r\n\n\
+            2025-07-11T06:00:01.007Z last, no newline";
+    let mut expected = TestSink::default();
+    let mut container = TextContainer::new(TextKind::Export, "dflt");
+    for raw in text.split(|&b| b == b'\n') {
+        let (line, _) = decode_line(raw.strip_suffix(b"\r").unwrap_or(raw));
+        container.line(&line, &mut expected);
+    }
+    container.finish(&mut expected);
+    assert_eq!(expected.events.len(), 13, "{:#?}", expected.events);
+
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.0.len()).min(self.1);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    for size in [1, 2, 3, 5, 7, 24, 25, 26, 64, 1 << 20] {
+        let mut sink = TestSink::default();
+        read_reader("t", Trickle(text, size), InputFormat::Export, "dflt", &mut sink).unwrap();
+        assert_eq!(sink.events, expected.events, "reads of {size} bytes");
+    }
+}

@@ -1,0 +1,241 @@
+//! The line buffer: whole lines without copying, checked as UTF-8 a buffer at a time, buffers reused per thread.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::io::{self, Read};
+
+use super::CHUNK;
+
+/// A growable read buffer that hands out whole lines without copying, and also serves as a
+/// `Read` for the JSON deserializer after the detection sample has been taken from it.
+pub(crate) struct Buffered<R> {
+    src: R,
+    buf: Vec<u8>,
+    pub(crate) start: usize,
+    end: usize,
+    /// Bytes of the source before `buf[0]`.
+    pub(crate) discarded: u64,
+    pub(crate) eof: bool,
+    pub(crate) error: Option<io::Error>,
+}
+
+thread_local! {
+    /// Read buffers of inputs already read, for the next ones: a new one costs zeroing `CHUNK`
+    /// bytes, which for a tree of small files (an S3 export) cost more than reading them.
+    static SPARE_BUFFERS: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Spare buffers a thread keeps (an input can wrap another: UTF-16 over bytes).
+const SPARE_BUFFERS_KEPT: usize = 2;
+
+impl<R> Drop for Buffered<R> {
+    fn drop(&mut self) {
+        // Only buffers of the usual size: one grown for a long line is let go.
+        if self.buf.len() == CHUNK {
+            let buf = std::mem::take(&mut self.buf);
+            let _ = SPARE_BUFFERS.try_with(|spare| {
+                if let Ok(mut spare) = spare.try_borrow_mut() {
+                    if spare.len() < SPARE_BUFFERS_KEPT {
+                        spare.push(buf);
+                    }
+                }
+            });
+        }
+    }
+}
+
+impl<R: Read> Buffered<R> {
+    pub(crate) fn new(src: R) -> Self {
+        let spare = SPARE_BUFFERS
+            .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()))
+            .ok()
+            .flatten();
+        Buffered {
+            src,
+            // Its old bytes are never read: only `buf[start..end]` holds data.
+            buf: spare.unwrap_or_else(|| vec![0; CHUNK]),
+            start: 0,
+            end: 0,
+            discarded: 0,
+            eof: false,
+            error: None,
+        }
+    }
+
+    /// Reads more bytes after `end`, compacting or growing the buffer when it is full.
+    fn fill_more(&mut self) {
+        if self.eof {
+            return;
+        }
+        if self.end == self.buf.len() {
+            if self.start > 0 {
+                self.compact();
+            }
+            if self.end == self.buf.len() {
+                let grown = self.buf.len() * 2;
+                self.buf.resize(grown, 0);
+            }
+        }
+        loop {
+            match self.src.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.eof = true;
+                    self.error = Some(e);
+                }
+            }
+            return;
+        }
+    }
+
+    fn compact(&mut self) {
+        self.buf.copy_within(self.start..self.end, 0);
+        self.discarded += self.start as u64;
+        self.end -= self.start;
+        self.start = 0;
+    }
+
+    /// Reads more after a scan found no line end: moving the unread bytes to the front first when the
+    /// buffer is full or has little room left after them.
+    fn read_more(&mut self) {
+        if self.end == self.buf.len() || self.start > 0 && self.buf.len() - self.end < CHUNK / 4 {
+            self.compact();
+        }
+        self.fill_more();
+    }
+
+    /// Buffers the detection sample: at least 64 KiB and a few complete lines, at most 4 MiB.
+    pub(crate) fn fill_sample(&mut self) {
+        const MIN: usize = 64 * 1024;
+        const MAX: usize = 4 * 1024 * 1024;
+        while !self.eof && self.end - self.start < MAX {
+            let have = &self.buf[self.start..self.end];
+            if have.len() >= MIN && memchr::memchr_iter(b'\n', have).nth(7).is_some() {
+                break;
+            }
+            self.fill_more();
+        }
+        if self.buf[self.start..self.end].starts_with(b"\xEF\xBB\xBF") {
+            self.start += 3;
+        }
+    }
+
+    pub(crate) fn sample(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// Calls `each(line, valid, offset, rest, eof)` on every line in turn (as `next_line` gives
+    /// them; `offset` is the line's position in the source, `rest` the bytes buffered after it,
+    /// all that is left when `eof`) until it returns `None`; `Some(n)` skips `n` bytes of `rest`.
+    /// Lines are checked as UTF-8 a buffer at a time, not one by one (`valid` false: the line was
+    /// not UTF-8 and was decoded lossily).
+    pub(crate) fn for_each_line(&mut self, mut each: impl FnMut(&str, bool, u64, &[u8], bool) -> Option<usize>) {
+        while let Some((from, to)) = self.complete_lines() {
+            let (buf, end, eof, base) = (&self.buf, self.end, self.eof, self.discarded);
+            let chunk = &buf[from..to];
+            let text = simdutf8::basic::from_utf8(chunk).ok();
+            let mut pos = 0;
+            while pos < chunk.len() {
+                let nl = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
+                let cr = usize::from(nl > pos && chunk[nl - 1] == b'\r');
+                // Every cut is next to an ASCII byte, so the slice is at char boundaries.
+                let (line, valid) = match text.and_then(|t| t.get(pos..nl - cr)) {
+                    Some(line) => (Cow::Borrowed(line), true),
+                    None => decode_line(&chunk[pos..nl - cr]),
+                };
+                let at = base + (from + pos) as u64;
+                pos = (nl + 1).min(chunk.len());
+                let rest = &buf[from + pos..end];
+                match each(&line, valid, at, rest, eof) {
+                    Some(skip) => pos += skip.min(rest.len()),
+                    None => {
+                        self.start = from + pos;
+                        return;
+                    }
+                }
+            }
+            self.start = (from + pos).min(self.end);
+        }
+    }
+
+    /// The span of `buf` holding the complete lines buffered (through the last `\n`, or all that is
+    /// left at the end of input), reading first when there is none; `None` at the end.
+    fn complete_lines(&mut self) -> Option<(usize, usize)> {
+        let mut scanned = 0;
+        loop {
+            let from = self.start;
+            if let Some(i) = memchr::memrchr(b'\n', &self.buf[from + scanned..self.end]) {
+                return Some((from, from + scanned + i + 1));
+            }
+            if self.eof {
+                return (from < self.end).then_some((from, self.end));
+            }
+            scanned = self.end - from;
+            self.read_more();
+        }
+    }
+
+    /// The next line without its `\n` (and without a trailing `\r`), or `None` at the end.
+    pub(crate) fn next_line(&mut self) -> Option<&[u8]> {
+        let mut scanned = 0;
+        let (from, to) = loop {
+            let from = self.start;
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[from + scanned..self.end]) {
+                let to = from + scanned + i;
+                self.start = to + 1;
+                break (from, to);
+            }
+            if self.eof {
+                if from == self.end {
+                    return None;
+                }
+                self.start = self.end;
+                break (from, self.end);
+            }
+            scanned = self.end - from;
+            self.read_more();
+        };
+        let line = &self.buf[from..to];
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
+    }
+}
+
+impl<R: Read> Read for Buffered<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        // serde_json's reader pulls one byte per call.
+        if let ([slot], Some(&byte)) = (&mut *out, self.buf[..self.end].get(self.start)) {
+            *slot = byte;
+            self.start += 1;
+            return Ok(1);
+        }
+        if self.start == self.end {
+            self.discarded += self.start as u64;
+            self.start = 0;
+            self.end = 0;
+            self.fill_more();
+            if self.start == self.end {
+                return match self.error.take() {
+                    Some(e) => Err(e),
+                    None => Ok(0),
+                };
+            }
+        }
+        let n = out.len().min(self.end - self.start);
+        out[..n].copy_from_slice(&self.buf[self.start..self.start + n]);
+        self.start += n;
+        Ok(n)
+    }
+}
+
+/// A line as text: borrowed when it is UTF-8, else decoded lossily (`false`).
+pub(crate) fn decode_line(bytes: &[u8]) -> (Cow<'_, str>, bool) {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(line) => (Cow::Borrowed(line), true),
+        Err(_) => (String::from_utf8_lossy(bytes), false),
+    }
+}
+
+#[cfg(test)]
+mod tests;

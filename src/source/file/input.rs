@@ -1,0 +1,190 @@
+//! One input read through: gzip found by its magic bytes, UTF-16 by its BOM, the container chosen, damage reported.
+
+use std::io::{self, BufReader, Read};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::sync_channel;
+use std::sync::Arc;
+
+use super::SourceError;
+use crate::source::container::{detect, json, text_kind, TextContainer};
+use crate::source::decode::{
+    gunzip, Buffered, ChannelReader, CountingBufRead, Tracker, Utf16Reader, GUNZIP_CHUNKS_IN_FLIGHT, GZIP_MAGIC,
+    INLINE_GZIP_BYTES,
+};
+use crate::source::{EventSink, InputError, InputFormat};
+
+/// `read_reader` of an input whose size may be known: a gzip file smaller than
+/// `INLINE_GZIP_BYTES` is inflated on this thread.
+pub(super) fn read_sized(
+    name: &str,
+    mut reader: impl Read + Send,
+    size: Option<u64>,
+    format: InputFormat,
+    default_stream: &str,
+    sink: &mut dyn EventSink,
+) -> Result<(), SourceError> {
+    let mut magic = [0u8; 2];
+    let mut got = 0;
+    while got < magic.len() {
+        match reader.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Err(SourceError::Io {
+                    path: name.to_string(),
+                    source: e,
+                })
+            }
+        }
+    }
+    let whole = (&magic[..got]).chain(reader);
+    let input = Input {
+        name,
+        default_stream,
+        format,
+    };
+    if got == 2 && magic == GZIP_MAGIC {
+        let tracker = Arc::new(Tracker::default());
+        let counted = CountingBufRead {
+            inner: BufReader::with_capacity(64 * 1024, whole),
+            tracker: tracker.clone(),
+        };
+        // Multi-member: Firehose stores each subscription record as its own gzip member.
+        let decoder = flate2::bufread::MultiGzDecoder::new(counted);
+        if size.is_some_and(|s| s < INLINE_GZIP_BYTES) {
+            return input.run(decoder, Some(&tracker), sink);
+        }
+        // Inflating is the slowest stage of a gzip input: it gets a thread of its own.
+        std::thread::scope(|scope| {
+            let (tx, rx) = sync_channel(GUNZIP_CHUNKS_IN_FLIGHT);
+            scope.spawn(move || gunzip(decoder, &tx));
+            input.run(
+                ChannelReader {
+                    rx,
+                    chunk: Vec::new(),
+                    pos: 0,
+                    done: false,
+                },
+                Some(&tracker),
+                sink,
+            )
+        })
+    } else {
+        input.run(whole, None, sink)
+    }
+}
+
+/// One input being read: its name for errors, its fallback stream, and the requested format.
+struct Input<'a> {
+    name: &'a str,
+    default_stream: &'a str,
+    format: InputFormat,
+}
+
+impl Input<'_> {
+    fn run<R: Read>(&self, decoded: R, gzip: Option<&Tracker>, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+        let mut input = Buffered::new(decoded);
+        input.fill_sample();
+        // Windows PowerShell 5 redirects (`aws logs tail … > out.txt`) write UTF-16 with a BOM.
+        let little_endian = match input.sample() {
+            [0xFF, 0xFE, ..] => true,
+            [0xFE, 0xFF, ..] => false,
+            _ => return self.run_buffered(input, gzip, sink),
+        };
+        input.start += 2;
+        let mut wide = Buffered::new(Utf16Reader::new(input, little_endian));
+        wide.fill_sample();
+        self.run_buffered(wide, gzip, sink)
+    }
+
+    fn run_buffered<R: Read>(
+        &self,
+        mut input: Buffered<R>,
+        gzip: Option<&Tracker>,
+        sink: &mut dyn EventSink,
+    ) -> Result<(), SourceError> {
+        let format = match self.format {
+            InputFormat::Auto => detect::detect(input.sample(), input.eof),
+            explicit => explicit,
+        };
+        let Some(kind) = text_kind(format) else {
+            return self.run_json(&mut input, gzip, sink);
+        };
+        let mut container = TextContainer::new(kind, self.default_stream);
+        let mut invalid = 0u64;
+        input.for_each_line(|line, valid, _, rest, eof| {
+            invalid += u64::from(!valid);
+            Some(container.line_ahead(line, rest, eof, sink))
+        });
+        container.finish(sink);
+        if invalid > 0 {
+            sink.invalid_utf8_lines(invalid);
+        }
+        match input.error.take() {
+            Some(e) => self.damage(e, gzip, sink),
+            None => Ok(()),
+        }
+    }
+
+    fn run_json<R: Read>(
+        &self,
+        input: &mut Buffered<R>,
+        gzip: Option<&Tracker>,
+        sink: &mut dyn EventSink,
+    ) -> Result<(), SourceError> {
+        let mut stats = json::JsonStats::default();
+        let result = json::read_json(&mut *input, self.default_stream, sink, &mut stats);
+        if stats.skipped > 0 {
+            sink.input_error(InputError {
+                input: self.name.to_string(),
+                position: "whole input".to_string(),
+                message: format!(
+                    "{} JSON value(s) held no log event (no `message`/`@message`, `events` or `logEvents`) and were skipped; \
+                     if this is Lambda JSON-format log output, use --input-format bare",
+                    stats.skipped
+                ),
+            });
+        }
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) if e.is_io() => self.damage(e.into(), gzip, sink),
+            Err(e) => {
+                let full = e.to_string();
+                let what = full.split(" at line ").next().unwrap_or(&full);
+                sink.input_error(InputError {
+                    input: self.name.to_string(),
+                    position: format!("line {}, column {}", e.line(), e.column()),
+                    message: format!("malformed JSON ({what}); the events before this point were read, the rest of this input was skipped"),
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// A read failure: damaged gzip data is reported and survived; anything else is fatal.
+    fn damage(&self, e: io::Error, gzip: Option<&Tracker>, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+        match gzip {
+            Some(tracker) if !tracker.underlying_failed.load(Ordering::Relaxed) => {
+                let message = if e.kind() == io::ErrorKind::UnexpectedEof {
+                    "gzip stream truncated: the file ends inside compressed data; the events before this point were read".to_string()
+                } else {
+                    format!("gzip stream corrupt ({e}); the events before this point were read, the rest was skipped")
+                };
+                sink.input_error(InputError {
+                    input: self.name.to_string(),
+                    position: format!("byte {} of compressed input", tracker.consumed.load(Ordering::Relaxed)),
+                    message,
+                });
+                Ok(())
+            }
+            _ => Err(SourceError::Io {
+                path: self.name.to_string(),
+                source: e,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,135 @@
+//! Log files, directories and standard input: the entry points, and the errors that stop reading.
+
+mod input;
+mod plan;
+mod range;
+mod walk;
+
+use std::collections::HashSet;
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::path::Path;
+
+use super::{EventSink, InputFormat};
+use input::read_sized;
+pub use plan::{plan, unit_inflates_apart, Unit};
+use range::read_range;
+use walk::{export_stream_name, skipped_entry, walk, Entry};
+
+/// Fatal source errors: the input named on the command line cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("no such file or directory: {path} (check the path; use - for standard input)")]
+    NotFound { path: String },
+    #[error("permission denied: {path} (check that your user can read it)")]
+    PermissionDenied { path: String },
+    #[error("cannot read {path}: {source} (check that it is a readable file or directory)")]
+    Io {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Reads a file or a directory (walked recursively, in sorted path order; the S3 export marker
+/// `aws-logs-write-test` is skipped; hidden files skipped; in a directory, documentation, scripts
+/// and images (`.md`, `.py`, `.sh`, `.png`, …) are skipped too).
+pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+    if path.as_os_str() == "-" {
+        return read_stdin(format, sink);
+    }
+    let meta = fs::metadata(path).map_err(|e| open_error(path, e))?;
+    if !meta.is_dir() {
+        return read_file(path, format, sink);
+    }
+    walk(path, &mut HashSet::new(), &mut |entry| match entry {
+        Entry::File { path, .. } => read_walked(&path, format, sink),
+        Entry::Skipped(error) => {
+            sink.input_error(error);
+            Ok(())
+        }
+    })
+}
+
+/// Reads one unit of [`plan()`] into `sink`.
+pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+    match unit {
+        Unit::Named(path) => read_path(path, format, sink),
+        Unit::Walked(path) => read_walked(path, format, sink),
+        Unit::Range {
+            path,
+            format,
+            start,
+            end,
+            walked,
+        } => match File::open(path) {
+            Ok(file) => read_range(file, path, *format, *start, *end, sink),
+            Err(e) if *walked => {
+                let mut error = skipped_entry(path, &e);
+                error.position = format!("bytes {start} onward");
+                sink.input_error(error);
+                Ok(())
+            }
+            Err(e) => Err(open_error(path, e)),
+        },
+        Unit::Skipped(error) => {
+            sink.input_error(error.clone());
+            Ok(())
+        }
+        Unit::Run(units) => units.iter().try_for_each(|unit| read_unit(unit, format, sink)),
+    }
+}
+
+/// A file found in a directory walk: one that cannot be opened (or vanished since the walk) is
+/// reported and skipped, not fatal.
+fn read_walked(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+    match File::open(path) {
+        Ok(file) => read_open_file(path, file, format, sink),
+        Err(e) => {
+            sink.input_error(skipped_entry(path, &e));
+            Ok(())
+        }
+    }
+}
+
+/// Reads standard input (`-`).
+pub fn read_stdin(format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+    read_reader("-", io::stdin(), format, "", sink)
+}
+
+/// Core: reads any reader; `name` is used in InputErrors; `default_stream` is the stream name for
+/// events whose container has none (for files inside an S3 export tree, the export's stream
+/// directory name, e.g. `2020-02-27-[$LATEST]0067289175a6449aa06c17778d756505`; else "").
+pub fn read_reader(
+    name: &str,
+    reader: impl Read + Send,
+    format: InputFormat,
+    default_stream: &str,
+    sink: &mut dyn EventSink,
+) -> Result<(), SourceError> {
+    read_sized(name, reader, None, format, default_stream, sink)
+}
+
+fn open_error(path: &Path, e: io::Error) -> SourceError {
+    let shown = path.display().to_string();
+    match e.kind() {
+        io::ErrorKind::NotFound => SourceError::NotFound { path: shown },
+        io::ErrorKind::PermissionDenied => SourceError::PermissionDenied { path: shown },
+        _ => SourceError::Io { path: shown, source: e },
+    }
+}
+
+fn read_file(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+    let file = File::open(path).map_err(|e| open_error(path, e))?;
+    read_open_file(path, file, format, sink)
+}
+
+/// A file opened at `path`: its size tells whether gzip is inflated inline, its path the stream.
+fn read_open_file(path: &Path, file: File, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+    let stream = export_stream_name(path);
+    let size = file.metadata().ok().map(|m| m.len());
+    read_sized(&path.display().to_string(), file, size, format, &stream, sink)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,71 @@
+//! Tests of the directory walk: an S3 export tree, and the stream names of its directories.
+
+use std::fs;
+
+use super::{lambda_stream_from_export, EXPORT_MARKER};
+use crate::source::file::read_path;
+use crate::source::InputFormat;
+use crate::testutil::{gzip, TestSink};
+
+#[test]
+fn walks_an_s3_export_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("exportedlogs");
+    let task = root.join("e37ac5c7-0170-416c-939c-19007ec3e1af");
+    let s1 = task.join("2020-02-27-[$LATEST]0067289175a6449aa06c17778d756505");
+    let s2 = task.join("2020-02-28-[$LATEST]11111111111111111111111111111111");
+    fs::create_dir_all(&s1).unwrap();
+    fs::create_dir_all(&s2).unwrap();
+    fs::write(root.join(EXPORT_MARKER), b"Permission Check Successful").unwrap();
+    fs::write(root.join(".hidden"), b"START RequestId: hidden\n").unwrap();
+    fs::write(dir.path().join("README.md"), b"# exported logs\n").unwrap();
+    fs::write(
+        s1.join("000000.gz"),
+        gzip(b"2020-02-27T10:00:00.000Z START RequestId: a Version: $LATEST\n\n"),
+    )
+    .unwrap();
+    fs::write(
+        s1.join("000001.gz"),
+        gzip(b"2020-02-27T10:00:01.000Z END RequestId: a\n\n"),
+    )
+    .unwrap();
+    fs::write(
+        s2.join("000000.gz"),
+        gzip(b"2020-02-28T10:00:00.000Z START RequestId: b Version: $LATEST\n\n"),
+    )
+    .unwrap();
+    let mut sink = TestSink::default();
+    read_path(dir.path(), InputFormat::Auto, &mut sink).unwrap();
+    assert!(sink.errors.is_empty(), "{:?}", sink.errors);
+    let got: Vec<(&str, &str)> = sink.events.iter().map(|e| (e.1.as_str(), e.2.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "2020/02/27/[$LATEST]0067289175a6449aa06c17778d756505",
+                "START RequestId: a Version: $LATEST"
+            ),
+            (
+                "2020/02/27/[$LATEST]0067289175a6449aa06c17778d756505",
+                "END RequestId: a"
+            ),
+            (
+                "2020/02/28/[$LATEST]11111111111111111111111111111111",
+                "START RequestId: b Version: $LATEST"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn export_directory_names_map_back_to_lambda_streams() {
+    assert_eq!(
+        lambda_stream_from_export("2025-07-11-[$LATEST]3f9a1c7e52b84d0e9c6f2a8b1d4e7c05"),
+        "2025/07/11/[$LATEST]3f9a1c7e52b84d0e9c6f2a8b1d4e7c05"
+    );
+    assert_eq!(
+        lambda_stream_from_export("2025-09-02-fn[$LATEST]abc"),
+        "2025/09/02/fn[$LATEST]abc"
+    );
+    assert_eq!(lambda_stream_from_export("my-stream"), "my-stream");
+}
