@@ -1,6 +1,7 @@
 //! Helpers shared by unit tests: a sink keeping what a source delivers, gzip, and sample inputs of each container.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::source::file::{plan, read_reader, read_unit};
@@ -15,9 +16,10 @@ pub(crate) struct TestSink {
 }
 
 impl EventSink for TestSink {
-    fn event(&mut self, e: &LogEvent<'_>) {
+    fn event(&mut self, e: &LogEvent<'_>) -> ControlFlow<()> {
         self.events
             .push((e.timestamp_ms, e.stream.to_string(), e.message.to_string()));
+        ControlFlow::Continue(())
     }
     fn input_error(&mut self, error: InputError) {
         self.errors.push(error);

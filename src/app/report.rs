@@ -1,6 +1,7 @@
 //! `authlogs report`: wires the sources, the engine and a printer for one validated config.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 
 use super::Outcome;
 use crate::cli::ReportConfig;
@@ -24,11 +25,16 @@ struct RequestPrinter<W: Write> {
 }
 
 impl<W: Write> InvocationSink for RequestPrinter<W> {
-    fn invocation(&mut self, inv: &Invocation, verdict: &Verdict) {
+    fn invocation(&mut self, inv: &Invocation, verdict: &Verdict) -> ControlFlow<()> {
         if self.error.is_none() {
             if let Err(e) = self.writer.write(&request_row(inv, verdict, self.tokens)) {
+                // A closed pipe (`| head`): stop reading, the run ends quietly.
                 self.error = Some(e);
             }
+        }
+        match self.error {
+            Some(_) => ControlFlow::Break(()),
+            None => ControlFlow::Continue(()),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Batches of parsed lines that reader threads hand to the analysis thread, the pool that recycles
 //! them, and the reader-side sink that fills them.
 
+use std::ops::ControlFlow;
 use std::sync::Mutex;
 
 use super::ordered;
@@ -79,17 +80,18 @@ impl ordered::Batching for ParseSink<'_> {
 }
 
 impl EventSink for ParseSink<'_> {
-    fn event(&mut self, event: &LogEvent<'_>) {
+    fn event(&mut self, event: &LogEvent<'_>) -> ControlFlow<()> {
         let b = &mut self.batch;
         b.events += 1;
         let (ts, line) = front(&self.parser, event);
         if !in_window(&self.config, ts) {
             b.filtered += 1;
-            return;
+            return ControlFlow::Continue(());
         }
         let stream = ordered::stream_index(&mut b.streams, event.stream);
         let line = StoredLine::store(line, &mut b.text, &mut b.metrics);
         b.items.push(ParsedItem { ts, stream, line });
+        ControlFlow::Continue(())
     }
 
     fn input_error(&mut self, error: InputError) {

@@ -3,6 +3,7 @@
 //! consumer that would wait takes the next unread unit to read itself, in its turn.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::sync::{Condvar, Mutex};
@@ -119,10 +120,15 @@ impl<S: Batching> Forward<'_, S> {
 }
 
 impl<S: Batching> EventSink for Forward<'_, S> {
-    fn event(&mut self, event: &LogEvent<'_>) {
-        self.sink.event(event);
+    fn event(&mut self, event: &LogEvent<'_>) -> ControlFlow<()> {
+        let flow = self.sink.event(event);
         let b = self.sink.ready();
         self.send(b);
+        // The consumer left (it stopped, or failed): reading on would be for nothing.
+        if self.closed {
+            return ControlFlow::Break(());
+        }
+        flow
     }
 
     fn input_error(&mut self, error: InputError) {
@@ -155,6 +161,9 @@ pub enum Sharing {
     Always,
 }
 
+/// What the consumer says after each piece of work: go on, stop (`Break`), or a fatal error.
+pub type Consumed = Result<ControlFlow<()>, SourceError>;
+
 /// What the consumer is handed, in input order.
 pub enum Work<'u, B> {
     /// A batch a worker made.
@@ -166,7 +175,8 @@ pub enum Work<'u, B> {
 /// Reads the units of [`plan`](super::file::plan) on `config.workers` threads, each into a fresh
 /// sink from `make`, and passes the batches (and the units this thread claimed) to `consume` on
 /// this thread in input order. A fatal source error, from a worker or from `consume`, stops reading
-/// and is returned after the work of the units before it was consumed.
+/// and is returned after the work of the units before it was consumed; `consume` returning `Break`
+/// stops reading too (its sink wants no more).
 pub fn read_units<S, M, C>(
     units: Vec<Unit>,
     format: InputFormat,
@@ -177,7 +187,7 @@ pub fn read_units<S, M, C>(
 where
     S: Batching,
     M: Fn() -> S + Sync,
-    C: FnMut(Work<'_, S::Batch>) -> Result<(), SourceError>,
+    C: FnMut(Work<'_, S::Batch>) -> Consumed,
 {
     let workers = config.workers.max(1);
     let flow = Flow {
@@ -235,9 +245,8 @@ where
             }
         }
         let result = consume_in_order(&units, &flow, &claims, &mut consume);
-        if result.is_err() {
-            stop.store(true, Ordering::Relaxed);
-        }
+        // Every unit was consumed, or the consumer stopped early: no worker starts another.
+        stop.store(true, Ordering::Relaxed);
         flow.update(|st| st.stopped = true);
         result
     })
@@ -315,7 +324,7 @@ fn consume_in_order<B>(
     units: &[Unit],
     flow: &Flow,
     claims: &Claims<B>,
-    consume: &mut dyn FnMut(Work<'_, B>) -> Result<(), SourceError>,
+    consume: &mut dyn FnMut(Work<'_, B>) -> Consumed,
 ) -> Result<(), SourceError> {
     let stopped = |unit: &Unit| SourceError::Io {
         path: unit_name(unit),
@@ -331,7 +340,9 @@ fn consume_in_order<B>(
         let rx = match claims.source(i, &mut claimed) {
             Some(Source::Channel(rx)) => rx,
             Some(Source::Here) => {
-                consume(Work::Unit(unit))?;
+                if consume(Work::Unit(unit))?.is_break() {
+                    return Ok(());
+                }
                 continue;
             }
             None => return Err(stopped(unit)),
@@ -350,7 +361,9 @@ fn consume_in_order<B>(
             match message {
                 Message::Batch(b) => {
                     flow.release(i);
-                    consume(Work::Batch(b))?;
+                    if consume(Work::Batch(b))?.is_break() {
+                        return Ok(());
+                    }
                 }
                 Message::Done(Ok(())) => break,
                 Message::Done(Err(e)) => return Err(e),
@@ -411,8 +424,9 @@ mod tests {
     }
 
     impl EventSink for Messages {
-        fn event(&mut self, e: &LogEvent<'_>) {
+        fn event(&mut self, e: &LogEvent<'_>) -> ControlFlow<()> {
             self.batch.push(e.message.to_string());
+            ControlFlow::Continue(())
         }
         fn input_error(&mut self, error: InputError) {
             self.batch.push(format!("error: {}", error.input));
@@ -462,7 +476,7 @@ mod tests {
                     got.extend(here.batch);
                 }
             }
-            Ok(())
+            Ok(ControlFlow::Continue(()))
         });
         (got, result, read_here)
     }
@@ -471,6 +485,41 @@ mod tests {
         let (got, result, read_here) = read_shared(inputs, workers, range_bytes, Sharing::Never, false);
         assert_eq!(read_here, 0);
         (got, result)
+    }
+
+    #[test]
+    fn a_consumer_that_stops_ends_the_read_early_and_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut inputs = Vec::new();
+        for f in 0..40 {
+            let path = dir.path().join(format!("{f:02}.log"));
+            let text: String = (0..200)
+                .map(|i| format!("2025-07-11T06:05:34.309Z START RequestId: f{f}-{i:05} Version: $LATEST\n"))
+                .collect();
+            std::fs::write(&path, text).unwrap();
+            inputs.push(path);
+        }
+        for sharing in [Sharing::Never, Sharing::WhenIdle, Sharing::Always] {
+            let units = plan(&inputs, InputFormat::Auto, 1000).unwrap();
+            let total = units.len();
+            let config = ParallelConfig { workers: 2, sharing };
+            let mut consumed = 0;
+            let mut got = Vec::new();
+            let result = read_units(units, InputFormat::Auto, config, Messages::default, |work| {
+                consumed += 1;
+                if let Work::Batch(b) = work {
+                    got.extend(b);
+                }
+                Ok(if consumed == 3 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                })
+            });
+            assert!(result.is_ok(), "{sharing:?}: a stop is not an error: {result:?}");
+            assert_eq!(consumed, 3, "{sharing:?}: nothing is handed over after the stop");
+            assert!(got.len() < 40 * 200 && total > 3, "{sharing:?}");
+        }
     }
 
     #[test]
@@ -606,7 +655,7 @@ mod tests {
                     got.extend(here.batch);
                 }
             }
-            Ok(())
+            Ok(ControlFlow::Continue(()))
         });
         assert!(result.unwrap_err().to_string().contains("doomed.log"));
         assert_eq!(got, ["START RequestId: a1b2c3d4 Version: $LATEST"]);

@@ -1,6 +1,7 @@
 //! The pipeline: an `EventSink` that runs each event through parse → window filter → group →
 //! decide → analyze, on one thread or fed in input order by reader threads.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -17,8 +18,9 @@ use crate::source::{EventSink, InputError, InputFormat, LogEvent};
 
 /// Receives every finished invocation with its verdict (e.g. the `--requests` printer).
 pub trait InvocationSink {
-    /// One finished invocation, in the order they finish.
-    fn invocation(&mut self, inv: &Invocation, verdict: &Verdict);
+    /// One finished invocation, in the order they finish. `Break` stops the run: no more input is
+    /// read (e.g. the output was closed), and `finish` reports what was read until then.
+    fn invocation(&mut self, inv: &Invocation, verdict: &Verdict) -> ControlFlow<()>;
 }
 
 /// What a pipeline keeps and how it groups and prices.
@@ -42,6 +44,8 @@ pub struct Pipeline<'s> {
     summary: InputSummary,
     config: PipelineConfig,
     sink: Option<&'s mut dyn InvocationSink>,
+    /// The invocation sink asked to stop.
+    stopped: bool,
 }
 
 impl<'s> Pipeline<'s> {
@@ -58,6 +62,7 @@ impl<'s> Pipeline<'s> {
             },
             config,
             sink,
+            stopped: false,
         }
     }
 
@@ -68,9 +73,10 @@ impl<'s> Pipeline<'s> {
             grouper,
             analyzer,
             sink,
+            stopped,
             ..
         } = self;
-        grouper.tick(now_ms, &mut |inv| deliver(analyzer, sink, inv));
+        grouper.tick(now_ms, &mut |inv| deliver(analyzer, sink, stopped, inv));
     }
 
     /// The report of the invocations emitted so far, without ending the run.
@@ -92,19 +98,23 @@ impl<'s> Pipeline<'s> {
             grouper,
             analyzer,
             sink,
+            stopped,
             ..
         } = &mut self;
-        grouper.flush(&mut |inv| deliver(analyzer, sink, inv));
+        grouper.flush(&mut |inv| deliver(analyzer, sink, stopped, inv));
         let summary = self.input_summary();
         self.analyzer.finish(summary)
     }
 }
 
-fn deliver(analyzer: &mut Analyzer, sink: &mut Option<&mut dyn InvocationSink>, inv: &Invocation) {
+fn deliver(analyzer: &mut Analyzer, sink: &mut Option<&mut dyn InvocationSink>, stopped: &mut bool, inv: &Invocation) {
     let verdict = decide(inv);
     analyzer.add(inv, &verdict);
-    if let Some(s) = sink {
-        s.invocation(inv, &verdict);
+    // A sink that asked to stop is not called again, not even by `finish`.
+    if let Some(s) = sink.as_mut().filter(|_| !*stopped) {
+        if s.invocation(inv, &verdict).is_break() {
+            *stopped = true;
+        }
     }
 }
 
@@ -134,9 +144,10 @@ impl Pipeline<'_> {
             grouper,
             analyzer,
             sink,
+            stopped,
             ..
         } = self;
-        grouper.push(ts, stream, line, &mut |inv| deliver(analyzer, sink, inv));
+        grouper.push(ts, stream, line, &mut |inv| deliver(analyzer, sink, stopped, inv));
     }
 
     /// Reads every input (files, directories, `-`) into this pipeline, laid out on threads as
@@ -161,9 +172,25 @@ impl Pipeline<'_> {
                 };
                 self.read_parallel(units, format, parallel)
             }
-            Layout::OneThread if units.is_empty() => inputs.iter().try_for_each(|input| read_path(input, format, self)),
+            Layout::OneThread if units.is_empty() => {
+                for input in inputs {
+                    if self.stopped {
+                        break;
+                    }
+                    read_path(input, format, self)?;
+                }
+                Ok(())
+            }
             // Planned already (to tell gzip): read those units rather than walk the inputs again.
-            Layout::OneThread => units.iter().try_for_each(|unit| read_unit(unit, format, self)),
+            Layout::OneThread => {
+                for unit in &units {
+                    if self.stopped {
+                        break;
+                    }
+                    read_unit(unit, format, self)?;
+                }
+                Ok(())
+            }
         }
     }
 
@@ -198,7 +225,11 @@ impl Pipeline<'_> {
                 // A unit this thread claimed while it had nothing to group: read here, as on one thread.
                 Work::Unit(unit) => read_unit(unit, format, self)?,
             }
-            Ok(())
+            Ok(if self.stopped {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            })
         })
     }
 
@@ -215,6 +246,9 @@ impl Pipeline<'_> {
         for item in items.drain(..) {
             let stream = streams.get(item.stream).map_or("", String::as_str);
             self.back(item.ts, stream, item.line.load(text, metrics));
+            if self.stopped {
+                break;
+            }
         }
         self.summary.errors.append(&mut b.errors);
         self.summary.stats.invalid_utf8_lines += b.invalid_utf8;
@@ -222,7 +256,10 @@ impl Pipeline<'_> {
 }
 
 impl EventSink for Pipeline<'_> {
-    fn event(&mut self, event: &LogEvent<'_>) {
+    fn event(&mut self, event: &LogEvent<'_>) -> ControlFlow<()> {
+        if self.stopped {
+            return ControlFlow::Break(());
+        }
         self.summary.stats.events += 1;
         let (ts, line) = front(&self.parser, event);
         if in_window(&self.config, ts) {
@@ -230,6 +267,14 @@ impl EventSink for Pipeline<'_> {
         } else {
             self.summary.stats.filtered_events += 1;
         }
+        if self.stopped {
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn stopped(&self) -> bool {
+        self.stopped
     }
 
     fn input_error(&mut self, error: InputError) {
@@ -247,20 +292,67 @@ mod tests {
 
     const A: &str = "aaaaaaaa-0000-0000-0000-000000000001";
 
-    fn event(pipeline: &mut Pipeline<'_>, message: &str) {
+    fn event(pipeline: &mut Pipeline<'_>, message: &str) -> ControlFlow<()> {
         pipeline.event(&LogEvent {
             timestamp_ms: Some(1_752_213_600_000),
             stream: "s1",
             message,
-        });
+        })
+    }
+
+    fn report_line(id: &str) -> String {
+        format!("REPORT RequestId: {id}\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t")
+    }
+
+    /// Takes `limit` invocations, then asks to stop.
+    struct Take {
+        limit: usize,
+        seen: Vec<String>,
+    }
+
+    impl InvocationSink for Take {
+        fn invocation(&mut self, inv: &Invocation, _: &Verdict) -> ControlFlow<()> {
+            self.seen.push(inv.request_id.to_string());
+            if self.seen.len() >= self.limit {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        }
+    }
+
+    #[test]
+    fn an_invocation_sink_that_stops_stops_the_source() {
+        let mut take = Take {
+            limit: 2,
+            seen: Vec::new(),
+        };
+        let mut p = Pipeline::new(Parser::default(), PipelineConfig::default(), Some(&mut take));
+        let mut flows = Vec::new();
+        for i in 0..5 {
+            let id = format!("aaaaaaaa-0000-0000-0000-00000000000{i}");
+            flows.push(event(&mut p, &format!("START RequestId: {id} Version: $LATEST")));
+            flows.push(event(&mut p, &report_line(&id)));
+        }
+        // Each START supersedes the reported request before it on the stream: the second START
+        // emits the first request, the third START the second, and then the sink has had enough.
+        assert!(p.stopped());
+        assert_eq!(flows.iter().position(|f| f.is_break()), Some(4));
+        assert!(
+            flows[4..].iter().all(|f| f.is_break()),
+            "once stopped, every event is refused"
+        );
+        let report = p.finish();
+        assert_eq!(report.input.events, 5, "the event that stopped it is the last one read");
+        assert_eq!(take.seen.len(), 2);
     }
 
     #[test]
     fn a_snapshot_mid_run_shows_what_was_emitted_and_the_run_goes_on() {
         let mut p = Pipeline::new(Parser::default(), PipelineConfig::default(), None);
         p.tick(0);
-        event(&mut p, &format!("START RequestId: {A} Version: $LATEST"));
-        event(&mut p, &format!("REPORT RequestId: {A}\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t"));
+        assert!(event(&mut p, &format!("START RequestId: {A} Version: $LATEST")).is_continue());
+        assert!(event(&mut p, &report_line(A)).is_continue());
         assert_eq!(
             p.snapshot().invocations,
             0,
@@ -269,10 +361,8 @@ mod tests {
         p.tick(1_000);
         let mid = p.snapshot();
         assert_eq!((mid.invocations, mid.input.events), (1, 2));
-        event(
-            &mut p,
-            &format!("START RequestId: {} Version: $LATEST", A.replace('a', "b")),
-        );
+        let next = format!("START RequestId: {} Version: $LATEST", A.replace('a', "b"));
+        assert!(event(&mut p, &next).is_continue());
         let end = p.finish();
         assert_eq!((end.invocations, end.incomplete, end.input.events), (2, 1, 3));
     }

@@ -61,8 +61,7 @@ impl<W: Write> RequestWriter<W> {
         match &mut self.inner {
             Inner::Csv { writer, header_written } => {
                 write_header(writer, header_written)?;
-                writer.write_record(csv_fields(row))?;
-                Ok(())
+                writer.write_record(csv_fields(row)).map_err(csv_io)
             }
             Inner::JsonLines(out) => {
                 let mut line = terminal_safe_json(&serde_json::to_string(row)?);
@@ -93,10 +92,22 @@ impl<W: Write> RequestWriter<W> {
 
 fn write_header<W: Write>(writer: &mut csv::Writer<W>, written: &mut bool) -> io::Result<()> {
     if !*written {
-        writer.write_record(CSV_HEADER)?;
+        writer.write_record(CSV_HEADER).map_err(csv_io)?;
         *written = true;
     }
     Ok(())
+}
+
+/// The I/O error inside a CSV error, so a closed pipe stays `BrokenPipe` (and exits quietly); the
+/// csv crate's own conversion wraps it into `Other`.
+fn csv_io(e: csv::Error) -> io::Error {
+    if e.is_io_error() {
+        if let csv::ErrorKind::Io(io) = e.into_kind() {
+            return io;
+        }
+        return io::Error::other("CSV output failed");
+    }
+    io::Error::other(e)
 }
 
 fn text(value: Option<&str>) -> String {

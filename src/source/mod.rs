@@ -6,6 +6,7 @@ mod decode;
 pub mod file;
 
 use std::fmt;
+use std::ops::ControlFlow;
 
 /// One CloudWatch log event as a source sees it: its time (when the container gives one), the log
 /// stream it came from (empty when unknown) and the message, which may hold embedded `\n`s.
@@ -21,8 +22,13 @@ pub struct LogEvent<'a> {
 
 /// Where a source delivers its events, and what it reports about damaged input.
 pub trait EventSink {
-    /// One event, borrowed for the duration of the call.
-    fn event(&mut self, event: &LogEvent<'_>);
+    /// One event, borrowed for the duration of the call. `Break` asks the source to stop: it reads
+    /// no more of this input and, while [`stopped`](EventSink::stopped) says so, no other input.
+    fn event(&mut self, event: &LogEvent<'_>) -> ControlFlow<()>;
+    /// The sink wants no more events (e.g. its output was closed): sources check it between inputs.
+    fn stopped(&self) -> bool {
+        false
+    }
     /// Input that could not be read as events: counted, never dropped silently.
     fn input_error(&mut self, error: InputError);
     /// `count` lines that were not valid UTF-8 and were decoded lossily.

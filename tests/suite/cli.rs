@@ -1028,3 +1028,51 @@ fn samples_each_part_alone() {
         ],
     );
 }
+
+/// `report - --requests | head -1` on a stream that never ends: once its output is closed, authlogs
+/// stops reading and exits quietly, instead of reading its input to the end.
+#[test]
+fn requests_stop_reading_when_the_output_is_closed() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command as StdCommand, Stdio};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("authlogs"))
+        .args(["report", "-", "--requests", "--input-format", "bare"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("authlogs starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let written = Arc::new(AtomicU64::new(0));
+    let limit: u64 = 2 << 30;
+    let counter = written.clone();
+    // Writes until authlogs stops reading (a broken pipe) or 2 GiB, far more than it needs.
+    let writer = std::thread::spawn(move || {
+        let mut i = 0u64;
+        while counter.load(Ordering::Relaxed) < limit {
+            let id = format!("{i:08x}-0000-4000-8000-000000000000");
+            let chunk = format!(
+                "START RequestId: {id} Version: $LATEST\nEND RequestId: {id}\n\
+                 REPORT RequestId: {id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 30 MB\t\n"
+            );
+            if stdin.write_all(chunk.as_bytes()).is_err() {
+                return;
+            }
+            counter.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            i += 1;
+        }
+    });
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut header = String::new();
+    stdout.read_line(&mut header).expect("a first line");
+    assert!(header.starts_with("request_id,"), "{header}");
+    drop(stdout);
+    let status = child.wait().expect("authlogs ends");
+    writer.join().expect("the writer ends");
+    assert!(status.success(), "a closed output is a quiet exit: {status:?}");
+    let sent = written.load(Ordering::Relaxed);
+    assert!(sent < limit, "authlogs read all {sent} bytes instead of stopping");
+}

@@ -1,6 +1,7 @@
 //! A `report --since` window: resolves the groups, fetches each group's slices concurrently, puts the
 //! events back in order into the sink, and says which part was read when it fails.
 
+use std::cell::Cell;
 use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -118,12 +119,17 @@ pub fn fetch_window(
         }
     }
     drop(tx);
+    let stopped = Cell::new(false);
     let mut deliver = |e: &OwnedEvent| {
-        sink.event(&LogEvent {
+        if stopped.get() {
+            return;
+        }
+        let flow = sink.event(&LogEvent {
             timestamp_ms: e.timestamp_ms,
             stream: &e.stream,
             message: &e.message,
-        })
+        });
+        stopped.set(flow.is_break());
     };
     let mut tell = |done: bool| {
         if let Some(p) = progress.as_mut() {
@@ -139,12 +145,20 @@ pub fn fetch_window(
             Ok(None) => break,
             Err(_) => {}
         }
+        if stopped.get() {
+            // The sink wants no more: the fetch tasks stop at their next call or send.
+            shared.abort.store(true, Ordering::Relaxed);
+            break;
+        }
         if last_told.elapsed() >= PROGRESS_EVERY {
             last_told = Instant::now();
             tell(false);
         }
     }
-    reorder.finish(&mut deliver);
+    if !stopped.get() {
+        reorder.finish(&mut deliver);
+    }
+    drop(rx);
     tell(true);
     let results = rt.block_on(async {
         let mut results = Vec::new();

@@ -1,6 +1,7 @@
 //! Input format auto-detection: each container is scored on a sample of the decompressed input.
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 
 use super::json::{self, JsonStats};
 use super::{Score, TextContainer, TextKind};
@@ -106,16 +107,19 @@ struct JsonScore {
 struct NoSink;
 
 impl EventSink for NoSink {
-    fn event(&mut self, _: &LogEvent<'_>) {}
+    fn event(&mut self, _: &LogEvent<'_>) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
     fn input_error(&mut self, _: InputError) {}
 }
 
 impl EventSink for JsonScore {
-    fn event(&mut self, event: &LogEvent<'_>) {
+    fn event(&mut self, event: &LogEvent<'_>) -> ControlFlow<()> {
         self.events += 1;
         if looks_like_lambda(event.message) {
             self.lambda += 1;
         }
+        ControlFlow::Continue(())
     }
     fn input_error(&mut self, _: InputError) {}
 }

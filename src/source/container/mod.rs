@@ -56,6 +56,8 @@ pub(super) struct TextContainer<'d> {
     pub(super) timestamps: TimestampCache,
     /// The time of the next line's export header, when the look-ahead already read it.
     next_head: Option<i64>,
+    /// The sink asked to stop: the reader reads no further line.
+    pub(crate) stopped: bool,
 }
 
 impl<'d> TextContainer<'d> {
@@ -73,6 +75,7 @@ impl<'d> TextContainer<'d> {
             score: None,
             timestamps: TimestampCache::default(),
             next_head: None,
+            stopped: false,
         }
     }
 
@@ -197,6 +200,9 @@ impl<'d> TextContainer<'d> {
     }
 
     pub(super) fn finish(&mut self, sink: &mut dyn EventSink) {
+        if self.stopped {
+            return;
+        }
         self.flush(sink);
     }
 
@@ -268,11 +274,16 @@ impl<'d> TextContainer<'d> {
         } else {
             self.default_stream
         };
-        sink.event(&LogEvent {
-            timestamp_ms: ts,
-            stream,
-            message,
-        });
+        if sink
+            .event(&LogEvent {
+                timestamp_ms: ts,
+                stream,
+                message,
+            })
+            .is_break()
+        {
+            self.stopped = true;
+        }
     }
 }
 

@@ -115,7 +115,8 @@ impl Input<'_> {
         let mut invalid = 0u64;
         input.for_each_line(|line, valid, _, rest, eof| {
             invalid += u64::from(!valid);
-            Some(container.line_ahead(line, rest, eof, sink))
+            let skip = container.line_ahead(line, rest, eof, sink);
+            (!container.stopped).then_some(skip)
         });
         container.finish(sink);
         if invalid > 0 {

@@ -43,6 +43,7 @@ pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> 
         return read_file(path, format, sink);
     }
     walk(path, &mut HashSet::new(), &mut |entry| match entry {
+        Entry::File { .. } if sink.stopped() => Ok(()),
         Entry::File { path, .. } => read_walked(&path, format, sink),
         Entry::Skipped(error) => {
             sink.input_error(error);
@@ -76,7 +77,15 @@ pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> 
             sink.input_error(error.clone());
             Ok(())
         }
-        Unit::Run(units) => units.iter().try_for_each(|unit| read_unit(unit, format, sink)),
+        Unit::Run(units) => {
+            for unit in units {
+                if sink.stopped() {
+                    break;
+                }
+                read_unit(unit, format, sink)?;
+            }
+            Ok(())
+        }
     }
 }
 

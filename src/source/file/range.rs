@@ -52,7 +52,8 @@ pub(super) fn read_range(
             begun = true;
         }
         invalid += u64::from(!valid);
-        Some(container.line_ahead(line, rest, eof, sink))
+        let skip = container.line_ahead(line, rest, eof, sink);
+        (!container.stopped).then_some(skip)
     });
     container.finish(sink);
     if invalid > 0 {

@@ -2,6 +2,7 @@
 
 mod fields;
 
+use std::cell::Cell as Flag;
 use std::fmt;
 use std::io::Read;
 
@@ -28,8 +29,13 @@ pub(crate) fn read_json<R: Read>(
     sink: &mut dyn EventSink,
     stats: &mut JsonStats,
 ) -> Result<(), serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let stop = Flag::new(false);
+    let mut de = serde_json::Deserializer::from_reader(StopReader {
+        inner: reader,
+        stop: &stop,
+    });
     let mut ctx = Ctx {
+        stop: &stop,
         sink,
         default_stream,
         msg: String::new(),
@@ -37,8 +43,13 @@ pub(crate) fn read_json<R: Read>(
         stats,
     };
     loop {
+        if stop.get() {
+            return Ok(());
+        }
         match de.end() {
             Ok(()) => return Ok(()),
+            // The sink stopped the read mid-value: the rest is not read, and that is no damage.
+            Err(_) if stop.get() => return Ok(()),
             Err(e) if e.is_io() => return Err(e),
             // Not at the end: another value follows.
             Err(_) => {}
@@ -49,11 +60,29 @@ pub(crate) fn read_json<R: Read>(
             inherited: None,
             buffer: None,
         }
-        .deserialize(&mut de)?;
+        .deserialize(&mut de)
+        .or_else(|e| if stop.get() { Ok(()) } else { Err(e) })?;
+    }
+}
+
+/// Ends the input early (as if it were over) once the sink asked to stop.
+struct StopReader<'s, R> {
+    inner: R,
+    stop: &'s Flag<bool>,
+}
+
+impl<R: Read> Read for StopReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stop.get() {
+            return Ok(0);
+        }
+        self.inner.read(buf)
     }
 }
 
 struct Ctx<'s> {
+    /// Set when the sink asks to stop.
+    stop: &'s Flag<bool>,
     sink: &'s mut dyn EventSink,
     default_stream: &'s str,
     /// Reused across events so that string messages cost no allocation.
@@ -62,14 +91,27 @@ struct Ctx<'s> {
     stats: &'s mut JsonStats,
 }
 
-fn deliver(sink: &mut dyn EventSink, stats: &mut JsonStats, ts: Option<i64>, stream: &str, msg: &str) {
+fn deliver(
+    sink: &mut dyn EventSink,
+    stats: &mut JsonStats,
+    stop: &Flag<bool>,
+    ts: Option<i64>,
+    stream: &str,
+    msg: &str,
+) {
+    if stop.get() {
+        return;
+    }
     stats.events += 1;
     let message = msg.trim_end_matches(['\n', '\r']);
-    sink.event(&LogEvent {
+    let flow = sink.event(&LogEvent {
         timestamp_ms: ts,
         stream,
         message,
     });
+    if flow.is_break() {
+        stop.set(true);
+    }
 }
 
 /// Where a value sits: a standalone value must look like a log event to count as one, while an
@@ -116,7 +158,7 @@ impl ValueSeed<'_, '_> {
             }),
             None => {
                 let stream = stream.or(self.inherited).unwrap_or(ctx.default_stream);
-                deliver(&mut *ctx.sink, &mut *ctx.stats, ts, stream, text);
+                deliver(&mut *ctx.sink, &mut *ctx.stats, ctx.stop, ts, stream, text);
             }
         }
     }
@@ -300,7 +342,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                 let ctx = &mut *self.ctx;
                 for p in pending {
                     let stream = p.stream.as_deref().or(stream).unwrap_or(ctx.default_stream);
-                    deliver(&mut *ctx.sink, &mut *ctx.stats, p.ts, stream, &p.msg);
+                    deliver(&mut *ctx.sink, &mut *ctx.stats, ctx.stop, p.ts, stream, &p.msg);
                 }
             }
             return Ok(());
@@ -355,7 +397,14 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_> {
             match msg {
                 Some(msg) => {
                     let stream = stream.as_deref().or(self.inherited).unwrap_or(self.ctx.default_stream);
-                    deliver(&mut *self.ctx.sink, &mut *self.ctx.stats, ts, stream, &msg);
+                    deliver(
+                        &mut *self.ctx.sink,
+                        &mut *self.ctx.stats,
+                        self.ctx.stop,
+                        ts,
+                        stream,
+                        &msg,
+                    );
                 }
                 None => self.ctx.stats.skipped += 1,
             }

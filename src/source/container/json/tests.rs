@@ -124,10 +124,11 @@ struct Counter {
 }
 
 impl crate::source::EventSink for Counter {
-    fn event(&mut self, e: &crate::source::LogEvent<'_>) {
+    fn event(&mut self, e: &crate::source::LogEvent<'_>) -> std::ops::ControlFlow<()> {
         assert_eq!(e.timestamp_ms, Some(1_700_000_000_000 + self.n as i64));
         assert_eq!(e.message, format!("START RequestId: {:08} Version: $LATEST", self.n));
         self.n += 1;
+        std::ops::ControlFlow::Continue(())
     }
     fn input_error(&mut self, error: crate::source::InputError) {
         self.errors.push(error);
