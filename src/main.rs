@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use clap::Parser;
 
@@ -24,6 +26,19 @@ fn main() -> ExitCode {
             let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
             let mut err = io::stderr();
             let outcome = authlogs::app::report(config, &mut out, &mut err)?;
+            out.flush()?;
+            Ok(outcome)
+        }),
+        Command::Tail(args) => args.validate(now_ms).and_then(|config| {
+            let interrupted = Arc::new(AtomicBool::new(false));
+            // SIGINT and SIGTERM end the run: the summary is printed and the exit status is 0.
+            for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+                signal_hook::flag::register(signal, interrupted.clone()).map_err(Error::Output)?;
+            }
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            let mut err = io::stderr();
+            let outcome = authlogs::app::tail(config, &mut out, &mut err, interrupted)?;
             out.flush()?;
             Ok(outcome)
         }),

@@ -2,9 +2,11 @@
 
 mod groups;
 mod report;
+mod tail;
 
 pub use groups::groups;
 pub use report::report;
+pub use tail::tail;
 
 /// What a finished command tells `main` about the exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 mod aws;
 mod groups;
 mod report;
+mod tail;
 
 use std::io::IsTerminal;
 
@@ -11,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub use aws::AwsArgs;
 pub use groups::{GroupsArgs, GroupsConfig};
 pub use report::{ReportArgs, ReportConfig};
+pub use tail::{IpRange, ReasonArg, TailArgs, TailConfig, TailFilter, TailFormat, TailSource};
 
 /// The whole command line.
 #[derive(Debug, Parser)]
@@ -30,6 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Report the authorizer's decisions from exported log files, a directory, stdin (-), or CloudWatch Logs.
     Report(ReportArgs),
+    /// Follow the authorizer live: one line per request as it completes, ALLOW or DENY and why.
+    Tail(TailArgs),
     /// List the log groups that match a name pattern: stored bytes, retention, creation and newest event.
     Groups(GroupsArgs),
 }

@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod groups;
 pub mod json;
+pub mod live;
 pub mod progress;
 pub mod requests;
 pub mod table;

@@ -4,6 +4,7 @@ pub mod cloudwatch;
 mod container;
 mod decode;
 pub mod file;
+pub mod stream;
 
 use std::fmt;
 use std::ops::ControlFlow;

@@ -7,4 +7,5 @@ mod cloudwatch;
 mod no_panic;
 mod parallel;
 mod snapshots;
+mod tail;
 mod util;

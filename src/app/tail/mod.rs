@@ -1,0 +1,179 @@
+//! `authlogs tail`: follows CloudWatch Logs or a live stream and prints one line per invocation as
+//! it completes, through the same parse → group → decide core as `report`, emitting by time.
+
+mod cloudwatch;
+mod printer;
+mod raw;
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::ops::ControlFlow;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::Outcome;
+use crate::cli::{TailConfig, TailSource};
+use crate::engine::Pipeline;
+use crate::error::Error;
+use crate::parse::Parser;
+use crate::redact::{escape_control, TokenDisplay};
+use crate::render::live::{summary_line, TailSummary};
+use crate::source::file::SourceError;
+use crate::source::stream::{spawn_reader, LiveStream, StreamInput, StreamMsg};
+use crate::source::{EventSink, InputError, LogEvent};
+use printer::TailPrinter;
+use raw::RawLines;
+
+/// How often the loop wakes without input: emission by time, the exit conditions and the idle
+/// flush of a quiet stream are checked this often.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Runs `authlogs tail` until its input ends, a bound is reached, or `interrupted` is set (SIGINT,
+/// SIGTERM); then prints the summary on `err`.
+pub fn tail(
+    config: TailConfig,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    interrupted: Arc<AtomicBool>,
+) -> Result<Outcome, Error> {
+    let raw = Rc::new(RefCell::new(RawLines::default()));
+    let mut printer = TailPrinter::new(&config, out, raw.clone());
+    let parser = Parser::new(config.patterns.clone());
+    let mut pipeline = Pipeline::new(parser.clone(), config.pipeline.clone(), Some(&mut printer));
+    let mut feed = Feed {
+        pipeline: &mut pipeline,
+        raw: config.raw.then_some(raw),
+        parser,
+        tokens: config.tokens,
+    };
+    let mut stats = TailSummary::default();
+    let result = match &config.source {
+        TailSource::Stdin => run_stream(&config, StreamInput::Stdin, &mut feed, &interrupted),
+        TailSource::File { path, follow } => {
+            let input = StreamInput::File {
+                path: path.clone(),
+                follow: *follow,
+            };
+            run_stream(&config, input, &mut feed, &interrupted)
+        }
+        TailSource::CloudWatch { .. } => cloudwatch::run(&config, &mut feed, err, &interrupted, &mut stats),
+    };
+    let report = pipeline.finish();
+    let (printed, alerts, output_error) = printer.finish();
+    stats.printed = printed;
+    stats.alerts = alerts;
+    for e in &report.input_errors {
+        let _ = writeln!(err, "authlogs: damaged input: {}", escape_control(&e.to_string()));
+    }
+    let _ = err.write_all(summary_line(&report, &stats).as_bytes());
+    result?;
+    if let Some(e) = output_error {
+        return Err(Error::Output(e));
+    }
+    Ok(Outcome {
+        partial: !report.complete,
+    })
+}
+
+/// Why a run ends early, checked on every tick.
+struct Bounds<'c> {
+    config: &'c TailConfig,
+    interrupted: &'c AtomicBool,
+    last_event: Instant,
+}
+
+impl Bounds<'_> {
+    fn reached(&self, feed: &Feed<'_, '_>) -> bool {
+        let idle = self.config.idle_exit.is_some_and(|d| self.last_event.elapsed() >= d);
+        let past_until = self.config.end_ms.is_some_and(|u| now_ms() >= u);
+        self.interrupted.load(Ordering::Relaxed) || feed.pipeline.stopped() || idle || past_until
+    }
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// A live stream (stdin or a file) into the pipeline.
+fn run_stream(
+    config: &TailConfig,
+    input: StreamInput,
+    feed: &mut Feed<'_, '_>,
+    interrupted: &AtomicBool,
+) -> Result<(), Error> {
+    let (tx, rx) = mpsc::channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    let name = input.name();
+    let reader = spawn_reader(input, tx, stop.clone()).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => SourceError::NotFound { path: name.clone() },
+        std::io::ErrorKind::PermissionDenied => SourceError::PermissionDenied { path: name.clone() },
+        _ => SourceError::Io {
+            path: name.clone(),
+            source: e,
+        },
+    })?;
+    let mut live = LiveStream::new(name.clone(), config.input_format);
+    let mut bounds = Bounds {
+        config,
+        interrupted,
+        last_event: Instant::now(),
+    };
+    feed.pipeline.tick(now_ms());
+    let result = loop {
+        match rx.recv_timeout(TICK) {
+            Ok(StreamMsg::Chunk(bytes)) => {
+                bounds.last_event = Instant::now();
+                live.push(&bytes, feed);
+            }
+            Ok(StreamMsg::End) | Err(RecvTimeoutError::Disconnected) => break live.end(feed).map_err(Error::from),
+            Ok(StreamMsg::Failed(e)) => {
+                let _ = live.end(feed);
+                break Err(Error::from(SourceError::Io { path: name, source: e }));
+            }
+            Err(RecvTimeoutError::Timeout) => live.idle(feed),
+        }
+        live.drain(feed);
+        feed.pipeline.tick(now_ms());
+        if bounds.reached(feed) {
+            break Ok(());
+        }
+    };
+    stop.store(true, Ordering::Relaxed);
+    // Standard input may wait forever in `read`: that thread is left to end with the process.
+    if reader.is_finished() {
+        let _ = reader.join();
+    }
+    result
+}
+
+/// The pipeline as an event sink, keeping each invocation's raw lines when `--raw` asks for them.
+struct Feed<'p, 's> {
+    pipeline: &'p mut Pipeline<'s>,
+    raw: Option<Rc<RefCell<RawLines>>>,
+    parser: Parser,
+    tokens: TokenDisplay,
+}
+
+impl EventSink for Feed<'_, '_> {
+    fn event(&mut self, event: &LogEvent<'_>) -> ControlFlow<()> {
+        if let Some(raw) = &self.raw {
+            raw.borrow_mut().record(&self.parser, event, self.tokens);
+        }
+        self.pipeline.event(event)
+    }
+
+    fn stopped(&self) -> bool {
+        self.pipeline.stopped()
+    }
+
+    fn input_error(&mut self, error: InputError) {
+        self.pipeline.input_error(error);
+    }
+
+    fn invalid_utf8_lines(&mut self, count: u64) {
+        self.pipeline.invalid_utf8_lines(count);
+    }
+}

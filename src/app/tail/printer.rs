@@ -1,0 +1,195 @@
+//! `tail`'s invocation sink: filters, prints each invocation (and its raw lines), raises burst
+//! alerts, and stops the run after `--count` lines or when the output is closed.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::io::{self, Write};
+use std::ops::ControlFlow;
+use std::rc::Rc;
+
+use super::raw::RawLines;
+use crate::cli::{ReasonArg, TailConfig, TailFilter};
+use crate::decision::{source_ip, Decision, Verdict};
+use crate::engine::InvocationSink;
+use crate::group::Invocation;
+use crate::redact::TokenDisplay;
+use crate::render::live::{alert_line, invocation_line, raw_lines, Alert, LiveStyle};
+use crate::render::requests::request_row;
+
+/// IPs whose denials are tracked for alerts before the quiet ones are let go.
+const MAX_TRACKED_IPS: usize = 10_000;
+
+/// Denials per IP within a sliding window; an alert at most once per IP per window.
+struct Bursts {
+    threshold: usize,
+    window_ms: i64,
+    denials: HashMap<String, VecDeque<i64>>,
+    last_alert: HashMap<String, i64>,
+}
+
+impl Bursts {
+    fn new(threshold: usize, window_ms: i64) -> Bursts {
+        Bursts {
+            threshold,
+            window_ms,
+            denials: HashMap::new(),
+            last_alert: HashMap::new(),
+        }
+    }
+
+    /// A denial of `ip` at `t`: an alert when it makes `threshold` within the window and the IP
+    /// had no alert within the last window.
+    fn denied(&mut self, ip: &str, t: i64) -> Option<Alert> {
+        let horizon = t - self.window_ms;
+        if self.denials.len() >= MAX_TRACKED_IPS && !self.denials.contains_key(ip) {
+            self.denials
+                .retain(|_, times| times.back().is_some_and(|&last| last > horizon));
+            self.last_alert.retain(|_, &mut at| at > horizon);
+        }
+        let times = self.denials.entry(ip.to_string()).or_default();
+        times.push_back(t);
+        while times.front().is_some_and(|&first| first <= horizon) {
+            times.pop_front();
+        }
+        // Out-of-order times (a backfill) keep the deque bounded too.
+        while times.len() > self.threshold {
+            times.pop_front();
+        }
+        let recent_alert = self.last_alert.get(ip).is_some_and(|&at| t - at < self.window_ms);
+        if times.len() < self.threshold || recent_alert {
+            return None;
+        }
+        self.last_alert.insert(ip.to_string(), t);
+        let first = times.front().copied().unwrap_or(t);
+        Some(Alert::new(ip, times.len(), self.window_ms, first, t))
+    }
+}
+
+/// Prints what `tail` shows.
+pub(super) struct TailPrinter<'o> {
+    out: &'o mut dyn Write,
+    style: LiveStyle,
+    tokens: TokenDisplay,
+    filter: TailFilter,
+    count: Option<u64>,
+    printed: u64,
+    alerts: u64,
+    bursts: Option<Bursts>,
+    raw: Option<Rc<RefCell<RawLines>>>,
+    error: Option<io::Error>,
+}
+
+impl<'o> TailPrinter<'o> {
+    pub(super) fn new(config: &TailConfig, out: &'o mut dyn Write, raw: Rc<RefCell<RawLines>>) -> Self {
+        TailPrinter {
+            out,
+            style: LiveStyle {
+                color: config.color,
+                local_time: config.local_time,
+                json: config.json,
+            },
+            tokens: config.tokens,
+            filter: config.filter.clone(),
+            count: config.count,
+            printed: 0,
+            alerts: 0,
+            bursts: config.alert.map(|(n, window)| Bursts::new(n, window)),
+            raw: config.raw.then_some(raw),
+            error: None,
+        }
+    }
+
+    /// Lines printed, alerts printed, and the output error that stopped the run, if any.
+    pub(super) fn finish(self) -> (u64, u64, Option<io::Error>) {
+        (self.printed, self.alerts, self.error)
+    }
+
+    fn shown(&self, inv: &Invocation, verdict: &Verdict) -> bool {
+        let f = &self.filter;
+        let denied = verdict.decision == Decision::Denied;
+        if (f.denied || !f.reasons.is_empty()) && !denied {
+            return false;
+        }
+        let r = verdict.reasons;
+        let reason_ok = f.reasons.is_empty()
+            || f.reasons.iter().any(|reason| match reason {
+                ReasonArg::Ip => r.ip_mismatch,
+                ReasonArg::Token => r.token_mismatch,
+                ReasonArg::Missing => r.token_missing,
+            });
+        let ip_ok = f.ips.is_empty() || source_ip(inv).is_some_and(|ip| f.ips.iter().any(|range| range.contains(ip)));
+        reason_ok && ip_ok
+    }
+
+    fn write(&mut self, text: &str) {
+        if self.error.is_none() {
+            if let Err(e) = self.out.write_all(text.as_bytes()) {
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+impl InvocationSink for TailPrinter<'_> {
+    fn invocation(&mut self, inv: &Invocation, verdict: &Verdict) -> ControlFlow<()> {
+        let lines = self
+            .raw
+            .as_ref()
+            .map(|raw| raw.borrow_mut().take(&inv.request_id.to_string()));
+        let alert = match (&mut self.bursts, source_ip(inv)) {
+            (Some(bursts), Some(ip)) if verdict.decision == Decision::Denied => {
+                let t = inv.first_ts.or(inv.last_ts).unwrap_or_else(super::now_ms);
+                bursts.denied(ip, t)
+            }
+            _ => None,
+        };
+        if self.shown(inv, verdict) {
+            let row = request_row(inv, verdict, self.tokens);
+            let line = invocation_line(&row, self.style);
+            self.write(&line);
+            if let Some((lines, truncated)) = lines.filter(|_| !self.style.json) {
+                self.write(&raw_lines(&lines, truncated));
+            }
+            self.printed += 1;
+        }
+        if let Some(alert) = alert {
+            let line = alert_line(&alert, self.style);
+            self.write(&line);
+            self.alerts += 1;
+        }
+        if self.error.is_none() {
+            if let Err(e) = self.out.flush() {
+                self.error = Some(e);
+            }
+        }
+        let enough = self.count.is_some_and(|n| self.printed >= n);
+        if enough || self.error.is_some() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_alerts_once_per_window() {
+        let mut b = Bursts::new(3, 60_000);
+        assert!(b.denied("1.2.3.4", 0).is_none());
+        assert!(b.denied("1.2.3.4", 10_000).is_none());
+        let alert = b.denied("1.2.3.4", 20_000);
+        assert_eq!(alert.as_ref().map(|a| (a.denials, a.ip.as_str())), Some((3, "1.2.3.4")));
+        assert!(b.denied("1.2.3.4", 30_000).is_none(), "one alert per IP per window");
+        assert!(b.denied("5.6.7.8", 30_000).is_none(), "other IPs count apart");
+        // Denials spread wider than the window never alert.
+        let mut slow = Bursts::new(3, 60_000);
+        assert!((0..10).all(|i| slow.denied("9.9.9.9", i * 40_000).is_none()));
+        // A new burst after the window alerts again.
+        assert!(b.denied("1.2.3.4", 90_000).is_none());
+        assert!(b.denied("1.2.3.4", 95_000).is_none());
+        assert!(b.denied("1.2.3.4", 100_000).is_some());
+    }
+}

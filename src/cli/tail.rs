@@ -1,0 +1,408 @@
+//! `authlogs tail`: its arguments, validated once into a `TailConfig`.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use super::{AwsArgs, ColorArg, TzArg};
+use crate::engine::PipelineConfig;
+use crate::error::Error;
+use crate::group::GroupConfig;
+use crate::patterns::Patterns;
+use crate::redact::TokenDisplay;
+use crate::source::cloudwatch::{Connection, GroupSelection, DEFAULT_PATTERN};
+use crate::source::InputFormat;
+use crate::timeutil::{parse_span_ms, parse_time_arg};
+
+/// `tail --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TailFormat {
+    /// One aligned line per invocation.
+    Text,
+    /// One JSON object per invocation, with the fields of `report --requests --format json`.
+    Json,
+}
+
+/// `tail --reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReasonArg {
+    /// The source IP was not the allowed one.
+    Ip,
+    /// The token was not the allowed one (missing included).
+    Token,
+    /// No token was sent.
+    Missing,
+}
+
+/// The arguments of `authlogs tail`.
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    /// Read a stream instead of CloudWatch: - for standard input (e.g. `aws logs tail --follow … |`), or a file.
+    #[arg(value_name = "FILE|-")]
+    pub input: Option<PathBuf>,
+    /// With FILE: keep reading as the file grows, like `tail -f`.
+    #[arg(long)]
+    pub follow: bool,
+    /// Poll FilterLogEvents instead of a Live Tail session.
+    #[arg(long)]
+    pub poll: bool,
+    /// Time between polls: 1s, 500ms, 2s.
+    #[arg(long, value_name = "SPAN", default_value = "1s")]
+    pub interval: String,
+    /// How far back each poll and each reconnect looks for events ingested late.
+    #[arg(long, value_name = "SPAN", default_value = "2m")]
+    pub overlap: String,
+    /// Show the invocations since this time first, then follow: 10m, 1h, or ISO 8601.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Stop at this time (same forms as --since; a span is back from now, so use ISO 8601 for the future).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Stop after printing N invocations.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this long without a new event: 30s, 5m.
+    #[arg(long, value_name = "SPAN")]
+    pub idle_exit: Option<String>,
+    /// Print only denied invocations.
+    #[arg(long)]
+    pub denied: bool,
+    /// Print only invocations from this source IP or CIDR range (repeatable).
+    #[arg(long = "ip", value_name = "IP|CIDR")]
+    pub ips: Vec<String>,
+    /// Print only invocations denied for this reason (repeatable).
+    #[arg(long, value_enum, value_name = "REASON")]
+    pub reason: Vec<ReasonArg>,
+    /// CloudWatch filter pattern applied server side; a pattern that drops START/REPORT lines leaves
+    /// invocations incomplete (see docs/tail.md).
+    #[arg(long, value_name = "PATTERN")]
+    pub filter_pattern: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = TailFormat::Text)]
+    pub format: TailFormat,
+    /// Also print each invocation's raw log lines under it.
+    #[arg(long)]
+    pub raw: bool,
+    /// Time zone of the times printed.
+    #[arg(long, value_enum, default_value_t = TzArg::Utc)]
+    pub tz: TzArg,
+    /// Color the decisions.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Print tokens as logged instead of masked fingerprints (tok:1a2b3c4d).
+    #[arg(long)]
+    pub show_tokens: bool,
+    /// How long after its REPORT an invocation waits for late lines before it is printed.
+    #[arg(long, value_name = "SPAN", default_value = "1s")]
+    pub grace: String,
+    /// Print an invocation without REPORT, marked incomplete, after this long without a line.
+    #[arg(long, value_name = "SPAN", default_value = "60s")]
+    pub incomplete_after: String,
+    /// Alert when one IP is denied N times within a span: N/SPAN, e.g. 5/60s; 0 turns alerts off.
+    #[arg(long, value_name = "N/SPAN", default_value = "5/60s")]
+    pub alert_denials: String,
+    /// TOML file of message templates for a differently worded authorizer.
+    #[arg(long, value_name = "FILE")]
+    pub patterns: Option<PathBuf>,
+    /// Container of a stream input; auto detects it.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// CloudWatch log group to follow (repeatable).
+    #[arg(long, value_name = "NAME", help_heading = "CloudWatch")]
+    pub group: Vec<String>,
+    /// Without --group: follow the log groups whose name contains this.
+    #[arg(long, value_name = "TEXT", default_value = DEFAULT_PATTERN, help_heading = "CloudWatch")]
+    pub group_pattern: String,
+    /// Without --group: follow every group --group-pattern matches.
+    #[arg(long, help_heading = "CloudWatch")]
+    pub all_groups: bool,
+    /// Tries per request before giving up on throttling, 5xx and dropped connections.
+    #[arg(long, value_name = "N", default_value_t = 8, help_heading = "CloudWatch")]
+    pub max_attempts: u32,
+    /// Where to reach CloudWatch Logs.
+    #[command(flatten, next_help_heading = "CloudWatch")]
+    pub aws: AwsArgs,
+}
+
+/// An IP address or a CIDR range that `--ip` matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpRange {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl IpRange {
+    /// `203.0.113.10`, `203.0.113.0/24`, `2001:db8::/32`.
+    pub fn parse(s: &str) -> Option<IpRange> {
+        let (ip, prefix) = match s.split_once('/') {
+            Some((ip, p)) => (ip, Some(p.parse::<u8>().ok()?)),
+            None => (s, None),
+        };
+        let addr: IpAddr = ip.trim().parse().ok()?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(IpRange { addr, prefix })
+    }
+
+    /// Whether `ip` (as logged) is in this range; text that is no IP never is.
+    pub fn contains(&self, ip: &str) -> bool {
+        let Ok(ip) = ip.trim().parse::<IpAddr>() else {
+            return false;
+        };
+        let p = u32::from(self.prefix);
+        match (self.addr, ip) {
+            (IpAddr::V4(range), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - p).unwrap_or(0);
+                u32::from(range) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(range), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - p).unwrap_or(0);
+                u128::from(range) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Which invocations `tail` prints; every one is still counted in the summary.
+#[derive(Debug, Clone, Default)]
+pub struct TailFilter {
+    /// Only denied ones.
+    pub denied: bool,
+    /// Only these source IPs (any matches); empty: every IP.
+    pub ips: Vec<IpRange>,
+    /// Only denials with one of these reasons; empty: any.
+    pub reasons: Vec<ReasonArg>,
+}
+
+/// Where `tail` reads from.
+#[derive(Debug, Clone)]
+pub enum TailSource {
+    /// CloudWatch Logs: Live Tail, or polling with `poll`.
+    CloudWatch {
+        /// Where to connect.
+        connection: Connection,
+        /// Which groups.
+        groups: GroupSelection,
+        /// FilterLogEvents polling instead of Live Tail.
+        poll: bool,
+        /// Tries per request.
+        max_attempts: u32,
+        /// Requests per second.
+        max_tps: f64,
+    },
+    /// Standard input (`-`).
+    Stdin,
+    /// A file, read to its end, or followed as it grows.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Keep reading as it grows.
+        follow: bool,
+    },
+}
+
+/// A validated `tail` invocation.
+#[derive(Debug)]
+// The CloudWatch fields are read by the follower, which lands in the next commit.
+#[allow(dead_code)]
+pub struct TailConfig {
+    pub(crate) source: TailSource,
+    pub(crate) input_format: InputFormat,
+    pub(crate) pipeline: PipelineConfig,
+    pub(crate) patterns: Patterns,
+    pub(crate) tokens: TokenDisplay,
+    pub(crate) color: bool,
+    pub(crate) json: bool,
+    pub(crate) raw: bool,
+    pub(crate) local_time: bool,
+    pub(crate) filter: TailFilter,
+    pub(crate) count: Option<u64>,
+    pub(crate) idle_exit: Option<Duration>,
+    /// Follow from here (epoch ms): `--since`, else the start of the run.
+    pub(crate) start_ms: i64,
+    pub(crate) end_ms: Option<i64>,
+    pub(crate) interval: Duration,
+    pub(crate) overlap: Duration,
+    pub(crate) filter_pattern: Option<String>,
+    /// `--alert-denials N/SPAN`: (N, span in ms); `None` when off.
+    pub(crate) alert: Option<(usize, i64)>,
+}
+
+fn span(name: &str, value: &str) -> Result<i64, Error> {
+    let value = value.trim();
+    let ms = match value.strip_suffix("ms") {
+        Some(n) => n.parse::<i64>().ok(),
+        None => parse_span_ms(value),
+    };
+    ms.filter(|ms| *ms >= 0).ok_or_else(|| {
+        Error::Usage(format!(
+            "{name} takes a span like 500ms, 1s, 2m or 1h30m, not '{value}'"
+        ))
+    })
+}
+
+fn duration(name: &str, value: &str) -> Result<Duration, Error> {
+    span(name, value).map(|ms| Duration::from_millis(ms.unsigned_abs()))
+}
+
+impl TailArgs {
+    /// Checks the arguments against each other; `now_ms` anchors relative times.
+    pub fn validate(self, now_ms: i64) -> Result<TailConfig, Error> {
+        if self.follow && self.input.as_deref().is_none_or(|p| p.as_os_str() == "-") {
+            return Err(Error::Usage(
+                "--follow follows a growing FILE (authlogs tail FILE --follow); standard input is followed anyway"
+                    .into(),
+            ));
+        }
+        if self.input.is_some() && (!self.group.is_empty() || self.all_groups || self.poll) {
+            return Err(Error::Usage(
+                "--group, --all-groups and --poll read CloudWatch Logs: pass them without FILE or -".into(),
+            ));
+        }
+        if self.max_attempts == 0 {
+            return Err(Error::Usage("--max-attempts must be at least 1".into()));
+        }
+        let (connection, max_tps) = self.aws.validate()?;
+        let time = |v: &Option<String>| v.as_deref().map(|s| parse_time_arg(s, now_ms)).transpose();
+        let since_ms = time(&self.since).map_err(Error::Usage)?;
+        let until_ms = time(&self.until).map_err(Error::Usage)?;
+        if let (Some(s), Some(u)) = (since_ms, until_ms) {
+            if s >= u {
+                return Err(Error::Usage("--since must be earlier than --until".into()));
+            }
+        }
+        let interval = duration("--interval", &self.interval)?;
+        if interval < Duration::from_millis(100) {
+            return Err(Error::Usage("--interval must be at least 100ms".into()));
+        }
+        let overlap = duration("--overlap", &self.overlap)?;
+        let grace_ms = span("--grace", &self.grace)?;
+        let incomplete_after_ms = span("--incomplete-after", &self.incomplete_after)?;
+        if incomplete_after_ms == 0 {
+            return Err(Error::Usage("--incomplete-after must be more than 0".into()));
+        }
+        let idle_exit = self
+            .idle_exit
+            .as_deref()
+            .map(|v| duration("--idle-exit", v))
+            .transpose()?;
+        let alert = parse_alert(&self.alert_denials)?;
+        let mut ips = Vec::new();
+        for ip in &self.ips {
+            ips.push(IpRange::parse(ip).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--ip takes an IP address or a CIDR range (203.0.113.0/24), not '{ip}'"
+                ))
+            })?);
+        }
+        let patterns = match &self.patterns {
+            Some(p) => Patterns::load(p)?,
+            None => Patterns::builtin(),
+        };
+        let source = match self.input {
+            Some(p) if p.as_os_str() == "-" => TailSource::Stdin,
+            Some(path) => TailSource::File {
+                path,
+                follow: self.follow,
+            },
+            None => TailSource::CloudWatch {
+                connection,
+                groups: GroupSelection {
+                    names: self.group,
+                    pattern: self.group_pattern,
+                    all: self.all_groups,
+                },
+                poll: self.poll,
+                max_attempts: self.max_attempts,
+                max_tps,
+            },
+        };
+        Ok(TailConfig {
+            source,
+            input_format: self.input_format,
+            pipeline: PipelineConfig {
+                since_ms,
+                until_ms,
+                group: GroupConfig {
+                    grace_ms,
+                    incomplete_after_ms,
+                    ..GroupConfig::default()
+                },
+                ..PipelineConfig::default()
+            },
+            patterns,
+            tokens: if self.show_tokens {
+                TokenDisplay::Revealed
+            } else {
+                TokenDisplay::Masked
+            },
+            color: self.color.resolve(),
+            json: self.format == TailFormat::Json,
+            raw: self.raw,
+            local_time: self.tz == TzArg::Local,
+            filter: TailFilter {
+                denied: self.denied,
+                ips,
+                reasons: self.reason,
+            },
+            count: self.count,
+            idle_exit,
+            start_ms: since_ms.unwrap_or(now_ms),
+            end_ms: until_ms,
+            interval,
+            overlap,
+            filter_pattern: self.filter_pattern,
+            alert,
+        })
+    }
+}
+
+/// `N/SPAN` → (N, span ms); `0` or `0/…` turns alerts off.
+fn parse_alert(value: &str) -> Result<Option<(usize, i64)>, Error> {
+    let bad = || {
+        Error::Usage(format!(
+            "--alert-denials takes N/SPAN, e.g. 5/60s, or 0 to turn alerts off; not '{value}'"
+        ))
+    };
+    if value.trim() == "0" {
+        return Ok(None);
+    }
+    let (n, window) = value.split_once('/').ok_or_else(bad)?;
+    let n: usize = n.trim().parse().map_err(|_| bad())?;
+    let window = span("--alert-denials", window).map_err(|_| bad())?;
+    Ok((n > 0 && window > 0).then_some((n, window)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ip_ranges_match_addresses_and_prefixes() {
+        let r = |s: &str| IpRange::parse(s).unwrap_or_else(|| panic!("{s} parses"));
+        assert!(r("203.0.113.10").contains("203.0.113.10"));
+        assert!(!r("203.0.113.10").contains("203.0.113.11"));
+        assert!(r("203.0.113.0/24").contains("203.0.113.200"));
+        assert!(!r("203.0.113.0/24").contains("203.0.114.1"));
+        assert!(r("0.0.0.0/0").contains("198.51.100.23"));
+        assert!(r("2001:db8::/32").contains("2001:db8:1::5"));
+        assert!(!r("2001:db8::/32").contains("203.0.113.10"));
+        assert!(!r("203.0.113.0/24").contains("<script>"));
+        assert!(IpRange::parse("203.0.113.0/33").is_none());
+        assert!(IpRange::parse("evil").is_none());
+    }
+
+    #[test]
+    fn spans_and_alert_thresholds() {
+        assert_eq!(span("x", "500ms").ok(), Some(500));
+        assert_eq!(span("x", "1s").ok(), Some(1000));
+        assert_eq!(span("x", "2m").ok(), Some(120_000));
+        assert!(span("x", "soon").is_err());
+        assert_eq!(parse_alert("5/60s").ok(), Some(Some((5, 60_000))));
+        assert_eq!(parse_alert("0").ok(), Some(None));
+        assert!(parse_alert("five").is_err());
+    }
+}

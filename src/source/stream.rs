@@ -1,0 +1,419 @@
+//! A live stream (standard input being written, a growing file): bytes arrive in chunks, each
+//! complete line goes through the detected container at once, and the event a container holds open
+//! (it waits for continuation lines) is delivered as soon as the stream goes quiet.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, Sender, SyncSender, TryRecvError};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use super::container::detect::detect;
+use super::container::{text_kind, TextContainer};
+use super::decode::{decode_line, ChannelReader, GZIP_MAGIC};
+use super::file::{read_reader, SourceError};
+use super::{EventSink, InputError, InputFormat, LogEvent};
+
+/// Bytes read at a time.
+const READ_CHUNK: usize = 64 * 1024;
+/// A detection sample: this many lines, or this many bytes, whichever comes first (or a quiet stream).
+const SAMPLE_LINES: usize = 8;
+const SAMPLE_BYTES: usize = 64 * 1024;
+/// How often a followed file is looked at again once its end is reached.
+const FOLLOW_EVERY: Duration = Duration::from_millis(200);
+/// A line longer than this without a newline is delivered in pieces rather than held in memory.
+const MAX_PENDING_LINE: usize = 1 << 20;
+
+/// What a stream's reader thread sends.
+#[derive(Debug)]
+pub enum StreamMsg {
+    /// The next bytes.
+    Chunk(Vec<u8>),
+    /// The end of the stream.
+    End,
+    /// Reading failed; the stream ends.
+    Failed(io::Error),
+}
+
+/// Where a live stream comes from.
+#[derive(Debug, Clone)]
+pub enum StreamInput {
+    /// Standard input.
+    Stdin,
+    /// A file, read to its end, then (with `follow`) as it grows; a file that shrinks was truncated
+    /// and is read again from its start.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Keep reading at its end.
+        follow: bool,
+    },
+}
+
+impl StreamInput {
+    /// The name used in messages.
+    pub fn name(&self) -> String {
+        match self {
+            StreamInput::Stdin => "-".into(),
+            StreamInput::File { path, .. } => path.display().to_string(),
+        }
+    }
+}
+
+/// Starts reading `input` on a thread of its own; its chunks go to `out`. Standard input cannot be
+/// interrupted while it waits: the process ends without waiting for that thread.
+pub fn spawn_reader(input: StreamInput, out: Sender<StreamMsg>, stop: Arc<AtomicBool>) -> io::Result<JoinHandle<()>> {
+    let file = match &input {
+        StreamInput::File { path, .. } => Some(File::open(path)?),
+        StreamInput::Stdin => None,
+    };
+    std::thread::Builder::new()
+        .name("authlogs-stream".into())
+        .spawn(move || {
+            let follow = matches!(input, StreamInput::File { follow: true, .. });
+            let result = match file {
+                Some(file) => read_file(file, follow, &out, &stop),
+                None => read_all(io::stdin().lock(), &out, &stop),
+            };
+            let _ = out.send(match result {
+                Ok(()) => StreamMsg::End,
+                Err(e) => StreamMsg::Failed(e),
+            });
+        })
+}
+
+fn read_all(mut reader: impl Read, out: &Sender<StreamMsg>, stop: &AtomicBool) -> io::Result<()> {
+    loop {
+        let mut chunk = vec![0u8; READ_CHUNK];
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        chunk.truncate(n);
+        if stop.load(Ordering::Relaxed) || out.send(StreamMsg::Chunk(chunk)).is_err() {
+            return Ok(());
+        }
+    }
+}
+
+fn read_file(mut file: File, follow: bool, out: &Sender<StreamMsg>, stop: &AtomicBool) -> io::Result<()> {
+    let mut pos: u64 = 0;
+    let mut chunk = vec![0u8; READ_CHUNK];
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        match file.read(&mut chunk) {
+            Ok(0) if !follow => return Ok(()),
+            Ok(0) => {
+                // A file shorter than what was read was truncated (rotated in place): start over.
+                if file.metadata().is_ok_and(|m| m.len() < pos) {
+                    pos = file.seek(SeekFrom::Start(0))?;
+                    continue;
+                }
+                std::thread::sleep(FOLLOW_EVERY);
+            }
+            Ok(n) => {
+                pos += n as u64;
+                if out.send(StreamMsg::Chunk(chunk[..n].to_vec())).is_err() {
+                    return Ok(());
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// An event the JSON or gzip reader thread made, owned to cross threads.
+struct OwnedEvent {
+    timestamp_ms: Option<i64>,
+    stream: String,
+    message: String,
+}
+
+/// Forwards a reader thread's events to the live stream.
+struct Forward {
+    tx: SyncSender<Vec<OwnedEvent>>,
+    errors: Sender<InputError>,
+}
+
+impl EventSink for Forward {
+    fn event(&mut self, e: &LogEvent<'_>) -> ControlFlow<()> {
+        let event = OwnedEvent {
+            timestamp_ms: e.timestamp_ms,
+            stream: e.stream.to_string(),
+            message: e.message.to_string(),
+        };
+        match self.tx.send(vec![event]) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(_) => ControlFlow::Break(()),
+        }
+    }
+
+    fn input_error(&mut self, error: InputError) {
+        let _ = self.errors.send(error);
+    }
+}
+
+/// A container that is not line by line (JSON, gzip, UTF-16): read by the usual reader on a thread
+/// of its own, fed the stream's bytes through a channel.
+struct Threaded {
+    /// Dropped to end the reader's input.
+    bytes: Option<SyncSender<io::Result<Vec<u8>>>>,
+    /// Dropped when the sink stops, so a reader blocked on a full channel ends too.
+    events: Option<Receiver<Vec<OwnedEvent>>>,
+    errors: Receiver<InputError>,
+    thread: Option<JoinHandle<Result<(), SourceError>>>,
+}
+
+enum State {
+    /// Collecting the detection sample.
+    Sampling(Vec<u8>),
+    /// Text, line by line; `partial` holds the bytes of a line whose newline has not come yet.
+    Text {
+        container: TextContainer<'static>,
+        partial: Vec<u8>,
+    },
+    Threaded(Threaded),
+}
+
+/// The live stream as its events: bytes go in with [`push`](LiveStream::push), events come out
+/// into a sink at once (text), or with [`drain`](LiveStream::drain) (containers read on a thread).
+pub struct LiveStream {
+    name: String,
+    format: InputFormat,
+    state: State,
+    invalid_utf8: u64,
+}
+
+impl LiveStream {
+    /// A stream named `name` (for messages) in `format` (`Auto`: detected from its first lines).
+    pub fn new(name: String, format: InputFormat) -> LiveStream {
+        LiveStream {
+            name,
+            format,
+            state: State::Sampling(Vec::new()),
+            invalid_utf8: 0,
+        }
+    }
+
+    /// The next bytes of the stream.
+    pub fn push(&mut self, bytes: &[u8], sink: &mut dyn EventSink) {
+        match &mut self.state {
+            State::Sampling(sample) => {
+                sample.extend_from_slice(bytes);
+                let lines = memchr::memchr_iter(b'\n', sample).take(SAMPLE_LINES).count();
+                // A forced format needs only the first bytes, to tell gzip or UTF-16.
+                let forced = self.format != InputFormat::Auto && sample.len() >= 2;
+                if forced || lines >= SAMPLE_LINES || sample.len() >= SAMPLE_BYTES {
+                    self.decide(false, sink);
+                }
+            }
+            State::Text { .. } => self.text(bytes, sink),
+            State::Threaded(t) => {
+                if let Some(tx) = &t.bytes {
+                    if tx.send(Ok(bytes.to_vec())).is_err() {
+                        t.bytes = None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The stream went quiet: what is complete is delivered (the event a container held open for
+    /// continuation lines, or a short sample that is all there is for now).
+    pub fn idle(&mut self, sink: &mut dyn EventSink) {
+        if let State::Sampling(sample) = &self.state {
+            if memchr::memchr(b'\n', sample).is_some() {
+                self.decide(false, sink);
+            }
+        }
+        match &mut self.state {
+            State::Text { container, .. } => container.finish(sink),
+            State::Threaded(_) => self.drain(sink),
+            State::Sampling(_) => {}
+        }
+    }
+
+    /// Events that a reader thread made since the last call.
+    pub fn drain(&mut self, sink: &mut dyn EventSink) {
+        let State::Threaded(t) = &mut self.state else { return };
+        while let Some(events) = &t.events {
+            match events.try_recv() {
+                Ok(batch) => {
+                    for e in batch {
+                        let flow = sink.event(&LogEvent {
+                            timestamp_ms: e.timestamp_ms,
+                            stream: &e.stream,
+                            message: &e.message,
+                        });
+                        if flow.is_break() {
+                            t.bytes = None;
+                            t.events = None;
+                            return;
+                        }
+                    }
+                }
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+            }
+        }
+        while let Ok(error) = t.errors.try_recv() {
+            sink.input_error(error);
+        }
+    }
+
+    /// The end of the stream: everything left is delivered.
+    pub fn end(&mut self, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+        if matches!(self.state, State::Sampling(_)) {
+            self.decide(true, sink);
+        }
+        match &mut self.state {
+            State::Text { container, partial } => {
+                if !partial.is_empty() {
+                    let rest = std::mem::take(partial);
+                    let (line, valid) = decode_line(strip_cr(&rest));
+                    self.invalid_utf8 += u64::from(!valid);
+                    container.line(&line, sink);
+                }
+                container.finish(sink);
+            }
+            State::Threaded(t) => {
+                t.bytes = None;
+                self.finish_thread(sink)?;
+            }
+            State::Sampling(_) => {}
+        }
+        if self.invalid_utf8 > 0 {
+            sink.invalid_utf8_lines(std::mem::take(&mut self.invalid_utf8));
+        }
+        Ok(())
+    }
+
+    /// Waits for the reader thread to read what it was given, delivering its events meanwhile (it
+    /// may wait on a full channel), then reports how it ended.
+    fn finish_thread(&mut self, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+        loop {
+            self.drain(sink);
+            let State::Threaded(t) = &mut self.state else {
+                return Ok(());
+            };
+            if t.events.is_none() || t.thread.as_ref().is_none_or(JoinHandle::is_finished) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        self.drain(sink);
+        let State::Threaded(t) = &mut self.state else {
+            return Ok(());
+        };
+        t.events = None;
+        match t.thread.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(SourceError::Io {
+                path: self.name.clone(),
+                source: io::Error::other("the reader thread failed"),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Picks the container from the sample and hands the sample to it.
+    fn decide(&mut self, complete: bool, sink: &mut dyn EventSink) {
+        let State::Sampling(sample) = &mut self.state else {
+            return;
+        };
+        let sample = std::mem::take(sample);
+        let binary =
+            sample.starts_with(&GZIP_MAGIC) || sample.starts_with(&[0xFF, 0xFE]) || sample.starts_with(&[0xFE, 0xFF]);
+        let body = sample.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&sample);
+        let format = match self.format {
+            InputFormat::Auto if !binary => detect(body, complete),
+            f => f,
+        };
+        match text_kind(format).filter(|_| !binary) {
+            Some(kind) => {
+                self.state = State::Text {
+                    container: TextContainer::new(kind, ""),
+                    partial: Vec::new(),
+                };
+                self.text(body, sink);
+            }
+            None => {
+                self.state = State::Threaded(self.spawn_threaded(format));
+                self.push(&sample, sink);
+            }
+        }
+    }
+
+    fn spawn_threaded(&self, format: InputFormat) -> Threaded {
+        let (bytes_tx, bytes_rx) = sync_channel(16);
+        let (events_tx, events_rx) = sync_channel(1024);
+        let (errors_tx, errors_rx) = std::sync::mpsc::channel();
+        let name = self.name.clone();
+        let thread = std::thread::Builder::new()
+            .name("authlogs-stream-reader".into())
+            .spawn(move || {
+                let reader = ChannelReader {
+                    rx: bytes_rx,
+                    chunk: Vec::new(),
+                    pos: 0,
+                    done: false,
+                };
+                let mut forward = Forward {
+                    tx: events_tx,
+                    errors: errors_tx,
+                };
+                read_reader(&name, reader, format, "", &mut forward)
+            })
+            .ok();
+        Threaded {
+            bytes: Some(bytes_tx),
+            events: Some(events_rx),
+            errors: errors_rx,
+            thread,
+        }
+    }
+
+    /// Complete lines go to the container now; the rest waits for its newline.
+    fn text(&mut self, bytes: &[u8], sink: &mut dyn EventSink) {
+        let State::Text { container, partial } = &mut self.state else {
+            return;
+        };
+        let mut rest = bytes;
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            let (line, valid) = if partial.is_empty() {
+                decode_line(strip_cr(&rest[..i]))
+            } else {
+                partial.extend_from_slice(&rest[..i]);
+                let whole = std::mem::take(partial);
+                let (line, valid) = decode_line(strip_cr(&whole));
+                (std::borrow::Cow::Owned(line.into_owned()), valid)
+            };
+            self.invalid_utf8 += u64::from(!valid);
+            container.line(&line, sink);
+            rest = &rest[i + 1..];
+        }
+        partial.extend_from_slice(rest);
+        // A line that never ends is delivered in pieces, so memory stays bounded.
+        if partial.len() >= MAX_PENDING_LINE {
+            let whole = std::mem::take(partial);
+            let (line, valid) = decode_line(&whole);
+            self.invalid_utf8 += u64::from(!valid);
+            container.line(&line, sink);
+        }
+    }
+}
+
+fn strip_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+#[cfg(test)]
+mod tests;

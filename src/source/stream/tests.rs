@@ -1,0 +1,117 @@
+//! Tests of the live stream: lines become events as they complete, a held event is delivered when the stream goes quiet.
+
+use super::*;
+use crate::testutil::{gzip, TestSink};
+
+const START: &str = "START RequestId: 8f5b3a2e-1d4c-4b7a-9e6f-0a1b2c3d4e5f Version: $LATEST";
+const REPORT: &str = "REPORT RequestId: 8f5b3a2e-1d4c-4b7a-9e6f-0a1b2c3d4e5f\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t";
+
+fn messages(sink: &TestSink) -> Vec<String> {
+    sink.events.iter().map(|e| e.2.clone()).collect()
+}
+
+#[test]
+fn tail_lines_are_events_once_the_stream_goes_quiet() {
+    let mut live = LiveStream::new("-".into(), InputFormat::Auto);
+    let mut sink = TestSink::default();
+    let text = format!(
+        "2025-07-11T06:05:34.309000+00:00 2025/07/11/[$LATEST]abc {START}\n\
+         2025-07-11T06:05:34.311000+00:00 2025/07/11/[$LATEST]abc {REPORT}\n"
+    );
+    // In two pieces, the cut inside a line.
+    let (a, b) = text.split_at(40);
+    live.push(a.as_bytes(), &mut sink);
+    live.push(b.as_bytes(), &mut sink);
+    assert!(
+        sink.events.is_empty(),
+        "a two-line sample waits for more lines or for quiet"
+    );
+    live.idle(&mut sink);
+    assert_eq!(
+        messages(&sink),
+        [START, REPORT],
+        "quiet: the sample is decided and the held event delivered"
+    );
+    assert_eq!(sink.events[1].1, "2025/07/11/[$LATEST]abc");
+    // More lines after the quiet spell go straight through; the last waits for the next quiet.
+    live.push(
+        format!("2025-07-11T06:05:35.000000+00:00 s2 {START}\n").as_bytes(),
+        &mut sink,
+    );
+    assert_eq!(sink.events.len(), 2);
+    live.idle(&mut sink);
+    assert_eq!(sink.events.len(), 3);
+    live.end(&mut sink).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sink.events.len(), 3);
+}
+
+#[test]
+fn an_unfinished_last_line_is_delivered_at_the_end() {
+    let mut live = LiveStream::new("-".into(), InputFormat::Bare);
+    let mut sink = TestSink::default();
+    live.push(format!("{START}\n{REPORT}").as_bytes(), &mut sink);
+    assert_eq!(messages(&sink), [START]);
+    live.end(&mut sink).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(messages(&sink), [START, REPORT]);
+}
+
+#[test]
+fn json_and_gzip_are_read_on_a_thread_of_their_own() {
+    let json = format!(
+        r#"{{"events":[{{"timestamp":1752213934309,"message":"{START}","logStreamName":"s1"}},{{"timestamp":1752213934311,"message":"{}","logStreamName":"s1"}}]}}"#,
+        REPORT.replace('\t', "\\t")
+    );
+    for bytes in [json.clone().into_bytes(), gzip(json.as_bytes())] {
+        let mut live = LiveStream::new("-".into(), InputFormat::Auto);
+        let mut sink = TestSink::default();
+        live.push(&bytes, &mut sink);
+        live.idle(&mut sink);
+        live.end(&mut sink).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(messages(&sink), [START, REPORT]);
+        assert_eq!(sink.events[0].0, Some(1_752_213_934_309));
+    }
+}
+
+#[test]
+fn a_line_without_end_is_cut_into_bounded_pieces() {
+    let mut live = LiveStream::new("-".into(), InputFormat::Bare);
+    let mut sink = TestSink::default();
+    let piece = vec![b'x'; 256 * 1024];
+    for _ in 0..8 {
+        live.push(&piece, &mut sink);
+    }
+    assert_eq!(sink.events.len(), 2, "2 MiB without a newline: two 1 MiB pieces");
+    assert!(sink.events.iter().all(|e| e.2.len() == MAX_PENDING_LINE));
+}
+
+#[test]
+fn a_followed_file_is_read_as_it_grows() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("live.log");
+    std::fs::write(&path, format!("{START}\n")).unwrap_or_else(|e| panic!("{e}"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    let input = StreamInput::File {
+        path: path.clone(),
+        follow: true,
+    };
+    let handle = spawn_reader(input, tx, stop.clone()).unwrap_or_else(|e| panic!("{e}"));
+    let first = rx.recv_timeout(Duration::from_secs(5));
+    assert!(
+        matches!(&first, Ok(StreamMsg::Chunk(c)) if c == format!("{START}\n").as_bytes()),
+        "{first:?}"
+    );
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::io::Write::write_all(&mut f, format!("{REPORT}\n").as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let next = rx.recv_timeout(Duration::from_secs(5));
+    assert!(
+        matches!(&next, Ok(StreamMsg::Chunk(c)) if c == format!("{REPORT}\n").as_bytes()),
+        "{next:?}"
+    );
+    stop.store(true, Ordering::Relaxed);
+    handle.join().unwrap_or_else(|_| panic!("the reader ends"));
+    assert!(matches!(rx.recv_timeout(Duration::from_secs(5)), Ok(StreamMsg::End)));
+}
