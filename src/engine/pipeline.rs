@@ -257,9 +257,7 @@ impl Pipeline<'_> {
 
 impl EventSink for Pipeline<'_> {
     fn event(&mut self, event: &LogEvent<'_>) -> ControlFlow<()> {
-        if self.stopped {
-            return ControlFlow::Break(());
-        }
+        // Sources stop at the first `Break`, so an event after the stop is not looked for here.
         self.summary.stats.events += 1;
         let (ts, line) = front(&self.parser, event);
         if in_window(&self.config, ts) {
@@ -328,23 +326,25 @@ mod tests {
             seen: Vec::new(),
         };
         let mut p = Pipeline::new(Parser::default(), PipelineConfig::default(), Some(&mut take));
-        let mut flows = Vec::new();
-        for i in 0..5 {
-            let id = format!("aaaaaaaa-0000-0000-0000-00000000000{i}");
-            flows.push(event(&mut p, &format!("START RequestId: {id} Version: $LATEST")));
-            flows.push(event(&mut p, &report_line(&id)));
-        }
+        // Fed as a source feeds it: until the first `Break`.
+        let lines: Vec<String> = (0..5)
+            .flat_map(|i| {
+                let id = format!("aaaaaaaa-0000-0000-0000-00000000000{i}");
+                [format!("START RequestId: {id} Version: $LATEST"), report_line(&id)]
+            })
+            .collect();
+        let stopped_at = lines.iter().position(|line| event(&mut p, line).is_break());
         // Each START supersedes the reported request before it on the stream: the second START
         // emits the first request, the third START the second, and then the sink has had enough.
+        assert_eq!(stopped_at, Some(4));
         assert!(p.stopped());
-        assert_eq!(flows.iter().position(|f| f.is_break()), Some(4));
-        assert!(
-            flows[4..].iter().all(|f| f.is_break()),
-            "once stopped, every event is refused"
-        );
         let report = p.finish();
         assert_eq!(report.input.events, 5, "the event that stopped it is the last one read");
-        assert_eq!(take.seen.len(), 2);
+        assert_eq!(
+            take.seen.len(),
+            2,
+            "a stopped sink is not called again, not even by finish"
+        );
     }
 
     #[test]
