@@ -131,8 +131,8 @@ impl<R: Read> Buffered<R> {
     /// all that is left when `eof`) until it returns `None`; `Some(n)` skips `n` bytes of `rest`.
     /// Lines are checked as UTF-8 a buffer at a time, not one by one (`valid` false: the line was
     /// not UTF-8 and was decoded lossily).
-    // Inlined into each reader (it is generic over the line callback): called from another module
-    // since the split, it was left out of line, at 2.3 M more instructions on the 20 MB sample.
+    // Inlined into each reader (it is generic over the line callback): called from other modules,
+    // the compiler left it out of line, at a measurable cost per line (docs/performance.md).
     #[inline]
     pub(crate) fn for_each_line(&mut self, mut each: impl FnMut(&str, bool, u64, &[u8], bool) -> Option<usize>) {
         while let Some((from, to)) = self.complete_lines() {
