@@ -69,6 +69,12 @@ impl<'s> Pipeline<'s> {
     /// A live run's clock: emits the invocations whose grace or idle time has passed (see
     /// [`Grouper::tick`]). Offline runs never call it.
     pub fn tick(&mut self, now_ms: i64) {
+        self.with_emit(|grouper, emit| grouper.tick(now_ms, emit));
+    }
+
+    /// Runs `f` on the grouper with the callback that decides, analyzes and hands on each
+    /// invocation it emits.
+    fn with_emit(&mut self, f: impl FnOnce(&mut Grouper, &mut dyn FnMut(&Invocation))) {
         let Pipeline {
             grouper,
             analyzer,
@@ -76,7 +82,7 @@ impl<'s> Pipeline<'s> {
             stopped,
             ..
         } = self;
-        grouper.tick(now_ms, &mut |inv| deliver(analyzer, sink, stopped, inv));
+        f(grouper, &mut |inv| deliver(analyzer, sink, stopped, inv));
     }
 
     /// The report of the invocations emitted so far, without ending the run.
@@ -94,14 +100,7 @@ impl<'s> Pipeline<'s> {
 
     /// End of all input: flushes open invocations and builds the report.
     pub fn finish(mut self) -> Report {
-        let Pipeline {
-            grouper,
-            analyzer,
-            sink,
-            stopped,
-            ..
-        } = &mut self;
-        grouper.flush(&mut |inv| deliver(analyzer, sink, stopped, inv));
+        self.with_emit(|grouper, emit| grouper.flush(emit));
         let summary = self.input_summary();
         self.analyzer.finish(summary)
     }
@@ -140,14 +139,7 @@ impl Pipeline<'_> {
             self.summary.first_event_ms = Some(self.summary.first_event_ms.map_or(t, |f| f.min(t)));
             self.summary.last_event_ms = Some(self.summary.last_event_ms.map_or(t, |l| l.max(t)));
         }
-        let Pipeline {
-            grouper,
-            analyzer,
-            sink,
-            stopped,
-            ..
-        } = self;
-        grouper.push(ts, stream, line, &mut |inv| deliver(analyzer, sink, stopped, inv));
+        self.with_emit(|grouper, emit| grouper.push(ts, stream, line, emit));
     }
 
     /// Reads every input (files, directories, `-`) into this pipeline, laid out on threads as
