@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::util::{self, finish, iso, Run};
 
 /// The moto server of this test run; the tests fail (never skip) without it.
-fn endpoint() -> String {
+pub(crate) fn endpoint() -> String {
     match std::env::var("AUTHLOGS_TEST_ENDPOINT") {
         Ok(e) if !e.is_empty() => e,
         _ => panic!(
@@ -24,14 +24,14 @@ fn endpoint() -> String {
     }
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// A log group name no other test uses, so tests run in parallel against one server.
-fn unique_group(test: &str) -> String {
+pub(crate) fn unique_group(test: &str) -> String {
     static N: AtomicU64 = AtomicU64::new(0);
     format!(
         "/aws/lambda/agw-access-permission-{test}-{}-{}-{}",
@@ -51,14 +51,14 @@ struct Event {
     message: String,
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a tokio runtime")
 }
 
-fn sdk_client() -> aws_sdk_cloudwatchlogs::Client {
+pub(crate) fn sdk_client() -> aws_sdk_cloudwatchlogs::Client {
     let config = aws_sdk_cloudwatchlogs::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
@@ -218,7 +218,7 @@ fn write_filter_json(events: &[Event], dir: &std::path::Path) -> std::path::Path
 }
 
 /// The binary with dummy credentials and nothing of the environment's AWS settings.
-fn authlogs() -> Command {
+pub(crate) fn authlogs() -> Command {
     let mut cmd = util::authlogs();
     cmd.env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")

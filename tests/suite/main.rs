@@ -8,4 +8,5 @@ mod no_panic;
 mod parallel;
 mod snapshots;
 mod tail;
+mod tail_cloudwatch;
 mod util;
