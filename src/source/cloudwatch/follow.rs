@@ -69,7 +69,8 @@ pub enum FollowMsg {
     Failed(CwError),
 }
 
-/// Counters for the final summary; readable while following.
+/// Counters for the final summary; readable while following (the request counters are brought up
+/// to date after each request, the others as they change).
 #[derive(Debug, Default)]
 pub struct FollowStats {
     /// Events delivered in [`FollowMsg::Events`].
@@ -144,12 +145,14 @@ fn run(config: &FollowConfig, out: Out) {
         }
     };
     let stop = out.stop.clone();
+    let shared = Shared::new(config.max_tps, config.max_attempts);
     let result = rt.block_on(async {
         tokio::select! {
-            r = follow_async(config, &out) => r,
+            r = follow_async(config, &out, shared.clone()) => r,
             () = stopped(&stop) => Err(End::Stopped),
         }
     });
+    out.stats.sync(&shared);
     if let Err(End::Failed(e)) = result {
         let _ = out.send(FollowMsg::Failed(e));
     }
@@ -163,9 +166,8 @@ async fn stopped(stop: &AtomicBool) {
     }
 }
 
-async fn follow_async(config: &FollowConfig, out: &Out) -> Result<(), End> {
+async fn follow_async(config: &FollowConfig, out: &Out, shared: Arc<Shared>) -> Result<(), End> {
     let client = config::client(&config.connection).await?;
-    let shared = Shared::new(config.max_tps, config.max_attempts);
     let mut notes = Vec::new();
     let groups = resolve_groups(&client, &shared, &config.groups, &mut notes).await;
     for line in String::from_utf8_lossy(&notes).lines() {
@@ -178,12 +180,10 @@ async fn follow_async(config: &FollowConfig, out: &Out) -> Result<(), End> {
         out,
         groups: groups?,
     };
-    let result = match config.mode {
+    match config.mode {
         FollowMode::Live => livetail::live(&f).await,
         FollowMode::Poll => poll::poll(&f, config.start_ms, None).await,
-    };
-    out.stats.sync(&f.shared);
-    result
+    }
 }
 
 /// Why following ended before its time.
@@ -224,8 +224,10 @@ impl Out {
         if events.is_empty() {
             return Ok(());
         }
-        FollowStats::add(&self.stats.events, events.len() as u64);
-        self.send(FollowMsg::Events(events))
+        let n = events.len() as u64;
+        self.send(FollowMsg::Events(events))?;
+        FollowStats::add(&self.stats.events, n);
+        Ok(())
     }
 }
 

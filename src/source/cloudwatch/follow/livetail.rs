@@ -286,7 +286,7 @@ fn fatal(f: &Follower<'_>, failure: Failure) -> End {
 }
 
 /// Group identifiers (ARNs as given, ARNs with `:*`, names) → index in `groups`.
-fn group_index(groups: &[String], arns: &[String]) -> HashMap<String, usize> {
+pub(super) fn group_index(groups: &[String], arns: &[String]) -> HashMap<String, usize> {
     let mut index = HashMap::new();
     for (i, (name, arn)) in groups.iter().zip(arns).enumerate() {
         index.insert(name.clone(), i);
@@ -294,6 +294,22 @@ fn group_index(groups: &[String], arns: &[String]) -> HashMap<String, usize> {
         index.insert(format!("{arn}:*"), i);
     }
     index
+}
+
+/// Which of our groups a Live Tail result belongs to. Its `logGroupIdentifier` is the ARN we
+/// asked with; a name, or an ARN in another form, is matched by the group name it holds. With
+/// one group, a result without a recognisable identifier is taken to be its.
+pub(super) fn group_of(index: &HashMap<String, usize>, groups: usize, id: Option<&str>) -> Option<usize> {
+    let Some(id) = id else {
+        return (groups == 1).then_some(0);
+    };
+    if let Some(&i) = index.get(id) {
+        return Some(i);
+    }
+    match id.split_once(":log-group:") {
+        Some((_, name)) => index.get(name.trim_end_matches(":*")).copied(),
+        None => (groups == 1).then_some(0),
+    }
 }
 
 /// Opens a session and reads its first message (normally `SessionStart`, which is returned too so
@@ -385,13 +401,10 @@ fn update(
     let sampled = u.session_metadata.is_some_and(|m| m.sampled);
     let mut batch = Vec::new();
     for e in u.session_results.unwrap_or_default() {
-        let group = match e.log_group_identifier.as_deref() {
-            Some(id) => index.get(id).copied(),
-            None if f.groups.len() == 1 => Some(0),
-            None => None,
-        };
         // Not a group of ours (moto may answer for another group): not ours to show.
-        let Some(group) = group else { continue };
+        let Some(group) = group_of(index, f.groups.len(), e.log_group_identifier.as_deref()) else {
+            continue;
+        };
         let timestamp = e.timestamp.unwrap_or(now);
         if !f.wanted(timestamp) {
             continue;
@@ -418,8 +431,10 @@ fn update(
             short_time(now)
         ))?;
     }
-    FollowStats::add(&f.out.stats.live_events, batch.len() as u64);
-    f.out.events(batch)
+    let n = batch.len() as u64;
+    f.out.events(batch)?;
+    FollowStats::add(&f.out.stats.live_events, n);
+    Ok(())
 }
 
 /// Reads `[from, end_ms)` of every group with FilterLogEvents into the fingerprints: what the

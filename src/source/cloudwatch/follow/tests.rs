@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_cloudwatchlogs::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 
-use super::livetail::{on_failure, OnFailure};
+use super::livetail::{group_index, group_of, on_failure, OnFailure};
 use super::*;
 
 /// The moto server of this test run; the tests fail (never skip) without it.
@@ -581,4 +581,30 @@ fn notes_word_times_and_durations_briefly() {
     assert_eq!(human_duration(Duration::from_secs(120)), "2 min");
     assert_eq!(human_duration(Duration::from_secs(12)), "12 s");
     assert_eq!(short_time(1_752_213_934_309), "2025-07-11T06:05:34Z");
+}
+
+#[test]
+fn live_tail_results_are_matched_to_our_groups() {
+    let groups = vec!["/aws/lambda/a".to_string(), "/aws/lambda/b".to_string()];
+    let arns: Vec<String> = groups
+        .iter()
+        .map(|g| format!("arn:aws:logs:us-east-1:123456789012:log-group:{g}"))
+        .collect();
+    let index = group_index(&groups, &arns);
+    assert_eq!(group_of(&index, 2, Some(&arns[1])), Some(1));
+    assert_eq!(group_of(&index, 2, Some(&format!("{}:*", arns[0]))), Some(0));
+    assert_eq!(group_of(&index, 2, Some("/aws/lambda/b")), Some(1));
+    // Another partition or account, same name.
+    assert_eq!(
+        group_of(&index, 2, Some("arn:aws-cn:logs:cn-north-1:1:log-group:/aws/lambda/a")),
+        Some(0)
+    );
+    // Another group (moto answers for the region's newest group): dropped.
+    assert_eq!(
+        group_of(&index, 2, Some("arn:aws:logs:us-east-1:1:log-group:/aws/lambda/other")),
+        None
+    );
+    assert_eq!(group_of(&index, 2, None), None);
+    assert_eq!(group_of(&index, 1, None), Some(0));
+    assert_eq!(group_of(&index, 1, Some("something else")), Some(0));
 }
