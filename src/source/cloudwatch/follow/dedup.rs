@@ -4,9 +4,11 @@
 //!
 //! * [`Fingerprints`] for Live Tail and the FilterLogEvents backfills around it. Live Tail results
 //!   carry no `eventId`, so an event is known by a 128-bit fingerprint of (group, stream, timestamp,
-//!   ingestion time, message). Each fingerprint remembers how many copies were emitted, so two
-//!   identical events in one batch (same line, same millisecond) both get through once, and a
-//!   replay of them does not. Entries are evicted once they are older than the overlap window on
+//!   ingestion time, message). Two identical events of one batch (same line, same millisecond)
+//!   share a fingerprint; only FilterLogEvents tells them apart (by `eventId`), so each fingerprint
+//!   counts the copies emitted, and a query that returns more copies than were emitted shows the
+//!   rest. A Live Tail session is not trusted to send a copy only once (moto sends a group twice
+//!   when asked for two), so from Live Tail a known fingerprint is always a repeat. Entries are evicted once they are older than the overlap window on
 //!   *both* clocks (timestamp and ingestion time); the evicted region is remembered as a
 //!   watermark, so an event a server re-sends after its entry was evicted (moto replays every stored
 //!   event in every session) is recognised as old and dropped.
@@ -53,7 +55,7 @@ struct Entry {
     ingestion: i64,
     /// Copies of this event emitted so far.
     emitted: u32,
-    /// The delivery unit (a session or a query) that last saw it, and how many copies it saw.
+    /// The query that last returned it, and how many copies (distinct `eventId`s) it returned.
     unit: u64,
     in_unit: u32,
 }
@@ -88,7 +90,7 @@ impl Fingerprints {
         }
     }
 
-    /// Starts a Live Tail session's updates: a new delivery unit.
+    /// Starts reading a Live Tail session's updates (and ends any query).
     pub(super) fn begin_session(&mut self) {
         self.unit += 1;
         self.query_floor = None;
@@ -125,6 +127,9 @@ impl Fingerprints {
         self.newest_ingestion = self.newest_ingestion.max(ingestion);
         let unit = self.unit;
         if let Some(e) = self.entries.get_mut(&key) {
+            if origin == Origin::LiveTail {
+                return false;
+            }
             if e.unit != unit {
                 e.unit = unit;
                 e.in_unit = 0;
@@ -261,14 +266,20 @@ mod tests {
     }
 
     #[test]
-    fn a_replay_is_dropped_and_identical_copies_each_pass_once() {
+    fn a_replay_is_dropped_and_twins_pass_once_a_query_tells_them_apart() {
         let mut f = Fingerprints::new(2 * MIN);
         f.begin_session();
         let now = 100 * MIN;
         assert!(f.admit(fp(now, now, "a"), now, now, Origin::LiveTail));
-        // Two identical events in one update: both are real.
+        // Two identical events in one update: twins, or a repeat? Live Tail cannot tell.
         assert!(f.admit(fp(now, now, "b"), now, now, Origin::LiveTail));
-        assert!(f.admit(fp(now, now, "b"), now, now, Origin::LiveTail));
+        assert!(!f.admit(fp(now, now, "b"), now, now, Origin::LiveTail));
+        // A backfill returns both, with two eventIds: twins, the second is shown now.
+        f.begin_query(now - 2 * MIN);
+        assert!(!f.admit(fp(now, now, "a"), now, now, Origin::Query));
+        assert!(!f.admit(fp(now, now, "b"), now, now, Origin::Query));
+        assert!(f.admit(fp(now, now, "b"), now, now, Origin::Query));
+        f.end_query();
         // The next session replays all three, and a backfill returns them again.
         for origin in [Origin::LiveTail, Origin::Query] {
             if origin == Origin::Query {
@@ -281,11 +292,13 @@ mod tests {
             assert!(!f.admit(fp(now, now, "b"), now, now, origin));
             f.end_query();
         }
-        // A third copy shows up in a later unit: it is new.
-        f.begin_session();
-        for _ in 0..3 {
-            f.admit(fp(now, now, "b"), now, now, Origin::LiveTail);
-        }
+        // A query finds a third copy: it is new.
+        f.begin_query(now - 2 * MIN);
+        let shown: Vec<bool> = (0..3)
+            .map(|_| f.admit(fp(now, now, "b"), now, now, Origin::Query))
+            .collect();
+        assert_eq!(shown, vec![false, false, true]);
+        f.end_query();
         assert_eq!(f.len(), 2);
     }
 

@@ -252,7 +252,11 @@ fn delays_ms(put_at: &HashMap<String, Instant>, r: &Running) -> Vec<u128> {
 /// while following, on two streams, in several batches, one of them stamped 45 s in the past and one
 /// with two identical events, each arrive exactly once.
 fn exactly_once(mode: FollowMode, region: &str) -> (Running, Vec<u128>) {
-    let g = TestGroup::new(&format!("{mode:?}").to_lowercase(), region, &["s1", "s2"]);
+    exactly_once_at(mode, region, &endpoint())
+}
+
+fn exactly_once_at(mode: FollowMode, region: &str, endpoint: &str) -> (Running, Vec<u128>) {
+    let g = TestGroup::at(&format!("{mode:?}").to_lowercase(), region, &["s1", "s2"], endpoint);
     let now = now_ms();
     let tag = format!("{mode:?}-{now}");
     let mut expected: Vec<(String, i64, String)> = Vec::new();
@@ -300,7 +304,8 @@ fn exactly_once(mode: FollowMode, region: &str) -> (Running, Vec<u128>) {
             expected.push((stream.into(), *t, m.clone()));
             put_at.entry(m.clone()).or_insert(at);
         }
-        r.collect_for(Duration::from_millis(450));
+        // Uneven gaps, so the puts fall at every phase of the session or poll cycle.
+        r.collect_for(Duration::from_millis(300 + (k * 173 % 400)));
     }
     let want = expected.len();
     r.collect(Instant::now() + Duration::from_secs(20), |r| r.events.len() >= want);
@@ -348,6 +353,71 @@ fn live_tail_delivers_each_event_exactly_once() {
     // Within a few seconds on a loaded machine; about half a second on an idle one.
     assert!(delays.last().is_some_and(|&d| d < 5_000), "{delays:?}");
     assert!(r.stop() < Duration::from_secs(2));
+}
+
+#[test]
+fn a_session_cut_short_is_reopened_and_nothing_is_lost_or_repeated() {
+    let proxy = live_tail_proxy(LiveTailFault::CutEverySecond);
+    let (mut r, _) = exactly_once_at(FollowMode::Live, "eu-south-1", &proxy);
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("Live Tail session failed") && n.contains("reconnecting in")),
+        "{:?}",
+        r.notes
+    );
+    assert!(FollowStats::get(&r.stats.reconnects) > 2);
+    assert!(r.stop() < Duration::from_secs(2));
+}
+
+#[test]
+fn several_groups_are_followed_in_one_session() {
+    let a = TestGroup::new("multi-a", "eu-central-1", &["s"]);
+    let b = TestGroup::new("multi-b", "eu-central-1", &["s"]);
+    let mut config = a.config(FollowMode::Live, now_ms() - 1_000);
+    config.groups.names.push(b.name.clone());
+    let mut r = Running::start(config);
+    r.collect_for(Duration::from_millis(1000));
+    let mut want = Vec::new();
+    for k in 0..4 {
+        // The same message in both groups: two events.
+        let m = format!("both groups {k} {}", now_ms());
+        let t = now_ms();
+        a.put("s", &[(t, &m)]);
+        b.put("s", &[(t, &m)]);
+        want.push(m.clone());
+        want.push(m);
+        r.collect_for(Duration::from_millis(400));
+    }
+    r.collect(Instant::now() + Duration::from_secs(10), |r| {
+        r.events.len() >= want.len()
+    });
+    r.collect_for(Duration::from_secs(2));
+    assert!(r.failed.is_none(), "{:?}", r.failed);
+    let mut got: Vec<&str> = r.messages();
+    got.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn the_filter_pattern_reaches_both_apis() {
+    let g = TestGroup::new("filter", "eu-west-1", &["s"]);
+    for mode in [FollowMode::Live, FollowMode::Poll] {
+        let mut config = g.config(mode, now_ms() - 1_000);
+        config.filter_pattern = Some("REPORT".into());
+        let mut r = Running::start(config);
+        r.collect_for(Duration::from_millis(800));
+        let t = now_ms();
+        let report = format!("REPORT RequestId: {mode:?} {t}");
+        let other = format!("START RequestId: {mode:?} {t}");
+        g.put("s", &[(t, &other), (t + 1, &report)]);
+        r.collect(Instant::now() + Duration::from_secs(8), |r| !r.events.is_empty());
+        r.collect_for(Duration::from_millis(1500));
+        assert!(r.failed.is_none(), "{mode:?}: {:?}", r.failed);
+        assert_eq!(r.messages(), vec![report.as_str()], "{mode:?}");
+        r.stop();
+    }
 }
 
 #[test]
@@ -435,27 +505,37 @@ fn too_many_groups_for_live_tail_is_a_clear_error() {
     assert!(text.contains("at most 10") && text.contains("--poll"), "{text}");
 }
 
-/// A proxy in front of moto that answers StartLiveTail with an error and passes everything else.
-fn deny_live_tail_proxy(code: &'static str, status: &'static str) -> String {
+/// What a proxy in front of moto does to StartLiveTail (everything else passes unchanged).
+#[derive(Clone, Copy)]
+enum LiveTailFault {
+    /// Answers with this error code and HTTP status line.
+    Deny(&'static str, &'static str),
+    /// Cuts every second session's stream short, in the middle of its update.
+    CutEverySecond,
+}
+
+/// A plain std TCP proxy in front of moto, one request per connection.
+fn live_tail_proxy(fault: LiveTailFault) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let upstream = endpoint()
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_string();
+    let sessions = Arc::new(AtomicU64::new(0));
     std::thread::spawn(move || {
         for conn in listener.incoming() {
             let Ok(conn) = conn else { continue };
-            let upstream = upstream.clone();
+            let (upstream, sessions) = (upstream.clone(), sessions.clone());
             std::thread::spawn(move || {
-                let _ = serve(conn, &upstream, code, status);
+                let _ = serve(conn, &upstream, fault, &sessions);
             });
         }
     });
     url
 }
 
-fn serve(mut conn: TcpStream, upstream: &str, code: &str, status: &str) -> std::io::Result<()> {
+fn serve(mut conn: TcpStream, upstream: &str, fault: LiveTailFault, sessions: &AtomicU64) -> std::io::Result<()> {
     let mut request = Vec::new();
     let mut chunk = [0u8; 16 * 1024];
     loop {
@@ -476,7 +556,8 @@ fn serve(mut conn: TcpStream, upstream: &str, code: &str, status: &str) -> std::
             }
         }
     }
-    if String::from_utf8_lossy(&request).contains("Logs_20140328.StartLiveTail") {
+    let live_tail = String::from_utf8_lossy(&request).contains("Logs_20140328.StartLiveTail");
+    if let (true, LiveTailFault::Deny(code, status)) = (live_tail, fault) {
         let body = format!(r#"{{"__type":"{code}","message":"not for you"}}"#);
         write!(
             conn,
@@ -491,6 +572,13 @@ fn serve(mut conn: TcpStream, upstream: &str, code: &str, status: &str) -> std::
     up.shutdown(Shutdown::Write)?;
     let mut response = Vec::new();
     up.read_to_end(&mut response)?;
+    let cut = live_tail
+        && matches!(fault, LiveTailFault::CutEverySecond)
+        && sessions.fetch_add(1, Ordering::Relaxed) % 2 == 1;
+    if cut {
+        // The session start stays whole; the update loses its last bytes, then the connection drops.
+        response.truncate(response.len().saturating_sub(10));
+    }
     conn.write_all(&response)?;
     conn.flush()?;
     conn.shutdown(Shutdown::Both)
@@ -503,7 +591,7 @@ fn live_tail_denied_falls_back_to_polling_with_one_note() {
         ("UnknownOperationException", "400 Bad Request"),
         ("InternalFailure", "501 Not Implemented"),
     ] {
-        let proxy = deny_live_tail_proxy(code, status);
+        let proxy = live_tail_proxy(LiveTailFault::Deny(code, status));
         let g = TestGroup::at("fallback", "sa-east-1", &["s"], &proxy);
         let mut r = Running::start(g.config(FollowMode::Live, now_ms() - 5_000));
         r.collect_for(Duration::from_millis(1500));
