@@ -186,6 +186,7 @@ impl Fingerprints {
         timestamp < self.horizon_ts && ingestion < self.horizon_ing
     }
 
+    #[cfg(test)]
     pub(super) fn len(&self) -> usize {
         self.entries.len()
     }
@@ -237,6 +238,7 @@ impl EventIds {
         self.pages = Dedup::default();
     }
 
+    #[cfg(test)]
     pub(super) fn len(&self) -> usize {
         self.kept.len()
     }
