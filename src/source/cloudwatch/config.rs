@@ -71,18 +71,24 @@ pub async fn client(conn: &Connection) -> Result<Client, CwError> {
     })
 }
 
-/// The host of an endpoint URL when it is an IP address or `localhost`: the endpoints the SDK's
-/// `stream-` host prefix cannot work with (see [`StripStreamPrefix`]).
+/// The host of an endpoint URL, as written in it (IPv6 in brackets), when it is an IP address or
+/// `localhost`: the endpoints the SDK's `stream-` host prefix cannot work with (see
+/// [`StripStreamPrefix`]).
 fn local_host(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or_default()
-    } else {
-        authority.split(':').next().unwrap_or_default()
+    let (host, ip) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let inner = v6.split(']').next().unwrap_or_default();
+            (&authority[..inner.len() + 2], inner)
+        }
+        None => {
+            let h = authority.split(':').next().unwrap_or_default();
+            (h, h)
+        }
     };
-    let local = host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok();
+    let local = host.eq_ignore_ascii_case("localhost") || ip.parse::<std::net::IpAddr>().is_ok();
     local.then(|| host.to_ascii_lowercase())
 }
 
@@ -93,12 +99,11 @@ fn local_host(url: &str) -> Option<String> {
 /// `--endpoint-url http://127.0.0.1:PORT` or `http://localhost:PORT` (moto, LocalStack, an SSH tunnel)
 /// that makes `stream-127.0.0.1` / `stream-localhost`, which no resolver knows, and the only fix
 /// would be an `/etc/hosts` line, which needs root. So, for endpoints whose host is an IP address or
-/// `localhost` only, this interceptor puts the host back before the request is signed. Real AWS
-/// endpoints (host names) are never touched. An IPv6 literal cannot be helped here: the SDK already
-/// fails building `stream-[::1]`, and the follower falls back to polling.
+/// `localhost` only (IPv6 literals included), this interceptor puts the host back before the
+/// request is signed. Real AWS endpoints (host names) are never touched.
 #[derive(Debug)]
 struct StripStreamPrefix {
-    /// The endpoint's host, lower case, without brackets or port.
+    /// The endpoint's host, lower case, without port (IPv6 in brackets, as in the URI).
     host: String,
 }
 
@@ -173,7 +178,8 @@ mod tests {
     fn only_ip_and_localhost_endpoints_get_the_prefix_stripped() {
         assert_eq!(local_host("http://127.0.0.1:5077"), Some("127.0.0.1".into()));
         assert_eq!(local_host("http://LocalHost:4566/"), Some("localhost".into()));
-        assert_eq!(local_host("http://[::1]:5000"), Some("::1".into()));
+        assert_eq!(local_host("http://[::1]:5000"), Some("[::1]".into()));
+        assert_eq!(local_host("http://[fe80::zz]:5000"), None);
         assert_eq!(local_host("https://user@10.0.0.2"), Some("10.0.0.2".into()));
         assert_eq!(local_host("https://logs.us-east-1.amazonaws.com"), None);
         assert_eq!(local_host("http://localstack:4566"), None);
@@ -188,6 +194,10 @@ mod tests {
         assert_eq!(
             strip_stream_prefix("http://stream-localhost/x?y", "localhost").as_deref(),
             Some("http://localhost/x?y")
+        );
+        assert_eq!(
+            strip_stream_prefix("http://stream-[::1]:5000/", "[::1]").as_deref(),
+            Some("http://[::1]:5000/")
         );
         assert_eq!(strip_stream_prefix("http://127.0.0.1:5077/", "127.0.0.1"), None);
         assert_eq!(strip_stream_prefix("http://stream-127.0.0.10:5077/", "127.0.0.1"), None);
