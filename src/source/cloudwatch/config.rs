@@ -58,12 +58,82 @@ pub async fn client(conn: &Connection) -> Result<Client, CwError> {
     let Some(region) = config.region().map(|r| r.to_string()).filter(|r| !r.is_empty()) else {
         return Err(CwError::NoRegion { profile });
     };
+    let mut service = aws_sdk_cloudwatchlogs::config::Builder::from(&config);
+    // `--endpoint-url` or `AWS_ENDPOINT_URL`, as the loader resolved it.
+    if let Some(host) = config.endpoint_url().and_then(local_host) {
+        service = service.interceptor(StripStreamPrefix { host });
+    }
     Ok(Client {
-        logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+        logs: aws_sdk_cloudwatchlogs::Client::from_conf(service.build()),
         region,
         profile,
         endpoint: config.endpoint_url().map(str::to_string),
     })
+}
+
+/// The host of an endpoint URL, as written in it (IPv6 in brackets), when it is an IP address or
+/// `localhost`: the endpoints the SDK's `stream-` host prefix cannot work with (see
+/// [`StripStreamPrefix`]).
+fn local_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+    let (host, ip) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let inner = v6.split(']').next().unwrap_or_default();
+            (&authority[..inner.len() + 2], inner)
+        }
+        None => {
+            let h = authority.split(':').next().unwrap_or_default();
+            (h, h)
+        }
+    };
+    let local = host.eq_ignore_ascii_case("localhost") || ip.parse::<std::net::IpAddr>().is_ok();
+    local.then(|| host.to_ascii_lowercase())
+}
+
+/// Sends StartLiveTail to the endpoint itself instead of `stream-<host>`.
+///
+/// The SDK gives StartLiveTail the host prefix `stream-` (the operation's `endpoint` trait: real AWS
+/// serves Live Tail from `stream-logs.<region>.amazonaws.com`). With
+/// `--endpoint-url http://127.0.0.1:PORT` or `http://localhost:PORT` (moto, LocalStack, an SSH tunnel)
+/// that makes `stream-127.0.0.1` / `stream-localhost`, which no resolver knows, and the only fix
+/// would be an `/etc/hosts` line, which needs root. So, for endpoints whose host is an IP address or
+/// `localhost` only (IPv6 literals included), this interceptor puts the host back before the
+/// request is signed. Real AWS endpoints (host names) are never touched.
+#[derive(Debug)]
+struct StripStreamPrefix {
+    /// The endpoint's host, lower case, without port (IPv6 in brackets, as in the URI).
+    host: String,
+}
+
+impl aws_sdk_cloudwatchlogs::config::Intercept for StripStreamPrefix {
+    fn name(&self) -> &'static str {
+        "authlogs::StripStreamPrefix"
+    }
+
+    fn modify_before_signing(
+        &self,
+        context: &mut aws_sdk_cloudwatchlogs::config::interceptors::BeforeTransmitInterceptorContextMut<'_>,
+        _runtime_components: &aws_sdk_cloudwatchlogs::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_cloudwatchlogs::config::ConfigBag,
+    ) -> Result<(), aws_sdk_cloudwatchlogs::error::BoxError> {
+        let request = context.request_mut();
+        if let Some(uri) = strip_stream_prefix(request.uri(), &self.host) {
+            request.set_uri(uri.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+/// `http://stream-127.0.0.1:5000/` → `http://127.0.0.1:5000/` when `host` is `127.0.0.1`; `None`
+/// when the URI's host is not `stream-<host>`.
+fn strip_stream_prefix(uri: &str, host: &str) -> Option<String> {
+    let (scheme, rest) = uri.split_once("://")?;
+    let after = rest.strip_prefix("stream-")?;
+    let next = after.get(host.len()..)?;
+    let same_host = after[..host.len()].eq_ignore_ascii_case(host);
+    (same_host && (next.is_empty() || next.starts_with([':', '/', '?']))).then(|| format!("{scheme}://{after}"))
 }
 
 /// Which groups to read: the named ones, else those whose name contains `pattern`.
@@ -98,4 +168,42 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, CwError> {
         .enable_all()
         .build()
         .map_err(CwError::Runtime)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_ip_and_localhost_endpoints_get_the_prefix_stripped() {
+        assert_eq!(local_host("http://127.0.0.1:5077"), Some("127.0.0.1".into()));
+        assert_eq!(local_host("http://LocalHost:4566/"), Some("localhost".into()));
+        assert_eq!(local_host("http://[::1]:5000"), Some("[::1]".into()));
+        assert_eq!(local_host("http://[fe80::zz]:5000"), None);
+        assert_eq!(local_host("https://user@10.0.0.2"), Some("10.0.0.2".into()));
+        assert_eq!(local_host("https://logs.us-east-1.amazonaws.com"), None);
+        assert_eq!(local_host("http://localstack:4566"), None);
+    }
+
+    #[test]
+    fn the_stream_prefix_is_stripped_only_from_that_host() {
+        assert_eq!(
+            strip_stream_prefix("http://stream-127.0.0.1:5077/", "127.0.0.1").as_deref(),
+            Some("http://127.0.0.1:5077/")
+        );
+        assert_eq!(
+            strip_stream_prefix("http://stream-localhost/x?y", "localhost").as_deref(),
+            Some("http://localhost/x?y")
+        );
+        assert_eq!(
+            strip_stream_prefix("http://stream-[::1]:5000/", "[::1]").as_deref(),
+            Some("http://[::1]:5000/")
+        );
+        assert_eq!(strip_stream_prefix("http://127.0.0.1:5077/", "127.0.0.1"), None);
+        assert_eq!(strip_stream_prefix("http://stream-127.0.0.10:5077/", "127.0.0.1"), None);
+        assert_eq!(
+            strip_stream_prefix("https://stream-logs.us-east-1.amazonaws.com/", "localhost"),
+            None
+        );
+    }
 }

@@ -57,6 +57,8 @@ pub enum CwError {
     },
     #[error("{operation} failed: {detail}")]
     Other { operation: &'static str, detail: String },
+    #[error("Live Tail follows at most 10 log groups and {count} were selected: pass up to 10 --group NAME, a narrower --group-pattern, or --poll")]
+    TooManyLiveGroups { count: usize },
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }

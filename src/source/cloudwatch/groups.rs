@@ -175,6 +175,62 @@ pub(super) async fn resolve_groups(
     }
 }
 
+/// The ARN StartLiveTail takes for each group: DescribeLogGroups' `logGroupArn`, which is the `arn`
+/// field without its trailing `:*`. One call (or a few pages) per group, found by name prefix.
+pub(super) async fn group_arns(client: &Client, shared: &Shared, names: &[String]) -> Result<Vec<String>, CwError> {
+    let mut arns = Vec::with_capacity(names.len());
+    for name in names {
+        let ctx = Context {
+            operation: "logs:DescribeLogGroups",
+            group: Some(name),
+            client,
+            coverage: None,
+        };
+        let mut token: Option<String> = None;
+        let arn = loop {
+            let out = call(shared, 2, || {
+                client
+                    .logs
+                    .describe_log_groups()
+                    .log_group_name_prefix(name)
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await
+            .map_err(|f| to_error(f, &ctx))?;
+            let found = out
+                .log_groups
+                .unwrap_or_default()
+                .into_iter()
+                .find(|g| g.log_group_name.as_deref() == Some(name.as_str()));
+            if let Some(g) = found {
+                // A server that gives no ARN at all gets the name: StartLiveTail may take it.
+                break Some(
+                    g.log_group_arn
+                        .or_else(|| g.arn.map(|a| a.trim_end_matches(":*").to_string()))
+                        .unwrap_or_else(|| name.clone()),
+                );
+            }
+            match out.next_token {
+                Some(t) if Some(&t) != token.as_ref() => token = Some(t),
+                _ => break None,
+            }
+        };
+        let Some(arn) = arn else {
+            return Err(to_error(
+                Failure::Service {
+                    code: "ResourceNotFoundException".into(),
+                    message: String::new(),
+                    status: 400,
+                },
+                &ctx,
+            ));
+        };
+        arns.push(arn);
+    }
+    Ok(arns)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

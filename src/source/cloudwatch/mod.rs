@@ -1,10 +1,13 @@
 //! The CloudWatch Logs source: fetch a window of one or more log groups into the same `EventSink` as
-//! files. One module per concern: connection, calls with retry and rate limit, groups, slices,
-//! reordering, the window fetch, errors.
+//! files, or follow them live for `tail`. One module per concern: connection, calls with retry and
+//! rate limit, groups, slices, reordering, the window fetch, live following, errors.
 
 mod call;
 mod config;
 mod error;
+// Until `authlogs tail` (app/tail.rs) is merged, only the tests call the follower.
+#[cfg_attr(not(test), allow(dead_code))]
+mod follow;
 mod groups;
 mod ratelimit;
 mod reorder;
@@ -14,6 +17,11 @@ mod window;
 
 pub use config::{Connection, FetchConfig, GroupSelection};
 pub use error::CwError;
+// `authlogs tail` (app/tail.rs) uses these; until it is merged, only the tests do.
+#[allow(unused_imports)]
+pub use follow::{follow, FollowConfig, FollowMode, FollowMsg, FollowStats};
 pub use groups::{list_groups, GroupInfo, DEFAULT_PATTERN};
+#[allow(unused_imports)]
+pub use slice::OwnedEvent;
 pub use slice::PAGE_LIMIT;
 pub use window::{fetch_window, FetchProgress, PAGES_IN_FLIGHT_PER_SLICE};

@@ -23,8 +23,12 @@ const THROTTLE_CODES: [&str; 5] = [
 ];
 const TRANSIENT_CODES: [&str; 3] = ["ServiceUnavailableException", "InternalFailure", "RequestTimeout"];
 
-/// Classifies a service answer from its error code and HTTP status.
+/// Classifies a service answer from its error code and HTTP status. `501 Not Implemented` is final
+/// whatever the code says (emulators answer it, with `InternalFailure`, for operations they lack).
 pub fn classify_response(code: Option<&str>, status: u16) -> Retryable {
+    if status == 501 {
+        return Retryable::Fatal;
+    }
     match code {
         Some(c) if THROTTLE_CODES.contains(&c) => Retryable::Throttled,
         Some(c) if TRANSIENT_CODES.contains(&c) => Retryable::Transient,
@@ -121,6 +125,8 @@ mod tests {
         );
         assert_eq!(classify_response(Some("AccessDeniedException"), 400), Retryable::Fatal);
         assert_eq!(classify_response(None, 403), Retryable::Fatal);
+        assert_eq!(classify_response(Some("InternalFailure"), 501), Retryable::Fatal);
+        assert_eq!(classify_response(None, 501), Retryable::Fatal);
     }
 
     #[test]

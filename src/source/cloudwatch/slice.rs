@@ -38,8 +38,11 @@ pub fn slices(start_ms: i64, end_ms: i64, n: u32) -> Vec<Slice> {
 /// An event as it crosses from the fetch tasks to the pipeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedEvent {
+    /// Epoch ms, as CloudWatch stamped the event.
     pub timestamp_ms: Option<i64>,
+    /// The log stream.
     pub stream: String,
+    /// The message, which may hold embedded newlines.
     pub message: String,
 }
 

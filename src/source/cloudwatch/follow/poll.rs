@@ -1,0 +1,65 @@
+//! Following by polling FilterLogEvents: every `interval`, each group over the last `overlap` (the
+//! first poll from `start_ms`), de-duplicated by `eventId`. It never moves the start time up to the
+//! newest event seen, which would lose events ingested late.
+
+use std::time::Instant;
+
+use super::dedup::{fingerprint, EventIds, Fingerprints};
+use super::{now_ms, owned, End, FollowStats, Follower};
+
+/// Polls until stopped, past `end_ms`, or failed. `first_from`: where the first poll looks back to.
+/// `seen`: what Live Tail already delivered before falling back here, so it is not repeated.
+pub(super) async fn poll(f: &Follower<'_>, first_from: i64, mut seen: Option<Fingerprints>) -> Result<(), End> {
+    let mut ids: Vec<EventIds> = f.groups.iter().map(|_| EventIds::default()).collect();
+    let mut from = first_from.max(f.config.start_ms);
+    loop {
+        let began = Instant::now();
+        let started = now_ms();
+        // The next poll looks back the overlap from this one's start: ids older than that go.
+        let next_from = f.look_back(started);
+        FollowStats::add(&f.out.stats.polls, 1);
+        for ((g, group), ids) in f.groups.iter().enumerate().zip(&mut ids) {
+            ids.begin_query(next_from);
+            f.query(group, from, g as u64, |events| {
+                ids.page();
+                let batch = events
+                    .into_iter()
+                    .filter(|e| {
+                        let timestamp = e.timestamp.unwrap_or(started);
+                        ids.fresh(e.event_id.as_deref(), timestamp)
+                            && f.wanted(timestamp)
+                            && seen.as_ref().is_none_or(|s| {
+                                !s.contains(fingerprint(
+                                    group,
+                                    e.log_stream_name.as_deref().unwrap_or_default(),
+                                    timestamp,
+                                    e.ingestion_time.unwrap_or(timestamp),
+                                    e.message.as_deref().unwrap_or_default(),
+                                ))
+                            })
+                    })
+                    .map(owned)
+                    .collect();
+                f.out.events(batch)
+            })
+            .await?;
+            ids.end_query();
+        }
+        if let Some(s) = seen.as_mut() {
+            s.evict(next_from);
+            if s.is_empty() {
+                seen = None;
+            }
+        }
+        if f.past_end(started) {
+            return Ok(());
+        }
+        from = next_from;
+        let wait = f.config.interval.saturating_sub(began.elapsed());
+        // When `end_ms` comes first, one last poll reads up to it.
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = f.end_reached() => {}
+        }
+    }
+}
