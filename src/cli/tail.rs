@@ -206,8 +206,6 @@ pub enum TailSource {
 
 /// A validated `tail` invocation.
 #[derive(Debug)]
-// The CloudWatch fields are read by the follower, which lands in the next commit.
-#[allow(dead_code)]
 pub struct TailConfig {
     pub(crate) source: TailSource,
     pub(crate) input_format: InputFormat,

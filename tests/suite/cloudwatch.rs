@@ -59,9 +59,14 @@ pub(crate) fn runtime() -> tokio::runtime::Runtime {
 }
 
 pub(crate) fn sdk_client() -> aws_sdk_cloudwatchlogs::Client {
+    sdk_client_in("us-east-1")
+}
+
+/// A client of the test server in `region` (moto keeps each region's groups apart).
+pub(crate) fn sdk_client_in(region: &'static str) -> aws_sdk_cloudwatchlogs::Client {
     let config = aws_sdk_cloudwatchlogs::Config::builder()
         .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
+        .region(Region::new(region))
         .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
         .endpoint_url(endpoint())
         .build();

@@ -10,7 +10,14 @@ use std::time::{Duration, Instant};
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use serde_json::Value;
 
-use crate::cloudwatch::{authlogs, endpoint, now_ms, runtime, sdk_client, unique_group};
+use crate::cloudwatch::{authlogs, endpoint, now_ms, runtime, sdk_client_in, unique_group};
+
+/// moto's StartLiveTail answers for the region's newest group, whatever group is asked for: each
+/// test that follows live gets a region of its own, so other tests' groups do not get in the way.
+/// (authlogs drops results of groups it did not ask for; they would only arrive later, by backfill.)
+const REGION_LIVE: &str = "eu-west-3";
+const REGION_POLL: &str = "eu-north-1";
+const REGION_SINCE: &str = "ap-southeast-2";
 
 const STREAMS: [&str; 2] = ["2026/12/01/[$LATEST]aaaa1111", "2026/12/01/[$LATEST]bbbb2222"];
 
@@ -31,10 +38,15 @@ fn invocation(id: &str, ip: &str, ts: i64) -> Vec<(i64, String)> {
     ]
 }
 
-fn create(group: &str) {
-    let client = sdk_client();
+fn create(region: &'static str, group: &str) {
+    let client = sdk_client_in(region);
     runtime().block_on(async {
-        client.create_log_group().log_group_name(group).send().await.expect("CreateLogGroup");
+        client
+            .create_log_group()
+            .log_group_name(group)
+            .send()
+            .await
+            .expect("CreateLogGroup");
         for stream in STREAMS {
             client
                 .create_log_stream()
@@ -48,13 +60,19 @@ fn create(group: &str) {
 }
 
 /// One PutLogEvents call.
-fn put(group: &str, stream: &str, events: &[(i64, String)]) {
-    let client = sdk_client();
+fn put(region: &'static str, group: &str, stream: &str, events: &[(i64, String)]) {
+    let client = sdk_client_in(region);
     let mut events = events.to_vec();
     events.sort_by_key(|e| e.0);
     let batch: Vec<InputLogEvent> = events
         .iter()
-        .map(|(ts, m)| InputLogEvent::builder().timestamp(*ts).message(m).build().expect("an event"))
+        .map(|(ts, m)| {
+            InputLogEvent::builder()
+                .timestamp(*ts)
+                .message(m)
+                .build()
+                .expect("an event")
+        })
         .collect();
     runtime().block_on(async {
         client
@@ -68,17 +86,25 @@ fn put(group: &str, stream: &str, events: &[(i64, String)]) {
     });
 }
 
-fn spawn_tail(group: &str, extra: &[&str]) -> (Child, mpsc::Receiver<Value>) {
+fn spawn_tail(region: &str, group: &str, extra: &[&str]) -> (Child, mpsc::Receiver<Value>) {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("authlogs"))
         .current_dir(crate::util::root())
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
+        .env("AWS_REGION", region)
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
         .env_remove("AWS_ENDPOINT_URL")
-        .args(["tail", "--group", group, "--endpoint-url", &endpoint(), "--format", "json"])
+        .args([
+            "tail",
+            "--group",
+            group,
+            "--endpoint-url",
+            &endpoint(),
+            "--format",
+            "json",
+        ])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -128,11 +154,11 @@ fn interrupt(child: Child) -> (std::process::ExitStatus, String) {
 
 /// Puts invocations while `tail` runs, in several PutLogEvents calls over two streams, one of them
 /// 45 s in the past, and checks each is printed exactly once.
-fn exactly_once(mode: &[&str], name: &str) -> String {
+fn exactly_once(region: &'static str, mode: &[&str], name: &str) -> String {
     let _ = endpoint();
     let group = unique_group(name);
-    create(&group);
-    let (child, rx) = spawn_tail(&group, mode);
+    create(region, &group);
+    let (child, rx) = spawn_tail(region, &group, mode);
     std::thread::sleep(Duration::from_secs(2));
     let mut expected: HashMap<String, &str> = HashMap::new();
     for round in 0..4 {
@@ -142,7 +168,7 @@ fn exactly_once(mode: &[&str], name: &str) -> String {
         for (s, stream) in STREAMS.iter().enumerate() {
             let id = format!("{round:08}-{s:04}-4000-8000-{:012}", now % 1_000_000);
             let ip = if s == 0 { "203.0.113.10" } else { "198.51.100.23" };
-            put(&group, stream, &invocation(&id, ip, ts));
+            put(region, &group, stream, &invocation(&id, ip, ts));
             expected.insert(id, if s == 0 { "allowed" } else { "denied" });
         }
         std::thread::sleep(Duration::from_millis(1500));
@@ -158,16 +184,24 @@ fn exactly_once(mode: &[&str], name: &str) -> String {
         *seen.entry(id).or_default() += 1;
     }
     for id in expected.keys() {
-        assert_eq!(seen.get(id), Some(&1), "{id} printed {:?} times\n{stderr}", seen.get(id));
+        assert_eq!(
+            seen.get(id),
+            Some(&1),
+            "{id} printed {:?} times\n{stderr}",
+            seen.get(id)
+        );
     }
     assert_eq!(got.len(), expected.len(), "{got:?}\n{stderr}");
-    assert!(stderr.contains(&format!("authlogs: {} invocations", expected.len())), "{stderr}");
+    assert!(
+        stderr.contains(&format!("authlogs: {} invocations", expected.len())),
+        "{stderr}"
+    );
     stderr
 }
 
 #[test]
 fn live_tail_prints_each_invocation_once_across_reconnects_and_late_events() {
-    let stderr = exactly_once(&[], "tail-live");
+    let stderr = exactly_once(REGION_LIVE, &[], "tail-live");
     // moto ends every session after one update: each later batch came through a reconnect and a backfill.
     let reconnects: u64 = stderr
         .split(" reconnects")
@@ -180,22 +214,35 @@ fn live_tail_prints_each_invocation_once_across_reconnects_and_late_events() {
 
 #[test]
 fn polling_prints_each_invocation_once_including_late_events() {
-    exactly_once(&["--poll"], "tail-poll");
+    exactly_once(REGION_POLL, &["--poll"], "tail-poll");
 }
 
 #[test]
 fn since_backfills_first_and_count_ends_the_run() {
     let group = unique_group("tail-since");
-    create(&group);
+    create(REGION_SINCE, &group);
     let base = now_ms() - 5 * 60_000;
     for i in 0..3 {
         let id = format!("5111111{i}-1111-4222-8333-444444444444");
-        put(&group, STREAMS[0], &invocation(&id, "203.0.113.10", base + i * 1000));
+        put(
+            REGION_SINCE,
+            &group,
+            STREAMS[0],
+            &invocation(&id, "203.0.113.10", base + i * 1000),
+        );
     }
     let mut cmd = authlogs();
     let run = cmd
-        .args(["tail", "--group", &group, "--endpoint-url", &endpoint(), "--format", "json"])
-        .args(["--since", "10m", "--count", "3"])
+        .args([
+            "tail",
+            "--group",
+            &group,
+            "--endpoint-url",
+            &endpoint(),
+            "--format",
+            "json",
+        ])
+        .args(["--since", "10m", "--count", "3", "--region", REGION_SINCE])
         .timeout(Duration::from_secs(60))
         .output()
         .expect("tail runs");
@@ -214,12 +261,21 @@ fn since_backfills_first_and_count_ends_the_run() {
 fn a_missing_group_is_a_one_line_error() {
     let mut cmd = authlogs();
     let run = cmd
-        .args(["tail", "--group", "/aws/lambda/no-such-group-for-tail", "--endpoint-url", &endpoint()])
+        .args([
+            "tail",
+            "--group",
+            "/aws/lambda/no-such-group-for-tail",
+            "--endpoint-url",
+            &endpoint(),
+        ])
         .timeout(Duration::from_secs(60))
         .output()
         .expect("tail runs");
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
     let error = stderr.lines().find(|l| l.contains("not found")).unwrap_or_default();
-    assert!(error.contains("/aws/lambda/no-such-group-for-tail") && error.contains("authlogs groups"), "{stderr}");
+    assert!(
+        error.contains("/aws/lambda/no-such-group-for-tail") && error.contains("authlogs groups"),
+        "{stderr}"
+    );
 }

@@ -42,7 +42,9 @@ pub struct FollowConfig {
     pub groups: GroupSelection,
     /// Live Tail (default) or polling.
     pub mode: FollowMode,
-    /// Events with a timestamp at or after this are wanted (a `--since` backfill, else the start time).
+    /// Events with a timestamp at or after this are wanted (a `--since` backfill, else the start
+    /// time); so is every event ingested after following began, whatever its timestamp (a late
+    /// event can carry one from before the start).
     pub start_ms: i64,
     /// Stop following at this wall-clock time / ignore events at or after it (`--until`).
     pub end_ms: Option<i64>,
@@ -133,6 +135,7 @@ pub fn follow(
 
 /// How long after `end_ms` the follower keeps reading: events are ingested a little after their time.
 const END_GRACE: Duration = Duration::from_secs(2);
+
 /// How often the stop flag is looked at.
 const STOP_CHECK: Duration = Duration::from_millis(20);
 
@@ -167,6 +170,7 @@ async fn stopped(stop: &AtomicBool) {
 }
 
 async fn follow_async(config: &FollowConfig, out: &Out, shared: Arc<Shared>) -> Result<(), End> {
+    let started_ms = now_ms();
     let client = config::client(&config.connection).await?;
     let mut notes = Vec::new();
     let groups = resolve_groups(&client, &shared, &config.groups, &mut notes).await;
@@ -179,6 +183,7 @@ async fn follow_async(config: &FollowConfig, out: &Out, shared: Arc<Shared>) -> 
         shared,
         out,
         groups: groups?,
+        started_ms,
     };
     match config.mode {
         FollowMode::Live => livetail::live(&f).await,
@@ -238,6 +243,8 @@ struct Follower<'a> {
     shared: Arc<Shared>,
     out: &'a Out,
     groups: Vec<String>,
+    /// When following began: events ingested since are new, whatever their timestamp.
+    started_ms: i64,
 }
 
 impl Follower<'_> {
@@ -245,9 +252,10 @@ impl Follower<'_> {
         i64::try_from(self.config.overlap.as_millis()).unwrap_or(i64::MAX)
     }
 
-    /// The look-back start for a query after `alive_ms`: the overlap before it, never before `start_ms`.
+    /// The look-back start for a query after `alive_ms`: the overlap before it, where an event
+    /// ingested late may carry its timestamp (even one from before `start_ms`).
     fn look_back(&self, alive_ms: i64) -> i64 {
-        alive_ms.saturating_sub(self.overlap_ms()).max(self.config.start_ms)
+        alive_ms.saturating_sub(self.overlap_ms())
     }
 
     /// Whether following is over at `now_ms`: `end_ms` and its grace have passed.
@@ -268,9 +276,14 @@ impl Follower<'_> {
         }
     }
 
-    /// Whether an event's timestamp is inside `[start_ms, end_ms)`.
-    fn wanted(&self, timestamp: i64) -> bool {
-        timestamp >= self.config.start_ms && self.config.end_ms.is_none_or(|end| timestamp < end)
+    /// Whether an event is wanted: stamped at or after `start_ms`, or ingested since following
+    /// began (a late event), and stamped before `end_ms`. History from before the start (which
+    /// moto replays in every Live Tail session) is not.
+    fn wanted(&self, timestamp: i64, ingestion: i64) -> bool {
+        // Ingestion times are the server's clock, `started_ms` ours: a skew between them only moves
+        // the line between history and new events by that much, at the start.
+        let new = timestamp >= self.config.start_ms || ingestion >= self.started_ms;
+        new && self.config.end_ms.is_none_or(|end| timestamp < end)
     }
 
     fn context<'c>(&'c self, operation: &'static str, group: Option<&'c str>) -> Context<'c> {

@@ -5,8 +5,6 @@
 mod call;
 mod config;
 mod error;
-// Until `authlogs tail` (app/tail.rs) is merged, only the tests call the follower.
-#[cfg_attr(not(test), allow(dead_code))]
 mod follow;
 mod groups;
 mod ratelimit;
@@ -17,11 +15,7 @@ mod window;
 
 pub use config::{Connection, FetchConfig, GroupSelection};
 pub use error::CwError;
-// `authlogs tail` (app/tail.rs) uses these; until it is merged, only the tests do.
-#[allow(unused_imports)]
 pub use follow::{follow, FollowConfig, FollowMode, FollowMsg, FollowStats};
 pub use groups::{list_groups, GroupInfo, DEFAULT_PATTERN};
-#[allow(unused_imports)]
-pub use slice::OwnedEvent;
 pub use slice::PAGE_LIMIT;
 pub use window::{fetch_window, FetchProgress, PAGES_IN_FLIGHT_PER_SLICE};

@@ -406,10 +406,10 @@ fn update(
             continue;
         };
         let timestamp = e.timestamp.unwrap_or(now);
-        if !f.wanted(timestamp) {
+        let ingestion = e.ingestion_time.unwrap_or(timestamp);
+        if !f.wanted(timestamp, ingestion) {
             continue;
         }
-        let ingestion = e.ingestion_time.unwrap_or(timestamp);
         let stream = e.log_stream_name.unwrap_or_default();
         let message = e.message.unwrap_or_default();
         let key = fingerprint(&f.groups[group], &stream, timestamp, ingestion, &message);
@@ -452,10 +452,10 @@ async fn backfill(f: &Follower<'_>, seen: &mut Fingerprints, from: i64, alive_ms
                     continue;
                 }
                 let timestamp = e.timestamp.unwrap_or(from);
-                if !f.wanted(timestamp) {
+                let ingestion = e.ingestion_time.unwrap_or(timestamp);
+                if !f.wanted(timestamp, ingestion) {
                     continue;
                 }
-                let ingestion = e.ingestion_time.unwrap_or(timestamp);
                 let key = fingerprint(
                     group,
                     e.log_stream_name.as_deref().unwrap_or_default(),

@@ -11,7 +11,8 @@ use super::{now_ms, owned, End, FollowStats, Follower};
 /// `seen`: what Live Tail already delivered before falling back here, so it is not repeated.
 pub(super) async fn poll(f: &Follower<'_>, first_from: i64, mut seen: Option<Fingerprints>) -> Result<(), End> {
     let mut ids: Vec<EventIds> = f.groups.iter().map(|_| EventIds::default()).collect();
-    let mut from = first_from.max(f.config.start_ms);
+    // The first poll also looks back the overlap before now, for late events stamped before the start.
+    let mut from = first_from.min(f.look_back(now_ms()));
     loop {
         let began = Instant::now();
         let started = now_ms();
@@ -26,8 +27,9 @@ pub(super) async fn poll(f: &Follower<'_>, first_from: i64, mut seen: Option<Fin
                     .into_iter()
                     .filter(|e| {
                         let timestamp = e.timestamp.unwrap_or(started);
+                        let ingestion = e.ingestion_time.unwrap_or(timestamp);
                         ids.fresh(e.event_id.as_deref(), timestamp)
-                            && f.wanted(timestamp)
+                            && f.wanted(timestamp, ingestion)
                             && seen.as_ref().is_none_or(|s| {
                                 !s.contains(fingerprint(
                                     group,
