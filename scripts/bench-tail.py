@@ -9,6 +9,7 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -72,7 +73,8 @@ def measure(args, mode):
     cmd = [args.authlogs, "tail", "--group", group, "--endpoint-url", args.endpoint, "--format", "json"]
     if mode == "poll":
         cmd.append("--poll")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    errors = tempfile.TemporaryFile(mode="w+")
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True)
     printed = {}
 
     def read():
@@ -101,6 +103,9 @@ def measure(args, mode):
     proc.terminate()
     proc.wait(timeout=10)
     stop.set()
+    if len(printed) < len(put):
+        errors.seek(0)
+        print(f"authlogs tail ({mode}) stderr:", errors.read()[-2000:], file=sys.stderr)
     delays = [printed[r] - put[r] for r in put if r in printed]
     raw_delays = [raw_seen[r] - put[r] for r in put if r in raw_seen]
     missing = len(put) - len(delays)

@@ -64,9 +64,14 @@ impl StreamInput {
     }
 }
 
-/// Starts reading `input` on a thread of its own; its chunks go to `out`. Standard input cannot be
-/// interrupted while it waits: the process ends without waiting for that thread.
-pub fn spawn_reader(input: StreamInput, out: Sender<StreamMsg>, stop: Arc<AtomicBool>) -> io::Result<JoinHandle<()>> {
+/// Chunks a reader may have waiting: a bounded channel, so a reader faster than the pipeline (a
+/// file read to its end) waits instead of filling memory.
+pub const CHUNKS_IN_FLIGHT: usize = 16;
+
+/// Starts reading `input` on a thread of its own; its chunks go to `out` (make it with
+/// `sync_channel(CHUNKS_IN_FLIGHT)`). Standard input cannot be interrupted while it waits: the
+/// process ends without waiting for that thread.
+pub fn spawn_reader(input: StreamInput, out: SyncSender<StreamMsg>, stop: Arc<AtomicBool>) -> io::Result<JoinHandle<()>> {
     let file = match &input {
         StreamInput::File { path, .. } => Some(File::open(path)?),
         StreamInput::Stdin => None,
@@ -86,7 +91,7 @@ pub fn spawn_reader(input: StreamInput, out: Sender<StreamMsg>, stop: Arc<Atomic
         })
 }
 
-fn read_all(mut reader: impl Read, out: &Sender<StreamMsg>, stop: &AtomicBool) -> io::Result<()> {
+fn read_all(mut reader: impl Read, out: &SyncSender<StreamMsg>, stop: &AtomicBool) -> io::Result<()> {
     loop {
         let mut chunk = vec![0u8; READ_CHUNK];
         let n = match reader.read(&mut chunk) {
@@ -102,7 +107,7 @@ fn read_all(mut reader: impl Read, out: &Sender<StreamMsg>, stop: &AtomicBool) -
     }
 }
 
-fn read_file(mut file: File, follow: bool, out: &Sender<StreamMsg>, stop: &AtomicBool) -> io::Result<()> {
+fn read_file(mut file: File, follow: bool, out: &SyncSender<StreamMsg>, stop: &AtomicBool) -> io::Result<()> {
     let mut pos: u64 = 0;
     let mut chunk = vec![0u8; READ_CHUNK];
     loop {

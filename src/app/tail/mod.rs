@@ -22,7 +22,7 @@ use crate::parse::Parser;
 use crate::redact::{escape_control, TokenDisplay};
 use crate::render::live::{summary_line, TailSummary};
 use crate::source::file::SourceError;
-use crate::source::stream::{spawn_reader, LiveStream, StreamInput, StreamMsg};
+use crate::source::stream::{spawn_reader, LiveStream, StreamInput, StreamMsg, CHUNKS_IN_FLIGHT};
 use crate::source::{EventSink, InputError, LogEvent};
 use printer::TailPrinter;
 use raw::RawLines;
@@ -104,7 +104,7 @@ fn run_stream(
     feed: &mut Feed<'_, '_>,
     interrupted: &AtomicBool,
 ) -> Result<(), Error> {
-    let (tx, rx) = mpsc::channel();
+    let (tx, rx) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
     let stop = Arc::new(AtomicBool::new(false));
     let name = input.name();
     let reader = spawn_reader(input, tx, stop.clone()).map_err(|e| match e.kind() {

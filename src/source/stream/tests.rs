@@ -89,7 +89,7 @@ fn a_followed_file_is_read_as_it_grows() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("live.log");
     std::fs::write(&path, format!("{START}\n")).unwrap_or_else(|e| panic!("{e}"));
-    let (tx, rx) = std::sync::mpsc::channel();
+    let (tx, rx) = std::sync::mpsc::sync_channel(CHUNKS_IN_FLIGHT);
     let stop = Arc::new(AtomicBool::new(false));
     let input = StreamInput::File {
         path: path.clone(),
