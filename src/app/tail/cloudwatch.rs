@@ -47,7 +47,7 @@ pub(super) fn run(
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
     let stats = Arc::new(FollowStats::default());
-    let follower = follow(follow_config, tx, stop.clone(), stats.clone());
+    let follower = follow(follow_config, tx, stop.clone(), stats.clone())?;
     let mut bounds = Bounds {
         config,
         interrupted,

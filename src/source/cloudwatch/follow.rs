@@ -120,17 +120,17 @@ impl FollowStats {
 /// dropped, which also closes the Live Tail session; nothing is sent once `stop` is seen. The thread
 /// also ends by itself after a [`FollowMsg::Failed`], once `end_ms` (plus a short grace for
 /// ingestion) has passed, or when the receiver is gone; the sender is dropped then, so the
-/// caller's `recv` reports the channel disconnected.
+/// caller's `recv` reports the channel disconnected. Fails only when the thread cannot be started.
 pub fn follow(
     config: FollowConfig,
     out: Sender<FollowMsg>,
     stop: Arc<AtomicBool>,
     stats: Arc<FollowStats>,
-) -> std::thread::JoinHandle<()> {
+) -> Result<std::thread::JoinHandle<()>, CwError> {
     std::thread::Builder::new()
         .name("authlogs-follow".into())
         .spawn(move || run(&config, Out { tx: out, stop, stats }))
-        .expect("the OS refused a thread for the follower")
+        .map_err(CwError::Runtime)
 }
 
 /// How long after `end_ms` the follower keeps reading: events are ingested a little after their time.

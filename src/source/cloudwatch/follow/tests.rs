@@ -167,7 +167,7 @@ impl Running {
         let (tx, rx) = channel();
         let stop = Arc::new(AtomicBool::new(false));
         let stats = Arc::new(FollowStats::default());
-        let handle = follow(config, tx, stop.clone(), stats.clone());
+        let handle = follow(config, tx, stop.clone(), stats.clone()).unwrap_or_else(|e| panic!("{e}"));
         Running {
             rx,
             stop,
