@@ -7,7 +7,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{now_ms, Bounds, Feed, TICK};
+use super::{Bounds, Feed, TICK};
 use crate::cli::{TailConfig, TailSource};
 use crate::error::Error;
 use crate::render::live::TailSummary;
@@ -48,12 +48,7 @@ pub(super) fn run(
     let stop = Arc::new(AtomicBool::new(false));
     let stats = Arc::new(FollowStats::default());
     let follower = follow(follow_config, tx, stop.clone(), stats.clone())?;
-    let mut bounds = Bounds {
-        config,
-        interrupted,
-        last_event: Instant::now(),
-    };
-    feed.pipeline.tick(now_ms());
+    let mut bounds = Bounds::start(config, interrupted, feed);
     let result = loop {
         match rx.recv_timeout(TICK) {
             Ok(FollowMsg::Events(events)) => {
@@ -77,8 +72,7 @@ pub(super) fn run(
             Err(RecvTimeoutError::Disconnected) => break Ok(()),
             Err(RecvTimeoutError::Timeout) => {}
         }
-        feed.pipeline.tick(now_ms());
-        if bounds.reached(feed) {
+        if bounds.tick(feed) {
             break Ok(());
         }
     };

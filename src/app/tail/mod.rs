@@ -85,7 +85,23 @@ struct Bounds<'c> {
     last_event: Instant,
 }
 
-impl Bounds<'_> {
+impl<'c> Bounds<'c> {
+    /// Starts the clock: the run begins now.
+    fn start(config: &'c TailConfig, interrupted: &'c AtomicBool, feed: &mut Feed<'_, '_>) -> Self {
+        feed.pipeline.tick(now_ms());
+        Bounds {
+            config,
+            interrupted,
+            last_event: Instant::now(),
+        }
+    }
+
+    /// One turn of a loop: emits what time has finished, then says whether the run is over.
+    fn tick(&self, feed: &mut Feed<'_, '_>) -> bool {
+        feed.pipeline.tick(now_ms());
+        self.reached(feed)
+    }
+
     fn reached(&self, feed: &Feed<'_, '_>) -> bool {
         let idle = self.config.idle_exit.is_some_and(|d| self.last_event.elapsed() >= d);
         let past_until = self.config.end_ms.is_some_and(|u| now_ms() >= u);
@@ -116,12 +132,7 @@ fn run_stream(
         },
     })?;
     let mut live = LiveStream::new(name.clone(), config.input_format);
-    let mut bounds = Bounds {
-        config,
-        interrupted,
-        last_event: Instant::now(),
-    };
-    feed.pipeline.tick(now_ms());
+    let mut bounds = Bounds::start(config, interrupted, feed);
     let result = loop {
         match rx.recv_timeout(TICK) {
             Ok(StreamMsg::Chunk(bytes)) => {
@@ -136,8 +147,7 @@ fn run_stream(
             Err(RecvTimeoutError::Timeout) => live.idle(feed),
         }
         live.drain(feed);
-        feed.pipeline.tick(now_ms());
-        if bounds.reached(feed) {
+        if bounds.tick(feed) {
             break Ok(());
         }
     };
