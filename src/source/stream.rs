@@ -71,7 +71,11 @@ pub const CHUNKS_IN_FLIGHT: usize = 16;
 /// Starts reading `input` on a thread of its own; its chunks go to `out` (make it with
 /// `sync_channel(CHUNKS_IN_FLIGHT)`). Standard input cannot be interrupted while it waits: the
 /// process ends without waiting for that thread.
-pub fn spawn_reader(input: StreamInput, out: SyncSender<StreamMsg>, stop: Arc<AtomicBool>) -> io::Result<JoinHandle<()>> {
+pub fn spawn_reader(
+    input: StreamInput,
+    out: SyncSender<StreamMsg>,
+    stop: Arc<AtomicBool>,
+) -> io::Result<JoinHandle<()>> {
     let file = match &input {
         StreamInput::File { path, .. } => Some(File::open(path)?),
         StreamInput::Stdin => None,
