@@ -74,9 +74,39 @@ fn is_control(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// A CSV cell that a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, tab or CR
+/// gets a leading `'`, as OWASP recommends against CSV injection. Numbers (`-3`, `+1.5`) stay as
+/// they are, so columns of numbers still sum.
+pub fn csv_cell(s: &str) -> Cow<'_, str> {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if !risky || s.parse::<f64>().is_ok_and(f64::is_finite) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(format!("'{s}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_cannot_start_a_formula() {
+        for hostile in [
+            "=HYPERLINK(\"http://evil\",\"x\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            let safe = csv_cell(hostile);
+            assert_eq!(safe, format!("'{hostile}"), "{hostile}");
+        }
+        for kept in ["203.0.113.10", "-1.5", "+4", "-0", "tok:9f86d081", "", "a=b"] {
+            assert_eq!(csv_cell(kept), kept);
+        }
+        assert_eq!(csv_cell("-inf"), "'-inf", "not a finite number");
+    }
 
     #[test]
     fn masks_tokens_but_tells_them_apart() {

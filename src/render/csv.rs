@@ -5,7 +5,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 
-use crate::redact::escape_control;
+use crate::redact::{csv_cell, escape_control};
 use crate::report::Report;
 
 /// `key,value` rows in the order of the JSON output: `decisions.allowed,318`,
@@ -24,11 +24,7 @@ pub fn render(report: &Report) -> String {
     let records = std::iter::once(("key".to_string(), "value".to_string())).chain(rows);
     for (key, value) in records {
         // Writing to a Vec cannot fail.
-        let _ = writer.write_record(
-            [escape_control(&key), escape_control(&value)]
-                .iter()
-                .map(|s| s.as_ref()),
-        );
+        let _ = writer.write_record([&key, &value].map(|s| csv_cell(&escape_control(s)).into_owned()));
     }
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::terminal_safe_json;
 use crate::decision::{received_token, source_ip, Verdict};
 use crate::group::Invocation;
-use crate::redact::{display_token, escape_control, TokenDisplay};
+use crate::redact::{csv_cell, display_token, escape_control, TokenDisplay};
 use crate::report::RequestRow;
 use crate::timeutil::format_rfc3339_ms;
 
@@ -110,8 +110,9 @@ fn csv_io(e: csv::Error) -> io::Error {
     io::Error::other(e)
 }
 
+/// A text cell: control characters escaped, formulas neutralised.
 fn text(value: Option<&str>) -> String {
-    value.map_or_else(String::new, |s| escape_control(s).into_owned())
+    value.map_or_else(String::new, |s| csv_cell(&escape_control(s)).into_owned())
 }
 
 fn number<T: ToString>(value: Option<T>) -> String {
@@ -127,11 +128,11 @@ fn float(value: Option<f64>) -> String {
 
 fn csv_fields(row: &RequestRow) -> [String; 13] {
     [
-        escape_control(&row.request_id).into_owned(),
+        text(Some(&row.request_id)),
         text(row.time.as_deref()),
-        escape_control(&row.stream).into_owned(),
-        escape_control(row.decision).into_owned(),
-        escape_control(&row.reasons.join("+")).into_owned(),
+        text(Some(&row.stream)),
+        text(Some(row.decision)),
+        text(Some(&row.reasons.join("+"))),
         text(row.source_ip.as_deref()),
         text(row.token.as_deref()),
         float(row.duration_ms),

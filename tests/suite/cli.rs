@@ -1076,3 +1076,65 @@ fn requests_stop_reading_when_the_output_is_closed() {
     let sent = written.load(Ordering::Relaxed);
     assert!(sent < limit, "authlogs read all {sent} bytes instead of stopping");
 }
+
+/// Logged values that a spreadsheet would run as formulas are neutralised in every CSV cell; the
+/// JSON keeps them exact.
+#[test]
+fn csv_cells_never_start_a_formula() {
+    let id = "0c5e1f2a-3b4c-4d5e-8f60-718293a4b5c6";
+    let ip = "=HYPERLINK(\"http://evil\",\"x\")";
+    let token = "+cmd|' /C calc'!A0";
+    let message =
+        |m: &str| serde_json::json!({"timestamp": 1752213934309i64, "message": m, "logStreamName": "@SUM(A1)"});
+    let events = serde_json::json!({"events": [
+        message(&format!("START RequestId: {id} Version: $LATEST")),
+        message(&format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Source IP: {ip}")),
+        message(&format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Token: {token}")),
+        message(&format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Allowed IP: 203.0.113.10")),
+        message(&format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Allowed Token: Ab12Xy34")),
+        message(&format!("REPORT RequestId: {id}\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t")),
+    ]});
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("hostile.json");
+    std::fs::write(&path, events.to_string()).expect("write");
+    let path = path.to_string_lossy().into_owned();
+
+    let shown = report(&[&path, "--requests", "--show-tokens"]);
+    shown.assert_code(0);
+    let rows = request_rows(&shown.text());
+    let r = row(&rows, id);
+    assert_eq!(r["source_ip"], format!("'{ip}"));
+    assert_eq!(r["token"], format!("'{token}"));
+    assert_eq!(r["stream"], "'@SUM(A1)");
+    assert_eq!(r["duration_ms"], "1.85");
+
+    let summary = report(&[&path, "--format", "csv"]);
+    summary.assert_code(0);
+    let text = summary.text();
+    let mut cells = csv::Reader::from_reader(text.as_bytes());
+    for record in cells.records() {
+        let record = record.expect("a CSV row");
+        for cell in record.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '@', '\t', '\r']),
+                "formula cell {cell:?} in\n{text}"
+            );
+            assert!(
+                !cell.starts_with('-') || cell.parse::<f64>().is_ok(),
+                "formula cell {cell:?}"
+            );
+        }
+    }
+    assert!(
+        text.contains(&format!("top_denied_ips.0.ip,\"'{}\"", ip.replace('"', "\"\""))),
+        "{text}"
+    );
+
+    let json = report(&[&path, "--requests", "--format", "json", "--show-tokens"]);
+    let line: Value = serde_json::from_str(json.text().lines().next().unwrap_or_default()).expect("JSON");
+    assert_eq!(
+        (line["source_ip"].as_str(), line["token"].as_str()),
+        (Some(ip), Some(token)),
+        "JSON stays exact"
+    );
+}
