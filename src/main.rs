@@ -51,6 +51,8 @@ fn main() -> ExitCode {
         }),
     };
     match result {
+        // `--fail-on` is for cron and CI: a finding it names fails the run, damaged input or not.
+        Ok(outcome) if outcome.failed_findings > 0 => ExitCode::FAILURE,
         Ok(outcome) if outcome.partial => ExitCode::from(EXIT_PARTIAL),
         Ok(_) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,

@@ -273,17 +273,47 @@ impl Severity {
     }
 }
 
-/// One finding: a kind, how urgent, a message and how often.
+/// One finding: a kind, how urgent, what was seen, how often, when, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Stable machine name, e.g. `secret_logged`, `token_guessing`.
     pub kind: &'static str,
     /// How urgent.
     pub severity: Severity,
-    /// One sentence for a human; never holds a token.
+    /// What was seen, one sentence; never holds a token.
     pub message: String,
     /// How many invocations, IPs or lines it concerns.
     pub count: u64,
+    /// RFC 3339 UTC of the first invocation it concerns, when it concerns invocations.
+    pub first: Option<String>,
+    /// RFC 3339 UTC of the last one.
+    pub last: Option<String>,
+    /// What to do about it; never holds a token.
+    pub advice: String,
+}
+
+impl Finding {
+    /// A finding without a time span.
+    pub fn new(kind: &'static str, severity: Severity, count: u64, message: String, advice: &str) -> Finding {
+        Finding {
+            kind,
+            severity,
+            message,
+            count,
+            first: None,
+            last: None,
+            advice: advice.to_string(),
+        }
+    }
+
+    /// The same finding, between two epoch-ms times.
+    pub fn between(mut self, span: Option<(i64, i64)>) -> Finding {
+        if let Some((first, last)) = span {
+            self.first = Some(crate::timeutil::format_rfc3339_ms(first));
+            self.last = Some(crate::timeutil::format_rfc3339_ms(last));
+        }
+        self
+    }
 }
 
 /// One invocation as `--requests` prints it. Tokens are already masked unless the user asked.

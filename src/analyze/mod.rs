@@ -20,18 +20,21 @@ pub const DEFAULT_USD_PER_GB_SECOND: f64 = 0.000_016_666_7;
 pub const DEFAULT_USD_PER_MILLION_REQUESTS: f64 = 0.20;
 /// Distinct denied IPs kept for the top list; beyond this the list is marked inexact.
 const MAX_TRACKED_IPS: usize = 200_000;
-/// Distinct wrong tokens remembered per IP (enough to flag guessing).
-const MAX_TOKENS_PER_IP: usize = 16;
-/// An IP that sent this many distinct wrong tokens is reported as guessing.
-const GUESSING_DISTINCT_TOKENS: usize = 3;
+/// IPs kept for the token-leak finding.
+const MAX_LEAK_IPS: usize = 1_000;
 
-/// Prices for the cost estimate.
+/// Prices for the cost estimate, and the token-guessing threshold.
 #[derive(Debug, Clone, Copy)]
 pub struct AnalyzeConfig {
     /// Lambda price per GB-second.
     pub usd_per_gb_second: f64,
     /// Lambda price per million requests.
     pub usd_per_million_requests: f64,
+    /// An IP is guessing tokens when it sends this many token mismatches (or distinct wrong
+    /// tokens) within `guess_window_ms`.
+    pub guess_threshold: usize,
+    /// The sliding window of the guessing rule.
+    pub guess_window_ms: i64,
 }
 
 impl Default for AnalyzeConfig {
@@ -39,6 +42,8 @@ impl Default for AnalyzeConfig {
         AnalyzeConfig {
             usd_per_gb_second: DEFAULT_USD_PER_GB_SECOND,
             usd_per_million_requests: DEFAULT_USD_PER_MILLION_REQUESTS,
+            guess_threshold: 5,
+            guess_window_ms: 10 * 60_000,
         }
     }
 }
@@ -48,7 +53,54 @@ struct IpStat {
     count: u64,
     ip_mismatch: u64,
     token_mismatch: u64,
-    wrong_tokens: Vec<u64>,
+    /// Token mismatches by minute: the guessing window slides over these at the end, so the
+    /// result does not depend on the order invocations arrive in (threads, slices).
+    mismatch_minutes: BTreeMap<i64, MinuteStat>,
+}
+
+/// One IP's token mismatches within one minute.
+#[derive(Debug, Default)]
+struct MinuteStat {
+    count: u64,
+    first_ms: i64,
+    last_ms: i64,
+    /// Distinct wrong tokens, up to the guessing threshold (enough to decide).
+    tokens: Vec<u64>,
+}
+
+/// Minutes of token mismatches kept per IP (a week); older ones are dropped.
+const MAX_MINUTES_PER_IP: usize = 7 * 24 * 60;
+
+/// The most token mismatches (and distinct wrong tokens) one IP sent within the window, and when.
+#[derive(Debug, Clone, Copy, Default)]
+struct Burst {
+    mismatches: u64,
+    distinct: usize,
+    first_ms: i64,
+    last_ms: i64,
+}
+
+/// The first and last time of what a finding concerns.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span(Option<(i64, i64)>);
+
+impl Span {
+    fn saw(&mut self, t: Option<i64>) {
+        if let Some(t) = t {
+            self.0 = Some(self.0.map_or((t, t), |(f, l)| (f.min(t), l.max(t))));
+        }
+    }
+}
+
+/// When each invocation-based finding was seen.
+#[derive(Debug, Clone, Copy, Default)]
+struct Spans {
+    secret_logged: Span,
+    token_logged: Span,
+    token_leak: Span,
+    timeouts: Span,
+    errors: Span,
+    incomplete: Span,
 }
 
 /// What the sources and the grouper counted, handed to `Analyzer::finish`.
@@ -100,6 +152,10 @@ pub struct Analyzer {
     token_logged: u64,
     allowed_ips: FxHashMap<String, u64>,
     allowed_tokens: FxHashSet<u64>,
+    /// Invocations that presented the valid token from an IP that is not allowed, by IP.
+    leaked_from: FxHashMap<String, u64>,
+    token_leaks: u64,
+    spans: Spans,
 }
 
 /// Tells tokens apart in memory; never printed (output masking uses SHA-256 in `redact`).
@@ -136,10 +192,28 @@ impl Analyzer {
             Decision::Error => d.error += 1,
             Decision::Unknown => d.unknown += 1,
         }
+        let t = inv.first_ts.or(inv.last_ts);
         if !inv.is_complete() {
             self.incomplete += 1;
+            self.spans.incomplete.saw(t);
+        }
+        match verdict.decision {
+            Decision::Timeout => self.spans.timeouts.saw(t),
+            Decision::Error => self.spans.errors.saw(t),
+            _ => {}
         }
         let r = verdict.reasons;
+        // The allowed token from an IP that is not allowed: the token is known outside.
+        if r.ip_mismatch && !r.token_mismatch && received_token(inv).is_some_and(|t| !token_is_missing(t)) {
+            self.token_leaks += 1;
+            self.spans.token_leak.saw(t);
+            let ip = source_ip(inv).unwrap_or("(unknown)");
+            if let Some(n) = self.leaked_from.get_mut(ip) {
+                *n += 1;
+            } else if self.leaked_from.len() < MAX_LEAK_IPS {
+                self.leaked_from.insert(ip.to_string(), 1);
+            }
+        }
         if verdict.decision == Decision::Denied {
             self.denials.ip_mismatch += r.ip_mismatch as u64;
             self.denials.token_mismatch += r.token_mismatch as u64;
@@ -189,6 +263,7 @@ impl Analyzer {
         let a = &inv.auth;
         if a.allowed_token.as_deref().is_some_and(|t| !token_is_missing(t)) {
             self.secret_logged += 1;
+            self.spans.secret_logged.saw(t);
         }
         if let Some(t) = a.allowed_token.as_deref() {
             if self.allowed_tokens.len() < 64 {
@@ -197,6 +272,7 @@ impl Analyzer {
         }
         if received_token(inv).is_some_and(|t| !token_is_missing(t)) {
             self.token_logged += 1;
+            self.spans.token_logged.saw(t);
         }
         let allowed_ip = a
             .allowed_ip
@@ -223,14 +299,65 @@ impl Analyzer {
         s.count += 1;
         s.ip_mismatch += verdict.reasons.ip_mismatch as u64;
         s.token_mismatch += verdict.reasons.token_mismatch as u64;
-        if verdict.reasons.token_mismatch {
-            if let Some(t) = received_token(inv).filter(|t| !token_is_missing(t)) {
-                let f = token_fingerprint(t);
-                if s.wrong_tokens.len() < MAX_TOKENS_PER_IP && !s.wrong_tokens.contains(&f) {
-                    s.wrong_tokens.push(f);
-                }
+        let (Some(t), true) = (inv.first_ts.or(inv.last_ts), verdict.reasons.token_mismatch) else {
+            return;
+        };
+        let token = received_token(inv).map_or(0, token_fingerprint);
+        let threshold = self.config.guess_threshold.max(1);
+        if s.mismatch_minutes.len() >= MAX_MINUTES_PER_IP && !s.mismatch_minutes.contains_key(&t.div_euclid(60_000)) {
+            s.mismatch_minutes.pop_first();
+        }
+        let m = s
+            .mismatch_minutes
+            .entry(t.div_euclid(60_000))
+            .or_insert_with(|| MinuteStat {
+                first_ms: t,
+                last_ms: t,
+                ..MinuteStat::default()
+            });
+        m.count += 1;
+        m.first_ms = m.first_ms.min(t);
+        m.last_ms = m.last_ms.max(t);
+        if m.tokens.len() < threshold && !m.tokens.contains(&token) {
+            m.tokens.push(token);
+        }
+    }
+
+    /// The worst burst of `ip`: the most token mismatches within the guessing window (whole
+    /// minutes), when it reaches the threshold in mismatches or distinct wrong tokens.
+    fn burst(&self, stat: &IpStat) -> Option<Burst> {
+        let threshold = self.config.guess_threshold.max(1);
+        let window_min = (self.config.guess_window_ms / 60_000).max(1);
+        if stat.mismatch_minutes.values().map(|m| m.count).sum::<u64>() < threshold as u64 {
+            return None;
+        }
+        let minutes: Vec<(&i64, &MinuteStat)> = stat.mismatch_minutes.iter().collect();
+        let mut best: Option<Burst> = None;
+        let mut end = 0;
+        for start in 0..minutes.len() {
+            end = end.max(start);
+            while end + 1 < minutes.len() && *minutes[end + 1].0 < *minutes[start].0 + window_min {
+                end += 1;
+            }
+            let span = &minutes[start..=end];
+            let mismatches: u64 = span.iter().map(|(_, m)| m.count).sum();
+            let mut tokens: Vec<u64> = span.iter().flat_map(|(_, m)| m.tokens.iter().copied()).collect();
+            tokens.sort_unstable();
+            tokens.dedup();
+            if mismatches < threshold as u64 && tokens.len() < threshold {
+                continue;
+            }
+            let burst = Burst {
+                mismatches,
+                distinct: tokens.len(),
+                first_ms: span.first().map_or(0, |(_, m)| m.first_ms),
+                last_ms: span.last().map_or(0, |(_, m)| m.last_ms),
+            };
+            if best.is_none_or(|b| (burst.mismatches, burst.distinct) > (b.mismatches, b.distinct)) {
+                best = Some(burst);
             }
         }
+        best
     }
 
     /// The report of everything added so far; the analyzer goes on (for a live view).

@@ -71,7 +71,11 @@ fn exact_percentiles_and_counts() {
 
 #[test]
 fn guessing_and_invalid_allowed_ip_findings() {
-    let mut a = Analyzer::new(AnalyzeConfig::default());
+    // The rule is a burst within a window (issue 15): 3 wrong tokens within 10 minutes here.
+    let mut a = Analyzer::new(AnalyzeConfig {
+        guess_threshold: 3,
+        ..AnalyzeConfig::default()
+    });
     for (i, tok) in ["a1", "a2", "a3", "a1"].iter().enumerate() {
         let mut v = inv(i as u64, "192.0.2.66", tok, 1000);
         v.auth.allowed_ip = Some("111.222.333.444".into());
@@ -79,7 +83,11 @@ fn guessing_and_invalid_allowed_ip_findings() {
     }
     let r = a.finish(InputSummary::default());
     let g = r.findings.iter().find(|f| f.kind == "token_guessing").unwrap();
-    assert!(g.message.contains("192.0.2.66 (3 tokens)"), "{}", g.message);
+    assert!(
+        g.message.contains("192.0.2.66 (4 mismatches, 3 different tokens"),
+        "{}",
+        g.message
+    );
     assert!(!g.message.contains("a1"));
     assert!(r
         .findings
@@ -94,4 +102,129 @@ fn empty_report() {
     assert_eq!(r.duration_ms, DurationStats::default());
     assert!(r.timeline.buckets.is_empty());
     assert!(r.findings.is_empty());
+}
+
+fn at(id: u64, ts: i64, ip: &str, tok: &str) -> Invocation {
+    let mut v = inv(id, ip, tok, 1000);
+    v.first_ts = Some(ts);
+    v
+}
+
+fn run(invocations: &[Invocation], config: AnalyzeConfig) -> Report {
+    let mut a = Analyzer::new(config);
+    for v in invocations {
+        a.add(v, &decide(v));
+    }
+    a.finish(InputSummary::default())
+}
+
+fn finding<'r>(r: &'r Report, kind: &str) -> Option<&'r Finding> {
+    r.findings.iter().find(|f| f.kind == kind)
+}
+
+#[test]
+fn guessing_is_a_burst_within_the_window_whatever_the_order() {
+    let t0 = 1_752_213_600_000;
+    // Five wrong tokens from one IP within four minutes: guessing.
+    let burst: Vec<Invocation> = (0..5)
+        .map(|i| at(i, t0 + i as i64 * 60_000, "192.0.2.66", &format!("guess{i}")))
+        .collect();
+    // The same five spread over a day (a client rotating tokens): not guessing.
+    let slow: Vec<Invocation> = (0..5)
+        .map(|i| {
+            at(
+                10 + i,
+                t0 + i as i64 * 3 * 3_600_000,
+                "198.51.100.9",
+                &format!("old{i}"),
+            )
+        })
+        .collect();
+    let all: Vec<Invocation> = burst.iter().chain(&slow).cloned().collect();
+    let r = run(&all, AnalyzeConfig::default());
+    let f = finding(&r, "token_guessing").unwrap_or_else(|| panic!("no guessing in {:?}", r.findings));
+    assert_eq!(f.count, 1);
+    assert!(
+        f.message.contains("192.0.2.66 (5 mismatches, 5 different tokens"),
+        "{}",
+        f.message
+    );
+    assert!(!f.message.contains("198.51.100.9"), "{}", f.message);
+    assert_eq!(
+        (f.first.as_deref(), f.last.as_deref()),
+        (Some("2025-07-11T06:00:00.000Z"), Some("2025-07-11T06:04:00.000Z"))
+    );
+    // Any order of arrival gives the same finding (threads and slices reorder invocations).
+    let mut reversed = all.clone();
+    reversed.reverse();
+    assert_eq!(run(&reversed, AnalyzeConfig::default()).findings, r.findings);
+    // A stricter window: the four-minute burst no longer fits in three minutes.
+    let strict = AnalyzeConfig {
+        guess_window_ms: 3 * 60_000,
+        ..AnalyzeConfig::default()
+    };
+    assert!(finding(&run(&all, strict), "token_guessing").is_none());
+}
+
+#[test]
+fn the_valid_token_from_another_ip_is_a_suspected_leak() {
+    let t0 = 1_752_213_600_000;
+    let calls = [
+        at(1, t0, "203.0.113.10", "Ab12Xy34"),
+        at(2, t0 + 1000, "198.51.100.23", "Ab12Xy34"),
+        at(3, t0 + 2000, "198.51.100.23", "Ab12Xy34"),
+        at(4, t0 + 3000, "192.0.2.44", "wrong"),
+    ];
+    let r = run(&calls, AnalyzeConfig::default());
+    let f = finding(&r, "token_leak_suspected").unwrap_or_else(|| panic!("{:?}", r.findings));
+    assert_eq!((f.severity, f.count), (Severity::High, 2));
+    assert!(
+        f.message.contains("198.51.100.23 (2×)") && !f.message.contains("192.0.2.44"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.first.as_deref(), Some("2025-07-11T06:00:01.000Z"));
+    assert!(f.advice.contains("Rotate the token"));
+    for f in &r.findings {
+        for text in [&f.message, &f.advice] {
+            assert!(
+                !text.contains("Ab12Xy34") && !text.contains("wrong"),
+                "a token in {}: {text}",
+                f.kind
+            );
+        }
+    }
+}
+
+#[test]
+fn memory_far_above_use_is_priced_at_the_window_rate() {
+    let t0 = 1_752_213_600_000;
+    // 3,600 invocations of 100 ms billed at 512 MB using 35 MB, over one hour.
+    let calls: Vec<Invocation> = (0..3600)
+        .map(|i| {
+            let mut v = at(i, t0 + i as i64 * 1000, "203.0.113.10", "Ab12Xy34");
+            if let Some(m) = v.report.as_mut() {
+                m.billed_ms = Some(100);
+            }
+            v
+        })
+        .collect();
+    let mut a = Analyzer::new(AnalyzeConfig::default());
+    for v in &calls {
+        a.add(v, &decide(v));
+    }
+    let r = a.finish(InputSummary {
+        first_event_ms: Some(t0),
+        last_event_ms: Some(t0 + 3_600_000),
+        ..InputSummary::default()
+    });
+    let f = finding(&r, "memory_overprovisioned").unwrap_or_else(|| panic!("{:?}", r.findings));
+    assert_eq!(f.severity, Severity::Info);
+    // 128 MB suggested: (512 - 128) / 1024 GB × 0.1 s × 3600 × 24 × 30 a month × $0.0000166667.
+    let usd = 384.0 / 1024.0 * 0.1 * 3600.0 * 24.0 * 30.0 * DEFAULT_USD_PER_GB_SECOND;
+    assert!(
+        f.advice.contains("128 MB") && f.advice.contains(&format!("${usd:.2} a month")),
+        "{}",
+        f.advice
+    );
 }

@@ -18,5 +18,8 @@ pub fn groups(config: GroupsConfig, out: &mut dyn Write) -> Result<Outcome, Erro
         out.write_all(groups_table(&found, config.tz_local).as_bytes())?;
     }
     out.flush()?;
-    Ok(Outcome { partial: false })
+    Ok(Outcome {
+        partial: false,
+        failed_findings: 0,
+    })
 }

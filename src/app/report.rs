@@ -61,13 +61,11 @@ fn run_pipeline(
     Ok(pipeline.finish())
 }
 
-fn report_damage(report: &Report, err: &mut dyn Write) -> Result<Outcome, Error> {
+fn report_damage(report: &Report, err: &mut dyn Write) -> Result<(), Error> {
     for e in &report.input_errors {
         writeln!(err, "authlogs: damaged input: {}", escape_control(&e.to_string()))?;
     }
-    Ok(Outcome {
-        partial: !report.complete,
-    })
+    Ok(())
 }
 
 /// Runs `authlogs report` over files/stdin: the summary, or with `--requests` one row per invocation.
@@ -88,15 +86,16 @@ pub fn report(config: ReportConfig, out: &mut dyn Write, err: &mut dyn Write) ->
             return Err(Error::Output(e));
         }
         printer.writer.finish()?;
-        return report_damage(&report, err);
+        report_damage(&report, err)?;
+        return Ok(Outcome::of(&report, config.fail_on, err));
     }
     let report = run_pipeline(&config, None, err)?;
-    let outcome = report_damage(&report, err)?;
+    report_damage(&report, err)?;
     let style = TableStyle {
         color: config.color,
         local_time: config.tz_local,
     };
     out.write_all(render::render(&report, config.format, &style).as_bytes())?;
     out.flush()?;
-    Ok(outcome)
+    Ok(Outcome::of(&report, config.fail_on, err))
 }

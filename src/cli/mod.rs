@@ -9,6 +9,10 @@ use std::io::IsTerminal;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::error::Error;
+use crate::report::Severity;
+use crate::timeutil::parse_span_ms;
+
 pub use aws::AwsArgs;
 pub use groups::{GroupsArgs, GroupsConfig};
 pub use report::{ReportArgs, ReportConfig};
@@ -67,4 +71,54 @@ impl ColorArg {
             ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }
     }
+}
+
+/// `--fail-on`: the least severity that fails the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// Only high findings.
+    High,
+    /// Medium or high.
+    Medium,
+    /// Low, medium or high.
+    Low,
+    /// Any finding.
+    Info,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::High => Severity::High,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Info => Severity::Info,
+        }
+    }
+}
+
+/// A span option: `500ms`, `1s`, `2m`, `1h30m` → milliseconds.
+pub(crate) fn span(name: &str, value: &str) -> Result<i64, Error> {
+    let value = value.trim();
+    let ms = match value.strip_suffix("ms") {
+        Some(n) => n.parse::<i64>().ok(),
+        None => parse_span_ms(value),
+    };
+    ms.filter(|ms| *ms >= 0).ok_or_else(|| {
+        Error::Usage(format!(
+            "{name} takes a span like 500ms, 1s, 2m or 1h30m, not '{value}'"
+        ))
+    })
+}
+
+/// `N/SPAN` (`5/60s`, `5/10m`) → (N, span ms), both more than 0.
+pub(crate) fn count_per_span(name: &str, value: &str) -> Result<(usize, i64), Error> {
+    let bad = || Error::Usage(format!("{name} takes N/SPAN, e.g. 5/60s or 5/10m; not '{value}'"));
+    let (n, window) = value.split_once('/').ok_or_else(bad)?;
+    let n: usize = n.trim().parse().map_err(|_| bad())?;
+    let window = span(name, window).map_err(|_| bad())?;
+    if n == 0 || window == 0 {
+        return Err(bad());
+    }
+    Ok((n, window))
 }

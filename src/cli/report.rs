@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{AwsArgs, ColorArg, TzArg};
+use super::{count_per_span, AwsArgs, ColorArg, SeverityArg, TzArg};
 use crate::analyze::{AnalyzeConfig, DEFAULT_USD_PER_GB_SECOND, DEFAULT_USD_PER_MILLION_REQUESTS};
 use crate::engine::{PipelineConfig, Threads};
 use crate::error::Error;
@@ -13,6 +13,7 @@ use crate::group::GroupConfig;
 use crate::patterns::Patterns;
 use crate::redact::TokenDisplay;
 use crate::render::OutputFormat;
+use crate::report::Severity;
 use crate::source::cloudwatch::PAGE_LIMIT;
 use crate::source::cloudwatch::{FetchConfig, GroupSelection, DEFAULT_PATTERN, PAGES_IN_FLIGHT_PER_SLICE};
 use crate::source::InputFormat;
@@ -66,6 +67,12 @@ pub struct ReportArgs {
     /// Lambda price per million requests for the cost estimate.
     #[arg(long, value_name = "USD", default_value_t = DEFAULT_USD_PER_MILLION_REQUESTS)]
     pub price_million_requests: f64,
+    /// Token guessing: N token mismatches (or distinct wrong tokens) from one IP within SPAN.
+    #[arg(long, value_name = "N/SPAN", default_value = "5/10m")]
+    pub guess_threshold: String,
+    /// Exit with status 1 (after writing the report) when a finding of this severity or worse is present.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
     /// Time zone of the window lines of the table (JSON and CSV are always UTC).
     #[arg(long, value_enum, default_value_t = TzArg::Utc)]
     pub tz: TzArg,
@@ -109,6 +116,8 @@ pub struct ReportConfig {
     pub(crate) tz_local: bool,
     /// Draw a progress line on stderr while fetching (only when it is a terminal).
     pub(crate) progress: bool,
+    /// `--fail-on`: findings this severe or worse fail the run.
+    pub(crate) fail_on: Option<Severity>,
 }
 
 impl ReportArgs {
@@ -161,6 +170,7 @@ impl ReportArgs {
             None => Patterns::builtin(),
         };
         let color = self.color.resolve();
+        let (guess_threshold, guess_window_ms) = count_per_span("--guess-threshold", &self.guess_threshold)?;
         let cloudwatch = match (self.inputs.is_empty(), since_ms) {
             (true, Some(start_ms)) => Some(FetchConfig {
                 connection,
@@ -200,6 +210,7 @@ impl ReportArgs {
             cloudwatch,
             tz_local: self.tz == TzArg::Local,
             progress: std::io::stderr().is_terminal(),
+            fail_on: self.fail_on.map(Severity::from),
             inputs: self.inputs,
             format: self.format,
             requests: self.requests,
@@ -210,6 +221,8 @@ impl ReportArgs {
                 analyze: AnalyzeConfig {
                     usd_per_gb_second: self.price_gb_second,
                     usd_per_million_requests: self.price_million_requests,
+                    guess_threshold,
+                    guess_window_ms,
                 },
                 group,
             },

@@ -6,15 +6,17 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use super::{AwsArgs, ColorArg, TzArg};
+use super::{count_per_span, span, AwsArgs, ColorArg, SeverityArg, TzArg};
+use crate::analyze::AnalyzeConfig;
 use crate::engine::PipelineConfig;
 use crate::error::Error;
 use crate::group::GroupConfig;
 use crate::patterns::Patterns;
 use crate::redact::TokenDisplay;
+use crate::report::Severity;
 use crate::source::cloudwatch::{Connection, GroupSelection, DEFAULT_PATTERN};
 use crate::source::InputFormat;
-use crate::timeutil::{parse_span_ms, parse_time_arg};
+use crate::timeutil::parse_time_arg;
 
 /// `tail --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -103,6 +105,12 @@ pub struct TailArgs {
     /// Alert when one IP is denied N times within a span: N/SPAN, e.g. 5/60s; 0 turns alerts off.
     #[arg(long, value_name = "N/SPAN", default_value = "5/60s")]
     pub alert_denials: String,
+    /// Token guessing (in the summary's findings): N token mismatches from one IP within SPAN.
+    #[arg(long, value_name = "N/SPAN", default_value = "5/10m")]
+    pub guess_threshold: String,
+    /// At the end, exit with status 1 when a finding of this severity or worse is present.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
     /// TOML file of message templates for a differently worded authorizer.
     #[arg(long, value_name = "FILE")]
     pub patterns: Option<PathBuf>,
@@ -227,19 +235,8 @@ pub struct TailConfig {
     pub(crate) filter_pattern: Option<String>,
     /// `--alert-denials N/SPAN`: (N, span in ms); `None` when off.
     pub(crate) alert: Option<(usize, i64)>,
-}
-
-fn span(name: &str, value: &str) -> Result<i64, Error> {
-    let value = value.trim();
-    let ms = match value.strip_suffix("ms") {
-        Some(n) => n.parse::<i64>().ok(),
-        None => parse_span_ms(value),
-    };
-    ms.filter(|ms| *ms >= 0).ok_or_else(|| {
-        Error::Usage(format!(
-            "{name} takes a span like 500ms, 1s, 2m or 1h30m, not '{value}'"
-        ))
-    })
+    /// `--fail-on`: findings this severe or worse fail the run at its end.
+    pub(crate) fail_on: Option<Severity>,
 }
 
 fn duration(name: &str, value: &str) -> Result<Duration, Error> {
@@ -282,12 +279,17 @@ impl TailArgs {
         if incomplete_after_ms == 0 {
             return Err(Error::Usage("--incomplete-after must be more than 0".into()));
         }
+        let (guess_threshold, guess_window_ms) = count_per_span("--guess-threshold", &self.guess_threshold)?;
         let idle_exit = self
             .idle_exit
             .as_deref()
             .map(|v| duration("--idle-exit", v))
             .transpose()?;
-        let alert = parse_alert(&self.alert_denials)?;
+        let alert = if self.alert_denials.trim() == "0" {
+            None
+        } else {
+            Some(count_per_span("--alert-denials", &self.alert_denials)?)
+        };
         let mut ips = Vec::new();
         for ip in &self.ips {
             ips.push(IpRange::parse(ip).ok_or_else(|| {
@@ -329,7 +331,11 @@ impl TailArgs {
                     incomplete_after_ms,
                     ..GroupConfig::default()
                 },
-                ..PipelineConfig::default()
+                analyze: AnalyzeConfig {
+                    guess_threshold,
+                    guess_window_ms,
+                    ..AnalyzeConfig::default()
+                },
             },
             patterns,
             tokens: if self.show_tokens {
@@ -354,24 +360,9 @@ impl TailArgs {
             overlap,
             filter_pattern: self.filter_pattern,
             alert,
+            fail_on: self.fail_on.map(Severity::from),
         })
     }
-}
-
-/// `N/SPAN` → (N, span ms); `0` or `0/…` turns alerts off.
-fn parse_alert(value: &str) -> Result<Option<(usize, i64)>, Error> {
-    let bad = || {
-        Error::Usage(format!(
-            "--alert-denials takes N/SPAN, e.g. 5/60s, or 0 to turn alerts off; not '{value}'"
-        ))
-    };
-    if value.trim() == "0" {
-        return Ok(None);
-    }
-    let (n, window) = value.split_once('/').ok_or_else(bad)?;
-    let n: usize = n.trim().parse().map_err(|_| bad())?;
-    let window = span("--alert-denials", window).map_err(|_| bad())?;
-    Ok((n > 0 && window > 0).then_some((n, window)))
 }
 
 #[cfg(test)]
@@ -399,8 +390,9 @@ mod tests {
         assert_eq!(span("x", "1s").ok(), Some(1000));
         assert_eq!(span("x", "2m").ok(), Some(120_000));
         assert!(span("x", "soon").is_err());
-        assert_eq!(parse_alert("5/60s").ok(), Some(Some((5, 60_000))));
-        assert_eq!(parse_alert("0").ok(), Some(None));
-        assert!(parse_alert("five").is_err());
+        assert_eq!(count_per_span("x", "5/60s").ok(), Some((5, 60_000)));
+        assert_eq!(count_per_span("x", "5/10m").ok(), Some((5, 600_000)));
+        assert!(count_per_span("x", "five").is_err());
+        assert!(count_per_span("x", "0/60s").is_err());
     }
 }

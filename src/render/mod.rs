@@ -176,24 +176,28 @@ pub(crate) mod fixtures {
                 .collect(),
             },
             findings: vec![
-                Finding {
-                    kind: "secret_logged",
-                    severity: Severity::High,
-                    message: "the allowed token is written to the log in plain text ([INFO] Allowed Token)".into(),
-                    count: 412,
-                },
-                Finding {
-                    kind: "token_guessing",
-                    severity: Severity::High,
-                    message: "198.51.100.23 was denied 21 times with 7 different wrong tokens".into(),
-                    count: 21,
-                },
-                Finding {
-                    kind: "timeouts",
-                    severity: Severity::Medium,
-                    message: "4 invocations timed out: API Gateway answered 500, not 403".into(),
-                    count: 4,
-                },
+                Finding::new(
+                    "secret_logged",
+                    Severity::High,
+                    412,
+                    "the allowed token is written to the log in plain text ([INFO] Allowed Token)".into(),
+                    "Remove the 'Allowed Token' log line and rotate the token.",
+                )
+                .between(Some((1_752_192_003_120, 1_752_213_598_004))),
+                Finding::new(
+                    "token_guessing",
+                    Severity::High,
+                    21,
+                    "198.51.100.23 was denied 21 times with 7 different wrong tokens".into(),
+                    "Block the address at a WAF or resource policy.",
+                ),
+                Finding::new(
+                    "timeouts",
+                    Severity::Medium,
+                    4,
+                    "4 invocations timed out: API Gateway answered 500, not 403".into(),
+                    "Raise the timeout or find the slow call.",
+                ),
             ],
         }
     }

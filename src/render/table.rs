@@ -438,7 +438,7 @@ fn findings(out: &mut Out, report: &Report) {
             out.colored(f.severity.name(), severity_color(f.severity)),
             Cell::new(escape_control(f.kind)),
             Cell::new(f.count),
-            Cell::new(escape_control(&f.message)),
+            Cell::new(escape_control(&format!("{} {}", f.message, f.advice))),
         ]);
     }
     right_align(&mut table, 2..3);

@@ -1138,3 +1138,105 @@ fn csv_cells_never_start_a_formula() {
         "JSON stays exact"
     );
 }
+
+/// `--fail-on` fails a cron or CI run (status 1) when a finding of that severity or worse is
+/// present, after the report is written; a lower bar than any finding leaves it at 0.
+#[test]
+fn fail_on_fails_the_run_after_writing_the_report() {
+    let high = report(&["samples/", "--format", "json", "--fail-on", "high"]);
+    high.assert_code(1);
+    assert_eq!(
+        high.json()["schema"],
+        "authlogs.report/v1",
+        "the report is written first"
+    );
+    assert!(
+        high.stderr
+            .contains("finding(s) at or above high (--fail-on): secret_logged, token_leak_suspected"),
+        "{}",
+        high.stderr
+    );
+    let clean = report(&[&data("equiv.export.log"), "--format", "json", "--fail-on", "high"]);
+    let kinds: Vec<String> = clean.json()["findings"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .filter(|f| f["severity"] == "high")
+                .map(|f| f["kind"].to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(clean.code, Some(if kinds.is_empty() { 0 } else { 1 }), "{kinds:?}");
+    let none = report(&[&data("empty.log"), "--fail-on", "info"]);
+    none.assert_code(0);
+    let tail = finish(
+        authlogs()
+            .args(["tail", "-", "--fail-on", "high"])
+            .write_stdin(read_data("equiv.export.log")),
+    );
+    tail.assert_code(1);
+    assert!(tail.stderr.contains("--fail-on"), "{}", tail.stderr);
+    let bad = report(&["samples/", "--fail-on", "urgent"]);
+    bad.assert_code(2);
+}
+
+/// A token never reaches an error message, a warning or a finding, however it is malformed.
+#[test]
+fn no_token_in_errors_warnings_or_findings() {
+    let token = "Zq9SecretTok";
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let cases = [
+        // Malformed JSON right after the token.
+        (
+            "bad.json",
+            format!("{{\"events\":[{{\"message\":\"[INFO] Token: {token}\",\"timestamp\":\"{token}\"}}]}}"),
+        ),
+        // A value where a container is expected, holding the token.
+        ("scalar.json", format!("[\"{token}\", 1, {{\"{token}\": true}}]")),
+        // A truncated gzip of lines holding the token.
+        ("cut.gz", String::new()),
+    ];
+    for (name, text) in &cases {
+        let path = dir.path().join(name);
+        if name.ends_with(".gz") {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            let lines =
+                format!("2025-07-11T06:05:34.309Z [INFO]\t2025-07-11T06:05:34.309Z\tabc\t[INFO] Token: {token}\n")
+                    .repeat(2000);
+            std::io::Write::write_all(&mut enc, lines.as_bytes()).expect("gzip");
+            let bytes = enc.finish().expect("gzip");
+            std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("write");
+        } else {
+            std::fs::write(&path, text).expect("write");
+        }
+        let path = path.to_string_lossy().into_owned();
+        for args in [
+            vec![path.as_str(), "--format", "json"],
+            vec![path.as_str()],
+            vec![path.as_str(), "--requests"],
+        ] {
+            let run = report(&args);
+            run.assert_no_panic();
+            let out = String::from_utf8_lossy(&run.stdout);
+            assert!(
+                !run.stderr.contains(token),
+                "{name} {args:?}: stderr holds the token: {}",
+                run.stderr
+            );
+            assert!(!out.contains(token), "{name} {args:?}: output holds the token: {out}");
+        }
+    }
+    let patterns = dir.path().join("patterns.toml");
+    std::fs::write(
+        &patterns,
+        format!("[[pattern]]\nkind = \"token\"\ntemplate = \"{token}\"\n[broken"),
+    )
+    .expect("write");
+    let run = report(&["samples/", "--patterns", &patterns.to_string_lossy()]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        !run.stderr.contains(token),
+        "the patterns error holds its text: {}",
+        run.stderr
+    );
+}

@@ -73,9 +73,7 @@ pub fn tail(
     if let Some(e) = output_error {
         return Err(Error::Output(e));
     }
-    Ok(Outcome {
-        partial: !report.complete,
-    })
+    Ok(Outcome::of(&report, config.fail_on, err))
 }
 
 /// Why a run ends early, checked on every tick.
