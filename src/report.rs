@@ -73,6 +73,11 @@ pub struct InputStats {
     pub unrecognized_lines: u64,
     /// Lines that were not valid UTF-8 and were decoded lossily.
     pub invalid_utf8_lines: u64,
+    /// Lines (or events) longer than `--max-line-bytes`: their heads were read, the rest skipped.
+    pub oversized_lines: u64,
+    /// Where the first of them began: `<input>, byte <n>` (of the decompressed text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_oversized_line: Option<String>,
     /// Events outside `--since`/`--until`, skipped.
     pub filtered_events: u64,
     /// Lines for a request that had already been reported (arrived after the grace window).

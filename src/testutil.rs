@@ -1,5 +1,6 @@
 //! Helpers shared by unit tests: a sink keeping what a source delivers, gzip, and sample inputs of each container.
 
+use crate::source::ReadOptions;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -13,6 +14,8 @@ pub(crate) struct TestSink {
     pub events: Vec<(Option<i64>, String, String)>,
     pub errors: Vec<InputError>,
     pub invalid: u64,
+    /// (input, count, first byte) of every report of cut lines.
+    pub oversized: Vec<(String, u64, u64)>,
 }
 
 impl EventSink for TestSink {
@@ -27,6 +30,9 @@ impl EventSink for TestSink {
     fn invalid_utf8_lines(&mut self, count: u64) {
         self.invalid += count;
     }
+    fn oversized_lines(&mut self, input: &str, count: u64, first_byte: u64) {
+        self.oversized.push((input.to_string(), count, first_byte));
+    }
 }
 
 impl TestSink {
@@ -36,17 +42,34 @@ impl TestSink {
 }
 
 pub(crate) fn read(data: &[u8], format: InputFormat) -> TestSink {
+    read_with(data, ReadOptions::new(format))
+}
+
+pub(crate) fn read_with(data: &[u8], opts: ReadOptions) -> TestSink {
     let mut sink = TestSink::default();
-    read_reader("test.log", data, format, "dflt", &mut sink).unwrap();
+    read_reader("test.log", data, opts, "dflt", &mut sink).unwrap();
     sink
+}
+
+/// `format` with lines cut at `max` bytes.
+pub(crate) fn capped(format: InputFormat, max: usize) -> ReadOptions {
+    ReadOptions {
+        format,
+        max_line_bytes: max,
+    }
 }
 
 /// Reads `path` as [`plan`] cuts it at `range_bytes`, unit by unit, into one sink.
 pub(crate) fn read_planned(path: &Path, format: InputFormat, range_bytes: u64) -> (TestSink, usize) {
-    let units = plan(&[path.to_path_buf()], format, range_bytes).unwrap();
+    read_planned_with(path, ReadOptions::new(format), range_bytes)
+}
+
+/// [`read_planned`] with other read options.
+pub(crate) fn read_planned_with(path: &Path, opts: ReadOptions, range_bytes: u64) -> (TestSink, usize) {
+    let units = plan(&[path.to_path_buf()], opts.format, range_bytes).unwrap();
     let mut sink = TestSink::default();
     for unit in &units {
-        read_unit(unit, format, &mut sink).unwrap();
+        read_unit(unit, opts, &mut sink).unwrap();
     }
     (sink, units.len())
 }

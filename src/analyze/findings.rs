@@ -183,6 +183,18 @@ impl Analyzer {
                 "Check how the logs were exported or converted.",
             ));
         }
+        if s.oversized_lines > 0 {
+            let first = s.first_oversized_line.as_deref().unwrap_or("an input");
+            f.push(Finding::new(
+                "oversized_lines",
+                Severity::Low,
+                s.oversized_lines,
+                format!(
+                    "Lines longer than --max-line-bytes were cut (the first at {first}): their heads were read, the rest skipped."
+                ),
+                "CloudWatch events are at most 1 MB: a longer line is not a Lambda log line. Check the input, or raise --max-line-bytes.",
+            ));
+        }
         if s.late_lines > 0 {
             f.push(Finding::new(
                 "late_lines",

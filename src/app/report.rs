@@ -57,7 +57,7 @@ fn run_pipeline(
         report.source = Some(source);
         return Ok(report);
     }
-    pipeline.read_inputs(&config.inputs, config.input_format, config.threads, config.range_bytes)?;
+    pipeline.read_inputs(&config.inputs, config.read, config.threads, config.range_bytes)?;
     Ok(pipeline.finish())
 }
 

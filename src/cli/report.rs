@@ -16,7 +16,7 @@ use crate::render::OutputFormat;
 use crate::report::Severity;
 use crate::source::cloudwatch::PAGE_LIMIT;
 use crate::source::cloudwatch::{FetchConfig, GroupSelection, DEFAULT_PATTERN, PAGES_IN_FLIGHT_PER_SLICE};
-use crate::source::InputFormat;
+use crate::source::{InputFormat, ReadOptions};
 use crate::timeutil::parse_time_arg;
 
 /// Large enough that opening a range and finding its first event header costs nothing measurable,
@@ -38,6 +38,10 @@ pub struct ReportArgs {
     /// Container of the inputs; auto detects it per input.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
+    /// Lines (events) longer than this are cut: the head is read, the rest skipped and counted
+    /// (input.oversized_lines). CloudWatch events are at most 1 MB.
+    #[arg(long, value_name = "SIZE", default_value = "1MiB")]
+    pub max_line_bytes: String,
     /// Only events at or after this time: 30m, 6h, 1d, 2w, 2h30m (back from now) or ISO 8601.
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
@@ -102,7 +106,8 @@ pub struct ReportConfig {
     pub(crate) inputs: Vec<PathBuf>,
     pub(crate) format: OutputFormat,
     pub(crate) requests: bool,
-    pub(crate) input_format: InputFormat,
+    /// How inputs are read: container and line cap.
+    pub(crate) read: ReadOptions,
     pub(crate) pipeline: PipelineConfig,
     pub(crate) patterns: Patterns,
     pub(crate) tokens: TokenDisplay,
@@ -214,7 +219,10 @@ impl ReportArgs {
             inputs: self.inputs,
             format: self.format,
             requests: self.requests,
-            input_format: self.input_format,
+            read: ReadOptions {
+                format: self.input_format,
+                max_line_bytes: super::max_line_bytes(&self.max_line_bytes)?,
+            },
             pipeline: PipelineConfig {
                 since_ms,
                 until_ms,

@@ -15,7 +15,7 @@ use crate::patterns::Patterns;
 use crate::redact::TokenDisplay;
 use crate::report::Severity;
 use crate::source::cloudwatch::{Connection, GroupSelection, DEFAULT_PATTERN};
-use crate::source::InputFormat;
+use crate::source::{InputFormat, ReadOptions};
 use crate::timeutil::parse_time_arg;
 
 /// `tail --format`.
@@ -117,6 +117,10 @@ pub struct TailArgs {
     /// Container of a stream input; auto detects it.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
+    /// Lines (events) longer than this are cut: the head is read, the rest skipped and counted
+    /// (input.oversized_lines). CloudWatch events are at most 1 MB.
+    #[arg(long, value_name = "SIZE", default_value = "1MiB")]
+    pub max_line_bytes: String,
     /// CloudWatch log group to follow (repeatable).
     #[arg(long, value_name = "NAME", help_heading = "CloudWatch")]
     pub group: Vec<String>,
@@ -216,7 +220,8 @@ pub enum TailSource {
 #[derive(Debug)]
 pub struct TailConfig {
     pub(crate) source: TailSource,
-    pub(crate) input_format: InputFormat,
+    /// How a stream input is read: container and line cap.
+    pub(crate) read: ReadOptions,
     pub(crate) pipeline: PipelineConfig,
     pub(crate) patterns: Patterns,
     pub(crate) tokens: TokenDisplay,
@@ -322,7 +327,10 @@ impl TailArgs {
         };
         Ok(TailConfig {
             source,
-            input_format: self.input_format,
+            read: ReadOptions {
+                format: self.input_format,
+                max_line_bytes: super::max_line_bytes(&self.max_line_bytes)?,
+            },
             pipeline: PipelineConfig {
                 since_ms,
                 until_ms,

@@ -31,6 +31,8 @@ pub(super) struct ParsedBatch {
     pub(super) filtered: u64,
     pub(super) errors: Vec<InputError>,
     pub(super) invalid_utf8: u64,
+    /// Cut lines: (input, count, first byte), in reading order.
+    pub(super) oversized: Vec<(String, u64, u64)>,
 }
 
 impl ParsedBatch {
@@ -43,6 +45,7 @@ impl ParsedBatch {
         self.events = 0;
         self.filtered = 0;
         self.invalid_utf8 = 0;
+        self.oversized.clear();
     }
 }
 
@@ -100,5 +103,9 @@ impl EventSink for ParseSink<'_> {
 
     fn invalid_utf8_lines(&mut self, count: u64) {
         self.batch.invalid_utf8 += count;
+    }
+
+    fn oversized_lines(&mut self, input: &str, count: u64, first_byte: u64) {
+        self.batch.oversized.push((input.to_string(), count, first_byte));
     }
 }

@@ -11,7 +11,7 @@ use std::thread;
 
 use crate::bytes::same_str;
 use crate::source::file::{read_unit, SourceError, Unit};
-use crate::source::{EventSink, InputError, InputFormat, LogEvent};
+use crate::source::{EventSink, InputError, LogEvent, ReadOptions};
 
 /// Batches each worker may have waiting for the consumer, over all units: this bounds memory, while
 /// letting workers read ahead of the unit being consumed instead of waiting for it in lockstep. While
@@ -138,6 +138,10 @@ impl<S: Batching> EventSink for Forward<'_, S> {
     fn invalid_utf8_lines(&mut self, count: u64) {
         self.sink.invalid_utf8_lines(count);
     }
+
+    fn oversized_lines(&mut self, input: &str, count: u64, first_byte: u64) {
+        self.sink.oversized_lines(input, count, first_byte);
+    }
 }
 
 /// How the inputs are read in parallel.
@@ -179,7 +183,7 @@ pub enum Work<'u, B> {
 /// stops reading too (its sink wants no more).
 pub fn read_units<S, M, C>(
     units: Vec<Unit>,
-    format: InputFormat,
+    opts: ReadOptions,
     config: ParallelConfig,
     make: M,
     mut consume: C,
@@ -225,7 +229,7 @@ where
             unit: i,
             closed: false,
         };
-        let result = read_unit(unit, format, &mut forward);
+        let result = read_unit(unit, opts, &mut forward);
         let rest = forward.sink.rest();
         forward.send(rest);
         let _ = tx.send(Message::Done(result));
@@ -415,6 +419,7 @@ fn stream_index_searched(streams: &mut Vec<String>, name: &str) -> usize {
 mod tests {
     use super::*;
     use crate::source::file::plan;
+    use crate::source::InputFormat;
     use std::path::PathBuf;
 
     /// Batches of one message each, so ordering across batches and units is visible.
@@ -466,18 +471,24 @@ mod tests {
             });
             units = unpacked.collect();
         }
-        let result = read_units(units, InputFormat::Auto, config, Messages::default, |work| {
-            match work {
-                Work::Batch(b) => got.extend(b),
-                Work::Unit(unit) => {
-                    read_here += 1;
-                    let mut here = Messages::default();
-                    read_unit(unit, InputFormat::Auto, &mut here)?;
-                    got.extend(here.batch);
+        let result = read_units(
+            units,
+            ReadOptions::new(InputFormat::Auto),
+            config,
+            Messages::default,
+            |work| {
+                match work {
+                    Work::Batch(b) => got.extend(b),
+                    Work::Unit(unit) => {
+                        read_here += 1;
+                        let mut here = Messages::default();
+                        read_unit(unit, ReadOptions::new(InputFormat::Auto), &mut here)?;
+                        got.extend(here.batch);
+                    }
                 }
-            }
-            Ok(ControlFlow::Continue(()))
-        });
+                Ok(ControlFlow::Continue(()))
+            },
+        );
         (got, result, read_here)
     }
 
@@ -505,17 +516,23 @@ mod tests {
             let config = ParallelConfig { workers: 2, sharing };
             let mut consumed = 0;
             let mut got = Vec::new();
-            let result = read_units(units, InputFormat::Auto, config, Messages::default, |work| {
-                consumed += 1;
-                if let Work::Batch(b) = work {
-                    got.extend(b);
-                }
-                Ok(if consumed == 3 {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                })
-            });
+            let result = read_units(
+                units,
+                ReadOptions::new(InputFormat::Auto),
+                config,
+                Messages::default,
+                |work| {
+                    consumed += 1;
+                    if let Work::Batch(b) = work {
+                        got.extend(b);
+                    }
+                    Ok(if consumed == 3 {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    })
+                },
+            );
             assert!(result.is_ok(), "{sharing:?}: a stop is not an error: {result:?}");
             assert_eq!(consumed, 3, "{sharing:?}: nothing is handed over after the stop");
             assert!(got.len() < 40 * 200 && total > 3, "{sharing:?}");
@@ -639,24 +656,30 @@ mod tests {
         let units: Vec<Unit> = [good, doomed.clone(), after].into_iter().map(Unit::Named).collect();
         std::fs::remove_file(&doomed).unwrap();
         let mut sink = Messages::default();
-        assert!(read_unit(&units[1], InputFormat::Auto, &mut sink).is_err());
+        assert!(read_unit(&units[1], ReadOptions::new(InputFormat::Auto), &mut sink).is_err());
         // Also when the consumer reads it: the error stops reading after the units before it.
         let mut got = Vec::new();
         let config = ParallelConfig {
             workers: 1,
             sharing: Sharing::Always,
         };
-        let result = read_units(units, InputFormat::Auto, config, Messages::default, |work| {
-            match work {
-                Work::Batch(b) => got.extend(b),
-                Work::Unit(unit) => {
-                    let mut here = Messages::default();
-                    read_unit(unit, InputFormat::Auto, &mut here)?;
-                    got.extend(here.batch);
+        let result = read_units(
+            units,
+            ReadOptions::new(InputFormat::Auto),
+            config,
+            Messages::default,
+            |work| {
+                match work {
+                    Work::Batch(b) => got.extend(b),
+                    Work::Unit(unit) => {
+                        let mut here = Messages::default();
+                        read_unit(unit, ReadOptions::new(InputFormat::Auto), &mut here)?;
+                        got.extend(here.batch);
+                    }
                 }
-            }
-            Ok(ControlFlow::Continue(()))
-        });
+                Ok(ControlFlow::Continue(()))
+            },
+        );
         assert!(result.unwrap_err().to_string().contains("doomed.log"));
         assert_eq!(got, ["START RequestId: a1b2c3d4 Version: $LATEST"]);
     }

@@ -14,7 +14,7 @@ use crate::group::{GroupConfig, Grouper, Invocation};
 use crate::parse::{LineEvent, Parser};
 use crate::report::Report;
 use crate::source::file::{plan, read_path, read_unit, unit_inflates_apart, SourceError, Unit};
-use crate::source::{EventSink, InputError, InputFormat, LogEvent};
+use crate::source::{EventSink, InputError, LogEvent, ReadOptions};
 
 /// Receives every finished invocation with its verdict (e.g. the `--requests` printer).
 pub trait InvocationSink {
@@ -147,13 +147,13 @@ impl Pipeline<'_> {
     pub fn read_inputs(
         &mut self,
         inputs: &[PathBuf],
-        format: InputFormat,
+        opts: ReadOptions,
         threads: Threads,
         range_bytes: u64,
     ) -> Result<(), SourceError> {
         let units = match threads {
             Threads::Fixed(1) => Vec::new(),
-            _ => plan(inputs, format, range_bytes)?,
+            _ => plan(inputs, opts.format, range_bytes)?,
         };
         let layout = threads.layout(|| units.iter().find_map(unit_inflates_apart).unwrap_or(false));
         match layout {
@@ -162,14 +162,14 @@ impl Pipeline<'_> {
                     workers,
                     sharing: Sharing::WhenIdle,
                 };
-                self.read_parallel(units, format, parallel)
+                self.read_parallel(units, opts, parallel)
             }
             Layout::OneThread if units.is_empty() => {
                 for input in inputs {
                     if self.stopped {
                         break;
                     }
-                    read_path(input, format, self)?;
+                    read_path(input, opts, self)?;
                 }
                 Ok(())
             }
@@ -179,7 +179,7 @@ impl Pipeline<'_> {
                     if self.stopped {
                         break;
                     }
-                    read_unit(unit, format, self)?;
+                    read_unit(unit, opts, self)?;
                 }
                 Ok(())
             }
@@ -193,7 +193,7 @@ impl Pipeline<'_> {
     fn read_parallel(
         &mut self,
         units: Vec<Unit>,
-        format: InputFormat,
+        opts: ReadOptions,
         config: ParallelConfig,
     ) -> Result<(), SourceError> {
         let (parser, window) = (self.parser.clone(), self.config.clone());
@@ -205,7 +205,7 @@ impl Pipeline<'_> {
             batch: pop(&pool),
             pool: &pool,
         };
-        ordered::read_units(units, format, config, make, |work| {
+        ordered::read_units(units, opts, config, make, |work| {
             match work {
                 Work::Batch(mut b) => {
                     self.consume(&mut b);
@@ -215,7 +215,7 @@ impl Pipeline<'_> {
                     }
                 }
                 // A unit this thread claimed while it had nothing to group: read here, as on one thread.
-                Work::Unit(unit) => read_unit(unit, format, self)?,
+                Work::Unit(unit) => read_unit(unit, opts, self)?,
             }
             Ok(if self.stopped {
                 ControlFlow::Break(())
@@ -244,6 +244,9 @@ impl Pipeline<'_> {
         }
         self.summary.errors.append(&mut b.errors);
         self.summary.stats.invalid_utf8_lines += b.invalid_utf8;
+        for (input, count, first) in b.oversized.drain(..) {
+            self.oversized_lines(&input, count, first);
+        }
     }
 }
 
@@ -273,6 +276,14 @@ impl EventSink for Pipeline<'_> {
 
     fn invalid_utf8_lines(&mut self, count: u64) {
         self.summary.stats.invalid_utf8_lines += count;
+    }
+
+    fn oversized_lines(&mut self, input: &str, count: u64, first_byte: u64) {
+        let stats = &mut self.summary.stats;
+        stats.oversized_lines += count;
+        if stats.first_oversized_line.is_none() {
+            stats.first_oversized_line = Some(format!("{input}, byte {first_byte}"));
+        }
     }
 }
 

@@ -190,7 +190,7 @@ pub struct TailSummary {
 pub fn summary_line(report: &Report, summary: &TailSummary) -> String {
     let d = &report.decisions;
     let n = &report.denials;
-    format!(
+    let mut line = format!(
         "authlogs: {} invocations (allowed {}, denied {}, timeout {}, error {}, unknown {}; {} incomplete), {} printed; \
          denials: ip mismatch {}, token mismatch {}, both {}, token missing {}; {} events, {} reconnects, {} sampled seconds, {} alerts\n",
         report.invocations,
@@ -209,7 +209,19 @@ pub fn summary_line(report: &Report, summary: &TailSummary) -> String {
         summary.reconnects,
         summary.sampled_seconds,
         summary.alerts,
-    )
+    );
+    let input = &report.input;
+    if input.oversized_lines > 0 {
+        line.pop();
+        let first = input.first_oversized_line.as_deref().unwrap_or("?");
+        let _ = writeln!(
+            line,
+            "; {} oversized lines cut at --max-line-bytes (first at {})",
+            input.oversized_lines,
+            escape_control(first)
+        );
+    }
+    line
 }
 
 #[cfg(test)]

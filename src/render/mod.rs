@@ -79,6 +79,8 @@ pub(crate) mod fixtures {
                 events: 2144,
                 unrecognized_lines: 17,
                 invalid_utf8_lines: 0,
+                oversized_lines: 0,
+                first_oversized_line: None,
                 filtered_events: 0,
                 late_lines: 2,
             },

@@ -451,6 +451,7 @@ fn input(out: &mut Out, report: &Report) {
         ("events", i.events),
         ("unrecognized lines", i.unrecognized_lines),
         ("invalid UTF-8 lines", i.invalid_utf8_lines),
+        ("oversized lines (cut)", i.oversized_lines),
         ("filtered events", i.filtered_events),
         ("late lines", i.late_lines),
     ]

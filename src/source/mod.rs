@@ -36,6 +36,85 @@ pub trait EventSink {
     fn invalid_utf8_lines(&mut self, count: u64) {
         let _ = count;
     }
+    /// `count` lines (or events) of `input` longer than the line cap were cut: their heads were
+    /// read, the rest skipped; the first began at byte `first_byte` of the (decoded) input.
+    fn oversized_lines(&mut self, input: &str, count: u64, first_byte: u64) {
+        let _ = (input, count, first_byte);
+    }
+}
+
+/// The longest line (event) read whole unless asked otherwise: CloudWatch events are at most
+/// 1 MB, so nothing real is longer, and a hostile file without newlines costs no more memory.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
+/// The smallest cap accepted: a REPORT line or an authorizer line must fit whole.
+pub const MIN_MAX_LINE_BYTES: usize = 1024;
+
+/// How inputs are read: their container, and the cap on a line's (an event's) length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The container; `Auto` detects it per input.
+    pub format: InputFormat,
+    /// Lines and events longer than this are cut: the head is kept, the rest skipped and counted.
+    pub max_line_bytes: usize,
+}
+
+impl ReadOptions {
+    /// `format` with the default line cap.
+    pub fn new(format: InputFormat) -> Self {
+        ReadOptions {
+            format,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+        }
+    }
+
+    /// The same options with another container.
+    pub(crate) fn with_format(self, format: InputFormat) -> Self {
+        ReadOptions { format, ..self }
+    }
+}
+
+/// Lines cut at the cap in one input: how many, and where the first began.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Oversized {
+    pub(crate) count: u64,
+    pub(crate) first: Option<u64>,
+}
+
+impl Oversized {
+    /// One more cut line, beginning at byte `at`.
+    pub(crate) fn note(&mut self, at: u64) {
+        self.count += 1;
+        self.first = Some(self.first.map_or(at, |f| f.min(at)));
+    }
+
+    pub(crate) fn merge(&mut self, other: Oversized) {
+        self.count += other.count;
+        if let Some(at) = other.first {
+            self.first = Some(self.first.map_or(at, |f| f.min(at)));
+        }
+    }
+
+    /// Tells `sink` of the cut lines, if any, and starts counting again.
+    pub(crate) fn report(&mut self, input: &str, sink: &mut dyn EventSink) {
+        if self.count > 0 {
+            sink.oversized_lines(input, self.count, self.first.unwrap_or(0));
+        }
+        *self = Oversized::default();
+    }
+}
+
+/// The longest prefix of `bytes` of at most `max` bytes that ends at a UTF-8 character boundary
+/// (never cutting a character in two, so a cut line stays valid text).
+pub(crate) fn char_floor(bytes: &[u8], max: usize) -> usize {
+    if max >= bytes.len() {
+        return bytes.len();
+    }
+    let mut at = max;
+    // A UTF-8 character is at most 4 bytes: at most 3 continuation bytes to back over.
+    while at > 0 && max - at < 3 && bytes[at] & 0xC0 == 0x80 {
+        at -= 1;
+    }
+    at
 }
 
 /// The container shape of an input. `Auto` detects it per input from its first bytes.

@@ -16,7 +16,7 @@ use super::container::detect::detect;
 use super::container::{text_kind, TextContainer};
 use super::decode::{decode_line, ChannelReader, GZIP_MAGIC};
 use super::file::{read_reader, SourceError};
-use super::{EventSink, InputError, InputFormat, LogEvent};
+use super::{char_floor, EventSink, InputError, InputFormat, LogEvent, Oversized, ReadOptions};
 
 /// Bytes read at a time.
 const READ_CHUNK: usize = 64 * 1024;
@@ -25,8 +25,6 @@ const SAMPLE_LINES: usize = 8;
 const SAMPLE_BYTES: usize = 64 * 1024;
 /// How often a followed file is looked at again once its end is reached.
 const FOLLOW_EVERY: Duration = Duration::from_millis(200);
-/// A line longer than this without a newline is delivered in pieces rather than held in memory.
-const MAX_PENDING_LINE: usize = 1 << 20;
 
 /// What a stream's reader thread sends.
 #[derive(Debug)]
@@ -147,10 +145,17 @@ struct OwnedEvent {
     message: String,
 }
 
+/// What a reader thread says about its input besides events.
+enum Note {
+    Error(InputError),
+    InvalidUtf8(u64),
+    Oversized(String, u64, u64),
+}
+
 /// Forwards a reader thread's events to the live stream.
 struct Forward {
     tx: SyncSender<Vec<OwnedEvent>>,
-    errors: Sender<InputError>,
+    notes: Sender<Note>,
 }
 
 impl EventSink for Forward {
@@ -167,7 +172,15 @@ impl EventSink for Forward {
     }
 
     fn input_error(&mut self, error: InputError) {
-        let _ = self.errors.send(error);
+        let _ = self.notes.send(Note::Error(error));
+    }
+
+    fn invalid_utf8_lines(&mut self, count: u64) {
+        let _ = self.notes.send(Note::InvalidUtf8(count));
+    }
+
+    fn oversized_lines(&mut self, input: &str, count: u64, first_byte: u64) {
+        let _ = self.notes.send(Note::Oversized(input.to_string(), count, first_byte));
     }
 }
 
@@ -178,17 +191,19 @@ struct Threaded {
     bytes: Option<SyncSender<io::Result<Vec<u8>>>>,
     /// Dropped when the sink stops, so a reader blocked on a full channel ends too.
     events: Option<Receiver<Vec<OwnedEvent>>>,
-    errors: Receiver<InputError>,
+    notes: Receiver<Note>,
     thread: Option<JoinHandle<Result<(), SourceError>>>,
 }
 
 enum State {
     /// Collecting the detection sample.
     Sampling(Vec<u8>),
-    /// Text, line by line; `partial` holds the bytes of a line whose newline has not come yet.
+    /// Text, line by line; `partial` holds the bytes of a line whose newline has not come yet,
+    /// `skipping` says the bytes up to the next newline are the tail of a cut line.
     Text {
         container: TextContainer<'static>,
         partial: Vec<u8>,
+        skipping: bool,
     },
     Threaded(Threaded),
 }
@@ -197,19 +212,26 @@ enum State {
 /// into a sink at once (text), or with [`drain`](LiveStream::drain) (containers read on a thread).
 pub struct LiveStream {
     name: String,
-    format: InputFormat,
+    opts: ReadOptions,
     state: State,
     invalid_utf8: u64,
+    /// Bytes of text pushed so far, and where the line being read began.
+    seen: u64,
+    line_start: u64,
+    oversized: Oversized,
 }
 
 impl LiveStream {
-    /// A stream named `name` (for messages) in `format` (`Auto`: detected from its first lines).
-    pub fn new(name: String, format: InputFormat) -> LiveStream {
+    /// A stream named `name` (for messages) read with `opts` (format `Auto`: detected from its first lines).
+    pub fn new(name: String, opts: ReadOptions) -> LiveStream {
         LiveStream {
             name,
-            format,
+            opts,
             state: State::Sampling(Vec::new()),
             invalid_utf8: 0,
+            seen: 0,
+            line_start: 0,
+            oversized: Oversized::default(),
         }
     }
 
@@ -220,7 +242,7 @@ impl LiveStream {
                 sample.extend_from_slice(bytes);
                 let lines = memchr::memchr_iter(b'\n', sample).take(SAMPLE_LINES).count();
                 // A forced format needs only the first bytes, to tell gzip or UTF-16.
-                let forced = self.format != InputFormat::Auto && sample.len() >= 2;
+                let forced = self.opts.format != InputFormat::Auto && sample.len() >= 2;
                 if forced || lines >= SAMPLE_LINES || sample.len() >= SAMPLE_BYTES {
                     self.decide(false, sink);
                 }
@@ -273,8 +295,12 @@ impl LiveStream {
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
-        while let Ok(error) = t.errors.try_recv() {
-            sink.input_error(error);
+        while let Ok(note) = t.notes.try_recv() {
+            match note {
+                Note::Error(error) => sink.input_error(error),
+                Note::InvalidUtf8(count) => sink.invalid_utf8_lines(count),
+                Note::Oversized(input, count, first) => sink.oversized_lines(&input, count, first),
+            }
         }
     }
 
@@ -284,12 +310,20 @@ impl LiveStream {
             self.decide(true, sink);
         }
         match &mut self.state {
-            State::Text { container, partial } => {
-                if !partial.is_empty() {
+            State::Text {
+                container,
+                partial,
+                skipping,
+            } => {
+                if !partial.is_empty() && !*skipping {
                     let rest = std::mem::take(partial);
                     let (line, valid) = decode_line(strip_cr(&rest));
                     self.invalid_utf8 += u64::from(!valid);
+                    let before = container.oversized;
                     container.line(&line, sink);
+                    if container.oversized != before {
+                        self.oversized.note(self.line_start);
+                    }
                 }
                 container.finish(sink);
             }
@@ -302,6 +336,7 @@ impl LiveStream {
         if self.invalid_utf8 > 0 {
             sink.invalid_utf8_lines(std::mem::take(&mut self.invalid_utf8));
         }
+        self.oversized.report(&self.name, sink);
         Ok(())
     }
 
@@ -342,15 +377,16 @@ impl LiveStream {
         let binary =
             sample.starts_with(&GZIP_MAGIC) || sample.starts_with(&[0xFF, 0xFE]) || sample.starts_with(&[0xFE, 0xFF]);
         let body = sample.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&sample);
-        let format = match self.format {
+        let format = match self.opts.format {
             InputFormat::Auto if !binary => detect(body, complete),
             f => f,
         };
         match text_kind(format).filter(|_| !binary) {
             Some(kind) => {
                 self.state = State::Text {
-                    container: TextContainer::new(kind, ""),
+                    container: TextContainer::new(kind, "", self.opts.max_line_bytes),
                     partial: Vec::new(),
+                    skipping: false,
                 };
                 self.text(body, sink);
             }
@@ -364,8 +400,9 @@ impl LiveStream {
     fn spawn_threaded(&self, format: InputFormat) -> Threaded {
         let (bytes_tx, bytes_rx) = sync_channel(16);
         let (events_tx, events_rx) = sync_channel(1024);
-        let (errors_tx, errors_rx) = std::sync::mpsc::channel();
+        let (notes_tx, notes_rx) = std::sync::mpsc::channel();
         let name = self.name.clone();
+        let opts = self.opts.with_format(format);
         let thread = std::thread::Builder::new()
             .name("authlogs-stream-reader".into())
             .spawn(move || {
@@ -377,46 +414,80 @@ impl LiveStream {
                 };
                 let mut forward = Forward {
                     tx: events_tx,
-                    errors: errors_tx,
+                    notes: notes_tx,
                 };
-                read_reader(&name, reader, format, "", &mut forward)
+                read_reader(&name, reader, opts, "", &mut forward)
             })
             .ok();
         Threaded {
             bytes: Some(bytes_tx),
             events: Some(events_rx),
-            errors: errors_rx,
+            notes: notes_rx,
             thread,
         }
     }
 
-    /// Complete lines go to the container now; the rest waits for its newline.
+    /// Complete lines go to the container now; the rest waits for its newline. A line reaching the
+    /// cap without one goes to the container cut, and its tail is skipped as it comes.
     fn text(&mut self, bytes: &[u8], sink: &mut dyn EventSink) {
-        let State::Text { container, partial } = &mut self.state else {
+        let State::Text {
+            container,
+            partial,
+            skipping,
+        } = &mut self.state
+        else {
             return;
         };
-        let mut rest = bytes;
-        while let Some(i) = memchr::memchr(b'\n', rest) {
-            let (line, valid) = if partial.is_empty() {
-                decode_line(strip_cr(&rest[..i]))
+        let max = self.opts.max_line_bytes;
+        // Where `bytes` begin in the stream's text.
+        let base = self.seen;
+        self.seen += bytes.len() as u64;
+        let mut at = 0;
+        while let Some(i) = memchr::memchr(b'\n', &bytes[at..]) {
+            let piece = &bytes[at..at + i];
+            let start = self.line_start;
+            at += i + 1;
+            self.line_start = base + at as u64;
+            if std::mem::take(skipping) {
+                continue;
+            }
+            let whole;
+            let mut line = if partial.is_empty() {
+                strip_cr(piece)
             } else {
-                partial.extend_from_slice(&rest[..i]);
-                let whole = std::mem::take(partial);
-                let (line, valid) = decode_line(strip_cr(&whole));
-                (std::borrow::Cow::Owned(line.into_owned()), valid)
+                partial.extend_from_slice(piece);
+                whole = std::mem::take(partial);
+                strip_cr(&whole)
             };
+            let before = container.oversized;
+            if line.len() > max {
+                line = &line[..char_floor(line, max)];
+                container.oversized += 1;
+            }
+            let (line, valid) = decode_line(line);
             self.invalid_utf8 += u64::from(!valid);
             container.line(&line, sink);
-            rest = &rest[i + 1..];
+            if container.oversized != before {
+                self.oversized.note(start);
+            }
         }
-        partial.extend_from_slice(rest);
-        // A line that never ends is delivered in pieces, so memory stays bounded.
-        if partial.len() >= MAX_PENDING_LINE {
-            let whole = std::mem::take(partial);
-            let (line, valid) = decode_line(&whole);
-            self.invalid_utf8 += u64::from(!valid);
-            container.line(&line, sink);
+        let rest = &bytes[at..];
+        if *skipping {
+            return;
         }
+        let room = max.saturating_sub(partial.len());
+        if rest.len() <= room {
+            partial.extend_from_slice(rest);
+            return;
+        }
+        // A line that reaches the cap: its head now, its tail skipped, so memory stays bounded.
+        partial.extend_from_slice(&rest[..room]);
+        let head = std::mem::take(partial);
+        *skipping = true;
+        let (line, valid) = decode_line(&head[..char_floor(&head, max)]);
+        self.invalid_utf8 += u64::from(!valid);
+        container.line(&line, sink);
+        self.oversized.note(self.line_start);
     }
 }
 

@@ -1240,3 +1240,69 @@ fn no_token_in_errors_warnings_or_findings() {
         run.stderr
     );
 }
+
+#[test]
+fn a_line_over_max_line_bytes_is_cut_its_head_parsed_counted_and_named() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("long.export.log");
+    let id = "5e1e2c0a-0000-4000-8000-00000000c0de";
+    let mut text = format!("2025-07-11T06:05:34.300Z START RequestId: {id} Version: $LATEST\n");
+    // A REPORT line with 3 MiB of junk after its fields: the head still gives the duration.
+    text.push_str(&format!(
+        "2025-07-11T06:05:34.310Z REPORT RequestId: {id}\tDuration: 2.50 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t"
+    ));
+    let report_at = text.len() - 160;
+    text.push_str(&"j".repeat(3 << 20));
+    text.push('\n');
+    std::fs::write(&path, &text).expect("written");
+    let path = path.display().to_string();
+    let r = run_json(&[&path]);
+    expect(
+        &r,
+        &[
+            ("/input/oversized_lines", 1.0),
+            ("/duration_ms/max", 2.5),
+            ("/invocations", 1.0),
+        ],
+    );
+    let first = r["input"]["first_oversized_line"].as_str().expect("named");
+    let byte: usize = first
+        .rsplit("byte ")
+        .next()
+        .and_then(|b| b.parse().ok())
+        .expect("a byte");
+    assert!(
+        first.starts_with(&path) && byte.abs_diff(report_at) < 160,
+        "{first} (REPORT at ~{report_at})"
+    );
+    let finding = r["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["kind"] == "oversized_lines"))
+        .expect("an oversized_lines finding");
+    assert!(
+        finding["message"].as_str().is_some_and(|m| m.contains(first)),
+        "{finding}"
+    );
+
+    // A smaller cap cuts more; a cap that is not a size is a usage error that says what to pass.
+    let r = run_json(&[&path, "--max-line-bytes", "64KiB"]);
+    expect(&r, &[("/input/oversized_lines", 1.0), ("/duration_ms/max", 2.5)]);
+    for bad in ["12", "0", "lots", "1TB"] {
+        let run = report(&[&path, "--max-line-bytes", bad]);
+        run.assert_code(2).assert_no_panic();
+        assert!(
+            run.stderr.contains("--max-line-bytes takes a size"),
+            "{bad}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn standard_input_without_any_newline_is_read_and_counted() {
+    let mut stdin = b"START RequestId: 5e1e2c0a-0000-4000-8000-00000000c0de Version: $LATEST ".to_vec();
+    stdin.resize(20 << 20, b'x');
+    let run = report_stdin(&["-"], stdin);
+    run.assert_code(0).assert_no_panic();
+    expect(&run.json(), &[("/input/oversized_lines", 1.0), ("/input/events", 1.0)]);
+}

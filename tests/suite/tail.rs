@@ -350,3 +350,17 @@ fn a_followed_file_prints_what_is_appended() {
     let status = child.wait().expect("--count 2 ends it");
     assert!(status.success());
 }
+
+#[test]
+fn tail_cuts_a_line_over_the_cap_and_reads_on() {
+    let mut stdin = read_data("equiv.export.log");
+    let mut long = b"2025-07-11T06:05:34.300Z ".to_vec();
+    long.resize(3 << 20, b'z');
+    long.push(b'\n');
+    let at = stdin.len();
+    stdin.splice(at..at, long);
+    let run = tail(&["-", "--format", "json"], stdin);
+    run.assert_code(0).assert_no_panic();
+    assert_eq!(json_lines(&run).len(), 11, "every invocation after the long line too");
+    assert!(run.stderr.contains("oversized"), "{}", run.stderr);
+}

@@ -129,7 +129,7 @@ fn run_stream(
             source: e,
         },
     })?;
-    let mut live = LiveStream::new(name.clone(), config.input_format);
+    let mut live = LiveStream::new(name.clone(), config.read);
     let mut bounds = Bounds::start(config, interrupted, feed);
     let result = loop {
         match rx.recv_timeout(TICK) {
@@ -183,5 +183,9 @@ impl EventSink for Feed<'_, '_> {
 
     fn invalid_utf8_lines(&mut self, count: u64) {
         self.pipeline.invalid_utf8_lines(count);
+    }
+
+    fn oversized_lines(&mut self, input: &str, count: u64, first_byte: u64) {
+        self.pipeline.oversized_lines(input, count, first_byte);
     }
 }

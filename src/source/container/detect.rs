@@ -68,7 +68,9 @@ fn detect_scoring(sample: &[u8], complete: bool, shortcut: bool) -> InputFormat 
     if let Some((_, format)) = best.filter(|(s, _)| s.lambda_lines > 0) {
         return *format;
     }
-    if json.events > 0 {
+    // A first value longer than the whole sample (one enormous message) reads as JSON when the
+    // sample is valid JSON up to its end: no text container scored anything either.
+    if json.events > 0 || json.open_at_end && !complete {
         return InputFormat::Json;
     }
     scores
@@ -102,6 +104,8 @@ fn split_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
 struct JsonScore {
     events: u64,
     lambda: u64,
+    /// The sample ended inside its first value, with no error before.
+    open_at_end: bool,
 }
 
 struct NoSink;
@@ -129,7 +133,10 @@ fn json_score(sample: &[u8]) -> JsonScore {
     let first = sample.iter().find(|b| !b.is_ascii_whitespace());
     if matches!(first, Some(b'{' | b'[' | b'"')) {
         // A sample cut inside a value ends in an error; the events before it still count.
-        let _ = json::read_json(sample, "", &mut score, &mut JsonStats::default());
+        let mut stats = JsonStats::default();
+        if let Err(e) = json::read_json(sample, "", &mut score, &mut stats) {
+            score.open_at_end = e.is_eof() && score.events == 0 && stats.skipped == 0;
+        }
     }
     score
 }

@@ -6,7 +6,7 @@ mod export;
 pub(super) mod json;
 mod tail;
 
-use super::{EventSink, InputFormat, LogEvent};
+use super::{char_floor, EventSink, InputFormat, LogEvent, DEFAULT_MAX_LINE_BYTES};
 use crate::timeutil::{parse_leading_timestamp, TimestampCache};
 use console::console_row;
 pub(super) use export::export_head;
@@ -58,10 +58,16 @@ pub(super) struct TextContainer<'d> {
     next_head: Option<i64>,
     /// The sink asked to stop: the reader reads no further line.
     pub(crate) stopped: bool,
+    /// An event's message is cut at this many bytes: continuation lines past it are skipped.
+    max_event: usize,
+    /// The open event was cut.
+    cut: bool,
+    /// Events cut so far.
+    pub(crate) oversized: u64,
 }
 
 impl<'d> TextContainer<'d> {
-    pub(super) fn new(kind: TextKind, default_stream: &'d str) -> Self {
+    pub(super) fn new(kind: TextKind, default_stream: &'d str, max_event: usize) -> Self {
         TextContainer {
             kind,
             default_stream,
@@ -76,12 +82,15 @@ impl<'d> TextContainer<'d> {
             timestamps: TimestampCache::default(),
             next_head: None,
             stopped: false,
+            max_event,
+            cut: false,
+            oversized: 0,
         }
     }
 
     /// A container that only scores what it would deliver.
     pub(super) fn scoring(kind: TextKind) -> Self {
-        let mut c = TextContainer::new(kind, "");
+        let mut c = TextContainer::new(kind, "", DEFAULT_MAX_LINE_BYTES);
         c.score = Some(Score::default());
         c
     }
@@ -214,13 +223,19 @@ impl<'d> TextContainer<'d> {
         self.stream.clear();
         self.stream.push_str(stream.unwrap_or(""));
         self.msg.push_str(msg);
+        self.cut = false;
         self.lines = 1;
     }
 
     #[inline]
     fn continuation(&mut self, line: &str, sink: &mut dyn EventSink) {
         if self.open {
-            if !self.msg.is_empty() {
+            let sep = usize::from(!self.msg.is_empty());
+            if self.msg.len() + sep + line.len() > self.max_event {
+                self.cut_continuation(line, sep);
+                return;
+            }
+            if sep == 1 {
                 self.msg.push('\n');
             }
             self.msg.push_str(line);
@@ -233,6 +248,28 @@ impl<'d> TextContainer<'d> {
                 line
             };
             self.deliver(None, line, false, 0, sink);
+        }
+    }
+
+    /// A continuation line that makes the open event longer than the cap: what fits is kept, the
+    /// event counted once as cut, and the lines after it skip here until the next event begins.
+    #[cold]
+    fn cut_continuation(&mut self, line: &str, sep: usize) {
+        self.lines += 1;
+        if self.cut {
+            return;
+        }
+        self.cut = true;
+        self.oversized += 1;
+        let room = self.max_event.saturating_sub(self.msg.len() + sep);
+        match line.get(..char_floor(line.as_bytes(), room)) {
+            Some(head) if !head.is_empty() => {
+                if sep == 1 {
+                    self.msg.push('\n');
+                }
+                self.msg.push_str(head);
+            }
+            _ => {}
         }
     }
 

@@ -1,5 +1,6 @@
 //! Tests of the text containers: export, tail, console and bare lines, and the export look-ahead.
 
+use crate::source::ReadOptions;
 use std::io::{self, Read};
 
 use super::{TextContainer, TextKind};
@@ -148,7 +149,7 @@ fn export_look_ahead_equals_line_by_line_at_every_read_size() {
             2025-07-11T06:00:01.006Z a line of one CR follows\n\r\r\n\n\
             2025-07-11T06:00:01.007Z last, no newline";
     let mut expected = TestSink::default();
-    let mut container = TextContainer::new(TextKind::Export, "dflt");
+    let mut container = TextContainer::new(TextKind::Export, "dflt", crate::source::DEFAULT_MAX_LINE_BYTES);
     for raw in text.split(|&b| b == b'\n') {
         let (line, _) = decode_line(raw.strip_suffix(b"\r").unwrap_or(raw));
         container.line(&line, &mut expected);
@@ -167,7 +168,32 @@ fn export_look_ahead_equals_line_by_line_at_every_read_size() {
     }
     for size in [1, 2, 3, 5, 7, 24, 25, 26, 64, 1 << 20] {
         let mut sink = TestSink::default();
-        read_reader("t", Trickle(text, size), InputFormat::Export, "dflt", &mut sink).unwrap();
+        read_reader(
+            "t",
+            Trickle(text, size),
+            ReadOptions::new(InputFormat::Export),
+            "dflt",
+            &mut sink,
+        )
+        .unwrap();
         assert_eq!(sink.events, expected.events, "reads of {size} bytes");
     }
+}
+
+#[test]
+fn an_event_of_many_lines_is_cut_at_the_cap() {
+    let mut text = String::from("2024-08-28T10:00:00.123Z [ERROR] first line\n");
+    for _ in 0..3000 {
+        text.push_str(&"y".repeat(100));
+        text.push('\n');
+    }
+    text.push_str("2024-08-28T10:00:01.000Z START RequestId: r2 Version: $LATEST\n");
+    let s = crate::testutil::read_with(text.as_bytes(), crate::testutil::capped(InputFormat::Export, 4096));
+    let m = s.messages();
+    assert_eq!(m.len(), 2);
+    assert!(m[0].len() <= 4096 && m[0].len() > 4000, "{}", m[0].len());
+    assert!(m[0].starts_with("[ERROR] first line\nyyy"));
+    assert_eq!(m[1], "START RequestId: r2 Version: $LATEST");
+    // Named at the line that took it over the cap: the 41st continuation line.
+    assert_eq!(s.oversized, [("test.log".to_string(), 1, 44 + 40 * 101)]);
 }

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::io::{self, Read};
 
 use super::CHUNK;
+use crate::source::{char_floor, Oversized, DEFAULT_MAX_LINE_BYTES};
 
 /// A growable read buffer that hands out whole lines without copying, and also serves as a
 /// `Read` for the JSON deserializer after the detection sample has been taken from it.
@@ -17,6 +18,14 @@ pub(crate) struct Buffered<R> {
     pub(crate) discarded: u64,
     pub(crate) eof: bool,
     pub(crate) error: Option<io::Error>,
+    /// Lines longer than this are cut: their head is handed out, the rest skipped unbuffered.
+    max_line: usize,
+    /// The bytes up to the next `\n` are the tail of a cut line (or of a line a range does not own).
+    pub(crate) skipping: bool,
+    /// Skipping stops here (a byte range's end), as if the input ended.
+    pub(crate) skip_limit: u64,
+    /// The lines cut so far.
+    pub(crate) oversized: Oversized,
 }
 
 thread_local! {
@@ -59,7 +68,16 @@ impl<R: Read> Buffered<R> {
             discarded: 0,
             eof: false,
             error: None,
+            max_line: DEFAULT_MAX_LINE_BYTES,
+            skipping: false,
+            skip_limit: u64::MAX,
+            oversized: Oversized::default(),
         }
+    }
+
+    /// Cuts lines longer than `max` bytes (at least 1).
+    pub(crate) fn set_max_line(&mut self, max: usize) {
+        self.max_line = max.max(1);
     }
 
     /// Reads more bytes after `end`, compacting or growing the buffer when it is full.
@@ -126,32 +144,46 @@ impl<R: Read> Buffered<R> {
         &self.buf[self.start..self.end]
     }
 
-    /// Calls `each(line, valid, offset, rest, eof)` on every line in turn (as `next_line` gives
-    /// them; `offset` is the line's position in the source, `rest` the bytes buffered after it,
-    /// all that is left when `eof`) until it returns `None`; `Some(n)` skips `n` bytes of `rest`.
-    /// Lines are checked as UTF-8 a buffer at a time, not one by one (`valid` false: the line was
-    /// not UTF-8 and was decoded lossily).
+    /// Calls `each(line, valid, cut, offset, rest, eof)` on every line in turn (without its `\n`
+    /// and a trailing `\r`; `offset` is the line's position in the source, `rest` the bytes
+    /// buffered after it, all that is left when `eof`) until it returns `None`; `Some(n)` skips `n`
+    /// bytes of `rest`. Lines are checked as UTF-8 a buffer at a time, not one by one (`valid`
+    /// false: the line was not UTF-8 and was decoded lossily). A line over the cap comes as its head
+    /// (`cut`), already counted in `oversized`.
     // Inlined into each reader (it is generic over the line callback): called from other modules,
     // the compiler left it out of line, at a measurable cost per line (docs/performance.md).
     #[inline]
-    pub(crate) fn for_each_line(&mut self, mut each: impl FnMut(&str, bool, u64, &[u8], bool) -> Option<usize>) {
-        while let Some((from, to)) = self.complete_lines() {
-            let (buf, end, eof, base) = (&self.buf, self.end, self.eof, self.discarded);
+    pub(crate) fn for_each_line(&mut self, mut each: impl FnMut(&str, bool, bool, u64, &[u8], bool) -> Option<usize>) {
+        while let Some((from, to, cut)) = self.complete_lines() {
+            let (buf, end, eof, base, max) = (&self.buf, self.end, self.eof, self.discarded, self.max_line);
             let chunk = &buf[from..to];
             let text = simdutf8::basic::from_utf8(chunk).ok();
             let mut pos = 0;
             while pos < chunk.len() {
                 let nl = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
                 let cr = usize::from(nl > pos && chunk[nl - 1] == b'\r');
-                // Every cut is next to an ASCII byte, so the slice is at char boundaries.
-                let (line, valid) = match text.and_then(|t| t.get(pos..nl - cr)) {
-                    Some(line) => (Cow::Borrowed(line), true),
-                    None => decode_line(&chunk[pos..nl - cr]),
-                };
                 let at = base + (from + pos) as u64;
+                let mut line_end = nl - cr;
+                // A long line that fits the buffer whole is cut all the same, so the cap means one
+                // thing whatever the buffer holds.
+                let cut_here = line_end - pos > max;
+                if cut_here {
+                    line_end = pos + char_floor(&chunk[pos..line_end], max);
+                    self.oversized.note(at);
+                }
+                // Every cut is next to an ASCII byte or at a character boundary, so the slice is at char boundaries.
+                let (line, valid) = match text.and_then(|t| t.get(pos..line_end)) {
+                    Some(line) => (Cow::Borrowed(line), true),
+                    None => decode_line(&chunk[pos..line_end]),
+                };
                 pos = (nl + 1).min(chunk.len());
-                let rest = &buf[from + pos..end];
-                match each(&line, valid, at, rest, eof) {
+                // The bytes after a cut head are the rest of its line, not lines to look ahead at.
+                let (rest, eof) = if cut {
+                    (&[][..], false)
+                } else {
+                    (&buf[from + pos..end], eof)
+                };
+                match each(&line, valid, cut || cut_here, at, rest, eof) {
                     Some(skip) => pos += skip.min(rest.len()),
                     None => {
                         self.start = from + pos;
@@ -163,45 +195,87 @@ impl<R: Read> Buffered<R> {
         }
     }
 
+    /// The position in the source of the next byte to read.
+    pub(crate) fn position(&self) -> u64 {
+        self.discarded + self.start as u64
+    }
+
+    /// Discards the rest of a JSON string without buffering it: up to (not through) its closing
+    /// quote, escapes honoured (`escape`: the byte before was a backslash), or to the end of input.
+    pub(crate) fn skip_json_string(&mut self, mut escape: bool) {
+        loop {
+            let hay = &self.buf[self.start..self.end];
+            let mut at = 0;
+            if escape && !hay.is_empty() {
+                escape = false;
+                at = 1;
+            }
+            while let Some(i) = memchr::memchr2(b'"', b'\\', &hay[at..]) {
+                let found = at + i;
+                if hay[found] == b'"' {
+                    self.start += found;
+                    return;
+                }
+                at = found + 2;
+                if at > hay.len() {
+                    escape = true;
+                    break;
+                }
+            }
+            self.discarded += self.end as u64;
+            self.start = 0;
+            self.end = 0;
+            if self.eof {
+                return;
+            }
+            self.fill_more();
+        }
+    }
+
     /// The span of `buf` holding the complete lines buffered (through the last `\n`, or all that is
-    /// left at the end of input), reading first when there is none; `None` at the end.
-    fn complete_lines(&mut self) -> Option<(usize, usize)> {
+    /// left at the end of input), reading first when there is none; `None` at the end. A line
+    /// reaching `max_line` bytes without its `\n` comes alone and cut (`true`): its tail is skipped.
+    fn complete_lines(&mut self) -> Option<(usize, usize, bool)> {
         let mut scanned = 0;
         loop {
+            if self.skipping && !self.skip_rest() {
+                return None;
+            }
             let from = self.start;
             if let Some(i) = memchr::memrchr(b'\n', &self.buf[from + scanned..self.end]) {
-                return Some((from, from + scanned + i + 1));
+                return Some((from, from + scanned + i + 1, false));
             }
             if self.eof {
-                return (from < self.end).then_some((from, self.end));
+                return (from < self.end).then_some((from, self.end, false));
+            }
+            if self.end - from >= self.max_line {
+                let head = char_floor(&self.buf[from..self.end], self.max_line);
+                self.oversized.note(self.discarded + from as u64);
+                self.skipping = true;
+                return Some((from, from + head, true));
             }
             scanned = self.end - from;
             self.read_more();
         }
     }
 
-    /// The next line without its `\n` (and without a trailing `\r`), or `None` at the end.
-    pub(crate) fn next_line(&mut self) -> Option<&[u8]> {
-        let mut scanned = 0;
-        let (from, to) = loop {
-            let from = self.start;
-            if let Some(i) = memchr::memchr(b'\n', &self.buf[from + scanned..self.end]) {
-                let to = from + scanned + i;
-                self.start = to + 1;
-                break (from, to);
+    /// Discards bytes through the next `\n` without buffering them; `false` when the input (or the
+    /// skip limit) ends first.
+    fn skip_rest(&mut self) -> bool {
+        loop {
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[self.start..self.end]) {
+                self.start += i + 1;
+                self.skipping = false;
+                return true;
             }
-            if self.eof {
-                if from == self.end {
-                    return None;
-                }
-                self.start = self.end;
-                break (from, self.end);
+            self.discarded += self.end as u64;
+            self.start = 0;
+            self.end = 0;
+            if self.eof || self.discarded >= self.skip_limit {
+                return false;
             }
-            scanned = self.end - from;
-            self.read_more();
-        };
-        let line = &self.buf[from..to];
-        Some(line.strip_suffix(b"\r").unwrap_or(line))
+            self.fill_more();
+        }
     }
 }
 

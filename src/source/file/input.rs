@@ -11,7 +11,7 @@ use crate::source::decode::{
     gunzip, Buffered, ChannelReader, CountingBufRead, Tracker, Utf16Reader, GUNZIP_CHUNKS_IN_FLIGHT, GZIP_MAGIC,
     INLINE_GZIP_BYTES,
 };
-use crate::source::{EventSink, InputError, InputFormat};
+use crate::source::{EventSink, InputError, InputFormat, Oversized, ReadOptions};
 
 /// `read_reader` of an input whose size may be known: a gzip file smaller than
 /// `INLINE_GZIP_BYTES` is inflated on this thread.
@@ -19,7 +19,7 @@ pub(super) fn read_sized(
     name: &str,
     mut reader: impl Read + Send,
     size: Option<u64>,
-    format: InputFormat,
+    opts: ReadOptions,
     default_stream: &str,
     sink: &mut dyn EventSink,
 ) -> Result<(), SourceError> {
@@ -42,7 +42,7 @@ pub(super) fn read_sized(
     let input = Input {
         name,
         default_stream,
-        format,
+        opts,
     };
     if got == 2 && magic == GZIP_MAGIC {
         let tracker = Arc::new(Tracker::default());
@@ -75,16 +75,17 @@ pub(super) fn read_sized(
     }
 }
 
-/// One input being read: its name for errors, its fallback stream, and the requested format.
+/// One input being read: its name for errors, its fallback stream, and how to read it.
 struct Input<'a> {
     name: &'a str,
     default_stream: &'a str,
-    format: InputFormat,
+    opts: ReadOptions,
 }
 
 impl Input<'_> {
     fn run<R: Read>(&self, decoded: R, gzip: Option<&Tracker>, sink: &mut dyn EventSink) -> Result<(), SourceError> {
         let mut input = Buffered::new(decoded);
+        input.set_max_line(self.opts.max_line_bytes);
         input.fill_sample();
         // Windows PowerShell 5 redirects (`aws logs tail … > out.txt`) write UTF-16 with a BOM.
         let little_endian = match input.sample() {
@@ -94,6 +95,7 @@ impl Input<'_> {
         };
         input.start += 2;
         let mut wide = Buffered::new(Utf16Reader::new(input, little_endian));
+        wide.set_max_line(self.opts.max_line_bytes);
         wide.fill_sample();
         self.run_buffered(wide, gzip, sink)
     }
@@ -104,24 +106,32 @@ impl Input<'_> {
         gzip: Option<&Tracker>,
         sink: &mut dyn EventSink,
     ) -> Result<(), SourceError> {
-        let format = match self.format {
+        let format = match self.opts.format {
             InputFormat::Auto => detect::detect(input.sample(), input.eof),
             explicit => explicit,
         };
         let Some(kind) = text_kind(format) else {
             return self.run_json(&mut input, gzip, sink);
         };
-        let mut container = TextContainer::new(kind, self.default_stream);
+        let mut container = TextContainer::new(kind, self.default_stream, self.opts.max_line_bytes);
         let mut invalid = 0u64;
-        input.for_each_line(|line, valid, _, rest, eof| {
+        let mut cut_events = Oversized::default();
+        input.for_each_line(|line, valid, cut, at, rest, eof| {
             invalid += u64::from(!valid);
+            let before = container.oversized;
             let skip = container.line_ahead(line, rest, eof, sink);
+            // A line cut already counts once, whatever it did to its event.
+            if container.oversized != before && !cut {
+                cut_events.note(at);
+            }
             (!container.stopped).then_some(skip)
         });
         container.finish(sink);
         if invalid > 0 {
             sink.invalid_utf8_lines(invalid);
         }
+        input.oversized.merge(cut_events);
+        input.oversized.report(self.name, sink);
         match input.error.take() {
             Some(e) => self.damage(e, gzip, sink),
             None => Ok(()),
@@ -135,7 +145,10 @@ impl Input<'_> {
         sink: &mut dyn EventSink,
     ) -> Result<(), SourceError> {
         let mut stats = json::JsonStats::default();
-        let result = json::read_json(&mut *input, self.default_stream, sink, &mut stats);
+        let mut cut = json::CutStrings::new(&mut *input, self.opts.max_line_bytes);
+        let result = json::read_json(&mut cut, self.default_stream, sink, &mut stats);
+        let mut oversized = cut.oversized();
+        oversized.report(self.name, sink);
         if stats.skipped > 0 {
             sink.input_error(InputError {
                 input: self.name.to_string(),

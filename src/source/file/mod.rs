@@ -10,7 +10,7 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::Path;
 
-use super::{EventSink, InputFormat};
+use super::{EventSink, ReadOptions};
 use input::read_sized;
 pub use plan::{plan, unit_inflates_apart, Unit};
 use range::read_range;
@@ -34,17 +34,17 @@ pub enum SourceError {
 /// Reads a file or a directory (walked recursively, in sorted path order; the S3 export marker
 /// `aws-logs-write-test` is skipped; hidden files skipped; in a directory, documentation, scripts
 /// and images (`.md`, `.py`, `.sh`, `.png`, …) are skipped too).
-pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+pub fn read_path(path: &Path, opts: ReadOptions, sink: &mut dyn EventSink) -> Result<(), SourceError> {
     if path.as_os_str() == "-" {
-        return read_stdin(format, sink);
+        return read_stdin(opts, sink);
     }
     let meta = fs::metadata(path).map_err(|e| open_error(path, e))?;
     if !meta.is_dir() {
-        return read_file(path, format, sink);
+        return read_file(path, opts, sink);
     }
     walk(path, &mut HashSet::new(), &mut |entry| match entry {
         Entry::File { .. } if sink.stopped() => Ok(()),
-        Entry::File { path, .. } => read_walked(&path, format, sink),
+        Entry::File { path, .. } => read_walked(&path, opts, sink),
         Entry::Skipped(error) => {
             sink.input_error(error);
             Ok(())
@@ -53,10 +53,10 @@ pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> 
 }
 
 /// Reads one unit of [`plan()`] into `sink`.
-pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+pub fn read_unit(unit: &Unit, opts: ReadOptions, sink: &mut dyn EventSink) -> Result<(), SourceError> {
     match unit {
-        Unit::Named(path) => read_path(path, format, sink),
-        Unit::Walked(path) => read_walked(path, format, sink),
+        Unit::Named(path) => read_path(path, opts, sink),
+        Unit::Walked(path) => read_walked(path, opts, sink),
         Unit::Range {
             path,
             format,
@@ -64,7 +64,7 @@ pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> 
             end,
             walked,
         } => match File::open(path) {
-            Ok(file) => read_range(file, path, *format, *start, *end, sink),
+            Ok(file) => read_range(file, path, opts.with_format(*format), *start, *end, sink),
             Err(e) if *walked => {
                 let mut error = skipped_entry(path, &e);
                 error.position = format!("bytes {start} onward");
@@ -82,7 +82,7 @@ pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> 
                 if sink.stopped() {
                     break;
                 }
-                read_unit(unit, format, sink)?;
+                read_unit(unit, opts, sink)?;
             }
             Ok(())
         }
@@ -91,9 +91,9 @@ pub fn read_unit(unit: &Unit, format: InputFormat, sink: &mut dyn EventSink) -> 
 
 /// A file found in a directory walk: one that cannot be opened (or vanished since the walk) is
 /// reported and skipped, not fatal.
-fn read_walked(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+fn read_walked(path: &Path, opts: ReadOptions, sink: &mut dyn EventSink) -> Result<(), SourceError> {
     match File::open(path) {
-        Ok(file) => read_open_file(path, file, format, sink),
+        Ok(file) => read_open_file(path, file, opts, sink),
         Err(e) => {
             sink.input_error(skipped_entry(path, &e));
             Ok(())
@@ -102,8 +102,8 @@ fn read_walked(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> Re
 }
 
 /// Reads standard input (`-`).
-pub fn read_stdin(format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
-    read_reader("-", io::stdin(), format, "", sink)
+pub fn read_stdin(opts: ReadOptions, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+    read_reader("-", io::stdin(), opts, "", sink)
 }
 
 /// Core: reads any reader; `name` is used in InputErrors; `default_stream` is the stream name for
@@ -112,11 +112,11 @@ pub fn read_stdin(format: InputFormat, sink: &mut dyn EventSink) -> Result<(), S
 pub fn read_reader(
     name: &str,
     reader: impl Read + Send,
-    format: InputFormat,
+    opts: ReadOptions,
     default_stream: &str,
     sink: &mut dyn EventSink,
 ) -> Result<(), SourceError> {
-    read_sized(name, reader, None, format, default_stream, sink)
+    read_sized(name, reader, None, opts, default_stream, sink)
 }
 
 fn open_error(path: &Path, e: io::Error) -> SourceError {
@@ -128,16 +128,16 @@ fn open_error(path: &Path, e: io::Error) -> SourceError {
     }
 }
 
-fn read_file(path: &Path, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+fn read_file(path: &Path, opts: ReadOptions, sink: &mut dyn EventSink) -> Result<(), SourceError> {
     let file = File::open(path).map_err(|e| open_error(path, e))?;
-    read_open_file(path, file, format, sink)
+    read_open_file(path, file, opts, sink)
 }
 
 /// A file opened at `path`: its size tells whether gzip is inflated inline, its path the stream.
-fn read_open_file(path: &Path, file: File, format: InputFormat, sink: &mut dyn EventSink) -> Result<(), SourceError> {
+fn read_open_file(path: &Path, file: File, opts: ReadOptions, sink: &mut dyn EventSink) -> Result<(), SourceError> {
     let stream = export_stream_name(path);
     let size = file.metadata().ok().map(|m| m.len());
-    read_sized(&path.display().to_string(), file, size, format, &stream, sink)
+    read_sized(&path.display().to_string(), file, size, opts, &stream, sink)
 }
 
 #[cfg(test)]

@@ -8,12 +8,12 @@ use super::walk::export_stream_name;
 use super::SourceError;
 use crate::source::container::{export_head, text_kind, TextContainer, TextKind};
 use crate::source::decode::Buffered;
-use crate::source::{EventSink, InputFormat};
+use crate::source::{EventSink, Oversized, ReadOptions};
 
 pub(super) fn read_range(
     mut file: File,
     path: &Path,
-    format: InputFormat,
+    opts: ReadOptions,
     start: u64,
     end: u64,
     sink: &mut dyn EventSink,
@@ -28,18 +28,24 @@ pub(super) fn read_range(
     file.seek(SeekFrom::Start(from)).map_err(io_error)?;
     let mut input = Buffered::new(file);
     input.discarded = from;
+    input.set_max_line(opts.max_line_bytes);
+    // A line open at the range's end is read by this range to its end, unless it is cut: then the
+    // ranges after this one skip its tail, each its own part, so no range reads past its own end.
+    input.skip_limit = end;
     if start == 0 {
         input.fill_sample();
     } else {
-        input.next_line();
+        // The line the byte before `start` is in belongs to the range before this one.
+        input.skipping = true;
     }
     // Plans cut only export and bare-line files into ranges.
-    let kind = text_kind(format).unwrap_or(TextKind::Bare);
+    let kind = text_kind(opts.format).unwrap_or(TextKind::Bare);
     let stream = export_stream_name(path);
-    let mut container = TextContainer::new(kind, &stream);
+    let mut container = TextContainer::new(kind, &stream, opts.max_line_bytes);
     let mut begun = start == 0;
     let mut invalid = 0u64;
-    input.for_each_line(|line, valid, at, rest, eof| {
+    let mut cut_events = Oversized::default();
+    input.for_each_line(|line, valid, cut, at, rest, eof| {
         if !begun || at >= end {
             let head = kind == TextKind::Bare || export_head(line, &mut container.timestamps).is_some();
             if head && at >= end {
@@ -52,13 +58,20 @@ pub(super) fn read_range(
             begun = true;
         }
         invalid += u64::from(!valid);
+        let before = container.oversized;
         let skip = container.line_ahead(line, rest, eof, sink);
+        // A line cut already counts once, whatever it did to its event.
+        if container.oversized != before && !cut {
+            cut_events.note(at);
+        }
         (!container.stopped).then_some(skip)
     });
     container.finish(sink);
     if invalid > 0 {
         sink.invalid_utf8_lines(invalid);
     }
+    input.oversized.merge(cut_events);
+    input.oversized.report(&name, sink);
     match input.error.take() {
         Some(e) => Err(io_error(e)),
         None => Ok(()),

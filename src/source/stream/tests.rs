@@ -1,6 +1,7 @@
 //! Tests of the live stream: lines become events as they complete, a held event is delivered when the stream goes quiet.
 
 use super::*;
+use crate::source::ReadOptions;
 use crate::testutil::{gzip, TestSink};
 
 const START: &str = "START RequestId: 8f5b3a2e-1d4c-4b7a-9e6f-0a1b2c3d4e5f Version: $LATEST";
@@ -12,7 +13,7 @@ fn messages(sink: &TestSink) -> Vec<String> {
 
 #[test]
 fn tail_lines_are_events_once_the_stream_goes_quiet() {
-    let mut live = LiveStream::new("-".into(), InputFormat::Auto);
+    let mut live = LiveStream::new("-".into(), ReadOptions::new(InputFormat::Auto));
     let mut sink = TestSink::default();
     let text = format!(
         "2025-07-11T06:05:34.309000+00:00 2025/07/11/[$LATEST]abc {START}\n\
@@ -47,7 +48,7 @@ fn tail_lines_are_events_once_the_stream_goes_quiet() {
 
 #[test]
 fn an_unfinished_last_line_is_delivered_at_the_end() {
-    let mut live = LiveStream::new("-".into(), InputFormat::Bare);
+    let mut live = LiveStream::new("-".into(), ReadOptions::new(InputFormat::Bare));
     let mut sink = TestSink::default();
     live.push(format!("{START}\n{REPORT}").as_bytes(), &mut sink);
     assert_eq!(messages(&sink), [START]);
@@ -62,7 +63,7 @@ fn json_and_gzip_are_read_on_a_thread_of_their_own() {
         REPORT.replace('\t', "\\t")
     );
     for bytes in [json.clone().into_bytes(), gzip(json.as_bytes())] {
-        let mut live = LiveStream::new("-".into(), InputFormat::Auto);
+        let mut live = LiveStream::new("-".into(), ReadOptions::new(InputFormat::Auto));
         let mut sink = TestSink::default();
         live.push(&bytes, &mut sink);
         live.idle(&mut sink);
@@ -73,15 +74,48 @@ fn json_and_gzip_are_read_on_a_thread_of_their_own() {
 }
 
 #[test]
-fn a_line_without_end_is_cut_into_bounded_pieces() {
-    let mut live = LiveStream::new("-".into(), InputFormat::Bare);
+fn a_line_over_the_cap_is_cut_and_its_tail_skipped_as_it_comes() {
+    let opts = ReadOptions {
+        format: InputFormat::Bare,
+        max_line_bytes: 1 << 20,
+    };
+    let mut live = LiveStream::new("-".into(), opts);
     let mut sink = TestSink::default();
+    live.push(format!("{START}\n").as_bytes(), &mut sink);
     let piece = vec![b'x'; 256 * 1024];
-    for _ in 0..8 {
+    for _ in 0..40 {
         live.push(&piece, &mut sink);
     }
-    assert_eq!(sink.events.len(), 2, "2 MiB without a newline: two 1 MiB pieces");
-    assert!(sink.events.iter().all(|e| e.2.len() == MAX_PENDING_LINE));
+    assert_eq!(sink.events.len(), 2, "10 MiB without a newline: one head of 1 MiB");
+    assert_eq!(sink.events[1].2.len(), 1 << 20);
+    live.push(format!("tail of the long line\n{REPORT}\n").as_bytes(), &mut sink);
+    // A complete line over the cap, in one piece, is cut too.
+    live.push(format!("{}\n", "y".repeat(3 << 20)).as_bytes(), &mut sink);
+    live.end(&mut sink).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(messages(&sink)[2], REPORT);
+    assert_eq!(sink.events[3].2.len(), 1 << 20);
+    let first = START.len() as u64 + 1;
+    assert_eq!(sink.oversized, [("-".to_string(), 2, first)]);
+}
+
+#[test]
+fn a_json_stream_reports_its_cut_strings() {
+    let opts = ReadOptions {
+        format: InputFormat::Json,
+        max_line_bytes: 2048,
+    };
+    let mut live = LiveStream::new("-".into(), opts);
+    let mut sink = TestSink::default();
+    let text = format!(
+        r#"{{"events":[{{"timestamp":1,"message":"{START}"}},{{"timestamp":2,"message":"{}"}}]}}"#,
+        "q".repeat(100_000)
+    );
+    live.push(text.as_bytes(), &mut sink);
+    live.end(&mut sink).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sink.events.len(), 2);
+    assert_eq!(sink.events[1].2.len(), 2048);
+    assert_eq!(sink.oversized.len(), 1);
+    assert_eq!(sink.oversized[0].1, 1);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! JSON containers, streamed: CLI `filter-log-events`/`get-log-events` output, subscription payloads, Logs Insights exports, event objects.
 
+mod cut;
 mod fields;
 
 use std::cell::Cell as Flag;
@@ -11,6 +12,7 @@ use serde::Deserialize;
 
 use crate::source::{EventSink, LogEvent};
 use crate::timeutil::parse_leading_timestamp;
+pub(crate) use cut::CutStrings;
 use fields::{ControlSeed, Key, KeySeed, MessageSeed, StrSeed, TimestampSeed};
 
 /// What a JSON input held besides its events.

@@ -2,6 +2,7 @@
 
 use crate::source::file::read_reader;
 use crate::source::InputFormat;
+use crate::source::ReadOptions;
 use crate::testutil::{gzip, many_events, read, TestSink, FILTER, INSIGHTS, SUBSCRIPTIONS};
 
 #[test]
@@ -139,7 +140,14 @@ impl crate::source::EventSink for Counter {
 fn streams_many_events() {
     let data = many_events(20_000);
     let mut sink = Counter::default();
-    read_reader("big.json", data.as_bytes(), InputFormat::Auto, "", &mut sink).unwrap();
+    read_reader(
+        "big.json",
+        data.as_bytes(),
+        ReadOptions::new(InputFormat::Auto),
+        "",
+        &mut sink,
+    )
+    .unwrap();
     assert_eq!(sink.n, 20_000);
     assert!(sink.errors.is_empty());
     // Events before a cut are delivered as they are parsed.
@@ -147,7 +155,7 @@ fn streams_many_events() {
     read_reader(
         "cut.json",
         &data.as_bytes()[..data.len() / 2],
-        InputFormat::Json,
+        ReadOptions::new(InputFormat::Json),
         "",
         &mut sink,
     )
@@ -160,7 +168,14 @@ fn streams_many_events() {
 fn malformed_json_names_line_and_column() {
     let data = "{\"events\": [\n  {\"timestamp\": 1, \"message\": \"START RequestId: a\"},\n  {\"timestamp\": 2, \"message\": oops}\n]}";
     let mut sink = TestSink::default();
-    read_reader("bad.json", data.as_bytes(), InputFormat::Json, "", &mut sink).unwrap();
+    read_reader(
+        "bad.json",
+        data.as_bytes(),
+        ReadOptions::new(InputFormat::Json),
+        "",
+        &mut sink,
+    )
+    .unwrap();
     assert_eq!(sink.messages(), vec!["START RequestId: a"]);
     assert_eq!(sink.errors.len(), 1);
     let e = &sink.errors[0];

@@ -1,10 +1,12 @@
 //! Tests of the line buffer: line ends, the UTF-8 BOM, invalid UTF-8, long lines, tiny reads and reused buffers.
 
+use crate::source::ReadOptions;
 use std::io::{self, Read};
 
+use super::Buffered;
 use crate::source::file::read_reader;
 use crate::source::InputFormat;
-use crate::testutil::{gzip, read, TestSink, EXPORT};
+use crate::testutil::{capped, gzip, read, read_planned_with, read_with, TestSink, EXPORT};
 
 #[test]
 fn crlf_bom_and_invalid_utf8() {
@@ -70,16 +72,109 @@ fn line_reader_handles_tiny_reads() {
         }
     }
     let mut sink = TestSink::default();
-    read_reader("t", Trickle(EXPORT.as_bytes()), InputFormat::Auto, "dflt", &mut sink).unwrap();
+    read_reader(
+        "t",
+        Trickle(EXPORT.as_bytes()),
+        ReadOptions::new(InputFormat::Auto),
+        "dflt",
+        &mut sink,
+    )
+    .unwrap();
     assert_eq!(sink.events, read(EXPORT.as_bytes(), InputFormat::Export).events);
     let mut sink = TestSink::default();
     read_reader(
         "t",
         Trickle(&gzip(EXPORT.as_bytes())),
-        InputFormat::Auto,
+        ReadOptions::new(InputFormat::Auto),
         "dflt",
         &mut sink,
     )
     .unwrap();
     assert_eq!(sink.events.len(), 5);
+}
+
+/// Endless bytes without a newline (`len` of them), made as they are read.
+struct NoNewline {
+    left: u64,
+}
+
+impl Read for NoNewline {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        buf[..n].fill(b'a');
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_line_over_the_cap_is_cut_its_head_read_its_tail_skipped() {
+    let long = "x".repeat(5000);
+    let text = format!("START RequestId: r1 Version: $LATEST\n{long}\nREPORT RequestId: r1\tDuration: 1.00 ms\t\n");
+    // Cut by the buffer (the line is longer than the buffer held) and by the line scan (it fits).
+    for max in [1024, 4999] {
+        let s = read_with(text.as_bytes(), capped(InputFormat::Bare, max));
+        let m = s.messages();
+        assert_eq!(m.len(), 3, "{max}");
+        assert_eq!(m[1], &long[..max]);
+        assert_eq!(m[2], "REPORT RequestId: r1\tDuration: 1.00 ms\t");
+        assert_eq!(s.oversized, [("test.log".to_string(), 1, 37)], "{max}");
+    }
+    let s = read_with(text.as_bytes(), capped(InputFormat::Bare, 5000));
+    assert!(s.oversized.is_empty(), "a line of exactly the cap is whole");
+}
+
+#[test]
+fn a_cut_never_splits_a_character() {
+    let line = "é".repeat(3000);
+    let s = read_with(format!("{line}\n{line}").as_bytes(), capped(InputFormat::Bare, 1025));
+    assert_eq!(s.invalid, 0, "the heads stay valid UTF-8");
+    assert_eq!(s.messages(), [&line[..1024], &line[..1024]]);
+    assert_eq!(s.oversized[0].1, 2);
+}
+
+#[test]
+fn an_input_without_newlines_is_read_in_bounded_memory() {
+    let mut input = Buffered::new(NoNewline { left: 64 << 20 });
+    input.set_max_line(1 << 20);
+    input.fill_sample();
+    let mut lines = Vec::new();
+    input.for_each_line(|line, _, _, at, _, _| {
+        lines.push((line.len(), at));
+        Some(0)
+    });
+    assert_eq!(lines, [(1 << 20, 0)], "one head, the rest skipped");
+    assert_eq!(input.oversized.count, 1);
+    // The buffer grew for the detection sample (4 MiB) and no further.
+    assert!(input.buf.len() <= 4 << 20, "buffer of {} bytes", input.buf.len());
+    assert_eq!(input.position(), 64 << 20, "read to the end");
+}
+
+#[test]
+fn a_cut_line_in_ranges_reads_as_it_does_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.log");
+    let mut text = String::new();
+    for i in 0..40 {
+        text.push_str(&format!(
+            "2025-07-11T06:05:34.{:03}Z START RequestId: r{i} Version: $LATEST\n",
+            i
+        ));
+        if i % 7 == 3 {
+            text.push_str(&format!("2025-07-11T06:05:34.500Z {}\n", "y".repeat(10_000 + i * 997)));
+        }
+    }
+    text.push_str(&"z".repeat(30_000));
+    std::fs::write(&path, &text).unwrap();
+    let opts = capped(InputFormat::Auto, 2048);
+    let (whole, units) = read_planned_with(&path, opts, u64::MAX);
+    assert_eq!(units, 1);
+    assert_eq!(whole.oversized.iter().map(|o| o.1).sum::<u64>(), 7);
+    for range_bytes in [1000, 4096, 9999, 25_000] {
+        let (ranged, units) = read_planned_with(&path, opts, range_bytes);
+        assert!(units > 1);
+        assert_eq!(ranged.events, whole.events, "ranges of {range_bytes}");
+        let cut: u64 = ranged.oversized.iter().map(|o| o.1).sum();
+        assert_eq!(cut, 7, "ranges of {range_bytes}");
+    }
 }

@@ -3,6 +3,7 @@
 use super::read_sized;
 use crate::source::file::read_reader;
 use crate::source::InputFormat;
+use crate::source::ReadOptions;
 use crate::testutil::{gzip, read, TestSink};
 
 #[test]
@@ -30,11 +31,26 @@ fn truncated_gzip_keeps_events_and_names_the_byte() {
     let full = gzip(text.as_bytes());
     let cut = &full[..full.len() / 2];
     let mut sink = TestSink::default();
-    read_reader("logs/000000.gz", cut, InputFormat::Auto, "", &mut sink).unwrap();
+    read_reader(
+        "logs/000000.gz",
+        cut,
+        ReadOptions::new(InputFormat::Auto),
+        "",
+        &mut sink,
+    )
+    .unwrap();
     // A small file is inflated on the reading thread, not on a thread of its own: the same
     // events, the same damage at the same byte.
     let mut inline = TestSink::default();
-    read_sized("logs/000000.gz", cut, Some(0), InputFormat::Auto, "", &mut inline).unwrap();
+    read_sized(
+        "logs/000000.gz",
+        cut,
+        Some(0),
+        ReadOptions::new(InputFormat::Auto),
+        "",
+        &mut inline,
+    )
+    .unwrap();
     assert_eq!(inline.events, sink.events);
     assert_eq!(inline.errors, sink.errors);
     assert!(
@@ -56,9 +72,24 @@ fn truncated_gzip_keeps_events_and_names_the_byte() {
         *b = 0xff;
     }
     let mut sink = TestSink::default();
-    read_reader("c.gz", &corrupt[..], InputFormat::Export, "", &mut sink).unwrap();
+    read_reader(
+        "c.gz",
+        &corrupt[..],
+        ReadOptions::new(InputFormat::Export),
+        "",
+        &mut sink,
+    )
+    .unwrap();
     let mut inline = TestSink::default();
-    read_sized("c.gz", &corrupt[..], Some(0), InputFormat::Export, "", &mut inline).unwrap();
+    read_sized(
+        "c.gz",
+        &corrupt[..],
+        Some(0),
+        ReadOptions::new(InputFormat::Export),
+        "",
+        &mut inline,
+    )
+    .unwrap();
     assert_eq!((&inline.events, &inline.errors), (&sink.events, &sink.errors));
     assert_eq!(sink.errors.len(), 1, "{:?}", sink.errors);
     assert!(

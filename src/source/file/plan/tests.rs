@@ -1,5 +1,6 @@
 //! Tests of planning: what is cut into ranges, runs of small files, directories, gzip inflated apart.
 
+use crate::source::ReadOptions;
 use std::fs;
 use std::path::PathBuf;
 
@@ -19,7 +20,7 @@ fn bare_lines_split_into_ranges_and_other_containers_stay_whole() {
         .collect();
     std::fs::write(&bare, &text).unwrap();
     let mut whole = TestSink::default();
-    read_path(&bare, InputFormat::Auto, &mut whole).unwrap();
+    read_path(&bare, ReadOptions::new(InputFormat::Auto), &mut whole).unwrap();
     let (ranged, units) = read_planned(&bare, InputFormat::Auto, 100);
     assert!(units > 100);
     assert_eq!(ranged.events, whole.events);
@@ -90,10 +91,10 @@ fn small_whole_files_are_packed_into_runs_in_input_order() {
     // Read in order, the runs give what the files give one by one.
     let (mut packed, mut one_by_one) = (TestSink::default(), TestSink::default());
     for unit in &units {
-        read_unit(unit, InputFormat::Auto, &mut packed).unwrap();
+        read_unit(unit, ReadOptions::new(InputFormat::Auto), &mut packed).unwrap();
     }
     for path in &many {
-        read_path(path, InputFormat::Auto, &mut one_by_one).unwrap();
+        read_path(path, ReadOptions::new(InputFormat::Auto), &mut one_by_one).unwrap();
     }
     assert_eq!(packed.events, one_by_one.events);
 }
@@ -116,10 +117,10 @@ fn planning_a_directory_keeps_walk_order_and_skips_what_the_walk_skips() {
     );
     let mut planned = TestSink::default();
     for unit in &units {
-        read_unit(unit, InputFormat::Auto, &mut planned).unwrap();
+        read_unit(unit, ReadOptions::new(InputFormat::Auto), &mut planned).unwrap();
     }
     let mut walked = TestSink::default();
-    read_path(dir.path(), InputFormat::Auto, &mut walked).unwrap();
+    read_path(dir.path(), ReadOptions::new(InputFormat::Auto), &mut walked).unwrap();
     assert_eq!(planned.events, walked.events);
     let err = plan(&[dir.path().join("missing.log")], InputFormat::Auto, 1 << 20).unwrap_err();
     assert!(matches!(err, SourceError::NotFound { .. }), "{err}");
@@ -129,7 +130,7 @@ fn planning_a_directory_keeps_walk_order_and_skips_what_the_walk_skips() {
     std::fs::remove_file(dir.path().join("a.log")).unwrap();
     let mut sink = TestSink::default();
     for unit in &ranged {
-        read_unit(unit, InputFormat::Auto, &mut sink).unwrap();
+        read_unit(unit, ReadOptions::new(InputFormat::Auto), &mut sink).unwrap();
     }
     assert_eq!(sink.errors[0].input, dir.path().join("a.log").display().to_string());
     assert_eq!(sink.errors[0].position, "bytes 0 onward");

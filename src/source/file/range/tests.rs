@@ -2,6 +2,7 @@
 
 use crate::source::file::read_path;
 use crate::source::InputFormat;
+use crate::source::ReadOptions;
 use crate::testutil::{read_planned, TestSink};
 
 #[test]
@@ -32,7 +33,7 @@ fn ranges_of_a_file_yield_each_event_once_in_order() {
     let path = dir.path().join("export.log");
     std::fs::write(&path, &data).unwrap();
     let mut whole = TestSink::default();
-    read_path(&path, InputFormat::Auto, &mut whole).unwrap();
+    read_path(&path, ReadOptions::new(InputFormat::Auto), &mut whole).unwrap();
     assert_eq!(whole.events.len(), 42);
     assert_eq!(whole.invalid, 5);
     for range_bytes in [1, 2, 3, 5, 17, 64, 199, 1000, 4096, 1 << 20] {

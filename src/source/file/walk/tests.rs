@@ -1,5 +1,6 @@
 //! Tests of the directory walk: an S3 export tree, and the stream names of its directories.
 
+use crate::source::ReadOptions;
 use std::fs;
 
 use super::{lambda_stream_from_export, EXPORT_MARKER};
@@ -35,7 +36,7 @@ fn walks_an_s3_export_tree() {
     )
     .unwrap();
     let mut sink = TestSink::default();
-    read_path(dir.path(), InputFormat::Auto, &mut sink).unwrap();
+    read_path(dir.path(), ReadOptions::new(InputFormat::Auto), &mut sink).unwrap();
     assert!(sink.errors.is_empty(), "{:?}", sink.errors);
     let got: Vec<(&str, &str)> = sink.events.iter().map(|e| (e.1.as_str(), e.2.as_str())).collect();
     assert_eq!(
