@@ -158,6 +158,8 @@ impl<R: Read> Buffered<R> {
             let (buf, end, eof, base, max) = (&self.buf, self.end, self.eof, self.discarded, self.max_line);
             let chunk = &buf[from..to];
             let text = simdutf8::basic::from_utf8(chunk).ok();
+            // Only a span longer than the cap can hold a line longer than it: one test per span.
+            let may_cut = chunk.len() > max;
             let mut pos = 0;
             while pos < chunk.len() {
                 let nl = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
@@ -166,7 +168,7 @@ impl<R: Read> Buffered<R> {
                 let mut line_end = nl - cr;
                 // A long line that fits the buffer whole is cut all the same, so the cap means one
                 // thing whatever the buffer holds.
-                let cut_here = line_end - pos > max;
+                let cut_here = may_cut && line_end - pos > max;
                 if cut_here {
                     line_end = pos + char_floor(&chunk[pos..line_end], max);
                     self.oversized.note(at);
