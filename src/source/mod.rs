@@ -132,11 +132,14 @@ pub enum InputFormat {
     Console,
     /// Bare messages, one per line.
     Bare,
+    /// Lambda lines behind a prefix no other container explains (`HH:MM:SS  `, `[group] [stream] `,
+    /// a syslog header), learned per input from its first lines.
+    Prefixed,
 }
 
 impl InputFormat {
     /// Every format's name, as `--input-format` takes it.
-    pub const NAMES: [&'static str; 6] = ["auto", "export", "json", "tail", "console", "bare"];
+    pub const NAMES: [&'static str; 7] = ["auto", "export", "json", "tail", "console", "bare", "prefixed"];
 
     /// The name `--input-format` takes.
     pub fn name(self) -> &'static str {
@@ -147,6 +150,7 @@ impl InputFormat {
             InputFormat::Tail => "tail",
             InputFormat::Console => "console",
             InputFormat::Bare => "bare",
+            InputFormat::Prefixed => "prefixed",
         }
     }
 }

@@ -201,7 +201,8 @@ enum State {
     /// Text, line by line; `partial` holds the bytes of a line whose newline has not come yet,
     /// `skipping` says the bytes up to the next newline are the tail of a cut line.
     Text {
-        container: TextContainer<'static>,
+        // Boxed: the container is most of the state, and the other states need little.
+        container: Box<TextContainer<'static>>,
         partial: Vec<u8>,
         skipping: bool,
     },
@@ -383,8 +384,10 @@ impl LiveStream {
         };
         match text_kind(format).filter(|_| !binary) {
             Some(kind) => {
+                let mut container = TextContainer::new(kind, "", self.opts.max_line_bytes);
+                container.learn_prefix(body);
                 self.state = State::Text {
-                    container: TextContainer::new(kind, "", self.opts.max_line_bytes),
+                    container: Box::new(container),
                     partial: Vec::new(),
                     skipping: false,
                 };

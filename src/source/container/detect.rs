@@ -65,6 +65,18 @@ fn detect_scoring(sample: &[u8], complete: bool, shortcut: bool) -> InputFormat 
         scores[at].0 = s;
     }
     let best = scores.iter().max_by_key(|(s, _)| s.lambda_lines);
+    // Lambda lines behind a prefix no container explains: tried only when none read every line.
+    let plain: Vec<&str> = lines.iter().map(|l| l.as_ref()).collect();
+    if let Some(mut prefixed) = TextContainer::scoring_prefixed(&plain) {
+        for line in &plain {
+            prefixed.line(line, &mut NoSink);
+        }
+        prefixed.finish(&mut NoSink);
+        let s = prefixed.score();
+        if best.is_none_or(|(b, _)| s.lambda_lines > b.lambda_lines) {
+            return InputFormat::Prefixed;
+        }
+    }
     if let Some((_, format)) = best.filter(|(s, _)| s.lambda_lines > 0) {
         return *format;
     }

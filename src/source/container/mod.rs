@@ -4,6 +4,7 @@ mod console;
 pub(super) mod detect;
 mod export;
 pub(super) mod json;
+mod prefix;
 mod tail;
 
 use super::{char_floor, EventSink, InputFormat, LogEvent, DEFAULT_MAX_LINE_BYTES};
@@ -11,6 +12,7 @@ use crate::timeutil::{parse_leading_timestamp, TimestampCache};
 use console::console_row;
 pub(super) use export::export_head;
 use export::LAMBDA_HEAD;
+use prefix::Prefix;
 use tail::{strip_sgr_head, tail_head};
 
 /// The line container of a text format; `None` for JSON.
@@ -20,6 +22,7 @@ pub(super) fn text_kind(format: InputFormat) -> Option<TextKind> {
         InputFormat::Export => Some(TextKind::Export),
         InputFormat::Tail => Some(TextKind::Tail),
         InputFormat::Console => Some(TextKind::Console),
+        InputFormat::Prefixed => Some(TextKind::Prefixed),
         InputFormat::Bare | InputFormat::Auto => Some(TextKind::Bare),
     }
 }
@@ -31,6 +34,7 @@ pub(super) enum TextKind {
     Tail,
     Console,
     Bare,
+    Prefixed,
 }
 
 /// Detection score of a container on a sample: input lines that became Lambda-looking events
@@ -64,6 +68,8 @@ pub(super) struct TextContainer<'d> {
     cut: bool,
     /// Events cut so far.
     pub(crate) oversized: u64,
+    /// The prefix of `Prefixed` lines, learned from the input's sample.
+    prefix: Option<Box<Prefix>>,
 }
 
 impl<'d> TextContainer<'d> {
@@ -85,7 +91,25 @@ impl<'d> TextContainer<'d> {
             max_event,
             cut: false,
             oversized: 0,
+            prefix: None,
         }
+    }
+
+    /// Learns a `Prefixed` input's prefix from its first lines (`sample`, the detection sample).
+    pub(super) fn learn_prefix(&mut self, sample: &[u8]) {
+        if self.kind != TextKind::Prefixed {
+            return;
+        }
+        let text = String::from_utf8_lossy(sample);
+        let lines: Vec<&str> = text.lines().collect();
+        self.prefix = Prefix::learn(&lines).map(Box::new);
+    }
+
+    /// A scoring container of a prefix learned from `lines`; `None` when they share none.
+    pub(super) fn scoring_prefixed(lines: &[&str]) -> Option<Self> {
+        let mut c = TextContainer::scoring(TextKind::Prefixed);
+        c.prefix = Some(Box::new(Prefix::learn(lines)?));
+        Some(c)
     }
 
     /// A container that only scores what it would deliver.
@@ -182,6 +206,10 @@ impl<'d> TextContainer<'d> {
                     self.tail_line(line, sink);
                 }
             }
+            TextKind::Prefixed => match self.prefix.as_mut().and_then(|p| p.strip(line)) {
+                Some((ts, msg)) => self.start(ts, None, msg, sink),
+                None => self.continuation(line, sink),
+            },
             TextKind::Console => {
                 let trimmed = line.trim();
                 if let Some(ts) = parse_leading_timestamp(trimmed).filter(|t| t.len == trimmed.len()) {

@@ -114,6 +114,7 @@ impl Input<'_> {
             return self.run_json(&mut input, gzip, sink);
         };
         let mut container = TextContainer::new(kind, self.default_stream, self.opts.max_line_bytes);
+        container.learn_prefix(input.sample());
         let mut invalid = 0u64;
         let mut cut_events = Oversized::default();
         input.for_each_line(|line, valid, cut, at, rest, eof| {
