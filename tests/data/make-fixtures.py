@@ -10,6 +10,7 @@ asserted in tests/cli.rs; change all three together.
 
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import uuid
@@ -166,6 +167,18 @@ def c_tail(events):
 def c_console(events):
     """Console rows copied as text: '<local ISO+09:00>\\t<message, tabs as spaces>'."""
     return "".join("%s\t%s\n" % (iso_local(t), m.rstrip().replace("\t", " ")) for t, _, m in events).encode("utf-8")
+
+
+def c_jq(events):
+    """A user's own rendering: jq -r '"\\(.timestamp/1000|strftime("%H:%M:%S"))  \\(.message)"' (UTC
+    times of day, no milliseconds, messages as they are, their embedded newlines included)."""
+    return "".join("%s  %s" % (datetime.fromtimestamp(t // 1000, tz=timezone.utc).strftime("%H:%M:%S"),
+                               m if m.endswith("\n") else m + "\n") for t, _, m in events).encode("utf-8")
+
+
+def c_bracketed(events, group="/aws/lambda/agw-access-permission-authorizer"):
+    """A forwarder's lines: '[group] [stream] message'."""
+    return "".join("[%s] [%s] %s\n" % (group, s, m.rstrip("\n")) for _, s, m in events).encode("utf-8")
 
 
 def c_filter(events, group_ingest=61):
@@ -412,6 +425,37 @@ def two_streams_events():
     return by_time(ev)
 
 
+def multi_concurrency_events():
+    """One execution environment serving several requests at once (Lambda Managed Instances,
+    multi-concurrency runtimes): STARTs, app lines and REPORTs interleave in one stream."""
+    s = stream("multi-concurrency")
+    M = lambda n: rid("multi-%02d" % n)
+    t = ms("10:00:00.000")
+    ev = [(t - 200, INIT_START),
+          (t, "START RequestId: %s Version: $LATEST\n" % M(1)),
+          (t + 1, "START RequestId: %s Version: $LATEST\n" % M(2)),
+          (t + 2, "START RequestId: %s Version: $LATEST\n" % M(3))]
+    ev += authorizer_lines(t + 3, M(1), ALLOWED_IP, ALLOWED_TOKEN)
+    ev += authorizer_lines(t + 3, M(2), "198.51.100.23", ALLOWED_TOKEN)
+    ev += authorizer_lines(t + 4, M(3), ALLOWED_IP, "test")
+    # Interleave the three requests' app lines one by one, as concurrent handlers write them.
+    app = [e for e in ev if e[0] >= t + 3]
+    per = [[e for e in app if M(n) in e[1]] for n in (1, 2, 3)]
+    mixed = [x for trio in itertools.zip_longest(*per) for x in trio if x is not None]
+    ev = [e for e in ev if e[0] < t + 3] + mixed
+    ev += [(t + 6, "END RequestId: %s\n" % M(2)),
+           (t + 6, report(M(2), 4.10, 5, 61, init=151.30)),
+           (t + 7, "START RequestId: %s Version: $LATEST\n" % M(4))]
+    ev += authorizer_lines(t + 8, M(4), ALLOWED_IP, ALLOWED_TOKEN)
+    ev += [(t + 8, "END RequestId: %s\n" % M(1)),
+           (t + 8, report(M(1), 7.35, 8, 61, init=151.30)),
+           (t + 9, "END RequestId: %s\n" % M(3)),
+           (t + 9, report(M(3), 8.02, 9, 62)),
+           (t + 10, "END RequestId: %s\n" % M(4)),
+           (t + 10, report(M(4), 2.20, 3, 62))]
+    return with_stream(ev, s)
+
+
 def big_event_events():
     s = stream("big-event")
     B = lambda n: rid("big-%02d" % n)
@@ -529,6 +573,11 @@ def main():
     write("equiv.tail.log", c_tail(eq))
     write("equiv.console.tsv", c_console(eq))
     write("equiv.bare.log", c_bare(eq))
+    write("equiv.jq.txt", c_jq(eq))
+    write("equiv.bracketed.log", c_bracketed(eq))
+    mc = multi_concurrency_events()
+    write("multi-concurrency.export.log", c_export(mc))
+    write("multi-concurrency.tail.log", c_tail(mc))
     full = gz(export)
     write("truncated.export.gz", full[: len(full) // 2])
 

@@ -31,7 +31,7 @@ const E8_BOTH_MISSING: &str = "d2e2aab1-79ee-4d28-8466-6870c91b5006";
 const T7_IN_FLIGHT: &str = "c6d127e9-cdfb-469d-90ff-bc7d9425b493";
 
 /// Every container holding the same 11 invocations.
-const EQUIV_FILES: [(&str, &str); 9] = [
+const EQUIV_FILES: [(&str, &str); 11] = [
     ("equiv.export.log", "export"),
     ("equiv.export.gz", "export"),
     ("equiv.multimember.export.gz", "export"),
@@ -41,6 +41,8 @@ const EQUIV_FILES: [(&str, &str); 9] = [
     ("equiv.tail.log", "tail"),
     ("equiv.console.tsv", "console"),
     ("equiv.bare.log", "bare"),
+    ("equiv.jq.txt", "prefixed"),
+    ("equiv.bracketed.log", "prefixed"),
 ];
 
 // ------------------------------------------------------------------------------------ helpers
@@ -1305,4 +1307,59 @@ fn standard_input_without_any_newline_is_read_and_counted() {
     let run = report_stdin(&["-"], stdin);
     run.assert_code(0).assert_no_panic();
     expect(&run.json(), &[("/input/oversized_lines", 1.0), ("/input/events", 1.0)]);
+}
+
+#[test]
+fn a_time_of_day_prefix_gives_times_on_the_date_inside_the_lines() {
+    let r = run_json(&[&data("equiv.jq.txt")]);
+    expect_time(&r, "/window/first_event", "2025-07-11T06:05:34.000Z");
+    expect_time(&r, "/window/last_event", "2025-07-11T08:59:58.000Z");
+    assert_eq!(r["input"]["unrecognized_lines"], 0, "{}", pretty(&r));
+}
+
+#[test]
+fn several_requests_at_once_in_one_stream_are_grouped_exactly() {
+    // Unnamed (an export file outside its tree) and named streams (aws logs tail) alike.
+    for file in ["multi-concurrency.export.log", "multi-concurrency.tail.log"] {
+        several_requests_at_once(file);
+    }
+}
+
+fn several_requests_at_once(file: &str) {
+    let r = run_json(&[&data(file)]);
+    expect_decisions(&r, 4, [2, 2, 0, 0, 0], 0);
+    expect_denials(&r, [1, 1, 0, 0]);
+    expect(
+        &r,
+        &[
+            ("/cold_starts/count", 2.0),
+            ("/duration_ms/max", 8.02),
+            ("/billed_duration_ms/sum", 25.0),
+            ("/memory_mb/max_used_max", 62.0),
+        ],
+    );
+    let run = report(&[&data(file), "--requests", "--format", "json"]);
+    let lines = request_lines(&run);
+    assert_eq!(lines.len(), 4);
+    // Each request keeps its own source IP, token and REPORT although their lines interleave (in start order).
+    let got: Vec<(&str, &str, f64)> = lines
+        .iter()
+        .map(|l| {
+            let ip = l["source_ip"].as_str().unwrap_or("");
+            (
+                ip,
+                l["decision"].as_str().unwrap_or(""),
+                l["duration_ms"].as_f64().unwrap_or(0.0),
+            )
+        })
+        .collect();
+    let want = [
+        ("203.0.113.10", "allowed", 7.35),
+        ("198.51.100.23", "denied", 4.10),
+        ("203.0.113.10", "denied", 8.02),
+        ("203.0.113.10", "allowed", 2.20),
+    ];
+    assert_eq!(got, want, "{file}");
+    let denied: Vec<_> = lines.iter().filter(|l| l["decision"] == "denied").collect();
+    assert_eq!(denied.len(), 2);
 }
