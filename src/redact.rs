@@ -74,6 +74,50 @@ fn is_control(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Words after which a secret follows in a line nobody recognized: what follows them (after `:`,
+/// `=`, quotes or spaces) is masked.
+const SECRET_WORDS: [&str; 5] = ["token", "authorization", "bearer", "secret", "トークン"];
+
+/// `line` with the value after every secret word masked (`****`): for lines shown as samples, which
+/// matched no template, so no template says where a token is.
+pub fn mask_secret_words(line: &str) -> Cow<'_, str> {
+    // ASCII lowercasing keeps every byte offset, so what is found in `lower` is cut from `line`.
+    let lower = line.to_ascii_lowercase();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some((at, word)) = SECRET_WORDS
+        .iter()
+        .filter_map(|w| Some((lower.get(from..)?.find(w)? + from, w.len())))
+        .min()
+    {
+        let mut start = at + word;
+        let b = line.as_bytes();
+        while start < b.len() && matches!(b[start], b':' | b'=' | b' ' | b'"' | b'\'' | b'\t') {
+            start += 1;
+        }
+        let mut end = start;
+        while end < b.len() && !matches!(b[end], b' ' | b'"' | b'\'' | b',' | b'\t' | b'}' | b';') {
+            end += 1;
+        }
+        // "Bearer" after "Authorization:" is a word to skip, not the secret: mask what follows it.
+        let value = line.get(start..end).unwrap_or("");
+        if end > start && !SECRET_WORDS.iter().any(|w| value.eq_ignore_ascii_case(w)) {
+            out.push_str(line.get(copied..start).unwrap_or(""));
+            out.push_str("****");
+            copied = end;
+            from = end;
+        } else {
+            from = start.max(at + word);
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(line);
+    }
+    out.push_str(line.get(copied..).unwrap_or(""));
+    Cow::Owned(out)
+}
+
 /// A CSV cell that a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, tab or CR
 /// gets a leading `'`, as OWASP recommends against CSV injection. Numbers (`-3`, `+1.5`) stay as
 /// they are, so columns of numbers still sum.
@@ -128,5 +172,17 @@ mod tests {
         assert_eq!(escape_control("x\u{9b}y\u{7f}"), "x\\x9by\\x7f");
         assert_eq!(escape_control("a\tb\r\n"), "a\\tb\\r\\n");
         assert_eq!(escape_control("\u{202e}abc"), "\\u{202e}abc");
+    }
+
+    #[test]
+    fn secret_words_hide_what_follows_them() {
+        assert_eq!(mask_secret_words("[INFO] Token: Zq9SecretTok"), "[INFO] Token: ****");
+        assert_eq!(
+            mask_secret_words(r#"{"authorization": "Bearer abc.def", "token":"x1", "ip": "1.2.3.4"}"#),
+            r#"{"authorization": "Bearer ****", "token":"****", "ip": "1.2.3.4"}"#
+        );
+        assert_eq!(mask_secret_words("受信トークン=Ab12 ok"), "受信トークン=**** ok");
+        assert_eq!(mask_secret_words("İ TOKEN=x"), "İ TOKEN=****");
+        assert_eq!(mask_secret_words("nothing here"), "nothing here");
     }
 }

@@ -18,6 +18,8 @@ pub struct Report {
     pub complete: bool,
     /// Damage found in the inputs, each with its input and position.
     pub input_errors: Vec<InputError>,
+    /// Inputs under 1 % of whose lines were recognized (see [`InputWarning`]).
+    pub input_warnings: Vec<InputWarning>,
     /// What was read and what could not be used.
     pub input: InputStats,
     /// Where the events came from, when not files (CloudWatch: groups and what fetching cost).
@@ -82,6 +84,24 @@ pub struct InputStats {
     pub filtered_events: u64,
     /// Lines for a request that had already been reported (arrived after the grace window).
     pub late_lines: u64,
+}
+
+/// An input that gave (almost) nothing: under 1 % of its lines were recognized, so its
+/// invocations are missing from the report. Explained, never silently empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputWarning {
+    /// The file path, or `-` for standard input.
+    pub input: String,
+    /// The container it was read as (`--input-format` name).
+    pub container: &'static str,
+    /// Events read from it.
+    pub events: u64,
+    /// Of them, lines recognized as Lambda or authorizer lines.
+    pub recognized: u64,
+    /// Up to two unrecognized lines, control characters escaped, cut at 120 characters.
+    pub samples: Vec<String>,
+    /// What to try.
+    pub hint: String,
 }
 
 /// The live source of a report and its cost: every API call made, retries and throttled answers included.

@@ -110,6 +110,8 @@ pub struct InputSummary {
     pub stats: InputStats,
     /// Damage found in the inputs.
     pub errors: Vec<InputError>,
+    /// Inputs that gave (almost) nothing.
+    pub warnings: Vec<InputWarning>,
     /// The requested window start (epoch ms).
     pub since_ms: Option<i64>,
     /// The requested window end (epoch ms).
@@ -420,6 +422,7 @@ impl Analyzer {
             window,
             complete: input.errors.is_empty(),
             input_errors: input.errors.clone(),
+            input_warnings: input.warnings.clone(),
             input: input.stats.clone(),
             source: None,
             invocations: self.invocations,

@@ -65,6 +65,24 @@ fn report_damage(report: &Report, err: &mut dyn Write) -> Result<(), Error> {
     for e in &report.input_errors {
         writeln!(err, "authlogs: damaged input: {}", escape_control(&e.to_string()))?;
     }
+    for w in &report.input_warnings {
+        let what = if w.recognized == 0 {
+            "no line was recognized, so it gave no invocation".to_string()
+        } else {
+            format!("only {} of {} lines were recognized", w.recognized, w.events)
+        };
+        writeln!(
+            err,
+            "authlogs: {}: read as {}: {what} ({} lines unrecognized)",
+            escape_control(&w.input),
+            w.container,
+            w.events - w.recognized
+        )?;
+        for sample in &w.samples {
+            writeln!(err, "  e.g. {sample}")?;
+        }
+        writeln!(err, "  {}", w.hint)?;
+    }
     Ok(())
 }
 

@@ -7,8 +7,10 @@ use std::sync::Mutex;
 use super::ordered;
 use super::pipeline::{front, in_window, PipelineConfig};
 use super::stored::StoredLine;
+use super::tally::InputTally;
 use crate::parse::{Metrics, Parser};
-use crate::source::{EventSink, InputError, LogEvent};
+use crate::report::InputWarning;
+use crate::source::{EventSink, InputError, InputFormat, LogEvent};
 
 /// Text per parsed batch; the strings kept are ids and values only, so batches stay small.
 const PARSED_TEXT: usize = 256 << 10;
@@ -33,6 +35,8 @@ pub(super) struct ParsedBatch {
     pub(super) invalid_utf8: u64,
     /// Cut lines: (input, count, first byte), in reading order.
     pub(super) oversized: Vec<(String, u64, u64)>,
+    /// Inputs that gave (almost) nothing, in reading order.
+    pub(super) warnings: Vec<InputWarning>,
 }
 
 impl ParsedBatch {
@@ -46,6 +50,7 @@ impl ParsedBatch {
         self.filtered = 0;
         self.invalid_utf8 = 0;
         self.oversized.clear();
+        self.warnings.clear();
     }
 }
 
@@ -61,6 +66,7 @@ pub(super) struct ParseSink<'p> {
     pub(super) config: PipelineConfig,
     pub(super) batch: ParsedBatch,
     pub(super) pool: &'p Mutex<Vec<ParsedBatch>>,
+    pub(super) tally: InputTally,
 }
 
 impl ParseSink<'_> {
@@ -87,6 +93,7 @@ impl EventSink for ParseSink<'_> {
         let b = &mut self.batch;
         b.events += 1;
         let (ts, line) = front(&self.parser, event);
+        self.tally.note(&line, event.message);
         if !in_window(&self.config, ts) {
             b.filtered += 1;
             return ControlFlow::Continue(());
@@ -103,6 +110,12 @@ impl EventSink for ParseSink<'_> {
 
     fn invalid_utf8_lines(&mut self, count: u64) {
         self.batch.invalid_utf8 += count;
+    }
+
+    fn input_done(&mut self, input: &str, format: InputFormat) {
+        if let Some(warning) = self.tally.finish(input, format) {
+            self.batch.warnings.push(warning);
+        }
     }
 
     fn oversized_lines(&mut self, input: &str, count: u64, first_byte: u64) {

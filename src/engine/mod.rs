@@ -6,6 +6,7 @@ mod ordered;
 mod pipeline;
 mod schedule;
 mod stored;
+mod tally;
 
 pub use pipeline::{InvocationSink, Pipeline, PipelineConfig};
 pub use schedule::Threads;

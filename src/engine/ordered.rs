@@ -11,7 +11,7 @@ use std::thread;
 
 use crate::bytes::same_str;
 use crate::source::file::{read_unit, SourceError, Unit};
-use crate::source::{EventSink, InputError, LogEvent, ReadOptions};
+use crate::source::{EventSink, InputError, InputFormat, LogEvent, ReadOptions};
 
 /// Batches each worker may have waiting for the consumer, over all units: this bounds memory, while
 /// letting workers read ahead of the unit being consumed instead of waiting for it in lockstep. While
@@ -141,6 +141,10 @@ impl<S: Batching> EventSink for Forward<'_, S> {
 
     fn oversized_lines(&mut self, input: &str, count: u64, first_byte: u64) {
         self.sink.oversized_lines(input, count, first_byte);
+    }
+
+    fn input_done(&mut self, input: &str, format: InputFormat) {
+        self.sink.input_done(input, format);
     }
 }
 
@@ -419,7 +423,7 @@ fn stream_index_searched(streams: &mut Vec<String>, name: &str) -> usize {
 mod tests {
     use super::*;
     use crate::source::file::plan;
-    use crate::source::InputFormat;
+
     use std::path::PathBuf;
 
     /// Batches of one message each, so ordering across batches and units is visible.

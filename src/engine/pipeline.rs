@@ -8,13 +8,14 @@ use std::sync::Mutex;
 use super::batch::{pop, ParseSink, ParsedBatch};
 use super::ordered::{self, ParallelConfig, Sharing, Work};
 use super::schedule::{Layout, Threads};
+use super::tally::{self, InputTally};
 use crate::analyze::{AnalyzeConfig, Analyzer, InputSummary};
 use crate::decision::{decide, Verdict};
 use crate::group::{GroupConfig, Grouper, Invocation};
 use crate::parse::{LineEvent, Parser};
 use crate::report::Report;
 use crate::source::file::{plan, read_path, read_unit, unit_inflates_apart, SourceError, Unit};
-use crate::source::{EventSink, InputError, LogEvent, ReadOptions};
+use crate::source::{EventSink, InputError, InputFormat, LogEvent, ReadOptions};
 
 /// Receives every finished invocation with its verdict (e.g. the `--requests` printer).
 pub trait InvocationSink {
@@ -46,6 +47,8 @@ pub struct Pipeline<'s> {
     sink: Option<&'s mut dyn InvocationSink>,
     /// The invocation sink asked to stop.
     stopped: bool,
+    /// What the input being read gave the parser.
+    tally: InputTally,
 }
 
 impl<'s> Pipeline<'s> {
@@ -63,6 +66,7 @@ impl<'s> Pipeline<'s> {
             config,
             sink,
             stopped: false,
+            tally: InputTally::default(),
         }
     }
 
@@ -204,6 +208,7 @@ impl Pipeline<'_> {
             config: window.clone(),
             batch: pop(&pool),
             pool: &pool,
+            tally: InputTally::default(),
         };
         ordered::read_units(units, opts, config, make, |work| {
             match work {
@@ -247,6 +252,9 @@ impl Pipeline<'_> {
         for (input, count, first) in b.oversized.drain(..) {
             self.oversized_lines(&input, count, first);
         }
+        for warning in b.warnings.drain(..) {
+            tally::merge(&mut self.summary.warnings, warning);
+        }
     }
 }
 
@@ -255,6 +263,7 @@ impl EventSink for Pipeline<'_> {
         // Sources stop at the first `Break`, so an event after the stop is not looked for here.
         self.summary.stats.events += 1;
         let (ts, line) = front(&self.parser, event);
+        self.tally.note(&line, event.message);
         if in_window(&self.config, ts) {
             self.back(ts, event.stream, line);
         } else {
@@ -276,6 +285,12 @@ impl EventSink for Pipeline<'_> {
 
     fn invalid_utf8_lines(&mut self, count: u64) {
         self.summary.stats.invalid_utf8_lines += count;
+    }
+
+    fn input_done(&mut self, input: &str, format: InputFormat) {
+        if let Some(warning) = self.tally.finish(input, format) {
+            tally::merge(&mut self.summary.warnings, warning);
+        }
     }
 
     fn oversized_lines(&mut self, input: &str, count: u64, first_byte: u64) {

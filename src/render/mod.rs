@@ -75,6 +75,7 @@ pub(crate) mod fixtures {
                 position: "byte 40960 (compressed)".into(),
                 message: "unexpected end of gzip stream".into(),
             }],
+            input_warnings: Vec::new(),
             input: InputStats {
                 events: 2144,
                 unrecognized_lines: 17,

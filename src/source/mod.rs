@@ -36,6 +36,10 @@ pub trait EventSink {
     fn invalid_utf8_lines(&mut self, count: u64) {
         let _ = count;
     }
+    /// The end of one input (or one range of it), read as `format`.
+    fn input_done(&mut self, input: &str, format: InputFormat) {
+        let _ = (input, format);
+    }
     /// `count` lines (or events) of `input` longer than the line cap were cut: their heads were
     /// read, the rest skipped; the first began at byte `first_byte` of the (decoded) input.
     fn oversized_lines(&mut self, input: &str, count: u64, first_byte: u64) {

@@ -1363,3 +1363,42 @@ fn several_requests_at_once(file: &str) {
     let denied: Vec<_> = lines.iter().filter(|l| l["decision"] == "denied").collect();
     assert_eq!(denied.len(), 2);
 }
+
+#[test]
+fn an_input_that_gives_nothing_is_explained_not_silently_empty() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("rendered.txt");
+    let lines: String = (0..50)
+        .map(|i| format!("job {i} \x1b[31mfinished\x1b[0m in {i} ms\n"))
+        .collect();
+    std::fs::write(&path, lines).expect("written");
+    let path = path.display().to_string();
+    let run = report(&[&path, "--format", "json"]);
+    run.assert_code(0).assert_no_panic();
+    let r = run.json();
+    let w = &r["input_warnings"][0];
+    assert_eq!(w["input"], path.as_str());
+    assert_eq!(w["container"], "bare");
+    assert_eq!((w["events"].as_u64(), w["recognized"].as_u64()), (Some(50), Some(0)));
+    assert_eq!(w["samples"][0], "job 0 \\x1b[31mfinished\\x1b[0m in 0 ms");
+    for want in [
+        "read as bare: no line was recognized",
+        "50 lines unrecognized",
+        "e.g. job 1 \\x1b[31mfinished",
+        "--input-format export|json|tail|console|prefixed",
+        "--patterns",
+    ] {
+        assert!(run.stderr.contains(want), "{want}: {}", run.stderr);
+    }
+    assert!(!run.stderr.contains('\x1b'), "escaped: {}", run.stderr);
+    // A good input next to it gets no warning; the fixtures never do.
+    let run = report(&[&path, &data("equiv.export.log"), "--format", "json"]);
+    assert_eq!(run.json()["input_warnings"].as_array().map(Vec::len), Some(1));
+    for (file, _) in EQUIV_FILES {
+        assert_eq!(
+            run_json(&[&data(file)])["input_warnings"],
+            serde_json::json!([]),
+            "{file}"
+        );
+    }
+}

@@ -188,4 +188,8 @@ impl EventSink for Feed<'_, '_> {
     fn oversized_lines(&mut self, input: &str, count: u64, first_byte: u64) {
         self.pipeline.oversized_lines(input, count, first_byte);
     }
+
+    fn input_done(&mut self, input: &str, format: crate::source::InputFormat) {
+        self.pipeline.input_done(input, format);
+    }
 }

@@ -128,6 +128,7 @@ impl Input<'_> {
             (!container.stopped).then_some(skip)
         });
         container.finish(sink);
+        sink.input_done(self.name, format);
         if invalid > 0 {
             sink.invalid_utf8_lines(invalid);
         }
@@ -150,6 +151,7 @@ impl Input<'_> {
         let result = json::read_json(&mut cut, self.default_stream, sink, &mut stats);
         let mut oversized = cut.oversized();
         oversized.report(self.name, sink);
+        sink.input_done(self.name, InputFormat::Json);
         if stats.skipped > 0 {
             sink.input_error(InputError {
                 input: self.name.to_string(),

@@ -67,6 +67,7 @@ pub(super) fn read_range(
         (!container.stopped).then_some(skip)
     });
     container.finish(sink);
+    sink.input_done(&name, opts.format);
     if invalid > 0 {
         sink.invalid_utf8_lines(invalid);
     }
