@@ -131,11 +131,12 @@ pub struct Analyzer {
     /// Exact duration histogram: microseconds → count.
     durations: FxHashMap<u64, u64>,
     duration_sum_us: u128,
-    billed_sum_ms: u64,
+    /// Sums in u128: a u64 sum of u64 values can overflow (a REPORT may say anything).
+    billed_sum_ms: u128,
     billed_count: u64,
     memory_size_max: Option<u64>,
     max_used_max: Option<u64>,
-    max_used_sum: u64,
+    max_used_sum: u128,
     max_used_count: u64,
     /// Sum of billed ms × memory MB, for GB-seconds.
     mb_ms: u128,
@@ -228,10 +229,11 @@ impl Analyzer {
                 self.duration_sum_us += us as u128;
             }
             if let Some(b) = m.billed_ms {
-                self.billed_sum_ms += b;
+                self.billed_sum_ms += u128::from(b);
                 self.billed_count += 1;
                 if let Some(size) = m.memory_size_mb {
-                    self.mb_ms += b as u128 * size as u128;
+                    // A product of two u64 fills a u128: the sum saturates (it is a float estimate anyway).
+                    self.mb_ms = self.mb_ms.saturating_add(u128::from(b) * u128::from(size));
                 }
             }
             if let Some(size) = m.memory_size_mb {
@@ -239,7 +241,7 @@ impl Analyzer {
             }
             if let Some(used) = m.max_memory_used_mb {
                 self.max_used_max = Some(self.max_used_max.map_or(used, |s| s.max(used)));
-                self.max_used_sum += used;
+                self.max_used_sum += u128::from(used);
                 self.max_used_count += 1;
             }
         }
