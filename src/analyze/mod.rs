@@ -491,24 +491,37 @@ const BUCKETS_S: [u64; 12] = [
     60, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 604_800,
 ];
 
-/// Re-bins the per-minute counts into at most 24 buckets of a round size.
+/// Beyond the round sizes, buckets are whole multiples of 30 days.
+const MONTH_S: u64 = 2_592_000;
+
+/// Buckets the timeline is cut into at most, whatever its span: 24, and one more when the first
+/// and the last minute fall at the two ends of their buckets.
+pub(crate) const MAX_TIMELINE_BUCKETS: usize = 25;
+
+/// Re-bins the per-minute counts into at most 25 buckets of a round size.
 fn timeline(minutes: &BTreeMap<i64, [u64; 3]>) -> Timeline {
     let (Some((&first, _)), Some((&last, _))) = (minutes.first_key_value(), minutes.last_key_value()) else {
         return Timeline::default();
     };
-    let span_min = (last - first + 1) as u64;
+    // Minutes of an i64 of ms span at most 3.1e14, so these products stay far inside u64.
+    let span_min = last.abs_diff(first) + 1;
     let size_s = BUCKETS_S
         .iter()
         .copied()
         .find(|s| span_min * 60 <= s * 24)
-        .unwrap_or(2_592_000);
-    let size_min = (size_s / 60) as i64;
+        .unwrap_or_else(|| span_min.div_ceil(24 * MONTH_S / 60) * MONTH_S);
+    // span ≤ 24 buckets, so the first and last minute are at most 24 buckets apart.
+    let size_min = i64::try_from(size_s / 60).unwrap_or(i64::MAX);
     let mut buckets: BTreeMap<i64, [u64; 3]> = BTreeMap::new();
     let start = first.div_euclid(size_min);
     let end = last.div_euclid(size_min);
     for b in start..=end {
         buckets.insert(b, [0; 3]);
     }
+    debug_assert!(
+        buckets.len() <= MAX_TIMELINE_BUCKETS,
+        "{span_min} min in {size_s} s buckets"
+    );
     for (m, c) in minutes {
         let e = buckets.entry(m.div_euclid(size_min)).or_insert([0; 3]);
         for i in 0..3 {
@@ -520,7 +533,8 @@ fn timeline(minutes: &BTreeMap<i64, [u64; 3]>) -> Timeline {
         buckets: buckets
             .into_iter()
             .map(|(b, c)| TimelineBucket {
-                start: format_rfc3339_ms(b * size_min * 60_000),
+                // The first bucket of the earliest minute starts before i64::MIN ms: saturate.
+                start: format_rfc3339_ms(b.saturating_mul(size_min).saturating_mul(60_000)),
                 allowed: c[0],
                 denied: c[1],
                 other: c[2],

@@ -273,3 +273,35 @@ fn sums_of_huge_billed_durations_and_memory_do_not_overflow() {
         r.findings
     );
 }
+
+/// Found by fuzzing: past the largest round size (24 weeks), buckets were 30 days whatever the
+/// span, so events years apart (or at the ends of i64) made millions of buckets, and memory ran out.
+#[test]
+fn the_timeline_has_at_most_25_buckets_for_any_span() {
+    const WEEK: i64 = 604_800_000;
+    for (first, last) in [
+        (0, 60_000),
+        (0, 24 * WEEK - 1),
+        (0, 24 * WEEK),
+        (0, 25 * WEEK),
+        (0, 10 * 365 * 86_400_000),
+        (-1, 0),
+        (i64::MIN, i64::MAX),
+        (i64::MIN, i64::MIN + 1),
+        (i64::MAX - 1, i64::MAX),
+    ] {
+        let mut a = Analyzer::new(AnalyzeConfig::default());
+        for (i, t) in [first, last, first / 2 + last / 2].into_iter().enumerate() {
+            let mut v = inv(i as u64, "203.0.113.10", "Ab12Xy34", 1000);
+            v.first_ts = Some(t);
+            a.add(&v, &decide(&v));
+        }
+        let timeline = a.finish(InputSummary::default()).timeline;
+        let n = timeline.buckets.len();
+        assert!((1..=MAX_TIMELINE_BUCKETS).contains(&n), "{first}..{last}: {n} buckets");
+        let total: u64 = timeline.buckets.iter().map(|b| b.allowed + b.denied + b.other).sum();
+        assert_eq!(total, 3, "{first}..{last}");
+        let covered = i128::from(timeline.bucket_seconds) * 1000 * n as i128;
+        assert!(covered > i128::from(last) - i128::from(first), "{first}..{last}");
+    }
+}
