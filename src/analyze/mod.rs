@@ -338,7 +338,7 @@ impl Analyzer {
         let mut end = 0;
         for start in 0..minutes.len() {
             end = end.max(start);
-            while end + 1 < minutes.len() && *minutes[end + 1].0 < *minutes[start].0 + window_min {
+            while end + 1 < minutes.len() && *minutes[end + 1].0 < minutes[start].0.saturating_add(window_min) {
                 end += 1;
             }
             let span = &minutes[start..=end];
