@@ -187,6 +187,11 @@ impl Parser {
         Parser { patterns }
     }
 
+    /// The message templates this parser matches.
+    pub fn patterns(&self) -> &Patterns {
+        &self.patterns
+    }
+
     /// Classifies one CloudWatch event message (it may hold embedded `\n`s, e.g. REPORT + XRAY).
     pub fn parse<'a>(&self, message: &'a str) -> LineEvent<'a> {
         self.parse_with(message, true)
