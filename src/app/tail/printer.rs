@@ -73,7 +73,7 @@ impl Bursts {
 }
 
 /// Prints what `tail` shows.
-pub(super) struct TailPrinter<'o> {
+pub(crate) struct TailPrinter<'o> {
     out: &'o mut dyn Write,
     style: LiveStyle,
     tokens: TokenDisplay,
@@ -87,7 +87,7 @@ pub(super) struct TailPrinter<'o> {
 }
 
 impl<'o> TailPrinter<'o> {
-    pub(super) fn new(config: &TailConfig, out: &'o mut dyn Write, raw: Rc<RefCell<RawLines>>) -> Self {
+    pub(crate) fn new(config: &TailConfig, out: &'o mut dyn Write, raw: Rc<RefCell<RawLines>>) -> Self {
         TailPrinter {
             out,
             style: LiveStyle {
@@ -107,7 +107,7 @@ impl<'o> TailPrinter<'o> {
     }
 
     /// Lines printed, alerts printed, and the output error that stopped the run, if any.
-    pub(super) fn finish(self) -> (u64, u64, Option<io::Error>) {
+    pub(crate) fn finish(self) -> (u64, u64, Option<io::Error>) {
         (self.printed, self.alerts, self.error)
     }
 
