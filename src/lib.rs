@@ -15,6 +15,8 @@ pub mod cli;
 mod decision;
 mod engine;
 mod error;
+#[cfg(test)]
+mod fuzz;
 mod group;
 mod parse;
 mod patterns;

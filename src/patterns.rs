@@ -196,6 +196,11 @@ impl Template {
 
     /// Matches the whole message; the last capture runs to its end.
     fn matches<'a>(&self, msg: &'a str) -> Option<AuthFact<'a>> {
+        self.match_start(msg, true)
+    }
+
+    /// Matches the start of `msg`, and all of it when `whole`.
+    fn match_start<'a>(&self, msg: &'a str, whole: bool) -> Option<AuthFact<'a>> {
         let b = msg.as_bytes();
         let mut pos = 0;
         // Captures by their place in the kind's placeholders (names were checked when compiling).
@@ -220,7 +225,7 @@ impl Template {
                 }
             }
         }
-        if pos != b.len() {
+        if whole && pos != b.len() {
             return None;
         }
         let [first, second] = caps;
@@ -348,6 +353,35 @@ impl Patterns {
         }
         self.try_templates(strip_level_tag(msg)?)
     }
+
+    /// Every token value a token template (`Token: {value}`, the mismatch messages …) finds
+    /// anywhere in `text`, not only at the start of a message: `tail --raw` masks tokens in every
+    /// line, whatever the line is (an event dump, a traceback, a line of another shape). A capture
+    /// at a template's end runs to the end of its line (`\n` or `\r`).
+    pub fn token_values<'a>(&self, text: &'a str, out: &mut Vec<&'a str>) {
+        for line in text.split(['\n', '\r']) {
+            for t in &self.templates {
+                if !matches!(
+                    t.kind,
+                    FactKind::Token | FactKind::AllowedToken | FactKind::TokenMismatch
+                ) {
+                    continue;
+                }
+                let Some(Piece::Literal(lead)) = t.pieces.first() else {
+                    continue;
+                };
+                let finder = memchr::memmem::Finder::new(lead.as_bytes());
+                for at in finder.find_iter(line.as_bytes()) {
+                    let found = line.get(at..).and_then(|rest| t.match_start(rest, false));
+                    match found {
+                        Some(AuthFact::Token(v) | AuthFact::AllowedToken(v)) => out.push(v),
+                        Some(AuthFact::TokenMismatch { received, allowed }) => out.extend([received, allowed]),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `[INFO] text` → `text`.
@@ -386,6 +420,20 @@ mod tests {
         assert_eq!(strip_level_tag("[INFO"), None);
         assert_eq!(strip_level_tag("INFO] a"), None);
         assert_eq!(strip_level_tag("[INFO]"), Some(""));
+    }
+
+    #[test]
+    fn token_values_are_found_anywhere_in_any_line() {
+        let p = Patterns::builtin();
+        let mut found = Vec::new();
+        p.token_values(
+            "Event: {'Authorization': x} Token: Ab12Xy34\r[ERROR] トークンが不一致: 受信トークン=guess, 許可トークン=Ab12Xy34\nSource IP: 1.2.3.4",
+            &mut found,
+        );
+        assert_eq!(found, ["Ab12Xy34", "guess", "Ab12Xy34"]);
+        found.clear();
+        p.token_values("no token here: Source IP: 1.2.3.4", &mut found);
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]

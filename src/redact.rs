@@ -42,6 +42,146 @@ pub fn display_token(token: &str, mode: TokenDisplay) -> String {
     }
 }
 
+/// `text` with every occurrence of each of `values` (tokens) masked as [`display_token`] shows
+/// it: as written, and as JSON escapes spell it (`\"`, `\u0041`, surrogate pairs …) wherever
+/// they stand, in a JSON string literal or not. Overlapping values: the leftmost, then the
+/// longest, wins. Empty and `None` values are no token and are left alone. What is not masked is
+/// kept as written.
+pub fn mask_values(text: &str, values: &[&str]) -> String {
+    let mut forms: Vec<(&str, String)> = values
+        .iter()
+        .filter(|v| !token_is_missing(v))
+        .map(|&v| (v, display_token(v, TokenDisplay::Masked)))
+        .collect();
+    if forms.is_empty() {
+        return text.to_string();
+    }
+    forms.sort_by_key(|f| std::cmp::Reverse(f.0.len()));
+    let units = json_unescaped(text);
+    let decoded: String = units.iter().map(|u| u.0).collect();
+    // Where each unit's character starts in `decoded`.
+    let mut starts = Vec::with_capacity(units.len() + 1);
+    let mut at = 0;
+    for u in &units {
+        starts.push(at);
+        at += u.0.len_utf8();
+    }
+    starts.push(at);
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < units.len() {
+        let (raw_at, decoded_at) = (units[i].1.start, starts[i]);
+        // A form as written, or as the escapes decode: how many units it covers.
+        let covered = forms.iter().find_map(|(form, mask)| {
+            let end = if text[raw_at..].starts_with(form) {
+                units[i..].iter().position(|u| u.1.end >= raw_at + form.len())
+            } else if decoded[decoded_at..].starts_with(form) {
+                starts[i..]
+                    .iter()
+                    .position(|&s| s >= decoded_at + form.len())
+                    .map(|n| n - 1)
+            } else {
+                None
+            };
+            end.map(|n| (n + 1, mask))
+        });
+        match covered {
+            Some((n, mask)) => {
+                out.push_str(mask);
+                i += n;
+            }
+            None => {
+                out.push_str(&text[units[i].1.clone()]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// `text` as characters, each with the bytes of `text` it stands for: a JSON escape (`\n`,
+/// `\"`, `\u00e9`, a `\ud83d\ude00` pair) is one character, anything else itself.
+fn json_unescaped(text: &str) -> Vec<(char, std::ops::Range<usize>)> {
+    let b = text.as_bytes();
+    let hex = |at: usize| -> Option<u16> {
+        let digits = text.get(at..at + 4)?;
+        if !digits.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        u16::from_str_radix(digits, 16).ok()
+    };
+    let mut units = Vec::with_capacity(text.len());
+    let mut chars = text.char_indices();
+    while let Some((at, c)) = chars.next() {
+        let escaped = match (c, b.get(at + 1)) {
+            ('\\', Some(b'u')) => match hex(at + 2) {
+                Some(high @ 0xd800..=0xdbff) => {
+                    let low = (b.get(at + 6..at + 8) == Some(b"\\u")).then(|| hex(at + 8)).flatten();
+                    match low {
+                        Some(low @ 0xdc00..=0xdfff) => char::decode_utf16([high, low])
+                            .next()
+                            .and_then(Result::ok)
+                            .map(|c| (c, 12)),
+                        _ => None,
+                    }
+                }
+                Some(unit) => char::from_u32(u32::from(unit)).map(|c| (c, 6)),
+                None => None,
+            },
+            ('\\', Some(&e)) => match e {
+                b'"' => Some(('"', 2)),
+                b'\\' => Some(('\\', 2)),
+                b'/' => Some(('/', 2)),
+                b'n' => Some(('\n', 2)),
+                b'r' => Some(('\r', 2)),
+                b't' => Some(('\t', 2)),
+                b'b' => Some(('\u{8}', 2)),
+                b'f' => Some(('\u{c}', 2)),
+                _ => None,
+            },
+            _ => None,
+        };
+        match escaped {
+            Some((c, len)) => {
+                units.push((c, at..at + len));
+                // The rest of the escape is ASCII: skip its characters.
+                for _ in 1..len {
+                    chars.next();
+                }
+            }
+            None => units.push((c, at..at + c.len_utf8())),
+        }
+    }
+    units
+}
+
+/// The byte ranges of the `"…"` literals of `text`, quotes included, paired as a JSON reader
+/// pairs them (a `\` escapes the next byte); an unclosed one is left out.
+pub fn json_literals(text: &str) -> Vec<std::ops::Range<usize>> {
+    let b = text.as_bytes();
+    let mut ranges = Vec::new();
+    let mut from = 0;
+    while let Some(open) = memchr::memchr(b'"', &b[from..]).map(|i| from + i) {
+        let mut at = open + 1;
+        loop {
+            match b.get(at) {
+                None => return ranges,
+                Some(b'\\') => at += 2,
+                Some(b'"') => break,
+                Some(_) => at += 1,
+            }
+        }
+        ranges.push(open..at + 1);
+        from = at + 1;
+    }
+    ranges
+}
+
+/// `text` with its JSON escapes decoded (see [`mask_values`]), for finding what they spell.
+pub fn json_decoded(text: &str) -> String {
+    json_unescaped(text).into_iter().map(|u| u.0).collect()
+}
+
 /// Escapes C0 controls, DEL and C1 controls (ESC, BEL, CR, NUL, CSI…) as `\x1b`-style text, so a crafted
 /// log line cannot repaint a terminal. Tabs and newlines are escaped too: output fields are single-line.
 pub fn escape_control(s: &str) -> Cow<'_, str> {
@@ -163,6 +303,46 @@ mod tests {
         assert_eq!(display_token("None", TokenDisplay::Masked), "<none>");
         assert_eq!(display_token("", TokenDisplay::Revealed), "<empty>");
         assert!(token_is_missing("None") && token_is_missing("") && !token_is_missing("x"));
+    }
+
+    #[test]
+    fn masks_values_as_written_escaped_and_behind_json_escapes() {
+        let tok = display_token("Ab12Xy34", TokenDisplay::Masked);
+        let q = display_token("guess\"1", TokenDisplay::Masked);
+        assert_eq!(mask_values("Token: Ab12Xy34!", &["Ab12Xy34"]), format!("Token: {tok}!"));
+        assert_eq!(
+            mask_values(
+                r#"{"m":"受信トークン=guess\"1, 許可トークン=\u0041b12Xy34"}"#,
+                &["Ab12Xy34", "guess\"1"]
+            ),
+            format!(r#"{{"m":"受信トークン={q}, 許可トークン={tok}"}}"#)
+        );
+        assert_eq!(mask_values("a None b", &["None", ""]), "a None b");
+        // The leftmost, then the longest.
+        let long = display_token("Ab12Xy34z", TokenDisplay::Masked);
+        assert_eq!(
+            mask_values("xAb12Xy34z", &["Ab12Xy34", "Ab12Xy34z"]),
+            format!("x{long}")
+        );
+        // Escapes outside literals and quotes that do not pair, as a hostile line may have them.
+        assert_eq!(
+            mask_values(
+                r#"id " Event: {"a": "Ab\u0031\u0032Xy34", "b": "\ud83d\ude00\x"}"#,
+                &["Ab12Xy34"]
+            ),
+            format!(r#"id " Event: {{"a": "{tok}", "b": "\ud83d\ude00\x"}}"#)
+        );
+        assert_eq!(
+            mask_values(r"x\\u0041b12Xy34", &["Ab12Xy34"]),
+            r"x\\u0041b12Xy34",
+            "an escaped backslash"
+        );
+        assert_eq!(
+            mask_values("a\\b", &["a\\b"]),
+            display_token("a\\b", TokenDisplay::Masked)
+        );
+        assert_eq!(json_literals(r#"a "b\"c" "d"#), vec![2..8]);
+        assert_eq!(json_decoded(r#"\u0041\"\ud83d\ude00\ud800"#), "A\"😀\\ud800");
     }
 
     #[test]

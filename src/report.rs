@@ -181,8 +181,8 @@ pub struct DurationStats {
 /// Billed duration over the REPORT lines.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BilledStats {
-    /// Total billed ms.
-    pub sum: u64,
+    /// Total billed ms (u128: a sum of u64 values).
+    pub sum: u128,
     /// Mean billed ms.
     pub avg: Option<f64>,
 }

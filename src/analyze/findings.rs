@@ -112,7 +112,8 @@ impl Analyzer {
             );
         }
         if let (Some(used), Some(size)) = (self.max_used_max, self.memory_size_max) {
-            if size > 0 && used * 10 >= size * 9 {
+            // In u128: memory sizes come from REPORT lines and may be anything up to u64::MAX.
+            if size > 0 && u128::from(used) * 10 >= u128::from(size) * 9 {
                 f.push(Finding::new(
                     "memory_pressure",
                     Severity::Medium,
@@ -267,18 +268,23 @@ impl Analyzer {
     /// window's rate of invocations.
     fn overprovisioned(&self, input: &InputSummary) -> Option<Finding> {
         let (used, size) = (self.max_used_max?, self.memory_size_max?);
-        if size <= MIN_MEMORY_MB || used * 100 > size * OVERPROVISIONED_PCT {
+        if size <= MIN_MEMORY_MB || u128::from(used) * 100 > u128::from(size) * u128::from(OVERPROVISIONED_PCT) {
             return None;
         }
-        // Twice the most used, rounded up to a step: headroom for a heavier request.
-        let suggested = (used * 2).div_ceil(MEMORY_STEP_MB).max(1) * MEMORY_STEP_MB;
+        // Twice the most used, rounded up to a step: headroom for a heavier request. (`used` is
+        // at most 40% of `size` here, so this stays below `size`.)
+        let suggested = used
+            .saturating_mul(2)
+            .div_ceil(MEMORY_STEP_MB)
+            .max(1)
+            .saturating_mul(MEMORY_STEP_MB);
         let suggested = suggested.max(MIN_MEMORY_MB);
         if suggested >= size {
             return None;
         }
         let start = input.since_ms.or(input.first_event_ms)?;
         let end = input.until_ms.or(input.last_event_ms)?;
-        let window_s = ((end - start) as f64 / 1000.0).max(1.0);
+        let window_s = ((end as f64 - start as f64) / 1000.0).max(1.0);
         let billed_avg_s = self.billed_sum_ms as f64 / self.billed_count.max(1) as f64 / 1000.0;
         let per_month = self.invocations as f64 / window_s * 30.0 * 86_400.0;
         let saved_gb_s = (size - suggested) as f64 / 1024.0 * billed_avg_s * per_month;

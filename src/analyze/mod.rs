@@ -133,11 +133,12 @@ pub struct Analyzer {
     /// Exact duration histogram: microseconds → count.
     durations: FxHashMap<u64, u64>,
     duration_sum_us: u128,
-    billed_sum_ms: u64,
+    /// Sums in u128: a u64 sum of u64 values can overflow (a REPORT may say anything).
+    billed_sum_ms: u128,
     billed_count: u64,
     memory_size_max: Option<u64>,
     max_used_max: Option<u64>,
-    max_used_sum: u64,
+    max_used_sum: u128,
     max_used_count: u64,
     /// Sum of billed ms × memory MB, for GB-seconds.
     mb_ms: u128,
@@ -230,10 +231,11 @@ impl Analyzer {
                 self.duration_sum_us += us as u128;
             }
             if let Some(b) = m.billed_ms {
-                self.billed_sum_ms += b;
+                self.billed_sum_ms += u128::from(b);
                 self.billed_count += 1;
                 if let Some(size) = m.memory_size_mb {
-                    self.mb_ms += b as u128 * size as u128;
+                    // A product of two u64 fills a u128: the sum saturates (it is a float estimate anyway).
+                    self.mb_ms = self.mb_ms.saturating_add(u128::from(b) * u128::from(size));
                 }
             }
             if let Some(size) = m.memory_size_mb {
@@ -241,7 +243,7 @@ impl Analyzer {
             }
             if let Some(used) = m.max_memory_used_mb {
                 self.max_used_max = Some(self.max_used_max.map_or(used, |s| s.max(used)));
-                self.max_used_sum += used;
+                self.max_used_sum += u128::from(used);
                 self.max_used_count += 1;
             }
         }
@@ -338,7 +340,7 @@ impl Analyzer {
         let mut end = 0;
         for start in 0..minutes.len() {
             end = end.max(start);
-            while end + 1 < minutes.len() && *minutes[end + 1].0 < *minutes[start].0 + window_min {
+            while end + 1 < minutes.len() && *minutes[end + 1].0 < minutes[start].0.saturating_add(window_min) {
                 end += 1;
             }
             let span = &minutes[start..=end];
@@ -492,24 +494,37 @@ const BUCKETS_S: [u64; 12] = [
     60, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 604_800,
 ];
 
-/// Re-bins the per-minute counts into at most 24 buckets of a round size.
+/// Beyond the round sizes, buckets are whole multiples of 30 days.
+const MONTH_S: u64 = 2_592_000;
+
+/// Buckets the timeline is cut into at most, whatever its span: 24, and one more when the first
+/// and the last minute fall at the two ends of their buckets.
+pub(crate) const MAX_TIMELINE_BUCKETS: usize = 25;
+
+/// Re-bins the per-minute counts into at most 25 buckets of a round size.
 fn timeline(minutes: &BTreeMap<i64, [u64; 3]>) -> Timeline {
     let (Some((&first, _)), Some((&last, _))) = (minutes.first_key_value(), minutes.last_key_value()) else {
         return Timeline::default();
     };
-    let span_min = (last - first + 1) as u64;
+    // Minutes of an i64 of ms span at most 3.1e14, so these products stay far inside u64.
+    let span_min = last.abs_diff(first) + 1;
     let size_s = BUCKETS_S
         .iter()
         .copied()
         .find(|s| span_min * 60 <= s * 24)
-        .unwrap_or(2_592_000);
-    let size_min = (size_s / 60) as i64;
+        .unwrap_or_else(|| span_min.div_ceil(24 * MONTH_S / 60) * MONTH_S);
+    // span ≤ 24 buckets, so the first and last minute are at most 24 buckets apart.
+    let size_min = i64::try_from(size_s / 60).unwrap_or(i64::MAX);
     let mut buckets: BTreeMap<i64, [u64; 3]> = BTreeMap::new();
     let start = first.div_euclid(size_min);
     let end = last.div_euclid(size_min);
     for b in start..=end {
         buckets.insert(b, [0; 3]);
     }
+    debug_assert!(
+        buckets.len() <= MAX_TIMELINE_BUCKETS,
+        "{span_min} min in {size_s} s buckets"
+    );
     for (m, c) in minutes {
         let e = buckets.entry(m.div_euclid(size_min)).or_insert([0; 3]);
         for i in 0..3 {
@@ -521,7 +536,8 @@ fn timeline(minutes: &BTreeMap<i64, [u64; 3]>) -> Timeline {
         buckets: buckets
             .into_iter()
             .map(|(b, c)| TimelineBucket {
-                start: format_rfc3339_ms(b * size_min * 60_000),
+                // The first bucket of the earliest minute starts before i64::MIN ms: saturate.
+                start: format_rfc3339_ms(b.saturating_mul(size_min).saturating_mul(60_000)),
                 allowed: c[0],
                 denied: c[1],
                 other: c[2],

@@ -228,3 +228,80 @@ fn memory_far_above_use_is_priced_at_the_window_rate() {
         f.advice
     );
 }
+
+/// Found by fuzzing: billed durations and memory sizes are whatever a REPORT line says, up to
+/// u64::MAX; their sums overflowed u64, and so did the memory findings' arithmetic.
+#[test]
+fn sums_of_huge_billed_durations_and_memory_do_not_overflow() {
+    let mut a = Analyzer::new(AnalyzeConfig::default());
+    for i in 0..3 {
+        let mut v = inv(i, "203.0.113.10", "Ab12Xy34", 1000);
+        v.report = Some(Metrics {
+            duration_us: Some(u64::MAX),
+            billed_ms: Some(u64::MAX),
+            memory_size_mb: Some(u64::MAX),
+            max_memory_used_mb: Some(u64::MAX - i),
+            ..Default::default()
+        });
+        a.add(&v, &decide(&v));
+    }
+    let r = a.finish(InputSummary::default());
+    assert_eq!(r.billed_duration_ms.sum, 3 * u128::from(u64::MAX));
+    assert_eq!(r.memory_mb.max_used_max, Some(u64::MAX));
+    assert!(r.findings.iter().any(|f| f.kind == "memory_pressure"));
+    // A tiny use of a huge size: over-provisioned, with the window from the first to the last event.
+    let mut a = Analyzer::new(AnalyzeConfig::default());
+    for i in 0..2 {
+        let mut v = inv(i, "203.0.113.10", "Ab12Xy34", 1000);
+        v.report = Some(Metrics {
+            billed_ms: Some(u64::MAX),
+            memory_size_mb: Some(u64::MAX),
+            max_memory_used_mb: Some(u64::MAX / 4),
+            ..Default::default()
+        });
+        a.add(&v, &decide(&v));
+    }
+    let input = InputSummary {
+        first_event_ms: Some(i64::MIN),
+        last_event_ms: Some(i64::MAX),
+        ..InputSummary::default()
+    };
+    let r = a.finish(input);
+    assert!(
+        r.findings.iter().any(|f| f.kind == "memory_overprovisioned"),
+        "{:?}",
+        r.findings
+    );
+}
+
+/// Found by fuzzing: past the largest round size (24 weeks), buckets were 30 days whatever the
+/// span, so events years apart (or at the ends of i64) made millions of buckets, and memory ran out.
+#[test]
+fn the_timeline_has_at_most_25_buckets_for_any_span() {
+    const WEEK: i64 = 604_800_000;
+    for (first, last) in [
+        (0, 60_000),
+        (0, 24 * WEEK - 1),
+        (0, 24 * WEEK),
+        (0, 25 * WEEK),
+        (0, 10 * 365 * 86_400_000),
+        (-1, 0),
+        (i64::MIN, i64::MAX),
+        (i64::MIN, i64::MIN + 1),
+        (i64::MAX - 1, i64::MAX),
+    ] {
+        let mut a = Analyzer::new(AnalyzeConfig::default());
+        for (i, t) in [first, last, first / 2 + last / 2].into_iter().enumerate() {
+            let mut v = inv(i as u64, "203.0.113.10", "Ab12Xy34", 1000);
+            v.first_ts = Some(t);
+            a.add(&v, &decide(&v));
+        }
+        let timeline = a.finish(InputSummary::default()).timeline;
+        let n = timeline.buckets.len();
+        assert!((1..=MAX_TIMELINE_BUCKETS).contains(&n), "{first}..{last}: {n} buckets");
+        let total: u64 = timeline.buckets.iter().map(|b| b.allowed + b.denied + b.other).sum();
+        assert_eq!(total, 3, "{first}..{last}");
+        let covered = i128::from(timeline.bucket_seconds) * 1000 * n as i128;
+        assert!(covered > i128::from(last) - i128::from(first), "{first}..{last}");
+    }
+}

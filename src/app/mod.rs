@@ -2,7 +2,7 @@
 
 mod groups;
 mod report;
-mod tail;
+pub(crate) mod tail;
 
 pub use groups::groups;
 pub use report::report;

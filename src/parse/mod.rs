@@ -187,6 +187,11 @@ impl Parser {
         Parser { patterns }
     }
 
+    /// The message templates this parser matches.
+    pub fn patterns(&self) -> &Patterns {
+        &self.patterns
+    }
+
     /// Classifies one CloudWatch event message (it may hold embedded `\n`s, e.g. REPORT + XRAY).
     pub fn parse<'a>(&self, message: &'a str) -> LineEvent<'a> {
         self.parse_with(message, true)
@@ -598,7 +603,8 @@ fn trim_newlines(s: &str) -> &str {
     &s[..end]
 }
 
-/// Parses `1.85`, `3000.00`, `2` as microseconds without going through floating point.
+/// Parses `1.85`, `3000.00`, `2` as microseconds without going through floating point; digits
+/// past the third of the fraction are dropped, and a value past `u64` microseconds is `None`.
 pub fn parse_ms_to_us(s: &str) -> Option<u64> {
     let (int, frac) = match s.split_once('.') {
         Some((i, f)) => (i, f),
@@ -610,7 +616,7 @@ pub fn parse_ms_to_us(s: &str) -> Option<u64> {
     let mut us: u64 = int.parse::<u64>().ok()?.checked_mul(1000)?;
     let mut scale = 100;
     for b in frac.bytes().take(3) {
-        us += (b - b'0') as u64 * scale;
+        us = us.checked_add((b - b'0') as u64 * scale)?;
         scale /= 10;
     }
     Some(us)

@@ -363,3 +363,19 @@ fn exact_decimal_durations() {
     assert_eq!(parse_ms_to_us(".5"), None);
     assert_eq!(parse_ms_to_us("99999999999999999999"), None);
 }
+
+/// Found by fuzzing: the largest whole milliseconds that fit, with a long fraction, overflowed the
+/// sum of microseconds (a panic in debug builds, a wrong duration in release).
+#[test]
+fn a_report_duration_past_u64_microseconds_is_no_duration() {
+    assert_eq!(parse_ms_to_us("18446744073709551.615"), Some(u64::MAX));
+    assert_eq!(parse_ms_to_us("18446744073709551.616"), None);
+    assert_eq!(parse_ms_to_us("18446744073709551.999999999999999999999999999999"), None);
+    assert_eq!(parse_ms_to_us("18446744073709552"), None);
+    let line =
+        "REPORT RequestId: d39edf81-4b21-4e3d-8ad2-7c1e92f00c82\tDuration: 18446744073709551.99999999999999999999 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 35 MB\t";
+    let LineEvent::Report { metrics, .. } = Parser::default().parse(line) else {
+        panic!("a REPORT: {line}");
+    };
+    assert_eq!((metrics.duration_us, metrics.billed_ms), (None, Some(2)));
+}

@@ -2,8 +2,8 @@
 //! it completes, through the same parse → group → decide core as `report`, emitting by time.
 
 mod cloudwatch;
-mod printer;
-mod raw;
+pub(crate) mod printer;
+pub(crate) mod raw;
 
 use std::cell::RefCell;
 use std::io::Write;

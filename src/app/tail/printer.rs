@@ -40,22 +40,29 @@ impl Bursts {
     /// A denial of `ip` at `t`: an alert when it makes `threshold` within the window and the IP
     /// had no alert within the last window.
     fn denied(&mut self, ip: &str, t: i64) -> Option<Alert> {
-        let horizon = t - self.window_ms;
+        // In i128: times come from the log (any i64) and windows from the command line, so
+        // `t - window` and `t - at` do not fit an i64 at its ends (saturating would drop `t`
+        // itself from its window at i64::MIN).
+        let wide = i128::from;
+        let horizon = wide(t) - wide(self.window_ms);
         if self.denials.len() >= MAX_TRACKED_IPS && !self.denials.contains_key(ip) {
             self.denials
-                .retain(|_, times| times.back().is_some_and(|&last| last > horizon));
-            self.last_alert.retain(|_, &mut at| at > horizon);
+                .retain(|_, times| times.back().is_some_and(|&last| wide(last) > horizon));
+            self.last_alert.retain(|_, &mut at| wide(at) > horizon);
         }
         let times = self.denials.entry(ip.to_string()).or_default();
         times.push_back(t);
-        while times.front().is_some_and(|&first| first <= horizon) {
+        while times.front().is_some_and(|&first| wide(first) <= horizon) {
             times.pop_front();
         }
         // Out-of-order times (a backfill) keep the deque bounded too.
         while times.len() > self.threshold {
             times.pop_front();
         }
-        let recent_alert = self.last_alert.get(ip).is_some_and(|&at| t - at < self.window_ms);
+        let recent_alert = self
+            .last_alert
+            .get(ip)
+            .is_some_and(|&at| wide(t) - wide(at) < wide(self.window_ms));
         if times.len() < self.threshold || recent_alert {
             return None;
         }
@@ -66,7 +73,7 @@ impl Bursts {
 }
 
 /// Prints what `tail` shows.
-pub(super) struct TailPrinter<'o> {
+pub(crate) struct TailPrinter<'o> {
     out: &'o mut dyn Write,
     style: LiveStyle,
     tokens: TokenDisplay,
@@ -80,7 +87,7 @@ pub(super) struct TailPrinter<'o> {
 }
 
 impl<'o> TailPrinter<'o> {
-    pub(super) fn new(config: &TailConfig, out: &'o mut dyn Write, raw: Rc<RefCell<RawLines>>) -> Self {
+    pub(crate) fn new(config: &TailConfig, out: &'o mut dyn Write, raw: Rc<RefCell<RawLines>>) -> Self {
         TailPrinter {
             out,
             style: LiveStyle {
@@ -100,7 +107,7 @@ impl<'o> TailPrinter<'o> {
     }
 
     /// Lines printed, alerts printed, and the output error that stopped the run, if any.
-    pub(super) fn finish(self) -> (u64, u64, Option<io::Error>) {
+    pub(crate) fn finish(self) -> (u64, u64, Option<io::Error>) {
         (self.printed, self.alerts, self.error)
     }
 
@@ -191,5 +198,29 @@ mod tests {
         assert!(b.denied("1.2.3.4", 90_000).is_none());
         assert!(b.denied("1.2.3.4", 95_000).is_none());
         assert!(b.denied("1.2.3.4", 100_000).is_some());
+    }
+
+    /// Found by fuzzing: event times are whatever the log says and windows whatever the command
+    /// line says; `t - window` and `t - last alert` overflowed at the ends of i64.
+    #[test]
+    fn burst_arithmetic_saturates_at_the_ends_of_time() {
+        let mut b = Bursts::new(2, i64::MAX);
+        assert!(b.denied("1.2.3.4", i64::MIN).is_none());
+        assert!(
+            b.denied("1.2.3.4", i64::MAX).is_none(),
+            "i64::MIN is more than i64::MAX before i64::MAX"
+        );
+        let alert = b.denied("1.2.3.4", i64::MAX);
+        assert_eq!(alert.map(|a| (a.denials, a.window_seconds)), Some((2, i64::MAX / 1000)));
+        assert!(b.denied("1.2.3.4", 0).is_none(), "one alert per window");
+        let mut b = Bursts::new(1, 60_000);
+        assert!(b.denied("5.6.7.8", i64::MAX).is_some());
+        assert!(
+            b.denied("5.6.7.8", i64::MIN).is_none(),
+            "a time before the last alert is within its window"
+        );
+        let mut b = Bursts::new(1, i64::MAX);
+        assert!(b.denied("9.9.9.9", i64::MIN).is_some());
+        assert!(b.denied("9.9.9.9", i64::MAX).is_some(), "further apart than any window");
     }
 }

@@ -3,31 +3,52 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::parse::{LineEvent, OwnedOrBorrowedFact, Parser};
-use crate::redact::{display_token, TokenDisplay};
+use crate::redact::{json_decoded, json_literals, mask_values, token_is_missing, TokenDisplay};
 use crate::source::LogEvent;
 
 /// Lines kept per invocation; the rest are counted.
 const MAX_LINES: usize = 200;
 /// Invocations whose lines are kept; the oldest are let go (they were printed without, or never end).
 const MAX_REQUESTS: usize = 10_000;
+/// Token values remembered per invocation, and across invocations (the most recently seen).
+const MAX_REQUEST_TOKENS: usize = 16;
+const MAX_KNOWN_TOKENS: usize = 64;
+
+/// One invocation's raw lines, as logged, and the token values found in them.
+#[derive(Debug, Default)]
+struct Kept {
+    lines: Vec<String>,
+    dropped: usize,
+    tokens: Vec<String>,
+}
 
 /// Raw lines by request id, and the request each stream is running (lines without an id).
 #[derive(Debug, Default)]
-pub(super) struct RawLines {
-    lines: HashMap<String, (Vec<String>, usize)>,
+pub(crate) struct RawLines {
+    lines: HashMap<String, Kept>,
     order: VecDeque<String>,
     running: HashMap<String, String>,
+    /// Token values seen in any line so far, to mask wherever they turn up again.
+    known: VecDeque<String>,
+    /// Whether tokens are masked (`tail` without `--show-tokens`).
+    masked: bool,
 }
 
 impl RawLines {
     /// Files `event` under its request: its own id, else the request its stream is running. The
-    /// tokens the line holds are masked as in every other output, unless `tokens` reveals them.
-    pub(super) fn record(&mut self, parser: &Parser, event: &LogEvent<'_>, tokens: TokenDisplay) {
+    /// token values the line holds are remembered, to be masked when the lines are taken, as in
+    /// every other output, unless `tokens` reveals them.
+    pub(crate) fn record(&mut self, parser: &Parser, event: &LogEvent<'_>, tokens: TokenDisplay) {
         let line = parser.parse(event.message);
-        let message = match (&line, tokens) {
-            (LineEvent::App { fact: Some(fact), .. }, TokenDisplay::Masked) => mask_tokens(event.message, fact),
-            _ => event.message.to_string(),
+        self.masked = tokens == TokenDisplay::Masked;
+        let found = if self.masked {
+            token_values(parser, event.message, &line)
+        } else {
+            Vec::new()
         };
+        for t in &found {
+            remember(&mut self.known, t, MAX_KNOWN_TOKENS);
+        }
         let id = match line {
             LineEvent::Start { request_id } => {
                 let id = request_id.to_string();
@@ -51,43 +72,96 @@ impl RawLines {
             }
             self.order.push_back(id.clone());
         }
-        let (lines, dropped) = self.lines.entry(id).or_default();
-        if lines.len() < MAX_LINES {
-            lines.push(message);
+        let kept = self.lines.entry(id).or_default();
+        if kept.lines.len() < MAX_LINES {
+            kept.lines.push(event.message.to_string());
         } else {
-            *dropped += 1;
+            kept.dropped += 1;
         }
-    }
-
-    /// The lines of `request_id` and how many more there were; they are forgotten.
-    pub(super) fn take(&mut self, request_id: &str) -> (Vec<String>, usize) {
-        self.lines.remove(request_id).unwrap_or_default()
-    }
-}
-
-/// `message` with every token value of `fact` replaced by its masked form, as written and as it
-/// stands inside a JSON log record (escaped).
-fn mask_tokens(message: &str, fact: &OwnedOrBorrowedFact<'_>) -> String {
-    let values: Vec<&str> = match fact {
-        OwnedOrBorrowedFact::Token(v) | OwnedOrBorrowedFact::AllowedToken(v) => vec![v],
-        OwnedOrBorrowedFact::TokenMismatch { received, allowed } => vec![received, allowed],
-        _ => return message.to_string(),
-    };
-    let mut masked = message.to_string();
-    for value in values {
-        if value.is_empty() || value == "None" {
-            continue;
-        }
-        let shown = display_token(value, TokenDisplay::Masked);
-        let escaped = serde_json::to_string(value).unwrap_or_default();
-        let escaped = escaped.trim_matches('"');
-        for form in [value, escaped] {
-            if !form.is_empty() {
-                masked = masked.replace(form, &shown);
+        for t in found {
+            if !kept.tokens.contains(&t) && kept.tokens.len() < MAX_REQUEST_TOKENS {
+                kept.tokens.push(t);
             }
         }
     }
-    masked
+
+    /// The lines of `request_id` and how many more there were; they are forgotten. Unless tokens
+    /// are revealed, every token value found in its lines, or in any line before, is masked in
+    /// every one of them, wherever it stands (issue 15: a token line is not the only place a token
+    /// turns up).
+    pub(crate) fn take(&mut self, request_id: &str) -> (Vec<String>, usize) {
+        let Some(kept) = self.lines.remove(request_id) else {
+            return (Vec::new(), 0);
+        };
+        if !self.masked {
+            return (kept.lines, kept.dropped);
+        }
+        let values: Vec<&str> = kept
+            .tokens
+            .iter()
+            .chain(self.known.iter())
+            .map(String::as_str)
+            .collect();
+        let lines = kept.lines.iter().map(|l| mask_values(l, &values)).collect();
+        (lines, kept.dropped)
+    }
+}
+
+/// Remembers `token` as the most recently seen of at most `cap`.
+fn remember(known: &mut VecDeque<String>, token: &str, cap: usize) {
+    if let Some(at) = known.iter().position(|k| k == token) {
+        if let Some(k) = known.remove(at) {
+            known.push_back(k);
+        }
+        return;
+    }
+    if known.len() >= cap {
+        known.pop_front();
+    }
+    known.push_back(token.to_string());
+}
+
+/// The token values `message` holds: the one its parse found, and every one a token template
+/// finds anywhere in it, in its text and inside its JSON string literals (decoded, so `\uXXXX`
+/// escapes hide nothing).
+fn token_values(parser: &Parser, message: &str, line: &LineEvent<'_>) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    if let LineEvent::App { fact: Some(fact), .. } = line {
+        match fact {
+            OwnedOrBorrowedFact::Token(v) | OwnedOrBorrowedFact::AllowedToken(v) => found.push(v.to_string()),
+            OwnedOrBorrowedFact::TokenMismatch { received, allowed } => {
+                found.extend([received.to_string(), allowed.to_string()]);
+            }
+            _ => {}
+        }
+    }
+    let patterns = parser.patterns();
+    let mut scan = |text: &str| {
+        let mut values = Vec::new();
+        patterns.token_values(text, &mut values);
+        found.extend(values.into_iter().map(str::to_string));
+    };
+    // A JSON record's text is its string literals: a template at its top level would run to
+    // the record's end. Any other line is scanned as written and with its JSON escapes decoded
+    // (an event dump inside a text line), wherever its quotes are.
+    let record =
+        message.trim_start().starts_with('{') && serde_json::from_str::<serde::de::IgnoredAny>(message).is_ok();
+    if record {
+        for range in json_literals(message) {
+            if let Ok(decoded) = serde_json::from_str::<String>(&message[range]) {
+                scan(&decoded);
+            }
+        }
+    } else {
+        scan(message);
+        if message.contains('\\') {
+            scan(&json_decoded(message));
+        }
+    }
+    found.retain(|t| !token_is_missing(t));
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 #[cfg(test)]
@@ -118,5 +192,74 @@ mod tests {
         assert!(!all.contains("Ab12Xy34") && !all.contains("guess"), "{all}");
         assert!(all.contains("tok:f6c4527f"), "{all}");
         assert!(raw.take(id).0.is_empty(), "taken once");
+    }
+
+    fn record_all(raw: &mut RawLines, messages: &[String]) {
+        let parser = Parser::default();
+        for message in messages {
+            let event = LogEvent {
+                timestamp_ms: None,
+                stream: "s",
+                message,
+            };
+            raw.record(&parser, &event, TokenDisplay::Masked);
+        }
+    }
+
+    /// Found by fuzzing: only the token line itself was masked, so the token showed wherever
+    /// else a request's lines held it: an event dump before the token line, the second line of
+    /// a message, a traceback, a later request that logs it in another shape.
+    #[test]
+    fn raw_lines_mask_tokens_in_lines_that_are_not_the_token_line() {
+        let id = "e9b8af80-569f-4e11-a6fd-15e45859e5a3";
+        let next = "0b5f7b56-1a2e-4c3d-9e8f-0123456789ab";
+        let mut raw = RawLines::default();
+        record_all(
+            &mut raw,
+            &[
+                format!("START RequestId: {id} Version: $LATEST"),
+                format!(
+                    "[INFO]\t2025-07-11T06:05:34.309Z\t{id}\tEvent: {{'headers': {{'authorization': 'Ab12Xy34'}}}}"
+                ),
+                format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Source IP: 1.2.3.4\n[INFO] Token: guess1"),
+                "[ERROR] KeyError: x\nTraceback: トークンが不一致: 受信トークン=guess2, 許可トークン=Ab12Xy34"
+                    .to_string(),
+                format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Allowed Token: Ab12Xy34"),
+                format!("[INFO]\t2025-07-11T06:05:35.309Z\t{next}\tresult: {{'token': 'Ab12Xy34'}}"),
+            ],
+        );
+        let (lines, _) = raw.take(id);
+        let (later, _) = raw.take(next);
+        let all = [lines, later].concat().join("\n");
+        for secret in ["Ab12Xy34", "guess1", "guess2"] {
+            assert!(!all.contains(secret), "{secret} in {all}");
+        }
+        assert_eq!(all.matches("tok:f6c4527f").count(), 4, "{all}");
+    }
+
+    /// Found by fuzzing: a token written with JSON `\uXXXX` escapes (as a JSON log record may
+    /// write any character) was not the token as written, so it was not masked.
+    #[test]
+    fn raw_lines_mask_tokens_behind_json_escapes() {
+        let id = "e9b8af80-569f-4e11-a6fd-15e45859e5a3";
+        let mut raw = RawLines::default();
+        record_all(
+            &mut raw,
+            &[
+                format!("{{\"time\":\"2025-07-11T06:05:34.308Z\",\"type\":\"platform.start\",\"record\":{{\"requestId\":\"{id}\"}}}}"),
+                format!("{{\"timestamp\": \"2025-07-11T06:05:34Z\", \"level\": \"INFO\", \"message\": \"[INFO] Allowed Token: \\u0041b12Xy34\\n\", \"requestId\": \"{id}\"}}"),
+                format!("{{\"timestamp\":\"2025-07-11T06:05:34.309Z\",\"level\":\"INFO\",\"requestId\":\"{id}\",\"message\":\"Event: {{\\\"authorization\\\": \\\"Ab\\u0031\\u0032Xy34\\\"}}\"}}"),
+            ],
+        );
+        let (lines, _) = raw.take(id);
+        assert_eq!(lines.len(), 3);
+        for line in &lines[1..] {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+            let message = value["message"].as_str().unwrap_or_default();
+            assert!(
+                message.contains("tok:f6c4527f") && !message.contains("Ab12Xy34"),
+                "{line}"
+            );
+        }
     }
 }

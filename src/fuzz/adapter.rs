@@ -1,0 +1,32 @@
+//! The one place the fuzz tests call the source readers, so a change of their signatures is a
+//! change here only.
+
+use crate::source::file::{read_reader, SourceError};
+use crate::source::stream::LiveStream;
+use crate::source::{EventSink, InputFormat};
+
+/// Reads `bytes` in `format` into `sink`: as a file is read (`report`), or, with `chunks`, as
+/// `tail` reads standard input, the bytes arriving in pieces of those sizes.
+pub(super) fn read(
+    bytes: &[u8],
+    format: InputFormat,
+    chunks: Option<&[usize]>,
+    sink: &mut dyn EventSink,
+) -> Result<(), SourceError> {
+    let Some(sizes) = chunks else {
+        return read_reader("fuzz", bytes, format, "", sink);
+    };
+    let mut live = LiveStream::new("fuzz".to_string(), format);
+    let mut rest = bytes;
+    for &size in sizes.iter().cycle().take(bytes.len()) {
+        if rest.is_empty() {
+            break;
+        }
+        let (now, later) = rest.split_at(size.clamp(1, rest.len()));
+        live.push(now, sink);
+        live.drain(sink);
+        rest = later;
+    }
+    live.idle(sink);
+    live.end(sink)
+}
