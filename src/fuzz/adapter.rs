@@ -3,20 +3,27 @@
 
 use crate::source::file::{read_reader, SourceError};
 use crate::source::stream::LiveStream;
-use crate::source::{EventSink, InputFormat};
+use crate::source::{EventSink, InputFormat, ReadOptions, DEFAULT_MAX_LINE_BYTES, MIN_MAX_LINE_BYTES};
 
 /// Reads `bytes` in `format` into `sink`: as a file is read (`report`), or, with `chunks`, as
-/// `tail` reads standard input, the bytes arriving in pieces of those sizes.
+/// `tail` reads standard input, the bytes arriving in pieces of those sizes. Every other input is
+/// read with the smallest line cap, so cutting lines is fuzzed too.
 pub(super) fn read(
     bytes: &[u8],
     format: InputFormat,
     chunks: Option<&[usize]>,
     sink: &mut dyn EventSink,
 ) -> Result<(), SourceError> {
-    let Some(sizes) = chunks else {
-        return read_reader("fuzz", bytes, format, "", sink);
+    let max_line_bytes = if bytes.len().is_multiple_of(2) {
+        DEFAULT_MAX_LINE_BYTES
+    } else {
+        MIN_MAX_LINE_BYTES
     };
-    let mut live = LiveStream::new("fuzz".to_string(), format);
+    let opts = ReadOptions { format, max_line_bytes };
+    let Some(sizes) = chunks else {
+        return read_reader("fuzz", bytes, opts, "", sink);
+    };
+    let mut live = LiveStream::new("fuzz".to_string(), opts);
     let mut rest = bytes;
     for &size in sizes.iter().cycle().take(bytes.len()) {
         if rest.is_empty() {

@@ -118,6 +118,7 @@ pub(super) fn format() -> impl Strategy<Value = InputFormat> {
         1 => Just(InputFormat::Tail),
         1 => Just(InputFormat::Console),
         1 => Just(InputFormat::Bare),
+        1 => Just(InputFormat::Prefixed),
     ]
 }
 

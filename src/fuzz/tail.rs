@@ -132,7 +132,7 @@ fn tail_lines_alerts_and_raw_lines() {
                 // Standard input in a container, arriving in pieces.
                 Some((container, bits, chunks)) => {
                     let bytes = strategies::wrap(&scenario.events, *container, *bits);
-                    let _ = adapter::read(&bytes, config.input_format, Some(chunks), &mut feed);
+                    let _ = adapter::read(&bytes, config.read.format, Some(chunks), &mut feed);
                 }
                 None => {
                     for (i, e) in scenario.events.iter().enumerate() {
