@@ -549,8 +549,9 @@ fn split_request_id(s: &str) -> (Option<RequestKey>, &str) {
     let end = memchr::memchr2(b'\t', b' ', s.as_bytes()).unwrap_or(s.len());
     let id = &s[..end];
     let text = s.get(end + 1..).unwrap_or("");
-    if id.is_empty() || id == "undefined" || !looks_like_request_id(id) {
-        if id.is_empty() || id == "undefined" {
+    // Node prints `undefined` outside a request, and Node 24 prints `-` when it has no request id.
+    if id.is_empty() || id == "undefined" || id == "-" || !looks_like_request_id(id) {
+        if id.is_empty() || id == "undefined" || id == "-" {
             return (None, text);
         }
         return (None, s);

@@ -298,6 +298,25 @@ fn node_lines() {
 }
 
 #[test]
+fn node24_writes_a_dash_for_the_request_id_and_its_invoke_error_is_a_failure() {
+    // Node 24 logs `-` where older runtimes logged the request id; the failure belongs to the running request.
+    let ev = p().parse("2025-12-11T15:13:28.520Z\t-\tERROR\tInvoke Error \t\n{\n    \"errorType\": \"Error\"\n}\n");
+    assert_eq!(ev, LineEvent::Failure { request_id: None });
+    let ev = p().parse("2025-12-11T15:13:28.520Z\t-\tINFO\t[INFO] Source IP: 203.0.113.10");
+    assert!(
+        matches!(
+            ev,
+            LineEvent::App {
+                request_id: None,
+                fact: Some(_),
+                ..
+            }
+        ),
+        "{ev:?}"
+    );
+}
+
+#[test]
 fn json_log_format() {
     let ev = p().parse(r#"{"time":"2024-06-17T17:23:55.902Z","type":"platform.start","record":{"requestId":"ca52c236-a38d-40fc-aa6b-7e3be2b7aa55","version":"$LATEST"}}"#);
     assert_eq!(
