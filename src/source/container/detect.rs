@@ -153,12 +153,15 @@ fn json_score(sample: &[u8]) -> JsonScore {
     score
 }
 
-const LAMBDA_PREFIXES: [&str; 16] = [
+/// What starts a Lambda line: platform lines, runtime log levels, JSON log records, timeouts.
+pub(super) const LAMBDA_PREFIXES: [&str; 18] = [
     "START RequestId:",
     "END RequestId:",
     "REPORT RequestId:",
     "INIT_START",
     "INIT_REPORT",
+    "RESTORE_START",
+    "RESTORE_REPORT",
     "EXTENSION",
     "[INFO]",
     "[ERROR]",

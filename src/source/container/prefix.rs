@@ -1,28 +1,8 @@
 //! Lambda lines behind a prefix no container explains (`HH:MM:SS␠␠`, `[group] [stream]`, a syslog or
 //! forwarder header, a user's own columns): the prefix is learned per input from its sample.
 
+use super::detect::LAMBDA_PREFIXES as MARKERS;
 use crate::timeutil::{leading_timestamp, parse_leading_timestamp};
-
-/// What starts a Lambda line: platform lines, runtime log levels, JSON log records, timeouts.
-const MARKERS: [&str; 17] = [
-    "START RequestId:",
-    "END RequestId:",
-    "REPORT RequestId:",
-    "INIT_START",
-    "INIT_REPORT",
-    "RESTORE_START",
-    "RESTORE_REPORT",
-    "EXTENSION",
-    "[INFO]",
-    "[ERROR]",
-    "[WARNING]",
-    "[DEBUG]",
-    "[CRITICAL]",
-    "{\"time\"",
-    "{\"timestamp\"",
-    "Task timed out",
-    "LAMBDA_WARNING",
-];
 
 /// The longest prefix looked for: a forwarder header, not a message that mentions START.
 const MAX_PREFIX: usize = 256;
