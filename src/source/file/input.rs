@@ -163,6 +163,18 @@ impl Input<'_> {
                 ),
             });
         }
+        if let Some((record, what)) = stats.first_damage.take() {
+            sink.input_error(InputError {
+                input: self.name.to_string(),
+                position: format!("encoded record {record} of {}", stats.encoded),
+                message: format!(
+                    "{} encoded record(s) could not be read (first: {what}) and their events were skipped; \
+                     a `data` value must be base64 of a gzip'd CloudWatch Logs subscription payload \
+                     (a value longer than --max-line-bytes is cut: raise it for larger records)",
+                    stats.damaged
+                ),
+            });
+        }
         match result {
             Ok(()) => Ok(()),
             Err(e) if e.is_io() => self.damage(e.into(), gzip, sink),
