@@ -139,11 +139,26 @@ pub enum InputFormat {
     /// Lambda lines behind a prefix no other container explains (`HH:MM:SS  `, `[group] [stream] `,
     /// a syslog header), learned per input from its first lines.
     Prefixed,
+    /// Logs Insights results downloaded from the console as CSV: a header naming `@timestamp`,
+    /// `@message` (and optionally `@logStream`, `@log`), then one row per event.
+    InsightsCsv,
+    /// Logs Insights results copied from the console as a Markdown table: `| @timestamp | @message |`.
+    InsightsMd,
 }
 
 impl InputFormat {
     /// Every format's name, as `--input-format` takes it.
-    pub const NAMES: [&'static str; 7] = ["auto", "export", "json", "tail", "console", "bare", "prefixed"];
+    pub const NAMES: [&'static str; 9] = [
+        "auto",
+        "export",
+        "json",
+        "tail",
+        "console",
+        "bare",
+        "prefixed",
+        "insights-csv",
+        "insights-md",
+    ];
 
     /// The name `--input-format` takes.
     pub fn name(self) -> &'static str {
@@ -155,6 +170,8 @@ impl InputFormat {
             InputFormat::Console => "console",
             InputFormat::Bare => "bare",
             InputFormat::Prefixed => "prefixed",
+            InputFormat::InsightsCsv => "insights-csv",
+            InputFormat::InsightsMd => "insights-md",
         }
     }
 }
