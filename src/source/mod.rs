@@ -128,9 +128,10 @@ pub enum InputFormat {
     Auto,
     /// CloudWatch export to S3: `<ISO ms Z> <message>`, messages keep their own `\n`.
     Export,
-    /// `aws logs filter-log-events` / `get-log-events` JSON, subscription payloads, Logs Insights JSON.
+    /// `aws logs filter-log-events` / `get-log-events` JSON, subscription payloads (also base64+gzip
+    /// in Lambda, Kinesis and Firehose deliveries), Logs Insights JSON.
     Json,
-    /// `aws logs tail`: `<ts +00:00> <stream> <message>` (detailed) or `<ts> <message>` (short).
+    /// `aws logs tail`: `<ts +00:00> <stream> <message>` (detailed, json) or `<ts> <message>` (short).
     Tail,
     /// Console copies: `<local ISO+offset>\t<message>` rows, or timestamp-line / message-line pairs.
     Console,
