@@ -329,7 +329,13 @@ pub(crate) fn sniff(first_line: &str) -> Option<InputFormat> {
         csv_cells(line, &mut cells);
         InputFormat::InsightsCsv
     };
-    cells.iter().any(|c| c.trim() == "@message").then_some(format)
+    // Field names hold no spaces (`@timestamp`, `rid`, `bin(5m)`): a log line that mentions
+    // `@message` among words is not a header.
+    let names = cells.iter().all(|c| {
+        let c = c.trim();
+        !c.is_empty() && c.len() <= 128 && !c.contains(char::is_whitespace)
+    });
+    (names && cells.iter().any(|c| c.trim() == "@message")).then_some(format)
 }
 
 #[cfg(test)]

@@ -89,6 +89,9 @@ fn sniffing_looks_at_the_header_only() {
     assert_eq!(sniff("| @timestamp | @message |"), Some(InputFormat::InsightsMd));
     assert_eq!(sniff("@timestamp,message"), None);
     assert_eq!(sniff("[INFO] the @message field is missing"), None);
+    assert_eq!(sniff("[INFO] query: fields @timestamp, @message"), None);
+    assert_eq!(sniff("| note | @message | |"), None);
+    assert_eq!(sniff("rid,bin(5m),@message"), Some(InputFormat::InsightsCsv));
     for text in [EXPORT, TAIL] {
         assert_eq!(sniff(text.lines().next().unwrap()), None);
     }
