@@ -119,6 +119,8 @@ pub(super) fn format() -> impl Strategy<Value = InputFormat> {
         1 => Just(InputFormat::Console),
         1 => Just(InputFormat::Bare),
         1 => Just(InputFormat::Prefixed),
+        1 => Just(InputFormat::InsightsCsv),
+        1 => Just(InputFormat::InsightsMd),
     ]
 }
 

@@ -128,9 +128,10 @@ pub enum InputFormat {
     Auto,
     /// CloudWatch export to S3: `<ISO ms Z> <message>`, messages keep their own `\n`.
     Export,
-    /// `aws logs filter-log-events` / `get-log-events` JSON, subscription payloads, Logs Insights JSON.
+    /// `aws logs filter-log-events` / `get-log-events` JSON, subscription payloads (also base64+gzip
+    /// in Lambda, Kinesis and Firehose deliveries), Logs Insights JSON.
     Json,
-    /// `aws logs tail`: `<ts +00:00> <stream> <message>` (detailed) or `<ts> <message>` (short).
+    /// `aws logs tail`: `<ts +00:00> <stream> <message>` (detailed, json) or `<ts> <message>` (short).
     Tail,
     /// Console copies: `<local ISO+offset>\t<message>` rows, or timestamp-line / message-line pairs.
     Console,
@@ -139,11 +140,26 @@ pub enum InputFormat {
     /// Lambda lines behind a prefix no other container explains (`HH:MM:SS  `, `[group] [stream] `,
     /// a syslog header), learned per input from its first lines.
     Prefixed,
+    /// Logs Insights results downloaded from the console as CSV: a header naming `@timestamp`,
+    /// `@message` (and optionally `@logStream`, `@log`), then one row per event.
+    InsightsCsv,
+    /// Logs Insights results copied from the console as a Markdown table: `| @timestamp | @message |`.
+    InsightsMd,
 }
 
 impl InputFormat {
     /// Every format's name, as `--input-format` takes it.
-    pub const NAMES: [&'static str; 7] = ["auto", "export", "json", "tail", "console", "bare", "prefixed"];
+    pub const NAMES: [&'static str; 9] = [
+        "auto",
+        "export",
+        "json",
+        "tail",
+        "console",
+        "bare",
+        "prefixed",
+        "insights-csv",
+        "insights-md",
+    ];
 
     /// The name `--input-format` takes.
     pub fn name(self) -> &'static str {
@@ -155,6 +171,8 @@ impl InputFormat {
             InputFormat::Console => "console",
             InputFormat::Bare => "bare",
             InputFormat::Prefixed => "prefixed",
+            InputFormat::InsightsCsv => "insights-csv",
+            InputFormat::InsightsMd => "insights-md",
         }
     }
 }

@@ -7,7 +7,7 @@ with a deliberately simple reader of each container and prints the counts EXPECT
 
 It is a test aid, not the specification (DESIGN.md is): it knows only the shapes in these fixtures.
 """
-import gzip, json, math, re, sys, os
+import base64, csv, gzip, io, json, math, re, sys, os
 
 TS = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)"
 ts_re = re.compile("^(" + TS + ")")
@@ -54,6 +54,35 @@ def events(path, fmt):
         d = json.loads(text)
         for e in d["events"]:
             ev.append([e["timestamp"], e.get("logStreamName", ""), e["message"]])
+    elif fmt == "insights-csv":
+        rows = csv.DictReader(io.StringIO(text, newline=""))
+        for r in rows:
+            ev.append([parse_ts(r["@timestamp"].replace(" ", "T") + "Z"), r.get("@logStream", ""), r["@message"]])
+    elif fmt == "insights-md":
+        rows, cur = [], ""
+        for line in text.split("\n"):
+            cur = cur + "\n" + line if cur else line
+            if len(re.findall(r"(?<!\\)\|", cur)) >= 5 and cur.rstrip().endswith("|"):
+                rows.append(cur)
+                cur = ""
+        for row in rows[2:]:
+            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", row.strip())[1:-1]]
+            ev.append([parse_ts(cells[0].replace(" ", "T") + "Z"), cells[2], cells[1]])
+    elif fmt in ("awslogs", "kinesis", "firehose-records", "firehose"):
+        if fmt == "firehose":
+            docs, at, dec = [], 0, json.JSONDecoder()
+            while at < len(text):
+                doc, at = dec.raw_decode(text, at)
+                docs.append(doc)
+        else:
+            outer = [json.loads(l) for l in text.splitlines() if l] if fmt == "awslogs" else [json.loads(text)]
+            datas = ([o["awslogs"]["data"] for o in outer] if fmt == "awslogs" else
+                     [r["kinesis"]["data"] for r in outer[0]["Records"]] if fmt == "kinesis" else
+                     [r["data"] for r in outer[0]["records"]])
+            docs = [json.loads(gzip.decompress(base64.b64decode(d))) for d in datas]
+        for doc in docs:
+            if doc["messageType"] == "DATA_MESSAGE":
+                ev += [[e["timestamp"], doc["logStream"], e["message"]] for e in doc["logEvents"]]
     elif fmt == "tail":
         for line in text.split("\n"):
             m = re.match(r"^(\S+\+00:00) (\S+) (.*)$", line)
@@ -235,7 +264,9 @@ def summary(inv, order, filtered, unrec, invalid, nevents):
 ALL = [
     ["export:equiv.export.log"], ["export:equiv.export.gz"], ["export:equiv.multimember.export.gz"],
     ["export:equiv.crlf.export.log"], ["json:equiv.filter.json"], ["json:equiv.get.json"], ["tail:equiv.tail.log"],
-    ["console:equiv.console.tsv"], ["bare:equiv.bare.log"],
+    ["console:equiv.console.tsv"], ["bare:equiv.bare.log"], ["tail:equiv.tail-json.log"],
+    ["insights-csv:equiv.insights.csv"], ["insights-md:equiv.insights.md"], ["awslogs:equiv.awslogs.json"],
+    ["kinesis:equiv.kinesis.json"], ["firehose-records:equiv.firehose-records.json"], ["firehose:equiv.firehose.gz"],
     ["export:equiv.export.log", "--since", "2025-07-11T07:00:00Z", "--until", "2025-07-11T08:00:00Z"],
     ["export:report-variants.export.log"], ["json:json-logformat.filter.json"], ["bare:json-logformat.bare.log"],
     ["export:messages.export.log"], ["pairs:seed-console-pairs.txt"],

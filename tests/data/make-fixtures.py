@@ -8,8 +8,11 @@ shared/reference/lambda-log-formats.md. The expected counts are in EXPECTED.md a
 asserted in tests/cli.rs; change all three together.
 """
 
+import base64
+import csv
 import gzip
 import hashlib
+import io
 import itertools
 import json
 import os
@@ -196,6 +199,112 @@ def c_get(events):
            "nextForwardToken": "f/" + str(last * 10**43 + 5),
            "nextBackwardToken": "b/" + str(events[0][0] * 10**43 + 4)}
     return (json.dumps(doc, indent=4, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def iso_tail_json(t):
+    """aws logs tail --format json: datetime.isoformat(), so no fraction on a whole second."""
+    dt = datetime.fromtimestamp(t / 1000, tz=timezone.utc).replace(microsecond=(t % 1000) * 1000)
+    return dt.isoformat()
+
+
+def c_tail_json(events):
+    """aws logs tail --format json (aws-cli v2 JSONLogEventsFormatter): like detailed, but isoformat()
+    timestamps, and a message that parses as JSON is printed as '\n' + json.dumps(obj, indent=4)."""
+    out = []
+    for t, s, m in events:
+        try:
+            m = "\n" + json.dumps(json.loads(m), indent=4)
+        except ValueError:
+            pass
+        out.append("%s %s %s\n" % (iso_tail_json(t), s, m.rstrip()))
+    return "".join(out).encode("utf-8")
+
+
+GROUP = "/aws/lambda/agw-access-permission-authorizer"
+ACCOUNT = "123456789012"
+
+
+def insights_ts(t):
+    """Logs Insights @timestamp: 'YYYY-MM-DD HH:MM:SS.mmm', UTC, no zone."""
+    return datetime.fromtimestamp(t // 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S.") + "%03d" % (t % 1000)
+
+
+def insights_rows(events):
+    """The rows of `fields @timestamp, @message, @logStream, @log`, newest first as the console sorts them."""
+    return [(insights_ts(t), m, s, ACCOUNT + ":" + GROUP) for t, s, m in reversed(events)]
+
+
+def c_insights_csv(events):
+    """Logs Insights 'Export results' > 'Download table (CSV)': RFC 4180 quoting, messages whole."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["@timestamp", "@message", "@logStream", "@log"])
+    w.writerows(insights_rows(events))
+    return buf.getvalue().encode("utf-8")
+
+
+def c_insights_md(events):
+    """Logs Insights 'Export results' > 'Copy table (Markdown)': '|' in cells as '\\|', newlines kept."""
+    cell = lambda v: v.rstrip("\n").replace("|", "\\|")
+    lines = ["| @timestamp | @message | @logStream | @log |", "|---|---|---|---|"]
+    lines += ["| %s |" % " | ".join(cell(v) for v in row) for row in insights_rows(events)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+CONTROL_PAYLOAD = {"messageType": "CONTROL_MESSAGE", "owner": "CloudwatchLogs", "logGroup": "", "logStream": "",
+                   "subscriptionFilters": [], "logEvents": [{"id": "", "timestamp": ms("06:00:00.000"),
+                                                             "message": "CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}
+
+
+def subscription_payloads(events, per=20):
+    """CloudWatch Logs subscription payloads of one stream's events (`per` a payload), a
+    CONTROL_MESSAGE first, as JSON texts (compact, as CloudWatch Logs sends them)."""
+    out = [CONTROL_PAYLOAD]
+    for i in range(0, len(events), per):
+        chunk = events[i:i + per]
+        out.append({"messageType": "DATA_MESSAGE", "owner": ACCOUNT, "logGroup": GROUP, "logStream": chunk[0][1],
+                    "subscriptionFilters": ["authlogs"],
+                    "logEvents": [{"id": str(t * 10**43 + 3 * 10**40 + i + j), "timestamp": t, "message": m}
+                                  for j, (t, _, m) in enumerate(chunk)]})
+    return [json.dumps(p, separators=(",", ":"), ensure_ascii=False).encode("utf-8") for p in out]
+
+
+def b64gz(data):
+    return base64.b64encode(gz(data)).decode("ascii")
+
+
+def c_awslogs(events):
+    """What a Lambda subscribed to the group receives, one invocation event a line."""
+    return "".join(json.dumps({"awslogs": {"data": b64gz(p)}}) + "\n" for p in subscription_payloads(events)).encode()
+
+
+def c_kinesis(events):
+    """A Lambda's Kinesis event of the records a subscription wrote to a stream."""
+    arn = "arn:aws:kinesis:ap-northeast-1:%s:stream/authorizer-logs" % ACCOUNT
+    records = []
+    for i, p in enumerate(subscription_payloads(events)):
+        seq = "4965%052d" % i
+        records.append({"kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": "%032x" % i, "sequenceNumber": seq,
+                                    "data": b64gz(p), "approximateArrivalTimestamp": 1752213940.5 + i},
+                        "eventSource": "aws:kinesis", "eventVersion": "1.0", "eventID": "shardId-000000000000:" + seq,
+                        "eventName": "aws:kinesis:record", "invokeIdentityArn": "arn:aws:iam::%s:role/reader" % ACCOUNT,
+                        "awsRegion": "ap-northeast-1", "eventSourceARN": arn})
+    return (json.dumps({"Records": records}, indent=2) + "\n").encode()
+
+
+def c_firehose_records(events):
+    """A Firehose data-transformation Lambda's event: the records as CloudWatch Logs delivered them."""
+    records = [{"recordId": "4965%052d0000" % i, "approximateArrivalTimestamp": 1752213940500 + i, "data": b64gz(p)}
+               for i, p in enumerate(subscription_payloads(events))]
+    doc = {"invocationId": "6f1c3e2a-0b7d-4d5e-9a8b-1c2d3e4f5a6b",
+           "deliveryStreamArn": "arn:aws:firehose:ap-northeast-1:%s:deliverystream/authorizer-logs" % ACCOUNT,
+           "region": "ap-northeast-1", "records": records}
+    return (json.dumps(doc, indent=2) + "\n").encode()
+
+
+def c_firehose_s3(events):
+    """A Firehose S3 object without processors: each record's gzip member, back to back."""
+    return b"".join(gz(p) for p in subscription_payloads(events))
 
 
 def gz(data):
@@ -574,6 +683,13 @@ def main():
     write("equiv.console.tsv", c_console(eq))
     write("equiv.bare.log", c_bare(eq))
     write("equiv.jq.txt", c_jq(eq))
+    write("equiv.tail-json.log", c_tail_json(eq))
+    write("equiv.insights.csv", c_insights_csv(eq))
+    write("equiv.insights.md", c_insights_md(eq))
+    write("equiv.awslogs.json", c_awslogs(eq))
+    write("equiv.kinesis.json", c_kinesis(eq))
+    write("equiv.firehose-records.json", c_firehose_records(eq))
+    write("equiv.firehose.gz", c_firehose_s3(eq))
     write("equiv.bracketed.log", c_bracketed(eq))
     mc = multi_concurrency_events()
     write("multi-concurrency.export.log", c_export(mc))
@@ -585,6 +701,7 @@ def main():
     js = json_logformat_events()
     write("json-logformat.filter.json", c_filter(js))
     write("json-logformat.bare.log", c_bare(js))
+    write("json-logformat.tail-json.log", c_tail_json(js))
     write("messages.export.log", c_export(messages_events()))
     write("custom-wording.export.log", c_export(custom_events()))
     write("custom-patterns.toml", CUSTOM_PATTERNS.encode("utf-8"))

@@ -31,7 +31,7 @@ const E8_BOTH_MISSING: &str = "d2e2aab1-79ee-4d28-8466-6870c91b5006";
 const T7_IN_FLIGHT: &str = "c6d127e9-cdfb-469d-90ff-bc7d9425b493";
 
 /// Every container holding the same 11 invocations.
-const EQUIV_FILES: [(&str, &str); 11] = [
+const EQUIV_FILES: [(&str, &str); 18] = [
     ("equiv.export.log", "export"),
     ("equiv.export.gz", "export"),
     ("equiv.multimember.export.gz", "export"),
@@ -43,6 +43,13 @@ const EQUIV_FILES: [(&str, &str); 11] = [
     ("equiv.bare.log", "bare"),
     ("equiv.jq.txt", "prefixed"),
     ("equiv.bracketed.log", "prefixed"),
+    ("equiv.tail-json.log", "tail"),
+    ("equiv.insights.csv", "insights-csv"),
+    ("equiv.insights.md", "insights-md"),
+    ("equiv.awslogs.json", "json"),
+    ("equiv.kinesis.json", "json"),
+    ("equiv.firehose-records.json", "json"),
+    ("equiv.firehose.gz", "json"),
 ];
 
 // ------------------------------------------------------------------------------------ helpers
@@ -382,6 +389,57 @@ fn json_log_format_in_filter_log_events() {
     let r = run_json(&[&data("json-logformat.filter.json")]);
     expect_json_logformat(&r);
     expect(&r, &[("/input/events", 49.0)]);
+}
+
+#[test]
+fn json_log_format_in_tail_format_json() {
+    // `aws logs tail --format json` prints each JSON message pretty over several lines.
+    let r = run_json(&[&data("json-logformat.tail-json.log")]);
+    expect_json_logformat(&r);
+    expect(&r, &[("/input/events", 49.0)]);
+}
+
+#[test]
+fn new_containers_count_every_event_and_keep_the_window() {
+    for file in [
+        "equiv.insights.csv",
+        "equiv.insights.md",
+        "equiv.awslogs.json",
+        "equiv.kinesis.json",
+        "equiv.firehose-records.json",
+        "equiv.firehose.gz",
+        "equiv.tail-json.log",
+    ] {
+        let r = run_json(&[&data(file)]);
+        expect(&r, &[("/input/events", 85.0)]);
+        expect_time(&r, "/window/first_event", "2025-07-11T06:05:34.185Z");
+        expect_time(&r, "/window/last_event", "2025-07-11T08:59:58.762Z");
+    }
+}
+
+#[test]
+fn a_damaged_encoded_record_exits_3_names_it_and_the_others_are_read() {
+    let text = read_data("equiv.awslogs.json");
+    let mut lines: Vec<String> = String::from_utf8(text).unwrap().lines().map(str::to_string).collect();
+    // The third delivery's base64 damaged in its middle.
+    let third = &mut lines[2];
+    let at = third.len() / 2;
+    third.replace_range(at..at + 4, "!!!!");
+    let run = report_stdin(&["-"], (lines.join("\n") + "\n").into_bytes());
+    run.assert_no_panic().assert_code(3);
+    assert!(run.stderr.contains("encoded record 3"), "{}", run.stderr);
+    let r = run.json();
+    assert_eq!(r["complete"], false, "{}", pretty(&r));
+    // The other deliveries were read: 85 events less the second payload's 20.
+    expect(&r, &[("/input/events", 65.0)]);
+}
+
+#[test]
+fn an_insights_export_without_message_exits_3() {
+    let csv = b"@timestamp,@logStream\n2025-07-11 06:05:34.308,s\n".to_vec();
+    let run = report_stdin(&["-", "--input-format", "insights-csv"], csv);
+    run.assert_no_panic().assert_code(3);
+    assert!(run.stderr.contains("@message"), "{}", run.stderr);
 }
 
 #[test]

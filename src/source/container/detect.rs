@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::ops::ControlFlow;
 
+use super::insights;
 use super::json::{self, JsonStats};
 use super::{Score, TextContainer, TextKind};
 use crate::source::decode::decode_line;
@@ -63,6 +64,15 @@ fn detect_scoring(sample: &[u8], complete: bool, shortcut: bool) -> InputFormat 
             return format;
         }
         scores[at].0 = s;
+    }
+    // A Logs Insights table is known by its header: one line looked at, after the shortcut that
+    // reads every export sample, so an export costs nothing more.
+    if let Some(format) = lines
+        .iter()
+        .find(|l| !l.trim().is_empty())
+        .and_then(|l| insights::sniff(l))
+    {
+        return format;
     }
     let best = scores.iter().max_by_key(|(s, _)| s.lambda_lines);
     // Lambda lines behind a prefix no container explains: tried only when none read every line.

@@ -3,6 +3,7 @@
 mod console;
 pub(super) mod detect;
 mod export;
+pub(super) mod insights;
 pub(super) mod json;
 mod prefix;
 mod tail;
@@ -15,10 +16,10 @@ use export::LAMBDA_HEAD;
 use prefix::Prefix;
 use tail::{strip_sgr_head, tail_head};
 
-/// The line container of a text format; `None` for JSON.
+/// The line container of a text format; `None` for JSON and the Logs Insights tables.
 pub(super) fn text_kind(format: InputFormat) -> Option<TextKind> {
     match format {
-        InputFormat::Json => None,
+        InputFormat::Json | InputFormat::InsightsCsv | InputFormat::InsightsMd => None,
         InputFormat::Export => Some(TextKind::Export),
         InputFormat::Tail => Some(TextKind::Tail),
         InputFormat::Console => Some(TextKind::Console),

@@ -6,6 +6,7 @@ use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
 use super::SourceError;
+use crate::source::container::insights::{InsightsTable, Table};
 use crate::source::container::{detect, json, text_kind, TextContainer};
 use crate::source::decode::{
     gunzip, Buffered, ChannelReader, CountingBufRead, Tracker, Utf16Reader, GUNZIP_CHUNKS_IN_FLIGHT, GZIP_MAGIC,
@@ -110,6 +111,9 @@ impl Input<'_> {
             InputFormat::Auto => detect::detect(input.sample(), input.eof),
             explicit => explicit,
         };
+        if let Some(table) = Table::of(format) {
+            return self.run_table(input, table, format, gzip, sink);
+        }
         let Some(kind) = text_kind(format) else {
             return self.run_json(&mut input, gzip, sink);
         };
@@ -140,6 +144,60 @@ impl Input<'_> {
         }
     }
 
+    /// A Logs Insights export (CSV or Markdown): rows assembled from lines, one event each.
+    fn run_table<R: Read>(
+        &self,
+        mut input: Buffered<R>,
+        table: Table,
+        format: InputFormat,
+        gzip: Option<&Tracker>,
+        sink: &mut dyn EventSink,
+    ) -> Result<(), SourceError> {
+        let mut reader = InsightsTable::new(table, self.default_stream, self.opts.max_line_bytes);
+        let mut invalid = 0u64;
+        let mut cut_rows = Oversized::default();
+        input.for_each_line(|line, valid, cut, at, _, _| {
+            invalid += u64::from(!valid);
+            let before = reader.oversized;
+            reader.line(line, cut, sink);
+            if reader.oversized != before && !cut {
+                cut_rows.note(at);
+            }
+            (!reader.stopped).then_some(0)
+        });
+        reader.finish(sink);
+        sink.input_done(self.name, format);
+        if invalid > 0 {
+            sink.invalid_utf8_lines(invalid);
+        }
+        input.oversized.merge(cut_rows);
+        input.oversized.report(self.name, sink);
+        let damage = std::mem::take(&mut reader.damage);
+        if let Some(line) = damage.no_message_column {
+            sink.input_error(InputError {
+                input: self.name.to_string(),
+                position: format!("line {line}"),
+                message: "the header names no `@message` column, so no row was read; \
+                          export the Logs Insights results with `@message` among the fields (`fields @timestamp, @message, @logStream`)"
+                    .to_string(),
+            });
+        }
+        if damage.short_rows > 0 {
+            sink.input_error(InputError {
+                input: self.name.to_string(),
+                position: format!("line {}", damage.first_short_row),
+                message: format!(
+                    "{} row(s) had fewer cells than the header and no `@message` and were skipped",
+                    damage.short_rows
+                ),
+            });
+        }
+        match input.error.take() {
+            Some(e) => self.damage(e, gzip, sink),
+            None => Ok(()),
+        }
+    }
+
     fn run_json<R: Read>(
         &self,
         input: &mut Buffered<R>,
@@ -160,6 +218,18 @@ impl Input<'_> {
                     "{} JSON value(s) held no log event (no `message`/`@message`, `events` or `logEvents`) and were skipped; \
                      if this is Lambda JSON-format log output, use --input-format bare",
                     stats.skipped
+                ),
+            });
+        }
+        if let Some((record, what)) = stats.first_damage.take() {
+            sink.input_error(InputError {
+                input: self.name.to_string(),
+                position: format!("encoded record {record} of {}", stats.encoded),
+                message: format!(
+                    "{} encoded record(s) could not be read (first: {what}) and their events were skipped; \
+                     a `data` value must be base64 of a gzip'd CloudWatch Logs subscription payload \
+                     (a value longer than --max-line-bytes is cut: raise it for larger records)",
+                    stats.damaged
                 ),
             });
         }

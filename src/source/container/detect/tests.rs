@@ -101,3 +101,27 @@ fn cut_sample_still_detects() {
     let json = many_events(5000);
     assert_eq!(detect(&json.as_bytes()[..70_001], false), InputFormat::Json);
 }
+
+#[test]
+fn insights_tables_by_their_header_and_encoded_deliveries_as_json() {
+    let csv = "@timestamp,@message,@logStream\n2025-07-11 06:05:34.308,\"START RequestId: a Version: $LATEST\n\",s\n";
+    let quoted = "\"@timestamp\",\"@message\"\n\"2025-07-11 06:05:34.308\",\"END RequestId: a\"\n";
+    let md =
+        "| @timestamp | @message |\n|---|---|\n| 2025-07-11 06:05:34.308 | START RequestId: a Version: $LATEST |\n";
+    assert_eq!(detect(csv.as_bytes(), true), InputFormat::InsightsCsv);
+    assert_eq!(detect(quoted.as_bytes(), true), InputFormat::InsightsCsv);
+    assert_eq!(detect(md.as_bytes(), true), InputFormat::InsightsMd);
+    // A sample cut inside a row still has its header.
+    assert_eq!(detect(&csv.as_bytes()[..60], false), InputFormat::InsightsCsv);
+    // An export that mentions `@message` is still an export: the shortcut returns first.
+    let export = format!("{EXPORT}2024-08-28T10:00:00.200Z [INFO] @timestamp,@message\n\n");
+    assert_eq!(detect(export.as_bytes(), true), InputFormat::Export);
+    let delivery = format!(
+        "{{\"awslogs\":{{\"data\":\"{}\"}}}}\n",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            crate::testutil::gzip(SUBSCRIPTIONS.as_bytes())
+        )
+    );
+    assert_eq!(detect(delivery.as_bytes(), true), InputFormat::Json);
+}

@@ -25,6 +25,11 @@ pub(super) enum Key {
     LogEvents,
     /// `aws logs get-query-results`: rows of `{"field": …, "value": …}` cells.
     Results,
+    /// Envelopes around encoded subscription payloads: a Lambda delivery's `awslogs`, Kinesis
+    /// `Records` and their `kinesis`, a Firehose transformation event's `records`.
+    Wrapper,
+    /// A record's `data` (`Data` in Kinesis API output): base64 of a gzip'd subscription payload.
+    Data,
     Other,
 }
 
@@ -59,6 +64,8 @@ impl<'de> Visitor<'de> for KeySeed {
             "events" => Key::Events,
             "logEvents" => Key::LogEvents,
             "results" => Key::Results,
+            "awslogs" | "kinesis" | "Records" | "records" => Key::Wrapper,
+            "data" | "Data" => Key::Data,
             _ => Key::Other,
         })
     }

@@ -1,6 +1,7 @@
 //! JSON containers, streamed: CLI `filter-log-events`/`get-log-events` output, subscription payloads, Logs Insights exports, event objects.
 
 mod cut;
+mod encoded;
 mod fields;
 
 use std::cell::Cell as Flag;
@@ -21,6 +22,12 @@ pub(crate) struct JsonStats {
     pub events: u64,
     /// Values that were neither an event nor a container of events.
     pub skipped: u64,
+    /// Encoded (base64, gzip) subscription records met, and those that could not be decoded.
+    pub encoded: u64,
+    pub damaged: u64,
+    /// The first record that could not be decoded: its ordinal among the encoded records (from
+    /// 1) and what was wrong with it.
+    pub first_damage: Option<(u64, String)>,
 }
 
 /// Reads a sequence of JSON values (concatenated, NDJSON or pretty-printed) and delivers every
@@ -31,13 +38,21 @@ pub(crate) fn read_json<R: Read>(
     sink: &mut dyn EventSink,
     stats: &mut JsonStats,
 ) -> Result<(), serde_json::Error> {
-    let stop = Flag::new(false);
-    let mut de = serde_json::Deserializer::from_reader(StopReader {
-        inner: reader,
-        stop: &stop,
-    });
+    read_values(reader, &Flag::new(false), sink, default_stream, stats)
+}
+
+/// `read_json` with a stop flag shared with an enclosing read (an encoded payload's events stop
+/// the whole input when the sink asks).
+fn read_values<R: Read>(
+    reader: R,
+    stop: &Flag<bool>,
+    sink: &mut dyn EventSink,
+    default_stream: &str,
+    stats: &mut JsonStats,
+) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_reader(StopReader { inner: reader, stop });
     let mut ctx = Ctx {
-        stop: &stop,
+        stop,
         sink,
         default_stream,
         msg: String::new(),
@@ -332,6 +347,12 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                         ctx: &mut *self.ctx,
                         inherited: self.inherited,
                     })?;
+                }
+                Key::Wrapper => {
+                    had_events |= map.next_value_seed(encoded::WrappedSeed { ctx: &mut *self.ctx })? > 0;
+                }
+                Key::Data => {
+                    had_events |= map.next_value_seed(encoded::DataSeed { ctx: &mut *self.ctx })?;
                 }
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;

@@ -1,0 +1,342 @@
+//! Logs Insights results downloaded from the CloudWatch console: the CSV file and the Markdown
+//! table. A header names the columns (`@timestamp`, `@message`, optionally `@logStream`, `@log`,
+//! in any order); every row after it is one event. A CSV field or a Markdown cell may hold newlines,
+//! so a row is assembled from as many lines as it spans.
+
+use super::char_floor;
+use crate::source::{EventSink, InputFormat, LogEvent};
+use crate::timeutil::parse_leading_timestamp;
+
+/// The two table shapes of a console export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Table {
+    /// RFC 4180: `,` separated, `"` quoted with `""` escaping.
+    Csv,
+    /// `| @timestamp | @message |`, a `|---|---|` separator, cells with `\|` for `|`.
+    Markdown,
+}
+
+impl Table {
+    /// The table shape of an input format; `None` for the other containers.
+    pub(crate) fn of(format: InputFormat) -> Option<Table> {
+        match format {
+            InputFormat::InsightsCsv => Some(Table::Csv),
+            InputFormat::InsightsMd => Some(Table::Markdown),
+            _ => None,
+        }
+    }
+}
+
+/// Which cells of a row hold what.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    timestamp: Option<usize>,
+    message: usize,
+    stream: Option<usize>,
+    count: usize,
+}
+
+/// What the reader learned from the header line.
+#[derive(Debug)]
+enum Header {
+    /// Not read yet.
+    Pending,
+    Found(Columns),
+    /// The first line names no `@message` column: nothing in the input is read.
+    Missing,
+}
+
+/// Damage worth an input error: the first damaged line and how many.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct TableDamage {
+    /// The header line (1-based) when it names no `@message` column.
+    pub(crate) no_message_column: Option<u64>,
+    /// Rows with fewer cells than the `@message` column needs, and the first one's line.
+    pub(crate) short_rows: u64,
+    pub(crate) first_short_row: u64,
+}
+
+/// Reads the lines of a console export as events.
+pub(crate) struct InsightsTable<'d> {
+    table: Table,
+    default_stream: &'d str,
+    max_row: usize,
+    header: Header,
+    /// The row being assembled, its first line's number, and whether it has a line yet.
+    row: String,
+    row_line: u64,
+    open: bool,
+    /// CSV: inside a quoted field at the end of the row so far. Markdown: unescaped `|`s so far.
+    in_quotes: bool,
+    pipes: usize,
+    /// The Markdown separator line after the header is still to come.
+    separator_next: bool,
+    /// The open row was cut at the cap.
+    cut: bool,
+    line_no: u64,
+    cells: Vec<String>,
+    /// Rows cut so far.
+    pub(crate) oversized: u64,
+    pub(crate) damage: TableDamage,
+    /// The sink asked to stop.
+    pub(crate) stopped: bool,
+}
+
+impl<'d> InsightsTable<'d> {
+    pub(crate) fn new(table: Table, default_stream: &'d str, max_row: usize) -> Self {
+        InsightsTable {
+            table,
+            default_stream,
+            max_row,
+            header: Header::Pending,
+            row: String::new(),
+            row_line: 0,
+            open: false,
+            in_quotes: false,
+            pipes: 0,
+            separator_next: false,
+            cut: false,
+            line_no: 0,
+            cells: Vec::new(),
+            oversized: 0,
+            damage: TableDamage::default(),
+            stopped: false,
+        }
+    }
+
+    /// One line of the input (without its line end); `cut`: it is the head of a line longer than
+    /// the cap. A Markdown row ends with such a line, whatever its cut part held (its last cells);
+    /// in CSV the quotes inside a field come in pairs (`""`), so the cut part of a message line
+    /// leaves the row as open as its head says.
+    pub(crate) fn line(&mut self, line: &str, cut: bool, sink: &mut dyn EventSink) {
+        self.line_no += 1;
+        match self.header {
+            Header::Missing => {}
+            Header::Pending => {
+                let line = line.trim_start_matches('\u{feff}');
+                if !line.trim().is_empty() {
+                    self.read_header(line);
+                }
+            }
+            Header::Found(columns) => {
+                if !self.open {
+                    if line.trim().is_empty() {
+                        return;
+                    }
+                    if self.separator_next {
+                        self.separator_next = false;
+                        if is_separator(line) {
+                            return;
+                        }
+                    }
+                    if self.table == Table::Markdown && !line.trim_start().starts_with('|') {
+                        // Text around the table (a title, a note): not a row.
+                        return;
+                    }
+                    self.open = true;
+                    self.row_line = self.line_no;
+                } else {
+                    self.push_str("\n");
+                }
+                self.push_str(line);
+                if self.row_complete(line, columns) || cut && self.table == Table::Markdown {
+                    self.emit(columns, sink);
+                }
+            }
+        }
+    }
+
+    /// The end of the input: a row still open (an unclosed quote, a cell without its `|`) is read as it is.
+    pub(crate) fn finish(&mut self, sink: &mut dyn EventSink) {
+        if let Header::Found(columns) = self.header {
+            if self.open && !self.stopped {
+                self.emit(columns, sink);
+            }
+        }
+    }
+
+    fn read_header(&mut self, line: &str) {
+        match self.table {
+            Table::Csv => csv_cells(line, &mut self.cells),
+            Table::Markdown => markdown_cells(line, &mut self.cells),
+        }
+        let find = |name: &str| self.cells.iter().position(|c| c.trim() == name);
+        match find("@message") {
+            Some(message) => {
+                self.header = Header::Found(Columns {
+                    timestamp: find("@timestamp"),
+                    message,
+                    stream: find("@logStream"),
+                    count: self.cells.len(),
+                });
+                self.separator_next = self.table == Table::Markdown;
+            }
+            None => {
+                self.header = Header::Missing;
+                self.damage.no_message_column = Some(self.line_no);
+            }
+        }
+    }
+
+    /// Appends to the open row, up to the cap: the rest is skipped and the row counted once as cut.
+    fn push_str(&mut self, text: &str) {
+        if self.cut {
+            return;
+        }
+        if self.row.len() + text.len() > self.max_row {
+            let room = self.max_row.saturating_sub(self.row.len());
+            if let Some(head) = text.get(..char_floor(text.as_bytes(), room)) {
+                self.row.push_str(head);
+            }
+            self.cut = true;
+            self.oversized += 1;
+            return;
+        }
+        self.row.push_str(text);
+    }
+
+    /// Whether the row ends with `line`, its latest line.
+    fn row_complete(&mut self, line: &str, columns: Columns) -> bool {
+        match self.table {
+            Table::Csv => {
+                // Each `"` opens or closes a quoted field (`""` closes and reopens it).
+                let quotes = memchr::memchr_iter(b'"', line.as_bytes()).count();
+                self.in_quotes ^= quotes % 2 == 1;
+                !self.in_quotes
+            }
+            Table::Markdown => {
+                self.pipes += unescaped_pipes(line);
+                self.pipes > columns.count && ends_with_unescaped_pipe(line)
+            }
+        }
+    }
+
+    fn emit(&mut self, columns: Columns, sink: &mut dyn EventSink) {
+        let row = std::mem::take(&mut self.row);
+        match self.table {
+            Table::Csv => csv_cells(&row, &mut self.cells),
+            Table::Markdown => markdown_cells(&row, &mut self.cells),
+        };
+        self.row = row;
+        self.row.clear();
+        self.open = false;
+        self.in_quotes = false;
+        self.pipes = 0;
+        self.cut = false;
+        let Some(message) = self.cells.get(columns.message) else {
+            if self.damage.short_rows == 0 {
+                self.damage.first_short_row = self.row_line;
+            }
+            self.damage.short_rows += 1;
+            return;
+        };
+        let timestamp_ms = columns
+            .timestamp
+            .and_then(|i| self.cells.get(i))
+            .and_then(|t| parse_leading_timestamp(t.trim()))
+            .map(|t| t.epoch_ms);
+        let stream = columns
+            .stream
+            .and_then(|i| self.cells.get(i))
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .unwrap_or(self.default_stream);
+        let event = LogEvent {
+            timestamp_ms,
+            stream,
+            message: message.trim_end_matches(['\n', '\r']),
+        };
+        if sink.event(&event).is_break() {
+            self.stopped = true;
+        }
+    }
+}
+
+/// The fields of one CSV record (which may span lines), unquoted, into `cells`.
+fn csv_cells(record: &str, cells: &mut Vec<String>) {
+    cells.clear();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(record.len().clamp(64, 64 * 1024))
+        .from_reader(record.as_bytes());
+    let mut fields = csv::StringRecord::new();
+    // A record that is not UTF-8 cannot come from a `&str`; a CSV error leaves the row without cells.
+    if reader.read_record(&mut fields).unwrap_or(false) {
+        cells.extend(fields.iter().map(str::to_string));
+    }
+}
+
+/// The cells of one Markdown table row (which may span lines), trimmed, `\|` unescaped, into `cells`.
+fn markdown_cells(row: &str, cells: &mut Vec<String>) {
+    cells.clear();
+    let row = row.trim();
+    let row = row.strip_prefix('|').unwrap_or(row);
+    let mut cell = String::new();
+    let mut chars = row.chars().peekable();
+    let mut closed = false;
+    while let Some(c) = chars.next() {
+        closed = false;
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                chars.next();
+                cell.push('|');
+            }
+            '|' => {
+                cells.push(cell.trim().to_string());
+                cell.clear();
+                closed = true;
+            }
+            c => cell.push(c),
+        }
+    }
+    // A row whose last cell lost its closing `|` (cut, or at the end of the input).
+    if !closed && !cell.trim().is_empty() {
+        cells.push(cell.trim().to_string());
+    }
+}
+
+fn unescaped_pipes(line: &str) -> usize {
+    let b = line.as_bytes();
+    memchr::memchr_iter(b'|', b)
+        .filter(|&i| i == 0 || b[i - 1] != b'\\')
+        .count()
+}
+
+fn ends_with_unescaped_pipe(line: &str) -> bool {
+    let t = line.trim_end().as_bytes();
+    t.last() == Some(&b'|') && (t.len() < 2 || t[t.len() - 2] != b'\\')
+}
+
+/// A Markdown separator line: `|---|:--:|`.
+fn is_separator(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('|') && t.contains('-') && t.bytes().all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
+}
+
+/// The table shape whose header `first_line` is (a header naming an `@message` column), if any:
+/// a look at one line, so detection costs nothing more for other inputs.
+pub(crate) fn sniff(first_line: &str) -> Option<InputFormat> {
+    let line = first_line.trim_start_matches('\u{feff}').trim();
+    if !line.contains("@message") {
+        return None;
+    }
+    let mut cells = Vec::new();
+    let format = if line.starts_with('|') {
+        markdown_cells(line, &mut cells);
+        InputFormat::InsightsMd
+    } else {
+        csv_cells(line, &mut cells);
+        InputFormat::InsightsCsv
+    };
+    // Field names hold no spaces (`@timestamp`, `rid`, `bin(5m)`): a log line that mentions
+    // `@message` among words is not a header.
+    let names = cells.iter().all(|c| {
+        let c = c.trim();
+        !c.is_empty() && c.len() <= 128 && !c.contains(char::is_whitespace)
+    });
+    (names && cells.iter().any(|c| c.trim() == "@message")).then_some(format)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,156 @@
+//! Tests of the Logs Insights console exports: CSV and the Markdown table.
+
+use super::sniff;
+use crate::source::InputFormat;
+use crate::testutil::{capped, read, read_with, EXPORT, TAIL};
+
+const STREAM: &str = "2025/07/11/[$LATEST]9b1733eee60977a6fa164e3b49d14b73";
+
+/// Newest first, as the console sorts them; a message with an embedded newline and quotes.
+const CSV: &str = "@timestamp,@message,@logStream,@log\n\
+2025-07-11 06:05:34.311,\"REPORT RequestId: a\tDuration: 2.31 ms\t\n\",2025/07/11/[$LATEST]9b1733eee60977a6fa164e3b49d14b73,123456789012:/aws/lambda/auth\n\
+2025-07-11 06:05:34.310,\"RequestId: a Error: \"\"quoted\"\", here\nRuntime.ExitError\n\",2025/07/11/[$LATEST]9b1733eee60977a6fa164e3b49d14b73,123456789012:/aws/lambda/auth\n\
+2025-07-11 06:05:34.308,\"START RequestId: a Version: $LATEST\n\",2025/07/11/[$LATEST]9b1733eee60977a6fa164e3b49d14b73,123456789012:/aws/lambda/auth\n";
+
+const MD: &str = "| @timestamp | @message | @logStream |\n\
+|---|---|---|\n\
+| 2025-07-11 06:05:34.311 | REPORT RequestId: a\tDuration: 2.31 ms\t | 2025/07/11/[$LATEST]9b1733eee60977a6fa164e3b49d14b73 |\n\
+| 2025-07-11 06:05:34.310 | RequestId: a Error: a \\| b\nRuntime.ExitError | 2025/07/11/[$LATEST]9b1733eee60977a6fa164e3b49d14b73 |\n\
+| 2025-07-11 06:05:34.308 | START RequestId: a Version: $LATEST | 2025/07/11/[$LATEST]9b1733eee60977a6fa164e3b49d14b73 |\n";
+
+const T0: i64 = 1_752_213_934_308;
+
+#[test]
+fn csv_rows_with_quotes_and_newlines_in_their_messages() {
+    for format in [InputFormat::Auto, InputFormat::InsightsCsv] {
+        let s = read(CSV.as_bytes(), format);
+        assert!(s.errors.is_empty(), "{:?}", s.errors);
+        assert_eq!(
+            s.events,
+            vec![
+                (
+                    Some(T0 + 3),
+                    STREAM.into(),
+                    "REPORT RequestId: a\tDuration: 2.31 ms\t".into()
+                ),
+                (
+                    Some(T0 + 2),
+                    STREAM.into(),
+                    "RequestId: a Error: \"quoted\", here\nRuntime.ExitError".into()
+                ),
+                (Some(T0), STREAM.into(), "START RequestId: a Version: $LATEST".into()),
+            ]
+        );
+    }
+}
+
+#[test]
+fn csv_with_a_bom_crlf_and_columns_in_another_order() {
+    let csv = "\u{feff}@message,@timestamp\r\n\"START RequestId: a Version: $LATEST\r\n\",2025-07-11 06:05:34.308\r\n";
+    let s = read(csv.as_bytes(), InputFormat::Auto);
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    assert_eq!(
+        s.events,
+        vec![(Some(T0), "dflt".into(), "START RequestId: a Version: $LATEST".into())]
+    );
+}
+
+#[test]
+fn markdown_rows_with_escaped_pipes_and_newlines() {
+    for format in [InputFormat::Auto, InputFormat::InsightsMd] {
+        let s = read(MD.as_bytes(), format);
+        assert!(s.errors.is_empty(), "{:?}", s.errors);
+        assert_eq!(
+            s.events,
+            vec![
+                (
+                    Some(T0 + 3),
+                    STREAM.into(),
+                    "REPORT RequestId: a\tDuration: 2.31 ms".into()
+                ),
+                (
+                    Some(T0 + 2),
+                    STREAM.into(),
+                    "RequestId: a Error: a | b\nRuntime.ExitError".into()
+                ),
+                (Some(T0), STREAM.into(), "START RequestId: a Version: $LATEST".into()),
+            ]
+        );
+    }
+}
+
+#[test]
+fn sniffing_looks_at_the_header_only() {
+    assert_eq!(sniff("@timestamp,@message"), Some(InputFormat::InsightsCsv));
+    assert_eq!(
+        sniff("\"@logStream\",\"@timestamp\",\"@message\""),
+        Some(InputFormat::InsightsCsv)
+    );
+    assert_eq!(sniff("| @timestamp | @message |"), Some(InputFormat::InsightsMd));
+    assert_eq!(sniff("@timestamp,message"), None);
+    assert_eq!(sniff("[INFO] the @message field is missing"), None);
+    assert_eq!(sniff("[INFO] query: fields @timestamp, @message"), None);
+    assert_eq!(sniff("| note | @message | |"), None);
+    assert_eq!(sniff("rid,bin(5m),@message"), Some(InputFormat::InsightsCsv));
+    for text in [EXPORT, TAIL] {
+        assert_eq!(sniff(text.lines().next().unwrap()), None);
+    }
+}
+
+#[test]
+fn a_header_without_message_is_an_input_error() {
+    let s = read(
+        b"@timestamp,@logStream\n2025-07-11 06:05:34.308,s\n",
+        InputFormat::InsightsCsv,
+    );
+    assert!(s.events.is_empty());
+    assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+    assert_eq!(s.errors[0].position, "line 1");
+    assert!(s.errors[0].message.contains("@message"), "{}", s.errors[0].message);
+    // Other containers forced as a table: errors, never a panic.
+    for text in [EXPORT, TAIL] {
+        for format in [InputFormat::InsightsCsv, InputFormat::InsightsMd] {
+            let s = read(text.as_bytes(), format);
+            assert!(s.events.is_empty() && s.errors.len() == 1, "{:?}", s.errors);
+        }
+    }
+}
+
+#[test]
+fn short_rows_are_counted_and_named() {
+    let s = read(
+        b"@timestamp,@logStream,@message\n2025-07-11 06:05:34.308,s\n2025-07-11 06:05:34.309,s,\"END RequestId: a\"\n",
+        InputFormat::InsightsCsv,
+    );
+    assert_eq!(s.messages(), vec!["END RequestId: a"]);
+    assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+    assert_eq!(s.errors[0].position, "line 2");
+}
+
+#[test]
+fn rows_longer_than_the_cap_are_cut_and_the_next_rows_read() {
+    let many_lines = vec!["y".repeat(100); 40].join("\n");
+    let long_line = format!("Runtime.ExitError{}", "x".repeat(3000));
+    for (table, format) in [(CSV, InputFormat::InsightsCsv), (MD, InputFormat::InsightsMd)] {
+        // A row of many short lines; a line longer than the cap, which ends its row whatever its cut part held.
+        for long in [&many_lines, &long_line] {
+            let text = table.replacen("Runtime.ExitError", long, 1);
+            let s = read_with(text.as_bytes(), capped(format, 1024));
+            assert_eq!(s.events.len(), 3, "{format}: {:?}", s.errors);
+            assert_eq!(s.oversized.len(), 1, "{format}");
+            assert_eq!(s.oversized[0].1, 1, "{format}");
+            assert!(s.events[1].2.len() <= 1024);
+            assert!(s.events[1].2.starts_with("RequestId: a Error: "));
+            assert_eq!(s.events[2].2, "START RequestId: a Version: $LATEST");
+        }
+    }
+}
+
+#[test]
+fn an_unclosed_last_row_is_read_as_it_is() {
+    let s = read(
+        b"@timestamp,@message\n2025-07-11 06:05:34.308,\"START RequestId: a",
+        InputFormat::Auto,
+    );
+    assert_eq!(s.messages(), vec!["START RequestId: a"]);
+}
