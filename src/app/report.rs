@@ -3,14 +3,14 @@
 use std::io::Write;
 use std::ops::ControlFlow;
 
-use super::Outcome;
+use super::{report_damage, Outcome};
 use crate::cli::ReportConfig;
 use crate::decision::Verdict;
 use crate::engine::{InvocationSink, Pipeline};
 use crate::error::Error;
 use crate::group::Invocation;
 use crate::parse::Parser;
-use crate::redact::{escape_control, TokenDisplay};
+use crate::redact::TokenDisplay;
 use crate::render::progress::ProgressLine;
 use crate::render::requests::{request_row, RequestFormat, RequestWriter};
 use crate::render::{self, OutputFormat, TableStyle};
@@ -59,31 +59,6 @@ fn run_pipeline(
     }
     pipeline.read_inputs(&config.inputs, config.read, config.threads, config.range_bytes)?;
     Ok(pipeline.finish())
-}
-
-fn report_damage(report: &Report, err: &mut dyn Write) -> Result<(), Error> {
-    for e in &report.input_errors {
-        writeln!(err, "authlogs: damaged input: {}", escape_control(&e.to_string()))?;
-    }
-    for w in &report.input_warnings {
-        let what = if w.recognized == 0 {
-            "no line was recognized, so it gave no invocation".to_string()
-        } else {
-            format!("only {} of {} lines were recognized", w.recognized, w.events)
-        };
-        writeln!(
-            err,
-            "authlogs: {}: read as {}: {what} ({} lines unrecognized)",
-            escape_control(&w.input),
-            w.container,
-            w.events - w.recognized
-        )?;
-        for sample in &w.samples {
-            writeln!(err, "  e.g. {sample}")?;
-        }
-        writeln!(err, "  {}", w.hint)?;
-    }
-    Ok(())
 }
 
 /// Runs `authlogs report` over files/stdin: the summary, or with `--requests` one row per invocation.

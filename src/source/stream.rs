@@ -150,6 +150,7 @@ enum Note {
     Error(InputError),
     InvalidUtf8(u64),
     Oversized(String, u64, u64),
+    Done(String, InputFormat),
 }
 
 /// Forwards a reader thread's events to the live stream.
@@ -182,6 +183,10 @@ impl EventSink for Forward {
     fn oversized_lines(&mut self, input: &str, count: u64, first_byte: u64) {
         let _ = self.notes.send(Note::Oversized(input.to_string(), count, first_byte));
     }
+
+    fn input_done(&mut self, input: &str, format: InputFormat) {
+        let _ = self.notes.send(Note::Done(input.to_string(), format));
+    }
 }
 
 /// A container that is not line by line (JSON, gzip, UTF-16): read by the usual reader on a thread
@@ -203,6 +208,7 @@ enum State {
     Text {
         // Boxed: the container is most of the state, and the other states need little.
         container: Box<TextContainer<'static>>,
+        format: InputFormat,
         partial: Vec<u8>,
         skipping: bool,
     },
@@ -301,6 +307,7 @@ impl LiveStream {
                 Note::Error(error) => sink.input_error(error),
                 Note::InvalidUtf8(count) => sink.invalid_utf8_lines(count),
                 Note::Oversized(input, count, first) => sink.oversized_lines(&input, count, first),
+                Note::Done(input, format) => sink.input_done(&input, format),
             }
         }
     }
@@ -315,6 +322,7 @@ impl LiveStream {
                 container,
                 partial,
                 skipping,
+                format,
             } => {
                 if !partial.is_empty() && !*skipping {
                     let rest = std::mem::take(partial);
@@ -327,6 +335,7 @@ impl LiveStream {
                     }
                 }
                 container.finish(sink);
+                sink.input_done(&self.name, *format);
             }
             State::Threaded(t) => {
                 t.bytes = None;
@@ -388,6 +397,7 @@ impl LiveStream {
                 container.learn_prefix(body);
                 self.state = State::Text {
                     container: Box::new(container),
+                    format,
                     partial: Vec::new(),
                     skipping: false,
                 };
@@ -437,6 +447,7 @@ impl LiveStream {
             container,
             partial,
             skipping,
+            ..
         } = &mut self.state
         else {
             return;

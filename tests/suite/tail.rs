@@ -364,3 +364,29 @@ fn tail_cuts_a_line_over_the_cap_and_reads_on() {
     assert_eq!(json_lines(&run).len(), 11, "every invocation after the long line too");
     assert!(run.stderr.contains("oversized"), "{}", run.stderr);
 }
+
+#[test]
+fn tail_explains_a_stream_that_gives_nothing() {
+    let stdin: Vec<u8> = (0..40)
+        .flat_map(|i| format!("job {i} done, Token: s3cr3t{i}\n").into_bytes())
+        .collect();
+    let run = tail(&["-"], stdin);
+    run.assert_code(0).assert_no_panic();
+    for want in [
+        "authlogs: -: read as bare: no line was recognized",
+        "e.g. job 0 done, Token: ****",
+        "--input-format",
+    ] {
+        assert!(run.stderr.contains(want), "{want}: {}", run.stderr);
+    }
+    assert!(!run.stderr.contains("s3cr3t"), "{}", run.stderr);
+    // A stream read on a thread (JSON) is explained the same way.
+    let json = br#"{"events":[{"timestamp":1,"message":"hello"},{"timestamp":2,"message":"world"}]}"#.to_vec();
+    let run = tail(&["-"], json);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("authlogs: -: read as json: no line was recognized"),
+        "{}",
+        run.stderr
+    );
+}

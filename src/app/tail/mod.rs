@@ -14,12 +14,12 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::Outcome;
+use super::{report_damage, Outcome};
 use crate::cli::{TailConfig, TailSource};
 use crate::engine::Pipeline;
 use crate::error::Error;
 use crate::parse::Parser;
-use crate::redact::{escape_control, TokenDisplay};
+use crate::redact::TokenDisplay;
 use crate::render::live::{summary_line, TailSummary};
 use crate::source::file::SourceError;
 use crate::source::stream::{spawn_reader, LiveStream, StreamInput, StreamMsg, CHUNKS_IN_FLIGHT};
@@ -65,9 +65,7 @@ pub fn tail(
     let (printed, alerts, output_error) = printer.finish();
     stats.printed = printed;
     stats.alerts = alerts;
-    for e in &report.input_errors {
-        let _ = writeln!(err, "authlogs: damaged input: {}", escape_control(&e.to_string()));
-    }
+    let _ = report_damage(&report, err);
     let _ = err.write_all(summary_line(&report, &stats).as_bytes());
     result?;
     if let Some(e) = output_error {
