@@ -233,11 +233,15 @@ pub fn mask_secret_words(line: &str) -> Cow<'_, str> {
     {
         let mut start = at + word;
         let b = line.as_bytes();
-        while start < b.len() && matches!(b[start], b':' | b'=' | b' ' | b'"' | b'\'' | b'\t') {
+        // A backslash belongs to quotes escaped by a JSON container (`\"authorization\": \"…\"`).
+        while start < b.len() && matches!(b[start], b':' | b'=' | b' ' | b'"' | b'\'' | b'\t' | b'\\') {
             start += 1;
         }
         let mut end = start;
-        while end < b.len() && !matches!(b[end], b' ' | b'"' | b'\'' | b',' | b'\t' | b'}' | b';') {
+        while end < b.len()
+            && !matches!(b[end], b' ' | b'"' | b'\'' | b',' | b'\t' | b'}' | b';')
+            && !(b[end] == b'\\' && matches!(b.get(end + 1), Some(b'"' | b'\'' | b'\\') | None))
+        {
             end += 1;
         }
         // "Bearer" after "Authorization:" is a word to skip, not the secret: mask what follows it.
@@ -364,5 +368,15 @@ mod tests {
         assert_eq!(mask_secret_words("受信トークン=Ab12 ok"), "受信トークン=**** ok");
         assert_eq!(mask_secret_words("İ TOKEN=x"), "İ TOKEN=****");
         assert_eq!(mask_secret_words("nothing here"), "nothing here");
+        // Quotes escaped once or twice by the JSON a line came in; an escape inside the value is
+        // part of the value.
+        assert_eq!(
+            mask_secret_words(r#"{"m":"{\"authorization\": \"Zq0\u0071A\"}"}"#),
+            r#"{"m":"{\"authorization\": \"****\"}"}"#
+        );
+        assert_eq!(
+            mask_secret_words(r#"\\\"token\\\":\\\"Zq0A\\\""#),
+            r#"\\\"token\\\":\\\"****\\\""#
+        );
     }
 }

@@ -1,10 +1,11 @@
-//! How long each property runs: a fixed number of cases in `cargo test`, or a share of a time
-//! budget under `scripts/fuzz` (`AUTHLOGS_FUZZ_SECONDS`). Each property says how many cases it ran.
+//! How long each property runs: a fixed number of cases from a fixed seed in `cargo test`, or a
+//! share of a time budget from fresh seeds under `scripts/fuzz` (`AUTHLOGS_FUZZ_SECONDS`). Each
+//! property says how many cases it ran.
 
 use std::time::{Duration, Instant};
 
 use proptest::strategy::Strategy;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestCaseError, TestRng, TestRunner};
 
 /// The properties of the fuzz module that run through [`run`]: a time budget is shared among them.
 const PROPERTIES: u32 = 6;
@@ -40,11 +41,19 @@ pub(super) fn run<S: Strategy>(
     let mut ran: u64 = 0;
     loop {
         let chunk = if budget.is_some() { CHUNK } else { cases };
-        let mut runner = TestRunner::new(Config {
+        let config = Config {
             cases: chunk,
             source_file: Some(file!()),
             ..Config::default()
-        });
+        };
+        // `cargo test` (and so CI) runs the same cases every time: a red build is one anybody
+        // can replay. New cases come from `scripts/fuzz`, whose runners draw fresh seeds.
+        let mut runner = if budget.is_some() {
+            TestRunner::new(config)
+        } else {
+            let rng = TestRng::deterministic_rng(config.rng_algorithm);
+            TestRunner::new_with_rng(config, rng)
+        };
         if let Err(e) = runner.run(&strategy, &test) {
             panic!("fuzz: {name} failed after {ran} cases: {e}");
         }
