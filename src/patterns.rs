@@ -384,6 +384,33 @@ impl Patterns {
     }
 }
 
+/// One piece of a template as the Logs Insights engine turns it into query text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplatePart<'a> {
+    /// Text the message holds as is.
+    Literal(&'a str),
+    /// A placeholder, by its place in the kind's placeholders (`value`; `received`, `allowed`).
+    Capture(usize),
+}
+
+impl Patterns {
+    /// The templates in the order they are tried, each as its kind and pieces: the one table the
+    /// local engine matches and the Insights engine writes its regexes from.
+    pub fn templates(&self) -> impl Iterator<Item = (FactKind, Vec<TemplatePart<'_>>)> {
+        self.templates.iter().map(|t| {
+            let parts = t
+                .pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Literal(l) => TemplatePart::Literal(l),
+                    Piece::Capture(_, slot) => TemplatePart::Capture(*slot),
+                })
+                .collect();
+            (t.kind, parts)
+        })
+    }
+}
+
 /// `[INFO] text` → `text`.
 fn strip_level_tag(msg: &str) -> Option<&str> {
     let b = msg.as_bytes();

@@ -105,10 +105,15 @@ pub struct InputWarning {
 }
 
 /// The live source of a report and its cost: every API call made, retries and throttled answers included.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SourceInfo {
     /// `cloudwatch`.
     pub kind: &'static str,
+    /// `local`: every event was downloaded and analyzed here; `insights`: CloudWatch Logs
+    /// Insights computed the report (see `approximate`).
+    pub engine: &'static str,
+    /// What in this report is not exact, each `field: why`; empty when all of it is.
+    pub approximate: Vec<String>,
     /// The log groups read.
     pub groups: Vec<String>,
     /// Requests sent, retries included.
@@ -119,6 +124,26 @@ pub struct SourceInfo {
     pub throttled: u64,
     /// Requests sent again after a retryable failure.
     pub retries: u64,
+    /// What the Logs Insights queries scanned and cost (the `insights` engine only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ScanInfo>,
+}
+
+/// What the Logs Insights queries of a report scanned, and what that cost.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ScanInfo {
+    /// Queries that completed (a slice split after a timeout counts each half).
+    pub queries: u64,
+    /// Bytes scanned, summed over the queries (each query scans the window once).
+    pub bytes_scanned: u64,
+    /// Log events scanned, summed over the queries.
+    pub records_scanned: u64,
+    /// Log events that matched a query's filter, summed over the queries.
+    pub records_matched: u64,
+    /// The price used per GB scanned.
+    pub usd_per_gb_scanned: f64,
+    /// Bytes scanned × the price.
+    pub estimated_cost_usd: f64,
 }
 
 /// Invocations by decision; each invocation has exactly one.

@@ -14,6 +14,9 @@ use crate::source::InputError;
 use crate::timeutil::format_rfc3339_ms;
 
 mod findings;
+mod server;
+
+pub use server::{merge_span, span, IpTotals, ServerTotals};
 
 /// Lambda x86 on-demand prices (us-east-1, first tier); override with `--price-*`.
 pub const DEFAULT_USD_PER_GB_SECOND: f64 = 0.000_016_666_7;

@@ -1,6 +1,8 @@
 //! The command drivers behind the binary: one per subcommand, each taking a validated config.
 
+mod cross_check;
 mod groups;
+mod insights;
 mod report;
 pub(crate) mod tail;
 
@@ -15,7 +17,7 @@ use crate::redact::escape_control;
 use crate::report::{Report, Severity};
 
 /// What a finished command tells `main` about the exit status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Outcome {
     /// Some input was damaged: the report is partial.
     pub partial: bool,

@@ -3,10 +3,10 @@
 use std::io::Write;
 use std::ops::ControlFlow;
 
-use super::{report_damage, Outcome};
-use crate::cli::ReportConfig;
+use super::{cross_check, insights, report_damage, Outcome};
+use crate::cli::{Engine, ReportConfig};
 use crate::decision::Verdict;
-use crate::engine::{InvocationSink, Pipeline};
+use crate::engine::{InvocationSink, Pipeline, PipelineConfig};
 use crate::error::Error;
 use crate::group::Invocation;
 use crate::parse::Parser;
@@ -39,14 +39,16 @@ impl<W: Write> InvocationSink for RequestPrinter<W> {
     }
 }
 
-/// Runs every input (or the CloudWatch window) through one pipeline into one report.
+/// Runs every input (or the CloudWatch window `cw`) through one pipeline into one report.
 fn run_pipeline(
     config: &ReportConfig,
+    cw: Option<&cloudwatch::FetchConfig>,
+    pipeline_config: PipelineConfig,
     sink: Option<&mut dyn InvocationSink>,
     err: &mut dyn Write,
 ) -> Result<Report, Error> {
-    let mut pipeline = Pipeline::new(Parser::new(config.patterns.clone()), config.pipeline.clone(), sink);
-    if let Some(cw) = &config.cloudwatch {
+    let mut pipeline = Pipeline::new(Parser::new(config.patterns.clone()), pipeline_config, sink);
+    if let Some(cw) = cw {
         let mut line = ProgressLine::new(std::io::stderr());
         let mut draw = |p: &cloudwatch::FetchProgress| line.draw(p);
         let progress = config
@@ -59,6 +61,89 @@ fn run_pipeline(
     }
     pipeline.read_inputs(&config.inputs, config.read, config.threads, config.range_bytes)?;
     Ok(pipeline.finish())
+}
+
+/// Writes the summary report in the chosen format.
+fn print_report(
+    config: &ReportConfig,
+    report: &Report,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    report_damage(report, err)?;
+    let style = TableStyle {
+        color: config.color,
+        local_time: config.tz_local,
+    };
+    out.write_all(render::render(report, config.format, &style).as_bytes())?;
+    out.flush()?;
+    Ok(Outcome::of(report, config.fail_on, err))
+}
+
+/// A CloudWatch report on the engine `--engine` picks (or `--explain`, or `--cross-check`); `None`
+/// when the local engine is to run over `cw` as given.
+fn cloudwatch_report(
+    config: &ReportConfig,
+    cw: &cloudwatch::FetchConfig,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Result<Outcome, cloudwatch::FetchConfig>, Error> {
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    if let Some(span) = config.cross_check_ms {
+        return cross_check(config, cw, span, now_ms, out, err).map(Ok);
+    }
+    if config.engine == Engine::Local && !config.explain {
+        return Ok(Err(cw.clone()));
+    }
+    let choice = insights::choose(config, cw, now_ms, err)?;
+    if config.explain {
+        insights::explain(config, cw, &choice, out)?;
+        return Ok(Ok(Outcome::default()));
+    }
+    writeln!(
+        err,
+        "authlogs: engine {}: {}",
+        if choice.insights { "insights" } else { "local" },
+        choice.why
+    )?;
+    if !choice.insights {
+        let mut cw = cw.clone();
+        if let Some(g) = choice.groups {
+            cw.groups.names = g;
+        }
+        return Ok(Err(cw));
+    }
+    let report = insights::insights_report(config, cw, choice.groups.as_ref(), err, insights::interrupt_flag()?)?;
+    print_report(config, &report, out, err).map(Ok)
+}
+
+/// `--cross-check SPAN`: both engines over the last SPAN of the window, compared field by field.
+fn cross_check(
+    config: &ReportConfig,
+    cw: &cloudwatch::FetchConfig,
+    span_ms: i64,
+    now_ms: i64,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    let mut part = cw.clone();
+    part.start_ms = cw.end_ms.saturating_sub(span_ms).max(cw.start_ms);
+    let estimate = cloudwatch::insights::estimate_window(&part, now_ms, err)?;
+    part.groups.names = estimate.groups;
+    let pipeline_config = PipelineConfig {
+        since_ms: Some(part.start_ms),
+        until_ms: Some(part.end_ms),
+        ..config.pipeline.clone()
+    };
+    let local = run_pipeline(config, Some(&part), pipeline_config, None, err)?;
+    let remote = insights::insights_report(config, &part, None, err, insights::interrupt_flag()?)?;
+    let comparison = cross_check::compare(&local, &remote);
+    cross_check::write(&comparison, &local, &remote, config.format == OutputFormat::Json, out)?;
+    out.flush()?;
+    Ok(Outcome {
+        partial: !local.complete,
+        failed_findings: comparison.unexpected(),
+    })
 }
 
 /// Runs `authlogs report` over files/stdin: the summary, or with `--requests` one row per invocation.
@@ -74,7 +159,13 @@ pub fn report(config: ReportConfig, out: &mut dyn Write, err: &mut dyn Write) ->
             tokens: config.tokens,
             error: None,
         };
-        let report = run_pipeline(&config, Some(&mut printer), err)?;
+        let report = run_pipeline(
+            &config,
+            config.cloudwatch.as_ref(),
+            config.pipeline.clone(),
+            Some(&mut printer),
+            err,
+        )?;
         if let Some(e) = printer.error {
             return Err(Error::Output(e));
         }
@@ -82,13 +173,13 @@ pub fn report(config: ReportConfig, out: &mut dyn Write, err: &mut dyn Write) ->
         report_damage(&report, err)?;
         return Ok(Outcome::of(&report, config.fail_on, err));
     }
-    let report = run_pipeline(&config, None, err)?;
-    report_damage(&report, err)?;
-    let style = TableStyle {
-        color: config.color,
-        local_time: config.tz_local,
-    };
-    out.write_all(render::render(&report, config.format, &style).as_bytes())?;
-    out.flush()?;
-    Ok(Outcome::of(&report, config.fail_on, err))
+    let mut cw = config.cloudwatch.clone();
+    if let Some(window) = &config.cloudwatch {
+        match cloudwatch_report(&config, window, out, err)? {
+            Ok(outcome) => return Ok(outcome),
+            Err(local) => cw = Some(local),
+        }
+    }
+    let report = run_pipeline(&config, cw.as_ref(), config.pipeline.clone(), None, err)?;
+    print_report(&config, &report, out, err)
 }

@@ -16,7 +16,7 @@ use crate::timeutil::parse_span_ms;
 
 pub use aws::AwsArgs;
 pub use groups::{GroupsArgs, GroupsConfig};
-pub use report::{ReportArgs, ReportConfig};
+pub use report::{Engine, InsightsOptions, ReportArgs, ReportConfig};
 pub use tail::{IpRange, ReasonArg, TailArgs, TailConfig, TailFilter, TailFormat, TailSource};
 
 /// The whole command line.

@@ -14,6 +14,7 @@ use crate::patterns::Patterns;
 use crate::redact::TokenDisplay;
 use crate::render::OutputFormat;
 use crate::report::Severity;
+use crate::source::cloudwatch::insights::DEFAULT_USD_PER_GB_SCANNED;
 use crate::source::cloudwatch::PAGE_LIMIT;
 use crate::source::cloudwatch::{FetchConfig, GroupSelection, DEFAULT_PATTERN, PAGES_IN_FLIGHT_PER_SLICE};
 use crate::source::{InputFormat, ReadOptions};
@@ -95,9 +96,52 @@ pub struct ReportArgs {
     /// Tries per request before giving up on throttling, 5xx and dropped connections.
     #[arg(long, value_name = "N", default_value_t = 8, help_heading = "CloudWatch")]
     pub max_attempts: u32,
+    /// Where the report is computed: local downloads every event (FilterLogEvents, at most
+    /// --max-tps pages a second); insights has CloudWatch Logs Insights compute it server side
+    /// (billed per GB scanned); auto picks insights when downloading would take more than a minute.
+    #[arg(long, value_enum, default_value_t = Engine::Auto, help_heading = "CloudWatch")]
+    pub engine: Engine,
+    /// Print the Logs Insights queries, time slices and estimated scan instead of running them.
+    #[arg(long, help_heading = "CloudWatch")]
+    pub explain: bool,
+    /// Run both engines over the last DURATION of the window (e.g. 1h) and list every field of
+    /// the report where they differ; exit 1 when one does.
+    #[arg(long, value_name = "DURATION", help_heading = "CloudWatch")]
+    pub cross_check: Option<String>,
+    /// Logs Insights queries running at once (the account's limit is shared with dashboards).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=100), help_heading = "CloudWatch")]
+    pub query_concurrency: u32,
+    /// Logs Insights queries cover slices of the window this long; a slice that times out is split.
+    #[arg(long, value_name = "DURATION", default_value = "1d", help_heading = "CloudWatch")]
+    pub query_slice: String,
+    /// Logs Insights price per GB scanned, for the cost in the report.
+    #[arg(long, value_name = "USD", default_value_t = DEFAULT_USD_PER_GB_SCANNED, help_heading = "CloudWatch")]
+    pub price_gb_scanned: f64,
     /// Where to reach CloudWatch Logs.
     #[command(flatten, next_help_heading = "CloudWatch")]
     pub aws: AwsArgs,
+}
+
+/// `--engine`: where a CloudWatch report is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// Download every event and analyze it here: exact, every field.
+    Local,
+    /// CloudWatch Logs Insights computes the report: minutes for a month, billed per GB scanned.
+    Insights,
+    /// Insights when downloading would take more than about a minute at --max-tps, else local.
+    Auto,
+}
+
+/// How the Insights engine runs, validated.
+#[derive(Debug, Clone, Copy)]
+pub struct InsightsOptions {
+    /// Queries running at once.
+    pub concurrency: usize,
+    /// The length of a slice of the window, in ms.
+    pub slice_ms: i64,
+    /// The Logs Insights price per GB scanned.
+    pub usd_per_gb_scanned: f64,
 }
 
 /// A validated `report` invocation.
@@ -123,6 +167,13 @@ pub struct ReportConfig {
     pub(crate) progress: bool,
     /// `--fail-on`: findings this severe or worse fail the run.
     pub(crate) fail_on: Option<Severity>,
+    /// `--engine`.
+    pub(crate) engine: Engine,
+    /// `--explain`: show the Insights plan instead of running it.
+    pub(crate) explain: bool,
+    /// `--cross-check`: the span (ms) at the end of the window both engines run over.
+    pub(crate) cross_check_ms: Option<i64>,
+    pub(crate) insights: InsightsOptions,
 }
 
 impl ReportArgs {
@@ -137,6 +188,39 @@ impl ReportArgs {
             return Err(Error::Usage(
                 "--group and --all-groups read CloudWatch Logs: pass them without files".into(),
             ));
+        }
+        let cloudwatch_only = [
+            (self.engine == Engine::Insights, "--engine insights"),
+            (self.explain, "--explain"),
+            (self.cross_check.is_some(), "--cross-check"),
+        ];
+        if let Some((_, flag)) = cloudwatch_only.iter().find(|(on, _)| *on) {
+            if !self.inputs.is_empty() {
+                return Err(Error::Usage(format!(
+                    "{flag} reads CloudWatch Logs: pass it with --since and without files (files are always read by the local engine)"
+                )));
+            }
+            if self.requests {
+                return Err(Error::Usage(format!(
+                    "{flag} and --requests do not go together: one row per request needs every event, so --requests uses --engine local"
+                )));
+            }
+        }
+        let cross_check_ms = self
+            .cross_check
+            .as_deref()
+            .map(|v| super::span("--cross-check", v))
+            .transpose()?
+            .filter(|ms| *ms > 0);
+        if self.cross_check.is_some() && cross_check_ms.is_none() {
+            return Err(Error::Usage("--cross-check takes a span such as 1h or 30m".into()));
+        }
+        let slice_ms = super::span("--query-slice", &self.query_slice)?;
+        if slice_ms < 60_000 {
+            return Err(Error::Usage("--query-slice must be at least 1m".into()));
+        }
+        if !self.price_gb_scanned.is_finite() || self.price_gb_scanned < 0.0 {
+            return Err(Error::Usage("--price-gb-scanned must be a non-negative number".into()));
         }
         if self.slices == 0 || self.slices > 64 {
             return Err(Error::Usage("--slices must be between 1 and 64".into()));
@@ -216,6 +300,14 @@ impl ReportArgs {
             tz_local: self.tz == TzArg::Local,
             progress: std::io::stderr().is_terminal(),
             fail_on: self.fail_on.map(Severity::from),
+            engine: if self.requests { Engine::Local } else { self.engine },
+            explain: self.explain,
+            cross_check_ms,
+            insights: InsightsOptions {
+                concurrency: self.query_concurrency as usize,
+                slice_ms,
+                usd_per_gb_scanned: self.price_gb_scanned,
+            },
             inputs: self.inputs,
             format: self.format,
             requests: self.requests,

@@ -59,6 +59,16 @@ pub enum CwError {
     Other { operation: &'static str, detail: String },
     #[error("Live Tail follows at most 10 log groups and {count} were selected: pass up to 10 --group NAME, a narrower --group-pattern, or --poll")]
     TooManyLiveGroups { count: usize },
+    #[error("the Logs Insights {query} query of {slice} failed: {reason}; try again, narrow --since/--until, or use --engine local")]
+    QueryFailed {
+        query: &'static str,
+        slice: String,
+        reason: String,
+    },
+    #[error("the Logs Insights {query} query completed with rows authlogs cannot read: {reason}")]
+    QueryUnusable { query: &'static str, reason: String },
+    #[error("interrupted: stopped {stopped} running Logs Insights queries")]
+    Interrupted { stopped: usize },
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }

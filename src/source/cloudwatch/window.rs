@@ -192,11 +192,14 @@ pub fn fetch_window(
     let c = &shared.counters;
     Ok(SourceInfo {
         kind: "cloudwatch",
+        engine: "local",
         groups: groups.iter().map(|g| esc(g)).collect(),
         api_calls: Counters::get(&c.api_calls),
         events: Counters::get(&c.events),
         throttled: Counters::get(&c.throttled),
         retries: Counters::get(&c.retries),
+        approximate: Vec::new(),
+        scan: None,
     })
 }
 

@@ -1,0 +1,211 @@
+//! How a window is cut for Logs Insights: batches of at most 50 groups, slices of time whose
+//! requests are joined whole (a margin past each inner boundary), and what the scan will cost.
+
+use super::query::Bounds;
+
+/// Log groups one query may name.
+pub const GROUPS_PER_QUERY: usize = 50;
+
+/// How far past an inner slice boundary a query reads, so that every line of a request that
+/// starts inside the slice is joined: Lambda's longest timeout (900 s) and a minute to spare.
+pub const MARGIN_MS: i64 = 16 * 60_000;
+
+/// Slices are split (after a Timeout, or too many rows) down to this and no further.
+pub const MIN_SLICE_MS: i64 = 60_000;
+
+/// The us-east-1 price of Logs Insights per GB scanned (Standard log class).
+pub const DEFAULT_USD_PER_GB_SCANNED: f64 = 0.005;
+
+/// The bounds of `[start, end)` within the window `[window_start, window_end)`: the scan reaches
+/// a margin past each boundary that is not the window's own.
+pub fn bounds(start: i64, end: i64, window_start: i64, window_end: i64) -> Bounds {
+    Bounds {
+        scan_start: if start <= window_start {
+            window_start
+        } else {
+            start.saturating_sub(MARGIN_MS).max(window_start)
+        },
+        scan_end: if end >= window_end {
+            window_end
+        } else {
+            end.saturating_add(MARGIN_MS).min(window_end)
+        },
+        start,
+        end,
+    }
+}
+
+/// The window cut into slices of `slice_ms` (the last one shorter), on whole minutes.
+pub fn slices(window_start: i64, window_end: i64, slice_ms: i64) -> Vec<Bounds> {
+    let step = slice_ms.max(MIN_SLICE_MS);
+    let mut out = Vec::new();
+    let mut s = window_start;
+    while s < window_end {
+        let mut e = s.saturating_add(step);
+        // Inner boundaries on whole minutes: a minute's timeline row then comes from one slice.
+        e = e.div_euclid(60_000).saturating_mul(60_000).max(s + 1);
+        let e = if e >= window_end || window_end - e < MIN_SLICE_MS / 2 {
+            window_end
+        } else {
+            e
+        };
+        out.push(bounds(s, e, window_start, window_end));
+        s = e;
+    }
+    out
+}
+
+/// The two halves of a slice (split on a whole minute), or none when it is as small as slices get.
+pub fn split(b: &Bounds, window_start: i64, window_end: i64) -> Option<[Bounds; 2]> {
+    if b.end - b.start < 2 * MIN_SLICE_MS {
+        return None;
+    }
+    let mid = (b.start + (b.end - b.start) / 2).div_euclid(60_000) * 60_000;
+    let mid = if mid <= b.start { b.start + MIN_SLICE_MS } else { mid };
+    Some([
+        bounds(b.start, mid, window_start, window_end),
+        bounds(mid, b.end, window_start, window_end),
+    ])
+}
+
+/// StartQuery's `startTime`/`endTime` for a scan: epoch seconds, both inclusive; the query's own
+/// filter on `@timestamp` keeps exactly the milliseconds of the scan.
+pub fn api_seconds(b: &Bounds) -> (i64, i64) {
+    let start = b.scan_start.div_euclid(1000);
+    let end = (b.scan_end - 1).div_euclid(1000).max(start);
+    (start, end)
+}
+
+/// The groups in batches a query may name.
+pub fn batches(groups: &[String]) -> Vec<Vec<String>> {
+    groups.chunks(GROUPS_PER_QUERY).map(<[String]>::to_vec).collect()
+}
+
+/// One group's stored size, age and retention, for estimating a window's volume.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GroupVolume {
+    pub stored_bytes: i64,
+    pub created_ms: Option<i64>,
+    pub retention_days: Option<i32>,
+}
+
+/// The bytes of a window: each group's stored bytes spread evenly over the time it holds (its
+/// retention, or its age when younger), times the share of that time the window covers.
+pub fn window_bytes(groups: &[GroupVolume], start_ms: i64, end_ms: i64, now_ms: i64) -> f64 {
+    groups
+        .iter()
+        .map(|g| {
+            let age = g.created_ms.map(|c| now_ms.saturating_sub(c)).unwrap_or(i64::MAX);
+            let kept = g
+                .retention_days
+                .map(|d| i64::from(d) * 86_400_000)
+                .unwrap_or(i64::MAX)
+                .min(age)
+                .max(60_000);
+            let covered = end_ms
+                .min(now_ms)
+                .saturating_sub(start_ms.max(now_ms.saturating_sub(kept)));
+            g.stored_bytes.max(0) as f64 * (covered.max(0) as f64 / kept as f64).min(1.0)
+        })
+        .sum()
+}
+
+/// The mean size of a Lambda log event as FilterLogEvents pages count it (REPORT lines are about
+/// 120 bytes, the seed's INFO lines 90 to 110).
+pub const BYTES_PER_EVENT: f64 = 110.0;
+
+/// Seconds FilterLogEvents needs for `bytes` at `max_tps`: pages hold 10,000 events or 1 MB.
+pub fn download_seconds(bytes: f64, max_tps: f64) -> f64 {
+    let pages = (bytes / BYTES_PER_EVENT / 10_000.0)
+        .max(bytes / 1_048_576.0)
+        .ceil()
+        .max(1.0);
+    pages / max_tps.max(0.001)
+}
+
+/// Scanning `bytes` once per query of the report, in US dollars.
+pub fn scan_cost(bytes: f64, queries: usize, usd_per_gb: f64) -> f64 {
+    bytes * queries as f64 / 1e9 * usd_per_gb
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: i64 = 3_600_000;
+
+    #[test]
+    fn slices_cover_the_window_and_scan_a_margin_past_inner_boundaries() {
+        let s = slices(0, 50 * H, 24 * H);
+        assert_eq!(s.len(), 3);
+        assert_eq!(
+            (s[0].start, s[0].end, s[0].scan_start, s[0].scan_end),
+            (0, 24 * H, 0, 24 * H + MARGIN_MS)
+        );
+        assert_eq!((s[1].start, s[1].scan_start), (24 * H, 24 * H - MARGIN_MS));
+        assert_eq!((s[2].start, s[2].end, s[2].scan_end), (48 * H, 50 * H, 50 * H));
+        for w in s.windows(2) {
+            assert_eq!(w[0].end, w[1].start);
+        }
+        // A whole window in one slice scans exactly the window.
+        let one = slices(1_234, 5 * H, 24 * H);
+        assert_eq!(
+            one,
+            vec![Bounds {
+                scan_start: 1_234,
+                scan_end: 5 * H,
+                start: 1_234,
+                end: 5 * H
+            }]
+        );
+    }
+
+    #[test]
+    fn splits_halve_on_minutes_down_to_a_minute() {
+        let b = bounds(0, 10 * 60_000 + 30_000, 0, 10 * 60_000 + 30_000);
+        let [l, r] = split(&b, 0, b.end).expect("split");
+        assert_eq!((l.start, l.end, r.start, r.end), (0, 300_000, 300_000, b.end));
+        assert_eq!(l.scan_end, b.end.min(300_000 + MARGIN_MS));
+        assert!(split(&bounds(0, 90_000, 0, 90_000), 0, 90_000).is_none());
+    }
+
+    #[test]
+    fn api_seconds_are_inclusive_and_cover_every_millisecond() {
+        let b = bounds(1_500, 4_001, 1_500, 4_001);
+        assert_eq!(api_seconds(&b), (1, 4));
+        let b = bounds(2_000, 4_000, 2_000, 4_000);
+        assert_eq!(api_seconds(&b), (2, 3));
+    }
+
+    #[test]
+    fn groups_go_fifty_to_a_query() {
+        let groups: Vec<String> = (0..120).map(|i| format!("/aws/lambda/f{i}")).collect();
+        let b = batches(&groups);
+        assert_eq!(b.iter().map(Vec::len).collect::<Vec<_>>(), vec![50, 50, 20]);
+    }
+
+    #[test]
+    fn a_window_is_its_share_of_what_a_group_keeps() {
+        let day = 24 * H;
+        let now = 100 * day;
+        let g = GroupVolume {
+            stored_bytes: 30_000_000_000,
+            created_ms: Some(0),
+            retention_days: Some(30),
+        };
+        // The last day of 30 kept: a thirtieth.
+        assert!((window_bytes(&[g], now - day, now, now) - 1e9).abs() < 1.0);
+        // A window older than the retention holds nothing.
+        assert_eq!(window_bytes(&[g], 0, day, now), 0.0);
+        // A group younger than its retention spreads its bytes over its age.
+        let young = GroupVolume {
+            created_ms: Some(now - 2 * day),
+            ..g
+        };
+        assert!((window_bytes(&[young], now - day, now, now) - 15e9).abs() < 1.0);
+        // 1 GB at 5 requests/s: about 17 minutes of FilterLogEvents (≈ 909 pages of 10,000 events).
+        let s = download_seconds(1e9, 5.0);
+        assert!((180.0..200.0).contains(&s), "{s}");
+        assert!((scan_cost(1e9, 3, 0.005) - 0.015).abs() < 1e-12);
+    }
+}

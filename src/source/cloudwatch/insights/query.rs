@@ -1,0 +1,374 @@
+//! The three Logs Insights queries of a report, written from the pattern table (built in, or
+//! `--patterns`): REPORT lines by duration, requests by minute, denied requests by source IP and
+//! minute. Every row they return merges exactly with the rows of other slices.
+
+use std::fmt::Write as _;
+
+use crate::patterns::{FactKind, Patterns, TemplatePart};
+
+/// What a query computes. Each is one scan of the window (Insights bills bytes scanned per query).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum QueryKind {
+    /// REPORT lines grouped by their exact duration: the duration histogram, and sums, maxima
+    /// and counts of billed duration, memory and init duration.
+    Reports,
+    /// Requests (all lines of a request id joined) grouped by the minute of their first line:
+    /// decisions, reasons, findings' counts and spans, the timeline.
+    Requests,
+    /// Denied requests grouped by source IP, allowed IP and minute: the top denied IPs, token
+    /// guessing, token leaks, invalid allowed IPs.
+    Denied,
+}
+
+impl QueryKind {
+    /// Every query of a report, in the order they are started.
+    pub const ALL: [QueryKind; 3] = [QueryKind::Reports, QueryKind::Requests, QueryKind::Denied];
+
+    /// The name used in messages and `--explain`.
+    pub fn name(self) -> &'static str {
+        match self {
+            QueryKind::Reports => "reports",
+            QueryKind::Requests => "requests",
+            QueryKind::Denied => "denied",
+        }
+    }
+}
+
+/// Where a query reads and what it counts, in epoch ms. `scan` reaches past `count` by a margin at
+/// the inner boundaries of a split window, so a request whose lines straddle a boundary is still
+/// joined whole, and counted once: in the slice that holds its first line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// Events read: `[scan_start, scan_end)`.
+    pub scan_start: i64,
+    pub scan_end: i64,
+    /// Requests (by their first line) and REPORT lines counted: `[start, end)`.
+    pub start: i64,
+    pub end: i64,
+}
+
+/// How REPORT durations are grouped: exactly (as logged, 0.01 ms), or to whole milliseconds when a
+/// slice holds more distinct durations than a query may return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    Exact,
+    WholeMs,
+}
+
+/// Field names of the template fields of one fact kind.
+#[derive(Debug, Default, Clone)]
+struct KindFields {
+    /// One per template: present when the line matched it.
+    matched: Vec<String>,
+    /// First placeholder (the value; the received value of a mismatch).
+    first: Vec<String>,
+    /// Second placeholder (the allowed value of a mismatch).
+    second: Vec<String>,
+    /// Present when the line's token is missing (`None` or empty).
+    missing: Vec<String>,
+}
+
+/// The query texts of one pattern table.
+#[derive(Debug, Clone)]
+pub struct Queries {
+    /// `parse` commands: request ids, REPORT/timeout/failure markers, one per template and one
+    /// per token template for a missing token.
+    parses: String,
+    /// The `fields` that turn matches into per-kind fields.
+    kinds: String,
+}
+
+/// A regex literal of `text` for a `/…/` query regex: ASCII punctuation escaped (valid in both
+/// RE2 and Java syntax), `/` included, tabs and line breaks written as escapes.
+pub fn regex_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\x{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where a template starts in a raw message: the message start, after the tab that ends the
+/// runtime's prefix (`[INFO]\t<time>\t<id>\t`, Node's `<time>\t<id>\tINFO\t`), or after a level tag
+/// such as the seed's `[INFO] ` — the places the local parser tries.
+const TEMPLATE_START: &str = r"(?:^|\t|\][ \t]*)";
+
+/// The slot of the placeholder holding a token, for kinds whose token may be missing.
+fn token_slot(kind: FactKind) -> Option<usize> {
+    match kind {
+        FactKind::Token | FactKind::AllowedToken | FactKind::TokenMismatch => Some(0),
+        _ => None,
+    }
+}
+
+/// The regex of a template. Placeholders become named groups `v<i><a|b>`, except the one in
+/// `missing_slot`, which must be `None` or empty; the whole match is the group `name`.
+fn template_regex(i: usize, parts: &[TemplatePart<'_>], name: &str, missing_slot: Option<usize>) -> String {
+    let mut body = String::new();
+    for (k, part) in parts.iter().enumerate() {
+        let last = k + 1 == parts.len();
+        match *part {
+            TemplatePart::Literal(l) => body.push_str(&regex_literal(l)),
+            TemplatePart::Capture(slot) if Some(slot) == missing_slot => {
+                body.push_str("(?:None)?");
+                if last {
+                    body.push_str(r"\s*$");
+                }
+            }
+            TemplatePart::Capture(slot) => {
+                let value = if last { r"[^\r\n]*" } else { ".*?" };
+                if missing_slot.is_some() {
+                    body.push_str(value);
+                } else {
+                    let _ = write!(body, "(?<v{i}{}>{value})", if slot == 0 { 'a' } else { 'b' });
+                }
+            }
+        }
+    }
+    format!("/{TEMPLATE_START}(?<{name}>{body})/")
+}
+
+/// `coalesce(a, b, …) as name`, or nothing when no template gives the field.
+fn coalesce(fields: &[String], name: &str) -> Option<String> {
+    (!fields.is_empty()).then(|| format!("coalesce({}) as {name}", fields.join(", ")))
+}
+
+/// `count(field) as name` when some template gives the field, else the constant 0.
+fn count_or_zero(field: &str, present: bool, name: &str) -> String {
+    if present {
+        format!("count({field}) as {name}")
+    } else {
+        format!("0 * count(*) as {name}")
+    }
+}
+
+impl Queries {
+    /// The queries of `patterns`.
+    pub fn new(patterns: &Patterns) -> Queries {
+        let mut parses = String::from(concat!(
+            r"parse @message /^(?:START|END|REPORT) RequestId: (?<ridline>[^\s]+)/",
+            "\n| ",
+            r"parse @message /^\[[A-Za-z]+\]\t[^\t]*\t(?<ridapp>[0-9a-fA-F-]{8,})\t/",
+            "\n| ",
+            r"parse @message /(?<mrep>^REPORT RequestId: )/",
+            "\n| ",
+            r"parse @message /(?<mto>Task timed out after|\tStatus: timeout)/",
+            "\n| ",
+            r"parse @message /(?<merr>\tStatus: error|LAMBDA_WARNING: Unhandled exception|Runtime exited with error|^\[ERROR\] [A-Za-z0-9_.]+: [^\n]*\nTraceback)/",
+        ));
+        let mut by_kind: Vec<(FactKind, KindFields)> = Vec::new();
+        // Every template starts with literal text (`Patterns` checks it), so every regex is anchored
+        // on text and none matches every line.
+        for (i, (kind, parts)) in patterns.templates().enumerate() {
+            let slot = by_kind.iter().position(|(k, _)| *k == kind).unwrap_or_else(|| {
+                by_kind.push((kind, KindFields::default()));
+                by_kind.len() - 1
+            });
+            let fields = &mut by_kind[slot].1;
+            let m = format!("m{i}");
+            let _ = write!(parses, "\n| parse @message {}", template_regex(i, &parts, &m, None));
+            fields.matched.push(m);
+            for (s, list) in [(0usize, &mut fields.first), (1, &mut fields.second)] {
+                if parts.contains(&TemplatePart::Capture(s)) {
+                    list.push(format!("v{i}{}", if s == 0 { 'a' } else { 'b' }));
+                }
+            }
+            if let Some(ts) = token_slot(kind).filter(|s| parts.contains(&TemplatePart::Capture(*s))) {
+                let n = format!("n{i}");
+                let _ = write!(parses, "\n| parse @message {}", template_regex(i, &parts, &n, Some(ts)));
+                fields.missing.push(n);
+            }
+        }
+        let get = |k: FactKind| {
+            by_kind
+                .iter()
+                .find(|(kind, _)| *kind == k)
+                .map(|(_, f)| f.clone())
+                .unwrap_or_default()
+        };
+        let (sip, tok, aip, atok) = (
+            get(FactKind::SourceIp),
+            get(FactKind::Token),
+            get(FactKind::AllowedIp),
+            get(FactKind::AllowedToken),
+        );
+        let (ipm, tkm, allow, deny) = (
+            get(FactKind::IpMismatch),
+            get(FactKind::TokenMismatch),
+            get(FactKind::Allow),
+            get(FactKind::Deny),
+        );
+        let join = |a: &[String], b: &[String]| -> Vec<String> { a.iter().chain(b).cloned().collect() };
+        let kinds: Vec<String> = [
+            Some("coalesce(@requestId, ridline, ridapp) as rid".to_string()),
+            coalesce(&sip.matched, "ksip"),
+            coalesce(&tok.matched, "ktok"),
+            coalesce(&aip.matched, "kaip"),
+            coalesce(&atok.matched, "katok"),
+            coalesce(&ipm.matched, "kipm"),
+            coalesce(&tkm.matched, "ktkm"),
+            coalesce(&allow.matched, "kalw"),
+            coalesce(&deny.matched, "kdny"),
+            coalesce(&tok.missing, "ntok"),
+            coalesce(&atok.missing, "natok"),
+            coalesce(&tkm.missing, "ntkm"),
+            // The IP values of a request (source and allowed): two distinct ones differ.
+            coalesce(&join(&sip.first, &aip.first), "vip"),
+            coalesce(&join(&tok.first, &atok.first), "vtok"),
+            // The source IP: from its INFO line, else the received IP of a mismatch line.
+            coalesce(&join(&sip.first, &ipm.first), "vsrc"),
+            coalesce(&join(&aip.first, &ipm.second), "valip"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let present = |f: &KindFields| !f.matched.is_empty();
+        let per_request = [
+            "count(mrep) as rep".to_string(),
+            "count(mto) as tmo".to_string(),
+            "count(merr) as err".to_string(),
+            count_or_zero("ksip", present(&sip), "sip"),
+            count_or_zero("ktok", present(&tok), "tok"),
+            count_or_zero("kaip", present(&aip), "aip"),
+            count_or_zero("katok", present(&atok), "atok"),
+            count_or_zero("kipm", present(&ipm), "ipm"),
+            count_or_zero("ktkm", present(&tkm), "tkm"),
+            count_or_zero("kalw", present(&allow), "alw"),
+            count_or_zero("kdny", present(&deny), "dny"),
+            count_or_zero("ntok", !tok.missing.is_empty(), "ntok"),
+            count_or_zero("natok", !atok.missing.is_empty(), "natok"),
+            count_or_zero("ntkm", !tkm.missing.is_empty(), "ntkm"),
+            if tok.first.is_empty() && atok.first.is_empty() {
+                "0 * count(*) as tokn".into()
+            } else {
+                "count_distinct(vtok) as tokn".into()
+            },
+            if sip.first.is_empty() && aip.first.is_empty() {
+                "0 * count(*) as ipn".into()
+            } else {
+                "count_distinct(vip) as ipn".into()
+            },
+        ];
+        let mut kinds_text = format!("fields {}", kinds.join(",\n    "));
+        kinds_text.push_str("\n| filter ispresent(rid)");
+        let _ = write!(kinds_text, "\n| stats {}", per_request.join(", "));
+        Queries {
+            parses,
+            kinds: kinds_text,
+        }
+    }
+
+    /// The text of `kind` over `bounds`.
+    pub fn text(&self, kind: QueryKind, bounds: &Bounds, resolution: Resolution) -> String {
+        match kind {
+            QueryKind::Reports => reports_query(bounds, resolution),
+            QueryKind::Requests | QueryKind::Denied => self.requests_query(kind, bounds),
+        }
+    }
+
+    fn requests_query(&self, kind: QueryKind, b: &Bounds) -> String {
+        let mut q = format!(
+            "filter toMillis(@timestamp) >= {} and toMillis(@timestamp) < {}\n| {}\n| {}",
+            b.scan_start, b.scan_end, self.parses, self.kinds
+        );
+        let has_src = self.kinds.contains(" as vsrc");
+        let has_alip = self.kinds.contains(" as valip");
+        q.push_str(",\n    min(@timestamp) as t, max(@timestamp) as tl");
+        if has_src {
+            q.push_str(", max(vsrc) as src");
+        }
+        if has_alip {
+            q.push_str(", max(valip) as alip");
+        }
+        q.push_str(" by rid");
+        // Each request counts in the slice of its first line.
+        let _ = write!(q, "\n| filter toMillis(t) >= {} and toMillis(t) < {}", b.start, b.end);
+        q.push_str(REQUEST_ARITHMETIC);
+        match kind {
+            QueryKind::Requests => q.push_str(REQUESTS_TAIL),
+            _ => {
+                q.push_str("\n| filter dden + xleak > 0\n| stats sum(dden) as denied, sum(dden * xip) as ipmismatch, sum(dden * xtk) as tokenmismatch, sum(xleak) as leaks, sum(dden * xtk) as tkn, min(toMillis(t) + (1 - dden * xtk) * 1e15) as tkfirst, max(toMillis(t) - (1 - dden * xtk) * 1e15) as tklast by ");
+                q.push_str(match (has_src, has_alip) {
+                    (true, true) => "src, alip, ",
+                    (true, false) => "src, ",
+                    (false, true) => "alip, ",
+                    (false, false) => "",
+                });
+                q.push_str("datefloor(t, 1m) as minute");
+            }
+        }
+        q
+    }
+}
+
+/// Per request (after the first `stats`): its decision as 0/1 numbers, by the rules of the local
+/// engine (`decision::decide`): timeout, else error, else denied (mismatch lines, or two distinct
+/// values of IP or token), else allowed (all four values logged, or an allow message), else unknown.
+/// `least`/`greatest` turn counts into flags, products are `and`.
+const REQUEST_ARITHMETIC: &str = r"
+| fields least(tmo, 1) as xto, least(err, 1) as xer, least(rep, 1) as xrep,
+    greatest(least(ipm, 1), least(greatest(ipn - 1, 0), 1)) as xip,
+    greatest(least(tkm, 1), least(greatest(tokn - 1, 0), 1)) as xtk,
+    least(dny, 1) as xdny, least(alw, 1) as xalw,
+    least(sip, 1) * least(tok, 1) * least(aip, 1) * least(atok, 1) as xall,
+    least(tok, 1) as xhtok, least(ntok, 1) as xntok, least(ntkm, 1) as xntkm, least(tkm, 1) as xhtkm,
+    least(atok, 1) * (1 - least(natok, 1)) as xsecret
+| fields xto as dto, (1 - xto) * xer as der,
+    (1 - xto) * (1 - xer) * greatest(greatest(xip, xtk), xdny) as dden,
+    xhtok * xntok + (1 - xhtok) * xntkm as xmiss,
+    xhtok * (1 - xntok) + (1 - xhtok) * xhtkm * (1 - xntkm) as xsent
+| fields (1 - dto) * (1 - der) * (1 - dden) * greatest(xall, xalw) as dalw,
+    xip * (1 - xtk) * xsent as xleak";
+
+/// Requests by minute. A flagged minimum is `min(t + (1 - flag) × 10^15)`: unflagged requests move
+/// past any real time, so the minimum is over flagged ones (and ≥ 10^15 when there are none).
+const REQUESTS_TAIL: &str = r"
+| stats count(*) as invocations, sum(xrep) as reported, sum(dalw) as allowed, sum(dden) as denied,
+    sum(dto) as timeout, sum(der) as error,
+    sum(dden * xip) as ipmismatch, sum(dden * xtk) as tokenmismatch, sum(dden * xip * xtk) as both,
+    sum(dden * xtk * xmiss) as tokenmissing,
+    sum(xsecret) as secretlogged, sum(xsent) as tokenlogged, sum(xleak) as leaks,
+    min(toMillis(t)) as first, max(toMillis(tl)) as last,
+    min(toMillis(t) + (1 - xsecret) * 1e15) as secretfirst, max(toMillis(t) - (1 - xsecret) * 1e15) as secretlast,
+    min(toMillis(t) + (1 - xsent) * 1e15) as tokenfirst, max(toMillis(t) - (1 - xsent) * 1e15) as tokenlast,
+    min(toMillis(t) + (1 - xleak) * 1e15) as leakfirst, max(toMillis(t) - (1 - xleak) * 1e15) as leaklast,
+    min(toMillis(t) + (1 - dto) * 1e15) as timeoutfirst, max(toMillis(t) - (1 - dto) * 1e15) as timeoutlast,
+    min(toMillis(t) + (1 - der) * 1e15) as errorfirst, max(toMillis(t) - (1 - der) * 1e15) as errorlast,
+    min(toMillis(t) + xrep * 1e15) as incompletefirst, max(toMillis(t) - xrep * 1e15) as incompletelast
+    by datefloor(t, 1m) as minute";
+
+/// REPORT lines by duration, with everything else a REPORT line says summed or maximised per row.
+/// Memory comes back in bytes (MB × 10^6).
+fn reports_query(b: &Bounds, resolution: Resolution) -> String {
+    let d = match resolution {
+        Resolution::Exact => "@duration",
+        Resolution::WholeMs => "ceil(@duration)",
+    };
+    format!(
+        "filter toMillis(@timestamp) >= {} and toMillis(@timestamp) < {} and @type = \"REPORT\"
+| fields {d} as d, strcontains(@message, \"Restore Duration\") as restore
+| stats count(*) as n, count(@duration) as durations,
+    sum(@billedDuration) as billed, count(@billedDuration) as billedn,
+    sum(@billedDuration * @memorySize) as mbms, max(@memorySize) as memsize,
+    max(@maxMemoryUsed) as usedmax, sum(@maxMemoryUsed) as usedsum, count(@maxMemoryUsed) as usedn,
+    count(@initDuration) as inits, sum(@initDuration) as initsum, max(@initDuration) as initmax,
+    sum(restore) as restores
+    by d",
+        b.start, b.end
+    )
+}
+
+#[cfg(test)]
+mod tests;

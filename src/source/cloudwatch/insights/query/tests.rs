@@ -1,0 +1,107 @@
+use super::*;
+
+fn bounds() -> Bounds {
+    Bounds {
+        scan_start: 1_752_190_560_000,
+        scan_end: 1_752_278_400_000,
+        start: 1_752_192_000_000,
+        end: 1_752_278_400_000,
+    }
+}
+
+fn custom(toml: &str) -> Patterns {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("patterns.toml");
+    std::fs::write(&path, toml).expect("write");
+    Patterns::load(&path).expect("patterns")
+}
+
+/// Named groups Java and RE2 both accept: a letter, then letters and digits.
+fn group_names(text: &str) -> Vec<&str> {
+    text.split("(?<").skip(1).filter_map(|s| s.split('>').next()).collect()
+}
+
+#[test]
+fn builtin_queries_are_golden() {
+    let q = Queries::new(&Patterns::builtin());
+    for kind in QueryKind::ALL {
+        let text = q.text(kind, &bounds(), Resolution::Exact);
+        insta::assert_snapshot!(format!("builtin_{}", kind.name()), text);
+    }
+    insta::assert_snapshot!(
+        "builtin_reports_whole_ms",
+        q.text(QueryKind::Reports, &bounds(), Resolution::WholeMs)
+    );
+}
+
+#[test]
+fn custom_patterns_become_regexes_with_their_text_escaped() {
+    let q = Queries::new(&custom(
+        r#"
+replace_builtin = true
+[[pattern]]
+kind = "token_mismatch"
+template = "bad token (got {received}/want {allowed}) $1.*"
+[[pattern]]
+kind = "deny"
+template = "DENY	[policy] a|b"
+"#,
+    ));
+    let text = q.text(QueryKind::Requests, &bounds(), Resolution::Exact);
+    insta::assert_snapshot!("custom_requests", text);
+    // Every character of the template that means something to a regex is escaped, `/` included.
+    assert!(
+        text.contains(r"(?<m0>bad token \(got (?<v0a>.*?)\/want (?<v0b>.*?)\) \$1\.\*)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r"(?<n0>bad token \(got (?:None)?\/want .*?\) \$1\.\*)"),
+        "{text}"
+    );
+    assert!(text.contains(r"(?<m1>DENY\t\[policy\] a\|b)"), "{text}");
+    // Kinds without a template count nothing, and no field they would need is referenced.
+    assert!(text.contains("0 * count(*) as sip"), "{text}");
+    assert!(!text.contains("ksip"), "{text}");
+}
+
+#[test]
+fn every_query_fits_the_service_limits() {
+    for patterns in [
+        Patterns::builtin(),
+        custom("[[pattern]]\nkind = \"source_ip\"\ntemplate = \"client={value} path=/x\"\n"),
+    ] {
+        let q = Queries::new(&patterns);
+        for kind in QueryKind::ALL {
+            let text = q.text(kind, &bounds(), Resolution::Exact);
+            assert!(text.len() <= 10_000, "{} is {} chars", kind.name(), text.len());
+            // Two `stats` at most, and `sort`/`limit` never before the last.
+            assert!(text.matches("| stats ").count() <= 2, "{text}");
+            for name in group_names(&text) {
+                assert!(
+                    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                        && name.chars().all(|c| c.is_ascii_alphanumeric()),
+                    "group name {name:?}"
+                );
+            }
+            // Every `/` inside a regex is escaped: the regexes are the text between unescaped slashes.
+            for line in text.lines().filter(|l| l.contains("parse @message /")) {
+                let body = line.split_once("parse @message /").map_or("", |(_, b)| b);
+                let unescaped = body
+                    .char_indices()
+                    .filter(|(i, c)| *c == '/' && !body[..*i].ends_with('\\'))
+                    .count();
+                assert_eq!(unescaped, 1, "{line}");
+            }
+        }
+    }
+}
+
+#[test]
+fn regex_literals_escape_punctuation_and_controls_only() {
+    assert_eq!(
+        regex_literal("IPアドレスが不一致: 受信IP="),
+        r"IPアドレスが不一致\: 受信IP\="
+    );
+    assert_eq!(regex_literal("a/b\tc\n"), r"a\/b\tc\n");
+    assert_eq!(regex_literal("x\u{1}"), r"x\x{1}");
+}
