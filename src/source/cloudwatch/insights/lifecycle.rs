@@ -268,23 +268,4 @@ pub async fn stop_all(client: &Client, running: &Arc<Running>) -> Vec<(String, S
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_status_has_a_phase() {
-        assert_eq!(phase(Some(&QueryStatus::Scheduled)), Phase::Waiting);
-        assert_eq!(phase(Some(&QueryStatus::Running)), Phase::Waiting);
-        assert_eq!(phase(Some(&QueryStatus::Complete)), Phase::Complete);
-        assert_eq!(phase(Some(&QueryStatus::Timeout)), Phase::TimedOut);
-        assert_eq!(phase(Some(&QueryStatus::Failed)), Phase::Ended("Failed".into()));
-        assert_eq!(phase(Some(&QueryStatus::Cancelled)), Phase::Ended("Cancelled".into()));
-        assert_eq!(phase(Some(&QueryStatus::UnknownValue)), Phase::Ended("Unknown".into()));
-        assert_eq!(phase(Some(&QueryStatus::from("Paused"))), Phase::Ended("Paused".into()));
-        assert_eq!(phase(None), Phase::Ended("(none)".into()));
-        let cancelled = QueryError::Ended {
-            status: "Cancelled".into(),
-        };
-        assert!(cancelled.describe().contains("StopQuery from another client"));
-    }
-}
+mod tests;
