@@ -12,7 +12,7 @@ use crate::report::{InputStats, Report, ScanInfo, SourceInfo};
 use crate::source::cloudwatch::insights::{
     api_seconds, download_seconds, estimate_window, scan_cost, slices, Queries, QueryKind, Resolution, MARGIN_MS,
 };
-use crate::source::cloudwatch::{run_insights, FetchConfig, InsightsConfig};
+use crate::source::cloudwatch::{run_insights, CwError, FetchConfig, InsightsConfig};
 use crate::timeutil::format_rfc3339_ms;
 
 /// Downloading longer than this makes `--engine auto` use Logs Insights.
@@ -40,7 +40,8 @@ pub struct Choice {
 
 fn human_bytes(b: f64) -> String {
     let units = ["B", "KB", "MB", "GB", "TB", "PB"];
-    let mut v = b.max(0.0);
+    // Not `max(0.0)`: it may keep -0.0, which prints as "-0".
+    let mut v = if b > 0.0 { b } else { 0.0 };
     let mut i = 0;
     while v >= 1000.0 && i + 1 < units.len() {
         v /= 1000.0;
@@ -77,7 +78,21 @@ pub fn choose(config: &ReportConfig, cw: &FetchConfig, now_ms: i64, err: &mut dy
             bytes: None,
         }),
         Engine::Auto => {
-            let estimate = estimate_window(cw, now_ms, err)?;
+            let estimate = match estimate_window(cw, now_ms, err) {
+                Ok(e) => e,
+                // Reading may be allowed where describing is not: read, and say how to choose.
+                Err(CwError::AccessDenied { permission, .. }) => {
+                    return Ok(Choice {
+                        insights: false,
+                        why: format!(
+                            "cannot estimate the window's size (access denied to {permission}); pass --engine insights to use Logs Insights"
+                        ),
+                        groups: None,
+                        bytes: None,
+                    })
+                }
+                Err(e) => return Err(e.into()),
+            };
             let seconds = download_seconds(estimate.bytes, cw.max_tps);
             let insights = seconds > AUTO_DOWNLOAD_SECONDS;
             let why = format!(

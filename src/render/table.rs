@@ -158,6 +158,18 @@ fn header(out: &mut Out, report: &Report) {
         ]);
     }
     table.add_row(vec!["invocations".to_string(), report.invocations.to_string()]);
+    if let Some(scan) = report.source.as_ref().and_then(|s| s.scan.as_ref()) {
+        let approximate = report.source.as_ref().map_or(0, |s| s.approximate.len());
+        table.add_row(vec![
+            "engine".to_string(),
+            format!(
+                "Logs Insights: {} queries scanned {:.1} MB (about ${:.4}); {approximate} approximate parts (--format json: source.approximate)",
+                scan.queries,
+                scan.bytes_scanned as f64 / 1e6,
+                scan.estimated_cost_usd
+            ),
+        ]);
+    }
     let status = if report.complete {
         "complete".to_string()
     } else {

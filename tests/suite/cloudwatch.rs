@@ -1,9 +1,7 @@
 //! End-to-end tests of the CloudWatch source against a real CloudWatch Logs API server (moto, started by scripts/test).
 
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use assert_cmd::Command;
@@ -11,6 +9,7 @@ use aws_sdk_cloudwatchlogs::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use serde_json::Value;
 
+use crate::proxy::{start_proxy, Action, Call, Proxy};
 use crate::util::{self, finish, iso, Run};
 
 /// The moto server of this test run; the tests fail (never skip) without it.
@@ -45,10 +44,10 @@ pub(crate) fn unique_group(test: &str) -> String {
 const SAMPLE_INVOCATIONS: u64 = 10;
 
 #[derive(Debug, Clone)]
-struct Event {
-    stream: String,
-    ts: i64,
-    message: String,
+pub(crate) struct Event {
+    pub stream: String,
+    pub ts: i64,
+    pub message: String,
 }
 
 pub(crate) fn runtime() -> tokio::runtime::Runtime {
@@ -74,7 +73,7 @@ pub(crate) fn sdk_client_in(region: &'static str) -> aws_sdk_cloudwatchlogs::Cli
 }
 
 /// Creates the group and its streams and puts the events, in batches within PutLogEvents' limits.
-fn put_events(group: &str, events: &[Event]) {
+pub(crate) fn put_events(group: &str, events: &[Event]) {
     let rt = runtime();
     let client = sdk_client();
     rt.block_on(async {
@@ -127,7 +126,7 @@ fn put_events(group: &str, events: &[Event]) {
 
 /// The repo's sample events (three streams), moved so that they end ten minutes ago: the server
 /// refuses events older than 14 days.
-fn sample_events() -> Vec<Event> {
+pub(crate) fn sample_events() -> Vec<Event> {
     let text = std::fs::read_to_string("samples/filter-log-events.json").expect("samples/filter-log-events.json");
     let v: Value = serde_json::from_str(&text).expect("sample JSON");
     let raw: Vec<(String, i64, String)> = v["events"]
@@ -242,19 +241,19 @@ fn run(cmd: &mut Command) -> Run {
     r
 }
 
-fn cloudwatch_report(endpoint: &str, args: &[&str]) -> Run {
+pub(crate) fn cloudwatch_report(endpoint: &str, args: &[&str]) -> Run {
     run(authlogs()
         .args(["report", "--format", "json", "--endpoint-url", endpoint])
         .args(args))
 }
 
-fn json(r: &Run) -> Value {
+pub(crate) fn json(r: &Run) -> Value {
     assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
     serde_json::from_slice(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.text()))
 }
 
 /// The report without its `source` section, which only the CloudWatch run has.
-fn without_source(mut v: Value) -> (Value, Value) {
+pub(crate) fn without_source(mut v: Value) -> (Value, Value) {
     let source = v
         .as_object_mut()
         .and_then(|o| o.remove("source"))
@@ -368,119 +367,51 @@ enum Faults {
     Always { code: &'static str, message: &'static str },
 }
 
-/// A fault-injecting HTTP proxy between authlogs and moto: plain std TCP, one request per connection.
-struct Proxy {
-    url: String,
-    faults_sent: Arc<AtomicU64>,
-}
-
-fn start_proxy(faults: Faults) -> Proxy {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let upstream = endpoint()
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
-    let faults_sent = Arc::new(AtomicU64::new(0));
-    let counter = Arc::new(AtomicU64::new(0));
-    let sent = faults_sent.clone();
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(conn) = conn else { continue };
-            let (upstream, counter, sent) = (upstream.clone(), counter.clone(), sent.clone());
-            std::thread::spawn(move || {
-                let _ = serve(conn, &upstream, faults, &counter, &sent);
-            });
+/// A proxy that spoils FilterLogEvents calls as `faults` says.
+fn start_fault_proxy(faults: Faults) -> Proxy {
+    start_proxy(move |call: &Call<'_>| {
+        if call.operation != "FilterLogEvents" {
+            return Action::Forward;
         }
-    });
-    Proxy { url, faults_sent }
-}
-
-fn read_request(conn: &mut TcpStream) -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    loop {
-        let n = conn.read(&mut chunk)?;
-        if n == 0 {
-            return Ok(buf);
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
-            let len = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + len {
-                return Ok(buf);
-            }
-        }
-    }
-}
-
-fn answer(conn: &mut TcpStream, status: &str, code: &str, message: &str) -> std::io::Result<()> {
-    let body = format!(r#"{{"__type":"{code}","message":"{message}"}}"#);
-    write!(
-        conn,
-        "HTTP/1.1 {status}\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-RequestId: test\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )?;
-    conn.flush()
-}
-
-fn serve(
-    mut conn: TcpStream,
-    upstream: &str,
-    faults: Faults,
-    counter: &AtomicU64,
-    sent: &AtomicU64,
-) -> std::io::Result<()> {
-    let request = read_request(&mut conn)?;
-    let text = String::from_utf8_lossy(&request);
-    if text.contains("Logs_20140328.FilterLogEvents") {
-        let n = counter.fetch_add(1, Ordering::Relaxed);
         let fault = match faults {
             Faults::Mixed { percent } => {
                 // A fixed scramble of the call number: the same share of faults on every run.
-                let r = n.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17) % 100;
+                let r = call.n.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17) % 100;
                 (r < percent).then_some(r % 4)
             }
-            Faults::ThrottleSlice { start_ms } => text.contains(&format!("\"startTime\":{start_ms},")).then_some(0),
+            Faults::ThrottleSlice { start_ms } => call
+                .request
+                .contains(&format!("\"startTime\":{start_ms},"))
+                .then_some(0),
             Faults::Always { code, message } => {
-                sent.fetch_add(1, Ordering::Relaxed);
-                return answer(&mut conn, "400 Bad Request", code, message);
+                return Action::Error {
+                    status: "400 Bad Request",
+                    code,
+                    message,
+                }
             }
         };
-        if let Some(kind) = fault {
-            sent.fetch_add(1, Ordering::Relaxed);
-            return match kind {
-                0 => answer(&mut conn, "400 Bad Request", "ThrottlingException", "Rate exceeded"),
-                1 => answer(
-                    &mut conn,
-                    "500 Internal Server Error",
-                    "InternalFailure",
-                    "internal error",
-                ),
-                2 => answer(
-                    &mut conn,
-                    "503 Service Unavailable",
-                    "ServiceUnavailableException",
-                    "try again",
-                ),
-                // A dropped connection: closed without a byte of response.
-                _ => conn.shutdown(Shutdown::Both),
-            };
+        match fault {
+            None => Action::Forward,
+            Some(0) => Action::Error {
+                status: "400 Bad Request",
+                code: "ThrottlingException",
+                message: "Rate exceeded",
+            },
+            Some(1) => Action::Error {
+                status: "500 Internal Server Error",
+                code: "InternalFailure",
+                message: "internal error",
+            },
+            Some(2) => Action::Error {
+                status: "503 Service Unavailable",
+                code: "ServiceUnavailableException",
+                message: "try again",
+            },
+            // A dropped connection: closed without a byte of response.
+            Some(_) => Action::Drop,
         }
-    }
-    let mut up = TcpStream::connect(upstream)?;
-    up.write_all(&request)?;
-    up.shutdown(Shutdown::Write)?;
-    let mut response = Vec::new();
-    up.read_to_end(&mut response)?;
-    conn.write_all(&response)?;
-    conn.flush()?;
-    conn.shutdown(Shutdown::Both)
+    })
 }
 
 #[test]
@@ -504,7 +435,7 @@ fn throttling_5xx_and_resets_are_retried_and_the_report_is_unchanged() {
         "12",
     ];
     let clean = json(&cloudwatch_report(&endpoint(), &args));
-    let proxy = start_proxy(Faults::Mixed { percent: 45 });
+    let proxy = start_fault_proxy(Faults::Mixed { percent: 45 });
     let faulty = json(&cloudwatch_report(&proxy.url, &args));
     let (clean, clean_source) = without_source(clean);
     let (faulty, source) = without_source(faulty);
@@ -527,7 +458,7 @@ fn exhausted_retries_fail_and_say_which_part_of_the_window_was_covered() {
     let start = end - 4 * 3_600_000;
     put_events(&group, &synthetic_events(40, start, end, 2, &[]));
     let third = start + (end - start) * 2 / 4;
-    let proxy = start_proxy(Faults::ThrottleSlice { start_ms: third });
+    let proxy = start_fault_proxy(Faults::ThrottleSlice { start_ms: third });
     let (since, until) = (iso(start), iso(end));
     let r = cloudwatch_report(
         &proxy.url,
@@ -542,6 +473,8 @@ fn exhausted_retries_fail_and_say_which_part_of_the_window_was_covered() {
             "2",
             "--max-tps",
             "50",
+            "--engine",
+            "local",
         ],
     );
     let covered = format!(
@@ -700,11 +633,14 @@ fn no_credentials_and_no_region_are_one_line_with_a_hint() {
 /// in the shape CloudWatch Logs sends them.
 #[test]
 fn access_denied_and_expired_token_name_the_permission_and_the_fix() {
-    let proxy = start_proxy(Faults::Always {
+    let proxy = start_fault_proxy(Faults::Always {
         code: "AccessDeniedException",
         message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: logs:FilterLogEvents",
     });
-    let r = cloudwatch_report(&proxy.url, &["--since", "1d", "--group", "/aws/lambda/fn"]);
+    let r = cloudwatch_report(
+        &proxy.url,
+        &["--since", "1d", "--group", "/aws/lambda/fn", "--engine", "local"],
+    );
     assert_one_line_error(
         &r,
         &["access denied", "logs:FilterLogEvents", "/aws/lambda/fn", "grant"],
@@ -714,11 +650,14 @@ fn access_denied_and_expired_token_name_the_permission_and_the_fix() {
         (1..=4).contains(&calls),
         "not retried: at most one call per slice, got {calls}"
     );
-    let proxy = start_proxy(Faults::Always {
+    let proxy = start_fault_proxy(Faults::Always {
         code: "ExpiredTokenException",
         message: "The security token included in the request is expired",
     });
-    let r = cloudwatch_report(&proxy.url, &["--since", "1d", "--group", "/aws/lambda/fn"]);
+    let r = cloudwatch_report(
+        &proxy.url,
+        &["--since", "1d", "--group", "/aws/lambda/fn", "--engine", "local"],
+    );
     assert_one_line_error(&r, &["expired", "aws sso login"]);
 }
 

@@ -4,8 +4,10 @@
 
 mod cli;
 mod cloudwatch;
+mod insights;
 mod no_panic;
 mod parallel;
+mod proxy;
 mod snapshots;
 mod tail;
 mod tail_cloudwatch;

@@ -27,6 +27,13 @@ pub fn read_data(name: &str) -> Vec<u8> {
 }
 
 /// RFC 3339 UTC with milliseconds, as authlogs prints times.
+/// Epoch ms of a time `iso` wrote.
+pub fn parse_iso(text: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .expect("an RFC 3339 time")
+        .timestamp_millis()
+}
+
 pub fn iso(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .expect("a valid time")

@@ -6,7 +6,7 @@ use std::io::Write;
 use super::plan::{window_bytes, GroupVolume};
 use crate::source::cloudwatch::call::Shared;
 use crate::source::cloudwatch::config::{self, runtime, FetchConfig};
-use crate::source::cloudwatch::error::{to_error, Context, CwError};
+use crate::source::cloudwatch::error::{esc, to_error, Context, CwError};
 use crate::source::cloudwatch::groups::{describe_groups, resolve_groups};
 
 /// The groups a window reads and about how many bytes of them it covers.
@@ -35,13 +35,18 @@ pub fn estimate_window(fetch: &FetchConfig, now_ms: i64, notes: &mut dyn Write) 
             let found = describe_groups(&client, &shared, name)
                 .await
                 .map_err(|f| to_error(f, &ctx))?;
-            if let Some(g) = found.iter().find(|g| &g.name == name) {
-                volumes.push(GroupVolume {
-                    stored_bytes: g.stored_bytes.unwrap_or(0),
-                    created_ms: g.created_ms,
-                    retention_days: g.retention_days,
+            let Some(g) = found.iter().find(|g| &g.name == name) else {
+                return Err(CwError::GroupNotFound {
+                    group: esc(name),
+                    region: esc(&client.region),
+                    profile: esc(&client.profile),
                 });
-            }
+            };
+            volumes.push(GroupVolume {
+                stored_bytes: g.stored_bytes.unwrap_or(0),
+                created_ms: g.created_ms,
+                retention_days: g.retention_days,
+            });
         }
         Ok(WindowEstimate {
             bytes: window_bytes(&volumes, fetch.start_ms, fetch.end_ms, now_ms),
