@@ -74,8 +74,10 @@ pub struct Queries {
     /// `parse` commands: request ids, REPORT/timeout/failure markers, one per template and one
     /// per token template for a missing token.
     parses: String,
-    /// The `fields` that turn matches into per-kind fields.
+    /// The `fields` that turn matches into per-kind fields, and the first `stats`.
     kinds: String,
+    /// [`REQUEST_ARITHMETIC`] with the fields of kinds no template gives written as 0.
+    arithmetic: String,
 }
 
 /// A regex literal of `text` for a `/…/` query regex: ASCII punctuation escaped (valid in both
@@ -145,13 +147,29 @@ fn coalesce(fields: &[String], name: &str) -> Option<String> {
     (!fields.is_empty()).then(|| format!("coalesce({}) as {name}", fields.join(", ")))
 }
 
-/// `count(field) as name` when some template gives the field, else the constant 0.
-fn count_or_zero(field: &str, present: bool, name: &str) -> String {
-    if present {
-        format!("count({field}) as {name}")
-    } else {
-        format!("0 * count(*) as {name}")
+/// `text` with each identifier in `zero` replaced by the number 0: the per-request fields of
+/// kinds no template gives, so the query never names a field nothing defines.
+fn with_zeros(text: &str, zero: &[&str]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if zero.contains(&word.as_str()) {
+            out.push('0');
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '@' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
     }
+    flush(&mut word, &mut out);
+    out
 }
 
 impl Queries {
@@ -161,6 +179,8 @@ impl Queries {
             r"parse @message /^(?:START|END|REPORT) RequestId: (?<ridline>[^\s]+)/",
             "\n| ",
             r"parse @message /^\[[A-Za-z]+\]\t[^\t]*\t(?<ridapp>[0-9a-fA-F-]{8,})\t/",
+            "\n| ",
+            r"parse @message /^\S+\s+(?<ridto>[0-9a-fA-F-]{36})\s+Task timed out after/",
             "\n| ",
             r"parse @message /(?<mrep>^REPORT RequestId: )/",
             "\n| ",
@@ -212,7 +232,7 @@ impl Queries {
         );
         let join = |a: &[String], b: &[String]| -> Vec<String> { a.iter().chain(b).cloned().collect() };
         let kinds: Vec<String> = [
-            Some("coalesce(@requestId, ridline, ridapp) as rid".to_string()),
+            Some("coalesce(@requestId, ridline, ridapp, ridto) as rid".to_string()),
             coalesce(&sip.matched, "ksip"),
             coalesce(&tok.matched, "ktok"),
             coalesce(&aip.matched, "kaip"),
@@ -234,39 +254,49 @@ impl Queries {
         .into_iter()
         .flatten()
         .collect();
-        let present = |f: &KindFields| !f.matched.is_empty();
-        let per_request = [
+        // Per request: how many lines of each kind, and how many distinct IP and token values.
+        let mut per_request = vec![
             "count(mrep) as rep".to_string(),
             "count(mto) as tmo".to_string(),
             "count(merr) as err".to_string(),
-            count_or_zero("ksip", present(&sip), "sip"),
-            count_or_zero("ktok", present(&tok), "tok"),
-            count_or_zero("kaip", present(&aip), "aip"),
-            count_or_zero("katok", present(&atok), "atok"),
-            count_or_zero("kipm", present(&ipm), "ipm"),
-            count_or_zero("ktkm", present(&tkm), "tkm"),
-            count_or_zero("kalw", present(&allow), "alw"),
-            count_or_zero("kdny", present(&deny), "dny"),
-            count_or_zero("ntok", !tok.missing.is_empty(), "ntok"),
-            count_or_zero("natok", !atok.missing.is_empty(), "natok"),
-            count_or_zero("ntkm", !tkm.missing.is_empty(), "ntkm"),
-            if tok.first.is_empty() && atok.first.is_empty() {
-                "0 * count(*) as tokn".into()
-            } else {
-                "count_distinct(vtok) as tokn".into()
-            },
-            if sip.first.is_empty() && aip.first.is_empty() {
-                "0 * count(*) as ipn".into()
-            } else {
-                "count_distinct(vip) as ipn".into()
-            },
         ];
+        let mut zero: Vec<&str> = Vec::new();
+        for (present, field, name) in [
+            (!sip.matched.is_empty(), "ksip", "sip"),
+            (!tok.matched.is_empty(), "ktok", "tok"),
+            (!aip.matched.is_empty(), "kaip", "aip"),
+            (!atok.matched.is_empty(), "katok", "atok"),
+            (!ipm.matched.is_empty(), "kipm", "ipm"),
+            (!tkm.matched.is_empty(), "ktkm", "tkm"),
+            (!allow.matched.is_empty(), "kalw", "alw"),
+            (!deny.matched.is_empty(), "kdny", "dny"),
+            (!tok.missing.is_empty(), "ntok", "ntok"),
+            (!atok.missing.is_empty(), "natok", "natok"),
+            (!tkm.missing.is_empty(), "ntkm", "ntkm"),
+        ] {
+            if present {
+                per_request.push(format!("count({field}) as {name}"));
+            } else {
+                zero.push(name);
+            }
+        }
+        for (present, field, name) in [
+            (!(tok.first.is_empty() && atok.first.is_empty()), "vtok", "tokn"),
+            (!(sip.first.is_empty() && aip.first.is_empty()), "vip", "ipn"),
+        ] {
+            if present {
+                per_request.push(format!("count_distinct({field}) as {name}"));
+            } else {
+                zero.push(name);
+            }
+        }
         let mut kinds_text = format!("fields {}", kinds.join(",\n    "));
         kinds_text.push_str("\n| filter ispresent(rid)");
         let _ = write!(kinds_text, "\n| stats {}", per_request.join(", "));
         Queries {
             parses,
             kinds: kinds_text,
+            arithmetic: with_zeros(REQUEST_ARITHMETIC, &zero),
         }
     }
 
@@ -295,11 +325,11 @@ impl Queries {
         q.push_str(" by rid");
         // Each request counts in the slice of its first line.
         let _ = write!(q, "\n| filter toMillis(t) >= {} and toMillis(t) < {}", b.start, b.end);
-        q.push_str(REQUEST_ARITHMETIC);
+        q.push_str(&self.arithmetic);
         match kind {
             QueryKind::Requests => q.push_str(REQUESTS_TAIL),
             _ => {
-                q.push_str("\n| filter dden + xleak > 0\n| stats sum(dden) as denied, sum(dden * xip) as ipmismatch, sum(dden * xtk) as tokenmismatch, sum(xleak) as leaks, sum(dden * xtk) as tkn, min(toMillis(t) + (1 - dden * xtk) * 1e15) as tkfirst, max(toMillis(t) - (1 - dden * xtk) * 1e15) as tklast by ");
+                q.push_str("\n| filter dden + xleak > 0\n| stats sum(dden) as denied, sum(dden * xip) as ipmismatch, sum(dden * xtk) as tokenmismatch, sum(xleak) as leaks, sum(dden * xtk) as tkn, min(toMillis(t) + (1 - dden * xtk) * 1000000000000000) as tkfirst, max(toMillis(t) - (1 - dden * xtk) * 1000000000000000) as tklast by ");
                 q.push_str(match (has_src, has_alip) {
                     (true, true) => "src, alip, ",
                     (true, false) => "src, ",
@@ -341,12 +371,12 @@ const REQUESTS_TAIL: &str = r"
     sum(dden * xtk * xmiss) as tokenmissing,
     sum(xsecret) as secretlogged, sum(xsent) as tokenlogged, sum(xleak) as leaks,
     min(toMillis(t)) as first, max(toMillis(tl)) as last,
-    min(toMillis(t) + (1 - xsecret) * 1e15) as secretfirst, max(toMillis(t) - (1 - xsecret) * 1e15) as secretlast,
-    min(toMillis(t) + (1 - xsent) * 1e15) as tokenfirst, max(toMillis(t) - (1 - xsent) * 1e15) as tokenlast,
-    min(toMillis(t) + (1 - xleak) * 1e15) as leakfirst, max(toMillis(t) - (1 - xleak) * 1e15) as leaklast,
-    min(toMillis(t) + (1 - dto) * 1e15) as timeoutfirst, max(toMillis(t) - (1 - dto) * 1e15) as timeoutlast,
-    min(toMillis(t) + (1 - der) * 1e15) as errorfirst, max(toMillis(t) - (1 - der) * 1e15) as errorlast,
-    min(toMillis(t) + xrep * 1e15) as incompletefirst, max(toMillis(t) - xrep * 1e15) as incompletelast
+    min(toMillis(t) + (1 - xsecret) * 1000000000000000) as secretfirst, max(toMillis(t) - (1 - xsecret) * 1000000000000000) as secretlast,
+    min(toMillis(t) + (1 - xsent) * 1000000000000000) as tokenfirst, max(toMillis(t) - (1 - xsent) * 1000000000000000) as tokenlast,
+    min(toMillis(t) + (1 - xleak) * 1000000000000000) as leakfirst, max(toMillis(t) - (1 - xleak) * 1000000000000000) as leaklast,
+    min(toMillis(t) + (1 - dto) * 1000000000000000) as timeoutfirst, max(toMillis(t) - (1 - dto) * 1000000000000000) as timeoutlast,
+    min(toMillis(t) + (1 - der) * 1000000000000000) as errorfirst, max(toMillis(t) - (1 - der) * 1000000000000000) as errorlast,
+    min(toMillis(t) + xrep * 1000000000000000) as incompletefirst, max(toMillis(t) - xrep * 1000000000000000) as incompletelast
     by datefloor(t, 1m) as minute";
 
 /// REPORT lines by duration, with everything else a REPORT line says summed or maximised per row.

@@ -97,7 +97,7 @@ pub fn run_insights(
         groups: groups.clone(),
         ..InsightsRun::default()
     };
-    let outcome: Result<(), (Work, QueryError)> = rt.block_on(async {
+    let outcome: Result<(), (Option<Work>, QueryError)> = rt.block_on(async {
         let mut set: JoinSet<(Work, Result<Answer, QueryError>)> = JoinSet::new();
         let mut salt = 0u64;
         loop {
@@ -120,7 +120,11 @@ pub fn run_insights(
                 });
             }
             let Some(joined) = set.join_next().await else { break };
-            let Ok((work, result)) = joined else { continue };
+            let (work, result) = match joined {
+                Ok(done) => done,
+                // A task that panicked lost its answer: never a silent gap in the report.
+                Err(e) => return Err((None, QueryError::Unusable(format!("a query task failed: {e}")))),
+            };
             match result {
                 Ok(answer) => {
                     if answer.truncated {
@@ -155,7 +159,7 @@ pub fn run_insights(
                         ));
                     }
                     if let Err(e) = add_rows(work.kind, work.resolution, &answer.rows, &mut totals) {
-                        return Err((work, QueryError::Unusable(e.to_string())));
+                        return Err((Some(work), QueryError::Unusable(e.to_string())));
                     }
                     run.queries += 1;
                     run.bytes_scanned += answer.bytes_scanned;
@@ -175,9 +179,9 @@ pub fn run_insights(
                             queue.push_back(Work { bounds, ..work.clone() });
                         }
                     }
-                    None => return Err((work, QueryError::TimedOut)),
+                    None => return Err((Some(work), QueryError::TimedOut)),
                 },
-                Err(e) => return Err((work, e)),
+                Err(e) => return Err((Some(work), e)),
             }
         }
         Ok(())
@@ -202,6 +206,12 @@ pub fn run_insights(
         );
     }
     let stopped = started - failed_stops.len();
+    let Some(work) = work else {
+        return Err(CwError::Other {
+            operation: "Logs Insights",
+            detail: error.describe(),
+        });
+    };
     match error {
         QueryError::Interrupted => Err(CwError::Interrupted { stopped }),
         QueryError::Call { operation, failure } => {

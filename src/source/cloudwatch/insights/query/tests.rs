@@ -59,9 +59,12 @@ template = "DENY	[policy] a|b"
         "{text}"
     );
     assert!(text.contains(r"(?<m1>DENY\t\[policy\] a\|b)"), "{text}");
-    // Kinds without a template count nothing, and no field they would need is referenced.
-    assert!(text.contains("0 * count(*) as sip"), "{text}");
-    assert!(!text.contains("ksip"), "{text}");
+    // Kinds without a template are the number 0 in the arithmetic: no field nothing defines.
+    assert!(
+        text.contains("least(0, 1) * least(0, 1) * least(0, 1) * least(0, 1) as xall"),
+        "{text}"
+    );
+    assert!(!text.contains("ksip") && !text.contains(" sip"), "{text}");
 }
 
 #[test]
@@ -94,6 +97,15 @@ fn every_query_fits_the_service_limits() {
             }
         }
     }
+}
+
+#[test]
+fn zeros_replace_whole_identifiers_only() {
+    assert_eq!(
+        with_zeros("least(tok, 1) * ntok + tokn", &["tok"]),
+        "least(0, 1) * ntok + tokn"
+    );
+    assert_eq!(with_zeros("@tok tok_x tok", &["tok"]), "@tok tok_x 0");
 }
 
 #[test]
