@@ -25,6 +25,14 @@ pub enum Error {
     /// The arguments do not fit together (exit status 2).
     #[error("{0}")]
     Usage(String),
+    /// `--output FILE` could not be written.
+    #[error("{path}: {source}; check that its directory exists and is writable")]
+    OutputFile {
+        /// The file.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
     /// Writing the output failed (a closed pipe ends the run quietly).
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),

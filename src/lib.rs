@@ -18,6 +18,7 @@ mod error;
 #[cfg(test)]
 mod fuzz;
 mod group;
+pub mod i18n;
 mod parse;
 mod patterns;
 mod redact;

@@ -201,6 +201,21 @@ pub struct DurationStats {
     pub p99: Option<f64>,
     /// Longest, in ms.
     pub max: Option<f64>,
+    /// Durations by bin, from the first bin holding one to the last: bins end at 1, 2 and 5 times
+    /// a power of ten ms (…, 1, 2, 5, 10, 20 …), each holding durations above the previous end.
+    pub histogram: Vec<HistogramBin>,
+}
+
+/// One bin of the duration histogram.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HistogramBin {
+    /// The bin's upper end, in µs (`le_ms` × 1000): durations above the previous bin's end and at most this.
+    #[serde(skip)]
+    pub le_us: u64,
+    /// The upper end, in ms, as text (`0.5`, `2`, `1000`): exact, unlike a float.
+    pub le_ms: String,
+    /// Durations in the bin.
+    pub count: u64,
 }
 
 /// Billed duration over the REPORT lines.

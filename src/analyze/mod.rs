@@ -479,7 +479,60 @@ impl Analyzer {
             p95: Some(pct(95)),
             p99: Some(pct(99)),
             max: values.last().map(|v| ms(v.0)),
+            histogram: histogram(&values),
         }
+    }
+}
+
+/// The 1-2-5 bins (ends in µs) over sorted `(µs, count)` values, from the first bin holding one to
+/// the last; a value past every end (a REPORT may say anything) goes in the last bin.
+fn histogram(values: &[(u64, u64)]) -> Vec<HistogramBin> {
+    let (Some(&(lo, _)), Some(&(hi, _))) = (values.first(), values.last()) else {
+        return Vec::new();
+    };
+    let mut ends: Vec<u64> = Vec::new();
+    let mut decade: u64 = 10;
+    // 10 µs up to the first end ≥ the largest value (or the largest u64 decade).
+    'outer: loop {
+        for m in [1, 2, 5] {
+            let end = decade.saturating_mul(m);
+            if end >= lo && ends.last().is_none_or(|l| *l < end) {
+                ends.push(end);
+            }
+            if end >= hi || end == u64::MAX {
+                break 'outer;
+            }
+        }
+        if decade > u64::MAX / 10 {
+            break;
+        }
+        decade *= 10;
+    }
+    let mut bins: Vec<HistogramBin> = ends
+        .iter()
+        .map(|&end| HistogramBin {
+            le_us: end,
+            le_ms: format_ms(end),
+            count: 0,
+        })
+        .collect();
+    let mut i = 0;
+    for &(v, c) in values {
+        while i + 1 < bins.len() && v > bins[i].le_us {
+            i += 1;
+        }
+        bins[i].count += c;
+    }
+    bins
+}
+
+/// µs as exact ms text: 500 → `0.5`, 2000 → `2`.
+fn format_ms(us: u64) -> String {
+    let (whole, frac) = (us / 1000, us % 1000);
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", format!("{frac:03}").trim_end_matches('0'))
     }
 }
 

@@ -305,3 +305,26 @@ fn the_timeline_has_at_most_25_buckets_for_any_span() {
         assert!(covered > i128::from(last) - i128::from(first), "{first}..{last}");
     }
 }
+
+#[test]
+fn duration_histogram_bins_are_1_2_5_from_the_first_value_to_the_last() {
+    let bins = super::histogram(&[(15, 1), (1_850, 2), (2_000, 1), (3_000_000, 1)]);
+    let ends: Vec<&str> = bins.iter().map(|b| b.le_ms.as_str()).collect();
+    assert_eq!(
+        ends,
+        [
+            "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10", "20", "50", "100", "200", "500", "1000", "2000",
+            "5000"
+        ]
+    );
+    let counts: Vec<u64> = bins.iter().map(|b| b.count).collect();
+    // 15 µs in (10, 20]; 1.85 and 2 ms in (1, 2]; 3 s in (2, 5] s.
+    assert_eq!(counts.iter().sum::<u64>(), 5);
+    assert_eq!((counts[0], counts[6], counts[16]), (1, 3, 1));
+    assert!(super::histogram(&[]).is_empty());
+    // A value past every end stays counted.
+    let huge = super::histogram(&[(u64::MAX, 2)]);
+    assert_eq!(huge.iter().map(|b| b.count).sum::<u64>(), 2);
+    assert_eq!(super::format_ms(500), "0.5");
+    assert_eq!(super::format_ms(1_250), "1.25");
+}

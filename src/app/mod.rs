@@ -3,6 +3,7 @@
 mod cross_check;
 mod groups;
 mod insights;
+mod output;
 mod report;
 pub(crate) mod tail;
 

@@ -75,7 +75,7 @@ fn print_report(
         color: config.color,
         local_time: config.tz_local,
     };
-    out.write_all(render::render(report, config.format, &style).as_bytes())?;
+    out.write_all(render::render(report, config.format, &style, config.lang).as_bytes())?;
     out.flush()?;
     Ok(Outcome::of(report, config.fail_on, err))
 }
@@ -146,8 +146,25 @@ fn cross_check(
     })
 }
 
-/// Runs `authlogs report` over files/stdin: the summary, or with `--requests` one row per invocation.
+/// Runs `authlogs report` over files/stdin: the summary, or with `--requests` one row per
+/// invocation; to `--output FILE` (in place only once complete), else to `out`.
 pub fn report(config: ReportConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, Error> {
+    let Some(path) = config.output.clone() else {
+        return report_to(config, out, err);
+    };
+    let mut file = super::output::AtomicFile::create(&path)?;
+    let outcome = report_to(config, &mut file, err).map_err(|e| match e {
+        Error::Output(source) => Error::OutputFile {
+            path: path.display().to_string(),
+            source,
+        },
+        other => other,
+    })?;
+    file.commit()?;
+    Ok(outcome)
+}
+
+fn report_to(config: ReportConfig, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, Error> {
     if config.requests {
         let format = if config.format == OutputFormat::Json {
             RequestFormat::JsonLines

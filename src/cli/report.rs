@@ -10,6 +10,7 @@ use crate::analyze::{AnalyzeConfig, DEFAULT_USD_PER_GB_SECOND, DEFAULT_USD_PER_M
 use crate::engine::{PipelineConfig, Threads};
 use crate::error::Error;
 use crate::group::GroupConfig;
+use crate::i18n::Lang;
 use crate::patterns::Patterns;
 use crate::redact::TokenDisplay;
 use crate::render::OutputFormat;
@@ -36,6 +37,13 @@ pub struct ReportArgs {
     /// One row per invocation instead of the summary: CSV, or JSON lines with --format json.
     #[arg(long)]
     pub requests: bool,
+    /// Write the report to this file (replaced whole when complete) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Language of the table and HTML report [default: from LC_ALL/LANG; ja_* → ja, else en].
+    /// JSON keys and CSV headers stay English.
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
     /// Container of the inputs; auto detects it per input.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
@@ -167,6 +175,10 @@ pub struct ReportConfig {
     pub(crate) progress: bool,
     /// `--fail-on`: findings this severe or worse fail the run.
     pub(crate) fail_on: Option<Severity>,
+    /// `--output`: write here, atomically, instead of stdout.
+    pub(crate) output: Option<PathBuf>,
+    /// The language of the table and HTML report.
+    pub(crate) lang: Lang,
     /// `--engine`.
     pub(crate) engine: Engine,
     /// `--explain`: show the Insights plan instead of running it.
@@ -205,6 +217,11 @@ impl ReportArgs {
                     "{flag} and --requests do not go together: one row per request needs every event, so --requests uses --engine local"
                 )));
             }
+        }
+        if self.requests && self.format == OutputFormat::Html {
+            return Err(Error::Usage(
+                "--requests writes CSV, or JSON lines with --format json; the HTML report is the summary (drop --requests)".into(),
+            ));
         }
         let cross_check_ms = self
             .cross_check
@@ -300,6 +317,8 @@ impl ReportArgs {
             tz_local: self.tz == TzArg::Local,
             progress: std::io::stderr().is_terminal(),
             fail_on: self.fail_on.map(Severity::from),
+            output: self.output,
+            lang: self.lang.unwrap_or_else(Lang::from_env),
             engine: if self.requests { Engine::Local } else { self.engine },
             explain: self.explain,
             cross_check_ms,

@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod groups;
+pub mod html;
 pub mod json;
 pub mod live;
 pub mod progress;
@@ -16,6 +17,8 @@ use crate::report::Report;
 
 pub use table::TableStyle;
 
+use crate::i18n::Lang;
+
 /// The shape of a report on output (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -26,14 +29,17 @@ pub enum OutputFormat {
     Json,
     /// `key,value` rows.
     Csv,
+    /// One self-contained HTML page with charts (no script, no external asset).
+    Html,
 }
 
-/// Renders `report` in `format`; `style` only matters for the table.
-pub fn render(report: &Report, format: OutputFormat, style: &TableStyle) -> String {
+/// Renders `report` in `format`; `style` only matters for the table, `lang` for the table and HTML.
+pub fn render(report: &Report, format: OutputFormat, style: &TableStyle, lang: Lang) -> String {
     match format {
         OutputFormat::Table => table::render(report, style),
         OutputFormat::Json => json::render(report),
         OutputFormat::Csv => csv::render(report),
+        OutputFormat::Html => html::render(report, lang),
     }
 }
 
@@ -110,6 +116,7 @@ pub(crate) mod fixtures {
                 p95: Some(7.9),
                 p99: Some(31.62),
                 max: Some(2998.77),
+                histogram: Vec::new(),
             },
             billed_duration_ms: BilledStats {
                 sum: 1843,

@@ -4,6 +4,7 @@
 
 mod cli;
 mod cloudwatch;
+mod html;
 mod insights;
 mod no_panic;
 mod parallel;

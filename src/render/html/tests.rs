@@ -1,0 +1,116 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::engine::{Pipeline, PipelineConfig, Threads};
+use crate::parse::Parser;
+use crate::source::{InputFormat, ReadOptions};
+
+fn report_of(input: &str) -> Report {
+    let mut p = Pipeline::new(Parser::new(crate::Patterns::builtin()), PipelineConfig::default(), None);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(input);
+    p.read_inputs(&[path], ReadOptions::new(InputFormat::Auto), Threads::Fixed(1), 8 << 20)
+        .expect("read");
+    p.finish()
+}
+
+#[test]
+fn the_samples_page_is_golden() {
+    let html = render(&report_of("samples/filter-log-events.json"), Lang::En);
+    insta::assert_snapshot!("samples_en", html);
+}
+
+#[test]
+fn the_page_has_every_section_and_no_script_or_external_asset() {
+    let html = render(&report_of("samples/filter-log-events.json"), Lang::En);
+    for id in [
+        "summary",
+        "decisions",
+        "timeline",
+        "top-denied-ips",
+        "duration",
+        "memory",
+        "findings",
+        "source",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "section {id}");
+    }
+    for chart in [
+        "decisions",
+        "timeline",
+        "top-denied-ips",
+        "duration",
+        "memory",
+        "cold-starts",
+    ] {
+        assert!(html.contains(&format!("data-chart=\"{chart}\"")), "chart {chart}");
+    }
+    assert!(
+        html.contains("data-allowed=\"4\" data-denied=\"5\" data-timeout=\"1\""),
+        "decision counts"
+    );
+    assert!(!html.contains("<script"));
+    assert!(
+        !html.contains("http://")
+            || html.matches("http://").count() == html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+    );
+    assert!(!html.contains("https://"));
+    assert!(html.contains("Content-Security-Policy"));
+    // A month's page stays small: this one is a few dozen KB.
+    assert!(html.len() < 200_000, "{} bytes", html.len());
+}
+
+#[test]
+fn hostile_log_text_stays_text() {
+    let mut report = report_of("samples/filter-log-events.json");
+    let hostile = [
+        "<script>alert(1)</script>",
+        "\"><img src=x onerror=alert(1)>",
+        "javascript:alert(1)",
+        "' onload='alert(1)",
+    ];
+    for (ip, h) in report.top_denied_ips.iter_mut().zip(hostile) {
+        ip.ip = h.to_string();
+    }
+    report.findings[0].message = hostile[1].to_string();
+    report.findings[0].advice = hostile[0].to_string();
+    report.input_errors.push(crate::source::InputError {
+        input: hostile[0].into(),
+        position: hostile[1].into(),
+        message: hostile[3].into(),
+    });
+    let html = render(&report, Lang::En);
+    assert!(!html.contains("<script"), "a script element");
+    assert!(!html.contains("<img"), "an img element");
+    assert!(tags(&html).all(|t| !has_handler(t)), "an event handler attribute");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("javascript:alert(1)"), "shown as text");
+    assert!(!html.contains("href=\"javascript"));
+}
+
+#[test]
+fn japanese_labels_and_an_empty_report() {
+    let html = render(&report_of("samples/filter-log-events.json"), Lang::Ja);
+    assert!(html.contains("<html lang=\"ja\">"));
+    assert!(html.contains("判定") && html.contains("検出事項"));
+    let empty = render(&Report::default(), Lang::En);
+    assert!(empty.contains("no invocations found"));
+}
+
+/// Every tag of a page: the text from `<` to the next `>` (text never holds a raw `<`: it is escaped).
+fn tags(html: &str) -> impl Iterator<Item = &str> {
+    html.split('<').skip(1).filter_map(|t| t.split('>').next())
+}
+
+/// Whether a tag has an `on…=` attribute: a name starting with "on" after whitespace.
+fn has_handler(tag: &str) -> bool {
+    tag.split(|c: char| c.is_whitespace())
+        .skip(1)
+        .any(|attr| attr.to_ascii_lowercase().starts_with("on") && attr.contains('='))
+}
+
+#[test]
+fn the_handler_check_finds_handlers() {
+    assert!(has_handler("img src=x onerror=alert(1)"));
+    assert!(!has_handler("p class=\"one\""));
+    assert_eq!(tags("<p>a &lt;b&gt;</p>").collect::<Vec<_>>(), ["p", "/p"]);
+}
