@@ -49,6 +49,10 @@ fn main() -> ExitCode {
             out.flush()?;
             Ok(outcome)
         }),
+        Command::Completions(args) => {
+            authlogs::app::completions(args.validate(), &mut io::BufWriter::new(io::stdout().lock()))
+        }
+        Command::Man(args) => authlogs::app::man(args.validate(), &mut io::BufWriter::new(io::stdout().lock())),
     };
     match result {
         // `--fail-on` is for cron and CI: a finding it names fails the run, damaged input or not.

@@ -1,5 +1,6 @@
 //! The command drivers behind the binary: one per subcommand, each taking a validated config.
 
+mod completions;
 mod cross_check;
 mod groups;
 mod insights;
@@ -7,6 +8,7 @@ mod output;
 mod report;
 pub(crate) mod tail;
 
+pub use completions::{completions, man};
 pub use groups::groups;
 pub use report::report;
 pub use tail::tail;

@@ -1,6 +1,7 @@
 //! Command-line arguments: one argument struct per command, each validated once into a config.
 
 mod aws;
+mod completions;
 mod groups;
 mod report;
 mod tail;
@@ -15,6 +16,7 @@ use crate::source::MIN_MAX_LINE_BYTES;
 use crate::timeutil::parse_span_ms;
 
 pub use aws::AwsArgs;
+pub use completions::{CompletionsArgs, CompletionsConfig, ManArgs, ManConfig, ManPageArg, Shell};
 pub use groups::{GroupsArgs, GroupsConfig};
 pub use report::{Engine, InsightsOptions, ReportArgs, ReportConfig};
 pub use tail::{IpRange, ReasonArg, TailArgs, TailConfig, TailFilter, TailFormat, TailSource};
@@ -41,6 +43,10 @@ pub enum Command {
     Tail(TailArgs),
     /// List the log groups that match a name pattern: stored bytes, retention, creation and newest event.
     Groups(GroupsArgs),
+    /// Print the completion script for a shell (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page of authlogs, or of one subcommand, as roff to stdout.
+    Man(ManArgs),
 }
 
 /// `--tz`: the zone times are shown in on a terminal.
