@@ -74,6 +74,7 @@ fn print_report(
     let style = TableStyle {
         color: config.color,
         local_time: config.tz_local,
+        width: config.width,
     };
     out.write_all(render::render(report, config.format, &style, config.lang).as_bytes())?;
     out.flush()?;

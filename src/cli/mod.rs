@@ -80,6 +80,18 @@ impl ColorArg {
     }
 }
 
+/// Columns of the terminal stdout writes to, for fitting tables into it; `None` when stdout is not a
+/// terminal (a pipe or a file gets the table as wide as its content). `COLUMNS`, when set to a
+/// number, overrides the size the terminal reports.
+pub(crate) fn terminal_width() -> Option<u16> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok());
+    // comfy-table asks the terminal (TIOCGWINSZ) when stdout is one.
+    columns.filter(|c| *c > 0).or_else(|| comfy_table::Table::new().width())
+}
+
 /// `--fail-on`: the least severity that fails the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SeverityArg {

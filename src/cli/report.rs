@@ -71,6 +71,10 @@ pub struct ReportArgs {
     /// [default: the number of CPUs, at most 5; on 2 CPUs or fewer, 1 for gzip files of 64 KiB or more].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
+    /// Fit the table into this many columns (0: as wide as its content) [default: the terminal's
+    /// width (`COLUMNS` overrides it) when stdout is a terminal, else 0].
+    #[arg(long, value_name = "N", hide = true)]
+    pub width: Option<u16>,
     /// Plain text files larger than this many bytes are read in ranges of this size, in parallel.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_RANGE_BYTES, value_parser = clap::value_parser!(u64).range(1..), hide = true)]
     pub range_bytes: u64,
@@ -164,6 +168,8 @@ pub struct ReportConfig {
     pub(crate) patterns: Patterns,
     pub(crate) tokens: TokenDisplay,
     pub(crate) color: bool,
+    /// Columns the table fits into; `None`: as wide as its content.
+    pub(crate) width: Option<u16>,
     /// Reader threads.
     pub(crate) threads: Threads,
     pub(crate) range_bytes: u64,
@@ -352,6 +358,11 @@ impl ReportArgs {
                 TokenDisplay::Masked
             },
             color,
+            width: match self.width {
+                Some(0) => None,
+                Some(n) => Some(n),
+                None => super::terminal_width(),
+            },
             threads: match self.threads {
                 Some(n) => Threads::Fixed(usize::from(n)),
                 None => Threads::auto(),

@@ -75,6 +75,9 @@ impl InvocationSink for Requests {
     }
 }
 
+/// The terminal width the table is also rendered at.
+const FUZZ_WIDTH: u16 = 60;
+
 /// Every report renderer on `report`: JSON parses, CSV parses into `key,value` rows, nothing a
 /// terminal acts on but `authlogs`'s own colors, and no allowed token while tokens are masked.
 fn check_report(report: &Report, color: bool, secret: Option<&str>) -> Result<(), TestCaseError> {
@@ -91,8 +94,23 @@ fn check_report(report: &Report, color: bool, secret: Option<&str>) -> Result<()
     let style = TableStyle {
         color,
         local_time: color,
+        width: None,
     };
     let table_text = table::render(report, &style);
+    // On a terminal: every line fits its width, whatever the log put in the report.
+    let fitted = table::render(
+        report,
+        &TableStyle {
+            width: Some(FUZZ_WIDTH),
+            ..style
+        },
+    );
+    let widest = table::widest(&fitted);
+    prop_assert!(
+        widest <= usize::from(FUZZ_WIDTH),
+        "a line of {widest} cells at width {FUZZ_WIDTH}:\n{fitted}"
+    );
+    check::terminal_safe(&fitted, color, "the table at a terminal's width")?;
     let mut damage = String::new();
     for e in &report.input_errors {
         damage.push_str(&escape_control(&e.to_string()));

@@ -3,11 +3,12 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
-use comfy_table::{Cell, CellAlignment, Color, Table};
+use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table};
+use unicode_width::UnicodeWidthStr;
 
 use super::view::{self, f2, int, pct};
 use crate::redact::escape_control;
-use crate::report::{Report, Severity, Timeline};
+use crate::report::{Report, Severity, Timeline, TimelineBucket};
 use crate::timeutil::rfc3339_to_local;
 
 /// How the table looks on output.
@@ -17,12 +18,18 @@ pub struct TableStyle {
     pub color: bool,
     /// Show the window's times in the local time zone (the report itself stays UTC).
     pub local_time: bool,
+    /// Fit every line into this many terminal cells (a terminal's width): long texts wrap inside
+    /// their column and the timeline's bars shrink. `None` (piped output): every table as wide as
+    /// its content.
+    pub width: Option<u16>,
 }
 
 /// Column lines drawn: only the rule under a header row.
 pub(super) const PRESET: &str = "     ──             ";
 /// Widest timeline bar, in terminal cells.
 const BAR_WIDTH: u64 = 40;
+/// Narrowest timeline bar when the timeline has to fit a width.
+const MIN_BAR_WIDTH: u64 = 1;
 /// Input errors listed in the header before the rest is summarized.
 const MAX_LISTED_ERRORS: usize = 20;
 const MAX_LISTED_IPS: usize = 10;
@@ -34,10 +41,12 @@ pub fn render(report: &Report, style: &TableStyle) -> String {
         text: String::new(),
         color: style.color,
         local_time: style.local_time,
+        width: style.width.map(usize::from),
     };
     header(&mut out, report);
     if report.invocations == 0 {
-        out.text.push_str("\nno invocations found\n");
+        out.text.push('\n');
+        out.line("no invocations found");
     } else {
         decisions(&mut out, report);
         denials(&mut out, report);
@@ -56,6 +65,8 @@ struct Out {
     text: String,
     color: bool,
     local_time: bool,
+    /// `TableStyle::width`.
+    width: Option<usize>,
 }
 
 impl Out {
@@ -68,7 +79,20 @@ impl Out {
             table.enforce_styling();
             table.style_text_only();
         }
+        if self.width.is_some() {
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+        }
         table
+    }
+
+    /// Gives `table` the width to fit into, now that its rows are in. comfy-table counts the
+    /// padding after the last column, which only the rule under a header draws; without a header
+    /// the padding is trimmed, so the table may take one cell more.
+    fn size(&self, table: &mut Table) {
+        if let Some(width) = self.width {
+            let width = if table.header().is_some() { width } else { width + 1 };
+            table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
+        }
     }
 
     /// A word in its color when coloring is on.
@@ -79,15 +103,142 @@ impl Out {
         }
     }
 
-    fn section(&mut self, title: &str, tables: &[Table]) {
-        self.text.push('\n');
-        self.text.push_str(title);
-        self.text.push('\n');
-        for table in tables {
-            self.text.push_str(&table.trim_fmt());
+    /// With a width, the `columns` of `table` keep the width of their content (numbers, names,
+    /// labels): only the other columns wrap to make the table fit.
+    fn keep_whole(&self, table: &mut Table, columns: std::ops::Range<usize>) {
+        if self.width.is_none() {
+            return;
+        }
+        for i in columns {
+            if let Some(column) = table.column_mut(i) {
+                column.set_constraint(ColumnConstraint::ContentWidth);
+            }
+        }
+    }
+
+    /// The table's lines, without trailing blanks. With a width, a table that does not fit even
+    /// with its long texts wrapped is drawn again with every column allowed to wrap.
+    fn draw(&self, mut table: Table) -> String {
+        self.size(&mut table);
+        let text = table.trim_fmt();
+        match self.width {
+            Some(width) if widest(&text) > width => {
+                for column in table.column_iter_mut() {
+                    column.remove_constraint();
+                }
+                table.trim_fmt()
+            }
+            _ => text,
+        }
+    }
+
+    /// Whether `table` fits the width as drawn (always without a width).
+    fn fits(&self, table: &mut Table) -> bool {
+        self.size(table);
+        self.width.is_none_or(|width| widest(&table.trim_fmt()) <= width)
+    }
+
+    /// A line of text (without its newline), wrapped at spaces to the width.
+    fn line(&mut self, text: &str) {
+        for line in wrap(text, self.width) {
+            self.text.push_str(&line);
             self.text.push('\n');
         }
     }
+
+    fn section(&mut self, title: &str, tables: impl IntoIterator<Item = Table>) {
+        self.text.push('\n');
+        self.line(title);
+        for table in tables {
+            let text = self.draw(table);
+            self.text.push_str(&text);
+            self.text.push('\n');
+        }
+    }
+}
+
+/// Terminal cells `text` takes: double-width characters count 2, ANSI color sequences nothing.
+pub(crate) fn display_width(text: &str) -> usize {
+    let mut width = 0;
+    let mut rest = text;
+    while let Some(at) = rest.find('\x1b') {
+        width += rest[..at].width();
+        // A CSI sequence (`ESC [ … final byte`), as comfy-table and `tail` write colors.
+        let tail = &rest[at + 1..];
+        let end = match tail.strip_prefix('[') {
+            Some(csi) => csi
+                .find(|c: char| ('\u{40}'..='\u{7e}').contains(&c))
+                .map_or(tail.len(), |i| 1 + i + 1),
+            None => 0,
+        };
+        rest = &tail[end..];
+    }
+    width + rest.width()
+}
+
+/// The widest line of `text`, in terminal cells.
+pub(crate) fn widest(text: &str) -> usize {
+    text.lines().map(display_width).max().unwrap_or(0)
+}
+
+/// `text` in lines of at most `width` cells, broken at spaces (a word wider than that is broken
+/// where it must be); continuation lines keep the leading spaces of the first. Unchanged when it
+/// fits or without a width.
+fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
+    let Some(width) = width.filter(|w| display_width(text) > *w && *w > 0) else {
+        return vec![text.to_string()];
+    };
+    let body = text.trim_start_matches(' ');
+    let mut indent = &text[..text.len() - body.len()];
+    if indent.len() >= width {
+        indent = "";
+    }
+    let mut lines = Vec::new();
+    let mut line = indent.to_string();
+    let mut line_width = indent.len();
+    for word in body.split(' ').filter(|w| !w.is_empty()) {
+        let mut word = word;
+        loop {
+            let word_width = display_width(word);
+            let gap = usize::from(line_width > indent.len());
+            if line_width + gap + word_width <= width {
+                if gap == 1 {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                line_width += gap + word_width;
+                break;
+            }
+            if line_width > indent.len() {
+                lines.push(std::mem::replace(&mut line, indent.to_string()));
+                line_width = indent.len();
+                continue;
+            }
+            // A word wider than a whole line: as much of it as fits (at least one character).
+            let room = width - indent.len();
+            let mut cut = 0;
+            let mut cut_width = 0;
+            for (i, c) in word.char_indices() {
+                let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                if cut_width + w > room && cut > 0 {
+                    break;
+                }
+                cut = i + c.len_utf8();
+                cut_width += w;
+            }
+            line.push_str(&word[..cut]);
+            lines.push(std::mem::replace(&mut line, indent.to_string()));
+            line_width = indent.len();
+            word = &word[cut..];
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if line_width > indent.len() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn right_align(table: &mut Table, columns: std::ops::Range<usize>) {
@@ -196,8 +347,10 @@ fn header(out: &mut Out, report: &Report) {
         status
     };
     table.add_row(vec!["status".to_string(), status]);
-    out.text.push_str("authlogs report\n");
-    out.text.push_str(&table.trim_fmt());
+    out.keep_whole(&mut table, 0..1);
+    out.line("authlogs report");
+    let text = out.draw(table);
+    out.text.push_str(&text);
     out.text.push('\n');
 }
 
@@ -212,7 +365,8 @@ fn decisions(out: &mut Out, report: &Report) {
         ]);
     }
     right_align(&mut table, 1..3);
-    out.section("Decisions", &[table]);
+    out.keep_whole(&mut table, 0..3);
+    out.section("Decisions", [table]);
 }
 
 fn denials(out: &mut Out, report: &Report) {
@@ -229,8 +383,9 @@ fn denials(out: &mut Out, report: &Report) {
         ]);
     }
     right_align(&mut table, 1..3);
+    out.keep_whole(&mut table, 0..3);
     let denied = report.decisions.denied;
-    out.section(&format!("Denial reasons (of {denied} denied)"), &[table]);
+    out.section(&format!("Denial reasons (of {denied} denied)"), [table]);
 }
 
 fn top_denied_ips(out: &mut Out, report: &Report) {
@@ -249,14 +404,16 @@ fn top_denied_ips(out: &mut Out, report: &Report) {
         ]);
     }
     right_align(&mut table, 1..4);
+    // The address may wrap (a long one is log text); the counts do not.
+    out.keep_whole(&mut table, 1..4);
     let mut title = "Top denied IPs".to_string();
     if !report.top_denied_ips_exact {
         title.push_str(" (lower bound)");
     }
-    out.section(&title, &[table]);
+    out.section(&title, [table]);
     if ips.len() > MAX_LISTED_IPS {
-        out.text.push_str(&format!(
-            " … {} more (all are in --format json)\n",
+        out.line(&format!(
+            " … {} more (all are in --format json)",
             ips.len() - MAX_LISTED_IPS
         ));
     }
@@ -267,10 +424,22 @@ fn duration(out: &mut Out, report: &Report) {
     if d.count == 0 && billed.sum == 0 && memory.size.is_none() {
         return;
     }
+    let names = ["min", "avg", "p50", "p90", "p95", "p99", "max"];
+    let values = [d.min, d.avg, d.p50, d.p90, d.p95, d.p99, d.max].map(f2);
     let mut stats = out.table();
-    stats.set_header(vec!["min", "avg", "p50", "p90", "p95", "p99", "max"]);
-    stats.add_row([d.min, d.avg, d.p50, d.p90, d.p95, d.p99, d.max].map(f2).to_vec());
+    stats.set_header(names.to_vec());
+    stats.add_row(values.to_vec());
     right_align(&mut stats, 0..7);
+    out.keep_whole(&mut stats, 0..7);
+    if !out.fits(&mut stats) {
+        // Too narrow for seven numbers side by side (wrapped, a number would read as two): one a row.
+        stats = out.table();
+        for (name, value) in names.iter().zip(values) {
+            stats.add_row(vec![name.to_string(), value]);
+        }
+        right_align(&mut stats, 1..2);
+        out.keep_whole(&mut stats, 0..2);
+    }
     let mut more = out.table();
     more.add_row(vec![
         "billed".to_string(),
@@ -288,7 +457,8 @@ fn duration(out: &mut Out, report: &Report) {
             f2(memory.max_used_avg)
         ),
     ]);
-    out.section(&format!("Duration (ms, {} REPORT lines)", d.count), &[stats, more]);
+    out.keep_whole(&mut more, 0..1);
+    out.section(&format!("Duration (ms, {} REPORT lines)", d.count), [stats, more]);
 }
 
 fn cold_starts(out: &mut Out, report: &Report) {
@@ -311,7 +481,8 @@ fn cold_starts(out: &mut Out, report: &Report) {
             ),
         ]);
     }
-    out.section("Cold starts", &[table]);
+    out.keep_whole(&mut table, 0..1);
+    out.section("Cold starts", [table]);
 }
 
 fn cost(out: &mut Out, report: &Report) {
@@ -338,9 +509,10 @@ fn cost(out: &mut Out, report: &Report) {
     table.add_row(vec!["requests".to_string(), usd(c.requests_usd)]);
     table.add_row(vec!["total".to_string(), usd(c.total_usd)]);
     right_align(&mut table, 1..2);
-    out.section("Cost (Lambda, the authorizer itself)", &[table]);
-    out.text.push_str(&format!(
-        " at ${} per GB-second and ${:.2} per million requests\n",
+    out.keep_whole(&mut table, 0..2);
+    out.section("Cost (Lambda, the authorizer itself)", [table]);
+    out.line(&format!(
+        " at ${} per GB-second and ${:.2} per million requests",
         c.usd_per_gb_second, c.usd_per_million_requests
     ));
 }
@@ -368,14 +540,25 @@ fn span_label(seconds: u64) -> String {
     }
 }
 
-/// Cells of a bar for `count` out of `largest`: rounded, but never zero for a nonzero count.
-fn cells(count: u64, largest: u64) -> usize {
-    if count == 0 || largest == 0 {
+/// Cells of a bar for `count` out of `largest` in bars at most `bar_width` wide: rounded, but
+/// never zero for a nonzero count (unless `bar_width` is 0).
+fn cells(count: u64, largest: u64, bar_width: u64) -> usize {
+    if count == 0 || largest == 0 || bar_width == 0 {
         return 0;
     }
     // u128: a product of two u64 counts cannot overflow it.
-    let scaled = (count as u128 * BAR_WIDTH as u128 + largest as u128 / 2) / largest as u128;
-    scaled.clamp(1, BAR_WIDTH as u128) as usize
+    let scaled = (count as u128 * bar_width as u128 + largest as u128 / 2) / largest as u128;
+    scaled.clamp(1, bar_width as u128) as usize
+}
+
+/// The bar of one bucket: allowed, denied and other cells.
+fn bar(b: &TimelineBucket, largest: u64, bar_width: u64) -> String {
+    format!(
+        "{}{}{}",
+        "█".repeat(cells(b.allowed, largest, bar_width)),
+        "▒".repeat(cells(b.denied, largest, bar_width)),
+        "░".repeat(cells(b.other, largest, bar_width))
+    )
 }
 
 fn timeline(out: &mut Out, timeline: &Timeline) {
@@ -400,31 +583,49 @@ fn timeline(out: &mut Out, timeline: &Timeline) {
         .max()
         .unwrap_or(0);
 
-    let mut table = out.table();
-    let mut head = vec!["start", "", "allowed", "denied"];
-    if show_other {
-        head.push("other");
-    }
-    table.set_header(head);
-    for b in buckets {
-        let bar = format!(
-            "{}{}{}",
-            "█".repeat(cells(b.allowed, largest)),
-            "▒".repeat(cells(b.denied, largest)),
-            "░".repeat(cells(b.other, largest))
-        );
-        let mut row = vec![
-            bucket_label(&b.start, with_date, with_seconds),
-            bar,
-            b.allowed.to_string(),
-            b.denied.to_string(),
-        ];
+    let table_of = |bar_width: u64| {
+        let mut table = out.table();
+        let mut head = vec!["start", "", "allowed", "denied"];
         if show_other {
-            row.push(b.other.to_string());
+            head.push("other");
         }
-        table.add_row(row);
+        table.set_header(head);
+        for b in buckets {
+            let mut row = vec![
+                bucket_label(&b.start, with_date, with_seconds),
+                bar(b, largest, bar_width),
+                b.allowed.to_string(),
+                b.denied.to_string(),
+            ];
+            if show_other {
+                row.push(b.other.to_string());
+            }
+            table.add_row(row);
+        }
+        right_align(&mut table, 2..5);
+        // Bars are never wrapped: they shrink instead.
+        out.keep_whole(&mut table, 0..5);
+        table
+    };
+    let mut bar_width = BAR_WIDTH;
+    if let Some(width) = out.width {
+        // Cells left for the bars: the width less the table with empty bars (a column is at
+        // least one cell wide, even empty).
+        let rest = widest(&out.draw(table_of(0))).saturating_sub(1);
+        let room = width.saturating_sub(rest) as u64;
+        let widest_bar = |bar_width| {
+            buckets
+                .iter()
+                .map(|b| bar(b, largest, bar_width).chars().count() as u64)
+                .max()
+                .unwrap_or(0)
+        };
+        // Rounding and the one cell of a small count may make a bar a little longer than asked.
+        while bar_width > MIN_BAR_WIDTH && widest_bar(bar_width) > room {
+            bar_width -= 1;
+        }
     }
-    right_align(&mut table, 2..5);
+    let table = table_of(bar_width);
     let legend = if show_other {
         "█ allowed ▒ denied ░ other"
     } else {
@@ -435,7 +636,7 @@ fn timeline(out: &mut Out, timeline: &Timeline) {
             "Timeline ({} buckets, UTC)  {legend}",
             span_label(timeline.bucket_seconds)
         ),
-        &[table],
+        [table],
     );
 }
 
@@ -454,7 +655,9 @@ fn findings(out: &mut Out, report: &Report) {
         ]);
     }
     right_align(&mut table, 2..3);
-    out.section("Findings", &[table]);
+    // The message (and its advice) wraps in its column.
+    out.keep_whole(&mut table, 0..3);
+    out.section("Findings", [table]);
 }
 
 fn input(out: &mut Out, report: &Report) {
@@ -478,7 +681,8 @@ fn input(out: &mut Out, report: &Report) {
         table.add_row(vec![name.to_string(), count.to_string()]);
     }
     right_align(&mut table, 1..2);
-    out.section("Input", &[table]);
+    out.keep_whole(&mut table, 0..2);
+    out.section("Input", [table]);
 }
 
 #[cfg(test)]
@@ -491,6 +695,7 @@ mod tests {
     const PLAIN: TableStyle = TableStyle {
         color: false,
         local_time: false,
+        width: None,
     };
 
     #[test]
@@ -519,6 +724,7 @@ mod tests {
                 &TableStyle {
                     color,
                     local_time: false,
+                    width: None,
                 },
             );
             assert!(!text.contains("\x1b[2J"), "{text}");
@@ -539,6 +745,7 @@ mod tests {
             &TableStyle {
                 color: true,
                 local_time: false,
+                width: None,
             },
         );
         assert!(colored.contains('\x1b'));
@@ -607,13 +814,216 @@ mod tests {
         assert!(!text.contains("other"));
     }
 
+    /// The report of the shipped `samples/filter-log-events.json` (long findings).
+    fn samples_report() -> Report {
+        use crate::engine::{Pipeline, PipelineConfig, Threads};
+        use crate::source::{InputFormat, ReadOptions};
+        let mut p = Pipeline::new(
+            crate::parse::Parser::new(crate::Patterns::builtin()),
+            PipelineConfig::default(),
+            None,
+        );
+        let input = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/filter-log-events.json");
+        p.read_inputs(
+            &[input],
+            ReadOptions::new(InputFormat::Auto),
+            Threads::Fixed(1),
+            8 << 20,
+        )
+        .expect("the samples read");
+        p.finish()
+    }
+
+    /// The realistic report with findings far longer than a terminal line, one of them Japanese
+    /// (double-width, without spaces), and a long input error and IP.
+    fn long_texts_report() -> Report {
+        let mut report = fixtures::realistic();
+        report.findings[0].message = "the allowed token is written to the log in plain text on every single \
+            invocation of the authorizer, so that anyone who may read the log group (developers, support \
+            staff, log shipping pipelines, third-party observability vendors) can call the API as any client"
+            .into();
+        report.findings[0].advice = "Remove the 'Allowed Token' log line, rotate the token at once, and expire \
+            the old log events that hold it (a retention policy or a one-off deletion)."
+            .into();
+        report.findings[1].message =
+            "トークンがログに平文で書き込まれています。ロググループを読めるすべての人がAPIを呼び出せます。".into();
+        report.findings[1].advice = "ログ行を削除し、トークンを直ちに更新してください。".into();
+        report.findings[2].message = format!("a-very-long-unbroken-word-{} ends here", "x".repeat(120));
+        report.input_errors[0].input = format!("logs/{}/000001.gz", "deeply/nested/directory".repeat(6));
+        report.top_denied_ips[0].ip = "2001:0db8:85a3:0000:0000:8a2e:0370:7334".into();
+        report
+    }
+
+    /// Text without ANSI colors or any whitespace: what a wrapped text reads as, whatever its breaks.
+    fn squeezed(text: &str) -> String {
+        let mut plain = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find('\x1b') {
+            plain.push_str(&rest[..at]);
+            rest = &rest[at..];
+            rest = &rest[rest.find('m').map_or(rest.len(), |m| m + 1)..];
+        }
+        plain.push_str(rest);
+        plain.split_whitespace().collect()
+    }
+
+    #[test]
+    fn every_line_fits_the_width_and_keeps_every_word() {
+        for (name, report) in [
+            ("samples", samples_report()),
+            ("realistic", fixtures::realistic()),
+            ("long texts", long_texts_report()),
+        ] {
+            assert!(!report.findings.is_empty(), "{name}");
+            for width in [80, 100, 60] {
+                for color in [false, true] {
+                    let style = TableStyle {
+                        color,
+                        local_time: false,
+                        width: Some(width),
+                    };
+                    let text = render(&report, &style);
+                    for line in text.lines() {
+                        assert!(
+                            display_width(line) <= usize::from(width),
+                            "{name} at {width}: {} cells: {line}\n{text}",
+                            display_width(line)
+                        );
+                    }
+                    // Only a column's own text is on its continuation lines: the message and its
+                    // advice read on, in order, once the breaks are taken out.
+                    let all = squeezed(&text);
+                    for f in &report.findings {
+                        let message = squeezed(&escape_control(&format!("{} {}", f.message, f.advice)));
+                        assert!(all.contains(&message), "{name} at {width}: {message} is not in\n{text}");
+                        for word in f.message.split_whitespace().chain(f.advice.split_whitespace()) {
+                            assert!(all.contains(word), "{name} at {width}: {word}");
+                        }
+                        assert!(text.contains(&format!(" {} ", f.kind)), "{name} at {width}: {}", f.kind);
+                    }
+                    // A long address wraps in its column (its parts start the lines), the counts
+                    // stay whole.
+                    let ips: String = text
+                        .split("\nTop denied IPs\n")
+                        .nth(1)
+                        .and_then(|rest| rest.split("\n\n").next())
+                        .expect("the top denied IPs")
+                        .lines()
+                        .skip_while(|l| !l.starts_with('─'))
+                        .skip(1)
+                        .filter_map(|l| l.strip_prefix(' ').filter(|l| !l.starts_with(' ')))
+                        .filter_map(|l| l.split_whitespace().next())
+                        .collect();
+                    let expected: String = report.top_denied_ips.iter().map(|ip| ip.ip.as_str()).collect();
+                    assert_eq!(ips, expected, "{name} at {width}\n{text}");
+                    for error in &report.input_errors {
+                        assert!(all.contains(&squeezed(&error.input)), "{name} at {width}");
+                    }
+                    // Every bucket still has its bar, the largest the longest.
+                    let bars = text
+                        .lines()
+                        .filter(|l| !l.starts_with("Timeline"))
+                        .filter(|l| l.contains('█') || l.contains('▒') || l.contains('░'))
+                        .count();
+                    let busy = report
+                        .timeline
+                        .buckets
+                        .iter()
+                        .filter(|b| b.allowed + b.denied + b.other > 0);
+                    assert_eq!(bars, busy.count(), "{name} at {width}\n{text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn without_a_width_or_with_room_the_tables_are_as_wide_as_their_content() {
+        for report in [
+            samples_report(),
+            fixtures::realistic(),
+            long_texts_report(),
+            fixtures::empty(),
+        ] {
+            let piped = render(&report, &PLAIN);
+            let room = u16::try_from(widest(&piped)).expect("narrower than u16::MAX");
+            for width in [room, room + 1, u16::MAX] {
+                let style = TableStyle {
+                    width: Some(width),
+                    ..PLAIN
+                };
+                assert_eq!(render(&report, &style), piped, "at {width}");
+            }
+            assert_ne!(
+                render(
+                    &report,
+                    &TableStyle {
+                        width: Some(room - 1),
+                        ..PLAIN
+                    }
+                ),
+                piped
+            );
+        }
+    }
+
+    #[test]
+    fn a_narrow_width_shrinks_bars_and_lists_the_durations() {
+        let report = fixtures::realistic();
+        let text = render(
+            &report,
+            &TableStyle {
+                width: Some(50),
+                ..PLAIN
+            },
+        );
+        assert!(text.lines().all(|l| display_width(l) <= 50), "{text}");
+        // The largest bucket (62 + 38 + 2) keeps the longest bar.
+        let bar = |line: &str| line.chars().filter(|c| matches!(c, '█' | '▒' | '░')).count();
+        let longest = text.lines().map(bar).max().unwrap_or(0);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(" 02:00 "))
+            .expect("the 02:00 bucket");
+        assert_eq!(bar(line), longest, "{text}");
+        assert!(longest < BAR_WIDTH as usize);
+        // Seven numbers do not fit side by side: one a row, never broken.
+        assert!(text.contains("\n max   2998.77\n"), "{text}");
+        // The price line wraps under itself.
+        assert!(
+            text.contains("\n at $0.0000166667 per GB-second and $0.20 per\n million requests\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn wrapping_measures_cells_and_breaks_only_words_wider_than_a_line() {
+        assert_eq!(wrap("short", Some(10)), ["short"]);
+        assert_eq!(wrap("  two  spaces kept", None), ["  two  spaces kept"]);
+        assert_eq!(
+            wrap(" at one two three four", Some(10)),
+            [" at one", " two three", " four"]
+        );
+        assert_eq!(
+            wrap(" at one two three four", Some(9)),
+            [" at one", " two", " three", " four"]
+        );
+        // Double-width characters count two cells.
+        assert_eq!(wrap("トークン ログ", Some(9)), ["トークン", "ログ"]);
+        assert_eq!(wrap("トークンログ", Some(5)), ["トー", "クン", "ログ"]);
+        assert_eq!(wrap("abcdefghij k", Some(4)), ["abcd", "efgh", "ij k"]);
+        assert_eq!(display_width("\x1b[38;5;9mhigh\x1b[39m ト"), 7);
+        assert_eq!(widest("ab\nトークン\n"), 8);
+    }
+
     #[test]
     fn bars_scale_to_the_largest_bucket() {
-        assert_eq!(cells(100, 100), 40);
-        assert_eq!(cells(1, 1000), 1);
-        assert_eq!(cells(0, 10), 0);
-        assert_eq!(cells(5, 0), 0);
-        assert_eq!(cells(u64::MAX, u64::MAX), 40);
+        assert_eq!(cells(100, 100, BAR_WIDTH), 40);
+        assert_eq!(cells(1, 1000, BAR_WIDTH), 1);
+        assert_eq!(cells(0, 10, BAR_WIDTH), 0);
+        assert_eq!(cells(5, 0, BAR_WIDTH), 0);
+        assert_eq!(cells(u64::MAX, u64::MAX, BAR_WIDTH), 40);
+        assert_eq!(cells(50, 100, 7), 4);
+        assert_eq!(cells(5, 10, 0), 0);
         assert_eq!(decimals_for(0.000123, 3), 6);
         assert_eq!(decimals_for(12.5, 3), 1);
     }

@@ -969,6 +969,62 @@ fn show_tokens_reveals_them() {
     assert!(samples.text().contains(TOKEN));
 }
 
+/// Terminal cells of a line: ANSI colors take none, double-width characters two.
+fn cells(line: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    let mut plain = String::new();
+    let mut rest = line;
+    while let Some(at) = rest.find('\x1b') {
+        plain.push_str(&rest[..at]);
+        rest = &rest[at..];
+        rest = &rest[rest.find('m').map_or(rest.len(), |m| m + 1)..];
+    }
+    plain.push_str(rest);
+    plain.width()
+}
+
+#[test]
+fn the_table_fits_a_width_and_piped_output_keeps_its_layout() {
+    let r = run_json(&["samples/"]);
+    let findings = r["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    for (width, color) in [("80", "never"), ("100", "never"), ("60", "always")] {
+        let run = report(&["samples/", "--width", width, "--color", color]);
+        run.assert_code(0);
+        let text = run.text();
+        let width: usize = width.parse().expect("a number");
+        for line in text.lines() {
+            assert!(
+                cells(line) <= width,
+                "{} cells at --width {width}: {line}\n{text}",
+                cells(line)
+            );
+        }
+        // Each finding's message and advice wrap in their column: taking the breaks out gives them back.
+        let squeezed: String = text.split_whitespace().collect();
+        for f in findings {
+            for key in ["kind", "message", "advice"] {
+                let part: String = f[key].as_str().expect("a string").split_whitespace().collect();
+                assert!(squeezed.contains(&part), "{key} {part} at --width {width}:\n{text}");
+            }
+        }
+    }
+    // Piped, the table is as wide as its content (the snapshot), whatever COLUMNS says.
+    let piped = report(&["samples/"]);
+    let widest = piped.text().lines().map(cells).max().unwrap_or(0);
+    assert!(widest > 200, "the findings' rule is {widest} cells");
+    for (args, columns) in [(&["--width", "0"][..], None), (&[][..], Some("50"))] {
+        let mut cmd = authlogs();
+        cmd.args(["report", "samples/"]).args(args);
+        if let Some(columns) = columns {
+            cmd.env("COLUMNS", columns);
+        }
+        let run = finish(&mut cmd);
+        run.assert_code(0);
+        assert_eq!(run.text(), piped.text(), "{args:?} COLUMNS={columns:?}");
+    }
+}
+
 // ------------------------------------------------------------------------------------ time window
 
 #[test]
