@@ -24,6 +24,23 @@ fn sample_group(test: &str) -> (String, String, String) {
     (group, iso(first - 60_000), iso(last + 60_000))
 }
 
+/// `report` of one group's window on the Insights engine, through `endpoint`.
+fn insights_args<'a>(endpoint: &'a str, group: &'a str, since: &'a str, until: &'a str) -> [&'a str; 11] {
+    [
+        "report",
+        "--endpoint-url",
+        endpoint,
+        "--group",
+        group,
+        "--since",
+        since,
+        "--until",
+        until,
+        "--engine",
+        "insights",
+    ]
+}
+
 #[test]
 fn insights_on_moto_says_the_endpoint_does_not_evaluate_stats() {
     let (group, since, until) = sample_group("moto-stats");
@@ -289,19 +306,7 @@ fn insights_report_from_paged_results_of_the_three_queries() {
         proxy.calls("GetQueryResults")
     );
     // The table says where the numbers come from.
-    let table = crate::util::finish(authlogs().args([
-        "report",
-        "--endpoint-url",
-        &proxy.url,
-        "--group",
-        &group,
-        "--since",
-        &since,
-        "--until",
-        &until,
-        "--engine",
-        "insights",
-    ]));
+    let table = crate::util::finish(authlogs().args(insights_args(&proxy.url, &group, &since, &until)));
     assert_eq!(table.code, Some(0), "{}", table.stderr);
     assert!(
         table
@@ -382,19 +387,7 @@ fn ctrl_c_stops_every_running_query() {
         _ => Action::Forward,
     });
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_authlogs"))
-        .args([
-            "report",
-            "--endpoint-url",
-            &proxy.url,
-            "--group",
-            &group,
-            "--since",
-            &since,
-            "--until",
-            &until,
-            "--engine",
-            "insights",
-        ])
+        .args(insights_args(&proxy.url, &group, &since, &until))
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_REGION", "us-east-1")

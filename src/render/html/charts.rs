@@ -88,6 +88,17 @@ pub fn horizontal_bars(bars: &[Bar], width: u32, label_px: u32) -> ChartResult {
     Ok(svg)
 }
 
+/// A label formatter for a category axis that names about `most` columns, evenly spaced.
+fn sparse_labels(labels: &[String], most: usize) -> impl Fn(&SegmentValue<u32>) -> String + '_ {
+    let every = labels.len().div_ceil(most).max(1);
+    move |v| match v {
+        SegmentValue::CenterOf(i) if (*i as usize).is_multiple_of(every) => {
+            labels.get(*i as usize).cloned().unwrap_or_default()
+        }
+        _ => String::new(),
+    }
+}
+
 /// Vertical stacked bars over labelled columns (the timeline: allowed, denied, other per bucket).
 pub fn stacked_columns(columns: &[(String, Vec<Segment>)], width: u32, height: u32) -> ChartResult {
     let n = columns.len().max(1) as u32;
@@ -107,18 +118,13 @@ pub fn stacked_columns(columns: &[(String, Vec<Segment>)], width: u32, height: u
             .build_cartesian_2d((0..(n - 1).max(1)).into_segmented(), 0f64..max * 1.05)
             .map_err(err)?;
         // At most about 8 labels along the bottom, whatever the number of columns.
-        let every = columns.len().div_ceil(8).max(1);
         let labels: Vec<String> = columns.iter().map(|(l, _)| l.clone()).collect();
+        let label = sparse_labels(&labels, 8);
         chart
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(columns.len().max(1))
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) if (*i as usize).is_multiple_of(every) => {
-                    labels.get(*i as usize).cloned().unwrap_or_default()
-                }
-                _ => String::new(),
-            })
+            .x_label_formatter(&label)
             .y_labels(5)
             .y_label_formatter(&|y| format!("{y:.0}"))
             .light_line_style(TRANSPARENT)
@@ -164,17 +170,12 @@ pub fn histogram(bins: &[(String, u64)], marks: &[(String, usize)], width: u32, 
             .build_cartesian_2d((0..(n - 1).max(1)).into_segmented(), 0f64..max * 1.1)
             .map_err(err)?;
         let labels: Vec<String> = bins.iter().map(|b| format!("≤{}", b.0)).collect();
-        let every = bins.len().div_ceil(10).max(1);
+        let label = sparse_labels(&labels, 10);
         chart
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(bins.len().max(1))
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) if (*i as usize).is_multiple_of(every) => {
-                    labels.get(*i as usize).cloned().unwrap_or_default()
-                }
-                _ => String::new(),
-            })
+            .x_label_formatter(&label)
             .y_labels(5)
             .y_label_formatter(&|y| format!("{y:.0}"))
             .light_line_style(TRANSPARENT)
