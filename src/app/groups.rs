@@ -15,7 +15,7 @@ pub fn groups(config: GroupsConfig, out: &mut dyn Write) -> Result<Outcome, Erro
         let text = serde_json::to_string_pretty(&found).map_err(|e| Error::Output(e.into()))?;
         writeln!(out, "{text}")?;
     } else {
-        out.write_all(groups_table(&found, config.tz_local).as_bytes())?;
+        out.write_all(groups_table(&found, config.tz_local, config.width).as_bytes())?;
     }
     out.flush()?;
     Ok(Outcome {

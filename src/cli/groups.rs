@@ -45,6 +45,8 @@ pub struct GroupsConfig {
     pub tz_local: bool,
     /// Requests per second.
     pub max_tps: f64,
+    /// The terminal's width when stdout is one: the table fits it.
+    pub width: Option<u16>,
 }
 
 impl GroupsArgs {
@@ -57,6 +59,7 @@ impl GroupsArgs {
             json: self.format == GroupsFormatArg::Json,
             tz_local: self.tz == TzArg::Local,
             max_tps,
+            width: super::terminal_width(),
         })
     }
 }

@@ -88,7 +88,7 @@ fn groups_table_of_hostile_names() {
                     },
                 )
                 .collect();
-            let text = groups_table(&groups, local);
+            let text = groups_table(&groups, local, local.then_some(60));
             check::terminal_safe(&text, false, "the groups table")
         },
     );

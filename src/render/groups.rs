@@ -5,8 +5,9 @@ use crate::redact::escape_control;
 use crate::source::cloudwatch::GroupInfo;
 use crate::timeutil::rfc3339_to_local;
 
-/// Renders the groups found; times in the local zone when `tz_local`.
-pub fn groups_table(groups: &[GroupInfo], tz_local: bool) -> String {
+/// Renders the groups found; times in the local zone when `tz_local`; with a `width` (a
+/// terminal's), long names wrap so no line is wider.
+pub fn groups_table(groups: &[GroupInfo], tz_local: bool, width: Option<u16>) -> String {
     if groups.is_empty() {
         return "no matching log groups\n".into();
     }
@@ -40,5 +41,44 @@ pub fn groups_table(groups: &[GroupInfo], tz_local: bool) -> String {
     if let Some(c) = table.column_mut(1) {
         c.set_cell_alignment(comfy_table::CellAlignment::Right);
     }
-    format!("{table}\n")
+    match width {
+        Some(w) => {
+            table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+            table.set_width(w);
+            format!("{}\n", table.trim_fmt())
+        }
+        None => format!("{table}\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::table::display_width;
+
+    fn group(name: &str) -> GroupInfo {
+        GroupInfo {
+            name: name.into(),
+            stored_bytes: Some(123_456_789),
+            retention_days: Some(30),
+            created: Some("2025-07-01T00:00:00.000Z".into()),
+            newest_event: Some("2025-07-11T10:29:40.120Z".into()),
+            created_ms: None,
+            newest_event_ms: None,
+        }
+    }
+
+    #[test]
+    fn long_names_wrap_to_the_width_and_piped_output_stays_whole() {
+        let groups = [group(
+            "/aws/lambda/agw-access-permission-authorizer-production-ap-northeast-1-blue",
+        )];
+        let piped = groups_table(&groups, false, None);
+        assert!(piped.lines().any(|l| display_width(l) > 100), "{piped}");
+        for width in [80u16, 100] {
+            let text = groups_table(&groups, false, Some(width));
+            assert!(text.lines().all(|l| display_width(l) <= usize::from(width)), "{text}");
+            assert!(text.contains("123456789") && text.contains("30 days"), "{text}");
+        }
+    }
 }
