@@ -1,9 +1,11 @@
 //! The findings: what a security or operations team should act on, derived from the aggregates,
-//! each with its severity, count, first and last time, and advice. No finding holds a token.
+//! each with its severity, count, first and last time, and advice. No finding holds a token. The
+//! texts are in `src/i18n.rs`, in the language `AnalyzeConfig::lang` asks for.
 
 use std::net::IpAddr;
 
 use super::{Analyzer, Burst, InputSummary};
+use crate::i18n::{fill, FindingTexts};
 use crate::redact::escape_control;
 use crate::report::{DurationStats, Finding, Severity};
 use crate::timeutil::format_rfc3339_ms;
@@ -18,6 +20,7 @@ const NAMED_IPS: usize = 5;
 
 impl Analyzer {
     pub(super) fn findings(&self, input: &InputSummary, durations: &DurationStats) -> Vec<Finding> {
+        let t = self.config.lang.findings();
         let mut f = Vec::new();
         if self.secret_logged > 0 {
             f.push(
@@ -25,9 +28,8 @@ impl Analyzer {
                     "secret_logged",
                     Severity::High,
                     self.secret_logged,
-                    "The authorizer writes ALLOWED_TOKEN to its logs: anyone who can read them can call the API."
-                        .into(),
-                    "Remove the 'Allowed Token' log line and rotate the token.",
+                    t.secret_logged_message.into(),
+                    t.secret_logged_advice,
                 )
                 .between(self.spans.secret_logged.0),
             );
@@ -35,20 +37,20 @@ impl Analyzer {
         if self.token_leaks > 0 {
             let mut ips: Vec<(&String, &u64)> = self.leaked_from.iter().collect();
             ips.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+            let shown = ips
+                .iter()
+                .map(|(ip, n)| fill(t.ip_times, &[("ip", &escape_control(ip)), ("count", n)]));
+            let listed = named(t, shown, ips.len());
             f.push(
                 Finding::new(
                     "token_leak_suspected",
                     Severity::High,
                     self.token_leaks,
-                    format!(
-                        "The valid token was presented from {} IP(s) that are not allowed, so it is known outside: {}",
-                        self.leaked_from.len(),
-                        named(
-                            ips.iter().map(|(ip, n)| format!("{} ({n}×)", escape_control(ip))),
-                            ips.len()
-                        )
+                    fill(
+                        t.token_leak_message,
+                        &[("count", &self.leaked_from.len()), ("ips", &listed)],
                     ),
-                    "Rotate the token now, and find out how it left (logs, a client, a repository).",
+                    t.token_leak_advice,
                 )
                 .between(self.spans.token_leak.0),
             );
@@ -64,14 +66,11 @@ impl Analyzer {
                 "invalid_allowed_ip",
                 Severity::High,
                 *n,
-                format!(
-                    "ALLOWED_IP '{}' is not a valid IP address: no caller can pass the IP check.",
-                    escape_control(ip)
-                ),
-                "Fix the function's ALLOWED_IP environment variable.",
+                fill(t.invalid_allowed_ip_message, &[("ip", &escape_control(ip))]),
+                t.invalid_allowed_ip_advice,
             ));
         }
-        if let Some(finding) = self.guessing_finding() {
+        if let Some(finding) = self.guessing_finding(t) {
             f.push(finding);
         }
         if self.decisions.timeout > 0 {
@@ -80,8 +79,8 @@ impl Analyzer {
                     "timeouts",
                     Severity::Medium,
                     self.decisions.timeout,
-                    "Authorizer invocations timed out: API Gateway answered those callers with 500, not 403.".into(),
-                    "Find the slow call (the REPORT durations say how close the others come) or raise the timeout.",
+                    t.timeouts_message.into(),
+                    t.timeouts_advice,
                 )
                 .between(self.spans.timeouts.0),
             );
@@ -92,9 +91,8 @@ impl Analyzer {
                     "errors",
                     Severity::Medium,
                     self.decisions.error,
-                    "Authorizer invocations failed (unhandled exception or runtime error): API Gateway answered 500."
-                        .into(),
-                    "Read the failing invocations (authlogs report --requests) and fix the handler.",
+                    t.errors_message.into(),
+                    t.errors_advice,
                 )
                 .between(self.spans.errors.0),
             );
@@ -105,8 +103,8 @@ impl Analyzer {
                     "token_logged",
                     Severity::Medium,
                     self.token_logged,
-                    "Callers' Authorization tokens are written to the logs in plain text.".into(),
-                    "Log a hash of the token, or nothing.",
+                    t.token_logged_message.into(),
+                    t.token_logged_advice,
                 )
                 .between(self.spans.token_logged.0),
             );
@@ -118,12 +116,12 @@ impl Analyzer {
                     "memory_pressure",
                     Severity::Medium,
                     1,
-                    format!("Max memory used reached {used} MB of {size} MB: out-of-memory failures are close."),
-                    "Raise the memory size, or find what holds memory between invocations.",
+                    fill(t.memory_pressure_message, &[("used", &used), ("size", &size)]),
+                    t.memory_pressure_advice,
                 ));
             }
         }
-        if let Some(finding) = self.overprovisioned(input) {
+        if let Some(finding) = self.overprovisioned(input, t) {
             f.push(finding);
         }
         if self.allowed_ips.len() > 1 {
@@ -131,11 +129,8 @@ impl Analyzer {
                 "allowed_ip_changed",
                 Severity::Info,
                 self.allowed_ips.len() as u64,
-                format!(
-                    "ALLOWED_IP changed within the window ({} distinct values).",
-                    self.allowed_ips.len()
-                ),
-                "Check that the change was intended.",
+                fill(t.allowed_ip_changed_message, &[("count", &self.allowed_ips.len())]),
+                t.allowed_ip_changed_advice,
             ));
         }
         if self.allowed_tokens.len() > 1 {
@@ -143,11 +138,11 @@ impl Analyzer {
                 "allowed_token_changed",
                 Severity::Info,
                 self.allowed_tokens.len() as u64,
-                format!(
-                    "ALLOWED_TOKEN changed within the window ({} distinct values).",
-                    self.allowed_tokens.len()
+                fill(
+                    t.allowed_token_changed_message,
+                    &[("count", &self.allowed_tokens.len())],
                 ),
-                "Check that the rotation was intended, and that callers moved to the new token.",
+                t.allowed_token_changed_advice,
             ));
         }
         if let Some(p99) = durations.p99 {
@@ -156,8 +151,8 @@ impl Analyzer {
                     "slow_authorizer",
                     Severity::Low,
                     1,
-                    format!("p99 duration is {p99:.2} ms: every API call waits for the authorizer."),
-                    "Cache the decision in API Gateway (authorizer result TTL), or make the slow path faster.",
+                    fill(t.slow_authorizer_message, &[("p99", &format_args!("{p99:.2}"))]),
+                    t.slow_authorizer_advice,
                 ));
             }
         }
@@ -167,9 +162,8 @@ impl Analyzer {
                     "incomplete_invocations",
                     Severity::Info,
                     self.incomplete,
-                    "Invocations without a REPORT line (the logs start or end mid-request, or lines are missing)."
-                        .into(),
-                    "Widen the window, or check that no filter drops START/REPORT lines.",
+                    t.incomplete_invocations_message.into(),
+                    t.incomplete_invocations_advice,
                 )
                 .between(self.spans.incomplete.0),
             );
@@ -180,20 +174,21 @@ impl Analyzer {
                 "invalid_utf8",
                 Severity::Low,
                 s.invalid_utf8_lines,
-                "Lines were not valid UTF-8 and were decoded with replacement characters.".into(),
-                "Check how the logs were exported or converted.",
+                t.invalid_utf8_message.into(),
+                t.invalid_utf8_advice,
             ));
         }
         if s.oversized_lines > 0 {
-            let first = s.first_oversized_line.as_deref().unwrap_or("an input");
+            let first = s
+                .first_oversized_line
+                .as_deref()
+                .unwrap_or(t.oversized_lines_unknown_input);
             f.push(Finding::new(
                 "oversized_lines",
                 Severity::Low,
                 s.oversized_lines,
-                format!(
-                    "Lines longer than --max-line-bytes were cut (the first at {first}): their heads were read, the rest skipped."
-                ),
-                "CloudWatch events are at most 1 MB: a longer line is not a Lambda log line. Check the input, or raise --max-line-bytes.",
+                fill(t.oversized_lines_message, &[("first", &first)]),
+                t.oversized_lines_advice,
             ));
         }
         if s.late_lines > 0 {
@@ -201,8 +196,8 @@ impl Analyzer {
                 "late_lines",
                 Severity::Low,
                 s.late_lines,
-                "Lines arrived long after their request's REPORT and were not applied to it.".into(),
-                "Read the inputs in time order, or in fewer parts.",
+                t.late_lines_message.into(),
+                t.late_lines_advice,
             ));
         }
         if s.unrecognized_lines > 0 {
@@ -210,8 +205,8 @@ impl Analyzer {
                 "unrecognized_lines",
                 Severity::Info,
                 s.unrecognized_lines,
-                "Lines matched no Lambda or authorizer shape (tracebacks, print() output, other text).".into(),
-                "If the authorizer's own messages are among them, teach their wording with --patterns.",
+                t.unrecognized_lines_message.into(),
+                t.unrecognized_lines_advice,
             ));
         }
         f.sort_by_key(|x| x.severity);
@@ -220,7 +215,7 @@ impl Analyzer {
 
     /// IPs that sent `guess_threshold` token mismatches (or distinct wrong tokens) within the
     /// sliding window: brute force, not clients rotating tokens over a day.
-    fn guessing_finding(&self) -> Option<Finding> {
+    fn guessing_finding(&self, t: &FindingTexts) -> Option<Finding> {
         let mut bursts: Vec<(&String, Burst)> = self
             .denied_ips
             .iter()
@@ -236,13 +231,15 @@ impl Analyzer {
         });
         let window_min = self.config.guess_window_ms / 60_000;
         let shown = bursts.iter().map(|(ip, b)| {
-            format!(
-                "{} ({} mismatches, {} different tokens, {} → {})",
-                escape_control(ip),
-                b.mismatches,
-                b.distinct,
-                format_rfc3339_ms(b.first_ms),
-                format_rfc3339_ms(b.last_ms)
+            fill(
+                t.token_guessing_ip,
+                &[
+                    ("ip", &escape_control(ip)),
+                    ("mismatches", &b.mismatches),
+                    ("distinct", &b.distinct),
+                    ("first", &format_rfc3339_ms(b.first_ms)),
+                    ("last", &format_rfc3339_ms(b.last_ms)),
+                ],
             )
         });
         let first = bursts.iter().map(|(_, b)| b.first_ms).min();
@@ -252,13 +249,16 @@ impl Analyzer {
                 "token_guessing",
                 Severity::High,
                 bursts.len() as u64,
-                format!(
-                    "{} source IP(s) sent {} or more wrong tokens within {window_min} min (whole minutes), a sign of token guessing: {}",
-                    bursts.len(),
-                    self.config.guess_threshold,
-                    named(shown, bursts.len())
+                fill(
+                    t.token_guessing_message,
+                    &[
+                        ("count", &bursts.len()),
+                        ("threshold", &self.config.guess_threshold),
+                        ("minutes", &window_min),
+                        ("ips", &named(t, shown, bursts.len())),
+                    ],
                 ),
-                "Block these addresses (WAF, resource policy), and make sure the token is long and random.",
+                t.token_guessing_advice,
             )
             .between(first.zip(last)),
         )
@@ -266,7 +266,7 @@ impl Analyzer {
 
     /// Memory far above what the function uses: what the difference costs a month at this
     /// window's rate of invocations.
-    fn overprovisioned(&self, input: &InputSummary) -> Option<Finding> {
+    fn overprovisioned(&self, input: &InputSummary, t: &FindingTexts) -> Option<Finding> {
         let (used, size) = (self.max_used_max?, self.memory_size_max?);
         if size <= MIN_MEMORY_MB || u128::from(used) * 100 > u128::from(size) * u128::from(OVERPROVISIONED_PCT) {
             return None;
@@ -293,23 +293,31 @@ impl Analyzer {
             "memory_overprovisioned",
             Severity::Info,
             1,
-            format!(
-                "Max memory used is {used} MB of {size} MB ({:.1}%).",
-                used as f64 * 100.0 / size as f64
+            fill(
+                t.memory_overprovisioned_message,
+                &[
+                    ("used", &used),
+                    ("size", &size),
+                    ("share", &format_args!("{:.1}", used as f64 * 100.0 / size as f64)),
+                ],
             ),
-            &format!(
-                "{suggested} MB would still leave twice the most used, and save about ${usd:.2} a month at this window's rate \
-                 ({per_month:.0} invocations a month); Lambda gives CPU in proportion to memory, so check the durations after the change."
+            &fill(
+                t.memory_overprovisioned_advice,
+                &[
+                    ("suggested", &suggested),
+                    ("usd", &format_args!("{usd:.2}")),
+                    ("per_month", &format_args!("{per_month:.0}")),
+                ],
             ),
         ))
     }
 }
 
 /// The first few items, then how many more.
-fn named(items: impl Iterator<Item = String>, total: usize) -> String {
+fn named(t: &FindingTexts, items: impl Iterator<Item = String>, total: usize) -> String {
     let mut text: Vec<String> = items.take(NAMED_IPS).collect();
     if total > NAMED_IPS {
-        text.push(format!("and {} more", total - NAMED_IPS));
+        text.push(fill(t.and_more, &[("count", &(total - NAMED_IPS))]));
     }
-    text.join(", ")
+    text.join(t.list_separator)
 }

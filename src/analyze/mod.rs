@@ -8,6 +8,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::decision::{received_token, source_ip, Decision, Verdict};
 use crate::group::Invocation;
+use crate::i18n::Lang;
 use crate::redact::{escape_control, token_is_missing};
 use crate::report::*;
 use crate::source::InputError;
@@ -26,7 +27,7 @@ const MAX_TRACKED_IPS: usize = 200_000;
 /// IPs kept for the token-leak finding.
 const MAX_LEAK_IPS: usize = 1_000;
 
-/// Prices for the cost estimate, and the token-guessing threshold.
+/// Prices for the cost estimate, the token-guessing threshold, and the findings' language.
 #[derive(Debug, Clone, Copy)]
 pub struct AnalyzeConfig {
     /// Lambda price per GB-second.
@@ -38,6 +39,8 @@ pub struct AnalyzeConfig {
     pub guess_threshold: usize,
     /// The sliding window of the guessing rule.
     pub guess_window_ms: i64,
+    /// The language of the findings' messages and advice.
+    pub lang: Lang,
 }
 
 impl Default for AnalyzeConfig {
@@ -47,6 +50,7 @@ impl Default for AnalyzeConfig {
             usd_per_million_requests: DEFAULT_USD_PER_MILLION_REQUESTS,
             guess_threshold: 5,
             guess_window_ms: 10 * 60_000,
+            lang: Lang::En,
         }
     }
 }

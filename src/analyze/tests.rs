@@ -328,3 +328,149 @@ fn duration_histogram_bins_are_1_2_5_from_the_first_value_to_the_last() {
     assert_eq!(super::format_ms(500), "0.5");
     assert_eq!(super::format_ms(1_250), "1.25");
 }
+
+/// Every finding kind in one run, in English and in Japanese: the same findings (kind, severity,
+/// count, times), the same values in their texts, and no English sentence left in the Japanese.
+#[test]
+fn findings_speak_the_configured_language() {
+    use crate::i18n::Lang;
+    let t0 = 1_752_213_600_000;
+    let mut calls: Vec<Invocation> = (0..5)
+        .map(|i| at(i, t0 + i as i64 * 60_000, "192.0.2.66", &format!("guess{i}")))
+        .collect();
+    // The valid token from elsewhere, a second ALLOWED_IP that is no address, a timeout, an
+    // error, an incomplete invocation, a logged token, a slow and a memory-hungry one.
+    calls.push(at(10, t0 + 1000, "198.51.100.23", "Ab12Xy34"));
+    let mut odd = at(11, t0 + 2000, "203.0.113.10", "Ab12Xy34");
+    odd.auth.allowed_ip = Some("111.222.333.444".into());
+    calls.push(odd);
+    let mut other_token = at(12, t0 + 3000, "203.0.113.10", "Zz99");
+    other_token.auth.allowed_token = Some("Zz99".into());
+    calls.push(other_token);
+    let mut timeout = at(13, t0 + 4000, "203.0.113.10", "Ab12Xy34");
+    timeout.timed_out = true;
+    calls.push(timeout);
+    let mut slow = at(14, t0 + 5000, "203.0.113.10", "Ab12Xy34");
+    if let Some(m) = slow.report.as_mut() {
+        m.duration_us = Some(3_000_000);
+    }
+    calls.push(slow);
+    let mut incomplete = at(15, t0 + 6000, "203.0.113.10", "Ab12Xy34");
+    incomplete.report = None;
+    calls.push(incomplete);
+    let mut failed = at(16, t0 + 7000, "203.0.113.10", "Ab12Xy34");
+    failed.failed = true;
+    calls.push(failed);
+    let input = || InputSummary {
+        stats: InputStats {
+            invalid_utf8_lines: 1,
+            oversized_lines: 2,
+            first_oversized_line: Some("logs/a.log: line 9".into()),
+            late_lines: 3,
+            unrecognized_lines: 4,
+            ..InputStats::default()
+        },
+        first_event_ms: Some(t0),
+        last_event_ms: Some(t0 + 3_600_000),
+        ..InputSummary::default()
+    };
+    let report = |lang| {
+        let mut a = Analyzer::new(AnalyzeConfig {
+            lang,
+            ..AnalyzeConfig::default()
+        });
+        for v in &calls {
+            a.add(v, &decide(v));
+        }
+        a.finish(input())
+    };
+    let (en, ja) = (report(Lang::En), report(Lang::Ja));
+    let kinds: Vec<&str> = en.findings.iter().map(|f| f.kind).collect();
+    for kind in [
+        "secret_logged",
+        "token_leak_suspected",
+        "invalid_allowed_ip",
+        "token_guessing",
+        "timeouts",
+        "errors",
+        "token_logged",
+        "incomplete_invocations",
+        "allowed_ip_changed",
+        "allowed_token_changed",
+        "slow_authorizer",
+        "memory_overprovisioned",
+        "invalid_utf8",
+        "oversized_lines",
+        "late_lines",
+        "unrecognized_lines",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} is not in {kinds:?}");
+    }
+    assert_eq!(en.findings.len(), ja.findings.len());
+    let japanese = |c: char| ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c);
+    for (e, j) in en.findings.iter().zip(&ja.findings) {
+        assert_eq!(
+            (e.kind, e.severity, e.count, &e.first, &e.last),
+            (j.kind, j.severity, j.count, &j.first, &j.last)
+        );
+        assert_ne!(e.message, j.message, "{}", e.kind);
+        assert_ne!(e.advice, j.advice, "{}", e.kind);
+        for text in [&j.message, &j.advice] {
+            assert!(text.chars().any(japanese), "{}: {text}", e.kind);
+            assert!(
+                !text.contains("Ab12Xy34") && !text.contains("guess"),
+                "{}: {text}",
+                e.kind
+            );
+        }
+        // The values of the English text (addresses, counts, sizes, prices) are in the Japanese.
+        for value in e
+            .message
+            .split(|c: char| c.is_whitespace() || "(),:'".contains(c))
+            .map(|w| w.trim_end_matches('.'))
+            .filter(|w| w.contains(|c: char| c.is_ascii_digit()) && !w.contains('×'))
+        {
+            assert!(j.message.contains(value), "{}: {value} is not in {}", e.kind, j.message);
+        }
+    }
+    let guessing = ja
+        .findings
+        .iter()
+        .find(|f| f.kind == "token_guessing")
+        .map(|f| f.message.as_str());
+    assert!(
+        guessing.is_some_and(|m| m.contains("192.0.2.66 (不一致 5 回、異なるトークン 5 種類")),
+        "{guessing:?}"
+    );
+    let leak = ja
+        .findings
+        .iter()
+        .find(|f| f.kind == "token_leak_suspected")
+        .map(|f| f.message.as_str());
+    assert!(leak.is_some_and(|m| m.contains("198.51.100.23 (1 回)")), "{leak:?}");
+    let memory = ja.findings.iter().find(|f| f.kind == "memory_overprovisioned");
+    assert!(
+        memory.is_some_and(|f| f.advice.starts_with("128 MB でも") && f.advice.contains("月に約 $")),
+        "{memory:?}"
+    );
+    // Memory close to its size.
+    let mut full = at(1, t0, "203.0.113.10", "Ab12Xy34");
+    if let Some(m) = full.report.as_mut() {
+        m.max_memory_used_mb = Some(500);
+    }
+    let pressure = |lang| {
+        let config = AnalyzeConfig {
+            lang,
+            ..AnalyzeConfig::default()
+        };
+        finding(&run(std::slice::from_ref(&full), config), "memory_pressure").map(|f| f.message.clone())
+    };
+    assert_eq!(
+        pressure(Lang::En).as_deref(),
+        Some("Max memory used reached 500 MB of 512 MB: out-of-memory failures are close.")
+    );
+    assert_eq!(
+        pressure(Lang::Ja).as_deref(),
+        Some("最大メモリ使用量が 512 MB 中 500 MB に達しました。メモリ不足による失敗が起きる寸前です。")
+    );
+}

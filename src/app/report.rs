@@ -75,6 +75,7 @@ fn print_report(
         color: config.color,
         local_time: config.tz_local,
         width: config.width,
+        lang: config.lang,
     };
     out.write_all(render::render(report, config.format, &style, config.lang).as_bytes())?;
     out.flush()?;

@@ -40,8 +40,8 @@ pub struct ReportArgs {
     /// Write the report to this file (replaced whole when complete) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Language of the table and HTML report [default: from LC_ALL/LANG; ja_* → ja, else en].
-    /// JSON keys and CSV headers stay English.
+    /// Language of the table, the HTML report and the findings' messages [default: from
+    /// LC_ALL/LANG; ja_* → ja, else en]. JSON keys and CSV headers stay English.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// Container of the inputs; auto detects it per input.
@@ -183,7 +183,7 @@ pub struct ReportConfig {
     pub(crate) fail_on: Option<Severity>,
     /// `--output`: write here, atomically, instead of stdout.
     pub(crate) output: Option<PathBuf>,
-    /// The language of the table and HTML report.
+    /// The language of the table, the HTML report and the findings (also in `pipeline.analyze`).
     pub(crate) lang: Lang,
     /// `--engine`.
     pub(crate) engine: Engine,
@@ -318,13 +318,14 @@ impl ReportArgs {
         };
         // CloudWatch windows end now when --until is absent: the report says so.
         let until_ms = until_ms.or(cloudwatch.as_ref().map(|cw| cw.end_ms));
+        let lang = self.lang.unwrap_or_else(Lang::from_env);
         Ok(ReportConfig {
             cloudwatch,
             tz_local: self.tz == TzArg::Local,
             progress: std::io::stderr().is_terminal(),
             fail_on: self.fail_on.map(Severity::from),
             output: self.output,
-            lang: self.lang.unwrap_or_else(Lang::from_env),
+            lang,
             engine: if self.requests { Engine::Local } else { self.engine },
             explain: self.explain,
             cross_check_ms,
@@ -348,6 +349,7 @@ impl ReportArgs {
                     usd_per_million_requests: self.price_million_requests,
                     guess_threshold,
                     guess_window_ms,
+                    lang,
                 },
                 group,
             },

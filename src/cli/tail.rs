@@ -11,6 +11,7 @@ use crate::analyze::AnalyzeConfig;
 use crate::engine::PipelineConfig;
 use crate::error::Error;
 use crate::group::GroupConfig;
+use crate::i18n::Lang;
 use crate::patterns::Patterns;
 use crate::redact::TokenDisplay;
 use crate::report::Severity;
@@ -93,6 +94,10 @@ pub struct TailArgs {
     /// Color the decisions.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// Language of the text lines, alerts, summary and findings [default: from LC_ALL/LANG; ja_* →
+    /// ja, else en]. The decision words (ALLOW, DENY, …), ALERT and JSON keys stay English.
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
     /// Print tokens as logged instead of masked fingerprints (tok:1a2b3c4d).
     #[arg(long)]
     pub show_tokens: bool,
@@ -242,6 +247,8 @@ pub struct TailConfig {
     pub(crate) alert: Option<(usize, i64)>,
     /// `--fail-on`: findings this severe or worse fail the run at its end.
     pub(crate) fail_on: Option<Severity>,
+    /// The language of the text lines and the summary (also in `pipeline.analyze`).
+    pub(crate) lang: Lang,
 }
 
 fn duration(name: &str, value: &str) -> Result<Duration, Error> {
@@ -325,6 +332,7 @@ impl TailArgs {
                 max_tps,
             },
         };
+        let lang = self.lang.unwrap_or_else(Lang::from_env);
         Ok(TailConfig {
             source,
             read: ReadOptions {
@@ -342,6 +350,7 @@ impl TailArgs {
                 analyze: AnalyzeConfig {
                     guess_threshold,
                     guess_window_ms,
+                    lang,
                     ..AnalyzeConfig::default()
                 },
             },
@@ -369,6 +378,7 @@ impl TailArgs {
             filter_pattern: self.filter_pattern,
             alert,
             fail_on: self.fail_on.map(Severity::from),
+            lang,
         })
     }
 }

@@ -58,8 +58,12 @@ fn arguments() -> impl Strategy<Value = Vec<&'static str>> {
             seen.extend(flag);
             args.extend(flag);
         }
-        if !seen.contains(&"--color") {
-            args.extend(["--color", "never"]);
+        // Colored runs are in Japanese (double-width words in the padded columns), the others
+        // in English, whatever the environment's locale.
+        if seen.contains(&"--color") {
+            args.extend(["--lang", "ja"]);
+        } else {
+            args.extend(["--color", "never", "--lang", "en"]);
         }
         args
     })
@@ -161,6 +165,7 @@ fn tail_lines_alerts_and_raw_lines() {
                     alerts,
                     ..TailSummary::default()
                 },
+                config.lang,
             );
             check::terminal_safe(&summary, false, "the summary line")?;
             if config.json {

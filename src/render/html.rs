@@ -177,7 +177,7 @@ fn decisions(r: &Report, l: &Labels) -> Markup {
         ("error", d.error),
         ("unknown", d.unknown),
     ];
-    let shares = decision_rows(r);
+    let shares = decision_rows(r, l);
     html! {
         section id="decisions" {
             h2 { (l.decisions) }
@@ -187,7 +187,7 @@ fn decisions(r: &Report, l: &Labels) -> Markup {
                     @for row in &shares {
                         tr { td { (row.label) } td.num { (row.count) } td.num.muted { (row.share) } }
                     }
-                    @if let Some(denials) = super::view::denial_rows(r) {
+                    @if let Some(denials) = super::view::denial_rows(r, l) {
                         tr { td colspan="3" { strong { (l.denials) } } }
                         @for row in &denials {
                             tr { td { (row.label) } td.num { (row.count) } td.num.muted { (row.share) } }

@@ -1,11 +1,16 @@
 //! `tail`'s output: one line per invocation (text or JSON lines), burst alerts, raw lines, and the
 //! one-line summary at the end. Everything from a log is escaped; tokens arrive already masked.
+//! The words of the text lines are in `LiveStyle::lang`; the decision words (`ALLOW`, `DENY`, …)
+//! and `ALERT` are the same in every language (a fixed vocabulary that scripts grep for), and JSON
+//! lines keep their English keys and values.
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::table::display_width;
 use super::terminal_safe_json;
+use crate::i18n::{fill, Lang};
 use crate::redact::escape_control;
 use crate::report::{Report, RequestRow};
 use crate::timeutil::{format_rfc3339_ms, rfc3339_to_local};
@@ -19,6 +24,8 @@ pub struct LiveStyle {
     pub local_time: bool,
     /// JSON lines instead of text.
     pub json: bool,
+    /// The language of the text lines' words.
+    pub lang: Lang,
 }
 
 const RESET: &str = "\x1b[0m";
@@ -31,6 +38,14 @@ fn decision_word(decision: &str) -> (&'static str, &'static str) {
         "error" => ("ERROR", "\x1b[35m"),
         _ => ("UNKNOWN", ""),
     }
+}
+
+/// `text` padded with spaces to `width` terminal cells (a double-width character counts two).
+fn pad(text: &str, width: usize) -> String {
+    let cells = display_width(text);
+    let mut padded = text.to_string();
+    padded.push_str(&" ".repeat(width.saturating_sub(cells)));
+    padded
 }
 
 fn shown_time(rfc3339: Option<&str>, style: LiveStyle) -> String {
@@ -55,14 +70,15 @@ pub fn invocation_line(row: &RequestRow, style: LiveStyle) -> String {
     } else {
         format!("{word:<7}")
     };
+    let t = style.lang.tail();
     let missing = row.reasons.contains(&"token_missing");
     let reasons: Vec<&str> = row
         .reasons
         .iter()
         .filter_map(|r| match *r {
-            "ip_mismatch" => Some("ip"),
-            "token_mismatch" if missing => Some("token missing"),
-            "token_mismatch" => Some("token"),
+            "ip_mismatch" => Some(t.reason_ip),
+            "token_mismatch" if missing => Some(t.reason_token_missing),
+            "token_mismatch" => Some(t.reason_token),
             _ => None,
         })
         .collect();
@@ -80,10 +96,10 @@ pub fn invocation_line(row: &RequestRow, style: LiveStyle) -> String {
     };
     let mut marks = Vec::new();
     if row.init_duration_ms.is_some() {
-        marks.push("cold");
+        marks.push(t.cold);
     }
     if row.incomplete {
-        marks.push("incomplete");
+        marks.push(t.incomplete);
     }
     let text = |v: &Option<String>| {
         v.as_deref()
@@ -92,14 +108,14 @@ pub fn invocation_line(row: &RequestRow, style: LiveStyle) -> String {
     let mut line = String::new();
     let _ = writeln!(
         line,
-        "{} {decision} {:<15} {:<18} {:<13} {:>10} {:>11} {:<15} {}",
+        "{} {decision} {:<15} {} {:<13} {:>10} {:>11} {} {}",
         shown_time(row.time.as_deref(), style),
         text(&row.source_ip),
-        reasons,
+        pad(&reasons, 18),
         text(&row.token),
         duration,
         memory,
-        marks.join(","),
+        pad(&marks.join(","), 15),
         escape_control(&row.request_id),
     );
     line
@@ -144,14 +160,17 @@ pub fn alert_line(alert: &Alert, style: LiveStyle) -> String {
         line.push('\n');
         return line;
     }
-    let text = format!(
-        "ALERT   {} was denied {} times within {} s ({} → {})",
-        alert.ip,
-        alert.denials,
-        alert.window_seconds,
-        shown_time(Some(&alert.first), style),
-        shown_time(Some(&alert.last), style)
+    let said = fill(
+        style.lang.tail().alert,
+        &[
+            ("ip", &alert.ip),
+            ("denials", &alert.denials),
+            ("seconds", &alert.window_seconds),
+            ("first", &shown_time(Some(&alert.first), style)),
+            ("last", &shown_time(Some(&alert.last), style)),
+        ],
     );
+    let text = format!("ALERT   {said}");
     if style.color {
         format!("\x1b[1;41;97m{text}{RESET}\n")
     } else {
@@ -160,7 +179,7 @@ pub fn alert_line(alert: &Alert, style: LiveStyle) -> String {
 }
 
 /// `--raw`: the invocation's log lines under it, indented and escaped (text output only).
-pub fn raw_lines(lines: &[String], truncated: usize) -> String {
+pub fn raw_lines(lines: &[String], truncated: usize, lang: Lang) -> String {
     let mut out = String::new();
     for line in lines {
         for part in line.split('\n') {
@@ -168,7 +187,7 @@ pub fn raw_lines(lines: &[String], truncated: usize) -> String {
         }
     }
     if truncated > 0 {
-        let _ = writeln!(out, "    │ … {truncated} more lines");
+        let _ = writeln!(out, "    │ {}", fill(lang.tail().more_lines, &[("count", &truncated)]));
     }
     out
 }
@@ -186,41 +205,39 @@ pub struct TailSummary {
     pub sampled_seconds: u64,
 }
 
-/// `authlogs: 42 invocations (…); denials …; N events, …` — counts of everything seen.
-pub fn summary_line(report: &Report, summary: &TailSummary) -> String {
-    let d = &report.decisions;
-    let n = &report.denials;
-    let mut line = format!(
-        "authlogs: {} invocations (allowed {}, denied {}, timeout {}, error {}, unknown {}; {} incomplete), {} printed; \
-         denials: ip mismatch {}, token mismatch {}, both {}, token missing {}; {} events, {} reconnects, {} sampled seconds, {} alerts\n",
-        report.invocations,
-        d.allowed,
-        d.denied,
-        d.timeout,
-        d.error,
-        d.unknown,
-        report.incomplete,
-        summary.printed,
-        n.ip_mismatch,
-        n.token_mismatch,
-        n.both,
-        n.token_missing,
-        report.input.events,
-        summary.reconnects,
-        summary.sampled_seconds,
-        summary.alerts,
+/// `authlogs: 42 invocations (…); denials …; N events, …` — counts of everything seen, in `lang`.
+pub fn summary_line(report: &Report, summary: &TailSummary, lang: Lang) -> String {
+    let (d, n, t) = (&report.decisions, &report.denials, lang.tail());
+    let mut line = fill(
+        t.summary,
+        &[
+            ("invocations", &report.invocations),
+            ("allowed", &d.allowed),
+            ("denied", &d.denied),
+            ("timeout", &d.timeout),
+            ("error", &d.error),
+            ("unknown", &d.unknown),
+            ("incomplete", &report.incomplete),
+            ("printed", &summary.printed),
+            ("ip_mismatch", &n.ip_mismatch),
+            ("token_mismatch", &n.token_mismatch),
+            ("both", &n.both),
+            ("token_missing", &n.token_missing),
+            ("events", &report.input.events),
+            ("reconnects", &summary.reconnects),
+            ("sampled_seconds", &summary.sampled_seconds),
+            ("alerts", &summary.alerts),
+        ],
     );
     let input = &report.input;
     if input.oversized_lines > 0 {
-        line.pop();
         let first = input.first_oversized_line.as_deref().unwrap_or("?");
-        let _ = writeln!(
-            line,
-            "; {} oversized lines cut at --max-line-bytes (first at {})",
-            input.oversized_lines,
-            escape_control(first)
-        );
+        line.push_str(&fill(
+            t.summary_oversized,
+            &[("count", &input.oversized_lines), ("first", &escape_control(first))],
+        ));
     }
+    line.push('\n');
     line
 }
 
@@ -294,5 +311,76 @@ mod tests {
         ))
         .unwrap_or_default();
         assert_eq!((a["type"].as_str(), a["denials"].as_u64()), (Some("alert"), Some(5)));
+    }
+
+    #[test]
+    fn a_japanese_line_keeps_the_decision_word_and_the_columns() {
+        let ja = LiveStyle {
+            lang: Lang::Ja,
+            ..LiveStyle::default()
+        };
+        let (en_line, ja_line) = (
+            invocation_line(&row(), LiveStyle::default()),
+            invocation_line(&row(), ja),
+        );
+        for part in [
+            "DENY",
+            "IP+トークンなし",
+            "コールド",
+            "tok:9f86d081",
+            "1.85 ms",
+            "35/512 MB",
+        ] {
+            assert!(ja_line.contains(part), "{part} missing: {ja_line}");
+        }
+        assert!(!ja_line.contains("token") && !ja_line.contains("cold"), "{ja_line}");
+        // Double-width words are padded by the cells they take: the request id starts in the
+        // same terminal column in both languages.
+        let column = |line: &str| display_width(&line[..line.find("e9b8af80").unwrap_or(0)]);
+        assert_eq!(column(&ja_line), column(&en_line), "{en_line}{ja_line}");
+        let alert = Alert::new("203.0.113.10", 5, 60_000, 0, 1000);
+        assert_eq!(
+            alert_line(&alert, LiveStyle::default()),
+            "ALERT   203.0.113.10 was denied 5 times within 60 s (1970-01-01T00:00:00.000Z → 1970-01-01T00:00:01.000Z)\n"
+        );
+        assert_eq!(
+            alert_line(&alert, ja),
+            "ALERT   203.0.113.10 が 60 秒以内に 5 回拒否されました (1970-01-01T00:00:00.000Z → 1970-01-01T00:00:01.000Z)\n"
+        );
+        assert_eq!(raw_lines(&[], 3, Lang::En), "    │ … 3 more lines\n");
+        assert_eq!(raw_lines(&[], 3, Lang::Ja), "    │ … ほか 3 行\n");
+    }
+
+    #[test]
+    fn the_summary_line_in_both_languages() {
+        let mut report = Report {
+            invocations: 11,
+            ..Report::default()
+        };
+        report.decisions.allowed = 3;
+        report.decisions.denied = 6;
+        report.input.events = 40;
+        report.input.oversized_lines = 1;
+        report.input.first_oversized_line = Some("-: line 3".into());
+        let summary = TailSummary {
+            printed: 9,
+            alerts: 1,
+            ..TailSummary::default()
+        };
+        assert_eq!(
+            summary_line(&report, &summary, Lang::En),
+            "authlogs: 11 invocations (allowed 3, denied 6, timeout 0, error 0, unknown 0; 0 incomplete), 9 printed; \
+             denials: ip mismatch 0, token mismatch 0, both 0, token missing 0; 40 events, 0 reconnects, 0 sampled seconds, \
+             1 alerts; 1 oversized lines cut at --max-line-bytes (first at -: line 3)\n"
+        );
+        let ja = summary_line(&report, &summary, Lang::Ja);
+        assert!(
+            ja.starts_with("authlogs: 呼び出し 11 件 (許可 3、拒否 6、タイムアウト 0、エラー 0、不明 0、うち未完了 0)、表示 9 件; "),
+            "{ja}"
+        );
+        assert!(
+            ja.ends_with("アラート 1 件; --max-line-bytes を超えて切り詰めた行 1 件 (最初: -: line 3)\n"),
+            "{ja}"
+        );
     }
 }

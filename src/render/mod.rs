@@ -33,7 +33,8 @@ pub enum OutputFormat {
     Html,
 }
 
-/// Renders `report` in `format`; `style` only matters for the table, `lang` for the table and HTML.
+/// Renders `report` in `format`; `style` only matters for the table (whose language is
+/// `style.lang`), `lang` for HTML.
 pub fn render(report: &Report, format: OutputFormat, style: &TableStyle, lang: Lang) -> String {
     match format {
         OutputFormat::Table => table::render(report, style),

@@ -7,6 +7,7 @@ use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint, ContentArrangeme
 use unicode_width::UnicodeWidthStr;
 
 use super::view::{self, f2, int, pct};
+use crate::i18n::{fill, Labels, Lang};
 use crate::redact::escape_control;
 use crate::report::{Report, Severity, Timeline, TimelineBucket};
 use crate::timeutil::rfc3339_to_local;
@@ -22,6 +23,9 @@ pub struct TableStyle {
     /// their column and the timeline's bars shrink. `None` (piped output): every table as wide as
     /// its content.
     pub width: Option<u16>,
+    /// The language of every heading, label and fixed phrase (numbers, names and log text are as
+    /// they are).
+    pub lang: Lang,
 }
 
 /// Column lines drawn: only the rule under a header row.
@@ -42,11 +46,12 @@ pub fn render(report: &Report, style: &TableStyle) -> String {
         color: style.color,
         local_time: style.local_time,
         width: style.width.map(usize::from),
+        l: style.lang.labels(),
     };
     header(&mut out, report);
     if report.invocations == 0 {
         out.text.push('\n');
-        out.line("no invocations found");
+        out.line(out.l.no_invocations);
     } else {
         decisions(&mut out, report);
         denials(&mut out, report);
@@ -67,6 +72,8 @@ struct Out {
     local_time: bool,
     /// `TableStyle::width`.
     width: Option<usize>,
+    /// The labels of `TableStyle::lang`.
+    l: &'static Labels,
 }
 
 impl Out {
@@ -259,6 +266,15 @@ fn decision_color(decision: &str) -> Option<Color> {
     }
 }
 
+fn severity_name(severity: Severity, l: &Labels) -> &'static str {
+    match severity {
+        Severity::High => l.severity_high,
+        Severity::Medium => l.severity_medium,
+        Severity::Low => l.severity_low,
+        Severity::Info => l.severity_info,
+    }
+}
+
 fn severity_color(severity: Severity) -> Option<Color> {
     match severity {
         Severity::High => Some(Color::Red),
@@ -295,40 +311,49 @@ fn header(out: &mut Out, report: &Report) {
         time(&window.first_event),
         time(&window.last_event),
     );
+    let l = out.l;
     let mut table = out.table();
     if window.start.is_some() || window.end.is_some() {
         table.add_row(vec![
-            "window".to_string(),
+            l.window.to_string(),
             format!("{} → {}", opt_str(&start), opt_str(&end)),
         ]);
     }
     if window.first_event.is_some() || window.last_event.is_some() {
         table.add_row(vec![
-            "events".to_string(),
+            l.events.to_string(),
             format!("{} → {}", opt_str(&first), opt_str(&last)),
         ]);
     }
-    table.add_row(vec!["invocations".to_string(), report.invocations.to_string()]);
+    table.add_row(vec![l.invocations.to_string(), report.invocations.to_string()]);
     if let Some(scan) = report.source.as_ref().and_then(|s| s.scan.as_ref()) {
         let approximate = report.source.as_ref().map_or(0, |s| s.approximate.len());
         table.add_row(vec![
-            "engine".to_string(),
-            format!(
-                "Logs Insights: {} queries scanned {:.1} MB (about ${:.4}); {approximate} approximate parts (--format json: source.approximate)",
-                scan.queries,
-                scan.bytes_scanned as f64 / 1e6,
-                scan.estimated_cost_usd
+            l.engine.to_string(),
+            fill(
+                l.engine_scan,
+                &[
+                    ("queries", &scan.queries),
+                    ("mb", &format_args!("{:.1}", scan.bytes_scanned as f64 / 1e6)),
+                    ("usd", &format_args!("{:.4}", scan.estimated_cost_usd)),
+                    ("approximate", &approximate),
+                ],
             ),
         ]);
     }
     let status = if report.complete {
-        "complete".to_string()
+        l.complete.to_string()
     } else {
         let errors = &report.input_errors;
-        let mut status = "PARTIAL".to_string();
+        let mut status = l.partial.to_string();
         if !errors.is_empty() {
-            let plural = if errors.len() == 1 { "" } else { "s" };
-            status.push_str(&format!(": {} input error{plural}", errors.len()));
+            let count = if errors.len() == 1 {
+                l.input_errors_one
+            } else {
+                l.input_errors_other
+            };
+            status.push_str(": ");
+            status.push_str(&fill(count, &[("count", &errors.len())]));
         }
         for error in errors.iter().take(MAX_LISTED_ERRORS) {
             status.push_str(&format!(
@@ -339,16 +364,14 @@ fn header(out: &mut Out, report: &Report) {
             ));
         }
         if errors.len() > MAX_LISTED_ERRORS {
-            status.push_str(&format!(
-                "\n… {} more (all are in --format json)",
-                errors.len() - MAX_LISTED_ERRORS
-            ));
+            status.push('\n');
+            status.push_str(&fill(l.more_in_json, &[("count", &(errors.len() - MAX_LISTED_ERRORS))]));
         }
         status
     };
-    table.add_row(vec!["status".to_string(), status]);
+    table.add_row(vec![l.status.to_string(), status]);
     out.keep_whole(&mut table, 0..1);
-    out.line("authlogs report");
+    out.line(l.report_title);
     let text = out.draw(table);
     out.text.push_str(&text);
     out.text.push('\n');
@@ -356,9 +379,9 @@ fn header(out: &mut Out, report: &Report) {
 
 fn decisions(out: &mut Out, report: &Report) {
     let mut table = out.table();
-    for r in view::decision_rows(report) {
+    for r in view::decision_rows(report, out.l) {
         table.add_row(vec![
-            out.colored(r.label, decision_color(r.label)),
+            out.colored(r.label, decision_color(r.key)),
             Cell::new(r.count),
             Cell::new(r.share),
             Cell::new(r.note),
@@ -366,11 +389,11 @@ fn decisions(out: &mut Out, report: &Report) {
     }
     right_align(&mut table, 1..3);
     out.keep_whole(&mut table, 0..3);
-    out.section("Decisions", [table]);
+    out.section(out.l.decisions, [table]);
 }
 
 fn denials(out: &mut Out, report: &Report) {
-    let Some(rows) = view::denial_rows(report) else {
+    let Some(rows) = view::denial_rows(report, out.l) else {
         return;
     };
     let mut table = out.table();
@@ -384,8 +407,8 @@ fn denials(out: &mut Out, report: &Report) {
     }
     right_align(&mut table, 1..3);
     out.keep_whole(&mut table, 0..3);
-    let denied = report.decisions.denied;
-    out.section(&format!("Denial reasons (of {denied} denied)"), [table]);
+    let title = fill(out.l.denial_reasons_title, &[("denied", &report.decisions.denied)]);
+    out.section(&title, [table]);
 }
 
 fn top_denied_ips(out: &mut Out, report: &Report) {
@@ -393,8 +416,9 @@ fn top_denied_ips(out: &mut Out, report: &Report) {
     if ips.is_empty() {
         return;
     }
+    let l = out.l;
     let mut table = out.table();
-    table.set_header(vec!["ip", "denied", "ip mismatch", "token mismatch"]);
+    table.set_header(vec![l.ip, l.denied, l.reason_ip_mismatch, l.reason_token_mismatch]);
     for ip in ips.iter().take(MAX_LISTED_IPS) {
         table.add_row(vec![
             escape_control(&ip.ip).into_owned(),
@@ -406,16 +430,15 @@ fn top_denied_ips(out: &mut Out, report: &Report) {
     right_align(&mut table, 1..4);
     // The address may wrap (a long one is log text); the counts do not.
     out.keep_whole(&mut table, 1..4);
-    let mut title = "Top denied IPs".to_string();
+    let mut title = l.top_denied_ips_title.to_string();
     if !report.top_denied_ips_exact {
-        title.push_str(" (lower bound)");
+        title.push(' ');
+        title.push_str(l.lower_bound);
     }
     out.section(&title, [table]);
     if ips.len() > MAX_LISTED_IPS {
-        out.line(&format!(
-            " … {} more (all are in --format json)",
-            ips.len() - MAX_LISTED_IPS
-        ));
+        let more = fill(l.more_in_json, &[("count", &(ips.len() - MAX_LISTED_IPS))]);
+        out.line(&format!(" {more}"));
     }
 }
 
@@ -424,7 +447,8 @@ fn duration(out: &mut Out, report: &Report) {
     if d.count == 0 && billed.sum == 0 && memory.size.is_none() {
         return;
     }
-    let names = ["min", "avg", "p50", "p90", "p95", "p99", "max"];
+    let l = out.l;
+    let names = [l.min, l.avg, "p50", "p90", "p95", "p99", l.max];
     let values = [d.min, d.avg, d.p50, d.p90, d.p95, d.p99, d.max].map(f2);
     let mut stats = out.table();
     stats.set_header(names.to_vec());
@@ -442,51 +466,62 @@ fn duration(out: &mut Out, report: &Report) {
     }
     let mut more = out.table();
     more.add_row(vec![
-        "billed".to_string(),
-        format!("{} ms total, {} ms avg", billed.sum, f2(billed.avg)),
+        l.billed.to_string(),
+        fill(l.billed_value, &[("total", &billed.sum), ("avg", &f2(billed.avg))]),
     ]);
     more.add_row(vec![
-        "memory".to_string(),
-        format!(
-            "{} MB size, {} MB max used ({}), {} MB avg used",
-            int(memory.size),
-            int(memory.max_used_max),
-            memory
-                .utilization_pct
-                .map_or_else(|| "-".to_string(), |p| format!("{p:.1}%")),
-            f2(memory.max_used_avg)
+        l.memory_row.to_string(),
+        fill(
+            l.memory_value,
+            &[
+                ("size", &int(memory.size)),
+                ("max_used", &int(memory.max_used_max)),
+                (
+                    "utilization",
+                    &memory
+                        .utilization_pct
+                        .map_or_else(|| "-".to_string(), |p| format!("{p:.1}%")),
+                ),
+                ("avg_used", &f2(memory.max_used_avg)),
+            ],
         ),
     ]);
     out.keep_whole(&mut more, 0..1);
-    out.section(&format!("Duration (ms, {} REPORT lines)", d.count), [stats, more]);
+    let title = fill(l.duration_title, &[("count", &d.count)]);
+    out.section(&title, [stats, more]);
 }
 
 fn cold_starts(out: &mut Out, report: &Report) {
-    let c = &report.cold_starts;
+    let (c, l) = (&report.cold_starts, out.l);
     let mut table = out.table();
     table.add_row(vec![
-        "count".to_string(),
-        format!("{} ({} of invocations)", c.count, pct(c.count, report.invocations)),
+        l.count.to_string(),
+        fill(
+            l.cold_starts_value,
+            &[("count", &c.count), ("share", &pct(c.count, report.invocations))],
+        ),
     ]);
     if c.restores > 0 {
-        table.add_row(vec!["snapstart restores".to_string(), c.restores.to_string()]);
+        table.add_row(vec![l.snapstart_restores.to_string(), c.restores.to_string()]);
     }
     if c.count > 0 {
         table.add_row(vec![
-            "init duration".to_string(),
-            format!(
-                "{} ms avg, {} ms max",
-                f2(c.init_duration_ms.avg),
-                f2(c.init_duration_ms.max)
+            l.init_duration_row.to_string(),
+            fill(
+                l.init_duration_value,
+                &[
+                    ("avg", &f2(c.init_duration_ms.avg)),
+                    ("max", &f2(c.init_duration_ms.max)),
+                ],
             ),
         ]);
     }
     out.keep_whole(&mut table, 0..1);
-    out.section("Cold starts", [table]);
+    out.section(l.cold_starts_title, [table]);
 }
 
 fn cost(out: &mut Out, report: &Report) {
-    let c = &report.cost;
+    let (c, l) = (&report.cost, out.l);
     if c.total_usd <= 0.0 && c.gb_seconds <= 0.0 {
         return;
     }
@@ -502,19 +537,23 @@ fn cost(out: &mut Out, report: &Report) {
     let usd = |v: f64| format!("${v:.decimals$}");
     let mut table = out.table();
     table.add_row(vec![
-        "GB-seconds".to_string(),
+        l.gb_seconds.to_string(),
         format!("{:.*}", decimals_for(c.gb_seconds, 3), c.gb_seconds),
     ]);
-    table.add_row(vec!["compute".to_string(), usd(c.compute_usd)]);
-    table.add_row(vec!["requests".to_string(), usd(c.requests_usd)]);
-    table.add_row(vec!["total".to_string(), usd(c.total_usd)]);
+    table.add_row(vec![l.compute.to_string(), usd(c.compute_usd)]);
+    table.add_row(vec![l.requests.to_string(), usd(c.requests_usd)]);
+    table.add_row(vec![l.total.to_string(), usd(c.total_usd)]);
     right_align(&mut table, 1..2);
     out.keep_whole(&mut table, 0..2);
-    out.section("Cost (Lambda, the authorizer itself)", [table]);
-    out.line(&format!(
-        " at ${} per GB-second and ${:.2} per million requests",
-        c.usd_per_gb_second, c.usd_per_million_requests
-    ));
+    out.section(l.cost_title, [table]);
+    let prices = fill(
+        l.prices,
+        &[
+            ("per_gb_second", &c.usd_per_gb_second),
+            ("per_million", &format_args!("{:.2}", c.usd_per_million_requests)),
+        ],
+    );
+    out.line(&format!(" {prices}"));
 }
 
 fn bucket_label(start: &str, with_date: bool, with_seconds: bool) -> String {
@@ -530,14 +569,15 @@ fn bucket_label(start: &str, with_date: bool, with_seconds: bool) -> String {
     t.with_timezone(&Utc).format(format).to_string()
 }
 
-fn span_label(seconds: u64) -> String {
-    match seconds {
-        0 => "?".to_string(),
-        s if s.is_multiple_of(86_400) => format!("{} d", s / 86_400),
-        s if s.is_multiple_of(3_600) => format!("{} h", s / 3_600),
-        s if s.is_multiple_of(60) => format!("{} min", s / 60),
-        s => format!("{s} s"),
-    }
+fn span_label(seconds: u64, l: &Labels) -> String {
+    let (unit, n) = match seconds {
+        0 => return "?".to_string(),
+        s if s.is_multiple_of(86_400) => (l.days, s / 86_400),
+        s if s.is_multiple_of(3_600) => (l.hours, s / 3_600),
+        s if s.is_multiple_of(60) => (l.minutes, s / 60),
+        s => (l.seconds, s),
+    };
+    fill(unit, &[("n", &n)])
 }
 
 /// Cells of a bar for `count` out of `largest` in bars at most `bar_width` wide: rounded, but
@@ -583,11 +623,12 @@ fn timeline(out: &mut Out, timeline: &Timeline) {
         .max()
         .unwrap_or(0);
 
+    let l = out.l;
     let table_of = |bar_width: u64| {
         let mut table = out.table();
-        let mut head = vec!["start", "", "allowed", "denied"];
+        let mut head = vec![l.start, "", l.allowed, l.denied];
         if show_other {
-            head.push("other");
+            head.push(l.other);
         }
         table.set_header(head);
         for b in buckets {
@@ -626,29 +667,25 @@ fn timeline(out: &mut Out, timeline: &Timeline) {
         }
     }
     let table = table_of(bar_width);
-    let legend = if show_other {
-        "█ allowed ▒ denied ░ other"
-    } else {
-        "█ allowed ▒ denied"
-    };
-    out.section(
-        &format!(
-            "Timeline ({} buckets, UTC)  {legend}",
-            span_label(timeline.bucket_seconds)
-        ),
-        [table],
-    );
+    let mut legend = format!("█ {} ▒ {}", l.allowed, l.denied);
+    if show_other {
+        legend.push_str(&format!(" ░ {}", l.other));
+    }
+    let span = span_label(timeline.bucket_seconds, l);
+    let title = fill(l.timeline_title, &[("span", &span)]);
+    out.section(&format!("{title}  {legend}"), [table]);
 }
 
 fn findings(out: &mut Out, report: &Report) {
     if report.findings.is_empty() {
         return;
     }
+    let l = out.l;
     let mut table = out.table();
-    table.set_header(vec!["severity", "kind", "count", "message"]);
+    table.set_header(vec![l.severity, l.kind, l.count, l.message]);
     for f in &report.findings {
         table.add_row(vec![
-            out.colored(f.severity.name(), severity_color(f.severity)),
+            out.colored(severity_name(f.severity, l), severity_color(f.severity)),
             Cell::new(escape_control(f.kind)),
             Cell::new(f.count),
             Cell::new(escape_control(&format!("{} {}", f.message, f.advice))),
@@ -657,18 +694,18 @@ fn findings(out: &mut Out, report: &Report) {
     right_align(&mut table, 2..3);
     // The message (and its advice) wraps in its column.
     out.keep_whole(&mut table, 0..3);
-    out.section("Findings", [table]);
+    out.section(l.findings, [table]);
 }
 
 fn input(out: &mut Out, report: &Report) {
-    let i = &report.input;
+    let (i, l) = (&report.input, out.l);
     let rows: Vec<_> = [
-        ("events", i.events),
-        ("unrecognized lines", i.unrecognized_lines),
-        ("invalid UTF-8 lines", i.invalid_utf8_lines),
-        ("oversized lines (cut)", i.oversized_lines),
-        ("filtered events", i.filtered_events),
-        ("late lines", i.late_lines),
+        (l.events, i.events),
+        (l.unrecognized_lines, i.unrecognized_lines),
+        (l.invalid_utf8_lines, i.invalid_utf8_lines),
+        (l.oversized_lines_cut, i.oversized_lines),
+        (l.filtered_events_row, i.filtered_events),
+        (l.late_lines, i.late_lines),
     ]
     .into_iter()
     .filter(|(_, count)| *count > 0)
@@ -682,7 +719,7 @@ fn input(out: &mut Out, report: &Report) {
     }
     right_align(&mut table, 1..2);
     out.keep_whole(&mut table, 0..2);
-    out.section("Input", [table]);
+    out.section(l.input_title, [table]);
 }
 
 #[cfg(test)]
@@ -696,11 +733,109 @@ mod tests {
         color: false,
         local_time: false,
         width: None,
+        lang: Lang::En,
+    };
+
+    const JAPANESE: TableStyle = TableStyle {
+        lang: Lang::Ja,
+        ..PLAIN
     };
 
     #[test]
     fn realistic_report() {
         insta::assert_snapshot!(render(&fixtures::realistic(), &PLAIN));
+    }
+
+    #[test]
+    fn realistic_report_in_japanese() {
+        let mut report = fixtures::realistic();
+        report.findings = samples_report(Lang::Ja).findings;
+        insta::assert_snapshot!(render(&report, &JAPANESE));
+    }
+
+    /// Every heading, label and fixed phrase of the table is translated: none of the English
+    /// ones is left in the Japanese table (whose numbers, names and log text are the same).
+    #[test]
+    fn the_japanese_table_has_no_english_heading_or_label() {
+        let mut report = fixtures::realistic();
+        report.findings = samples_report(Lang::Ja).findings;
+        report.top_denied_ips_exact = false;
+        report.source = Some(crate::report::SourceInfo {
+            scan: Some(crate::report::ScanInfo {
+                queries: 3,
+                bytes_scanned: 1_500_000,
+                estimated_cost_usd: 0.0075,
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        report.input.oversized_lines = 1;
+        report.input.filtered_events = 2;
+        report.input.invalid_utf8_lines = 3;
+        let english = render(&report, &PLAIN);
+        let japanese = render(&report, &JAPANESE);
+        for word in [
+            "authlogs report",
+            "window",
+            "invocations",
+            "PARTIAL",
+            "input error",
+            "Decisions",
+            "allowed",
+            "denied",
+            "incomplete",
+            "Denial reasons",
+            "mismatch",
+            "Top denied IPs",
+            "lower bound",
+            "Duration",
+            "billed",
+            "MB size",
+            "max used",
+            "Cold starts",
+            "snapstart",
+            "Cost",
+            "GB-seconds",
+            "per million",
+            "Timeline",
+            "buckets",
+            "severity",
+            "Findings",
+            "Input",
+            "unrecognized",
+            "oversized",
+            "filtered",
+            "queries scanned",
+            "approximate parts",
+            "high",
+        ] {
+            assert!(english.contains(word), "{word} is not in the English table");
+            assert!(!japanese.contains(word), "{word} is in the Japanese table:\n{japanese}");
+        }
+        for word in [
+            "authlogs レポート",
+            "判定",
+            "許可",
+            "拒否",
+            "タイムアウト",
+            "拒否の理由",
+            "検出事項",
+            "重要度",
+            "コールドスタート",
+            "推移 (1 時間ごと、UTC)",
+        ] {
+            assert!(japanese.contains(word), "{word} is not in\n{japanese}");
+        }
+        // The same numbers, names and log text in both.
+        for same in [
+            "203.0.113.9",
+            "2998.77",
+            "$0.0000862",
+            "logs/2025/07/11/000001.gz",
+            "secret_logged",
+        ] {
+            assert!(english.contains(same) && japanese.contains(same), "{same}");
+        }
     }
 
     #[test]
@@ -725,6 +860,7 @@ mod tests {
                     color,
                     local_time: false,
                     width: None,
+                    lang: Lang::En,
                 },
             );
             assert!(!text.contains("\x1b[2J"), "{text}");
@@ -746,6 +882,7 @@ mod tests {
                 color: true,
                 local_time: false,
                 width: None,
+                lang: Lang::En,
             },
         );
         assert!(colored.contains('\x1b'));
@@ -814,15 +951,20 @@ mod tests {
         assert!(!text.contains("other"));
     }
 
-    /// The report of the shipped `samples/filter-log-events.json` (long findings).
-    fn samples_report() -> Report {
+    /// The report of the shipped `samples/filter-log-events.json` (long findings), its findings
+    /// in `lang`.
+    fn samples_report(lang: Lang) -> Report {
+        use crate::analyze::AnalyzeConfig;
         use crate::engine::{Pipeline, PipelineConfig, Threads};
         use crate::source::{InputFormat, ReadOptions};
-        let mut p = Pipeline::new(
-            crate::parse::Parser::new(crate::Patterns::builtin()),
-            PipelineConfig::default(),
-            None,
-        );
+        let config = PipelineConfig {
+            analyze: AnalyzeConfig {
+                lang,
+                ..AnalyzeConfig::default()
+            },
+            ..PipelineConfig::default()
+        };
+        let mut p = Pipeline::new(crate::parse::Parser::new(crate::Patterns::builtin()), config, None);
         let input = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/filter-log-events.json");
         p.read_inputs(
             &[input],
@@ -867,26 +1009,38 @@ mod tests {
         plain.split_whitespace().collect()
     }
 
+    /// The reports the width tests render, in English and in Japanese (the samples' findings in
+    /// the language of the table).
+    fn width_cases() -> Vec<(&'static str, Lang, Report)> {
+        let mut cases = Vec::new();
+        for lang in [Lang::En, Lang::Ja] {
+            cases.push(("samples", lang, samples_report(lang)));
+            cases.push(("realistic", lang, fixtures::realistic()));
+            cases.push(("long texts", lang, long_texts_report()));
+        }
+        cases
+    }
+
     #[test]
     fn every_line_fits_the_width_and_keeps_every_word() {
-        for (name, report) in [
-            ("samples", samples_report()),
-            ("realistic", fixtures::realistic()),
-            ("long texts", long_texts_report()),
-        ] {
+        for (name, lang, report) in width_cases() {
             assert!(!report.findings.is_empty(), "{name}");
+            let l = lang.labels();
+            let ips_title = format!("\n{}\n", l.top_denied_ips_title);
+            let timeline_title = l.timeline_title.split('(').next().unwrap_or_default();
             for width in [80, 100, 60] {
                 for color in [false, true] {
                     let style = TableStyle {
                         color,
                         local_time: false,
                         width: Some(width),
+                        lang,
                     };
                     let text = render(&report, &style);
                     for line in text.lines() {
                         assert!(
                             display_width(line) <= usize::from(width),
-                            "{name} at {width}: {} cells: {line}\n{text}",
+                            "{name} ({lang:?}) at {width}: {} cells: {line}\n{text}",
                             display_width(line)
                         );
                     }
@@ -904,7 +1058,7 @@ mod tests {
                     // A long address wraps in its column (its parts start the lines), the counts
                     // stay whole.
                     let ips: String = text
-                        .split("\nTop denied IPs\n")
+                        .split(ips_title.as_str())
                         .nth(1)
                         .and_then(|rest| rest.split("\n\n").next())
                         .expect("the top denied IPs")
@@ -922,7 +1076,7 @@ mod tests {
                     // Every bucket still has its bar, the largest the longest.
                     let bars = text
                         .lines()
-                        .filter(|l| !l.starts_with("Timeline"))
+                        .filter(|l| !l.starts_with(timeline_title))
                         .filter(|l| l.contains('█') || l.contains('▒') || l.contains('░'))
                         .count();
                     let busy = report
@@ -938,30 +1092,30 @@ mod tests {
 
     #[test]
     fn without_a_width_or_with_room_the_tables_are_as_wide_as_their_content() {
-        for report in [
-            samples_report(),
-            fixtures::realistic(),
-            long_texts_report(),
-            fixtures::empty(),
-        ] {
-            let piped = render(&report, &PLAIN);
+        let mut cases = width_cases();
+        cases.push(("empty", Lang::En, fixtures::empty()));
+        cases.push(("empty", Lang::Ja, fixtures::empty()));
+        for (name, lang, report) in cases {
+            let plain = TableStyle { lang, ..PLAIN };
+            let piped = render(&report, &plain);
             let room = u16::try_from(widest(&piped)).expect("narrower than u16::MAX");
             for width in [room, room + 1, u16::MAX] {
                 let style = TableStyle {
                     width: Some(width),
-                    ..PLAIN
+                    ..plain
                 };
-                assert_eq!(render(&report, &style), piped, "at {width}");
+                assert_eq!(render(&report, &style), piped, "{name} ({lang:?}) at {width}");
             }
             assert_ne!(
                 render(
                     &report,
                     &TableStyle {
                         width: Some(room - 1),
-                        ..PLAIN
+                        ..plain
                     }
                 ),
-                piped
+                piped,
+                "{name} ({lang:?})"
             );
         }
     }

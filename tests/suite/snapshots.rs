@@ -22,3 +22,8 @@ fn samples_json() {
 fn samples_requests_csv() {
     insta::assert_snapshot!(report(&["--requests"]));
 }
+
+#[test]
+fn samples_table_in_japanese() {
+    insta::assert_snapshot!(report(&["--color", "never", "--lang", "ja"]));
+}

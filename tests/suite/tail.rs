@@ -37,6 +37,9 @@ fn spawn(args: &[&str]) -> Child {
     StdCommand::new(assert_cmd::cargo::cargo_bin("authlogs"))
         .current_dir(root())
         .env("NO_COLOR", "1")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .arg("tail")
         .args(args)
         .stdin(Stdio::piped())
@@ -389,4 +392,100 @@ fn tail_explains_a_stream_that_gives_nothing() {
         "{}",
         run.stderr
     );
+}
+
+/// `tail -` on STDIN with ARGS in the environment ENV (no locale unless ENV sets one).
+fn tail_env(args: &[&str], env: &[(&str, &str)], stdin: Vec<u8>) -> Run {
+    let mut cmd = authlogs();
+    cmd.arg("tail").args(args).write_stdin(stdin);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    finish(&mut cmd)
+}
+
+#[test]
+fn tail_lang_ja_translates_reasons_marks_alerts_and_the_summary() {
+    let en = tail(&["-"], read_data("equiv.export.log"));
+    let ja = tail(&["-", "--lang", "ja"], read_data("equiv.export.log"));
+    en.assert_code(0);
+    ja.assert_code(0).assert_no_panic();
+    let (en_text, ja_text) = (en.text(), ja.text());
+    assert_eq!(ja_text.lines().count(), 11, "{ja_text}");
+    let line = |text: &str, id: &str| {
+        text.lines()
+            .find(|l| l.ends_with(id))
+            .unwrap_or_else(|| panic!("{id} in {text}"))
+            .to_string()
+    };
+    // The decision words stay (scripts grep for them); reasons and marks are Japanese.
+    let e1 = line(&ja_text, "e9b8af80-569f-4e11-a6fd-15e45859e5a3");
+    assert!(
+        e1.contains("ALLOW") && e1.contains("コールド") && !e1.contains("cold"),
+        "{e1}"
+    );
+    let e8 = line(&ja_text, "d2e2aab1-79ee-4d28-8466-6870c91b5006");
+    assert!(e8.contains("DENY") && e8.contains("IP+トークンなし"), "{e8}");
+    assert!(line(&ja_text, "401f7f49-1fa1-4bda-a3ef-bc77f9b2bc93").contains("TIMEOUT"));
+    assert!(
+        !ja_text.contains("token missing") && !ja_text.contains("ip+"),
+        "{ja_text}"
+    );
+    // The same invocations in the same order, with the same times, addresses and numbers.
+    let first_words = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    assert_eq!(first_words(&ja_text), first_words(&en_text));
+    // The summary on stderr.
+    assert!(
+        en.stderr
+            .contains("authlogs: 11 invocations (allowed 3, denied 6, timeout 1, error 1"),
+        "{}",
+        en.stderr
+    );
+    assert!(
+        ja.stderr
+            .contains("authlogs: 呼び出し 11 件 (許可 3、拒否 6、タイムアウト 1、エラー 1"),
+        "{}",
+        ja.stderr
+    );
+    // An alert: ALERT, then Japanese.
+    let mut burst = String::new();
+    for i in 0..5 {
+        let id = format!("0000000{i}-1111-4222-8333-444444444444");
+        burst.push_str(&request(
+            &id,
+            "192.0.2.66",
+            "guess",
+            &format!("2025-07-11T06:00:0{i}.000Z"),
+        ));
+    }
+    let run = tail(&["-", "--lang", "ja", "--alert-denials", "5/60s"], burst.into_bytes());
+    let alert = run.text().lines().find(|l| l.starts_with("ALERT")).map(str::to_string);
+    assert_eq!(
+        alert.as_deref(),
+        Some("ALERT   192.0.2.66 が 60 秒以内に 5 回拒否されました (2025-07-11T06:00:00.000Z → 2025-07-11T06:00:04.000Z)"),
+        "{}",
+        run.text()
+    );
+}
+
+#[test]
+fn tail_follows_the_locale_unless_lang_says_otherwise() {
+    let stdin = || read_data("equiv.export.log");
+    let ja = tail(&["-", "--lang", "ja"], stdin());
+    let en = tail(&["-"], stdin());
+    let by_locale = tail_env(&["-"], &[("LANG", "ja_JP.UTF-8")], stdin());
+    assert_eq!((by_locale.text(), &by_locale.stderr), (ja.text(), &ja.stderr));
+    let overridden = tail_env(&["-", "--lang", "en"], &[("LANG", "ja_JP.UTF-8")], stdin());
+    assert_eq!((overridden.text(), &overridden.stderr), (en.text(), &en.stderr));
+    assert_ne!(ja.text(), en.text());
+    // JSON lines are a schema: the same bytes in every language.
+    let json_en = tail(&["-", "--format", "json"], stdin());
+    let json_ja = tail_env(&["-", "--format", "json"], &[("LANG", "ja_JP.UTF-8")], stdin());
+    json_ja.assert_code(0);
+    assert_eq!(json_ja.stdout, json_en.stdout);
+    assert!(!json_lines(&json_ja).is_empty());
 }

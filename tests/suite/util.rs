@@ -41,13 +41,20 @@ pub fn iso(ms: i64) -> String {
         .to_string()
 }
 
-/// The built binary, run from the repository root, without colors, in UTC.
+/// The locale variables `--lang` defaults from.
+pub const LOCALE_VARS: [&str; 3] = ["LC_ALL", "LC_MESSAGES", "LANG"];
+
+/// The built binary, run from the repository root, without colors, in UTC, in English (without a
+/// locale: a test that wants another language sets one, or passes `--lang`).
 pub fn authlogs() -> Command {
     let mut cmd = Command::cargo_bin("authlogs").expect("the authlogs binary is built");
     cmd.current_dir(root())
         .env("NO_COLOR", "1")
         .env("TZ", "UTC")
         .timeout(Duration::from_secs(120));
+    for var in LOCALE_VARS {
+        cmd.env_remove(var);
+    }
     cmd
 }
 

@@ -66,7 +66,7 @@ pub fn tail(
     stats.printed = printed;
     stats.alerts = alerts;
     let _ = report_damage(&report, err);
-    let _ = err.write_all(summary_line(&report, &stats).as_bytes());
+    let _ = err.write_all(summary_line(&report, &stats, config.lang).as_bytes());
     result?;
     if let Some(e) = output_error {
         return Err(Error::Output(e));

@@ -94,6 +94,7 @@ impl<'o> TailPrinter<'o> {
                 color: config.color,
                 local_time: config.local_time,
                 json: config.json,
+                lang: config.lang,
             },
             tokens: config.tokens,
             filter: config.filter.clone(),
@@ -155,7 +156,7 @@ impl InvocationSink for TailPrinter<'_> {
             let line = invocation_line(&row, self.style);
             self.write(&line);
             if let Some((lines, truncated)) = lines.filter(|_| !self.style.json) {
-                self.write(&raw_lines(&lines, truncated));
+                self.write(&raw_lines(&lines, truncated, self.style.lang));
             }
             self.printed += 1;
         }
