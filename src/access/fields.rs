@@ -1,0 +1,164 @@
+//! Which JSON key of an access-log record holds each value authlogs uses: AWS's example names by
+//! default, overridable per field (`ip=sourceIp,status=httpStatus`), since every team names its own.
+
+use std::fmt;
+
+/// A value of an access-log record authlogs reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccessField {
+    /// `$context.requestId`
+    RequestId,
+    /// `$context.identity.sourceIp`
+    Ip,
+    /// `$context.requestTime` (CLF, second precision)
+    RequestTime,
+    /// `$context.requestTimeEpoch` (ms)
+    RequestTimeEpoch,
+    /// `$context.httpMethod`
+    HttpMethod,
+    /// `$context.routeKey`
+    RouteKey,
+    /// `$context.status`
+    Status,
+    /// `$context.protocol`
+    Protocol,
+    /// `$context.responseLength`
+    ResponseLength,
+    /// `$context.responseLatency` (ms)
+    ResponseLatency,
+    /// `$context.authorizer.error`
+    AuthorizerError,
+    /// `$context.error.message`
+    ErrorMessage,
+    /// `$context.error.responseType`
+    ErrorResponseType,
+    /// `$context.integrationErrorMessage`
+    IntegrationErrorMessage,
+    /// `$context.authorizer.ip`: the IP the (possibly cached) decision was made for.
+    AuthorizerIp,
+    /// `$context.authorizer.requestId`-like context value: the API request the decision was made for.
+    AuthorizerRequestId,
+}
+
+impl AccessField {
+    /// Every field, in the order of their defaults.
+    pub const ALL: [AccessField; 16] = [
+        AccessField::RequestId,
+        AccessField::Ip,
+        AccessField::RequestTime,
+        AccessField::RequestTimeEpoch,
+        AccessField::HttpMethod,
+        AccessField::RouteKey,
+        AccessField::Status,
+        AccessField::Protocol,
+        AccessField::ResponseLength,
+        AccessField::ResponseLatency,
+        AccessField::AuthorizerError,
+        AccessField::ErrorMessage,
+        AccessField::ErrorResponseType,
+        AccessField::IntegrationErrorMessage,
+        AccessField::AuthorizerIp,
+        AccessField::AuthorizerRequestId,
+    ];
+
+    /// The field's name on the command line, and its default JSON key.
+    pub fn name(self) -> &'static str {
+        match self {
+            AccessField::RequestId => "requestId",
+            AccessField::Ip => "ip",
+            AccessField::RequestTime => "requestTime",
+            AccessField::RequestTimeEpoch => "requestTimeEpoch",
+            AccessField::HttpMethod => "httpMethod",
+            AccessField::RouteKey => "routeKey",
+            AccessField::Status => "status",
+            AccessField::Protocol => "protocol",
+            AccessField::ResponseLength => "responseLength",
+            AccessField::ResponseLatency => "responseLatency",
+            AccessField::AuthorizerError => "authorizerError",
+            AccessField::ErrorMessage => "errorMessage",
+            AccessField::ErrorResponseType => "errorResponseType",
+            AccessField::IntegrationErrorMessage => "integrationErrorMessage",
+            AccessField::AuthorizerIp => "authorizerIp",
+            AccessField::AuthorizerRequestId => "authorizerRequestId",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<AccessField> {
+        AccessField::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+}
+
+impl fmt::Display for AccessField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The JSON key of every field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessFields {
+    keys: [String; 16],
+}
+
+impl Default for AccessFields {
+    fn default() -> Self {
+        AccessFields {
+            keys: AccessField::ALL.map(|f| f.name().to_string()),
+        }
+    }
+}
+
+impl AccessFields {
+    /// The JSON key of `field`.
+    pub fn key(&self, field: AccessField) -> &str {
+        let i = AccessField::ALL.iter().position(|f| *f == field).unwrap_or(0);
+        &self.keys[i]
+    }
+
+    /// The defaults with the overrides of `spec`: `field=key` pairs separated by commas, e.g.
+    /// `ip=sourceIp,authorizerError=authError`.
+    pub fn parse(spec: &str) -> Result<AccessFields, String> {
+        let mut fields = AccessFields::default();
+        for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, key) = pair
+                .split_once('=')
+                .map(|(n, k)| (n.trim(), k.trim()))
+                .ok_or_else(|| format!("'{pair}' is not FIELD=KEY (e.g. ip=sourceIp)"))?;
+            let field = AccessField::from_name(name).ok_or_else(|| {
+                format!(
+                    "unknown field '{name}': one of {}",
+                    AccessField::ALL.map(AccessField::name).join(", ")
+                )
+            })?;
+            if key.is_empty() {
+                return Err(format!("'{pair}' names no key"));
+            }
+            let i = AccessField::ALL.iter().position(|f| *f == field).unwrap_or(0);
+            fields.keys[i] = key.to_string();
+        }
+        Ok(fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_aws_example_names_and_overrides_replace_one_each() {
+        let d = AccessFields::default();
+        assert_eq!(d.key(AccessField::Ip), "ip");
+        assert_eq!(d.key(AccessField::AuthorizerError), "authorizerError");
+        let f = AccessFields::parse(" ip = sourceIp , AUTHORIZERERROR=authError,").expect("spec");
+        assert_eq!(f.key(AccessField::Ip), "sourceIp");
+        assert_eq!(f.key(AccessField::AuthorizerError), "authError");
+        assert_eq!(f.key(AccessField::Status), "status");
+        assert!(AccessFields::parse("ip").unwrap_err().contains("FIELD=KEY"));
+        assert!(AccessFields::parse("colour=x")
+            .unwrap_err()
+            .contains("one of requestId, ip"));
+        assert!(AccessFields::parse("ip=").unwrap_err().contains("names no key"));
+    }
+}
