@@ -322,7 +322,7 @@ fn cross_check_lists_the_fields_where_the_engines_differ() {
     let (group, since, _) = sample_group("cross");
     let minute_ms = now_ms() / 60_000 * 60_000 - 300_000;
     let proxy = insights_proxy(iso(minute_ms).replace('T', " ").replace('Z', ""));
-    let r = crate::util::finish(authlogs().args([
+    let cross = [
         "report",
         "--endpoint-url",
         &proxy.url,
@@ -332,7 +332,8 @@ fn cross_check_lists_the_fields_where_the_engines_differ() {
         &since,
         "--cross-check",
         "1d",
-    ]));
+    ];
+    let r = crate::util::finish(authlogs().args(cross));
     // The canned answers are not the sample's events: the differences are listed, exit 1.
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     let out = r.text();
@@ -349,19 +350,7 @@ fn cross_check_lists_the_fields_where_the_engines_differ() {
         "{out}"
     );
     // The same comparison as JSON.
-    let r = crate::util::finish(authlogs().args([
-        "report",
-        "--endpoint-url",
-        &proxy.url,
-        "--group",
-        &group,
-        "--since",
-        &since,
-        "--cross-check",
-        "1d",
-        "-f",
-        "json",
-    ]));
+    let r = crate::util::finish(authlogs().args(cross).args(["-f", "json"]));
     let v: Value = serde_json::from_slice(&r.stdout).expect("json");
     let diffs = v["differences"].as_array().expect("differences");
     assert!(diffs
