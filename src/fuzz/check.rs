@@ -148,3 +148,33 @@ fn unescapes_json_escapes_and_pairs() {
     assert_eq!(unescape_u("\\ud83d\\ude00!"), "😀!");
     assert_eq!(unescape_u("\\ud800x\\u12"), "\u{fffd}x\\u12");
 }
+
+/// Elements the HTML report is made of (its own markup and plotters' SVG); anything else came
+/// from a log.
+const HTML_ELEMENTS: &[&str] = &[
+    "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "footer", "h1", "h2", "h3", "p", "strong",
+    "section", "article", "div", "span", "i", "code", "table", "tr", "td", "th", "ul", "li", "figure", "svg", "rect",
+    "line", "polyline", "polygon", "path", "text", "circle", "g",
+];
+
+/// The HTML report: only its own elements, no `on…` attribute, no `javascript:` URL in a tag.
+pub(super) fn html(text: &str, what: &str) -> Result<(), TestCaseError> {
+    // Log text never holds a raw `<` (it is escaped), so a tag is what lies between `<` and `>`.
+    for tag in text.split('<').skip(1).filter_map(|t| t.split('>').next()) {
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or_default();
+        prop_assert!(HTML_ELEMENTS.contains(&name), "{what}: an element <{name}> in <{tag}>");
+        for attr in tag.split(char::is_whitespace).skip(1) {
+            let attr = attr.to_ascii_lowercase();
+            prop_assert!(
+                !(attr.starts_with("on") && attr.contains('=')),
+                "{what}: a handler in <{tag}>"
+            );
+            prop_assert!(!attr.contains("javascript:"), "{what}: a javascript: URL in <{tag}>");
+        }
+    }
+    Ok(())
+}

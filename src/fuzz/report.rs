@@ -18,7 +18,7 @@ use crate::i18n::Lang;
 use crate::redact::{escape_control, TokenDisplay};
 use crate::render::live::{summary_line, TailSummary};
 use crate::render::requests::{request_row, RequestFormat, RequestWriter, CSV_HEADER};
-use crate::render::{csv, json, table, TableStyle};
+use crate::render::{csv, html, json, table, TableStyle};
 use crate::report::Report;
 use crate::source::{EventSink, LogEvent};
 
@@ -119,6 +119,11 @@ fn check_report(report: &Report, color: bool, secret: Option<&str>) -> Result<()
     for e in &report.input_errors {
         damage.push_str(&escape_control(&e.to_string()));
         damage.push('\n');
+    }
+    let html_text = html::render(report, lang);
+    check::html(&html_text, "the HTML report")?;
+    if let Some(s) = secret {
+        check::no_secret(&html_text, s, "the HTML report")?;
     }
     let summary = summary_line(report, &TailSummary::default(), lang);
     for (text, what, sgr) in [
