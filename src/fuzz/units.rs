@@ -1,5 +1,5 @@
 //! Fuzzing of the small pieces everything else stands on: REPORT numbers, the line parser, the
-//! escaping of output cells, and the `groups` table.
+//! escaping of output cells, the `groups` table and access-log records.
 
 use proptest::prelude::*;
 
@@ -92,4 +92,57 @@ fn groups_table_of_hostile_names() {
             check::terminal_safe(&text, false, "the groups table")
         },
     );
+}
+
+/// Access-log lines: arbitrary text, JSON objects of the known keys with odd values, CLF-shaped
+/// lines; reading one never panics, and a record read keeps what it read (an IP stays as given).
+#[test]
+fn access_log_records() {
+    use crate::access::fields::AccessFields;
+    use crate::access::record::parse_record;
+    let value = prop_oneof![
+        Just("-".to_string()),
+        ".{0,12}",
+        "[0-9]{1,25}",
+        Just("10/Sep/2020:08:42:44 +0000".to_string()),
+        Just("31/Feb/2020:99:99:99 +9999".to_string()),
+    ];
+    let keys = proptest::sample::subsequence(
+        vec![
+            "requestId",
+            "ip",
+            "requestTime",
+            "requestTimeEpoch",
+            "status",
+            "responseLength",
+            "routeKey",
+            "authorizerError",
+        ],
+        0..8,
+    );
+    let strategy = prop_oneof![
+        ".{0,80}",
+        (keys, proptest::collection::vec(value.clone(), 8)).prop_map(|(keys, values)| {
+            let map: serde_json::Map<String, serde_json::Value> = keys
+                .iter()
+                .zip(values)
+                .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
+                .collect();
+            serde_json::Value::Object(map).to_string()
+        }),
+        (value.clone(), value.clone(), value).prop_map(|(ip, status, id)| format!(
+            "{ip} - - [10/Sep/2020:08:42:44 +0000] \"GET GET /x HTTP/1.1\" {status} 1 {id}"
+        )),
+    ];
+    let fields = AccessFields::default();
+    runner::run("access-log records", 4_000, strategy, |line| {
+        if let Ok(r) = parse_record(&line, &fields) {
+            if let Some(ip) = &r.ip {
+                prop_assert!(
+                    line.contains(ip.as_str()) || line.contains(&serde_json::to_string(ip).unwrap_or_default())
+                );
+            }
+        }
+        Ok(())
+    });
 }
