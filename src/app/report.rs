@@ -82,25 +82,33 @@ fn print_report(
     Ok(Outcome::of(report, config.fail_on, err))
 }
 
-/// A CloudWatch report on the engine `--engine` picks (or `--explain`, or `--cross-check`); `None`
-/// when the local engine is to run over `cw` as given.
+/// Where a CloudWatch report goes after the engine is chosen.
+enum Route {
+    /// Written already (Insights, `--explain`, `--cross-check`).
+    Done(Outcome),
+    /// For the local engine to read this window (its groups resolved when `auto` estimated it).
+    Local(cloudwatch::FetchConfig),
+}
+
+/// A CloudWatch report on the engine `--engine` picks (or `--explain`, or `--cross-check`), or the
+/// window the local engine is to read.
 fn cloudwatch_report(
     config: &ReportConfig,
     cw: &cloudwatch::FetchConfig,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<Result<Outcome, cloudwatch::FetchConfig>, Error> {
+) -> Result<Route, Error> {
     let now_ms = chrono::Utc::now().timestamp_millis();
     if let Some(span) = config.cross_check_ms {
-        return cross_check(config, cw, span, now_ms, out, err).map(Ok);
+        return cross_check(config, cw, span, now_ms, out, err).map(Route::Done);
     }
     if config.engine == Engine::Local && !config.explain {
-        return Ok(Err(cw.clone()));
+        return Ok(Route::Local(cw.clone()));
     }
     let choice = insights::choose(config, cw, now_ms, err)?;
     if config.explain {
         insights::explain(config, cw, &choice, out)?;
-        return Ok(Ok(Outcome::default()));
+        return Ok(Route::Done(Outcome::default()));
     }
     writeln!(
         err,
@@ -113,10 +121,10 @@ fn cloudwatch_report(
         if let Some(g) = choice.groups {
             cw.groups.names = g;
         }
-        return Ok(Err(cw));
+        return Ok(Route::Local(cw));
     }
     let report = insights::insights_report(config, cw, choice.groups.as_ref(), err, insights::interrupt_flag()?)?;
-    print_report(config, &report, out, err).map(Ok)
+    print_report(config, &report, out, err).map(Route::Done)
 }
 
 /// `--cross-check SPAN`: both engines over the last SPAN of the window, compared field by field.
@@ -195,8 +203,8 @@ fn report_to(config: ReportConfig, out: &mut dyn Write, err: &mut dyn Write) -> 
     let mut cw = config.cloudwatch.clone();
     if let Some(window) = &config.cloudwatch {
         match cloudwatch_report(&config, window, out, err)? {
-            Ok(outcome) => return Ok(outcome),
-            Err(local) => cw = Some(local),
+            Route::Done(outcome) => return Ok(outcome),
+            Route::Local(local) => cw = Some(local),
         }
     }
     let report = run_pipeline(&config, cw.as_ref(), config.pipeline.clone(), None, err)?;
