@@ -1,7 +1,8 @@
 //! The HTML report's charts as SVG, drawn with plotters' SVG backend (which escapes every text it
 //! writes): horizontal stacked bars, the timeline, the duration histogram.
 
-use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::{RangedCoordf64, RangedCoordu32};
 use plotters::prelude::*;
 
 /// The colors of the report, readable on light and dark backgrounds.
@@ -99,6 +100,26 @@ fn sparse_labels(labels: &[String], most: usize) -> impl Fn(&SegmentValue<u32>) 
     }
 }
 
+/// The axes of a column chart: about `most` of the `labels` along the bottom, counts up the side.
+fn column_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<SegmentedCoord<RangedCoordu32>, RangedCoordf64>>,
+    labels: &[String],
+    most: usize,
+) -> Result<(), String> {
+    let label = sparse_labels(labels, most);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(labels.len().max(1))
+        .x_label_formatter(&label)
+        .y_labels(5)
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .light_line_style(TRANSPARENT)
+        .label_style(("sans-serif", 11))
+        .draw()
+        .map_err(err)
+}
+
 /// Vertical stacked bars over labelled columns (the timeline: allowed, denied, other per bucket).
 pub fn stacked_columns(columns: &[(String, Vec<Segment>)], width: u32, height: u32) -> ChartResult {
     let n = columns.len().max(1) as u32;
@@ -119,18 +140,7 @@ pub fn stacked_columns(columns: &[(String, Vec<Segment>)], width: u32, height: u
             .map_err(err)?;
         // At most about 8 labels along the bottom, whatever the number of columns.
         let labels: Vec<String> = columns.iter().map(|(l, _)| l.clone()).collect();
-        let label = sparse_labels(&labels, 8);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(columns.len().max(1))
-            .x_label_formatter(&label)
-            .y_labels(5)
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .light_line_style(TRANSPARENT)
-            .label_style(("sans-serif", 11))
-            .draw()
-            .map_err(err)?;
+        column_mesh(&mut chart, &labels, 8)?;
         let mut rects = Vec::new();
         for (i, (_, segments)) in columns.iter().enumerate() {
             let mut y = 0.0;
@@ -170,18 +180,7 @@ pub fn histogram(bins: &[(String, u64)], marks: &[(String, usize)], width: u32, 
             .build_cartesian_2d((0..(n - 1).max(1)).into_segmented(), 0f64..max * 1.1)
             .map_err(err)?;
         let labels: Vec<String> = bins.iter().map(|b| format!("≤{}", b.0)).collect();
-        let label = sparse_labels(&labels, 10);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(bins.len().max(1))
-            .x_label_formatter(&label)
-            .y_labels(5)
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .light_line_style(TRANSPARENT)
-            .label_style(("sans-serif", 11))
-            .draw()
-            .map_err(err)?;
+        column_mesh(&mut chart, &labels, 10)?;
         chart
             .draw_series(bins.iter().enumerate().map(|(i, (_, count))| {
                 let color = ACCENT;
