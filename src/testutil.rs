@@ -166,3 +166,15 @@ pub(crate) fn many_events(n: usize) -> String {
     out.push_str("], \"searchedLogStreams\": []}");
     out
 }
+
+/// The moto server `scripts/test` starts (`AUTHLOGS_TEST_ENDPOINT`); the tests of `who` fail
+/// (never skip) without it, and say how to get it.
+pub(crate) fn moto_endpoint(who: &str) -> String {
+    match std::env::var("AUTHLOGS_TEST_ENDPOINT") {
+        Ok(e) if !e.is_empty() => e,
+        _ => panic!(
+            "AUTHLOGS_TEST_ENDPOINT is not set: {who} need the moto server that scripts/test installs and \
+             starts; run scripts/test instead of cargo test"
+        ),
+    }
+}

@@ -49,7 +49,7 @@ impl FetchProgress {
 pub const PAGES_IN_FLIGHT_PER_SLICE: usize = 2;
 
 /// `2025-07-11T06:00:00Z`: window bounds in messages, without milliseconds unless they matter.
-fn short_time(ms: i64) -> String {
+pub(super) fn short_time(ms: i64) -> String {
     let full = crate::timeutil::format_rfc3339_ms(ms);
     full.strip_suffix(".000Z").map_or(full.clone(), |s| format!("{s}Z"))
 }

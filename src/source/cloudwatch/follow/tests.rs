@@ -20,15 +20,9 @@ use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use super::livetail::{group_index, group_of, on_failure, OnFailure};
 use super::*;
 
-/// The moto server of this test run; the tests fail (never skip) without it.
+/// The moto server of this test run.
 fn endpoint() -> String {
-    match std::env::var("AUTHLOGS_TEST_ENDPOINT") {
-        Ok(e) if !e.is_empty() => e,
-        _ => panic!(
-            "AUTHLOGS_TEST_ENDPOINT is not set: the follower's tests need the moto server that scripts/test \
-             installs and starts; run scripts/test instead of cargo test"
-        ),
-    }
+    crate::testutil::moto_endpoint("the follower's tests")
 }
 
 /// A log group name no other test uses.

@@ -19,6 +19,7 @@ use crate::source::cloudwatch::call::{Counters, Shared};
 use crate::source::cloudwatch::config::{self, runtime, FetchConfig};
 use crate::source::cloudwatch::error::{esc, to_error, Context, CwError};
 use crate::source::cloudwatch::groups::resolve_groups;
+use crate::source::cloudwatch::window::short_time;
 
 /// How the Insights engine runs.
 #[derive(Debug, Clone)]
@@ -56,11 +57,6 @@ struct Work {
     bounds: Bounds,
     kind: QueryKind,
     resolution: Resolution,
-}
-
-fn short(ms: i64) -> String {
-    let t = crate::timeutil::format_rfc3339_ms(ms);
-    t.strip_suffix(".000Z").map_or(t.clone(), |s| format!("{s}Z"))
 }
 
 /// Runs the report's queries and merges their answers. `interrupted` (set on Ctrl-C) stops every
@@ -154,8 +150,8 @@ pub fn run_insights(
                                 QueryKind::Reports => "duration_ms",
                             },
                             work.kind.name(),
-                            short(work.bounds.start),
-                            short(work.bounds.end)
+                            short_time(work.bounds.start),
+                            short_time(work.bounds.end)
                         ));
                     }
                     if let Err(e) = add_rows(work.kind, work.resolution, &answer.rows, &mut totals) {
@@ -172,8 +168,8 @@ pub fn run_insights(
                             notes,
                             "authlogs: the {} query of {}–{} timed out; running it again in two halves",
                             work.kind.name(),
-                            short(work.bounds.start),
-                            short(work.bounds.end)
+                            short_time(work.bounds.start),
+                            short_time(work.bounds.end)
                         );
                         for bounds in halves {
                             queue.push_back(Work { bounds, ..work.clone() });
@@ -229,7 +225,7 @@ pub fn run_insights(
         }),
         other => Err(CwError::QueryFailed {
             query: work.kind.name(),
-            slice: format!("{}–{}", short(work.bounds.start), short(work.bounds.end)),
+            slice: format!("{}–{}", short_time(work.bounds.start), short_time(work.bounds.end)),
             reason: other.describe(),
         }),
     }

@@ -17,15 +17,9 @@ fn every_status_has_a_phase() {
     assert!(cancelled.describe().contains("StopQuery from another client"));
 }
 
-/// The moto server of this test run; the tests fail (never skip) without it.
+/// The moto server of this test run.
 fn endpoint() -> String {
-    match std::env::var("AUTHLOGS_TEST_ENDPOINT") {
-        Ok(e) if !e.is_empty() => e,
-        _ => panic!(
-            "AUTHLOGS_TEST_ENDPOINT is not set: the Logs Insights lifecycle tests need the moto server that \
-             scripts/test installs and starts; run scripts/test instead of cargo test"
-        ),
-    }
+    crate::testutil::moto_endpoint("the Logs Insights lifecycle tests")
 }
 
 /// A group on moto holding `messages`, one a millisecond from `t0`.
