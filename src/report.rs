@@ -51,6 +51,127 @@ pub struct Report {
     pub timeline: Timeline,
     /// What a security or operations team should look at.
     pub findings: Vec<Finding>,
+    /// What API callers saw, from API Gateway access logs joined with the invocations (only with
+    /// `--access-logs` or `--access-log-group`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callers: Option<Callers>,
+}
+
+/// Every API request of the access logs, classified by what answered it: a fresh decision of the
+/// authorizer, a cached one, API Gateway itself (401), or a failure (500).
+///
+/// Each request is in exactly one of `fresh`, `cached`, `identity_missing`, `authorizer_failed`
+/// and `other`: they sum to `requests`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Callers {
+    /// How access-log requests were matched to invocations.
+    pub join: Join,
+    /// Access-log requests in the window.
+    pub requests: u64,
+    /// Requests by HTTP status, in status order.
+    pub by_status: Vec<StatusCount>,
+    /// Requests matched to an invocation of the authorizer (`fresh` plus the failures with one).
+    pub authorizer_invoked: u64,
+    /// Requests answered by a fresh decision (matched to an invocation).
+    pub fresh: FreshDecisions,
+    /// Requests answered from API Gateway's authorizer cache: no invocation, 2xx/3xx (allow) or 403 (deny).
+    pub cached: CachedDecisions,
+    /// 401 without an invocation: the identity source (the `Authorization` header) was missing or
+    /// empty, so API Gateway refused the request before the authorizer ran.
+    pub identity_missing: u64,
+    /// 500s the authorizer caused: a matched invocation that timed out or failed, or an
+    /// `authorizer.error` logged (invalid response, no permission to invoke it).
+    pub authorizer_failed: u64,
+    /// The `authorizer.error` texts of the failures, most frequent first (escaped, at most 10).
+    pub authorizer_errors: Vec<ErrorCount>,
+    /// Cached decisions made for another source IP than the caller's: the authorizer's IP check
+    /// did not run for them.
+    pub cached_other_ip: u64,
+    /// How `cached_other_ip` was told: `authorizer_ip` (the `$context.authorizer.ip` the cached
+    /// decision carries), `authorizer_request_id` (the request it was made for), `allowed_ip`
+    /// (a cached allow from an IP the authorizer never allows), or `none` when nothing in the
+    /// logs can tell.
+    pub cached_other_ip_basis: &'static str,
+    /// The caller IPs of those requests, most frequent first (at most 10).
+    pub cached_other_ip_callers: Vec<IpCount>,
+    /// Requests no rule explains (404 on an unknown route, 429, an integration's 5xx without
+    /// an allow to match, …), by status in `by_status` too.
+    pub other: u64,
+    /// Invocations in the window that no access-log request accounts for (the access log is
+    /// incomplete, or the authorizer was invoked another way, such as a console test).
+    pub unmatched_invocations: u64,
+    /// Lines of the access-log inputs that were not access-log records.
+    pub unreadable_records: u64,
+    /// Where the first unreadable record was, and why: `<input>, line <n>: <why>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_unreadable_record: Option<String>,
+}
+
+/// How the requests were joined to the invocations.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Join {
+    /// `request_id` (the authorizer logs the API request id: exact), `ip_time` (source IP, and
+    /// START within `window_ms` after the request arrived), `request_id+ip_time` (both, for
+    /// different requests), or `none` (nothing was matched).
+    pub method: &'static str,
+    /// How long after a request arrived its invocation may start, for the IP/time join.
+    pub window_ms: u64,
+    /// Requests matched exactly by request id.
+    pub by_request_id: u64,
+    /// Requests matched by source IP and time.
+    pub by_ip_time: u64,
+    /// Requests matched by IP and time while another unmatched invocation of the same IP was in
+    /// their window too: the earliest was taken, so their pairing (not their counts) may be off.
+    pub ambiguous: u64,
+    /// Requests without a time or a source IP, which only an exact join can match.
+    pub without_ip_or_time: u64,
+}
+
+/// Requests answered by a fresh decision of the authorizer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FreshDecisions {
+    /// The invocation allowed.
+    pub allow: u64,
+    /// The invocation denied (the caller got 403).
+    pub deny: u64,
+    /// The invocation's decision could not be told (its lines are incomplete).
+    pub unknown: u64,
+}
+
+/// Requests answered from API Gateway's authorizer cache.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CachedDecisions {
+    /// Allowed (2xx, 3xx, or a later failure behind the allow).
+    pub allow: u64,
+    /// Denied (403).
+    pub deny: u64,
+}
+
+/// Requests with one HTTP status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCount {
+    /// The HTTP status; 0 when the record had none.
+    pub status: u16,
+    /// Requests with it.
+    pub count: u64,
+}
+
+/// How often one error text was logged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ErrorCount {
+    /// The text as logged (control characters escaped, at most 200 characters).
+    pub error: String,
+    /// Requests with it.
+    pub count: u64,
+}
+
+/// How often one IP was seen.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IpCount {
+    /// The IP as logged (control characters escaped).
+    pub ip: String,
+    /// Requests from it.
+    pub count: u64,
 }
 
 /// The window of a report: requested bounds and the events actually seen.

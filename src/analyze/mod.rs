@@ -447,6 +447,7 @@ impl Analyzer {
             top_denied_ips_exact: self.ips_exact,
             timeline: timeline(&self.minutes),
             findings,
+            callers: None,
         }
     }
 
