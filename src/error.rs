@@ -33,6 +33,16 @@ pub enum Error {
         /// What the system said.
         source: std::io::Error,
     },
+    /// The window holds more requests or invocations than the access-log join keeps.
+    #[error(
+        "the access-log join keeps at most {limit} {what} and the window holds more: narrow it with --since/--until"
+    )]
+    JoinTooLarge {
+        /// `API requests` or `invocations`.
+        what: &'static str,
+        /// The cap.
+        limit: usize,
+    },
     /// Writing the output failed (a closed pipe ends the run quietly).
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),

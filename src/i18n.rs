@@ -483,6 +483,16 @@ pub struct FindingTexts {
     pub late_lines_advice: &'static str,
     pub unrecognized_lines_message: &'static str,
     pub unrecognized_lines_advice: &'static str,
+    pub cached_other_ip_message: &'static str,
+    pub cached_other_ip_advice: &'static str,
+    pub identity_missing_message: &'static str,
+    pub identity_missing_advice: &'static str,
+    pub authorizer_failed_message: &'static str,
+    pub authorizer_failed_advice: &'static str,
+    /// The cause of an authorizer failure when no `authorizer.error` was logged.
+    pub authorizer_failed_invocation: &'static str,
+    pub unmatched_invocations_message: &'static str,
+    pub unmatched_invocations_advice: &'static str,
     /// Between the items of a list.
     pub list_separator: &'static str,
     /// After the first few items of a list.
@@ -491,6 +501,15 @@ pub struct FindingTexts {
 
 /// English.
 pub static FINDINGS_EN: FindingTexts = FindingTexts {
+    cached_other_ip_message: "{count} API requests were answered by a cached decision made for another source IP, so the authorizer's IP check did not run for them: {ips}",
+    cached_other_ip_advice: "Add $context.identity.sourceIp to the authorizer's identity sources (the cache key), or set its result TTL (authorizerResultTtlInSeconds) to 0.",
+    identity_missing_message: "{count} API requests got 401 before the authorizer ran: they sent no Authorization header, so the authorizer's logs do not show them.",
+    identity_missing_advice: "Ask those callers (the access log's ip field names them) to send the Authorization header; scanners without one can be ignored.",
+    authorizer_failed_message: "{count} API requests got 500 because of the authorizer: {cause}",
+    authorizer_failed_advice: "A timeout: make the authorizer answer well within API Gateway's 10 s. An invalid response: a simple response needs isAuthorized. No permission: allow apigateway.amazonaws.com to invoke the function (lambda:InvokeFunction).",
+    authorizer_failed_invocation: "its invocation timed out or failed",
+    unmatched_invocations_message: "{count} authorizer invocations match no request of the access log.",
+    unmatched_invocations_advice: "Check that access logging covers every stage that uses this authorizer and logs ip and requestTimeEpoch, or log 'API Request ID: …' from the authorizer for an exact join.",
     secret_logged_message: "The authorizer writes ALLOWED_TOKEN to its logs: anyone who can read them can call the API.",
     secret_logged_advice: "Remove the 'Allowed Token' log line and rotate the token.",
     token_leak_message: "The valid token was presented from {count} IP(s) that are not allowed, so it is known outside: {ips}",
@@ -534,6 +553,15 @@ pub static FINDINGS_EN: FindingTexts = FindingTexts {
 
 /// Japanese.
 pub static FINDINGS_JA: FindingTexts = FindingTexts {
+    cached_other_ip_message: "{count} 件の API リクエストが、別の送信元 IP に対してキャッシュされた判定で応答されました。これらにはオーソライザーの IP チェックが実行されていません: {ips}",
+    cached_other_ip_advice: "オーソライザーの ID ソース (キャッシュキー) に $context.identity.sourceIp を追加するか、結果の TTL (authorizerResultTtlInSeconds) を 0 にしてください。",
+    identity_missing_message: "{count} 件の API リクエストがオーソライザーの実行前に 401 になりました。Authorization ヘッダーがなく、オーソライザーのログには残りません。",
+    identity_missing_advice: "該当する呼び出し元 (アクセスログの ip で分かります) に Authorization ヘッダーを送るよう依頼してください。ヘッダーのないスキャナーは無視して構いません。",
+    authorizer_failed_message: "{count} 件の API リクエストがオーソライザーが原因で 500 になりました: {cause}",
+    authorizer_failed_advice: "タイムアウトなら API Gateway の上限 10 秒より十分短く応答させてください。応答形式の誤りなら、シンプルレスポンスには isAuthorized が必要です。権限不足なら apigateway.amazonaws.com に関数の呼び出し (lambda:InvokeFunction) を許可してください。",
+    authorizer_failed_invocation: "呼び出しがタイムアウトまたは失敗しました",
+    unmatched_invocations_message: "オーソライザーの呼び出し {count} 件が、アクセスログのどのリクエストとも一致しません。",
+    unmatched_invocations_advice: "このオーソライザーを使うすべてのステージでアクセスログが有効で、ip と requestTimeEpoch を記録しているか確認してください。オーソライザーから 'API Request ID: …' をログに出すと正確に結合できます。",
     secret_logged_message: "オーソライザーが ALLOWED_TOKEN をログに出力しています。ログを読める人は誰でも API を呼び出せます。",
     secret_logged_advice: "'Allowed Token' のログ出力を削除し、トークンをローテーションしてください。",
     token_leak_message: "有効なトークンが、許可されていない {count} 個の IP から提示されました。トークンが外部に漏えいしています: {ips}",

@@ -41,6 +41,10 @@ template = "IP address mismatch: received IP={received}, allowed IP={allowed}"
 [[pattern]]
 kind = "token_mismatch"
 template = "Token mismatch: received token={received}, allowed token={allowed}"
+
+[[pattern]]
+kind = "api_request_id"
+template = "API Request ID: {value}"
 "#;
 
 /// What a matched message tells about the authorizer's decision.
@@ -50,6 +54,9 @@ pub enum AuthFact<'a> {
     Token(&'a str),
     AllowedIp(&'a str),
     AllowedToken(&'a str),
+    /// The API request this invocation decides (`event.requestContext.requestId`, the access
+    /// log's `$context.requestId`): makes the access-log join exact.
+    ApiRequestId(&'a str),
     IpMismatch {
         received: &'a str,
         allowed: &'a str,
@@ -71,6 +78,7 @@ pub enum FactKind {
     Token,
     AllowedIp,
     AllowedToken,
+    ApiRequestId,
     IpMismatch,
     TokenMismatch,
     Allow,
@@ -80,7 +88,11 @@ pub enum FactKind {
 impl FactKind {
     fn placeholders(self) -> &'static [&'static str] {
         match self {
-            FactKind::SourceIp | FactKind::Token | FactKind::AllowedIp | FactKind::AllowedToken => &["value"],
+            FactKind::SourceIp
+            | FactKind::Token
+            | FactKind::AllowedIp
+            | FactKind::AllowedToken
+            | FactKind::ApiRequestId => &["value"],
             FactKind::IpMismatch | FactKind::TokenMismatch => &["received", "allowed"],
             FactKind::Allow | FactKind::Deny => &[],
         }
@@ -239,6 +251,7 @@ impl Template {
             FactKind::Token => AuthFact::Token(first),
             FactKind::AllowedIp => AuthFact::AllowedIp(first),
             FactKind::AllowedToken => AuthFact::AllowedToken(first),
+            FactKind::ApiRequestId => AuthFact::ApiRequestId(first),
             FactKind::IpMismatch => AuthFact::IpMismatch {
                 received: first,
                 allowed: second,
@@ -466,6 +479,11 @@ mod tests {
     #[test]
     fn builtin_table_is_valid_and_matches_the_seed() {
         let p = Patterns::builtin();
+        // The line that makes the access-log join exact.
+        assert_eq!(
+            p.match_message("[INFO] API Request ID: SpEIxi9MoAMEMXw="),
+            Some(AuthFact::ApiRequestId("SpEIxi9MoAMEMXw="))
+        );
         assert_eq!(
             p.match_message("[INFO] Source IP: 111.222.333.444"),
             Some(AuthFact::SourceIp("111.222.333.444"))

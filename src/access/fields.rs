@@ -142,6 +142,41 @@ impl AccessFields {
     }
 }
 
+impl AccessFields {
+    /// The defaults with the overrides of a TOML file: a `[fields]` table (or top-level keys) of
+    /// `field = "key"`, e.g. `ip = "sourceIp"`.
+    pub fn from_toml(text: &str) -> Result<AccessFields, String> {
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.message().to_string())?;
+        let pairs = match table.get("fields") {
+            Some(toml::Value::Table(t)) => t.clone(),
+            Some(_) => return Err("`fields` must be a table: [fields] then ip = \"sourceIp\"".into()),
+            None => table,
+        };
+        let mut spec = Vec::new();
+        for (name, key) in &pairs {
+            let toml::Value::String(key) = key else {
+                return Err(format!("{name} must be a string: the JSON key your format uses"));
+            };
+            if key.contains(',') {
+                return Err(format!("{name}: a key with a comma is not supported"));
+            }
+            spec.push(format!("{name}={key}"));
+        }
+        AccessFields::parse(&spec.join(","))
+    }
+
+    /// `--access-log-fields`: a TOML file when `arg` names one (or ends in `.toml`), else
+    /// `field=key` pairs.
+    pub fn from_arg(arg: &str) -> Result<AccessFields, String> {
+        let path = std::path::Path::new(arg);
+        if arg.ends_with(".toml") || (!arg.contains('=') && path.is_file()) {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {arg}: {e}"))?;
+            return AccessFields::from_toml(&text).map_err(|e| format!("{arg}: {e}"));
+        }
+        AccessFields::parse(arg)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +195,21 @@ mod tests {
             .unwrap_err()
             .contains("one of requestId, ip"));
         assert!(AccessFields::parse("ip=").unwrap_err().contains("names no key"));
+    }
+
+    #[test]
+    fn a_toml_file_maps_fields_in_a_table_or_at_the_top() {
+        let f = AccessFields::from_toml("[fields]\nip = \"sourceIp\"\nstatus = \"httpStatus\"\n").expect("toml");
+        assert_eq!(f.key(AccessField::Ip), "sourceIp");
+        assert_eq!(f.key(AccessField::Status), "httpStatus");
+        let top = AccessFields::from_toml("requestTimeEpoch = \"epoch\"").expect("toml");
+        assert_eq!(top.key(AccessField::RequestTimeEpoch), "epoch");
+        assert!(AccessFields::from_toml("ip = 3")
+            .unwrap_err()
+            .contains("must be a string"));
+        assert!(AccessFields::from_toml("colour = \"x\"")
+            .unwrap_err()
+            .contains("unknown field"));
+        assert!(AccessFields::from_toml("ip = ").is_err());
     }
 }

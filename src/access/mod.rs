@@ -1,5 +1,15 @@
-//! API Gateway HTTP API access logs: what callers saw, to join with the authorizer's decisions.
-//! One module per concern: the field names a team's format uses, and one record read from a line.
+//! API Gateway HTTP API access logs: what callers saw, joined with the authorizer's decisions.
+//! One module per concern: the field names a team's format uses, one record read from a line,
+//! the requests of a window collected compactly, the invocations beside them, and the join.
 
+pub mod collect;
 pub mod fields;
+pub mod findings;
+pub mod invocations;
+pub mod join;
 pub mod record;
+
+pub use collect::AccessCollector;
+pub use fields::AccessFields;
+pub use invocations::InvocationNotes;
+pub use join::join;

@@ -13,6 +13,8 @@ pub struct AccessRecord {
     pub ip: Option<String>,
     /// When the request arrived: `requestTimeEpoch` (ms), else `requestTime` (s).
     pub time_ms: Option<i64>,
+    /// `time_ms` came from `requestTime`, which has whole seconds.
+    pub time_from_seconds: bool,
     pub http_method: Option<String>,
     pub route_key: Option<String>,
     pub status: Option<u16>,
@@ -118,6 +120,7 @@ fn from_json(map: &serde_json::Map<String, Value>, fields: &AccessFields) -> Res
         request_id,
         ip: get(AccessField::Ip),
         time_ms: epoch.or(clf),
+        time_from_seconds: epoch.is_none() && clf.is_some(),
         http_method: get(AccessField::HttpMethod),
         route_key: get(AccessField::RouteKey),
         status: number(AccessField::Status, get(AccessField::Status))?,
@@ -162,6 +165,7 @@ fn from_clf(line: &str) -> Option<AccessRecord> {
         request_id,
         ip: absent_dash(ip),
         time_ms: Some(time_ms),
+        time_from_seconds: true,
         http_method: absent_dash(method),
         route_key: route.as_deref().and_then(absent_dash),
         status: Some(status),

@@ -1,5 +1,6 @@
 //! The command drivers behind the binary: one per subcommand, each taking a validated config.
 
+mod access;
 mod completions;
 mod cross_check;
 mod groups;

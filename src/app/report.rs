@@ -4,6 +4,7 @@ use std::io::Write;
 use std::ops::ControlFlow;
 
 use super::{cross_check, insights, report_damage, Outcome};
+use crate::access::InvocationNotes;
 use crate::cli::{Engine, ReportConfig};
 use crate::decision::Verdict;
 use crate::engine::{InvocationSink, Pipeline, PipelineConfig};
@@ -16,6 +17,7 @@ use crate::render::requests::{request_row, RequestFormat, RequestWriter};
 use crate::render::{self, OutputFormat, TableStyle};
 use crate::report::Report;
 use crate::source::cloudwatch;
+use crate::source::{InputFormat, ReadOptions};
 
 /// Prints each invocation as it is finished; keeps the first write error (a closed pipe stops output).
 struct RequestPrinter<W: Write> {
@@ -39,8 +41,28 @@ impl<W: Write> InvocationSink for RequestPrinter<W> {
     }
 }
 
-/// Runs every input (or the CloudWatch window `cw`) through one pipeline into one report.
+/// Runs every input (or the CloudWatch window `cw`) through one pipeline into one report; with
+/// access logs, joins them with the invocations into its `callers` section.
 fn run_pipeline(
+    config: &ReportConfig,
+    cw: Option<&cloudwatch::FetchConfig>,
+    pipeline_config: PipelineConfig,
+    sink: Option<&mut dyn InvocationSink>,
+    err: &mut dyn Write,
+) -> Result<Report, Error> {
+    let window = (pipeline_config.since_ms, pipeline_config.until_ms);
+    let Some(access) = &config.access else {
+        return run_authorizer(config, cw, pipeline_config, sink, err);
+    };
+    let mut notes = InvocationNotes::new(sink);
+    let mut report = run_authorizer(config, cw, pipeline_config, Some(&mut notes), err)?;
+    let read = ReadOptions::new(InputFormat::Auto).with_max_line_bytes(config.read.max_line_bytes);
+    super::access::add_callers(access, &notes, window, read, config.lang, &mut report, err)?;
+    Ok(report)
+}
+
+/// The authorizer's side of [`run_pipeline`]: its inputs or window through one pipeline.
+fn run_authorizer(
     config: &ReportConfig,
     cw: Option<&cloudwatch::FetchConfig>,
     pipeline_config: PipelineConfig,

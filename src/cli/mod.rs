@@ -18,7 +18,7 @@ use crate::timeutil::parse_span_ms;
 pub use aws::AwsArgs;
 pub use completions::{CompletionsArgs, CompletionsConfig, ManArgs, ManConfig, ManPageArg, Shell};
 pub use groups::{GroupsArgs, GroupsConfig};
-pub use report::{Engine, InsightsOptions, ReportArgs, ReportConfig};
+pub use report::{AccessConfig, Engine, InsightsOptions, ReportArgs, ReportConfig};
 pub use tail::{IpRange, ReasonArg, TailArgs, TailConfig, TailFilter, TailFormat, TailSource};
 
 /// The whole command line.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{count_per_span, AwsArgs, ColorArg, SeverityArg, TzArg};
+use crate::access::AccessFields;
 use crate::analyze::{AnalyzeConfig, DEFAULT_USD_PER_GB_SECOND, DEFAULT_USD_PER_MILLION_REQUESTS};
 use crate::engine::{PipelineConfig, Threads};
 use crate::error::Error;
@@ -129,9 +130,60 @@ pub struct ReportArgs {
     /// Logs Insights price per GB scanned, for the cost in the report.
     #[arg(long, value_name = "USD", default_value_t = DEFAULT_USD_PER_GB_SCANNED, help_heading = "CloudWatch")]
     pub price_gb_scanned: f64,
+    /// API Gateway access logs to join with the invocations (repeatable; files, directories or -,
+    /// in any container): the report gains what callers saw — fresh and cached decisions, 401s,
+    /// 500s (see docs/access-logs.md).
+    #[arg(long, value_name = "FILE|DIR|-", help_heading = "Access logs")]
+    pub access_logs: Vec<PathBuf>,
+    /// The log group of the API's access logs, read over the same window (needs --since).
+    #[arg(long, value_name = "NAME", help_heading = "Access logs")]
+    pub access_log_group: Option<String>,
+    /// The JSON keys of your access-log format: FIELD=KEY pairs (ip=sourceIp,status=httpStatus)
+    /// or a TOML file with a [fields] table [default: AWS's example names].
+    #[arg(long, value_name = "SPEC|FILE", help_heading = "Access logs")]
+    pub access_log_fields: Option<String>,
+    /// How long after an API request its authorizer invocation may start, when the authorizer
+    /// does not log the API request id and requests are matched by source IP and time.
+    #[arg(long, value_name = "DURATION", default_value = "10s", help_heading = "Access logs")]
+    pub join_window: String,
     /// Where to reach CloudWatch Logs.
     #[command(flatten, next_help_heading = "CloudWatch")]
     pub aws: AwsArgs,
+}
+
+impl ReportArgs {
+    /// The access-log options, validated; `None` without `--access-logs` or `--access-log-group`.
+    fn access_config(&self) -> Result<Option<AccessConfig>, Error> {
+        if self.access_logs.is_empty() && self.access_log_group.is_none() {
+            if self.access_log_fields.is_some() {
+                return Err(Error::Usage(
+                    "--access-log-fields names the keys of access logs: pass --access-logs FILE or --access-log-group NAME too".into(),
+                ));
+            }
+            return Ok(None);
+        }
+        if !self.access_logs.is_empty() && self.access_log_group.is_some() {
+            return Err(Error::Usage(
+                "--access-logs and --access-log-group both name the access logs: pass one".into(),
+            ));
+        }
+        let fields = match &self.access_log_fields {
+            Some(arg) => AccessFields::from_arg(arg).map_err(|e| Error::Usage(format!("--access-log-fields: {e}")))?,
+            None => AccessFields::default(),
+        };
+        let window_ms = super::span("--join-window", &self.join_window)?;
+        if !(1..=60_000).contains(&window_ms) {
+            return Err(Error::Usage(
+                "--join-window must be between 1ms and 60s (API Gateway gives an authorizer 10 s)".into(),
+            ));
+        }
+        Ok(Some(AccessConfig {
+            inputs: self.access_logs.clone(),
+            group: None,
+            fields,
+            window_ms: window_ms as u64,
+        }))
+    }
 }
 
 /// `--engine`: where a CloudWatch report is computed.
@@ -192,6 +244,21 @@ pub struct ReportConfig {
     /// `--cross-check`: the span (ms) at the end of the window both engines run over.
     pub(crate) cross_check_ms: Option<i64>,
     pub(crate) insights: InsightsOptions,
+    /// `--access-logs` / `--access-log-group`: API Gateway access logs to join.
+    pub(crate) access: Option<AccessConfig>,
+}
+
+/// Where the access logs come from and how they are read and joined.
+#[derive(Debug, Clone)]
+pub struct AccessConfig {
+    /// Files, directories or `-`.
+    pub(crate) inputs: Vec<PathBuf>,
+    /// A log group, read over the report's window.
+    pub(crate) group: Option<FetchConfig>,
+    /// The JSON keys of the format.
+    pub(crate) fields: AccessFields,
+    /// `--join-window`, in ms.
+    pub(crate) window_ms: u64,
 }
 
 impl ReportArgs {
@@ -222,6 +289,26 @@ impl ReportArgs {
                 return Err(Error::Usage(format!(
                     "{flag} and --requests do not go together: one row per request needs every event, so --requests uses --engine local"
                 )));
+            }
+        }
+        let access = self.access_config()?;
+        if access.is_some() {
+            if let Some((_, flag)) = cloudwatch_only.iter().find(|(on, _)| *on) {
+                return Err(Error::Usage(format!(
+                    "{flag} and the access-log join do not go together: the join needs every invocation, so it uses --engine local"
+                )));
+            }
+            if self.access_log_group.is_some() && self.since.is_none() {
+                return Err(Error::Usage(
+                    "--access-log-group reads CloudWatch Logs over the report's window: pass --since (and --until)"
+                        .into(),
+                ));
+            }
+            let stdin = |v: &[PathBuf]| v.iter().any(|p| p.as_os_str() == "-");
+            if stdin(&self.inputs) && stdin(&self.access_logs) {
+                return Err(Error::Usage(
+                    "standard input (-) can hold the authorizer's logs or the access logs, not both".into(),
+                ));
             }
         }
         if self.requests && self.format == OutputFormat::Html {
@@ -283,6 +370,22 @@ impl ReportArgs {
         };
         let color = self.color.resolve();
         let (guess_threshold, guess_window_ms) = count_per_span("--guess-threshold", &self.guess_threshold)?;
+        let access = access.map(|mut a| {
+            a.group = self.access_log_group.clone().map(|name| FetchConfig {
+                connection: connection.clone(),
+                groups: GroupSelection {
+                    names: vec![name],
+                    pattern: String::new(),
+                    all: false,
+                },
+                start_ms: since_ms.unwrap_or(0),
+                end_ms: until_ms.unwrap_or(now_ms),
+                slices: self.slices,
+                max_tps,
+                max_attempts: self.max_attempts,
+            });
+            a
+        });
         let cloudwatch = match (self.inputs.is_empty(), since_ms) {
             (true, Some(start_ms)) => Some(FetchConfig {
                 connection,
@@ -326,7 +429,12 @@ impl ReportArgs {
             fail_on: self.fail_on.map(Severity::from),
             output: self.output,
             lang,
-            engine: if self.requests { Engine::Local } else { self.engine },
+            engine: if self.requests || access.is_some() {
+                Engine::Local
+            } else {
+                self.engine
+            },
+            access,
             explain: self.explain,
             cross_check_ms,
             insights: InsightsOptions {

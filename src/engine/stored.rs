@@ -15,6 +15,7 @@ pub enum StoredFact {
     Token(Span),
     AllowedIp(Span),
     AllowedToken(Span),
+    ApiRequestId(Span),
     IpMismatch(Span, Span),
     TokenMismatch(Span, Span),
     Allow,
@@ -85,6 +86,7 @@ impl StoredLine {
                     OwnedOrBorrowedFact::Token(v) => StoredFact::Token(put(text, &v)),
                     OwnedOrBorrowedFact::AllowedIp(v) => StoredFact::AllowedIp(put(text, &v)),
                     OwnedOrBorrowedFact::AllowedToken(v) => StoredFact::AllowedToken(put(text, &v)),
+                    OwnedOrBorrowedFact::ApiRequestId(v) => StoredFact::ApiRequestId(put(text, &v)),
                     OwnedOrBorrowedFact::IpMismatch { received, allowed } => {
                         StoredFact::IpMismatch(put(text, &received), put(text, &allowed))
                     }
@@ -134,6 +136,7 @@ impl StoredLine {
                     StoredFact::Token(v) => OwnedOrBorrowedFact::Token(get(text, v)),
                     StoredFact::AllowedIp(v) => OwnedOrBorrowedFact::AllowedIp(get(text, v)),
                     StoredFact::AllowedToken(v) => OwnedOrBorrowedFact::AllowedToken(get(text, v)),
+                    StoredFact::ApiRequestId(v) => OwnedOrBorrowedFact::ApiRequestId(get(text, v)),
                     StoredFact::IpMismatch(r, a) => OwnedOrBorrowedFact::IpMismatch {
                         received: get(text, r),
                         allowed: get(text, a),

@@ -18,6 +18,8 @@ pub struct AuthEvidence {
     pub token: Option<CompactString>,
     pub allowed_ip: Option<CompactString>,
     pub allowed_token: Option<CompactString>,
+    /// The API request id the authorizer logged (`API Request ID: …`), for the access-log join.
+    pub api_request_id: Option<CompactString>,
     /// `(received, allowed)` from an IP mismatch ERROR line.
     pub ip_mismatch: Option<(CompactString, CompactString)>,
     /// `(received, allowed)` from a token mismatch ERROR line.
@@ -119,6 +121,7 @@ impl Invocation {
             OwnedOrBorrowedFact::Token(v) => a.token = c(&v),
             OwnedOrBorrowedFact::AllowedIp(v) => a.allowed_ip = c(&v),
             OwnedOrBorrowedFact::AllowedToken(v) => a.allowed_token = c(&v),
+            OwnedOrBorrowedFact::ApiRequestId(v) => a.api_request_id = c(&v),
             OwnedOrBorrowedFact::IpMismatch { received, allowed } => {
                 a.ip_mismatch = Some((CompactString::new(&received), CompactString::new(&allowed)))
             }

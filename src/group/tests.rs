@@ -36,6 +36,7 @@ fn a_reset_invocation_equals_a_new_one() {
         token: Some("t".into()),
         allowed_ip: Some("2".into()),
         allowed_token: Some("a".into()),
+        api_request_id: Some("r".into()),
         ip_mismatch: Some(("1".into(), "2".into())),
         token_mismatch: Some(("t".into(), "a".into())),
         allow_marker: true,

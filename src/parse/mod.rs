@@ -118,6 +118,7 @@ pub enum OwnedOrBorrowedFact<'a> {
     Token(Cow<'a, str>),
     AllowedIp(Cow<'a, str>),
     AllowedToken(Cow<'a, str>),
+    ApiRequestId(Cow<'a, str>),
     IpMismatch {
         received: Cow<'a, str>,
         allowed: Cow<'a, str>,
@@ -137,6 +138,7 @@ impl<'a> OwnedOrBorrowedFact<'a> {
             AuthFact::Token(v) => Self::Token(Cow::Borrowed(v)),
             AuthFact::AllowedIp(v) => Self::AllowedIp(Cow::Borrowed(v)),
             AuthFact::AllowedToken(v) => Self::AllowedToken(Cow::Borrowed(v)),
+            AuthFact::ApiRequestId(v) => Self::ApiRequestId(Cow::Borrowed(v)),
             AuthFact::IpMismatch { received, allowed } => Self::IpMismatch {
                 received: Cow::Borrowed(received),
                 allowed: Cow::Borrowed(allowed),
@@ -157,6 +159,7 @@ impl<'a> OwnedOrBorrowedFact<'a> {
             AuthFact::Token(v) => OwnedOrBorrowedFact::Token(o(v)),
             AuthFact::AllowedIp(v) => OwnedOrBorrowedFact::AllowedIp(o(v)),
             AuthFact::AllowedToken(v) => OwnedOrBorrowedFact::AllowedToken(o(v)),
+            AuthFact::ApiRequestId(v) => OwnedOrBorrowedFact::ApiRequestId(o(v)),
             AuthFact::IpMismatch { received, allowed } => OwnedOrBorrowedFact::IpMismatch {
                 received: o(received),
                 allowed: o(allowed),

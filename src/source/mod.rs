@@ -71,6 +71,11 @@ impl ReadOptions {
         }
     }
 
+    /// The same options with another line cap.
+    pub fn with_max_line_bytes(self, max_line_bytes: usize) -> Self {
+        ReadOptions { max_line_bytes, ..self }
+    }
+
     /// The same options with another container.
     pub(crate) fn with_format(self, format: InputFormat) -> Self {
         ReadOptions { format, ..self }

@@ -192,6 +192,10 @@ impl Queries {
         // Every template starts with literal text (`Patterns` checks it), so every regex is anchored
         // on text and none matches every line.
         for (i, (kind, parts)) in patterns.templates().enumerate() {
+            // The API request id serves only the access-log join, which the local engine does.
+            if kind == FactKind::ApiRequestId {
+                continue;
+            }
             let slot = by_kind.iter().position(|(k, _)| *k == kind).unwrap_or_else(|| {
                 by_kind.push((kind, KindFields::default()));
                 by_kind.len() - 1

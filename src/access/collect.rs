@@ -1,0 +1,190 @@
+//! Access-log events read into compact API requests for the join: each value the join needs, IPs
+//! and error texts interned, so a window of requests costs tens of bytes each, up to a cap.
+
+use std::ops::ControlFlow;
+
+use compact_str::CompactString;
+use rustc_hash::FxHashMap;
+
+use super::fields::AccessFields;
+use super::record::{parse_record, AccessRecord};
+use crate::source::{EventSink, InputError, InputFormat, LogEvent};
+
+/// The most API requests one report joins: past it the run stops with an error that says how to
+/// narrow the window, instead of growing without bound (each costs about 100 bytes).
+pub const MAX_REQUESTS: usize = 5_000_000;
+
+/// Text interned once, referred to by index.
+#[derive(Debug, Default)]
+pub struct Interner {
+    ids: FxHashMap<Box<str>, u32>,
+    texts: Vec<Box<str>>,
+}
+
+impl Interner {
+    /// The index of `text`, added when new.
+    pub fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.texts.len() as u32;
+        self.texts.push(text.into());
+        self.ids.insert(text.into(), id);
+        id
+    }
+
+    /// The index of `text`, when it was interned.
+    pub fn get(&self, text: &str) -> Option<u32> {
+        self.ids.get(text).copied()
+    }
+
+    /// The text of `id`.
+    pub fn text(&self, id: u32) -> &str {
+        self.texts.get(id as usize).map_or("", |t| t)
+    }
+}
+
+/// One API request as the join needs it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiRequest {
+    /// When it arrived (epoch ms): `requestTimeEpoch`, else `requestTime`, else the event's time.
+    pub time_ms: Option<i64>,
+    /// The time came from `requestTime`, which has whole seconds.
+    pub second_precision: bool,
+    /// `$context.identity.sourceIp`, interned.
+    pub ip: Option<u32>,
+    /// The HTTP status; 0 when the record has none.
+    pub status: u16,
+    /// `$context.requestId`.
+    pub request_id: Option<CompactString>,
+    /// `$context.authorizer.ip`: the IP the decision was made for, interned.
+    pub authorizer_ip: Option<u32>,
+    /// The API request the decision was made for (a context value).
+    pub authorizer_request_id: Option<CompactString>,
+    /// `$context.authorizer.error`, interned.
+    pub authorizer_error: Option<u32>,
+    /// `$context.integrationErrorMessage` was logged: the integration ran.
+    pub integration_error: bool,
+}
+
+/// Reads access-log events (from files or a log group) into [`ApiRequest`]s.
+#[derive(Debug)]
+pub struct AccessCollector {
+    fields: AccessFields,
+    since_ms: Option<i64>,
+    until_ms: Option<i64>,
+    /// The requests read, in reading order.
+    pub requests: Vec<ApiRequest>,
+    /// IPs (caller and authorizer context), interned.
+    pub ips: Interner,
+    /// Authorizer error texts, interned.
+    pub errors: Interner,
+    /// Records outside `--since`/`--until`.
+    pub filtered: u64,
+    /// Events that were not access-log records.
+    pub unreadable: u64,
+    /// The first of them: `<input>, event <n>: <why>` (the input named once it is done).
+    pub first_unreadable: Option<String>,
+    /// Damage in the inputs, as the authorizer's inputs report it.
+    pub input_errors: Vec<InputError>,
+    /// More requests than [`MAX_REQUESTS`] were in the window.
+    pub over_cap: bool,
+    /// Events of the input being read, for positions.
+    events_in_input: u64,
+    /// The first unreadable record of the input being read: (event number, why).
+    pending_unreadable: Option<(u64, String)>,
+}
+
+impl AccessCollector {
+    /// A collector reading records with `fields`, keeping those in `[since, until)`.
+    pub fn new(fields: AccessFields, since_ms: Option<i64>, until_ms: Option<i64>) -> AccessCollector {
+        AccessCollector {
+            fields,
+            since_ms,
+            until_ms,
+            requests: Vec::new(),
+            ips: Interner::default(),
+            errors: Interner::default(),
+            filtered: 0,
+            unreadable: 0,
+            first_unreadable: None,
+            input_errors: Vec::new(),
+            over_cap: false,
+            events_in_input: 0,
+            pending_unreadable: None,
+        }
+    }
+
+    /// Where the first unreadable record was, and why.
+    pub fn first_unreadable(&self) -> Option<String> {
+        self.first_unreadable.clone().or_else(|| {
+            self.pending_unreadable
+                .as_ref()
+                .map(|(n, why)| format!("access log, event {n}: {why}"))
+        })
+    }
+
+    fn add(&mut self, record: AccessRecord, event_ms: Option<i64>) {
+        let second_precision = record.time_ms.is_some() && record.time_from_seconds;
+        let time_ms = record.time_ms.or(event_ms);
+        if let Some(t) = time_ms {
+            if self.since_ms.is_some_and(|s| t < s) || self.until_ms.is_some_and(|u| t >= u) {
+                self.filtered += 1;
+                return;
+            }
+        }
+        let ips = &mut self.ips;
+        let request = ApiRequest {
+            time_ms,
+            second_precision,
+            ip: record.ip.as_deref().map(|ip| ips.intern(ip)),
+            status: record.status.unwrap_or(0),
+            request_id: record.request_id.as_deref().map(CompactString::new),
+            authorizer_ip: record.authorizer_ip.as_deref().map(|ip| ips.intern(ip)),
+            authorizer_request_id: record.authorizer_request_id.as_deref().map(CompactString::new),
+            authorizer_error: record.authorizer_error.as_deref().map(|e| self.errors.intern(e)),
+            integration_error: record.integration_error_message.is_some(),
+        };
+        self.requests.push(request);
+    }
+}
+
+impl EventSink for AccessCollector {
+    fn event(&mut self, event: &LogEvent<'_>) -> ControlFlow<()> {
+        self.events_in_input += 1;
+        let message = event.message.trim();
+        if message.is_empty() {
+            return ControlFlow::Continue(());
+        }
+        match parse_record(message, &self.fields) {
+            Ok(record) => self.add(record, event.timestamp_ms),
+            Err(why) => {
+                self.unreadable += 1;
+                if self.first_unreadable.is_none() && self.pending_unreadable.is_none() {
+                    self.pending_unreadable = Some((self.events_in_input, why.to_string()));
+                }
+            }
+        }
+        if self.requests.len() > MAX_REQUESTS {
+            self.over_cap = true;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn stopped(&self) -> bool {
+        self.over_cap
+    }
+
+    fn input_error(&mut self, error: InputError) {
+        self.input_errors.push(error);
+    }
+
+    fn input_done(&mut self, input: &str, _format: InputFormat) {
+        if let Some((n, why)) = self.pending_unreadable.take() {
+            let input = if input.is_empty() { "access log" } else { input };
+            self.first_unreadable = Some(format!("{input}, event {n}: {why}"));
+        }
+        self.events_in_input = 0;
+    }
+}

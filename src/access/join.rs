@@ -1,0 +1,296 @@
+//! The join of API requests with invocations (exact by API request id, else by source IP and
+//! time) and the classification of every request: what answered it, and for whom a cached
+//! decision was made. The rules are in docs/access-logs.md.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use super::collect::{AccessCollector, ApiRequest};
+use super::invocations::InvocationNotes;
+use crate::decision::Decision;
+use crate::redact::{escape_control, mask_secret_words, mask_values};
+use crate::report::{Callers, ErrorCount, IpCount, Join, StatusCount};
+
+/// Lists in the `callers` section keep this many entries.
+const TOP: usize = 10;
+
+/// The error text API Gateway logs for a plain deny or a missing identity: not a failure.
+fn is_failure_text(text: &str) -> bool {
+    !text.eq_ignore_ascii_case("forbidden") && !text.eq_ignore_ascii_case("unauthorized")
+}
+
+/// A request's status may come from a decision: a deny is a 403, an allow anything but 401/403,
+/// a timeout or failure a 5xx. A request without a status fits every decision.
+fn consistent(status: u16, decision: Decision) -> bool {
+    if status == 0 {
+        return true;
+    }
+    match decision {
+        Decision::Allowed => status != 401 && status != 403,
+        Decision::Denied => status == 403,
+        Decision::Timeout | Decision::Error => status >= 500,
+        Decision::Unknown => true,
+    }
+}
+
+/// What answered one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Fresh(Decision),
+    CachedAllow,
+    CachedDeny,
+    IdentityMissing,
+    AuthorizerFailed,
+    Other,
+}
+
+/// The pairs of the join: `matched[request] = Some(invocation)`.
+struct Matches {
+    matched: Vec<Option<usize>>,
+    invocation_used: Vec<bool>,
+    join: Join,
+}
+
+fn match_requests(
+    requests: &[ApiRequest],
+    access: &AccessCollector,
+    inv: &InvocationNotes<'_>,
+    window_ms: u64,
+) -> Matches {
+    let mut m = Matches {
+        matched: vec![None; requests.len()],
+        invocation_used: vec![false; inv.notes.len()],
+        join: Join {
+            window_ms,
+            ..Join::default()
+        },
+    };
+    // Exact: the request id the authorizer logged.
+    let mut by_id: FxHashMap<&str, usize> = FxHashMap::default();
+    for (i, r) in requests.iter().enumerate() {
+        if let Some(id) = r.request_id.as_deref() {
+            by_id.entry(id).or_insert(i);
+        }
+    }
+    for (k, note) in inv.notes.iter().enumerate() {
+        let Some(id) = note.api_request_id.as_deref() else {
+            continue;
+        };
+        if let Some(&i) = by_id.get(id) {
+            if m.matched[i].is_none() {
+                m.matched[i] = Some(k);
+                m.invocation_used[k] = true;
+                m.join.by_request_id += 1;
+            }
+        }
+    }
+    // By source IP and time: each invocation, in START order, takes the latest unmatched request
+    // of its IP that arrived within the window before it and whose status fits its decision.
+    let mut by_ip: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+    for (i, r) in requests.iter().enumerate() {
+        match (r.ip, r.time_ms) {
+            (Some(ip), Some(_)) if m.matched[i].is_none() => by_ip.entry(ip).or_default().push(i),
+            (Some(_), Some(_)) => {}
+            _ if m.matched[i].is_none() => m.join.without_ip_or_time += 1,
+            _ => {}
+        }
+    }
+    for list in by_ip.values_mut() {
+        list.sort_by_key(|&i| (requests[i].time_ms, i));
+    }
+    let mut order: Vec<usize> = (0..inv.notes.len())
+        .filter(|&k| !m.invocation_used[k] && inv.notes[k].time_ms.is_some() && inv.notes[k].ip.is_some())
+        .collect();
+    order.sort_by_key(|&k| (inv.notes[k].time_ms, k));
+    let window = i64::try_from(window_ms).unwrap_or(i64::MAX);
+    for k in order {
+        let note = &inv.notes[k];
+        let (Some(start), Some(ip)) = (note.time_ms, note.ip) else {
+            continue;
+        };
+        let Some(list) = access.ips.get(inv.ips.text(ip)).and_then(|id| by_ip.get(&id)) else {
+            continue;
+        };
+        // A request timed in whole seconds arrived up to 999 ms after its stamp (never before),
+        // so its window reaches that much further.
+        let earliest = start.saturating_sub(window).saturating_sub(1000);
+        let from = list.partition_point(|&i| requests[i].time_ms.unwrap_or(i64::MIN) < earliest);
+        let mut best: Option<usize> = None;
+        let mut candidates = 0u64;
+        for &i in &list[from..] {
+            let r = &requests[i];
+            let Some(t) = r.time_ms else { continue };
+            if t > start {
+                break;
+            }
+            let slack = if r.second_precision { 999 } else { 0 };
+            let fits = m.matched[i].is_none()
+                && t.saturating_add(slack).saturating_add(window) >= start
+                && consistent(r.status, note.decision);
+            if fits {
+                candidates += 1;
+                // The list is in time order: a later one replaces an earlier, ties keep the first.
+                if best.is_none_or(|b| requests[b].time_ms < r.time_ms) {
+                    best = Some(i);
+                }
+            }
+        }
+        if let Some(i) = best {
+            m.matched[i] = Some(k);
+            m.invocation_used[k] = true;
+            m.join.by_ip_time += 1;
+            if candidates > 1 {
+                m.join.ambiguous += 1;
+            }
+        }
+    }
+    m.join.method = match (m.join.by_request_id > 0, m.join.by_ip_time > 0) {
+        (true, true) => "request_id+ip_time",
+        (true, false) => "request_id",
+        (false, true) => "ip_time",
+        (false, false) => "none",
+    };
+    m
+}
+
+fn classify(r: &ApiRequest, invocation: Option<Decision>, access: &AccessCollector) -> Class {
+    let failure_text = r
+        .authorizer_error
+        .is_some_and(|e| is_failure_text(access.errors.text(e)));
+    match invocation {
+        Some(Decision::Timeout | Decision::Error) => Class::AuthorizerFailed,
+        Some(_) if failure_text => Class::AuthorizerFailed,
+        Some(d) => Class::Fresh(d),
+        None if r.status == 401 => Class::IdentityMissing,
+        None if failure_text => Class::AuthorizerFailed,
+        None if r.status == 403 => Class::CachedDeny,
+        None if (200..400).contains(&r.status) || r.integration_error => Class::CachedAllow,
+        None => Class::Other,
+    }
+}
+
+/// Text from an access log as the report shows it: control characters escaped, known tokens
+/// and values after token words masked, at most `max` characters.
+fn shown(text: &str, tokens: &[&str], max: usize) -> String {
+    let masked = mask_values(&mask_secret_words(text), tokens);
+    let escaped = escape_control(&masked);
+    let mut out: String = escaped.chars().take(max).collect();
+    if escaped.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+fn top<K: Ord + Clone>(counts: &FxHashMap<K, u64>) -> Vec<(K, u64)> {
+    let mut v: Vec<(K, u64)> = counts.iter().map(|(k, c)| (k.clone(), *c)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.truncate(TOP);
+    v
+}
+
+/// Joins the requests of `access` with the invocations of `inv` and classifies every request.
+pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64) -> Callers {
+    let requests = &access.requests;
+    let m = match_requests(requests, access, inv, window_ms);
+    let tokens: Vec<&str> = inv.allowed_tokens.iter().map(String::as_str).collect();
+    let mut c = Callers {
+        join: m.join.clone(),
+        requests: requests.len() as u64,
+        unreadable_records: access.unreadable,
+        first_unreadable_record: access.first_unreadable().map(|s| shown(&s, &tokens, 300)),
+        ..Callers::default()
+    };
+    let ip_of_request: FxHashMap<&str, u32> = requests
+        .iter()
+        .filter_map(|r| Some((r.request_id.as_deref()?, r.ip?)))
+        .collect();
+    let any_authorizer_ip = requests.iter().any(|r| r.authorizer_ip.is_some());
+    let any_authorizer_request_id = requests.iter().any(|r| r.authorizer_request_id.is_some());
+    c.cached_other_ip_basis = if any_authorizer_ip {
+        "authorizer_ip"
+    } else if any_authorizer_request_id {
+        "authorizer_request_id"
+    } else if !inv.allowed_ips.is_empty() {
+        "allowed_ip"
+    } else {
+        "none"
+    };
+    let mut by_status: BTreeMap<u16, u64> = BTreeMap::new();
+    let mut errors: FxHashMap<u32, u64> = FxHashMap::default();
+    let mut other_ip_callers: FxHashMap<u32, u64> = FxHashMap::default();
+    for (i, r) in requests.iter().enumerate() {
+        *by_status.entry(r.status).or_default() += 1;
+        let invocation = m.matched[i].map(|k| inv.notes[k].decision);
+        if invocation.is_some() {
+            c.authorizer_invoked += 1;
+        }
+        let class = classify(r, invocation, access);
+        match class {
+            Class::Fresh(Decision::Allowed) => c.fresh.allow += 1,
+            Class::Fresh(Decision::Denied) => c.fresh.deny += 1,
+            Class::Fresh(_) => c.fresh.unknown += 1,
+            Class::CachedAllow => c.cached.allow += 1,
+            Class::CachedDeny => c.cached.deny += 1,
+            Class::IdentityMissing => c.identity_missing += 1,
+            Class::AuthorizerFailed => {
+                c.authorizer_failed += 1;
+                if let Some(e) = r.authorizer_error {
+                    *errors.entry(e).or_default() += 1;
+                }
+            }
+            Class::Other => c.other += 1,
+        }
+        if matches!(class, Class::CachedAllow | Class::CachedDeny) {
+            if let (Some(ip), true) = (r.ip, decided_for_other_ip(r, class, access, inv, &ip_of_request)) {
+                c.cached_other_ip += 1;
+                *other_ip_callers.entry(ip).or_default() += 1;
+            }
+        }
+    }
+    c.by_status = by_status
+        .into_iter()
+        .map(|(status, count)| StatusCount { status, count })
+        .collect();
+    c.authorizer_errors = top(&errors)
+        .into_iter()
+        .map(|(e, count)| ErrorCount {
+            error: shown(access.errors.text(e), &tokens, 200),
+            count,
+        })
+        .collect();
+    c.cached_other_ip_callers = top(&other_ip_callers)
+        .into_iter()
+        .map(|(ip, count)| IpCount {
+            ip: shown(access.ips.text(ip), &tokens, 100),
+            count,
+        })
+        .collect();
+    c.unmatched_invocations = m.invocation_used.iter().filter(|used| !**used).count() as u64;
+    c
+}
+
+/// Whether the cached decision `r` got was made for another IP than `r`'s, on the best evidence
+/// its record carries: the decision's context IP, the request it was made for, or (for an allow)
+/// a caller IP the authorizer never allows.
+fn decided_for_other_ip(
+    r: &ApiRequest,
+    class: Class,
+    access: &AccessCollector,
+    inv: &InvocationNotes<'_>,
+    ip_of_request: &FxHashMap<&str, u32>,
+) -> bool {
+    let Some(ip) = r.ip else { return false };
+    if let Some(decided_for) = r.authorizer_ip {
+        return decided_for != ip;
+    }
+    if let Some(id) = r.authorizer_request_id.as_deref() {
+        if let Some(&decided_for) = ip_of_request.get(id) {
+            return decided_for != ip;
+        }
+    }
+    class == Class::CachedAllow && !inv.allowed_ips.is_empty() && !inv.allowed_ips.contains(access.ips.text(ip))
+}
+
+#[cfg(test)]
+mod tests;
