@@ -196,7 +196,7 @@ fn synthetic_events(count: usize, start: i64, end: i64, streams: usize, boundari
 }
 
 /// The same events as `aws logs filter-log-events` output, time-ordered, for the offline report.
-fn write_filter_json(events: &[Event], dir: &std::path::Path) -> std::path::PathBuf {
+pub(crate) fn write_filter_json(events: &[Event], dir: &std::path::Path) -> std::path::PathBuf {
     let mut sorted = events.to_vec();
     sorted.sort_by_key(|e| e.ts);
     let list: Vec<Value> = sorted
