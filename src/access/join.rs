@@ -16,13 +16,13 @@ use crate::report::{Callers, ErrorCount, IpCount, Join, StatusCount};
 const TOP: usize = 10;
 
 /// The error text API Gateway logs for a plain deny or a missing identity: not a failure.
-fn is_failure_text(text: &str) -> bool {
+pub(crate) fn is_failure_text(text: &str) -> bool {
     !text.eq_ignore_ascii_case("forbidden") && !text.eq_ignore_ascii_case("unauthorized")
 }
 
 /// A request's status may come from a decision: a deny is a 403, an allow anything but 401/403,
 /// a timeout or failure a 5xx. A request without a status fits every decision.
-fn consistent(status: u16, decision: Decision) -> bool {
+pub(crate) fn consistent(status: u16, decision: Decision) -> bool {
     if status == 0 {
         return true;
     }
@@ -34,15 +34,67 @@ fn consistent(status: u16, decision: Decision) -> bool {
     }
 }
 
+/// Whether a request stamped at `t` (whole seconds when `second_precision`) may have been the
+/// one an invocation that started at `start` decided: it arrived before the START, at most
+/// `window` ms before it (a stamp in whole seconds arrived up to 999 ms after it, never before).
+pub(crate) fn in_window(t: i64, second_precision: bool, start: i64, window: i64) -> bool {
+    let slack = if second_precision { 999 } else { 0 };
+    t <= start && t.saturating_add(slack).saturating_add(window) >= start
+}
+
 /// What answered one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
+pub(crate) enum Class {
     Fresh(Decision),
     CachedAllow,
     CachedDeny,
     IdentityMissing,
     AuthorizerFailed,
     Other,
+}
+
+impl Class {
+    /// The class's name in `tail`'s JSON lines.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Class::Fresh(Decision::Allowed) => "fresh_allow",
+            Class::Fresh(Decision::Denied) => "fresh_deny",
+            Class::Fresh(_) => "fresh_unknown",
+            Class::CachedAllow => "cached_allow",
+            Class::CachedDeny => "cached_deny",
+            Class::IdentityMissing => "identity_missing",
+            Class::AuthorizerFailed => "authorizer_failed",
+            Class::Other => "other",
+        }
+    }
+
+    /// The caller was refused (401, 403, or a 500 the authorizer caused).
+    pub(crate) fn refused(self) -> bool {
+        matches!(
+            self,
+            Class::Fresh(Decision::Denied) | Class::CachedDeny | Class::IdentityMissing | Class::AuthorizerFailed
+        )
+    }
+}
+
+/// What answered a request with `status`, an `authorizer.error` that names a failure (not a plain
+/// Forbidden), an integration error, and the decision of its invocation when it has one.
+pub(crate) fn classify(
+    status: u16,
+    failure_text: bool,
+    integration_error: bool,
+    invocation: Option<Decision>,
+) -> Class {
+    match invocation {
+        Some(Decision::Timeout | Decision::Error) => Class::AuthorizerFailed,
+        Some(_) if failure_text => Class::AuthorizerFailed,
+        Some(d) => Class::Fresh(d),
+        None if status == 401 => Class::IdentityMissing,
+        None if failure_text => Class::AuthorizerFailed,
+        None if status == 403 => Class::CachedDeny,
+        None if (200..400).contains(&status) || integration_error => Class::CachedAllow,
+        None => Class::Other,
+    }
 }
 
 /// The pairs of the join: `matched[request] = Some(invocation)`.
@@ -124,9 +176,8 @@ fn match_requests(
             if t > start {
                 break;
             }
-            let slack = if r.second_precision { 999 } else { 0 };
             let fits = m.matched[i].is_none()
-                && t.saturating_add(slack).saturating_add(window) >= start
+                && in_window(t, r.second_precision, start, window)
                 && consistent(r.status, note.decision);
             if fits {
                 candidates += 1;
@@ -154,25 +205,9 @@ fn match_requests(
     m
 }
 
-fn classify(r: &ApiRequest, invocation: Option<Decision>, access: &AccessCollector) -> Class {
-    let failure_text = r
-        .authorizer_error
-        .is_some_and(|e| is_failure_text(access.errors.text(e)));
-    match invocation {
-        Some(Decision::Timeout | Decision::Error) => Class::AuthorizerFailed,
-        Some(_) if failure_text => Class::AuthorizerFailed,
-        Some(d) => Class::Fresh(d),
-        None if r.status == 401 => Class::IdentityMissing,
-        None if failure_text => Class::AuthorizerFailed,
-        None if r.status == 403 => Class::CachedDeny,
-        None if (200..400).contains(&r.status) || r.integration_error => Class::CachedAllow,
-        None => Class::Other,
-    }
-}
-
 /// Text from an access log as the report shows it: control characters escaped, known tokens
 /// and values after token words masked, at most `max` characters.
-fn shown(text: &str, tokens: &[&str], max: usize) -> String {
+pub(crate) fn shown(text: &str, tokens: &[&str], max: usize) -> String {
     let masked = mask_values(&mask_secret_words(text), tokens);
     let escaped = escape_control(&masked);
     let mut out: String = escaped.chars().take(max).collect();
@@ -225,7 +260,10 @@ pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64)
         if invocation.is_some() {
             c.authorizer_invoked += 1;
         }
-        let class = classify(r, invocation, access);
+        let failure_text = r
+            .authorizer_error
+            .is_some_and(|e| is_failure_text(access.errors.text(e)));
+        let class = classify(r.status, failure_text, r.integration_error, invocation);
         match class {
             Class::Fresh(Decision::Allowed) => c.fresh.allow += 1,
             Class::Fresh(Decision::Denied) => c.fresh.deny += 1,

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod findings;
 pub mod invocations;
 pub mod join;
+pub mod live;
 pub mod record;
 
 pub use collect::AccessCollector;

@@ -19,7 +19,9 @@ pub use aws::AwsArgs;
 pub use completions::{CompletionsArgs, CompletionsConfig, ManArgs, ManConfig, ManPageArg, Shell};
 pub use groups::{GroupsArgs, GroupsConfig};
 pub use report::{AccessConfig, Engine, InsightsOptions, ReportArgs, ReportConfig};
-pub use tail::{IpRange, ReasonArg, TailArgs, TailConfig, TailFilter, TailFormat, TailSource};
+pub use tail::{
+    IpRange, ReasonArg, TailAccess, TailAccessSource, TailArgs, TailConfig, TailFilter, TailFormat, TailSource,
+};
 
 /// The whole command line.
 #[derive(Debug, Parser)]

@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use super::{count_per_span, span, AwsArgs, ColorArg, SeverityArg, TzArg};
+use crate::access::AccessFields;
 use crate::analyze::AnalyzeConfig;
 use crate::engine::PipelineConfig;
 use crate::error::Error;
@@ -126,6 +127,19 @@ pub struct TailArgs {
     /// (input.oversized_lines). CloudWatch events are at most 1 MB.
     #[arg(long, value_name = "SIZE", default_value = "1MiB")]
     pub max_line_bytes: String,
+    /// Also read this API Gateway access log (a file; with --follow it is followed too) and print
+    /// one line per API request instead of one per invocation: fresh or cached, 401, 500.
+    #[arg(long, value_name = "FILE", help_heading = "Access logs")]
+    pub access_logs: Option<PathBuf>,
+    /// Also follow the API's access-log group and print one line per API request.
+    #[arg(long, value_name = "NAME", help_heading = "Access logs")]
+    pub access_log_group: Option<String>,
+    /// The JSON keys of your access-log format: FIELD=KEY pairs or a TOML file [default: AWS's example names].
+    #[arg(long, value_name = "SPEC|FILE", help_heading = "Access logs")]
+    pub access_log_fields: Option<String>,
+    /// How long after an API request its authorizer invocation may start.
+    #[arg(long, value_name = "DURATION", default_value = "10s", help_heading = "Access logs")]
+    pub join_window: String,
     /// CloudWatch log group to follow (repeatable).
     #[arg(long, value_name = "NAME", help_heading = "CloudWatch")]
     pub group: Vec<String>,
@@ -249,6 +263,33 @@ pub struct TailConfig {
     pub(crate) fail_on: Option<Severity>,
     /// The language of the text lines and the summary (also in `pipeline.analyze`).
     pub(crate) lang: Lang,
+    /// `--access-logs` / `--access-log-group`: one line per API request.
+    pub(crate) access: Option<TailAccess>,
+}
+
+/// The access log `tail` joins with the invocations.
+#[derive(Debug, Clone)]
+pub struct TailAccess {
+    /// Where it comes from.
+    pub(crate) source: TailAccessSource,
+    /// The JSON keys of the format.
+    pub(crate) fields: AccessFields,
+    /// `--join-window`, in ms.
+    pub(crate) window_ms: u64,
+}
+
+/// Where `tail` reads the access log.
+#[derive(Debug, Clone)]
+pub enum TailAccessSource {
+    /// A file, followed as it grows when `follow`.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// `--follow`.
+        follow: bool,
+    },
+    /// A log group, followed like the authorizer's.
+    Group(String),
 }
 
 fn duration(name: &str, value: &str) -> Result<Duration, Error> {
@@ -256,6 +297,42 @@ fn duration(name: &str, value: &str) -> Result<Duration, Error> {
 }
 
 impl TailArgs {
+    /// The access-log options around `source`, validated.
+    fn tail_access(&self, source: TailAccessSource) -> Result<TailAccess, Error> {
+        match &source {
+            TailAccessSource::Group(_) if self.input.is_some() => {
+                return Err(Error::Usage(
+                    "--access-log-group follows CloudWatch: pass it without FILE or - (or pass --access-logs FILE)"
+                        .into(),
+                ))
+            }
+            TailAccessSource::File { path, .. } if path.as_os_str() == "-" => {
+                return Err(Error::Usage(
+                    "--access-logs takes a file for tail (standard input carries the authorizer's logs)".into(),
+                ))
+            }
+            _ => {}
+        }
+        let fields = match &self.access_log_fields {
+            Some(arg) => AccessFields::from_arg(arg).map_err(|e| Error::Usage(format!("--access-log-fields: {e}")))?,
+            None => AccessFields::default(),
+        };
+        let window_ms = span("--join-window", &self.join_window)?;
+        if !(1..=60_000).contains(&window_ms) {
+            return Err(Error::Usage("--join-window must be between 1ms and 60s".into()));
+        }
+        if self.raw {
+            return Err(Error::Usage(
+                "--raw prints an invocation's lines; with access logs tail prints API requests (drop --raw)".into(),
+            ));
+        }
+        Ok(TailAccess {
+            source,
+            fields,
+            window_ms: window_ms as u64,
+        })
+    }
+
     /// Checks the arguments against each other; `now_ms` anchors relative times.
     pub fn validate(self, now_ms: i64) -> Result<TailConfig, Error> {
         if self.follow && self.input.as_deref().is_none_or(|p| p.as_os_str() == "-") {
@@ -272,6 +349,28 @@ impl TailArgs {
         if self.max_attempts == 0 {
             return Err(Error::Usage("--max-attempts must be at least 1".into()));
         }
+        let access_source = match (&self.access_logs, &self.access_log_group) {
+            (None, None) => None,
+            (Some(_), Some(_)) => {
+                return Err(Error::Usage(
+                    "--access-logs and --access-log-group both name the access log: pass one".into(),
+                ))
+            }
+            (Some(path), None) => Some(TailAccessSource::File {
+                path: path.clone(),
+                follow: self.follow,
+            }),
+            (None, Some(group)) => Some(TailAccessSource::Group(group.clone())),
+        };
+        let access = match access_source {
+            None if self.access_log_fields.is_some() => {
+                return Err(Error::Usage(
+                    "--access-log-fields names the keys of access logs: pass --access-logs FILE or --access-log-group NAME too".into(),
+                ))
+            }
+            None => None,
+            Some(source) => Some(self.tail_access(source)?),
+        };
         let (connection, max_tps) = self.aws.validate()?;
         let time = |v: &Option<String>| v.as_deref().map(|s| parse_time_arg(s, now_ms)).transpose();
         let since_ms = time(&self.since).map_err(Error::Usage)?;
@@ -379,6 +478,7 @@ impl TailArgs {
             alert,
             fail_on: self.fail_on.map(Severity::from),
             lang,
+            access,
         })
     }
 }

@@ -28,7 +28,7 @@ pub struct LiveStyle {
     pub lang: Lang,
 }
 
-const RESET: &str = "\x1b[0m";
+pub(super) const RESET: &str = "\x1b[0m";
 
 fn decision_word(decision: &str) -> (&'static str, &'static str) {
     match decision {
@@ -41,14 +41,14 @@ fn decision_word(decision: &str) -> (&'static str, &'static str) {
 }
 
 /// `text` padded with spaces to `width` terminal cells (a double-width character counts two).
-fn pad(text: &str, width: usize) -> String {
+pub(super) fn pad(text: &str, width: usize) -> String {
     let cells = display_width(text);
     let mut padded = text.to_string();
     padded.push_str(&" ".repeat(width.saturating_sub(cells)));
     padded
 }
 
-fn shown_time(rfc3339: Option<&str>, style: LiveStyle) -> String {
+pub(super) fn shown_time(rfc3339: Option<&str>, style: LiveStyle) -> String {
     match rfc3339 {
         Some(t) if style.local_time => rfc3339_to_local(t).unwrap_or_else(|| t.to_string()),
         Some(t) => t.to_string(),

@@ -1,5 +1,6 @@
 //! Renderers: pure `Report -> String` output formats, and the per-request writer.
 
+pub mod api_requests;
 pub mod csv;
 pub mod groups;
 pub mod html;

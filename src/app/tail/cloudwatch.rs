@@ -17,7 +17,7 @@ use crate::source::{EventSink, LogEvent};
 /// Follows the configured groups until a bound is reached or the follower fails.
 pub(super) fn run(
     config: &TailConfig,
-    feed: &mut Feed<'_, '_>,
+    feed: &mut Feed<'_, '_, '_>,
     err: &mut dyn Write,
     interrupted: &AtomicBool,
     summary: &mut TailSummary,

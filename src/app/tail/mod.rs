@@ -1,6 +1,7 @@
 //! `authlogs tail`: follows CloudWatch Logs or a live stream and prints one line per invocation as
 //! it completes, through the same parse → group → decide core as `report`, emitting by time.
 
+mod access;
 mod cloudwatch;
 pub(crate) mod printer;
 pub(crate) mod raw;
@@ -39,6 +40,9 @@ pub fn tail(
     err: &mut dyn Write,
     interrupted: Arc<AtomicBool>,
 ) -> Result<Outcome, Error> {
+    if let Some(access) = config.access.clone() {
+        return tail_requests(&config, &access, out, err, &interrupted);
+    }
     let raw = Rc::new(RefCell::new(RawLines::default()));
     let mut printer = TailPrinter::new(&config, out, raw.clone());
     let parser = Parser::new(config.patterns.clone());
@@ -48,19 +52,10 @@ pub fn tail(
         raw: config.raw.then_some(raw),
         parser,
         tokens: config.tokens,
+        hook: None,
     };
     let mut stats = TailSummary::default();
-    let result = match &config.source {
-        TailSource::Stdin => run_stream(&config, StreamInput::Stdin, &mut feed, &interrupted),
-        TailSource::File { path, follow } => {
-            let input = StreamInput::File {
-                path: path.clone(),
-                follow: *follow,
-            };
-            run_stream(&config, input, &mut feed, &interrupted)
-        }
-        TailSource::CloudWatch { .. } => cloudwatch::run(&config, &mut feed, err, &interrupted, &mut stats),
-    };
+    let result = run_source(&config, &mut feed, err, &interrupted, &mut stats);
     let report = pipeline.finish();
     let (printed, alerts, output_error) = printer.finish();
     stats.printed = printed;
@@ -74,6 +69,88 @@ pub fn tail(
     Ok(Outcome::of(&report, config.fail_on, err))
 }
 
+/// `tail` with an access log: one line per API request, from the live join of both logs.
+fn tail_requests(
+    config: &TailConfig,
+    access: &crate::cli::TailAccess,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    interrupted: &AtomicBool,
+) -> Result<Outcome, Error> {
+    let (mut side, mut forward) = access::AccessSide::start(config, access, out)?;
+    let parser = Parser::new(config.patterns.clone());
+    let mut pipeline = Pipeline::new(parser.clone(), config.pipeline.clone(), Some(&mut forward));
+    let mut stats = TailSummary::default();
+    let result = {
+        let mut feed = Feed {
+            pipeline: &mut pipeline,
+            raw: None,
+            parser,
+            tokens: config.tokens,
+            hook: Some(&mut side),
+        };
+        run_source(config, &mut feed, err, interrupted, &mut stats)
+    };
+    // The invocations still open go to the join, which then hands out every request it holds.
+    let report = pipeline.finish();
+    side.finish();
+    for note in &side.notes {
+        let _ = writeln!(err, "{note}");
+    }
+    for e in &side.input_errors {
+        let _ = writeln!(
+            err,
+            "authlogs: warning: {}",
+            crate::redact::escape_control(&e.to_string())
+        );
+    }
+    stats.printed = side.printed;
+    let _ = report_damage(&report, err);
+    let _ = err.write_all(summary_line(&report, &stats, config.lang).as_bytes());
+    let _ = err.write_all(side.summary().as_bytes());
+    result?;
+    if let Some(failure) = side.failure.take() {
+        return Err(failure);
+    }
+    if let Some(e) = side.error.take() {
+        return Err(Error::Output(e));
+    }
+    Ok(Outcome::of(&report, config.fail_on, err))
+}
+
+/// Reads the configured source (a stream, or CloudWatch) into `feed` until a bound is reached.
+fn run_source(
+    config: &TailConfig,
+    feed: &mut Feed<'_, '_, '_>,
+    err: &mut dyn Write,
+    interrupted: &AtomicBool,
+    stats: &mut TailSummary,
+) -> Result<(), Error> {
+    match &config.source {
+        TailSource::Stdin => run_stream(config, StreamInput::Stdin, feed, interrupted),
+        TailSource::File { path, follow } => {
+            let input = StreamInput::File {
+                path: path.clone(),
+                follow: *follow,
+            };
+            run_stream(config, input, feed, interrupted)
+        }
+        TailSource::CloudWatch { .. } => cloudwatch::run(config, feed, err, interrupted, stats),
+    }
+}
+
+/// Runs on every turn of the loop after the pipeline's own tick (the access-log join); true ends the run.
+pub(super) trait TickHook {
+    /// One turn at `now_ms`.
+    fn tick(&mut self, now_ms: i64) -> bool;
+}
+
+impl TickHook for access::AccessSide<'_> {
+    fn tick(&mut self, now_ms: i64) -> bool {
+        access::AccessSide::tick(self, now_ms)
+    }
+}
+
 /// Why a run ends early, checked on every tick.
 struct Bounds<'c> {
     config: &'c TailConfig,
@@ -83,7 +160,7 @@ struct Bounds<'c> {
 
 impl<'c> Bounds<'c> {
     /// Starts the clock: the run begins now.
-    fn start(config: &'c TailConfig, interrupted: &'c AtomicBool, feed: &mut Feed<'_, '_>) -> Self {
+    fn start(config: &'c TailConfig, interrupted: &'c AtomicBool, feed: &mut Feed<'_, '_, '_>) -> Self {
         feed.pipeline.tick(now_ms());
         Bounds {
             config,
@@ -93,12 +170,14 @@ impl<'c> Bounds<'c> {
     }
 
     /// One turn of a loop: emits what time has finished, then says whether the run is over.
-    fn tick(&self, feed: &mut Feed<'_, '_>) -> bool {
-        feed.pipeline.tick(now_ms());
-        self.reached(feed)
+    fn tick(&self, feed: &mut Feed<'_, '_, '_>) -> bool {
+        let now = now_ms();
+        feed.pipeline.tick(now);
+        let hook_over = feed.hook.as_deref_mut().is_some_and(|h| h.tick(now));
+        hook_over || self.reached(feed)
     }
 
-    fn reached(&self, feed: &Feed<'_, '_>) -> bool {
+    fn reached(&self, feed: &Feed<'_, '_, '_>) -> bool {
         let idle = self.config.idle_exit.is_some_and(|d| self.last_event.elapsed() >= d);
         let past_until = self.config.end_ms.is_some_and(|u| now_ms() >= u);
         self.interrupted.load(Ordering::Relaxed) || feed.pipeline.stopped() || idle || past_until
@@ -113,7 +192,7 @@ fn now_ms() -> i64 {
 fn run_stream(
     config: &TailConfig,
     input: StreamInput,
-    feed: &mut Feed<'_, '_>,
+    feed: &mut Feed<'_, '_, '_>,
     interrupted: &AtomicBool,
 ) -> Result<(), Error> {
     let (tx, rx) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
@@ -156,14 +235,16 @@ fn run_stream(
 }
 
 /// The pipeline as an event sink, keeping each invocation's raw lines when `--raw` asks for them.
-struct Feed<'p, 's> {
+struct Feed<'p, 's, 'h> {
     pipeline: &'p mut Pipeline<'s>,
     raw: Option<Rc<RefCell<RawLines>>>,
     parser: Parser,
     tokens: TokenDisplay,
+    /// Runs after every tick of the pipeline (the access-log join).
+    hook: Option<&'h mut dyn TickHook>,
 }
 
-impl EventSink for Feed<'_, '_> {
+impl EventSink for Feed<'_, '_, '_> {
     fn event(&mut self, event: &LogEvent<'_>) -> ControlFlow<()> {
         if let Some(raw) = &self.raw {
             raw.borrow_mut().record(&self.parser, event, self.tokens);
