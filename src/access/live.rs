@@ -85,10 +85,13 @@ pub struct LiveJoin {
     fields: AccessFields,
     window_ms: i64,
     seq: u64,
-    requests: BTreeMap<Key, (AccessRecord, Option<Box<HeldInvocation>>, bool)>,
+    /// Held requests: the record, its invocation once paired, whether the pair was ambiguous,
+    /// and when it was handed over (the caller's clock).
+    requests: BTreeMap<Key, (AccessRecord, Option<Box<HeldInvocation>>, bool, i64)>,
     by_ip: FxHashMap<String, BTreeSet<Key>>,
     by_id: FxHashMap<CompactString, Key>,
-    invocations: BTreeMap<Key, HeldInvocation>,
+    /// Held invocations, and when each was handed over.
+    invocations: BTreeMap<Key, (HeldInvocation, i64)>,
     allowed_ips: FxHashSet<String>,
     /// The latest request time and invocation START seen (event time).
     latest_request: Option<i64>,
@@ -120,7 +123,8 @@ impl LiveJoin {
         (t, self.seq)
     }
 
-    /// One access-log event (`now_ms` stamps a record with no time); a line that is no record is counted.
+    /// One access-log event, handed over at `now_ms` (which also stamps a record with no time);
+    /// a line that is no record is counted.
     pub fn access_event(&mut self, message: &str, event_ms: Option<i64>, now_ms: i64) {
         let message = message.trim();
         if message.is_empty() {
@@ -139,11 +143,11 @@ impl LiveJoin {
         if let Some(id) = &record.request_id {
             self.by_id.insert(CompactString::new(id), key);
         }
-        self.requests.insert(key, (record, None, false));
+        self.requests.insert(key, (record, None, false, now_ms));
     }
 
-    /// One finished invocation; `allowed_ip` is the allowed IP it logged.
-    pub fn invocation(&mut self, held: HeldInvocation, allowed_ip: Option<&str>) {
+    /// One finished invocation, handed over at `now_ms`; `allowed_ip` is the allowed IP it logged.
+    pub fn invocation(&mut self, held: HeldInvocation, allowed_ip: Option<&str>, now_ms: i64) {
         if let Some(ip) = allowed_ip {
             if self.allowed_ips.len() < MAX_ALLOWED_IPS {
                 self.allowed_ips.insert(ip.to_string());
@@ -151,7 +155,7 @@ impl LiveJoin {
         }
         self.latest_start = self.latest_start.max(Some(held.start_ms));
         let key = self.key(held.start_ms);
-        self.invocations.insert(key, held);
+        self.invocations.insert(key, (held, now_ms));
     }
 
     /// The time before which every event of both logs has arrived, by the events themselves:
@@ -163,33 +167,41 @@ impl LiveJoin {
     }
 
     /// Joins what `horizon` makes final and returns the requests it decides, in time order;
-    /// `i64::MAX` hands out everything (the end of the run).
-    pub fn advance(&mut self, horizon: i64) -> Vec<JoinedRequest> {
+    /// `i64::MAX` hands out everything (the end of the run). Only what was handed over by
+    /// `settled` takes part: a backfill delivers hours of both logs at once, and each side's
+    /// events of the same moment must have arrived before either is decided.
+    pub fn advance(&mut self, horizon: i64, settled: i64) -> Vec<JoinedRequest> {
+        let everything = horizon == i64::MAX;
         // Invocations whose START is past the horizon may still see their request arrive.
         while let Some(entry) = self.invocations.first_entry() {
-            if entry.key().0 > horizon {
+            if !everything && (entry.key().0 > horizon || entry.get().1 > settled) {
                 break;
             }
-            let inv = entry.remove();
+            let (inv, _) = entry.remove();
             self.pair(inv);
         }
         let mut out = Vec::new();
-        // A request is final once no invocation still to come could start within its window.
-        let last_final = horizon.saturating_sub(self.window_ms).saturating_sub(1000);
+        // A request is final once no invocation still to come, or still held, could start
+        // within its window.
+        let before = match self.invocations.first_key_value() {
+            Some((k, _)) if !everything => horizon.min(k.0.saturating_sub(1)),
+            _ => horizon,
+        };
+        let last_final = before.saturating_sub(self.window_ms).saturating_sub(1000);
         loop {
             let over = self.requests.len() > MAX_HELD;
             let Some(entry) = self.requests.first_entry() else {
                 break;
             };
-            if entry.key().0 > last_final && horizon != i64::MAX && !over {
+            if !everything && !over && (entry.key().0 > last_final || entry.get().3 > settled) {
                 break;
             }
             let key = *entry.key();
-            let (record, inv, ambiguous) = entry.remove();
+            let (record, inv, ambiguous, _) = entry.remove();
             self.forget(key, &record);
             out.push(self.decide(record, key.0, inv, ambiguous));
         }
-        if horizon == i64::MAX {
+        if everything {
             self.counts.unmatched_invocations += self.invocations.len() as u64;
             self.invocations.clear();
         }
@@ -242,7 +254,7 @@ impl LiveJoin {
         let mut best = None;
         let mut candidates = 0;
         for key in keys.range(from..=(start, u64::MAX)) {
-            let Some((record, paired, _)) = self.requests.get(key) else {
+            let Some((record, paired, _, _)) = self.requests.get(key) else {
                 continue;
             };
             let fits = paired.is_none()

@@ -12,5 +12,6 @@ mod parallel;
 mod proxy;
 mod snapshots;
 mod tail;
+mod tail_access;
 mod tail_cloudwatch;
 mod util;

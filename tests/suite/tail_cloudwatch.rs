@@ -19,10 +19,10 @@ const REGION_LIVE: &str = "eu-west-3";
 const REGION_POLL: &str = "eu-north-1";
 const REGION_SINCE: &str = "ap-southeast-2";
 
-const STREAMS: [&str; 2] = ["2026/12/01/[$LATEST]aaaa1111", "2026/12/01/[$LATEST]bbbb2222"];
+pub(crate) const STREAMS: [&str; 2] = ["2026/12/01/[$LATEST]aaaa1111", "2026/12/01/[$LATEST]bbbb2222"];
 
 /// The seed authorizer's lines for one request at `ts`: allowed from the allowed IP, denied otherwise.
-fn invocation(id: &str, ip: &str, ts: i64) -> Vec<(i64, String)> {
+pub(crate) fn invocation(id: &str, ip: &str, ts: i64) -> Vec<(i64, String)> {
     let stamp = crate::util::iso(ts);
     vec![
         (ts, format!("START RequestId: {id} Version: $LATEST")),
@@ -38,7 +38,7 @@ fn invocation(id: &str, ip: &str, ts: i64) -> Vec<(i64, String)> {
     ]
 }
 
-fn create(region: &'static str, group: &str) {
+pub(crate) fn create(region: &'static str, group: &str) {
     let client = sdk_client_in(region);
     runtime().block_on(async {
         client
@@ -60,7 +60,7 @@ fn create(region: &'static str, group: &str) {
 }
 
 /// One PutLogEvents call.
-fn put(region: &'static str, group: &str, stream: &str, events: &[(i64, String)]) {
+pub(crate) fn put(region: &'static str, group: &str, stream: &str, events: &[(i64, String)]) {
     let client = sdk_client_in(region);
     let mut events = events.to_vec();
     events.sort_by_key(|e| e.0);

@@ -61,7 +61,9 @@ impl InvocationSink for Forward {
             decision: verdict.decision,
             row: request_row(inv, verdict, self.tokens),
         };
-        self.join.borrow_mut().invocation(held, inv.auth.allowed_ip.as_deref());
+        self.join
+            .borrow_mut()
+            .invocation(held, inv.auth.allowed_ip.as_deref(), super::now_ms());
         ControlFlow::Continue(())
     }
 }
@@ -313,13 +315,16 @@ impl<'o> AccessSide<'o> {
     /// (`--count` lines printed, the output closed, or the access log failed).
     pub(super) fn tick(&mut self, now_ms: i64) -> bool {
         self.read(false);
-        let horizon = if self.wall_clock {
-            Some(now_ms.saturating_sub(SETTLE_MS).saturating_sub(self.window_ms()))
+        // Following, events come as they happen: the wall clock says what is final, once what
+        // was handed over has settled. Reading files, the slower log's event times say it.
+        let (horizon, settled) = if self.wall_clock {
+            let settled = now_ms.saturating_sub(SETTLE_MS);
+            (Some(settled.saturating_sub(self.window_ms())), settled)
         } else {
-            self.join.borrow().event_horizon(SETTLE_MS)
+            (self.join.borrow().event_horizon(SETTLE_MS), i64::MAX)
         };
         if let Some(h) = horizon {
-            let ready = self.join.borrow_mut().advance(h);
+            let ready = self.join.borrow_mut().advance(h, settled);
             self.print(ready);
         }
         self.over()
@@ -350,7 +355,7 @@ impl<'o> AccessSide<'o> {
             }
         }
         if !self.over() {
-            let ready = self.join.borrow_mut().advance(i64::MAX);
+            let ready = self.join.borrow_mut().advance(i64::MAX, i64::MAX);
             self.print(ready);
         }
     }
