@@ -212,4 +212,43 @@ mod tests {
         let denials = denial_rows(&report, Lang::Ja.labels()).unwrap_or_else(|| panic!("denials"));
         assert_eq!((denials[0].key, denials[0].label), ("ip_mismatch", "IP 不一致"));
     }
+
+    #[test]
+    fn caller_rows_cover_every_request_once() {
+        let mut c = fixtures::callers();
+        let (en, ja) = (caller_rows(&c, Lang::En.labels()), caller_rows(&c, Lang::Ja.labels()));
+        assert_eq!(en.iter().map(|r| r.count).sum::<u64>(), c.requests);
+        assert_eq!(en.len(), 8);
+        for (e, j) in en.iter().zip(&ja) {
+            assert_eq!((e.key, e.count, &e.share), (j.key, j.count, &j.share));
+        }
+        assert_eq!(en[3].share, pct(c.cached.allow, c.requests));
+        c.fresh.unknown = 0;
+        let keys: Vec<&str> = caller_rows(&c, Lang::En.labels()).iter().map(|r| r.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "fresh.allow",
+                "fresh.deny",
+                "cached.allow",
+                "cached.deny",
+                "identity_missing",
+                "authorizer_failed",
+                "other"
+            ]
+        );
+        let l = Lang::En.labels();
+        assert_eq!(
+            (ms_words(10_000, l), ms_words(1_500, l), ms_words(0, l)),
+            ("10 s".into(), "1500 ms".into(), "0 ms".into())
+        );
+        assert_eq!(status_label(0, l), "no status");
+        assert_eq!(status_label(403, l), "403");
+        assert!(cached_other_ip_known(&c));
+        c.cached_other_ip_basis = "none";
+        assert!(!cached_other_ip_known(&c));
+        assert_eq!(basis_words("something new", l), l.basis_none);
+        assert_eq!(join_method_words("request_id+ip_time", l), l.join_both);
+        assert_eq!(join_method_words("none", l), l.join_none);
+    }
 }
