@@ -120,8 +120,8 @@ pub struct Join {
     pub by_request_id: u64,
     /// Requests matched by source IP and time.
     pub by_ip_time: u64,
-    /// Requests matched by IP and time while another unmatched invocation of the same IP was in
-    /// their window too: the earliest was taken, so their pairing (not their counts) may be off.
+    /// Invocations matched by IP and time while another unmatched request of the same IP fitted
+    /// too: the latest was taken, so the pairing (not the counts by class) may be off.
     pub ambiguous: u64,
     /// Requests without a time or a source IP, which only an exact join can match.
     pub without_ip_or_time: u64,

@@ -79,15 +79,17 @@ pub struct LiveCounts {
 
 type Key = (i64, u64);
 
+/// A request held for its invocation: the record, its invocation once paired, whether the pair
+/// was ambiguous, and when it was handed over (the caller's clock).
+type HeldRequest = (AccessRecord, Option<Box<HeldInvocation>>, bool, i64);
+
 /// The join's state between events.
 #[derive(Debug)]
 pub struct LiveJoin {
     fields: AccessFields,
     window_ms: i64,
     seq: u64,
-    /// Held requests: the record, its invocation once paired, whether the pair was ambiguous,
-    /// and when it was handed over (the caller's clock).
-    requests: BTreeMap<Key, (AccessRecord, Option<Box<HeldInvocation>>, bool, i64)>,
+    requests: BTreeMap<Key, HeldRequest>,
     by_ip: FxHashMap<String, BTreeSet<Key>>,
     by_id: FxHashMap<CompactString, Key>,
     /// Held invocations, and when each was handed over.

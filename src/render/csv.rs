@@ -185,6 +185,64 @@ mod tests {
         assert_eq!(value(&rows, "input_errors"), Some(""));
     }
 
+    /// The callers section is flattened like the rest (`callers.fresh.allow,310`), its log text
+    /// escaped and no cell able to start a formula; a report without access logs has no row of it.
+    #[test]
+    fn callers_rows_are_flattened_escaped_and_neutralised() {
+        let text = render(&fixtures::hostile_callers());
+        assert!(!text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{202e}'));
+        let rows = rows(&text);
+        for (key, expected) in [
+            ("callers.join.method", "request_id+ip_time"),
+            ("callers.join.window_ms", "10000"),
+            ("callers.join.ambiguous", "4"),
+            ("callers.requests", "1260"),
+            ("callers.by_status.0.status", "0"),
+            ("callers.by_status.1.count", "1008"),
+            ("callers.authorizer_invoked", "402"),
+            ("callers.fresh.allow", "310"),
+            ("callers.fresh.unknown", "1"),
+            ("callers.cached.deny", "96"),
+            ("callers.identity_missing", "41"),
+            ("callers.authorizer_failed", "9"),
+            (
+                "callers.authorizer_errors.0.error",
+                "\\x1b[2J\\x1b]0;pwned\\x07<script>alert(1)</script><img src=x onerror=alert(1)>",
+            ),
+            ("callers.authorizer_errors.0.count", "5"),
+            ("callers.cached_other_ip", "37"),
+            ("callers.cached_other_ip_basis", "authorizer_ip"),
+            (
+                "callers.cached_other_ip_callers.0.ip",
+                "'=HYPERLINK(\"http://evil.example/\",\"x\")",
+            ),
+            ("callers.cached_other_ip_callers.1.ip", "198.51.100.23"),
+            ("callers.other", "16"),
+            ("callers.unmatched_invocations", "10"),
+            ("callers.unreadable_records", "2"),
+            (
+                "callers.first_unreadable_record",
+                "'-, line 1: \\x07\\u{202e}<script>x</script>",
+            ),
+        ] {
+            assert_eq!(value(&rows, key), Some(expected), "{key}");
+        }
+        // Every cell, keys too, is safe to open in a spreadsheet.
+        for (key, value) in &rows {
+            for cell in [key, value] {
+                assert!(
+                    !cell.starts_with(['=', '+', '@', '\t', '\r'])
+                        && (!cell.starts_with('-') || cell.parse::<f64>().is_ok()),
+                    "{cell}"
+                );
+            }
+        }
+        // The rows before the callers section are the report's without it.
+        let without = render(&fixtures::realistic());
+        assert!(!without.contains("callers"));
+        assert!(text.starts_with(without.as_str()), "callers rows come last");
+    }
+
     #[test]
     fn quotes_and_escapes_log_text() {
         let mut report = fixtures::empty();

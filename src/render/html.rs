@@ -1,16 +1,18 @@
 //! The report as one self-contained HTML page: no script, no external asset, charts as inline SVG,
-//! light and dark, printable. maud escapes every value from a log; a Content-Security-Policy
-//! forbids scripts even if something slipped through.
+//! light and dark, printable. maud escapes every value from a log (the callers section's log text
+//! has its control characters escaped too); a Content-Security-Policy forbids scripts even if
+//! something slipped through.
 
 mod charts;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use crate::i18n::{Labels, Lang};
-use crate::report::{Finding, Report, Severity, SourceInfo};
+use crate::i18n::{fill, Labels, Lang};
+use crate::redact::escape_control;
+use crate::report::{Callers, Finding, Report, Severity, SourceInfo};
 use charts::{Bar, Segment, ACCENT, ALLOWED, DENIED, OTHER, PURPLE, WARN};
 
-use super::view::{decision_rows, pct};
+use super::view::{self, decision_rows, pct};
 
 /// No script, no fetch: styles inline, images only as data.
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -123,6 +125,12 @@ pub fn render(report: &Report, lang: Lang) -> String {
                     (decisions(report, l))
                     (timeline(report, l))
                     (denied_ips(report, l))
+                }
+                // Access logs explain requests even when no invocation was read (every answer cached).
+                @if let Some(c) = &report.callers {
+                    (callers(c, l))
+                }
+                @if report.invocations > 0 {
                     (durations(report, l))
                     (memory(report, l))
                 }
@@ -307,6 +315,122 @@ fn denied_ips(r: &Report, l: &Labels) -> Markup {
                         tr { td { code { (ip.ip) } } td.num { (ip.count) } td.num { (ip.ip_mismatch) } td.num { (ip.token_mismatch) } }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// What callers saw: cards, the classes as bars and rows, by status, the authorizer's errors,
+/// cached decisions for another IP and their callers, and how the join was made.
+fn callers(c: &Callers, l: &Labels) -> Markup {
+    let fresh = c.fresh.allow + c.fresh.deny + c.fresh.unknown;
+    let cached = c.cached.allow + c.cached.deny;
+    let rows = view::caller_rows(c, l);
+    let color = |key: &str| match key {
+        "fresh.allow" | "cached.allow" => ALLOWED,
+        "fresh.deny" | "cached.deny" => DENIED,
+        "identity_missing" => WARN,
+        "authorizer_failed" => PURPLE,
+        _ => OTHER,
+    };
+    let bars: Vec<Bar> = rows
+        .iter()
+        .map(|r| Bar {
+            label: r.label.to_string(),
+            segments: vec![Segment {
+                value: r.count,
+                color: color(r.key),
+            }],
+        })
+        .collect();
+    let data = [
+        ("requests", c.requests),
+        ("fresh-allow", c.fresh.allow),
+        ("fresh-deny", c.fresh.deny),
+        ("fresh-unknown", c.fresh.unknown),
+        ("cached-allow", c.cached.allow),
+        ("cached-deny", c.cached.deny),
+        ("identity-missing", c.identity_missing),
+        ("authorizer-failed", c.authorizer_failed),
+        ("other", c.other),
+        ("cached-other-ip", c.cached_other_ip),
+        ("unmatched-invocations", c.unmatched_invocations),
+    ];
+    let j = &c.join;
+    let basis = view::basis_words(c.cached_other_ip_basis, l);
+    html! {
+        section id="callers" data-requests=(c.requests) {
+            h2 { (l.callers_title) }
+            div.cards {
+                div.card { div.n { (c.requests) } div.l { (l.requests) } }
+                div.card { div.n { (fresh) } div.l { (l.fresh_decisions) " · " (pct(fresh, c.requests)) } }
+                div.card { div.n { (cached) } div.l { (l.cached_decisions) " · " (pct(cached, c.requests)) } }
+                div.card { div.n { (c.identity_missing) } div.l { (l.identity_missing) } }
+                div.card { div.n.denied[c.authorizer_failed > 0] { (c.authorizer_failed) } div.l { (l.authorizer_failed) } }
+            }
+            div.two {
+                (chart("callers", charts::horizontal_bars(&bars, 460, 180), l, &data))
+                table {
+                    tr { td { (l.requests) } td.num { (c.requests) } td {} td.muted { (fill(l.callers_invoked_note, &[("invoked", &c.authorizer_invoked)])) } }
+                    @for row in &rows {
+                        tr { td { (row.label) } td.num { (row.count) } td.num.muted { (row.share) } td.muted { (row.note) } }
+                    }
+                }
+            }
+            div.two {
+                // Each table in a div: a grid cell stretches, the table keeps its rows' height.
+                div { table id="callers-by-status" {
+                    tr { th { (l.http_status) } th.num { (l.requests) } th.num { (l.share) } }
+                    @for s in &c.by_status {
+                        tr { td { (view::status_label(s.status, l)) } td.num { (s.count) } td.num.muted { (pct(s.count, c.requests)) } }
+                    }
+                } }
+                @if !c.authorizer_errors.is_empty() {
+                    div { table id="callers-authorizer-errors" {
+                        // The count first: a long error text cannot squeeze it.
+                        tr { th.num { (l.count) } th { (l.authorizer_errors) } }
+                        @for e in &c.authorizer_errors {
+                            tr { td.num { (e.count) } td { code { (escape_control(&e.error)) } } }
+                        }
+                    } }
+                }
+            }
+            div.two {
+                div id="callers-cached-other-ip" data-count=(c.cached_other_ip) data-basis=(c.cached_other_ip_basis) {
+                    p {
+                        strong { (l.cached_other_ip) ": " }
+                        @if view::cached_other_ip_known(c) {
+                            strong.denied[c.cached_other_ip > 0] { (c.cached_other_ip) } " — " (basis)
+                        } @else {
+                            (fill(l.cached_other_ip_unknown, &[("basis", &basis)]))
+                        }
+                    }
+                    @if !c.cached_other_ip_callers.is_empty() {
+                        table {
+                            tr { th { (l.source_ip) } th.num { (l.requests) } }
+                            @for ip in &c.cached_other_ip_callers {
+                                tr { td { code { (escape_control(&ip.ip)) } } td.num { (ip.count) } }
+                            }
+                        }
+                    }
+                }
+                div { table id="callers-join" data-method=(j.method) {
+                    tr { td { (l.join) } td { (view::join_method_words(j.method, l)) } }
+                    tr { td { (l.by_request_id) } td.num { (j.by_request_id) } }
+                    tr { td { (l.by_ip_time) } td.num { (j.by_ip_time) } }
+                    tr { td { (l.join_window) } td.num { (view::ms_words(j.window_ms, l)) } }
+                    tr { td { (l.ambiguous) } td.num { (j.ambiguous) } }
+                    @if j.without_ip_or_time > 0 {
+                        tr { td { (l.without_ip_or_time) } td.num { (j.without_ip_or_time) } }
+                    }
+                    tr { td { (l.unmatched_invocations) } td.num { (c.unmatched_invocations) } }
+                    @if c.unreadable_records > 0 {
+                        tr { td { (l.unreadable_records) } td {
+                            (c.unreadable_records)
+                            @if let Some(first) = &c.first_unreadable_record { " · " code { (escape_control(first)) } }
+                        } }
+                    }
+                } }
             }
         }
     }

@@ -109,4 +109,50 @@ mod tests {
         assert_eq!(value["findings"], Value::Array(vec![]));
         assert_eq!(value["duration_ms"]["p99"], Value::Null);
     }
+
+    /// `callers` (issue 19) is there only with access logs: a report without them is byte for
+    /// byte what it was (the snapshots above), and one with them has every key the docs name.
+    #[test]
+    fn callers_only_with_access_logs() {
+        assert!(!render(&fixtures::realistic()).contains("\"callers\""));
+        assert!(!render(&fixtures::empty()).contains("\"callers\""));
+        let text = render(&fixtures::hostile_callers());
+        assert!(!text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{202e}'));
+        let value: Value = serde_json::from_str(&text).expect("parses");
+        for key in [
+            "callers.join.method",
+            "callers.join.window_ms",
+            "callers.join.by_request_id",
+            "callers.join.by_ip_time",
+            "callers.join.ambiguous",
+            "callers.join.without_ip_or_time",
+            "callers.requests",
+            "callers.by_status[].status",
+            "callers.by_status[].count",
+            "callers.authorizer_invoked",
+            "callers.fresh.allow",
+            "callers.fresh.deny",
+            "callers.fresh.unknown",
+            "callers.cached.allow",
+            "callers.cached.deny",
+            "callers.identity_missing",
+            "callers.authorizer_failed",
+            "callers.authorizer_errors[].error",
+            "callers.authorizer_errors[].count",
+            "callers.cached_other_ip",
+            "callers.cached_other_ip_basis",
+            "callers.cached_other_ip_callers[].ip",
+            "callers.cached_other_ip_callers[].count",
+            "callers.other",
+            "callers.unmatched_invocations",
+            "callers.unreadable_records",
+            "callers.first_unreadable_record",
+        ] {
+            assert!(has_path(&value, key), "missing {key}");
+        }
+        assert_eq!(
+            value["callers"]["authorizer_errors"][0]["error"],
+            "\x1b[2J\x1b]0;pwned\x07<script>alert(1)</script><img src=x onerror=alert(1)>"
+        );
+    }
 }

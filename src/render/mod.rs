@@ -215,6 +215,103 @@ pub(crate) mod fixtures {
         }
     }
 
+    /// What the callers of the realistic report saw: its access log joined with its invocations
+    /// (by request id for most, by IP and time for the rest), every class filled.
+    pub fn callers() -> Callers {
+        Callers {
+            join: Join {
+                method: "request_id+ip_time",
+                window_ms: 10_000,
+                by_request_id: 350,
+                by_ip_time: 52,
+                ambiguous: 4,
+                without_ip_or_time: 0,
+            },
+            requests: 1260,
+            by_status: [
+                (0, 1),
+                (200, 1008),
+                (302, 3),
+                (401, 41),
+                (403, 181),
+                (404, 12),
+                (429, 3),
+                (500, 9),
+                (502, 2),
+            ]
+            .iter()
+            .map(|&(status, count)| StatusCount { status, count })
+            .collect(),
+            authorizer_invoked: 402,
+            fresh: FreshDecisions {
+                allow: 310,
+                deny: 85,
+                unknown: 1,
+            },
+            cached: CachedDecisions { allow: 702, deny: 96 },
+            identity_missing: 41,
+            authorizer_failed: 9,
+            authorizer_errors: vec![ErrorCount {
+                error: "The IAM role configured on the authorizer or API Gateway doesn't have permissions to \
+                    call the authorizer. Check the permissions and try again."
+                    .into(),
+                count: 3,
+            }],
+            cached_other_ip: 37,
+            cached_other_ip_basis: "authorizer_ip",
+            cached_other_ip_callers: vec![
+                IpCount {
+                    ip: "198.51.100.23".into(),
+                    count: 29,
+                },
+                IpCount {
+                    ip: "192.0.2.44".into(),
+                    count: 8,
+                },
+            ],
+            other: 16,
+            unmatched_invocations: 10,
+            unreadable_records: 2,
+            first_unreadable_record: Some(
+                "access/2025-07-11.log, line 88: not an access-log record (a JSON object, or a CLF line)".into(),
+            ),
+        }
+    }
+
+    /// The realistic report with its callers section.
+    pub fn with_callers() -> Report {
+        Report {
+            callers: Some(callers()),
+            ..realistic()
+        }
+    }
+
+    /// The realistic report whose callers section carries hostile log text: an error with an ANSI
+    /// escape and a script element, a caller IP that is a spreadsheet formula, a record position
+    /// with a bell and a bidi override.
+    pub fn hostile_callers() -> Report {
+        let mut callers = callers();
+        callers.authorizer_errors.insert(
+            0,
+            ErrorCount {
+                error: "\x1b[2J\x1b]0;pwned\x07<script>alert(1)</script><img src=x onerror=alert(1)>".into(),
+                count: 5,
+            },
+        );
+        callers.cached_other_ip_callers.insert(
+            0,
+            IpCount {
+                ip: "=HYPERLINK(\"http://evil.example/\",\"x\")".into(),
+                count: 30,
+            },
+        );
+        callers.first_unreadable_record = Some("-, line 1: \x07\u{202e}<script>x</script>".into());
+        Report {
+            callers: Some(callers),
+            ..realistic()
+        }
+    }
+
     /// What `analyze` produces for input without a single event.
     pub fn empty() -> Report {
         Report {

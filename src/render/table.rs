@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 use super::view::{self, f2, int, pct};
 use crate::i18n::{fill, Labels, Lang};
 use crate::redact::escape_control;
-use crate::report::{Report, Severity, Timeline, TimelineBucket};
+use crate::report::{Callers, Report, Severity, Timeline, TimelineBucket};
 use crate::timeutil::rfc3339_to_local;
 
 /// How the table looks on output.
@@ -56,6 +56,12 @@ pub fn render(report: &Report, style: &TableStyle) -> String {
         decisions(&mut out, report);
         denials(&mut out, report);
         top_denied_ips(&mut out, report);
+    }
+    // Access logs explain requests even when no invocation was read (every answer cached).
+    if let Some(c) = &report.callers {
+        callers(&mut out, c);
+    }
+    if report.invocations > 0 {
         duration(&mut out, report);
         cold_starts(&mut out, report);
         cost(&mut out, report);
@@ -442,6 +448,116 @@ fn top_denied_ips(out: &mut Out, report: &Report) {
     }
 }
 
+/// Caller IPs listed after the cached decisions for another IP.
+const MAX_LISTED_CALLERS: usize = 5;
+
+/// The callers section: every access-log request by what answered it, then what the classes
+/// alone do not say (cached decisions reused for another IP, invocations no request explains,
+/// how the join was made).
+fn callers(out: &mut Out, c: &Callers) {
+    let l = out.l;
+    // No-break spaces: a count stays with what it counts when a list wraps.
+    let times = "\u{a0}×\u{a0}";
+    let mut classes = out.table();
+    classes.add_row(vec![
+        Cell::new(l.requests),
+        Cell::new(c.requests),
+        Cell::new(""),
+        Cell::new(fill(l.callers_invoked_note, &[("invoked", &c.authorizer_invoked)])),
+    ]);
+    for r in view::caller_rows(c, l) {
+        let color = match r.key {
+            "fresh.allow" | "cached.allow" => decision_color("allowed"),
+            "fresh.deny" | "cached.deny" => decision_color("denied"),
+            "authorizer_failed" => decision_color("error"),
+            _ => None,
+        };
+        let note = match (r.key, c.authorizer_errors.first()) {
+            ("authorizer_failed", Some(top)) => fill(
+                l.authorizer_failed_top,
+                &[(
+                    "error",
+                    &format_args!("{} ({}×)", escape_control(&top.error), top.count),
+                )],
+            ),
+            _ => r.note.to_string(),
+        };
+        classes.add_row(vec![
+            out.colored(r.label, color),
+            Cell::new(r.count),
+            Cell::new(r.share),
+            Cell::new(note),
+        ]);
+    }
+    right_align(&mut classes, 1..3);
+    out.keep_whole(&mut classes, 0..3);
+
+    let mut more = out.table();
+    if !c.by_status.is_empty() {
+        let statuses: Vec<String> = c
+            .by_status
+            .iter()
+            .map(|s| format!("{}{times}{}", view::status_label(s.status, l), s.count))
+            .collect();
+        more.add_row(vec![l.by_status.to_string(), statuses.join(" · ")]);
+    }
+    let basis = view::basis_words(c.cached_other_ip_basis, l);
+    let mut other_ip = if view::cached_other_ip_known(c) {
+        fill(
+            l.cached_other_ip_value,
+            &[("count", &c.cached_other_ip), ("basis", &basis)],
+        )
+    } else {
+        fill(l.cached_other_ip_unknown, &[("basis", &basis)])
+    };
+    if !c.cached_other_ip_callers.is_empty() {
+        let mut ips: Vec<String> = c
+            .cached_other_ip_callers
+            .iter()
+            .take(MAX_LISTED_CALLERS)
+            .map(|ip| format!("{}{times}{}", escape_control(&ip.ip), ip.count))
+            .collect();
+        if c.cached_other_ip_callers.len() > MAX_LISTED_CALLERS {
+            let rest = c.cached_other_ip_callers.len() - MAX_LISTED_CALLERS;
+            ips.push(fill(l.more_in_json, &[("count", &rest)]));
+        }
+        other_ip.push('\n');
+        other_ip.push_str(&fill(l.from_ips, &[("ips", &ips.join(" · "))]));
+    }
+    more.add_row(vec![l.cached_other_ip.to_string(), other_ip]);
+    more.add_row(vec![
+        l.unmatched_invocations.to_string(),
+        c.unmatched_invocations.to_string(),
+    ]);
+    let j = &c.join;
+    let mut join = fill(
+        l.join_value,
+        &[
+            ("method", &view::join_method_words(j.method, l)),
+            ("by_request_id", &j.by_request_id),
+            ("by_ip_time", &j.by_ip_time),
+            ("window", &view::ms_words(j.window_ms, l)),
+            ("ambiguous", &j.ambiguous),
+        ],
+    );
+    if j.without_ip_or_time > 0 {
+        join.push_str(&fill(l.join_without_ip_or_time, &[("count", &j.without_ip_or_time)]));
+    }
+    more.add_row(vec![l.join.to_string(), join]);
+    if c.unreadable_records > 0 {
+        let value = match &c.first_unreadable_record {
+            Some(first) => fill(
+                l.unreadable_records_value,
+                &[("count", &c.unreadable_records), ("first", &escape_control(first))],
+            ),
+            None => c.unreadable_records.to_string(),
+        };
+        more.add_row(vec![l.unreadable_records.to_string(), value]);
+    }
+    out.keep_whole(&mut more, 0..1);
+    out.section(l.callers_title, [classes, more]);
+}
+
 fn duration(out: &mut Out, report: &Report) {
     let (d, billed, memory) = (&report.duration_ms, &report.billed_duration_ms, &report.memory_mb);
     if d.count == 0 && billed.sum == 0 && memory.size.is_none() {
@@ -753,11 +869,91 @@ mod tests {
         insta::assert_snapshot!(render(&report, &JAPANESE));
     }
 
+    #[test]
+    fn report_with_callers() {
+        insta::assert_snapshot!(render(&fixtures::with_callers(), &PLAIN));
+    }
+
+    #[test]
+    fn report_with_callers_in_japanese() {
+        insta::assert_snapshot!(render(&fixtures::with_callers(), &JAPANESE));
+    }
+
+    /// The callers section's log text (error texts, caller IPs, the first unreadable record) is
+    /// escaped, fits 80 columns, and never shows a token.
+    #[test]
+    fn callers_log_text_is_escaped_and_fits() {
+        let report = fixtures::hostile_callers();
+        for lang in [Lang::En, Lang::Ja] {
+            for color in [false, true] {
+                let style = TableStyle {
+                    color,
+                    local_time: false,
+                    width: Some(80),
+                    lang,
+                };
+                let text = render(&report, &style);
+                assert!(text.lines().all(|l| display_width(l) <= 80), "{lang:?}\n{text}");
+                assert!(!text.contains('\x07') && !text.contains('\u{202e}'), "{text}");
+                assert!(!text.contains("\x1b[2J") && !text.contains("\x1b]"), "{text}");
+                assert_eq!(color, text.contains('\x1b'), "only colors are escapes");
+                let all = squeezed(&text);
+                for shown in [
+                    "\\x1b[2J\\x1b]0;pwned\\x07<script>alert(1)</script>",
+                    "=HYPERLINK(\"http://evil.example/\",\"x\")\u{a0}×\u{a0}30",
+                    "\\x07\\u{202e}<script>x</script>",
+                    "$context.authorizer.ip",
+                ] {
+                    assert!(all.contains(&squeezed(shown)), "{shown} in\n{text}");
+                }
+                assert!(!text.contains("tok:") && !text.contains("Ab12Xy34"));
+            }
+        }
+        let plain = render(&report, &PLAIN);
+        for row in [
+            " requests                  1260           the authorizer ran for 402 of them\n",
+            " cached allow               702   55.7%   no invocation: API Gateway reused a cached allow\n",
+            " invocations with no API request   10\n",
+        ] {
+            assert!(plain.contains(row), "{row} in\n{plain}");
+        }
+        assert!(plain.contains(" by status                         no status\u{a0}×\u{a0}1 · 200\u{a0}×\u{a0}1008 · "));
+    }
+
+    /// Access logs with no invocation read (every answer came from the cache): the callers are
+    /// still shown; a basis that cannot tell cached decisions for another IP says so instead of 0.
+    #[test]
+    fn callers_without_invocations_or_a_basis() {
+        let mut report = fixtures::empty();
+        let mut callers = fixtures::callers();
+        callers.cached_other_ip = 0;
+        callers.cached_other_ip_basis = "none";
+        callers.cached_other_ip_callers.clear();
+        callers.fresh.unknown = 0;
+        callers.join = crate::report::Join {
+            method: "none",
+            window_ms: 2500,
+            without_ip_or_time: 3,
+            ..Default::default()
+        };
+        report.callers = Some(callers);
+        let text = render(&report, &PLAIN);
+        assert!(text.contains("no invocations found\n\nWhat callers saw"), "{text}");
+        assert!(text.contains(
+            " cached decision for another IP    cannot be told: add $context.authorizer.ip to the access-log format"
+        ));
+        assert!(text.contains(
+            " join                              no request matched an invocation: 0 by request id, 0 by IP and time within 2500 ms, 0 ambiguous, 3 without IP or time\n"
+        ), "{text}");
+        assert!(!text.contains("decision unknown"));
+        assert!(!text.contains("Decisions"));
+    }
+
     /// Every heading, label and fixed phrase of the table is translated: none of the English
     /// ones is left in the Japanese table (whose numbers, names and log text are the same).
     #[test]
     fn the_japanese_table_has_no_english_heading_or_label() {
-        let mut report = fixtures::realistic();
+        let mut report = fixtures::with_callers();
         report.findings = samples_report(Lang::Ja).findings;
         report.top_denied_ips_exact = false;
         report.source = Some(crate::report::SourceInfo {
@@ -808,6 +1004,23 @@ mod tests {
             "queries scanned",
             "approximate parts",
             "high",
+            "What callers saw",
+            "access logs",
+            "fresh allow",
+            "cached allow",
+            "cached deny",
+            "identity missing",
+            "authorizer failed",
+            "authorizer ran",
+            "most frequent error",
+            "no status",
+            "by status",
+            "another IP",
+            "IP check",
+            "no API request",
+            "by request id",
+            "ambiguous",
+            "unreadable",
         ] {
             assert!(english.contains(word), "{word} is not in the English table");
             assert!(!japanese.contains(word), "{word} is in the Japanese table:\n{japanese}");
@@ -823,6 +1036,12 @@ mod tests {
             "重要度",
             "コールドスタート",
             "推移 (1 時間ごと、UTC)",
+            "呼び出し元が受け取った応答",
+            "キャッシュで許可",
+            "401 認証情報なし",
+            "オーソライザー失敗 (500)",
+            "別の IP 向けのキャッシュ判定",
+            "突き合わせ",
         ] {
             assert!(japanese.contains(word), "{word} is not in\n{japanese}");
         }
@@ -1017,6 +1236,7 @@ mod tests {
             cases.push(("samples", lang, samples_report(lang)));
             cases.push(("realistic", lang, fixtures::realistic()));
             cases.push(("long texts", lang, long_texts_report()));
+            cases.push(("hostile callers", lang, fixtures::hostile_callers()));
         }
         cases
     }

@@ -114,3 +114,68 @@ fn the_handler_check_finds_handlers() {
     assert!(!has_handler("p class=\"one\""));
     assert_eq!(tags("<p>a &lt;b&gt;</p>").collect::<Vec<_>>(), ["p", "/p"]);
 }
+
+/// The callers section of a page, from its opening tag to its end.
+fn callers_section(html: &str) -> &str {
+    let start = html.find("<section id=\"callers\"").expect("a callers section");
+    let end = html[start..].find("</section>").expect("its end") + start + "</section>".len();
+    &html[start..end]
+}
+
+#[test]
+fn the_callers_section_is_golden() {
+    let html = render(&crate::render::fixtures::with_callers(), Lang::En);
+    insta::assert_snapshot!("callers_en", callers_section(&html));
+}
+
+#[test]
+fn the_callers_section_carries_its_counts_and_is_only_there_with_access_logs() {
+    let html = render(&crate::render::fixtures::with_callers(), Lang::En);
+    let section = callers_section(&html);
+    assert!(
+        section.contains(
+            "<figure data-chart=\"callers\" data-requests=\"1260\" data-fresh-allow=\"310\" data-fresh-deny=\"85\" \
+             data-fresh-unknown=\"1\" data-cached-allow=\"702\" data-cached-deny=\"96\" data-identity-missing=\"41\" \
+             data-authorizer-failed=\"9\" data-other=\"16\" data-cached-other-ip=\"37\" data-unmatched-invocations=\"10\">"
+        ),
+        "{section}"
+    );
+    // One bar a class: fresh allow, deny, unknown, cached allow, deny, 401, 500, other.
+    let bars = section.matches("<rect").count();
+    assert!(bars >= 8, "{bars} rects");
+    for id in [
+        "callers-by-status",
+        "callers-authorizer-errors",
+        "callers-cached-other-ip",
+        "callers-join",
+    ] {
+        assert!(section.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    assert!(section.contains("data-basis=\"authorizer_ip\""));
+    assert!(section.contains("data-method=\"request_id+ip_time\""));
+    // After the denied IPs, before the durations.
+    let at = |id: &str| html.find(&format!("id=\"{id}\"")).unwrap_or(usize::MAX);
+    assert!(at("top-denied-ips") < at("callers") && at("callers") < at("duration"));
+    // Without access logs, no section.
+    let page = render(&crate::render::fixtures::realistic(), Lang::En);
+    assert!(!page.contains("id=\"callers\"") && !page.contains("data-chart=\"callers\""));
+    // With access logs but no invocation read (every answer cached), the section is still there.
+    let mut report = crate::render::fixtures::empty();
+    report.callers = Some(crate::render::fixtures::callers());
+    let page = render(&report, Lang::Ja);
+    assert!(page.contains("呼び出しが見つかりません") && page.contains("id=\"callers\""));
+    assert!(page.contains("呼び出し元が受け取った応答") && page.contains("キャッシュで許可"));
+}
+
+#[test]
+fn hostile_caller_text_stays_text() {
+    let html = render(&crate::render::fixtures::hostile_callers(), Lang::En);
+    assert!(!html.contains("<script"), "a script element");
+    assert!(!html.contains("<img"), "an img element");
+    assert!(tags(&html).all(|t| !has_handler(t)), "an event handler attribute");
+    assert!(!html.contains(['\x1b', '\x07', '\u{202e}']), "a raw control character");
+    let section = callers_section(&html);
+    assert!(section.contains("\\x1b[2J\\x1b]0;pwned\\x07&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(section.contains("=HYPERLINK(&quot;http://evil.example/&quot;,&quot;x&quot;)"));
+    assert!(!section.contains("href="));
+}
