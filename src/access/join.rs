@@ -118,46 +118,47 @@ fn match_requests(
             ..Join::default()
         },
     };
-    // Exact: the request id the authorizer logged.
     let mut by_id: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut by_ip: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
     for (i, r) in requests.iter().enumerate() {
         if let Some(id) = r.request_id.as_deref() {
             by_id.entry(id).or_insert(i);
         }
-    }
-    for (k, note) in inv.notes.iter().enumerate() {
-        let Some(id) = note.api_request_id.as_deref() else {
-            continue;
-        };
-        if let Some(&i) = by_id.get(id) {
-            if m.matched[i].is_none() {
-                m.matched[i] = Some(k);
-                m.invocation_used[k] = true;
-                m.join.by_request_id += 1;
-            }
-        }
-    }
-    // By source IP and time: each invocation, in START order, takes the latest unmatched request
-    // of its IP that arrived within the window before it and whose status fits its decision.
-    let mut by_ip: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
-    for (i, r) in requests.iter().enumerate() {
-        match (r.ip, r.time_ms) {
-            (Some(ip), Some(_)) if m.matched[i].is_none() => by_ip.entry(ip).or_default().push(i),
-            (Some(_), Some(_)) => {}
-            _ if m.matched[i].is_none() => m.join.without_ip_or_time += 1,
-            _ => {}
+        if let (Some(ip), Some(_)) = (r.ip, r.time_ms) {
+            by_ip.entry(ip).or_default().push(i);
         }
     }
     for list in by_ip.values_mut() {
         list.sort_by_key(|&i| (requests[i].time_ms, i));
     }
-    let mut order: Vec<usize> = (0..inv.notes.len())
-        .filter(|&k| !m.invocation_used[k] && inv.notes[k].time_ms.is_some() && inv.notes[k].ip.is_some())
-        .collect();
-    order.sort_by_key(|&k| (inv.notes[k].time_ms, k));
+    // Request ids that invocations still to come name: the IP/time join leaves those requests
+    // to their exact match.
+    let mut named: FxHashMap<&str, u32> = FxHashMap::default();
+    for note in &inv.notes {
+        if let Some(id) = note.api_request_id.as_deref() {
+            *named.entry(id).or_default() += 1;
+        }
+    }
+    // One pass in START order (invocations without a time first: only their id can match):
+    // each takes the request whose id it logged, else the latest unmatched request of its IP
+    // that arrived within the window before it and whose status fits its decision. `tail`'s
+    // live join makes the same pass.
+    let mut order: Vec<usize> = (0..inv.notes.len()).collect();
+    order.sort_by_key(|&k| (inv.notes[k].time_ms.unwrap_or(i64::MIN), k));
     let window = i64::try_from(window_ms).unwrap_or(i64::MAX);
     for k in order {
         let note = &inv.notes[k];
+        if let Some(id) = note.api_request_id.as_deref() {
+            if let Some(n) = named.get_mut(id) {
+                *n = n.saturating_sub(1);
+            }
+            if let Some(&i) = by_id.get(id).filter(|&&i| m.matched[i].is_none()) {
+                m.matched[i] = Some(k);
+                m.invocation_used[k] = true;
+                m.join.by_request_id += 1;
+                continue;
+            }
+        }
         let (Some(start), Some(ip)) = (note.time_ms, note.ip) else {
             continue;
         };
@@ -176,7 +177,12 @@ fn match_requests(
             if t > start {
                 break;
             }
+            let claimed = r
+                .request_id
+                .as_deref()
+                .is_some_and(|id| named.get(id).is_some_and(|n| *n > 0));
             let fits = m.matched[i].is_none()
+                && !claimed
                 && in_window(t, r.second_precision, start, window)
                 && consistent(r.status, note.decision);
             if fits {
@@ -196,6 +202,11 @@ fn match_requests(
             }
         }
     }
+    m.join.without_ip_or_time = requests
+        .iter()
+        .zip(&m.matched)
+        .filter(|(r, matched)| matched.is_none() && (r.ip.is_none() || r.time_ms.is_none()))
+        .count() as u64;
     m.join.method = match (m.join.by_request_id > 0, m.join.by_ip_time > 0) {
         (true, true) => "request_id+ip_time",
         (true, false) => "request_id",

@@ -95,6 +95,9 @@ pub struct LiveJoin {
     /// Held invocations, and when each was handed over.
     invocations: BTreeMap<Key, (HeldInvocation, i64)>,
     allowed_ips: FxHashSet<String>,
+    /// The request ids the held invocations logged, and how many name each: the IP/time join
+    /// leaves those requests to their exact match.
+    named: FxHashMap<CompactString, u32>,
     /// The latest request time and invocation START seen (event time).
     latest_request: Option<i64>,
     latest_start: Option<i64>,
@@ -114,6 +117,7 @@ impl LiveJoin {
             by_id: FxHashMap::default(),
             invocations: BTreeMap::new(),
             allowed_ips: FxHashSet::default(),
+            named: FxHashMap::default(),
             latest_request: None,
             latest_start: None,
             counts: LiveCounts::default(),
@@ -156,6 +160,9 @@ impl LiveJoin {
             }
         }
         self.latest_start = self.latest_start.max(Some(held.start_ms));
+        if let Some(id) = &held.api_request_id {
+            *self.named.entry(id.clone()).or_default() += 1;
+        }
         let key = self.key(held.start_ms);
         self.invocations.insert(key, (held, now_ms));
     }
@@ -206,6 +213,7 @@ impl LiveJoin {
         if everything {
             self.counts.unmatched_invocations += self.invocations.len() as u64;
             self.invocations.clear();
+            self.named.clear();
         }
         out
     }
@@ -229,6 +237,14 @@ impl LiveJoin {
     /// Gives `inv` its request: by the API request id it logged, else the latest unpaired request
     /// of its IP within the window whose status fits its decision.
     fn pair(&mut self, inv: HeldInvocation) {
+        if let Some(id) = &inv.api_request_id {
+            if let Some(n) = self.named.get_mut(id) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.named.remove(id);
+                }
+            }
+        }
         let exact = inv
             .api_request_id
             .as_ref()
@@ -259,7 +275,12 @@ impl LiveJoin {
             let Some((record, paired, _, _)) = self.requests.get(key) else {
                 continue;
             };
+            let claimed = record
+                .request_id
+                .as_deref()
+                .is_some_and(|id| self.named.contains_key(id));
             let fits = paired.is_none()
+                && !claimed
                 && in_window(key.0, record.time_from_seconds, start, self.window_ms)
                 && consistent(record.status.unwrap_or(0), inv.decision);
             if fits {

@@ -8,7 +8,7 @@ use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, TestCaseError, TestRng, TestRunner};
 
 /// The properties of the fuzz module that run through [`run`]: a time budget is shared among them.
-const PROPERTIES: u32 = 7;
+const PROPERTIES: u32 = 8;
 
 /// Cases a budgeted run hands to one runner before it looks at the clock.
 const CHUNK: u32 = 500;

@@ -146,3 +146,147 @@ fn access_log_records() {
         Ok(())
     });
 }
+
+/// The access-log join over arbitrary requests and invocations (a few IPs, close times, every
+/// status and decision): it never panics, every request is in exactly one class, each invocation
+/// pairs with at most one request, and `tail`'s live join, fed the same events, gives the same
+/// classes as the report's.
+#[test]
+fn access_log_join() {
+    use crate::access::fields::AccessFields;
+    use crate::access::invocations::{InvocationNote, InvocationNotes};
+    use crate::access::live::{HeldInvocation, LiveJoin};
+    use crate::access::{join, AccessCollector};
+    use crate::decision::Decision;
+    use crate::source::{EventSink, LogEvent};
+    let ips = ["203.0.113.10", "198.51.100.7", "198.51.100.8"];
+    let statuses = [0u16, 200, 302, 401, 403, 404, 429, 500, 502];
+    let decisions = [
+        Decision::Allowed,
+        Decision::Denied,
+        Decision::Timeout,
+        Decision::Error,
+        Decision::Unknown,
+    ];
+    let request = (
+        0..3usize,
+        0..40_000i64,
+        0..statuses.len(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    );
+    let invocation = (
+        0..3usize,
+        0..40_000i64,
+        0..decisions.len(),
+        proptest::option::of(0..20usize),
+    );
+    let strategy = (
+        proptest::collection::vec(request, 0..20),
+        proptest::collection::vec(invocation, 0..20),
+        1..20_000u64,
+    );
+    runner::run("access-log join", 2_000, strategy, |(requests, invocations, window)| {
+        let lines: Vec<String> = requests
+            .iter()
+            .enumerate()
+            .map(|(i, &(ip, t, status, seconds, error, context))| {
+                let mut v =
+                    serde_json::json!({"requestId": format!("r{i}"), "ip": ips[ip], "status": statuses[status]});
+                if seconds {
+                    v["requestTime"] = "10/Sep/2020:08:42:44 +0000".into();
+                } else {
+                    v["requestTimeEpoch"] = t.into();
+                }
+                if error {
+                    v["authorizerError"] = "Invalid json in authorizer response".into();
+                }
+                if context {
+                    v["authorizerIp"] = ips[(ip + 1) % 3].into();
+                }
+                v.to_string()
+            })
+            .collect();
+        let mut collector = AccessCollector::new(AccessFields::default(), None, None);
+        let mut live = LiveJoin::new(AccessFields::default(), window);
+        for line in &lines {
+            let _ = collector.event(&LogEvent {
+                timestamp_ms: None,
+                stream: "",
+                message: line,
+            });
+            live.access_event(line, None, 0);
+        }
+        let mut notes = InvocationNotes::new(None);
+        notes.allowed_ips.insert(ips[0].into());
+        for &(ip, t, d, id) in &invocations {
+            let ip_id = notes.ips.intern(ips[ip]);
+            let api_request_id = id.map(|i| compact_str::CompactString::new(format!("r{i}")));
+            notes.notes.push(InvocationNote {
+                time_ms: Some(t),
+                ip: Some(ip_id),
+                api_request_id: api_request_id.clone(),
+                decision: decisions[d],
+            });
+            let held = HeldInvocation {
+                start_ms: t,
+                ip: Some(ips[ip].into()),
+                api_request_id,
+                decision: decisions[d],
+                row: crate::report::RequestRow::default(),
+            };
+            live.invocation(held, Some(ips[0]), 0);
+        }
+        let c = join(&collector, &notes, window);
+        let classes = c.fresh.allow
+            + c.fresh.deny
+            + c.fresh.unknown
+            + c.cached.allow
+            + c.cached.deny
+            + c.identity_missing
+            + c.authorizer_failed
+            + c.other;
+        prop_assert_eq!(classes, c.requests);
+        prop_assert_eq!(c.requests, requests.len() as u64);
+        prop_assert_eq!(c.join.by_request_id + c.join.by_ip_time, c.authorizer_invoked);
+        prop_assert_eq!(c.authorizer_invoked + c.unmatched_invocations, invocations.len() as u64);
+        prop_assert_eq!(c.by_status.iter().map(|s| s.count).sum::<u64>(), c.requests);
+        let out = live.advance(i64::MAX, i64::MAX);
+        let n = &live.counts;
+        prop_assert_eq!(out.len() as u64, c.requests);
+        prop_assert_eq!(
+            (
+                n.fresh_allow,
+                n.fresh_deny,
+                n.fresh_unknown,
+                n.cached_allow,
+                n.cached_deny
+            ),
+            (
+                c.fresh.allow,
+                c.fresh.deny,
+                c.fresh.unknown,
+                c.cached.allow,
+                c.cached.deny
+            )
+        );
+        prop_assert_eq!(
+            (
+                n.identity_missing,
+                n.authorizer_failed,
+                n.other,
+                n.unmatched_invocations,
+                n.ambiguous
+            ),
+            (
+                c.identity_missing,
+                c.authorizer_failed,
+                c.other,
+                c.unmatched_invocations,
+                c.join.ambiguous
+            )
+        );
+        Ok(())
+    });
+}
