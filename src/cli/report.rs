@@ -298,6 +298,11 @@ impl ReportArgs {
                     "{flag} and the access-log join do not go together: the join needs every invocation, so it uses --engine local"
                 )));
             }
+            if self.requests {
+                return Err(Error::Usage(
+                    "--access-logs adds what callers saw to the summary: drop --requests (tail --access-logs prints one line per API request)".into(),
+                ));
+            }
             if self.access_log_group.is_some() && self.since.is_none() {
                 return Err(Error::Usage(
                     "--access-log-group reads CloudWatch Logs over the report's window: pass --since (and --until)"

@@ -3,6 +3,7 @@
 //! they fail and say so.
 
 mod access_cloudwatch;
+mod access_usage;
 mod cli;
 mod cloudwatch;
 mod html;
