@@ -213,3 +213,46 @@ fn hostile_log_text_runs_no_script_in_the_browser() {
     // And the token is masked, as everywhere.
     assert!(!dom.contains("Ab12Xy34"));
 }
+
+#[test]
+fn the_callers_section_renders_the_joins_counts_and_escapes_the_access_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let authorizer = root().join("tests/data/equiv.export.log");
+    let access = dir.path().join("access.jsonl");
+    let lines = crate::tail_access::access_lines(&authorizer.display().to_string());
+    std::fs::write(&access, lines.join("\n")).expect("write");
+    let page = dir.path().join("callers.html");
+    let access_arg = access.display().to_string();
+    let report = write_report(&[&authorizer], &page, &["--access-logs", &access_arg]);
+    let c = &report["callers"];
+    let dom = headless(&page, &["--dump-dom"]);
+    assert_eq!(
+        attr(&dom, "<section id=\"callers\"", "data-requests"),
+        Some(c["requests"].to_string())
+    );
+    for (key, pointer) in [
+        ("fresh-allow", "/fresh/allow"),
+        ("fresh-deny", "/fresh/deny"),
+        ("cached-allow", "/cached/allow"),
+        ("cached-deny", "/cached/deny"),
+        ("identity-missing", "/identity_missing"),
+        ("authorizer-failed", "/authorizer_failed"),
+        ("cached-other-ip", "/cached_other_ip"),
+    ] {
+        let want = c.pointer(pointer).map(ToString::to_string);
+        assert_eq!(
+            attr(&dom, "<figure data-chart=\"callers\"", &format!("data-{key}")),
+            want,
+            "{key}"
+        );
+    }
+    let at = dom.find("<section id=\"callers\"").expect("the callers section");
+    let section = &dom[at..at + dom[at..].find("</section>").expect("closed")];
+    assert!(section.contains("<svg") && section.contains("<rect"), "no bars");
+    // The hostile access-log line: its error text is shown escaped, without the token.
+    assert!(
+        !dom.contains('\u{1b}') && !dom.contains("Ab12Xy34"),
+        "raw escape or token in the page"
+    );
+    assert!(!dom.contains("<script"));
+}

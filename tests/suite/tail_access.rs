@@ -12,7 +12,7 @@ use crate::util::{data, finish, parse_iso};
 
 /// Access-log lines for the invocations of `authorizer`: each request 40 ms before its START with
 /// the status its decision gives, then a cache hit from a never-allowed IP, a 401 and a hostile line.
-fn access_lines(authorizer: &str) -> Vec<String> {
+pub(crate) fn access_lines(authorizer: &str) -> Vec<String> {
     let r = finish(authlogs().args(["report", "--requests", "--format", "json", authorizer]));
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let mut out = Vec::new();
