@@ -210,6 +210,7 @@ pub(crate) mod fixtures {
                     "Raise the timeout or find the slow call.",
                 ),
             ],
+            callers: None,
         }
     }
 
