@@ -2,6 +2,7 @@
 //! helpers in `util`. The CloudWatch tests need the moto server `scripts/test` starts; without it
 //! they fail and say so.
 
+mod access;
 mod access_cloudwatch;
 mod access_usage;
 mod cli;
