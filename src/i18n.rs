@@ -646,7 +646,7 @@ pub struct FindingTexts {
 
 /// English.
 pub static FINDINGS_EN: FindingTexts = FindingTexts {
-    cached_other_ip_message: "{count} API requests were answered by a cached decision made for another source IP, so the authorizer's IP check did not run for them: {ips}",
+    cached_other_ip_message: "{count} API requests were answered by a cached decision made for another source IP, so the authorizer's IP check did not run for them: {allowed} were let in, {denied} refused. Callers: {ips}",
     cached_other_ip_advice: "Add $context.identity.sourceIp to the authorizer's identity sources (the cache key), or set its result TTL (authorizerResultTtlInSeconds) to 0.",
     identity_missing_message: "{count} API requests got 401 before the authorizer ran: they sent no Authorization header, so the authorizer's logs do not show them.",
     identity_missing_advice: "Ask those callers (the access log's ip field names them) to send the Authorization header; scanners without one can be ignored.",
@@ -698,7 +698,7 @@ pub static FINDINGS_EN: FindingTexts = FindingTexts {
 
 /// Japanese.
 pub static FINDINGS_JA: FindingTexts = FindingTexts {
-    cached_other_ip_message: "{count} 件の API リクエストが、別の送信元 IP に対してキャッシュされた判定で応答されました。これらにはオーソライザーの IP チェックが実行されていません: {ips}",
+    cached_other_ip_message: "{count} 件の API リクエストが、別の送信元 IP に対してキャッシュされた判定で応答されました。これらにはオーソライザーの IP チェックが実行されていません (許可 {allowed} 件、拒否 {denied} 件)。呼び出し元: {ips}",
     cached_other_ip_advice: "オーソライザーの ID ソース (キャッシュキー) に $context.identity.sourceIp を追加するか、結果の TTL (authorizerResultTtlInSeconds) を 0 にしてください。",
     identity_missing_message: "{count} 件の API リクエストがオーソライザーの実行前に 401 になりました。Authorization ヘッダーがなく、オーソライザーのログには残りません。",
     identity_missing_advice: "該当する呼び出し元 (アクセスログの ip で分かります) に Authorization ヘッダーを送るよう依頼してください。ヘッダーのないスキャナーは無視して構いません。",

@@ -87,6 +87,9 @@ pub struct Callers {
     /// Cached decisions made for another source IP than the caller's: the authorizer's IP check
     /// did not run for them.
     pub cached_other_ip: u64,
+    /// Of `cached_other_ip`, the allows: callers let in without their IP being checked (the rest
+    /// were refused by a deny made for another IP, whatever their own IP).
+    pub cached_other_ip_allow: u64,
     /// How `cached_other_ip` was told: `authorizer_ip` (the `$context.authorizer.ip` the cached
     /// decision carries), `authorizer_request_id` (the request it was made for), `allowed_ip`
     /// (a cached allow from an IP the authorizer never allows), or `none` when nothing in the

@@ -30,7 +30,12 @@ pub fn findings(c: &Callers, lang: Lang) -> Vec<Finding> {
             c.cached_other_ip,
             fill(
                 t.cached_other_ip_message,
-                &[("count", &c.cached_other_ip), ("ips", &ips.join(t.list_separator))],
+                &[
+                    ("count", &c.cached_other_ip),
+                    ("allowed", &c.cached_other_ip_allow),
+                    ("denied", &(c.cached_other_ip - c.cached_other_ip_allow)),
+                    ("ips", &ips.join(t.list_separator)),
+                ],
             ),
             t.cached_other_ip_advice,
         ));

@@ -293,6 +293,7 @@ pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64)
         if matches!(class, Class::CachedAllow | Class::CachedDeny) {
             if let (Some(ip), true) = (r.ip, decided_for_other_ip(r, class, access, inv, &ip_of_request)) {
                 c.cached_other_ip += 1;
+                c.cached_other_ip_allow += u64::from(class == Class::CachedAllow);
                 *other_ip_callers.entry(ip).or_default() += 1;
             }
         }

@@ -258,6 +258,7 @@ pub(crate) mod fixtures {
                 count: 3,
             }],
             cached_other_ip: 37,
+            cached_other_ip_allow: 30,
             cached_other_ip_basis: "authorizer_ip",
             cached_other_ip_callers: vec![
                 IpCount {

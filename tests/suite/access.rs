@@ -121,6 +121,14 @@ fn default_access_log_gives_every_class_of_the_simulation() {
 #[test]
 fn authorizer_ip_in_the_access_log_tells_decisions_made_for_another_ip() {
     check_variant("context");
+    // Of them, the allows let callers in without their IP being checked: the simulation's count.
+    let args = variant_args(&variant("context"));
+    let (_, got) = run_json(&args);
+    let sim = expected();
+    assert_eq!(
+        got["callers"]["cached_other_ip_allow"],
+        sim["simulation"]["cache_hits_made_for_another_ip"]["allow"]
+    );
 }
 
 /// A team's own key names, mapped by `--access-log-fields FILE.toml`; status and epoch as numbers.
