@@ -1,29 +1,22 @@
 //! The findings of the `callers` section: cached decisions reused for other IPs, 401s before the
 //! authorizer ran, 500s it caused, and invocations no API request explains.
 
+use crate::analyze::findings::named;
 use crate::i18n::{fill, Lang};
 use crate::report::{Callers, Finding, Severity};
-
-/// How many caller IPs a finding names.
-const NAMED_IPS: usize = 5;
 
 /// The findings `callers` calls for, most urgent first.
 pub fn findings(c: &Callers, lang: Lang) -> Vec<Finding> {
     let t = lang.findings();
     let mut out = Vec::new();
     if c.cached_other_ip > 0 {
-        let mut ips: Vec<String> = c
-            .cached_other_ip_callers
-            .iter()
-            .take(NAMED_IPS)
-            .map(|ip| fill(t.ip_times, &[("ip", &ip.ip), ("count", &ip.count)]))
-            .collect();
-        if c.cached_other_ip_callers.len() > NAMED_IPS {
-            ips.push(fill(
-                t.and_more,
-                &[("count", &(c.cached_other_ip_callers.len() - NAMED_IPS))],
-            ));
-        }
+        let ips = named(
+            t,
+            c.cached_other_ip_callers
+                .iter()
+                .map(|ip| fill(t.ip_times, &[("ip", &ip.ip), ("count", &ip.count)])),
+            c.cached_other_ip_callers.len(),
+        );
         out.push(Finding::new(
             "cached_decision_other_ip",
             Severity::High,
@@ -34,7 +27,7 @@ pub fn findings(c: &Callers, lang: Lang) -> Vec<Finding> {
                     ("count", &c.cached_other_ip),
                     ("allowed", &c.cached_other_ip_allow),
                     ("denied", &(c.cached_other_ip - c.cached_other_ip_allow)),
-                    ("ips", &ips.join(t.list_separator)),
+                    ("ips", &ips),
                 ],
             ),
             t.cached_other_ip_advice,

@@ -314,7 +314,7 @@ impl Analyzer {
 }
 
 /// The first few items, then how many more.
-fn named(t: &FindingTexts, items: impl Iterator<Item = String>, total: usize) -> String {
+pub(crate) fn named(t: &FindingTexts, items: impl Iterator<Item = String>, total: usize) -> String {
     let mut text: Vec<String> = items.take(NAMED_IPS).collect();
     if total > NAMED_IPS {
         text.push(fill(t.and_more, &[("count", &(total - NAMED_IPS))]));

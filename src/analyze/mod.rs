@@ -14,7 +14,7 @@ use crate::report::*;
 use crate::source::InputError;
 use crate::timeutil::format_rfc3339_ms;
 
-mod findings;
+pub(crate) mod findings;
 mod server;
 
 pub use server::{merge_span, span, IpTotals, ServerTotals};

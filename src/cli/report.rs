@@ -167,21 +167,12 @@ impl ReportArgs {
                 "--access-logs and --access-log-group both name the access logs: pass one".into(),
             ));
         }
-        let fields = match &self.access_log_fields {
-            Some(arg) => AccessFields::from_arg(arg).map_err(|e| Error::Usage(format!("--access-log-fields: {e}")))?,
-            None => AccessFields::default(),
-        };
-        let window_ms = super::span("--join-window", &self.join_window)?;
-        if !(1..=60_000).contains(&window_ms) {
-            return Err(Error::Usage(
-                "--join-window must be between 1ms and 60s (API Gateway gives an authorizer 10 s)".into(),
-            ));
-        }
+        let (fields, window_ms) = super::access_options(self.access_log_fields.as_deref(), &self.join_window)?;
         Ok(Some(AccessConfig {
             inputs: self.access_logs.clone(),
             group: None,
             fields,
-            window_ms: window_ms as u64,
+            window_ms,
         }))
     }
 }

@@ -15,6 +15,7 @@ use crate::group::GroupConfig;
 use crate::i18n::Lang;
 use crate::patterns::Patterns;
 use crate::redact::TokenDisplay;
+use crate::render::live::LiveStyle;
 use crate::report::Severity;
 use crate::source::cloudwatch::{Connection, GroupSelection, DEFAULT_PATTERN};
 use crate::source::{InputFormat, ReadOptions};
@@ -292,6 +293,18 @@ pub enum TailAccessSource {
     Group(String),
 }
 
+impl TailConfig {
+    /// How the lines look: colors, time zone, JSON or text, language.
+    pub(crate) fn live_style(&self) -> LiveStyle {
+        LiveStyle {
+            color: self.color,
+            local_time: self.local_time,
+            json: self.json,
+            lang: self.lang,
+        }
+    }
+}
+
 fn duration(name: &str, value: &str) -> Result<Duration, Error> {
     span(name, value).map(|ms| Duration::from_millis(ms.unsigned_abs()))
 }
@@ -313,14 +326,7 @@ impl TailArgs {
             }
             _ => {}
         }
-        let fields = match &self.access_log_fields {
-            Some(arg) => AccessFields::from_arg(arg).map_err(|e| Error::Usage(format!("--access-log-fields: {e}")))?,
-            None => AccessFields::default(),
-        };
-        let window_ms = span("--join-window", &self.join_window)?;
-        if !(1..=60_000).contains(&window_ms) {
-            return Err(Error::Usage("--join-window must be between 1ms and 60s".into()));
-        }
+        let (fields, window_ms) = super::access_options(self.access_log_fields.as_deref(), &self.join_window)?;
         if self.raw {
             return Err(Error::Usage(
                 "--raw prints an invocation's lines; with access logs tail prints API requests (drop --raw)".into(),
@@ -329,7 +335,7 @@ impl TailArgs {
         Ok(TailAccess {
             source,
             fields,
-            window_ms: window_ms as u64,
+            window_ms,
         })
     }
 

@@ -216,12 +216,7 @@ impl<'o> AccessSide<'o> {
             allowed_tokens,
             input,
             out,
-            style: LiveStyle {
-                color: config.color,
-                local_time: config.local_time,
-                json: config.json,
-                lang: config.lang,
-            },
+            style: config.live_style(),
             filter: config.filter.clone(),
             count: config.count,
             printed: 0,

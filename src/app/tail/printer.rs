@@ -90,12 +90,7 @@ impl<'o> TailPrinter<'o> {
     pub(crate) fn new(config: &TailConfig, out: &'o mut dyn Write, raw: Rc<RefCell<RawLines>>) -> Self {
         TailPrinter {
             out,
-            style: LiveStyle {
-                color: config.color,
-                local_time: config.local_time,
-                json: config.json,
-                lang: config.lang,
-            },
+            style: config.live_style(),
             tokens: config.tokens,
             filter: config.filter.clone(),
             count: config.count,
