@@ -3,7 +3,9 @@
 
 use std::ops::ControlFlow;
 
-use compact_str::CompactString;
+use std::hash::Hasher;
+use std::num::NonZeroU64;
+
 use rustc_hash::FxHashMap;
 
 use super::fields::AccessFields;
@@ -11,8 +13,21 @@ use super::record::{parse_record, AccessRecord};
 use crate::source::{EventSink, InputError, InputFormat, LogEvent};
 
 /// The most API requests one report joins: past it the run stops with an error that says how to
-/// narrow the window, instead of growing without bound (each costs about 100 bytes).
+/// narrow the window, instead of growing without bound (each costs about 100 bytes with the join's
+/// indexes, so the cap is about half a GB).
 pub const MAX_REQUESTS: usize = 5_000_000;
+
+/// A request id as the join keeps it: 64 bits of SipHash (fixed keys) instead of the text. Two of
+/// five million ids share one with odds of about one in a million, and the join only needs equality.
+pub type IdHash = NonZeroU64;
+
+/// The [`IdHash`] of a request id.
+pub fn id_hash(id: &str) -> IdHash {
+    #[allow(deprecated)] // SipHasher is stable in its output, which a keyed RandomState is not.
+    let mut h = std::hash::SipHasher::new();
+    h.write(id.as_bytes());
+    NonZeroU64::new(h.finish()).unwrap_or(NonZeroU64::MIN)
+}
 
 /// Text interned once, referred to by index.
 #[derive(Debug, Default)]
@@ -55,12 +70,12 @@ pub struct ApiRequest {
     pub ip: Option<u32>,
     /// The HTTP status; 0 when the record has none.
     pub status: u16,
-    /// `$context.requestId`.
-    pub request_id: Option<CompactString>,
+    /// `$context.requestId`, hashed.
+    pub request_id: Option<IdHash>,
     /// `$context.authorizer.ip`: the IP the decision was made for, interned.
     pub authorizer_ip: Option<u32>,
-    /// The API request the decision was made for (a context value).
-    pub authorizer_request_id: Option<CompactString>,
+    /// The API request the decision was made for (a context value), hashed.
+    pub authorizer_request_id: Option<IdHash>,
     /// `$context.authorizer.error`, interned.
     pub authorizer_error: Option<u32>,
     /// `$context.integrationErrorMessage` was logged: the integration ran.
@@ -139,9 +154,9 @@ impl AccessCollector {
             second_precision,
             ip: record.ip.as_deref().map(|ip| ips.intern(ip)),
             status: record.status.unwrap_or(0),
-            request_id: record.request_id.as_deref().map(CompactString::new),
+            request_id: record.request_id.as_deref().map(id_hash),
             authorizer_ip: record.authorizer_ip.as_deref().map(|ip| ips.intern(ip)),
-            authorizer_request_id: record.authorizer_request_id.as_deref().map(CompactString::new),
+            authorizer_request_id: record.authorizer_request_id.as_deref().map(id_hash),
             authorizer_error: record.authorizer_error.as_deref().map(|e| self.errors.intern(e)),
             integration_error: record.integration_error_message.is_some(),
         };

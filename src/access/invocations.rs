@@ -3,10 +3,9 @@
 
 use std::ops::ControlFlow;
 
-use compact_str::CompactString;
 use rustc_hash::FxHashSet;
 
-use super::collect::{Interner, MAX_REQUESTS};
+use super::collect::{id_hash, IdHash, Interner, MAX_REQUESTS};
 use crate::decision::{Decision, Verdict};
 use crate::engine::InvocationSink;
 use crate::group::Invocation;
@@ -21,8 +20,8 @@ pub struct InvocationNote {
     pub time_ms: Option<i64>,
     /// The source IP it logged, interned.
     pub ip: Option<u32>,
-    /// The API request id it logged (`API Request ID: …`).
-    pub api_request_id: Option<CompactString>,
+    /// The API request id it logged (`API Request ID: …`), hashed.
+    pub api_request_id: Option<IdHash>,
     /// What it decided.
     pub decision: Decision,
 }
@@ -73,7 +72,7 @@ impl InvocationSink for InvocationNotes<'_> {
         self.notes.push(InvocationNote {
             time_ms: inv.first_ts,
             ip: a.source_ip.as_deref().map(|ip| ips.intern(ip)),
-            api_request_id: a.api_request_id.clone(),
+            api_request_id: a.api_request_id.as_deref().map(id_hash),
             decision: verdict.decision,
         });
         if self.notes.len() > MAX_REQUESTS {

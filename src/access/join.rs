@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::collect::{AccessCollector, ApiRequest};
+use super::collect::{AccessCollector, ApiRequest, IdHash};
 use super::invocations::InvocationNotes;
 use crate::decision::Decision;
 use crate::redact::{escape_control, mask_secret_words, mask_values};
@@ -97,9 +97,10 @@ pub(crate) fn classify(
     }
 }
 
-/// The pairs of the join: `matched[request] = Some(invocation)`.
+/// The pairs of the join: `matched[request] = Some(invocation)` (indexes in u32: the
+/// collectors hold at most `MAX_REQUESTS`).
 struct Matches {
-    matched: Vec<Option<usize>>,
+    matched: Vec<Option<u32>>,
     invocation_used: Vec<bool>,
     join: Join,
 }
@@ -118,24 +119,26 @@ fn match_requests(
             ..Join::default()
         },
     };
-    let mut by_id: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut by_ip: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+    // Only an authorizer that logs API request ids needs the index of them (tens of MB a million).
+    let exact = inv.notes.iter().any(|n| n.api_request_id.is_some());
+    let mut by_id: FxHashMap<IdHash, usize> = FxHashMap::default();
+    let mut by_ip: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
     for (i, r) in requests.iter().enumerate() {
-        if let Some(id) = r.request_id.as_deref() {
+        if let Some(id) = r.request_id.filter(|_| exact) {
             by_id.entry(id).or_insert(i);
         }
         if let (Some(ip), Some(_)) = (r.ip, r.time_ms) {
-            by_ip.entry(ip).or_default().push(i);
+            by_ip.entry(ip).or_default().push(i as u32);
         }
     }
     for list in by_ip.values_mut() {
-        list.sort_by_key(|&i| (requests[i].time_ms, i));
+        list.sort_by_key(|&i| (requests[i as usize].time_ms, i));
     }
     // Request ids that invocations still to come name: the IP/time join leaves those requests
     // to their exact match.
-    let mut named: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut named: FxHashMap<IdHash, u32> = FxHashMap::default();
     for note in &inv.notes {
-        if let Some(id) = note.api_request_id.as_deref() {
+        if let Some(id) = note.api_request_id {
             *named.entry(id).or_default() += 1;
         }
     }
@@ -148,12 +151,12 @@ fn match_requests(
     let window = i64::try_from(window_ms).unwrap_or(i64::MAX);
     for k in order {
         let note = &inv.notes[k];
-        if let Some(id) = note.api_request_id.as_deref() {
-            if let Some(n) = named.get_mut(id) {
+        if let Some(id) = note.api_request_id {
+            if let Some(n) = named.get_mut(&id) {
                 *n = n.saturating_sub(1);
             }
-            if let Some(&i) = by_id.get(id).filter(|&&i| m.matched[i].is_none()) {
-                m.matched[i] = Some(k);
+            if let Some(&i) = by_id.get(&id).filter(|&&i| m.matched[i].is_none()) {
+                m.matched[i] = Some(k as u32);
                 m.invocation_used[k] = true;
                 m.join.by_request_id += 1;
                 continue;
@@ -168,19 +171,17 @@ fn match_requests(
         // A request timed in whole seconds arrived up to 999 ms after its stamp (never before),
         // so its window reaches that much further.
         let earliest = start.saturating_sub(window).saturating_sub(1000);
-        let from = list.partition_point(|&i| requests[i].time_ms.unwrap_or(i64::MIN) < earliest);
+        let from = list.partition_point(|&i| requests[i as usize].time_ms.unwrap_or(i64::MIN) < earliest);
         let mut best: Option<usize> = None;
         let mut candidates = 0u64;
         for &i in &list[from..] {
+            let i = i as usize;
             let r = &requests[i];
             let Some(t) = r.time_ms else { continue };
             if t > start {
                 break;
             }
-            let claimed = r
-                .request_id
-                .as_deref()
-                .is_some_and(|id| named.get(id).is_some_and(|n| *n > 0));
+            let claimed = r.request_id.is_some_and(|id| named.get(&id).is_some_and(|n| *n > 0));
             let fits = m.matched[i].is_none()
                 && !claimed
                 && in_window(t, r.second_precision, start, window)
@@ -194,7 +195,7 @@ fn match_requests(
             }
         }
         if let Some(i) = best {
-            m.matched[i] = Some(k);
+            m.matched[i] = Some(k as u32);
             m.invocation_used[k] = true;
             m.join.by_ip_time += 1;
             if candidates > 1 {
@@ -247,12 +248,13 @@ pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64)
         first_unreadable_record: access.first_unreadable().map(|s| shown(&s, &tokens, 300)),
         ..Callers::default()
     };
-    let ip_of_request: FxHashMap<&str, u32> = requests
-        .iter()
-        .filter_map(|r| Some((r.request_id.as_deref()?, r.ip?)))
-        .collect();
     let any_authorizer_ip = requests.iter().any(|r| r.authorizer_ip.is_some());
     let any_authorizer_request_id = requests.iter().any(|r| r.authorizer_request_id.is_some());
+    let ip_of_request: FxHashMap<IdHash, u32> = if any_authorizer_request_id {
+        requests.iter().filter_map(|r| Some((r.request_id?, r.ip?))).collect()
+    } else {
+        FxHashMap::default()
+    };
     c.cached_other_ip_basis = if any_authorizer_ip {
         "authorizer_ip"
     } else if any_authorizer_request_id {
@@ -267,7 +269,7 @@ pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64)
     let mut other_ip_callers: FxHashMap<u32, u64> = FxHashMap::default();
     for (i, r) in requests.iter().enumerate() {
         *by_status.entry(r.status).or_default() += 1;
-        let invocation = m.matched[i].map(|k| inv.notes[k].decision);
+        let invocation = m.matched[i].map(|k| inv.notes[k as usize].decision);
         if invocation.is_some() {
             c.authorizer_invoked += 1;
         }
@@ -328,14 +330,14 @@ fn decided_for_other_ip(
     class: Class,
     access: &AccessCollector,
     inv: &InvocationNotes<'_>,
-    ip_of_request: &FxHashMap<&str, u32>,
+    ip_of_request: &FxHashMap<IdHash, u32>,
 ) -> bool {
     let Some(ip) = r.ip else { return false };
     if let Some(decided_for) = r.authorizer_ip {
         return decided_for != ip;
     }
-    if let Some(id) = r.authorizer_request_id.as_deref() {
-        if let Some(&decided_for) = ip_of_request.get(id) {
+    if let Some(id) = r.authorizer_request_id {
+        if let Some(&decided_for) = ip_of_request.get(&id) {
             return decided_for != ip;
         }
     }

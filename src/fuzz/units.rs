@@ -226,7 +226,7 @@ fn access_log_join() {
             notes.notes.push(InvocationNote {
                 time_ms: Some(t),
                 ip: Some(ip_id),
-                api_request_id: api_request_id.clone(),
+                api_request_id: api_request_id.as_deref().map(crate::access::collect::id_hash),
                 decision: decisions[d],
             });
             let held = HeldInvocation {

@@ -32,7 +32,7 @@ fn notes(list: &[(i64, &str, Decision, Option<&str>)]) -> InvocationNotes<'stati
         n.notes.push(InvocationNote {
             time_ms: Some(t),
             ip: Some(ip),
-            api_request_id: id.map(Into::into),
+            api_request_id: id.map(crate::access::collect::id_hash),
             decision,
         });
     }
