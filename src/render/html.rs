@@ -396,11 +396,12 @@ fn callers(c: &Callers, l: &Labels) -> Markup {
                 }
             }
             div.two {
-                div id="callers-cached-other-ip" data-count=(c.cached_other_ip) data-basis=(c.cached_other_ip_basis) {
+                div id="callers-cached-other-ip" data-count=(c.cached_other_ip) data-allowed=(c.cached_other_ip_allow) data-basis=(c.cached_other_ip_basis) {
                     p {
                         strong { (l.cached_other_ip) ": " }
                         @if view::cached_other_ip_known(c) {
-                            strong.denied[c.cached_other_ip > 0] { (c.cached_other_ip) } " — " (basis)
+                            strong.denied[c.cached_other_ip > 0] { (c.cached_other_ip) }
+                            " (" (fill(l.cached_other_ip_split, &[("allowed", &c.cached_other_ip_allow), ("denied", &(c.cached_other_ip.saturating_sub(c.cached_other_ip_allow)))])) ") — " (basis)
                         } @else {
                             (fill(l.cached_other_ip_unknown, &[("basis", &basis)]))
                         }

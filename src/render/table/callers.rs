@@ -66,7 +66,12 @@ pub(super) fn callers(out: &mut Out, c: &Callers) {
     let mut other_ip = if view::cached_other_ip_known(c) {
         fill(
             l.cached_other_ip_value,
-            &[("count", &c.cached_other_ip), ("basis", &basis)],
+            &[
+                ("count", &c.cached_other_ip),
+                ("allowed", &c.cached_other_ip_allow),
+                ("denied", &(c.cached_other_ip.saturating_sub(c.cached_other_ip_allow))),
+                ("basis", &basis),
+            ],
         )
     } else {
         fill(l.cached_other_ip_unknown, &[("basis", &basis)])
