@@ -1,3 +1,5 @@
+//! Tests of the access-log join: every class, the exact join, ambiguity, fitting status and window, whole-second times, context values, masking.
+
 use std::ops::ControlFlow;
 
 use super::*;

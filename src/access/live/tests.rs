@@ -1,3 +1,5 @@
+//! Tests of tail's live join: time order, a request after its invocation, the event horizon, a backfill.
+
 use super::*;
 
 fn request(id: &str, ip: &str, ms: i64, status: u16) -> String {

@@ -1,3 +1,5 @@
+//! Tests of reading one access-log record: JSON with its keys, CLF, absent values, what is not a record.
+
 use super::*;
 
 fn parse(line: &str) -> Result<AccessRecord, AccessError> {
