@@ -188,3 +188,18 @@ fn text_from_access_logs_is_escaped_and_masked() {
         "{shown}"
     );
 }
+
+/// Found by fuzzing: two invocations logging one request id (a retried test event) made the
+/// report's exact pass and tail's live pass pair them differently. One pass in START order: the
+/// earlier takes the id, the later falls back to IP and time.
+#[test]
+fn an_id_logged_by_two_invocations_goes_to_the_earlier_and_the_other_pairs_by_ip() {
+    let a = access(&[request("r7", ALLOWED, 0, 0), request("r8", ALLOWED, 0, 0)]);
+    let n = notes(&[
+        (10_000, ALLOWED, Decision::Allowed, Some("r7")),
+        (0, OTHER, Decision::Allowed, Some("r7")),
+    ]);
+    let c = join(&a, &n, 10_000);
+    assert_eq!((c.join.by_request_id, c.join.by_ip_time), (1, 1));
+    assert_eq!((c.fresh.allow, c.unmatched_invocations), (2, 0));
+}
