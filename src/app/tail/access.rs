@@ -26,7 +26,7 @@ use crate::render::api_requests::{api_request_line, ApiRequestLine};
 use crate::render::live::LiveStyle;
 use crate::render::requests::request_row;
 use crate::source::cloudwatch::{follow, FollowConfig, FollowMode, FollowMsg, FollowStats, GroupSelection};
-use crate::source::file::SourceError;
+use crate::source::file::{open_error, SourceError};
 use crate::source::stream::{spawn_reader, LiveStream, StreamInput, StreamMsg, CHUNKS_IN_FLIGHT};
 use crate::source::{EventSink, InputError, InputFormat, LogEvent, ReadOptions};
 use crate::timeutil::format_rfc3339_ms;
@@ -147,14 +147,7 @@ impl<'o> AccessSide<'o> {
                     follow: *follow,
                 };
                 let name = stream.name();
-                spawn_reader(stream, tx, stop.clone()).map_err(|e| match e.kind() {
-                    io::ErrorKind::NotFound => SourceError::NotFound { path: name.clone() },
-                    io::ErrorKind::PermissionDenied => SourceError::PermissionDenied { path: name.clone() },
-                    _ => SourceError::Io {
-                        path: name.clone(),
-                        source: e,
-                    },
-                })?;
+                spawn_reader(stream, tx, stop.clone()).map_err(|e| open_error(path, e))?;
                 let read = ReadOptions::new(InputFormat::Auto).with_max_line_bytes(config.read.max_line_bytes);
                 let input = AccessInput::File {
                     rx,

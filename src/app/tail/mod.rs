@@ -22,7 +22,7 @@ use crate::error::Error;
 use crate::parse::Parser;
 use crate::redact::TokenDisplay;
 use crate::render::live::{summary_line, TailSummary};
-use crate::source::file::SourceError;
+use crate::source::file::{open_error, SourceError};
 use crate::source::stream::{spawn_reader, LiveStream, StreamInput, StreamMsg, CHUNKS_IN_FLIGHT};
 use crate::source::{EventSink, InputError, LogEvent};
 use printer::TailPrinter;
@@ -198,14 +198,7 @@ fn run_stream(
     let (tx, rx) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
     let stop = Arc::new(AtomicBool::new(false));
     let name = input.name();
-    let reader = spawn_reader(input, tx, stop.clone()).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => SourceError::NotFound { path: name.clone() },
-        std::io::ErrorKind::PermissionDenied => SourceError::PermissionDenied { path: name.clone() },
-        _ => SourceError::Io {
-            path: name.clone(),
-            source: e,
-        },
-    })?;
+    let reader = spawn_reader(input, tx, stop.clone()).map_err(|e| open_error(std::path::Path::new(&name), e))?;
     let mut live = LiveStream::new(name.clone(), config.read);
     let mut bounds = Bounds::start(config, interrupted, feed);
     let result = loop {

@@ -119,7 +119,8 @@ pub fn read_reader(
     read_sized(name, reader, None, opts, default_stream, sink)
 }
 
-fn open_error(path: &Path, e: io::Error) -> SourceError {
+/// The error of an input that cannot be opened: not found, not permitted, or what the system said.
+pub fn open_error(path: &Path, e: io::Error) -> SourceError {
     let shown = path.display().to_string();
     match e.kind() {
         io::ErrorKind::NotFound => SourceError::NotFound { path: shown },
