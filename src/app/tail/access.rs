@@ -15,7 +15,7 @@ use rustc_hash::FxHashSet;
 
 use crate::access::join::shown;
 use crate::access::live::{HeldInvocation, JoinedRequest, LiveJoin};
-use crate::cli::{ReasonArg, TailAccess, TailAccessSource, TailConfig, TailFilter, TailSource};
+use crate::cli::{ReasonArg, TailAccess, TailAccessSource, TailConfig, TailFilter};
 use crate::decision::{source_ip, Verdict};
 use crate::engine::InvocationSink;
 use crate::error::Error;
@@ -25,7 +25,7 @@ use crate::redact::TokenDisplay;
 use crate::render::api_requests::{api_request_line, ApiRequestLine};
 use crate::render::live::LiveStyle;
 use crate::render::requests::request_row;
-use crate::source::cloudwatch::{follow, FollowConfig, FollowMode, FollowMsg, FollowStats, GroupSelection};
+use crate::source::cloudwatch::{follow, FollowMsg, FollowStats, GroupSelection};
 use crate::source::file::{open_error, SourceError};
 use crate::source::stream::{spawn_reader, LiveStream, StreamInput, StreamMsg, CHUNKS_IN_FLIGHT};
 use crate::source::{EventSink, InputError, InputFormat, LogEvent, ReadOptions};
@@ -160,34 +160,14 @@ impl<'o> AccessSide<'o> {
                 (input, false)
             }
             TailAccessSource::Group(group) => {
-                let TailSource::CloudWatch {
-                    connection,
-                    poll,
-                    max_attempts,
-                    max_tps,
-                    ..
-                } = &config.source
-                else {
-                    return Err(Error::Usage(
-                        "--access-log-group follows CloudWatch: pass it without FILE or -".into(),
-                    ));
+                let groups = GroupSelection {
+                    names: vec![group.clone()],
+                    pattern: String::new(),
+                    all: false,
                 };
-                let follow_config = FollowConfig {
-                    connection: connection.clone(),
-                    groups: GroupSelection {
-                        names: vec![group.clone()],
-                        pattern: String::new(),
-                        all: false,
-                    },
-                    mode: if *poll { FollowMode::Poll } else { FollowMode::Live },
-                    start_ms: config.start_ms,
-                    end_ms: config.end_ms,
-                    interval: config.interval,
-                    overlap: config.overlap,
-                    filter_pattern: None,
-                    max_tps: *max_tps,
-                    max_attempts: *max_attempts,
-                };
+                let follow_config = super::cloudwatch::follow_config(config, groups, None).ok_or_else(|| {
+                    Error::Usage("--access-log-group follows CloudWatch: pass it without FILE or -".into())
+                })?;
                 let (tx, rx) = mpsc::channel();
                 let stop = Arc::new(AtomicBool::new(false));
                 let follower = follow(follow_config, tx, stop.clone(), Arc::new(FollowStats::default()))?;

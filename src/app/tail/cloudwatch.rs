@@ -11,8 +11,39 @@ use super::{Bounds, Feed, TICK};
 use crate::cli::{TailConfig, TailSource};
 use crate::error::Error;
 use crate::render::live::TailSummary;
-use crate::source::cloudwatch::{follow, FollowConfig, FollowMode, FollowMsg, FollowStats};
+use crate::source::cloudwatch::{follow, FollowConfig, FollowMode, FollowMsg, FollowStats, GroupSelection};
 use crate::source::{EventSink, LogEvent};
+
+/// How `tail`'s CloudWatch source follows `groups` (the authorizer's, or the access log's with no
+/// filter pattern); `None` when the source is not CloudWatch.
+pub(super) fn follow_config(
+    config: &TailConfig,
+    groups: GroupSelection,
+    filter_pattern: Option<String>,
+) -> Option<FollowConfig> {
+    let TailSource::CloudWatch {
+        connection,
+        poll,
+        max_attempts,
+        max_tps,
+        ..
+    } = &config.source
+    else {
+        return None;
+    };
+    Some(FollowConfig {
+        connection: connection.clone(),
+        groups,
+        mode: if *poll { FollowMode::Poll } else { FollowMode::Live },
+        start_ms: config.start_ms,
+        end_ms: config.end_ms,
+        interval: config.interval,
+        overlap: config.overlap,
+        filter_pattern,
+        max_tps: *max_tps,
+        max_attempts: *max_attempts,
+    })
+}
 
 /// Follows the configured groups until a bound is reached or the follower fails.
 pub(super) fn run(
@@ -22,27 +53,11 @@ pub(super) fn run(
     interrupted: &AtomicBool,
     summary: &mut TailSummary,
 ) -> Result<(), Error> {
-    let TailSource::CloudWatch {
-        connection,
-        groups,
-        poll,
-        max_attempts,
-        max_tps,
-    } = &config.source
-    else {
+    let TailSource::CloudWatch { groups, .. } = &config.source else {
         return Ok(());
     };
-    let follow_config = FollowConfig {
-        connection: connection.clone(),
-        groups: groups.clone(),
-        mode: if *poll { FollowMode::Poll } else { FollowMode::Live },
-        start_ms: config.start_ms,
-        end_ms: config.end_ms,
-        interval: config.interval,
-        overlap: config.overlap,
-        filter_pattern: config.filter_pattern.clone(),
-        max_tps: *max_tps,
-        max_attempts: *max_attempts,
+    let Some(follow_config) = follow_config(config, groups.clone(), config.filter_pattern.clone()) else {
+        return Ok(());
     };
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
