@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::collect::{AccessCollector, ApiRequest, IdHash};
 use super::invocations::InvocationNotes;
@@ -292,8 +292,12 @@ pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64)
             }
             Class::Other => c.other += 1,
         }
-        if matches!(class, Class::CachedAllow | Class::CachedDeny) {
-            if let (Some(ip), true) = (r.ip, decided_for_other_ip(r, class, access, inv, &ip_of_request)) {
+        if let Some(ip) = r.ip {
+            let decided_for = r
+                .authorizer_ip
+                .or_else(|| r.authorizer_request_id.and_then(|id| ip_of_request.get(&id).copied()))
+                .map(|ip| access.ips.text(ip));
+            if cached_for_other_ip(class, access.ips.text(ip), decided_for, &inv.allowed_ips) {
                 c.cached_other_ip += 1;
                 c.cached_other_ip_allow += u64::from(class == Class::CachedAllow);
                 *other_ip_callers.entry(ip).or_default() += 1;
@@ -322,26 +326,23 @@ pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64)
     c
 }
 
-/// Whether the cached decision `r` got was made for another IP than `r`'s, on the best evidence
-/// its record carries: the decision's context IP, the request it was made for, or (for an allow)
-/// a caller IP the authorizer never allows.
-fn decided_for_other_ip(
-    r: &ApiRequest,
+/// Whether a cached decision answering `caller` was made for another IP, on the best evidence the
+/// log carries: `decided_for`, the IP it was made for (its context IP, or the IP of the request
+/// it was made for), else, for an allow, a caller IP the authorizer never allows. The report's
+/// join and `tail`'s live join both ask this.
+pub(crate) fn cached_for_other_ip(
     class: Class,
-    access: &AccessCollector,
-    inv: &InvocationNotes<'_>,
-    ip_of_request: &FxHashMap<IdHash, u32>,
+    caller: &str,
+    decided_for: Option<&str>,
+    allowed_ips: &FxHashSet<String>,
 ) -> bool {
-    let Some(ip) = r.ip else { return false };
-    if let Some(decided_for) = r.authorizer_ip {
-        return decided_for != ip;
+    if !matches!(class, Class::CachedAllow | Class::CachedDeny) {
+        return false;
     }
-    if let Some(id) = r.authorizer_request_id {
-        if let Some(&decided_for) = ip_of_request.get(&id) {
-            return decided_for != ip;
-        }
+    match decided_for {
+        Some(ip) => ip != caller,
+        None => class == Class::CachedAllow && !allowed_ips.is_empty() && !allowed_ips.contains(caller),
     }
-    class == Class::CachedAllow && !inv.allowed_ips.is_empty() && !inv.allowed_ips.contains(access.ips.text(ip))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use compact_str::CompactString;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::fields::AccessFields;
-use super::join::{classify, consistent, in_window, is_failure_text, Class};
+use super::join::{cached_for_other_ip, classify, consistent, in_window, is_failure_text, Class};
 use super::record::{parse_record, AccessRecord};
 use crate::decision::Decision;
 use crate::report::RequestRow;
@@ -79,9 +79,17 @@ pub struct LiveCounts {
 
 type Key = (i64, u64);
 
-/// A request held for its invocation: the record, its invocation once paired, whether the pair
-/// was ambiguous, and when it was handed over (the caller's clock).
-type HeldRequest = (AccessRecord, Option<Box<HeldInvocation>>, bool, i64);
+/// A request held for its invocation.
+#[derive(Debug)]
+struct HeldRequest {
+    record: AccessRecord,
+    /// Its invocation, once paired.
+    invocation: Option<Box<HeldInvocation>>,
+    /// The pair was made while another request fitted too.
+    ambiguous: bool,
+    /// When it was handed over (the caller's clock).
+    arrived_ms: i64,
+}
 
 /// The join's state between events.
 #[derive(Debug)]
@@ -149,7 +157,15 @@ impl LiveJoin {
         if let Some(id) = &record.request_id {
             self.by_id.insert(CompactString::new(id), key);
         }
-        self.requests.insert(key, (record, None, false, now_ms));
+        self.requests.insert(
+            key,
+            HeldRequest {
+                record,
+                invocation: None,
+                ambiguous: false,
+                arrived_ms: now_ms,
+            },
+        );
     }
 
     /// One finished invocation, handed over at `now_ms`; `allowed_ip` is the allowed IP it logged.
@@ -202,13 +218,13 @@ impl LiveJoin {
             let Some(entry) = self.requests.first_entry() else {
                 break;
             };
-            if !everything && !over && (entry.key().0 > last_final || entry.get().3 > settled) {
+            if !everything && !over && (entry.key().0 > last_final || entry.get().arrived_ms > settled) {
                 break;
             }
             let key = *entry.key();
-            let (record, inv, ambiguous, _) = entry.remove();
-            self.forget(key, &record);
-            out.push(self.decide(record, key.0, inv, ambiguous));
+            let held = entry.remove();
+            self.forget(key, &held.record);
+            out.push(self.decide(held, key.0));
         }
         if everything {
             self.counts.unmatched_invocations += self.invocations.len() as u64;
@@ -249,15 +265,15 @@ impl LiveJoin {
             .api_request_id
             .as_ref()
             .and_then(|id| self.by_id.get(id.as_str()).copied())
-            .filter(|k| self.requests.get(k).is_some_and(|r| r.1.is_none()));
+            .filter(|k| self.requests.get(k).is_some_and(|r| r.invocation.is_none()));
         let (key, ambiguous) = match exact {
             Some(k) => (Some(k), false),
             None => self.by_ip_time(&inv),
         };
         match key.and_then(|k| self.requests.get_mut(&k)) {
             Some(slot) => {
-                slot.1 = Some(Box::new(inv));
-                slot.2 = ambiguous;
+                slot.invocation = Some(Box::new(inv));
+                slot.ambiguous = ambiguous;
             }
             None => self.counts.unmatched_invocations += 1,
         }
@@ -272,7 +288,12 @@ impl LiveJoin {
         let mut best = None;
         let mut candidates = 0;
         for key in keys.range(from..=(start, u64::MAX)) {
-            let Some((record, paired, _, _)) = self.requests.get(key) else {
+            let Some(HeldRequest {
+                record,
+                invocation: paired,
+                ..
+            }) = self.requests.get(key)
+            else {
                 continue;
             };
             let claimed = record
@@ -294,13 +315,13 @@ impl LiveJoin {
         (best, candidates > 1)
     }
 
-    fn decide(
-        &mut self,
-        record: AccessRecord,
-        t: i64,
-        inv: Option<Box<HeldInvocation>>,
-        ambiguous: bool,
-    ) -> JoinedRequest {
+    fn decide(&mut self, held: HeldRequest, t: i64) -> JoinedRequest {
+        let HeldRequest {
+            record,
+            invocation: inv,
+            ambiguous,
+            ..
+        } = held;
         let failure_text = record.authorizer_error.as_deref().is_some_and(is_failure_text);
         let class = classify(
             record.status.unwrap_or(0),
@@ -308,14 +329,10 @@ impl LiveJoin {
             record.integration_error_message.is_some(),
             inv.as_ref().map(|i| i.decision),
         );
-        let other_ip = matches!(class, Class::CachedAllow | Class::CachedDeny)
-            && match (&record.ip, &record.authorizer_ip) {
-                (Some(ip), Some(decided_for)) => ip != decided_for,
-                (Some(ip), None) => {
-                    class == Class::CachedAllow && !self.allowed_ips.is_empty() && !self.allowed_ips.contains(ip)
-                }
-                (None, _) => false,
-            };
+        let other_ip = record
+            .ip
+            .as_deref()
+            .is_some_and(|ip| cached_for_other_ip(class, ip, record.authorizer_ip.as_deref(), &self.allowed_ips));
         let c = &mut self.counts;
         c.requests += 1;
         c.other_ip += u64::from(other_ip);
