@@ -2,20 +2,16 @@
 
 use thiserror::Error;
 
-use crate::source::cloudwatch::CwError;
+use crate::aws::CwError;
+use crate::patterns::PatternError;
 use crate::source::file::SourceError;
 
 /// Why a command failed; `main` maps it to an exit status and one line on stderr.
 #[derive(Debug, Error)]
 pub enum Error {
     /// The `--patterns` file cannot be used.
-    #[error("{path}: {message}")]
-    Patterns {
-        /// The file.
-        path: String,
-        /// What is wrong, and where in it.
-        message: String,
-    },
+    #[error(transparent)]
+    Patterns(#[from] PatternError),
     /// An input named on the command line cannot be read at all.
     #[error(transparent)]
     Source(#[from] SourceError),

@@ -11,6 +11,7 @@
 mod access;
 mod analyze;
 pub mod app;
+mod aws;
 mod bytes;
 pub mod cli;
 mod decision;
@@ -19,6 +20,7 @@ mod error;
 #[cfg(test)]
 mod fuzz;
 mod group;
+mod human;
 pub mod i18n;
 mod parse;
 mod patterns;
@@ -39,4 +41,5 @@ pub use group::{GroupConfig, Grouper, Invocation};
 pub use parse::Parser;
 pub use patterns::Patterns;
 pub use render::OutputFormat;
-pub use source::{EventSink, InputError, InputFormat, LogEvent};
+pub use report::InputError;
+pub use source::{EventSink, InputFormat, LogEvent};

@@ -5,7 +5,16 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::bytes::{first_line, starts_with_at};
-use crate::error::Error;
+
+/// The `--patterns` file cannot be used: which file, and what is wrong where in it.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct PatternError {
+    /// The file.
+    pub path: String,
+    /// What is wrong, and where in it.
+    pub message: String,
+}
 
 /// The seed authorizer's messages (Japanese, as it logs them) and their English equivalents.
 /// Kept as TOML so the built-in table is also the example of what `--patterns FILE` accepts.
@@ -326,8 +335,8 @@ impl Patterns {
 
     /// Loads a user's TOML file; its patterns are tried before the built-in ones unless it sets
     /// `replace_builtin = true`.
-    pub fn load(path: &Path) -> Result<Patterns, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Patterns {
+    pub fn load(path: &Path) -> Result<Patterns, PatternError> {
+        let text = std::fs::read_to_string(path).map_err(|e| PatternError {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
@@ -340,8 +349,8 @@ impl Patterns {
         Ok(Patterns::new(templates))
     }
 
-    fn from_toml(text: &str, name: &str) -> Result<(Patterns, bool), Error> {
-        let file: PatternFile = toml::from_str(text).map_err(|e| Error::Patterns {
+    fn from_toml(text: &str, name: &str) -> Result<(Patterns, bool), PatternError> {
+        let file: PatternFile = toml::from_str(text).map_err(|e| PatternError {
             path: name.to_string(),
             message: format!(
                 "{e}hint: each entry is [[pattern]] with kind = \"source_ip\" and template = \"Source IP: {{value}}\""
@@ -349,7 +358,7 @@ impl Patterns {
         })?;
         let mut templates = Vec::with_capacity(file.pattern.len());
         for (i, spec) in file.pattern.iter().enumerate() {
-            let t = Template::compile(spec.kind, &spec.template).map_err(|m| Error::Patterns {
+            let t = Template::compile(spec.kind, &spec.template).map_err(|m| PatternError {
                 path: name.to_string(),
                 message: format!("pattern {} (template {:?}): {m}", i + 1, spec.template),
             })?;

@@ -2,8 +2,6 @@
 
 use serde::Serialize;
 
-use crate::source::InputError;
-
 /// The schema name and version of the JSON report; keys are added, never renamed.
 pub const SCHEMA: &str = "authlogs.report/v1";
 
@@ -534,4 +532,21 @@ pub struct RequestRow {
     pub init_duration_ms: Option<f64>,
     /// No REPORT line was seen.
     pub incomplete: bool,
+}
+
+/// Damage found in one input: which input, where, and what.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InputError {
+    /// The file path, or `-` for standard input.
+    pub input: String,
+    /// Human-readable position, e.g. `line 12`, `byte 40960 (compressed)`.
+    pub position: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}: {}", self.input, self.position, self.message)
+    }
 }

@@ -5,8 +5,9 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::Path;
 
+use crate::report::InputError;
 use crate::source::file::{plan, read_reader, read_unit};
-use crate::source::{EventSink, InputError, InputFormat, LogEvent};
+use crate::source::{EventSink, InputFormat, LogEvent};
 
 /// Collects owned copies of everything a source delivers.
 #[derive(Default, Debug)]

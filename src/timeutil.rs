@@ -201,6 +201,12 @@ pub fn format_rfc3339_ms(epoch_ms: i64) -> String {
     }
 }
 
+/// `2025-07-11T06:00:00Z`: times in messages, without milliseconds unless they matter.
+pub fn format_rfc3339_short(epoch_ms: i64) -> String {
+    let full = format_rfc3339_ms(epoch_ms);
+    full.strip_suffix(".000Z").map_or(full.clone(), |s| format!("{s}Z"))
+}
+
 /// Parses a relative span like `1d`, `90m`, `2h30m`, `2w`, `45s` into milliseconds.
 pub fn parse_span_ms(s: &str) -> Option<i64> {
     let mut total: i64 = 0;

@@ -10,7 +10,8 @@ use rustc_hash::FxHashMap;
 
 use super::fields::AccessFields;
 use super::record::{parse_record, AccessRecord};
-use crate::source::{EventSink, InputError, InputFormat, LogEvent};
+use crate::report::InputError;
+use crate::source::{EventSink, InputFormat, LogEvent};
 
 /// The most API requests one report joins: past it the run stops with an error that says how to
 /// narrow the window, instead of growing without bound (each costs about 100 bytes with the join's

@@ -10,8 +10,8 @@ use crate::decision::{received_token, source_ip, Decision, Verdict};
 use crate::group::Invocation;
 use crate::i18n::Lang;
 use crate::redact::{escape_control, token_is_missing};
+use crate::report::InputError;
 use crate::report::*;
-use crate::source::InputError;
 use crate::timeutil::format_rfc3339_ms;
 
 pub(crate) mod findings;

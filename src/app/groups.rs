@@ -6,11 +6,10 @@ use super::Outcome;
 use crate::cli::GroupsConfig;
 use crate::error::Error;
 use crate::render::groups::groups_table;
-use crate::source::cloudwatch;
 
 /// Runs `authlogs groups`.
 pub fn groups(config: GroupsConfig, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let found = cloudwatch::list_groups(&config.connection, &config.pattern, config.max_tps)?;
+    let found = crate::aws::list_groups(&config.connection, &config.pattern, config.max_tps)?;
     if config.json {
         let text = serde_json::to_string_pretty(&found).map_err(|e| Error::Output(e.into()))?;
         writeln!(out, "{text}")?;

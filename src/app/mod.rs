@@ -2,9 +2,7 @@
 
 mod access;
 mod completions;
-mod cross_check;
 mod groups;
-mod insights;
 mod output;
 mod report;
 pub(crate) mod tail;
@@ -82,4 +80,16 @@ pub(crate) fn report_damage(report: &Report, err: &mut dyn Write) -> Result<(), 
         writeln!(err, "  {}", w.hint)?;
     }
     Ok(())
+}
+
+/// A flag Ctrl-C (or SIGTERM) sets, so running queries are stopped before the process ends; a
+/// second Ctrl-C ends it at once.
+pub fn interrupt_flag() -> Result<std::sync::Arc<std::sync::atomic::AtomicBool>, Error> {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // Registered first, so it sees the flag before the second registration sets it.
+        signal_hook::flag::register_conditional_shutdown(signal, 130, flag.clone()).map_err(Error::Output)?;
+        signal_hook::flag::register(signal, flag.clone()).map_err(Error::Output)?;
+    }
+    Ok(flag)
 }

@@ -3,20 +3,23 @@
 use std::io::Write;
 use std::ops::ControlFlow;
 
-use super::{cross_check, insights, report_damage, Outcome};
+use super::{interrupt_flag, report_damage, Outcome};
 use crate::access::InvocationNotes;
-use crate::cli::{Engine, ReportConfig};
+use crate::aws::FetchConfig;
+use crate::cli::ReportConfig;
 use crate::decision::Verdict;
-use crate::engine::{InvocationSink, Pipeline, PipelineConfig};
+use crate::engine::insights::{choose, estimate_window, insights_report};
+use crate::engine::{Engine, InvocationSink, Pipeline, PipelineConfig};
 use crate::error::Error;
 use crate::group::Invocation;
 use crate::parse::Parser;
 use crate::redact::TokenDisplay;
+use crate::render::cross_check::{compare, write_comparison};
+use crate::render::explain::explain;
 use crate::render::progress::ProgressLine;
 use crate::render::requests::{request_row, RequestFormat, RequestWriter};
 use crate::render::{self, OutputFormat, TableStyle};
 use crate::report::Report;
-use crate::source::cloudwatch;
 use crate::source::{InputFormat, ReadOptions};
 
 /// Prints each invocation as it is finished; keeps the first write error (a closed pipe stops output).
@@ -45,7 +48,7 @@ impl<W: Write> InvocationSink for RequestPrinter<W> {
 /// access logs, joins them with the invocations into its `callers` section.
 fn run_pipeline(
     config: &ReportConfig,
-    cw: Option<&cloudwatch::FetchConfig>,
+    cw: Option<&FetchConfig>,
     pipeline_config: PipelineConfig,
     sink: Option<&mut dyn InvocationSink>,
     err: &mut dyn Write,
@@ -64,7 +67,7 @@ fn run_pipeline(
 /// The authorizer's side of [`run_pipeline`]: its inputs or window through one pipeline.
 fn run_authorizer(
     config: &ReportConfig,
-    cw: Option<&cloudwatch::FetchConfig>,
+    cw: Option<&FetchConfig>,
     pipeline_config: PipelineConfig,
     sink: Option<&mut dyn InvocationSink>,
     err: &mut dyn Write,
@@ -72,11 +75,11 @@ fn run_authorizer(
     let mut pipeline = Pipeline::new(Parser::new(config.patterns.clone()), pipeline_config, sink);
     if let Some(cw) = cw {
         let mut line = ProgressLine::new(std::io::stderr());
-        let mut draw = |p: &cloudwatch::FetchProgress| line.draw(p);
+        let mut draw = |p: &crate::source::cloudwatch::FetchProgress| line.draw(p);
         let progress = config
             .progress
-            .then_some(&mut draw as &mut dyn FnMut(&cloudwatch::FetchProgress));
-        let source = cloudwatch::fetch_window(cw, &mut pipeline, err, progress)?;
+            .then_some(&mut draw as &mut dyn FnMut(&crate::source::cloudwatch::FetchProgress));
+        let source = crate::source::cloudwatch::fetch_window(cw, &mut pipeline, err, progress)?;
         let mut report = pipeline.finish();
         report.source = Some(source);
         return Ok(report);
@@ -109,14 +112,14 @@ enum Route {
     /// Written already (Insights, `--explain`, `--cross-check`).
     Done(Outcome),
     /// For the local engine to read this window (its groups resolved when `auto` estimated it).
-    Local(cloudwatch::FetchConfig),
+    Local(FetchConfig),
 }
 
 /// A CloudWatch report on the engine `--engine` picks (or `--explain`, or `--cross-check`), or the
 /// window the local engine is to read.
 fn cloudwatch_report(
     config: &ReportConfig,
-    cw: &cloudwatch::FetchConfig,
+    cw: &FetchConfig,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Route, Error> {
@@ -127,9 +130,9 @@ fn cloudwatch_report(
     if config.engine == Engine::Local && !config.explain {
         return Ok(Route::Local(cw.clone()));
     }
-    let choice = insights::choose(config, cw, now_ms, err)?;
+    let choice = choose(config.engine, &config.insights, cw, now_ms, err)?;
     if config.explain {
-        insights::explain(config, cw, &choice, out)?;
+        explain(&config.insights, &config.patterns, cw, &choice, out)?;
         return Ok(Route::Done(Outcome::default()));
     }
     writeln!(
@@ -145,14 +148,22 @@ fn cloudwatch_report(
         }
         return Ok(Route::Local(cw));
     }
-    let report = insights::insights_report(config, cw, choice.groups.as_ref(), err, insights::interrupt_flag()?)?;
+    let report = insights_report(
+        &config.insights,
+        &config.patterns,
+        config.pipeline.analyze,
+        cw,
+        choice.groups.as_ref(),
+        err,
+        interrupt_flag()?,
+    )?;
     print_report(config, &report, out, err).map(Route::Done)
 }
 
 /// `--cross-check SPAN`: both engines over the last SPAN of the window, compared field by field.
 fn cross_check(
     config: &ReportConfig,
-    cw: &cloudwatch::FetchConfig,
+    cw: &FetchConfig,
     span_ms: i64,
     now_ms: i64,
     out: &mut dyn Write,
@@ -160,7 +171,7 @@ fn cross_check(
 ) -> Result<Outcome, Error> {
     let mut part = cw.clone();
     part.start_ms = cw.end_ms.saturating_sub(span_ms).max(cw.start_ms);
-    let estimate = cloudwatch::insights::estimate_window(&part, now_ms, err)?;
+    let estimate = estimate_window(&part, now_ms, err)?;
     part.groups.names = estimate.groups;
     let pipeline_config = PipelineConfig {
         since_ms: Some(part.start_ms),
@@ -168,9 +179,17 @@ fn cross_check(
         ..config.pipeline.clone()
     };
     let local = run_pipeline(config, Some(&part), pipeline_config, None, err)?;
-    let remote = insights::insights_report(config, &part, None, err, insights::interrupt_flag()?)?;
-    let comparison = cross_check::compare(&local, &remote);
-    cross_check::write(&comparison, &local, &remote, config.format == OutputFormat::Json, out)?;
+    let remote = insights_report(
+        &config.insights,
+        &config.patterns,
+        config.pipeline.analyze,
+        &part,
+        None,
+        err,
+        interrupt_flag()?,
+    )?;
+    let comparison = compare(&local, &remote);
+    write_comparison(&comparison, &local, &remote, config.format == OutputFormat::Json, out)?;
     out.flush()?;
     Ok(Outcome {
         partial: !local.complete,

@@ -2,8 +2,8 @@
 
 use clap::Args;
 
+use crate::aws::Connection;
 use crate::error::Error;
-use crate::source::cloudwatch::Connection;
 
 /// Where to reach CloudWatch Logs; each unset option comes from the standard AWS chain.
 #[derive(Debug, Clone, Args)]

@@ -3,8 +3,8 @@
 use clap::{Args, ValueEnum};
 
 use super::{AwsArgs, TzArg};
+use crate::aws::{Connection, DEFAULT_PATTERN};
 use crate::error::Error;
-use crate::source::cloudwatch::{Connection, DEFAULT_PATTERN};
 
 /// `groups --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -8,6 +8,9 @@ use clap::Args;
 use super::{count_per_span, AwsArgs, ColorArg, SeverityArg, TzArg};
 use crate::access::AccessFields;
 use crate::analyze::{AnalyzeConfig, DEFAULT_USD_PER_GB_SECOND, DEFAULT_USD_PER_MILLION_REQUESTS};
+use crate::aws::{FetchConfig, GroupSelection, DEFAULT_PATTERN};
+use crate::engine::insights::{InsightsOptions, DEFAULT_USD_PER_GB_SCANNED};
+use crate::engine::Engine;
 use crate::engine::{PipelineConfig, Threads};
 use crate::error::Error;
 use crate::group::GroupConfig;
@@ -16,9 +19,8 @@ use crate::patterns::Patterns;
 use crate::redact::TokenDisplay;
 use crate::render::OutputFormat;
 use crate::report::Severity;
-use crate::source::cloudwatch::insights::DEFAULT_USD_PER_GB_SCANNED;
+use crate::source::cloudwatch::PAGES_IN_FLIGHT_PER_SLICE;
 use crate::source::cloudwatch::PAGE_LIMIT;
-use crate::source::cloudwatch::{FetchConfig, GroupSelection, DEFAULT_PATTERN, PAGES_IN_FLIGHT_PER_SLICE};
 use crate::source::{InputFormat, ReadOptions};
 use crate::timeutil::parse_time_arg;
 
@@ -175,28 +177,6 @@ impl ReportArgs {
             window_ms,
         }))
     }
-}
-
-/// `--engine`: where a CloudWatch report is computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Engine {
-    /// Download every event and analyze it here: exact, every field.
-    Local,
-    /// CloudWatch Logs Insights computes the report: minutes for a month, billed per GB scanned.
-    Insights,
-    /// Insights when downloading would take more than about a minute at --max-tps, else local.
-    Auto,
-}
-
-/// How the Insights engine runs, validated.
-#[derive(Debug, Clone, Copy)]
-pub struct InsightsOptions {
-    /// Queries running at once.
-    pub concurrency: usize,
-    /// The length of a slice of the window, in ms.
-    pub slice_ms: i64,
-    /// The Logs Insights price per GB scanned.
-    pub usd_per_gb_scanned: f64,
 }
 
 /// A validated `report` invocation.

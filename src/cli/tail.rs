@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use super::{count_per_span, span, AwsArgs, ColorArg, SeverityArg, TzArg};
 use crate::access::AccessFields;
 use crate::analyze::AnalyzeConfig;
+use crate::aws::{Connection, GroupSelection, DEFAULT_PATTERN};
 use crate::engine::PipelineConfig;
 use crate::error::Error;
 use crate::group::GroupConfig;
@@ -17,7 +18,6 @@ use crate::patterns::Patterns;
 use crate::redact::TokenDisplay;
 use crate::render::live::LiveStyle;
 use crate::report::Severity;
-use crate::source::cloudwatch::{Connection, GroupSelection, DEFAULT_PATTERN};
 use crate::source::{InputFormat, ReadOptions};
 use crate::timeutil::parse_time_arg;
 

@@ -20,7 +20,8 @@ use crate::engine::Pipeline;
 use crate::parse::Parser;
 use crate::redact::TokenDisplay;
 use crate::render::live::{summary_line, TailSummary};
-use crate::source::{EventSink, InputError, LogEvent};
+use crate::report::InputError;
+use crate::source::{EventSink, LogEvent};
 
 /// `tail`'s arguments as a user may give them (`authlogs tail - …`).
 fn arguments() -> impl Strategy<Value = Vec<&'static str>> {

@@ -4,10 +4,10 @@
 use proptest::prelude::*;
 
 use super::{check, runner, strategies};
+use crate::aws::GroupInfo;
 use crate::parse::parse_ms_to_us;
 use crate::redact::{csv_cell, escape_control};
 use crate::render::groups::groups_table;
-use crate::source::cloudwatch::GroupInfo;
 use crate::timeutil::format_rfc3339_ms;
 
 /// `parse_ms_to_us` as exact arithmetic: digits, a dot, digits; milliseconds to microseconds,

@@ -1,8 +1,8 @@
 //! The `groups` table: matching log groups with their size, retention and newest event.
 
 use super::table::PRESET;
+use crate::aws::GroupInfo;
 use crate::redact::escape_control;
-use crate::source::cloudwatch::GroupInfo;
 use crate::timeutil::rfc3339_to_local;
 
 /// Renders the groups found; times in the local zone when `tz_local`; with a `width` (a

@@ -1,7 +1,9 @@
 //! Renderers: pure `Report -> String` output formats, and the per-request writer.
 
 pub mod api_requests;
+pub mod cross_check;
 pub mod csv;
+pub mod explain;
 pub mod groups;
 pub mod html;
 pub mod json;
@@ -64,8 +66,8 @@ fn terminal_safe_json(json: &str) -> String {
 pub(crate) mod fixtures {
     //! Reports shared by the renderers' snapshot tests.
 
+    use crate::report::InputError;
     use crate::report::*;
-    use crate::source::InputError;
 
     /// Six hours of a busy authorizer, with one damaged input file.
     pub fn realistic() -> Report {

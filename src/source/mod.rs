@@ -7,7 +7,10 @@ pub mod file;
 pub mod stream;
 
 use std::fmt;
+
 use std::ops::ControlFlow;
+
+use crate::report::InputError;
 
 /// One CloudWatch log event as a source sees it: its time (when the container gives one), the log
 /// stream it came from (empty when unknown) and the message, which may hold embedded `\n`s.
@@ -185,22 +188,5 @@ impl InputFormat {
 impl fmt::Display for InputFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-/// Damage found in one input: which input, where, and what.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct InputError {
-    /// The file path, or `-` for standard input.
-    pub input: String,
-    /// Human-readable position, e.g. `line 12`, `byte 40960 (compressed)`.
-    pub position: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.input, self.position, self.message)
     }
 }

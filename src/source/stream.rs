@@ -16,7 +16,8 @@ use super::container::detect::detect;
 use super::container::{text_kind, TextContainer};
 use super::decode::{decode_line, ChannelReader, GZIP_MAGIC};
 use super::file::{read_reader, SourceError};
-use super::{char_floor, EventSink, InputError, InputFormat, LogEvent, Oversized, ReadOptions};
+use super::{char_floor, EventSink, InputFormat, LogEvent, Oversized, ReadOptions};
+use crate::report::InputError;
 
 /// Bytes read at a time.
 const READ_CHUNK: usize = 64 * 1024;

@@ -15,6 +15,7 @@ use rustc_hash::FxHashSet;
 
 use crate::access::join::shown;
 use crate::access::live::{HeldInvocation, JoinedRequest, LiveJoin};
+use crate::aws::GroupSelection;
 use crate::cli::{ReasonArg, TailAccess, TailAccessSource, TailConfig, TailFilter};
 use crate::decision::{source_ip, Verdict};
 use crate::engine::InvocationSink;
@@ -25,10 +26,11 @@ use crate::redact::TokenDisplay;
 use crate::render::api_requests::{api_request_line, ApiRequestLine};
 use crate::render::live::LiveStyle;
 use crate::render::requests::request_row;
-use crate::source::cloudwatch::{follow, FollowMsg, FollowStats, GroupSelection};
+use crate::report::InputError;
+use crate::source::cloudwatch::{follow, FollowMsg, FollowStats};
 use crate::source::file::{open_error, SourceError};
 use crate::source::stream::{spawn_reader, LiveStream, StreamInput, StreamMsg, CHUNKS_IN_FLIGHT};
-use crate::source::{EventSink, InputError, InputFormat, LogEvent, ReadOptions};
+use crate::source::{EventSink, InputFormat, LogEvent, ReadOptions};
 use crate::timeutil::format_rfc3339_ms;
 
 /// How long after the window both logs are given to deliver their events before a pair is

@@ -8,10 +8,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::{Bounds, Feed, TICK};
+use crate::aws::GroupSelection;
 use crate::cli::{TailConfig, TailSource};
 use crate::error::Error;
 use crate::render::live::TailSummary;
-use crate::source::cloudwatch::{follow, FollowConfig, FollowMode, FollowMsg, FollowStats, GroupSelection};
+use crate::source::cloudwatch::{follow, FollowConfig, FollowMode, FollowMsg, FollowStats};
 use crate::source::{EventSink, LogEvent};
 
 /// How `tail`'s CloudWatch source follows `groups` (the authorizer's, or the access log's with no

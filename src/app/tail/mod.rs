@@ -22,9 +22,10 @@ use crate::error::Error;
 use crate::parse::Parser;
 use crate::redact::TokenDisplay;
 use crate::render::live::{summary_line, TailSummary};
+use crate::report::InputError;
 use crate::source::file::{open_error, SourceError};
 use crate::source::stream::{spawn_reader, LiveStream, StreamInput, StreamMsg, CHUNKS_IN_FLIGHT};
-use crate::source::{EventSink, InputError, LogEvent};
+use crate::source::{EventSink, LogEvent};
 use printer::TailPrinter;
 use raw::RawLines;
 

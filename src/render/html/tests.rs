@@ -73,7 +73,7 @@ fn hostile_log_text_stays_text() {
     }
     report.findings[0].message = hostile[1].to_string();
     report.findings[0].advice = hostile[0].to_string();
-    report.input_errors.push(crate::source::InputError {
+    report.input_errors.push(crate::report::InputError {
         input: hostile[0].into(),
         position: hostile[1].into(),
         message: hostile[3].into(),

@@ -7,8 +7,8 @@ use super::{render, TableStyle};
 use crate::i18n::Lang;
 use crate::redact::escape_control;
 use crate::render::fixtures;
+use crate::report::InputError;
 use crate::report::{DeniedIp, Report};
-use crate::source::InputError;
 
 const PLAIN: TableStyle = TableStyle {
     color: false,

@@ -17,11 +17,11 @@ use std::time::Duration;
 
 use aws_sdk_cloudwatchlogs::types::FilteredLogEvent;
 
-use super::call::{call, Counters, Failure, Shared};
-use super::config::{self, runtime, Client, Connection, GroupSelection};
-use super::error::{esc, to_error, Context, CwError};
-use super::groups::resolve_groups;
 use super::slice::{OwnedEvent, PAGE_LIMIT};
+use crate::aws::resolve_groups;
+use crate::aws::{call, Counters, Failure, Shared};
+use crate::aws::{client, runtime, Client, Connection, GroupSelection};
+use crate::aws::{esc, to_error, Context, CwError};
 
 /// How to follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,7 +171,7 @@ async fn stopped(stop: &AtomicBool) {
 
 async fn follow_async(config: &FollowConfig, out: &Out, shared: Arc<Shared>) -> Result<(), End> {
     let started_ms = now_ms();
-    let client = config::client(&config.connection).await?;
+    let client = client(&config.connection).await?;
     let mut notes = Vec::new();
     let groups = resolve_groups(&client, &shared, &config.groups, &mut notes).await;
     for line in String::from_utf8_lossy(&notes).lines() {
@@ -358,8 +358,7 @@ fn now_ms() -> i64 {
 
 /// `2025-07-11T06:05:34Z`: times in notes, to the second.
 fn short_time(ms: i64) -> String {
-    let full = crate::timeutil::format_rfc3339_ms(ms.div_euclid(1000) * 1000);
-    full.strip_suffix(".000Z").map_or(full.clone(), |s| format!("{s}Z"))
+    crate::timeutil::format_rfc3339_short(ms.div_euclid(1000) * 1000)
 }
 
 /// `1 s`, `500 ms`, `1.5 s`, `2 min`: durations in notes.

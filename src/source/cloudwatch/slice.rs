@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-use super::call::{call, Failure, Shared};
-use super::config::Client;
+use crate::aws::Client;
+use crate::aws::{call, Failure, Shared};
 
 /// The most events FilterLogEvents returns in one page.
 pub const PAGE_LIMIT: i32 = 10_000;

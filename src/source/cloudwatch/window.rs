@@ -9,14 +9,15 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use super::call::{Counters, Failure, Shared};
-use super::config::{self, runtime, FetchConfig};
-use super::error::{esc, to_error, Context, CwError};
-use super::groups::resolve_groups;
 use super::reorder::Reorder;
 use super::slice::{fetch_slice, slices, Msg, OwnedEvent, Slice, SliceProgress};
+use crate::aws::resolve_groups;
+use crate::aws::{client, runtime, FetchConfig};
+use crate::aws::{esc, to_error, Context, CwError};
+use crate::aws::{Counters, Failure, Shared};
 use crate::report::SourceInfo;
 use crate::source::{EventSink, LogEvent};
+use crate::timeutil::format_rfc3339_short as short_time;
 
 /// How often a fetch tells its progress.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
@@ -47,12 +48,6 @@ impl FetchProgress {
 
 /// Pages in flight between the fetch tasks and the pipeline, per slice: bounds memory to a few pages.
 pub const PAGES_IN_FLIGHT_PER_SLICE: usize = 2;
-
-/// `2025-07-11T06:00:00Z`: window bounds in messages, without milliseconds unless they matter.
-pub(super) fn short_time(ms: i64) -> String {
-    let full = crate::timeutil::format_rfc3339_ms(ms);
-    full.strip_suffix(".000Z").map_or(full.clone(), |s| format!("{s}Z"))
-}
 
 /// The parts of the window read completely, e.g. `2025-07-11T00:00:00Z–06:00:00Z`, merged where adjacent.
 fn coverage(done: &[Slice]) -> String {
@@ -85,7 +80,7 @@ pub fn fetch_window(
 ) -> Result<SourceInfo, CwError> {
     let rt = runtime()?;
     let shared = Shared::new(config.max_tps, config.max_attempts);
-    let client = rt.block_on(config::client(&config.connection))?;
+    let client = rt.block_on(client(&config.connection))?;
     let groups = rt.block_on(resolve_groups(&client, &shared, &config.groups, notes))?;
     let window = slices(config.start_ms, config.end_ms, config.slices);
     let (tx, mut rx) = mpsc::channel::<Msg>(PAGES_IN_FLIGHT_PER_SLICE * window.len().max(1));

@@ -6,8 +6,9 @@ use std::ops::ControlFlow;
 use super::insights;
 use super::json::{self, JsonStats};
 use super::{Score, TextContainer, TextKind};
+use crate::report::InputError;
 use crate::source::decode::decode_line;
-use crate::source::{EventSink, InputError, InputFormat, LogEvent};
+use crate::source::{EventSink, InputFormat, LogEvent};
 use crate::timeutil::parse_leading_timestamp;
 
 /// Picks the container for a sample; `complete` says the sample is the whole input.

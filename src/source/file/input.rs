@@ -6,13 +6,14 @@ use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
 use super::SourceError;
+use crate::report::InputError;
 use crate::source::container::insights::{InsightsTable, Table};
 use crate::source::container::{detect, json, text_kind, TextContainer};
 use crate::source::decode::{
     gunzip, Buffered, ChannelReader, CountingBufRead, Tracker, Utf16Reader, GUNZIP_CHUNKS_IN_FLIGHT, GZIP_MAGIC,
     INLINE_GZIP_BYTES,
 };
-use crate::source::{EventSink, InputError, InputFormat, Oversized, ReadOptions};
+use crate::source::{EventSink, InputFormat, Oversized, ReadOptions};
 
 /// `read_reader` of an input whose size may be known: a gzip file smaller than
 /// `INLINE_GZIP_BYTES` is inflated on this thread.

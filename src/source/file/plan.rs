@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use super::walk::{walk, Entry};
 use super::{open_error, SourceError};
+use crate::report::InputError;
 use crate::source::container::detect;
 use crate::source::decode::{Buffered, GZIP_MAGIC, INLINE_GZIP_BYTES};
-use crate::source::{InputError, InputFormat};
+use crate::source::InputFormat;
 
 /// A piece of input that can be read on its own, in any order, and still give the same events.
 #[derive(Debug, Clone, PartialEq, Eq)]

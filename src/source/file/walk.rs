@@ -6,7 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::{open_error, SourceError};
-use crate::source::InputError;
+use crate::report::InputError;
 
 /// The S3 export task writes this marker next to the exported streams; it holds no events.
 pub(super) const EXPORT_MARKER: &str = "aws-logs-write-test";

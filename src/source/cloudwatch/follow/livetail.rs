@@ -19,9 +19,9 @@ use aws_sdk_cloudwatchlogs::types::{LiveTailSessionUpdate, StartLiveTailResponse
 
 use super::dedup::{fingerprint, Fingerprints, Origin};
 use super::{human_duration, now_ms, owned, poll, short_time, End, FollowStats, Follower};
-use crate::source::cloudwatch::call::{call, one_line, root_message, Failure};
-use crate::source::cloudwatch::error::{esc, to_error, CwError};
-use crate::source::cloudwatch::groups::group_arns;
+use crate::aws::group_arns;
+use crate::aws::{call, one_line, root_message, Failure};
+use crate::aws::{esc, to_error, CwError};
 use crate::source::cloudwatch::slice::{Dedup, OwnedEvent};
 
 /// The most log groups one StartLiveTail session takes.

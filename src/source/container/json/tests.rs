@@ -121,7 +121,7 @@ fn single_objects_arrays_and_ndjson() {
 #[derive(Default)]
 struct Counter {
     n: u64,
-    errors: Vec<crate::source::InputError>,
+    errors: Vec<crate::report::InputError>,
 }
 
 impl crate::source::EventSink for Counter {
@@ -131,7 +131,7 @@ impl crate::source::EventSink for Counter {
         self.n += 1;
         std::ops::ControlFlow::Continue(())
     }
-    fn input_error(&mut self, error: crate::source::InputError) {
+    fn input_error(&mut self, error: crate::report::InputError) {
         self.errors.push(error);
     }
 }

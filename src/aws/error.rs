@@ -74,19 +74,19 @@ pub enum CwError {
 }
 
 /// What an error message needs to know about the call that failed.
-pub(super) struct Context<'a> {
-    pub(super) operation: &'static str,
-    pub(super) group: Option<&'a str>,
-    pub(super) client: &'a config::Client,
+pub(crate) struct Context<'a> {
+    pub(crate) operation: &'static str,
+    pub(crate) group: Option<&'a str>,
+    pub(crate) client: &'a config::Client,
     /// Only for fetches: which part of the window was read, and all of it.
-    pub(super) coverage: Option<(String, String)>,
+    pub(crate) coverage: Option<(String, String)>,
 }
 
-pub(super) fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     escape_control(s).into_owned()
 }
 
-pub(super) fn to_error(failure: Failure, ctx: &Context<'_>) -> CwError {
+pub(crate) fn to_error(failure: Failure, ctx: &Context<'_>) -> CwError {
     let region = esc(&ctx.client.region);
     let profile = esc(&ctx.client.profile);
     match failure {

@@ -123,7 +123,7 @@ pub fn list_groups(connection: &Connection, pattern: &str, max_tps: f64) -> Resu
 }
 
 /// Resolves which groups to read; tells `notes` when it picked the only match by itself.
-pub(super) async fn resolve_groups(
+pub(crate) async fn resolve_groups(
     client: &config::Client,
     shared: &Shared,
     selection: &GroupSelection,
@@ -177,7 +177,7 @@ pub(super) async fn resolve_groups(
 
 /// The ARN StartLiveTail takes for each group: DescribeLogGroups' `logGroupArn`, which is the `arn`
 /// field without its trailing `:*`. One call (or a few pages) per group, found by name prefix.
-pub(super) async fn group_arns(client: &Client, shared: &Shared, names: &[String]) -> Result<Vec<String>, CwError> {
+pub(crate) async fn group_arns(client: &Client, shared: &Shared, names: &[String]) -> Result<Vec<String>, CwError> {
     let mut arns = Vec::with_capacity(names.len());
     for name in names {
         let ctx = Context {

@@ -9,8 +9,9 @@ use super::pipeline::{front, in_window, PipelineConfig};
 use super::stored::StoredLine;
 use super::tally::InputTally;
 use crate::parse::{Metrics, Parser};
+use crate::report::InputError;
 use crate::report::InputWarning;
-use crate::source::{EventSink, InputError, InputFormat, LogEvent};
+use crate::source::{EventSink, InputFormat, LogEvent};
 
 /// Text per parsed batch; the strings kept are ids and values only, so batches stay small.
 const PARSED_TEXT: usize = 256 << 10;

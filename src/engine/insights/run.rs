@@ -14,12 +14,12 @@ use super::plan::{api_seconds, batches, slices, split};
 use super::query::{Bounds, Queries, QueryKind, Resolution};
 use super::rows::add_rows;
 use crate::analyze::ServerTotals;
+use crate::aws::resolve_groups;
+use crate::aws::{client, runtime, FetchConfig};
+use crate::aws::{esc, to_error, Context, CwError};
+use crate::aws::{Counters, Shared};
 use crate::patterns::Patterns;
-use crate::source::cloudwatch::call::{Counters, Shared};
-use crate::source::cloudwatch::config::{self, runtime, FetchConfig};
-use crate::source::cloudwatch::error::{esc, to_error, Context, CwError};
-use crate::source::cloudwatch::groups::resolve_groups;
-use crate::source::cloudwatch::window::short_time;
+use crate::timeutil::format_rfc3339_short as short_time;
 
 /// How the Insights engine runs.
 #[derive(Debug, Clone)]
@@ -69,7 +69,7 @@ pub fn run_insights(
     let rt = runtime()?;
     let fetch = &config.fetch;
     let shared = Shared::new(fetch.max_tps, fetch.max_attempts);
-    let client = rt.block_on(config::client(&fetch.connection))?;
+    let client = rt.block_on(client(&fetch.connection))?;
     let groups = rt.block_on(resolve_groups(&client, &shared, &fetch.groups, notes))?;
     let queries = Arc::new(Queries::new(&config.patterns));
     let group_batches = Arc::new(batches(&groups));

@@ -108,7 +108,7 @@ where
     }
 }
 
-pub(super) fn one_line(f: &Failure) -> String {
+pub(crate) fn one_line(f: &Failure) -> String {
     match f {
         Failure::Service { code, message, status } if message.is_empty() => format!("{code} (HTTP {status})"),
         Failure::Service { code, message, status } => format!("{code}: {message} (HTTP {status})"),
@@ -124,7 +124,7 @@ fn chain<'a>(e: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a (dyn S
 }
 
 /// The innermost message of the chain: the SDK's outer layers only say "dispatch failure".
-pub(super) fn root_message(e: &(dyn StdError + 'static)) -> String {
+pub(crate) fn root_message(e: &(dyn StdError + 'static)) -> String {
     chain(e).last().map(|e| e.to_string()).unwrap_or_default()
 }
 

@@ -13,9 +13,10 @@ use crate::analyze::{AnalyzeConfig, Analyzer, InputSummary};
 use crate::decision::{decide, Verdict};
 use crate::group::{GroupConfig, Grouper, Invocation};
 use crate::parse::{LineEvent, Parser};
+use crate::report::InputError;
 use crate::report::Report;
 use crate::source::file::{plan, read_path, read_unit, unit_inflates_apart, SourceError, Unit};
-use crate::source::{EventSink, InputError, InputFormat, LogEvent, ReadOptions};
+use crate::source::{EventSink, InputFormat, LogEvent, ReadOptions};
 
 /// Receives every finished invocation with its verdict (e.g. the `--requests` printer).
 pub trait InvocationSink {

@@ -72,7 +72,7 @@ fn each_difference_is_named_by_its_path_and_flagged_when_approximate() {
     assert!(by_field("findings[token_guessing]").expect("guessing").approximate);
     assert_eq!(c.unexpected(), 3, "{:?}", c.differences);
     let mut text = Vec::new();
-    write(&c, &local, &remote, false, &mut text).expect("write");
+    write_comparison(&c, &local, &remote, false, &mut text).expect("write");
     let text = String::from_utf8(text).expect("utf8");
     assert!(text.contains("  decisions.allowed: local 4, insights 3\n"), "{text}");
     assert!(
@@ -80,7 +80,7 @@ fn each_difference_is_named_by_its_path_and_flagged_when_approximate() {
         "{text}"
     );
     let mut json = Vec::new();
-    write(&c, &local, &remote, true, &mut json).expect("write");
+    write_comparison(&c, &local, &remote, true, &mut json).expect("write");
     let v: serde_json::Value = serde_json::from_slice(&json).expect("json");
     assert_eq!(v["differences"].as_array().map(Vec::len), Some(c.differences.len()));
 }

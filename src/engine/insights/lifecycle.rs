@@ -10,8 +10,8 @@ use std::time::Duration;
 use aws_sdk_cloudwatchlogs::types::QueryStatus;
 
 use super::rows::Row;
-use crate::source::cloudwatch::call::{call, one_line, Failure, Shared};
-use crate::source::cloudwatch::config::Client;
+use crate::aws::Client;
+use crate::aws::{call, one_line, Failure, Shared};
 
 /// Rows one query may return: Logs Insights QL pages 10,000 rows a call and follows `nextToken`
 /// up to 100,000.
@@ -257,7 +257,7 @@ pub async fn stop_all(client: &Client, running: &Arc<Running>) -> Vec<(String, S
                 let why = match (&e, e.code()) {
                     (_, Some(code)) => format!("{code}: {}", e.message().unwrap_or_default()),
                     (SdkError::ServiceError(se), None) => format!("HTTP {}", se.raw().status().as_u16()),
-                    _ => crate::source::cloudwatch::call::root_message(&e),
+                    _ => crate::aws::root_message(&e),
                 };
                 failed.push((id, why));
             }

@@ -10,8 +10,9 @@ use std::sync::{Condvar, Mutex};
 use std::thread;
 
 use crate::bytes::same_str;
+use crate::report::InputError;
 use crate::source::file::{read_unit, SourceError, Unit};
-use crate::source::{EventSink, InputError, InputFormat, LogEvent, ReadOptions};
+use crate::source::{EventSink, InputFormat, LogEvent, ReadOptions};
 
 /// Batches each worker may have waiting for the consumer, over all units: this bounds memory, while
 /// letting workers read ahead of the unit being consumed instead of waiting for it in lockstep. While

@@ -162,7 +162,7 @@ pub struct FetchConfig {
 }
 
 /// The multi-threaded async runtime the AWS SDK runs on (two workers: the calls wait, they do not compute).
-pub(super) fn runtime() -> Result<tokio::runtime::Runtime, CwError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CwError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

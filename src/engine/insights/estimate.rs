@@ -4,10 +4,10 @@
 use std::io::Write;
 
 use super::plan::{window_bytes, GroupVolume};
-use crate::source::cloudwatch::call::Shared;
-use crate::source::cloudwatch::config::{self, runtime, FetchConfig};
-use crate::source::cloudwatch::error::{esc, to_error, Context, CwError};
-use crate::source::cloudwatch::groups::{describe_groups, resolve_groups};
+use crate::aws::Shared;
+use crate::aws::{client, runtime, FetchConfig};
+use crate::aws::{describe_groups, resolve_groups};
+use crate::aws::{esc, to_error, Context, CwError};
 
 /// The groups a window reads and about how many bytes of them it covers.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +22,7 @@ pub fn estimate_window(fetch: &FetchConfig, now_ms: i64, notes: &mut dyn Write) 
     let rt = runtime()?;
     rt.block_on(async {
         let shared = Shared::new(fetch.max_tps, fetch.max_attempts);
-        let client = config::client(&fetch.connection).await?;
+        let client = client(&fetch.connection).await?;
         let groups = resolve_groups(&client, &shared, &fetch.groups, notes).await?;
         let ctx = Context {
             operation: "logs:DescribeLogGroups",

@@ -69,12 +69,12 @@ async fn group_with(client: &Client, messages: &[&str], t0: i64) -> String {
 }
 
 async fn moto_client() -> Client {
-    let conn = crate::source::cloudwatch::Connection {
+    let conn = crate::aws::Connection {
         profile: None,
         region: Some("us-east-1".into()),
         endpoint_url: Some(endpoint()),
     };
-    crate::source::cloudwatch::config::client(&conn).await.expect("client")
+    crate::aws::client(&conn).await.expect("client")
 }
 
 #[test]
@@ -110,7 +110,7 @@ fn a_query_runs_to_complete_and_its_rows_come_back_as_strings() {
         // A finished query is no longer one to stop.
         assert!(running.ids().is_empty());
         // StartQuery, then at least one GetQueryResults.
-        assert!(crate::source::cloudwatch::call::Counters::get(&shared.counters.api_calls) >= 2);
+        assert!(crate::aws::Counters::get(&shared.counters.api_calls) >= 2);
     });
 }
 

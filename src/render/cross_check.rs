@@ -1,5 +1,5 @@
-//! `--cross-check`: the same window reported by both engines, compared field by field, so a user
-//! (and the tests) can see where the Logs Insights push-down agrees with the exact local engine.
+//! `--cross-check`: the same window reported by both engines, compared field by field and written
+//! as text or JSON, so a user (and the tests) can see where the Logs Insights push-down agrees with the exact local engine.
 
 use serde_json::Value;
 
@@ -174,7 +174,7 @@ fn differ(path: &str, a: Option<&Value>, b: Option<&Value>, approximate: &[Strin
 }
 
 /// Writes the comparison: a few lines of text, or one JSON object.
-pub fn write(
+pub fn write_comparison(
     c: &Comparison,
     local: &Report,
     insights: &Report,

@@ -1,0 +1,17 @@
+//! The AWS plumbing every component shares: the client and its connection, one counted call with
+//! retry and a shared rate limit, errors worded with their fix, and log-group discovery.
+
+mod call;
+mod config;
+mod error;
+mod groups;
+mod ratelimit;
+mod retry;
+
+pub(crate) use call::{call, one_line, root_message, Counters, Failure, Shared};
+pub(crate) use config::{client, runtime, Client};
+pub use config::{Connection, FetchConfig, GroupSelection};
+pub use error::CwError;
+pub(crate) use error::{esc, to_error, Context};
+pub(crate) use groups::{describe_groups, group_arns, resolve_groups};
+pub use groups::{list_groups, GroupInfo, DEFAULT_PATTERN};

@@ -1,0 +1,30 @@
+//! The Logs Insights engine: a report computed server side by CloudWatch, for windows too big to
+//! download. One module per concern: query text, the query lifecycle, result rows, the plan of
+//! slices and batches, the estimate of a window's size, the run that ties them together, the
+//! choice `--engine auto` makes, and the run turned into a `Report`.
+
+mod choose;
+mod estimate;
+mod lifecycle;
+mod plan;
+mod query;
+mod report;
+mod rows;
+mod run;
+
+pub use choose::{choose, Choice};
+pub use estimate::estimate_window;
+pub use plan::{api_seconds, scan_cost, slices, DEFAULT_USD_PER_GB_SCANNED, GROUPS_PER_QUERY, MARGIN_MS};
+pub use query::{Queries, QueryKind, Resolution};
+pub use report::insights_report;
+
+/// How the Insights engine runs, validated.
+#[derive(Debug, Clone, Copy)]
+pub struct InsightsOptions {
+    /// Queries running at once.
+    pub concurrency: usize,
+    /// The length of a slice of the window, in ms.
+    pub slice_ms: i64,
+    /// The Logs Insights price per GB scanned.
+    pub usd_per_gb_scanned: f64,
+}

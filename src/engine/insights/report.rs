@@ -1,0 +1,85 @@
+//! The Insights engine's answer as a `Report`: its totals through the analyzer, its scan and cost
+//! in `source`, and what is never exact listed in `source.approximate`.
+
+use std::io::Write;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use super::plan::scan_cost;
+use super::run::{run_insights, InsightsConfig};
+use super::InsightsOptions;
+use crate::analyze::{AnalyzeConfig, Analyzer, InputSummary};
+use crate::aws::{CwError, FetchConfig};
+use crate::patterns::Patterns;
+use crate::report::{InputStats, Report, ScanInfo, SourceInfo};
+
+/// What is never exact in an Insights report, whatever the data.
+const ALWAYS_APPROXIMATE: [&str; 5] = [
+    "window.first_event: the first line with a request id (an INIT_START before it is not seen); window.last_event likewise",
+    "input: Insights counts the events it scanned (input.events); unrecognized, invalid UTF-8 and oversized lines are not counted",
+    "cold_starts: counted from REPORT Init Duration and Restore Duration; an init retried inside the invocation is not seen",
+    "findings.token_guessing: an IP's token mismatches are counted per minute; distinct wrong tokens are not compared",
+    "findings.invalid_allowed_ip: allowed IPs are read from the IP mismatch lines of denied requests",
+];
+
+/// Runs the Insights engine over `cw` (its groups already resolved when `groups` is given) and
+/// makes its report.
+pub fn insights_report(
+    options: &InsightsOptions,
+    patterns: &Patterns,
+    analyze: AnalyzeConfig,
+    cw: &FetchConfig,
+    groups: Option<&Vec<String>>,
+    err: &mut dyn Write,
+    interrupted: Arc<AtomicBool>,
+) -> Result<Report, CwError> {
+    let mut fetch = cw.clone();
+    if let Some(g) = groups {
+        fetch.groups.names = g.clone();
+    }
+    let insights = InsightsConfig {
+        fetch,
+        patterns: patterns.clone(),
+        concurrency: options.concurrency,
+        slice_ms: options.slice_ms,
+    };
+    let (totals, run) = run_insights(&insights, err, interrupted)?;
+    let input = InputSummary {
+        stats: InputStats {
+            events: run.records_scanned.round().max(0.0) as u64,
+            ..InputStats::default()
+        },
+        since_ms: Some(cw.start_ms),
+        until_ms: Some(cw.end_ms),
+        first_event_ms: totals.first_ms,
+        last_event_ms: totals.last_ms,
+        ..InputSummary::default()
+    };
+    let mut report = Analyzer::from_totals(analyze, totals).finish(input);
+    let mut approximate: Vec<String> = ALWAYS_APPROXIMATE.iter().map(|s| s.to_string()).collect();
+    approximate.extend(run.approximate.iter().cloned());
+    let price = options.usd_per_gb_scanned;
+    report.source = Some(SourceInfo {
+        kind: "cloudwatch",
+        engine: "insights",
+        approximate,
+        groups: run
+            .groups
+            .iter()
+            .map(|g| crate::redact::escape_control(g).into_owned())
+            .collect(),
+        api_calls: run.api_calls,
+        events: 0,
+        throttled: run.throttled,
+        retries: run.retries,
+        scan: Some(ScanInfo {
+            queries: run.queries,
+            bytes_scanned: run.bytes_scanned.round().max(0.0) as u64,
+            records_scanned: run.records_scanned.round().max(0.0) as u64,
+            records_matched: run.records_matched.round().max(0.0) as u64,
+            usd_per_gb_scanned: price,
+            estimated_cost_usd: scan_cost(run.bytes_scanned, 1, price),
+        }),
+    });
+    Ok(report)
+}

@@ -1,0 +1,99 @@
+//! `--explain`: the engine choice, the slices and batches, the estimated scan and cost, and the
+//! query texts of the first slice, without running a query.
+
+use std::io::{self, Write};
+
+use crate::aws::FetchConfig;
+use crate::engine::insights::{
+    api_seconds, scan_cost, slices, Choice, InsightsOptions, Queries, QueryKind, Resolution, GROUPS_PER_QUERY,
+    MARGIN_MS,
+};
+use crate::human::human_bytes;
+use crate::patterns::Patterns;
+use crate::redact::escape_control;
+use crate::timeutil::format_rfc3339_ms;
+
+/// Writes the plan `--engine insights` runs (or would run) over `cw`.
+pub fn explain(
+    options: &InsightsOptions,
+    patterns: &Patterns,
+    cw: &FetchConfig,
+    choice: &Choice,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let parts = slices(cw.start_ms, cw.end_ms, options.slice_ms);
+    let queries = Queries::new(patterns);
+    let groups = choice.groups.clone().unwrap_or_else(|| cw.groups.names.clone());
+    writeln!(
+        out,
+        "engine: {} ({})",
+        if choice.insights { "insights" } else { "local" },
+        choice.why
+    )?;
+    writeln!(
+        out,
+        "window: {} – {}",
+        format_rfc3339_ms(cw.start_ms),
+        format_rfc3339_ms(cw.end_ms)
+    )?;
+    if groups.is_empty() {
+        writeln!(out, "groups: those containing '{}'", cw.groups.pattern)?;
+    } else {
+        writeln!(
+            out,
+            "groups: {} ({} per query, {} batch(es))",
+            groups
+                .iter()
+                .map(|g| escape_control(g).into_owned())
+                .collect::<Vec<_>>()
+                .join(", "),
+            GROUPS_PER_QUERY,
+            groups.len().div_ceil(GROUPS_PER_QUERY)
+        )?;
+    }
+    writeln!(
+        out,
+        "slices: {} of up to {} s; each query reads {} min past inner boundaries so requests are joined whole",
+        parts.len(),
+        options.slice_ms / 1000,
+        MARGIN_MS / 60_000
+    )?;
+    let batches = groups.len().div_ceil(GROUPS_PER_QUERY).max(1);
+    let count = parts.len() * batches * QueryKind::ALL.len();
+    writeln!(
+        out,
+        "queries: {count} ({} per slice and batch: {}), {} at a time",
+        QueryKind::ALL.len(),
+        QueryKind::ALL.map(QueryKind::name).join(", "),
+        options.concurrency
+    )?;
+    match choice.bytes {
+        Some(b) => writeln!(
+            out,
+            "estimated scan: about {} per query, {} in all: about ${:.4} at ${}/GB",
+            human_bytes(b),
+            human_bytes(b * QueryKind::ALL.len() as f64),
+            scan_cost(b, QueryKind::ALL.len(), options.usd_per_gb_scanned),
+            options.usd_per_gb_scanned
+        )?,
+        None => writeln!(
+            out,
+            "estimated scan: pass --engine auto to estimate it from the groups' stored bytes"
+        )?,
+    }
+    if !choice.insights {
+        writeln!(out, "(the plan below is what --engine insights would run)")?;
+    }
+    if let Some(first) = parts.first() {
+        let (s, e) = api_seconds(first);
+        for kind in QueryKind::ALL {
+            writeln!(
+                out,
+                "\n# {} query, first slice (StartQuery startTime {s}, endTime {e}):",
+                kind.name()
+            )?;
+            writeln!(out, "{}", queries.text(kind, first, Resolution::Exact))?;
+        }
+    }
+    out.flush()
+}
