@@ -4,9 +4,8 @@
     python3 samples/make-samples.py
 
 The samples are the CloudWatch Logs of the seed authorizer `agw-access-permission`
-(see shared/seed/agw-access-permission-authorizer.md): a Python 3.13 HTTP-API Lambda
-authorizer that logs four INFO values and one ERROR per mismatch, in the Lambda TEXT log
-format. ALLOWED_IP is the documentation address 203.0.113.10, ALLOWED_TOKEN is Ab12Xy34.
+(see docs/authorizer.md): a Python 3.13 HTTP-API Lambda authorizer that logs four INFO
+values and one ERROR per mismatch, in the Lambda TEXT log format. ALLOWED_IP is the documentation address 203.0.113.10, ALLOWED_TOKEN is Ab12Xy34.
 
 Outputs (two disjoint time slices of one log group, 2025-07-11):
   export/exportedlogs/<task>/<stream>/000000.gz   CreateExportTask to S3, 06:00-09:00 UTC

@@ -1,4 +1,16 @@
-//! The decision rules of DESIGN.md: what an invocation's evidence says the authorizer decided, and why.
+//! The decision rules: what an invocation's evidence says the authorizer decided, and why.
+//!
+//! The first rule that applies wins (timeout > error > denied > allowed > unknown):
+//! 1. timeout: a REPORT `Status: timeout` or a `Task timed out` line (API Gateway answered 500);
+//! 2. error: any other failed status, an unhandled exception or a runtime exit (500);
+//! 3. denied: an IP or token mismatch (an `[ERROR]` mismatch line, or logged values that differ
+//!    from the allowed ones, compared as text), or a `deny` message;
+//! 4. allowed: all four `[INFO]` values logged (so both pairs match), or an `allow` message;
+//! 5. unknown: none of these.
+//!
+//! The reasons (`ip_mismatch`, `token_mismatch`, and `token_missing` when the received token is
+//! `None` or empty) are kept for every decision; the report counts them for denials only.
+//! The full rules, and the authorizer they were written for: `docs/authorizer.md`.
 
 use crate::group::Invocation;
 use crate::redact::token_is_missing;

@@ -30,7 +30,8 @@ mod tests {
         insta::assert_snapshot!(render(&fixtures::empty()));
     }
 
-    /// Every key DESIGN.md promises, as a path into the JSON (`[]` marks an array of objects).
+    /// Every key schema `authlogs.report/v1` promises to keep (keys may be added, never renamed), as a
+    /// path into the JSON (`[]` marks an array of objects).
     const STABLE_KEYS: &[&str] = &[
         "schema",
         "window.start",

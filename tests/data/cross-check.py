@@ -5,7 +5,7 @@ with a deliberately simple reader of each container and prints the counts EXPECT
     python3 tests/data/cross-check.py                 # every fixture
     python3 tests/data/cross-check.py export:FILE ... [--since ISO] [--until ISO] [--custom]
 
-It is a test aid, not the specification (DESIGN.md is): it knows only the shapes in these fixtures.
+It is a test aid, not the specification (docs/authorizer.md#decision-rules is): it knows only the shapes in these fixtures.
 """
 import base64, csv, gzip, io, json, math, re, sys, os
 

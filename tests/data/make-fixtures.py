@@ -3,8 +3,8 @@
 
     python3 tests/data/make-fixtures.py
 
-Every fixture is written from the invocation lists below, in the byte shapes of
-shared/reference/lambda-log-formats.md. The expected counts are in EXPECTED.md and
+Every fixture is written from the invocation lists below, in the byte shapes described in
+docs/input-formats.md. The expected counts are in EXPECTED.md and
 asserted in tests/cli.rs; change all three together.
 """
 
