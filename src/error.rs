@@ -39,7 +39,20 @@ pub enum Error {
         /// The cap.
         limit: usize,
     },
+    /// Ctrl-C or SIGTERM ended the run before its report was complete (exit status 130).
+    #[error("interrupted: no report was written")]
+    Interrupted,
     /// Writing the output failed (a closed pipe ends the run quietly).
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
+}
+
+impl Error {
+    /// Ctrl-C or SIGTERM ended the run (locally, or while Logs Insights queries ran).
+    pub fn is_interrupted(&self) -> bool {
+        matches!(
+            self,
+            Error::Interrupted | Error::CloudWatch(CwError::Interrupted { .. })
+        )
+    }
 }

@@ -2,8 +2,6 @@
 
 use std::io::{self, Write};
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 
 use clap::Parser;
 
@@ -17,24 +15,25 @@ fn is_broken_pipe(e: &Error) -> bool {
     matches!(e, Error::Output(io) if io.kind() == io::ErrorKind::BrokenPipe)
 }
 
+/// Exit status when Ctrl-C or SIGTERM ended a report (128 + SIGINT, as a shell reports it).
+const EXIT_INTERRUPTED: u8 = 130;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let now_ms = chrono::Utc::now().timestamp_millis();
     let result = match cli.command {
         Command::Report(args) => args.validate(now_ms).and_then(|config| {
+            let interrupted = authlogs::app::interrupt_flag()?;
             let stdout = io::stdout();
             let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
             let mut err = io::stderr();
-            let outcome = authlogs::app::report(config, &mut out, &mut err)?;
+            let outcome = authlogs::app::report(config, &mut out, &mut err, interrupted)?;
             out.flush()?;
             Ok(outcome)
         }),
         Command::Tail(args) => args.validate(now_ms).and_then(|config| {
-            let interrupted = Arc::new(AtomicBool::new(false));
             // SIGINT and SIGTERM end the run: the summary is printed and the exit status is 0.
-            for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-                signal_hook::flag::register(signal, interrupted.clone()).map_err(Error::Output)?;
-            }
+            let interrupted = authlogs::app::interrupt_flag()?;
             let stdout = io::stdout();
             let mut out = io::BufWriter::new(stdout.lock());
             let mut err = io::stderr();
@@ -60,6 +59,10 @@ fn main() -> ExitCode {
         Ok(outcome) if outcome.partial => ExitCode::from(EXIT_PARTIAL),
         Ok(_) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.is_interrupted() => {
+            let _ = writeln!(io::stderr(), "authlogs: {e}");
+            ExitCode::from(EXIT_INTERRUPTED)
+        }
         Err(Error::Usage(msg)) => {
             let _ = writeln!(io::stderr(), "authlogs: {msg}");
             ExitCode::from(2)

@@ -18,6 +18,18 @@ const MEMORY_STEP_MB: u64 = 64;
 /// IPs named in a message; the rest are counted.
 const NAMED_IPS: usize = 5;
 
+/// Most urgent first; equal severities keep the order they were found in.
+fn order(findings: &mut [Finding]) {
+    findings.sort_by_key(|x| x.severity);
+}
+
+/// Adds findings made beside the analyzer (the access-log join's) to a report's, in the
+/// analyzer's order.
+pub fn merge_findings(findings: &mut Vec<Finding>, more: Vec<Finding>) {
+    findings.extend(more);
+    order(findings);
+}
+
 impl Analyzer {
     pub(super) fn findings(&self, input: &InputSummary, durations: &DurationStats) -> Vec<Finding> {
         let t = self.config.lang.findings();
@@ -209,7 +221,7 @@ impl Analyzer {
                 t.unrecognized_lines_advice,
             ));
         }
-        f.sort_by_key(|x| x.severity);
+        order(&mut f);
         f
     }
 

@@ -17,6 +17,7 @@ use crate::timeutil::format_rfc3339_ms;
 pub(crate) mod findings;
 mod server;
 
+pub use findings::merge_findings;
 pub use server::{merge_span, span, IpTotals, ServerTotals};
 
 /// Lambda x86 on-demand prices (us-east-1, first tier); override with `--price-*`.

@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use crate::access::{self, AccessCollector, InvocationNotes};
+use crate::analyze::merge_findings;
 use crate::cli::AccessConfig;
 use crate::error::Error;
 use crate::i18n::Lang;
@@ -67,9 +68,7 @@ pub fn add_callers(
         report.complete = false;
         report.input_errors.extend(collector.input_errors.iter().cloned());
     }
-    report.findings.extend(access::findings::findings(&callers, lang));
-    // Most urgent first, as the analyzer orders them; equal severities keep their order.
-    report.findings.sort_by_key(|f| f.severity);
+    merge_findings(&mut report.findings, access::findings::findings(&callers, lang));
     report.callers = Some(callers);
     Ok(())
 }

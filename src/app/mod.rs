@@ -1,6 +1,7 @@
 //! The command drivers behind the binary: one per subcommand, each taking a validated config.
 
 mod access;
+mod cloudwatch;
 mod completions;
 mod groups;
 mod output;
@@ -82,8 +83,9 @@ pub(crate) fn report_damage(report: &Report, err: &mut dyn Write) -> Result<(), 
     Ok(())
 }
 
-/// A flag Ctrl-C (or SIGTERM) sets, so running queries are stopped before the process ends; a
-/// second Ctrl-C ends it at once.
+/// The one place signals are handled, for every command that runs long: a flag Ctrl-C (or
+/// SIGTERM) sets, so a report stops reading (and its running queries) and a tail prints its
+/// summary before the process ends; a second Ctrl-C ends it at once (exit status 130).
 pub fn interrupt_flag() -> Result<std::sync::Arc<std::sync::atomic::AtomicBool>, Error> {
     let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {

@@ -1,9 +1,11 @@
 //! Per-request output (`--requests`): one CSV row or one JSON line per invocation, streamed.
 
 use std::io::{self, Write};
+use std::ops::ControlFlow;
 
 use super::terminal_safe_json;
 use crate::decision::{received_token, source_ip, Verdict};
+use crate::engine::InvocationSink;
 use crate::group::Invocation;
 use crate::redact::{csv_cell, display_token, escape_control, TokenDisplay};
 use crate::report::RequestRow;
@@ -31,6 +33,47 @@ pub const CSV_HEADER: [&str; 13] = [
     "init_duration_ms",
     "incomplete",
 ];
+
+/// Prints each invocation as it is finished; keeps the first write error (a closed pipe stops output).
+pub struct RequestPrinter<W: Write> {
+    writer: RequestWriter<W>,
+    tokens: TokenDisplay,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> RequestPrinter<W> {
+    /// Rows to `writer`, tokens shown as `tokens` says.
+    pub fn new(writer: RequestWriter<W>, tokens: TokenDisplay) -> Self {
+        RequestPrinter {
+            writer,
+            tokens,
+            error: None,
+        }
+    }
+
+    /// The first write error, else the writer finished (a CSV's last row flushed).
+    pub fn finish(self) -> io::Result<()> {
+        match self.error {
+            Some(e) => Err(e),
+            None => self.writer.finish().map(drop),
+        }
+    }
+}
+
+impl<W: Write> InvocationSink for RequestPrinter<W> {
+    fn invocation(&mut self, inv: &Invocation, verdict: &Verdict) -> ControlFlow<()> {
+        if self.error.is_none() {
+            if let Err(e) = self.writer.write(&request_row(inv, verdict, self.tokens)) {
+                // A closed pipe (`| head`): stop reading, the run ends quietly.
+                self.error = Some(e);
+            }
+        }
+        match self.error {
+            Some(_) => ControlFlow::Break(()),
+            None => ControlFlow::Continue(()),
+        }
+    }
+}
 
 /// Writes one record per `RequestRow` as it comes, so per-request output never holds every row.
 pub struct RequestWriter<W: Write> {

@@ -394,7 +394,7 @@ fn ctrl_c_stops_every_running_query() {
     interrupt(&child);
     let out = child.wait_with_output().expect("wait");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(
         stderr.contains("interrupted: stopped 3 running Logs Insights queries"),
         "{stderr}"

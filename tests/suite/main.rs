@@ -9,6 +9,7 @@ mod cli;
 mod cloudwatch;
 mod html;
 mod insights;
+mod interrupt;
 mod no_panic;
 mod parallel;
 mod proxy;

@@ -3,18 +3,20 @@
 
 use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use super::batch::{pop, ParseSink, ParsedBatch};
 use super::ordered::{self, ParallelConfig, Sharing, Work};
 use super::schedule::{Layout, Threads};
 use super::tally::{self, InputTally};
 use crate::analyze::{AnalyzeConfig, Analyzer, InputSummary};
+use crate::aws::{CwError, FetchConfig};
 use crate::decision::{decide, Verdict};
 use crate::group::{GroupConfig, Grouper, Invocation};
 use crate::parse::{LineEvent, Parser};
-use crate::report::InputError;
-use crate::report::Report;
+use crate::report::{InputError, Report, SourceInfo};
+use crate::source::cloudwatch::{fetch_window, FetchProgress};
 use crate::source::file::{plan, read_path, read_unit, unit_inflates_apart, SourceError, Unit};
 use crate::source::{EventSink, InputFormat, LogEvent, ReadOptions};
 
@@ -46,8 +48,10 @@ pub struct Pipeline<'s> {
     summary: InputSummary,
     config: PipelineConfig,
     sink: Option<&'s mut dyn InvocationSink>,
-    /// The invocation sink asked to stop.
+    /// The invocation sink asked to stop, or the run was interrupted.
     stopped: bool,
+    /// Set by Ctrl-C or SIGTERM: reading stops at the next event or batch.
+    interrupt: Option<Arc<AtomicBool>>,
     /// What the input being read gave the parser.
     tally: InputTally,
 }
@@ -67,8 +71,20 @@ impl<'s> Pipeline<'s> {
             config,
             sink,
             stopped: false,
+            interrupt: None,
             tally: InputTally::default(),
         }
+    }
+
+    /// Stops reading at the next event (or parsed batch) once `flag` is set; the caller then
+    /// asks [`interrupted`](Pipeline::interrupted) rather than trusting a partial report.
+    pub fn stop_on(&mut self, flag: Arc<AtomicBool>) {
+        self.interrupt = Some(flag);
+    }
+
+    /// Whether the flag given to [`stop_on`](Pipeline::stop_on) was set.
+    pub fn interrupted(&self) -> bool {
+        self.interrupt.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
     }
 
     /// A live run's clock: emits the invocations whose grace or idle time has passed (see
@@ -147,6 +163,17 @@ impl Pipeline<'_> {
         self.with_emit(|grouper, emit| grouper.push(ts, stream, line, emit));
     }
 
+    /// Reads a CloudWatch window into this pipeline: its slices fetched at once, handed over in
+    /// time order; what was read is the returned `SourceInfo`.
+    pub fn read_window(
+        &mut self,
+        window: &FetchConfig,
+        notes: &mut dyn std::io::Write,
+        progress: Option<&mut dyn FnMut(&FetchProgress)>,
+    ) -> Result<SourceInfo, CwError> {
+        fetch_window(window, self, notes, progress)
+    }
+
     /// Reads every input (files, directories, `-`) into this pipeline, laid out on threads as
     /// `threads` says; the result is the same for every layout.
     pub fn read_inputs(
@@ -223,6 +250,7 @@ impl Pipeline<'_> {
                 // A unit this thread claimed while it had nothing to group: read here, as on one thread.
                 Work::Unit(unit) => read_unit(unit, opts, self)?,
             }
+            self.stopped |= self.interrupted();
             Ok(if self.stopped {
                 ControlFlow::Break(())
             } else {
@@ -270,7 +298,9 @@ impl EventSink for Pipeline<'_> {
         } else {
             self.summary.stats.filtered_events += 1;
         }
-        if self.stopped {
+        // One relaxed load per event: the flag is only ever set, by a signal handler.
+        if self.stopped || self.interrupted() {
+            self.stopped = true;
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())

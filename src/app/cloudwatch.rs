@@ -1,0 +1,108 @@
+//! `report --since`: the engine `--engine` picks for a CloudWatch window, `--explain`, and
+//! `--cross-check` (both engines over the end of the window, compared).
+
+use std::io::Write;
+
+use super::report::Run;
+use super::Outcome;
+use crate::aws::FetchConfig;
+use crate::engine::insights::{choose, estimate_window, insights_report};
+use crate::engine::{Engine, PipelineConfig};
+use crate::error::Error;
+use crate::render::cross_check::{compare, write_comparison};
+use crate::render::explain::explain;
+use crate::render::OutputFormat;
+use crate::report::Report;
+
+/// Where a CloudWatch report goes after the engine is chosen.
+pub(super) enum Route {
+    /// Written already (Insights, `--explain`, `--cross-check`).
+    Done(Outcome),
+    /// For the local engine to read this window (its groups resolved when `auto` estimated it).
+    Local(FetchConfig),
+}
+
+impl Run<'_> {
+    /// A CloudWatch report on the engine `--engine` picks (or `--explain`, or `--cross-check`),
+    /// or the window the local engine is to read.
+    pub(super) fn cloudwatch(
+        &self,
+        cw: &FetchConfig,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<Route, Error> {
+        let config = self.config;
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        if let Some(span) = config.cross_check_ms {
+            return self.cross_check(cw, span, now_ms, out, err).map(Route::Done);
+        }
+        if config.engine == Engine::Local && !config.explain {
+            return Ok(Route::Local(cw.clone()));
+        }
+        let choice = choose(config.engine, &config.insights, cw, now_ms, err)?;
+        if config.explain {
+            explain(&config.insights, &config.patterns, cw, &choice, out)?;
+            return Ok(Route::Done(Outcome::default()));
+        }
+        writeln!(
+            err,
+            "authlogs: engine {}: {}",
+            if choice.insights { "insights" } else { "local" },
+            choice.why
+        )?;
+        if !choice.insights {
+            let mut cw = cw.clone();
+            if let Some(g) = choice.groups {
+                cw.groups.names = g;
+            }
+            return Ok(Route::Local(cw));
+        }
+        let report = self.insights(cw, choice.groups.as_ref(), err)?;
+        self.print(&report, out, err).map(Route::Done)
+    }
+
+    /// The Insights engine over `cw` (its groups resolved already when `groups` is given).
+    fn insights(&self, cw: &FetchConfig, groups: Option<&Vec<String>>, err: &mut dyn Write) -> Result<Report, Error> {
+        let config = self.config;
+        let (analyze, interrupted) = (config.pipeline.analyze, self.interrupted.clone());
+        Ok(insights_report(
+            &config.insights,
+            &config.patterns,
+            analyze,
+            cw,
+            groups,
+            err,
+            interrupted,
+        )?)
+    }
+
+    /// `--cross-check SPAN`: both engines over the last SPAN of the window, compared field by field.
+    fn cross_check(
+        &self,
+        cw: &FetchConfig,
+        span_ms: i64,
+        now_ms: i64,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<Outcome, Error> {
+        let mut part = cw.clone();
+        part.start_ms = cw.end_ms.saturating_sub(span_ms).max(cw.start_ms);
+        let estimate = estimate_window(&part, now_ms, err)?;
+        part.groups.names = estimate.groups;
+        let pipeline_config = PipelineConfig {
+            since_ms: Some(part.start_ms),
+            until_ms: Some(part.end_ms),
+            ..self.config.pipeline.clone()
+        };
+        let local = self.local(Some(&part), pipeline_config, None, err)?;
+        let remote = self.insights(&part, None, err)?;
+        let comparison = compare(&local, &remote);
+        let json = self.config.format == OutputFormat::Json;
+        write_comparison(&comparison, &local, &remote, json, out)?;
+        out.flush()?;
+        Ok(Outcome {
+            partial: !local.complete,
+            failed_findings: comparison.unexpected(),
+        })
+    }
+}
