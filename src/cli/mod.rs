@@ -15,13 +15,12 @@ use crate::report::Severity;
 use crate::source::MIN_MAX_LINE_BYTES;
 use crate::timeutil::parse_span_ms;
 
+pub use crate::decision::ReasonArg;
 pub use aws::AwsArgs;
 pub use completions::{CompletionsArgs, CompletionsConfig, ManArgs, ManConfig, ManPageArg, Shell};
 pub use groups::{GroupsArgs, GroupsConfig};
 pub use report::{AccessConfig, Engine, InsightsOptions, ReportArgs, ReportConfig};
-pub use tail::{
-    IpRange, ReasonArg, TailAccess, TailAccessSource, TailArgs, TailConfig, TailFilter, TailFormat, TailSource,
-};
+pub use tail::{TailAccess, TailAccessSource, TailArgs, TailConfig, TailFormat, TailSource};
 
 /// The whole command line.
 #[derive(Debug, Parser)]

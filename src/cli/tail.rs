@@ -1,6 +1,5 @@
 //! `authlogs tail`: its arguments, validated once into a `TailConfig`.
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -9,6 +8,7 @@ use clap::{Args, ValueEnum};
 use super::{count_per_span, span, AwsArgs, ColorArg, SeverityArg, TzArg};
 use crate::access::AccessFields;
 use crate::analyze::AnalyzeConfig;
+use crate::decision::{IpRange, ReasonArg, TailFilter};
 use crate::engine::PipelineConfig;
 use crate::error::Error;
 use crate::group::GroupConfig;
@@ -28,17 +28,6 @@ pub enum TailFormat {
     Text,
     /// One JSON object per invocation, with the fields of `report --requests --format json`.
     Json,
-}
-
-/// `tail --reason`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReasonArg {
-    /// The source IP was not the allowed one.
-    Ip,
-    /// The token was not the allowed one (missing included).
-    Token,
-    /// No token was sent.
-    Missing,
 }
 
 /// The arguments of `authlogs tail`.
@@ -156,57 +145,6 @@ pub struct TailArgs {
     /// Where to reach CloudWatch Logs.
     #[command(flatten, next_help_heading = "CloudWatch")]
     pub aws: AwsArgs,
-}
-
-/// An IP address or a CIDR range that `--ip` matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IpRange {
-    addr: IpAddr,
-    prefix: u8,
-}
-
-impl IpRange {
-    /// `203.0.113.10`, `203.0.113.0/24`, `2001:db8::/32`.
-    pub fn parse(s: &str) -> Option<IpRange> {
-        let (ip, prefix) = match s.split_once('/') {
-            Some((ip, p)) => (ip, Some(p.parse::<u8>().ok()?)),
-            None => (s, None),
-        };
-        let addr: IpAddr = ip.trim().parse().ok()?;
-        let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix = prefix.unwrap_or(max);
-        (prefix <= max).then_some(IpRange { addr, prefix })
-    }
-
-    /// Whether `ip` (as logged) is in this range; text that is no IP never is.
-    pub fn contains(&self, ip: &str) -> bool {
-        let Ok(ip) = ip.trim().parse::<IpAddr>() else {
-            return false;
-        };
-        let p = u32::from(self.prefix);
-        match (self.addr, ip) {
-            (IpAddr::V4(range), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - p).unwrap_or(0);
-                u32::from(range) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(range), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - p).unwrap_or(0);
-                u128::from(range) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-/// Which invocations `tail` prints; every one is still counted in the summary.
-#[derive(Debug, Clone, Default)]
-pub struct TailFilter {
-    /// Only denied ones.
-    pub denied: bool,
-    /// Only these source IPs (any matches); empty: every IP.
-    pub ips: Vec<IpRange>,
-    /// Only denials with one of these reasons; empty: any.
-    pub reasons: Vec<ReasonArg>,
 }
 
 /// Where `tail` reads from.
@@ -492,21 +430,6 @@ impl TailArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ip_ranges_match_addresses_and_prefixes() {
-        let r = |s: &str| IpRange::parse(s).unwrap_or_else(|| panic!("{s} parses"));
-        assert!(r("203.0.113.10").contains("203.0.113.10"));
-        assert!(!r("203.0.113.10").contains("203.0.113.11"));
-        assert!(r("203.0.113.0/24").contains("203.0.113.200"));
-        assert!(!r("203.0.113.0/24").contains("203.0.114.1"));
-        assert!(r("0.0.0.0/0").contains("198.51.100.23"));
-        assert!(r("2001:db8::/32").contains("2001:db8:1::5"));
-        assert!(!r("2001:db8::/32").contains("203.0.113.10"));
-        assert!(!r("203.0.113.0/24").contains("<script>"));
-        assert!(IpRange::parse("203.0.113.0/33").is_none());
-        assert!(IpRange::parse("evil").is_none());
-    }
 
     #[test]
     fn spans_and_alert_thresholds() {

@@ -1,5 +1,9 @@
 //! The decision rules of DESIGN.md: what an invocation's evidence says the authorizer decided, and why.
 
+mod filter;
+
+pub use filter::{IpRange, ReasonArg, TailFilter};
+
 use crate::group::Invocation;
 use crate::redact::token_is_missing;
 
@@ -58,6 +62,15 @@ impl DenialReasons {
             v.push("token_missing");
         }
         v
+    }
+
+    /// The reasons [`names`](Self::names) wrote, read back: a request row keeps only the names.
+    pub fn from_names(names: &[&str]) -> DenialReasons {
+        DenialReasons {
+            ip_mismatch: names.contains(&"ip_mismatch"),
+            token_mismatch: names.contains(&"token_mismatch"),
+            token_missing: names.contains(&"token_missing"),
+        }
     }
 }
 
