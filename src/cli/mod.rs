@@ -1,6 +1,6 @@
 //! Command-line arguments: one argument struct per command, each validated once into a config.
 
-mod aws;
+mod args;
 mod completions;
 mod groups;
 mod report;
@@ -16,7 +16,7 @@ use crate::source::MIN_MAX_LINE_BYTES;
 use crate::timeutil::parse_span_ms;
 
 pub use crate::decision::ReasonArg;
-pub use aws::AwsArgs;
+pub use args::AwsArgs;
 pub use completions::{CompletionsArgs, CompletionsConfig, ManArgs, ManConfig, ManPageArg, Shell};
 pub use groups::{GroupsArgs, GroupsConfig};
 pub use report::{AccessConfig, Engine, InsightsOptions, ReportArgs, ReportConfig};
