@@ -9,8 +9,10 @@ mod report;
 mod tail;
 
 pub use crate::decision::ReasonArg;
-pub(crate) use args::{access_options, count_per_span, max_line_bytes, span, terminal_width};
-pub use args::{AwsArgs, ColorArg, SeverityArg, TzArg};
+pub(crate) use args::terminal_width;
+pub use args::{
+    AccessArgs, AwsArgs, ColorArg, FindingArgs, LogGroupArgs, ReadArgs, SeverityArg, StyleArgs, TzArg, WindowArgs,
+};
 pub use command::{Cli, Command};
 pub use completions::{CompletionsArgs, CompletionsConfig, ManArgs, ManConfig, ManPageArg, Shell};
 pub use groups::{GroupsArgs, GroupsConfig};

@@ -4,14 +4,24 @@
 mod access;
 mod aws;
 mod findings;
+mod layout;
+mod log_groups;
 mod read;
 mod span;
 mod style;
+mod window;
 
-pub(crate) use access::access_options;
+pub use access::AccessArgs;
+pub(crate) use access::AccessFrom;
 pub use aws::AwsArgs;
-pub use findings::SeverityArg;
-pub(crate) use read::max_line_bytes;
+pub use findings::{FindingArgs, SeverityArg};
+#[cfg(test)]
+pub(crate) use layout::misordered;
+pub(crate) use layout::Layout;
+pub use log_groups::LogGroupArgs;
+pub use read::ReadArgs;
 pub(crate) use span::{count_per_span, span};
 pub(crate) use style::terminal_width;
-pub use style::{ColorArg, TzArg};
+pub use style::{ColorArg, StyleArgs, TzArg};
+pub(crate) use window::Window;
+pub use window::WindowArgs;
