@@ -5,10 +5,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{count_per_span, AwsArgs, ColorArg, SeverityArg, TzArg};
+use super::args::{
+    span, AccessArgs, AccessFrom, FindingArgs, Layout, LogGroupArgs, ReadArgs, StyleArgs, Window, WindowArgs,
+};
 use crate::access::AccessFields;
 use crate::analyze::{AnalyzeConfig, DEFAULT_USD_PER_GB_SECOND, DEFAULT_USD_PER_MILLION_REQUESTS};
-use crate::aws::{FetchConfig, GroupSelection, DEFAULT_PATTERN};
+use crate::aws::{FetchConfig, GroupSelection};
 use crate::engine::insights::{InsightsOptions, DEFAULT_USD_PER_GB_SCANNED};
 use crate::engine::Engine;
 use crate::engine::{PipelineConfig, Threads};
@@ -21,15 +23,57 @@ use crate::render::OutputFormat;
 use crate::report::Severity;
 use crate::source::cloudwatch::PAGES_IN_FLIGHT_PER_SLICE;
 use crate::source::cloudwatch::PAGE_LIMIT;
-use crate::source::{InputFormat, ReadOptions};
-use crate::timeutil::parse_time_arg;
+use crate::source::ReadOptions;
 
 /// Large enough that opening a range and finding its first event header costs nothing measurable,
 /// small enough that a 100 MB file keeps several readers busy.
 const DEFAULT_RANGE_BYTES: u64 = 8 << 20;
 
-/// The arguments of `authlogs report`.
+/// The options in the order `report --help` lists them (the shared groups' among its own).
+const OPTION_ORDER: &[&str] = &[
+    "format",
+    "requests",
+    "output",
+    "lang",
+    "input_format",
+    "max_line_bytes",
+    "since",
+    "until",
+    "patterns",
+    "show_tokens",
+    "color",
+    "threads",
+    "width",
+    "range_bytes",
+    "price_gb_second",
+    "price_million_requests",
+    "guess_threshold",
+    "fail_on",
+    "tz",
+    "group",
+    "group_pattern",
+    "all_groups",
+    "slices",
+    "max_attempts",
+    "engine",
+    "explain",
+    "cross_check",
+    "query_concurrency",
+    "query_slice",
+    "price_gb_scanned",
+    "access_logs",
+    "access_log_group",
+    "access_log_fields",
+    "join_window",
+    "profile",
+    "region",
+    "endpoint_url",
+    "max_tps",
+];
+
+/// The arguments of `authlogs report`. The shared groups are worded for it.
 #[derive(Debug, Args)]
+#[command(option_order = OPTION_ORDER)]
 pub struct ReportArgs {
     /// Log files or directories (walked recursively; plain or gzip), or - for standard input.
     #[arg(value_name = "FILE|DIR|-")]
@@ -43,32 +87,15 @@ pub struct ReportArgs {
     /// Write the report to this file (replaced whole when complete) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Language of the table, the HTML report and the findings' messages [default: from
-    /// LC_ALL/LANG; ja_* → ja, else en]. JSON keys and CSV headers stay English.
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
-    /// Container of the inputs; auto detects it per input.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    pub input_format: InputFormat,
-    /// Lines (events) longer than this are cut: the head is read, the rest skipped and counted
-    /// (input.oversized_lines). CloudWatch events are at most 1 MB.
-    #[arg(long, value_name = "SIZE", default_value = "1MiB")]
-    pub max_line_bytes: String,
-    /// Only events at or after this time: 30m, 6h, 1d, 2w, 2h30m (back from now) or ISO 8601.
-    #[arg(long, value_name = "TIME")]
-    pub since: Option<String>,
-    /// Only events before this time (same forms as --since).
-    #[arg(long, value_name = "TIME")]
-    pub until: Option<String>,
-    /// TOML file of message templates for a differently worded authorizer.
-    #[arg(long, value_name = "FILE")]
-    pub patterns: Option<PathBuf>,
-    /// Print tokens as logged instead of masked fingerprints (tok:1a2b3c4d).
-    #[arg(long)]
-    pub show_tokens: bool,
-    /// Color in the table output.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
+    /// `--since`, `--until`.
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// `--input-format`, `--max-line-bytes`, `--patterns`.
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// `--lang`, `--show-tokens`, `--color`, `--tz`.
+    #[command(flatten)]
+    pub style: StyleArgs,
     /// Threads to use: N-1 read and parse input files and ranges of large files while one groups and
     /// analyzes in input order, so results are identical for any N; 1 does everything on one thread
     /// [default: the number of CPUs, at most 5; on 2 CPUs or fewer, 1 for gzip files of 64 KiB or more].
@@ -87,30 +114,16 @@ pub struct ReportArgs {
     /// Lambda price per million requests for the cost estimate.
     #[arg(long, value_name = "USD", default_value_t = DEFAULT_USD_PER_MILLION_REQUESTS)]
     pub price_million_requests: f64,
-    /// Token guessing: N token mismatches (or distinct wrong tokens) from one IP within SPAN.
-    #[arg(long, value_name = "N/SPAN", default_value = "5/10m")]
-    pub guess_threshold: String,
-    /// Exit with status 1 (after writing the report) when a finding of this severity or worse is present.
-    #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<SeverityArg>,
-    /// Time zone of the window lines of the table (JSON and CSV are always UTC).
-    #[arg(long, value_enum, default_value_t = TzArg::Utc)]
-    pub tz: TzArg,
-    /// CloudWatch log group to read (repeatable, merged into one report); without files, reads CloudWatch.
-    #[arg(long, value_name = "NAME", help_heading = "CloudWatch")]
-    pub group: Vec<String>,
-    /// Without --group: use the log groups whose name contains this.
-    #[arg(long, value_name = "TEXT", default_value = DEFAULT_PATTERN, help_heading = "CloudWatch")]
-    pub group_pattern: String,
-    /// Without --group: read every group --group-pattern matches, instead of asking which one.
-    #[arg(long, help_heading = "CloudWatch")]
-    pub all_groups: bool,
+    /// `--guess-threshold`, `--fail-on`.
+    #[command(flatten)]
+    pub findings: FindingArgs,
+    /// `--group`, `--group-pattern`, `--all-groups`, `--max-attempts` and the connection (declared
+    /// after every option without a heading: it leaves clap's heading at CloudWatch).
+    #[command(flatten)]
+    pub log_groups: LogGroupArgs,
     /// Parts of the window fetched concurrently.
     #[arg(long, value_name = "N", default_value_t = 4, help_heading = "CloudWatch")]
     pub slices: u32,
-    /// Tries per request before giving up on throttling, 5xx and dropped connections.
-    #[arg(long, value_name = "N", default_value_t = 8, help_heading = "CloudWatch")]
-    pub max_attempts: u32,
     /// Where the report is computed: local downloads every event (FilterLogEvents, at most
     /// --max-tps pages a second); insights has CloudWatch Logs Insights compute it server side
     /// (billed per GB scanned); auto picks insights when downloading would take more than a minute.
@@ -137,46 +150,9 @@ pub struct ReportArgs {
     /// 500s (see docs/access-logs.md).
     #[arg(long, value_name = "FILE|DIR|-", help_heading = "Access logs")]
     pub access_logs: Vec<PathBuf>,
-    /// The log group of the API's access logs, read over the same window (needs --since).
-    #[arg(long, value_name = "NAME", help_heading = "Access logs")]
-    pub access_log_group: Option<String>,
-    /// The JSON keys of your access-log format: FIELD=KEY pairs (ip=sourceIp,status=httpStatus)
-    /// or a TOML file with a [fields] table [default: AWS's example names].
-    #[arg(long, value_name = "SPEC|FILE", help_heading = "Access logs")]
-    pub access_log_fields: Option<String>,
-    /// How long after an API request its authorizer invocation may start, when the authorizer
-    /// does not log the API request id and requests are matched by source IP and time.
-    #[arg(long, value_name = "DURATION", default_value = "10s", help_heading = "Access logs")]
-    pub join_window: String,
-    /// Where to reach CloudWatch Logs.
-    #[command(flatten, next_help_heading = "CloudWatch")]
-    pub aws: AwsArgs,
-}
-
-impl ReportArgs {
-    /// The access-log options, validated; `None` without `--access-logs` or `--access-log-group`.
-    fn access_config(&self) -> Result<Option<AccessConfig>, Error> {
-        if self.access_logs.is_empty() && self.access_log_group.is_none() {
-            if self.access_log_fields.is_some() {
-                return Err(Error::Usage(
-                    "--access-log-fields names the keys of access logs: pass --access-logs FILE or --access-log-group NAME too".into(),
-                ));
-            }
-            return Ok(None);
-        }
-        if !self.access_logs.is_empty() && self.access_log_group.is_some() {
-            return Err(Error::Usage(
-                "--access-logs and --access-log-group both name the access logs: pass one".into(),
-            ));
-        }
-        let (fields, window_ms) = super::access_options(self.access_log_fields.as_deref(), &self.join_window)?;
-        Ok(Some(AccessConfig {
-            inputs: self.access_logs.clone(),
-            group: None,
-            fields,
-            window_ms,
-        }))
-    }
+    /// `--access-log-group`, `--access-log-fields`, `--join-window`.
+    #[command(flatten)]
+    pub access: AccessArgs,
 }
 
 /// A validated `report` invocation.
@@ -235,12 +211,12 @@ pub struct AccessConfig {
 impl ReportArgs {
     /// Checks the arguments against each other and resolves them into a config; `now_ms` anchors relative times.
     pub fn validate(self, now_ms: i64) -> Result<ReportConfig, Error> {
-        if self.inputs.is_empty() && self.since.is_none() {
+        if self.inputs.is_empty() && self.window.since.is_none() {
             return Err(Error::Usage(
                 "no input given: pass exported log files, a directory, or - for standard input (e.g. authlogs report samples/), or --since TIME to read CloudWatch Logs (e.g. authlogs report --since 1d)".into(),
             ));
         }
-        if !self.inputs.is_empty() && (!self.group.is_empty() || self.all_groups) {
+        if !self.inputs.is_empty() && self.log_groups.named() {
             return Err(Error::Usage(
                 "--group and --all-groups read CloudWatch Logs: pass them without files".into(),
             ));
@@ -262,8 +238,8 @@ impl ReportArgs {
                 )));
             }
         }
-        let access = self.access_config()?;
-        if access.is_some() {
+        let join = self.access.validate((!self.access_logs.is_empty()).then_some(()))?;
+        if let Some(join) = &join {
             if let Some((_, flag)) = cloudwatch_only.iter().find(|(on, _)| *on) {
                 return Err(Error::Usage(format!(
                     "{flag} and the access-log join do not go together: the join needs every invocation, so it uses --engine local"
@@ -274,7 +250,7 @@ impl ReportArgs {
                     "--access-logs adds what callers saw to the summary: drop --requests (tail --access-logs prints one line per API request)".into(),
                 ));
             }
-            if self.access_log_group.is_some() && self.since.is_none() {
+            if matches!(join.from, AccessFrom::Group(_)) && self.window.since.is_none() {
                 return Err(Error::Usage(
                     "--access-log-group reads CloudWatch Logs over the report's window: pass --since (and --until)"
                         .into(),
@@ -295,13 +271,13 @@ impl ReportArgs {
         let cross_check_ms = self
             .cross_check
             .as_deref()
-            .map(|v| super::span("--cross-check", v))
+            .map(|v| span("--cross-check", v))
             .transpose()?
             .filter(|ms| *ms > 0);
         if self.cross_check.is_some() && cross_check_ms.is_none() {
             return Err(Error::Usage("--cross-check takes a span such as 1h or 30m".into()));
         }
-        let slice_ms = super::span("--query-slice", &self.query_slice)?;
+        let slice_ms = span("--query-slice", &self.query_slice)?;
         if slice_ms < 60_000 {
             return Err(Error::Usage("--query-slice must be at least 1m".into()));
         }
@@ -311,27 +287,8 @@ impl ReportArgs {
         if self.slices == 0 || self.slices > 64 {
             return Err(Error::Usage("--slices must be between 1 and 64".into()));
         }
-        if self.max_attempts == 0 {
-            return Err(Error::Usage("--max-attempts must be at least 1".into()));
-        }
-        let (connection, max_tps) = self.aws.validate()?;
-        let since_ms = self
-            .since
-            .as_deref()
-            .map(|s| parse_time_arg(s, now_ms))
-            .transpose()
-            .map_err(Error::Usage)?;
-        let until_ms = self
-            .until
-            .as_deref()
-            .map(|s| parse_time_arg(s, now_ms))
-            .transpose()
-            .map_err(Error::Usage)?;
-        if let (Some(s), Some(u)) = (since_ms, until_ms) {
-            if s >= u {
-                return Err(Error::Usage("--since must be earlier than --until".into()));
-            }
-        }
+        let log_groups = self.log_groups.validate()?;
+        let Window { since_ms, until_ms } = self.window.validate(now_ms)?;
         for (name, v) in [
             ("--price-gb-second", self.price_gb_second),
             ("--price-million-requests", self.price_million_requests),
@@ -340,42 +297,42 @@ impl ReportArgs {
                 return Err(Error::Usage(format!("{name} must be a non-negative number")));
             }
         }
-        let patterns = match &self.patterns {
-            Some(p) => Patterns::load(p)?,
-            None => Patterns::builtin(),
+        let reading = self.read.validate()?;
+        let style = self.style.validate();
+        let findings = self.findings.validate()?;
+        // Both reads of CloudWatch (the authorizer's groups, the access-log group) share the
+        // window and the connection.
+        let end_ms = until_ms.unwrap_or(now_ms);
+        let fetch = |groups: GroupSelection, start_ms: i64| FetchConfig {
+            connection: log_groups.connection.clone(),
+            groups,
+            start_ms,
+            end_ms,
+            slices: self.slices,
+            max_tps: log_groups.max_tps,
+            max_attempts: log_groups.max_attempts,
         };
-        let color = self.color.resolve();
-        let (guess_threshold, guess_window_ms) = count_per_span("--guess-threshold", &self.guess_threshold)?;
-        let access = access.map(|mut a| {
-            a.group = self.access_log_group.clone().map(|name| FetchConfig {
-                connection: connection.clone(),
-                groups: GroupSelection {
-                    names: vec![name],
-                    pattern: String::new(),
-                    all: false,
-                },
-                start_ms: since_ms.unwrap_or(0),
-                end_ms: until_ms.unwrap_or(now_ms),
-                slices: self.slices,
-                max_tps,
-                max_attempts: self.max_attempts,
-            });
-            a
+        let access = join.map(|join| {
+            let (inputs, group) = match join.from {
+                AccessFrom::Files(()) => (self.access_logs, None),
+                AccessFrom::Group(name) => {
+                    let groups = GroupSelection {
+                        names: vec![name],
+                        pattern: String::new(),
+                        all: false,
+                    };
+                    (Vec::new(), Some(fetch(groups, since_ms.unwrap_or(0))))
+                }
+            };
+            AccessConfig {
+                inputs,
+                group,
+                fields: join.fields,
+                window_ms: join.window_ms,
+            }
         });
         let cloudwatch = match (self.inputs.is_empty(), since_ms) {
-            (true, Some(start_ms)) => Some(FetchConfig {
-                connection,
-                groups: GroupSelection {
-                    names: self.group,
-                    pattern: self.group_pattern,
-                    all: self.all_groups,
-                },
-                start_ms,
-                end_ms: until_ms.unwrap_or(now_ms),
-                slices: self.slices,
-                max_tps,
-                max_attempts: self.max_attempts,
-            }),
+            (true, Some(start_ms)) => Some(fetch(log_groups.selection.clone(), start_ms)),
             _ => None,
         };
         if let Some(cw) = &cloudwatch {
@@ -397,14 +354,13 @@ impl ReportArgs {
         };
         // CloudWatch windows end now when --until is absent: the report says so.
         let until_ms = until_ms.or(cloudwatch.as_ref().map(|cw| cw.end_ms));
-        let lang = self.lang.unwrap_or_else(Lang::from_env);
         Ok(ReportConfig {
             cloudwatch,
-            tz_local: self.tz == TzArg::Local,
+            tz_local: style.tz_local,
             progress: std::io::stderr().is_terminal(),
-            fail_on: self.fail_on.map(Severity::from),
+            fail_on: findings.fail_on,
             output: self.output,
-            lang,
+            lang: style.lang,
             engine: if self.requests || access.is_some() {
                 Engine::Local
             } else {
@@ -421,29 +377,22 @@ impl ReportArgs {
             inputs: self.inputs,
             format: self.format,
             requests: self.requests,
-            read: ReadOptions {
-                format: self.input_format,
-                max_line_bytes: super::max_line_bytes(&self.max_line_bytes)?,
-            },
+            read: reading.read,
             pipeline: PipelineConfig {
                 since_ms,
                 until_ms,
                 analyze: AnalyzeConfig {
                     usd_per_gb_second: self.price_gb_second,
                     usd_per_million_requests: self.price_million_requests,
-                    guess_threshold,
-                    guess_window_ms,
-                    lang,
+                    guess_threshold: findings.guess_threshold,
+                    guess_window_ms: findings.guess_window_ms,
+                    lang: style.lang,
                 },
                 group,
             },
-            patterns,
-            tokens: if self.show_tokens {
-                TokenDisplay::Revealed
-            } else {
-                TokenDisplay::Masked
-            },
-            color,
+            patterns: reading.patterns,
+            tokens: style.tokens,
+            color: style.color,
             width: match self.width {
                 Some(0) => None,
                 Some(n) => Some(n),
@@ -457,3 +406,6 @@ impl ReportArgs {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,15 +1,18 @@
 //! `authlogs tail`: its arguments, validated once into a `TailConfig`.
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use super::{count_per_span, span, AwsArgs, ColorArg, SeverityArg, TzArg};
+use super::args::{
+    count_per_span, span, AccessArgs, AccessFrom, FindingArgs, Layout, LogGroupArgs, ReadArgs, StyleArgs, Window,
+    WindowArgs,
+};
 use crate::access::AccessFields;
 use crate::analyze::AnalyzeConfig;
-use crate::aws::{Connection, GroupSelection, DEFAULT_PATTERN};
+use crate::aws::{Connection, GroupSelection};
+use crate::decision::{IpRange, ReasonArg, TailFilter};
 use crate::engine::PipelineConfig;
 use crate::error::Error;
 use crate::group::GroupConfig;
@@ -18,8 +21,7 @@ use crate::patterns::Patterns;
 use crate::redact::TokenDisplay;
 use crate::render::live::LiveStyle;
 use crate::report::Severity;
-use crate::source::{InputFormat, ReadOptions};
-use crate::timeutil::parse_time_arg;
+use crate::source::ReadOptions;
 
 /// `tail --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -30,19 +32,97 @@ pub enum TailFormat {
     Json,
 }
 
-/// `tail --reason`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReasonArg {
-    /// The source IP was not the allowed one.
-    Ip,
-    /// The token was not the allowed one (missing included).
-    Token,
-    /// No token was sent.
-    Missing,
-}
+/// How `tail` words the options it shares with `report`: it follows what arrives instead of
+/// reading a window (as clap shows a doc comment: one paragraph, no final period).
+const HELP_TEXTS: &[(&str, &str)] = &[
+    (
+        "since",
+        "Show the invocations since this time first, then follow: 10m, 1h, or ISO 8601",
+    ),
+    (
+        "until",
+        "Stop at this time (same forms as --since; a span is back from now, so use ISO 8601 for the future)",
+    ),
+    ("tz", "Time zone of the times printed"),
+    ("color", "Color the decisions"),
+    (
+        "lang",
+        "Language of the text lines, alerts, summary and findings [default: from LC_ALL/LANG; ja_* → ja, else en]. The decision words (ALLOW, DENY, …), ALERT and JSON keys stay English",
+    ),
+    (
+        "guess_threshold",
+        "Token guessing (in the summary's findings): N token mismatches from one IP within SPAN",
+    ),
+    (
+        "fail_on",
+        "At the end, exit with status 1 when a finding of this severity or worse is present",
+    ),
+    ("input_format", "Container of a stream input; auto detects it"),
+    (
+        "access_log_group",
+        "Also follow the API's access-log group and print one line per API request",
+    ),
+    (
+        "access_log_fields",
+        "The JSON keys of your access-log format: FIELD=KEY pairs or a TOML file [default: AWS's example names]",
+    ),
+    (
+        "join_window",
+        "How long after an API request its authorizer invocation may start",
+    ),
+    ("group", "CloudWatch log group to follow (repeatable)"),
+    (
+        "group_pattern",
+        "Without --group: follow the log groups whose name contains this",
+    ),
+    ("all_groups", "Without --group: follow every group --group-pattern matches"),
+];
+
+/// The options in the order `tail --help` lists them (the shared groups' among its own).
+const OPTION_ORDER: &[&str] = &[
+    "follow",
+    "poll",
+    "interval",
+    "overlap",
+    "since",
+    "until",
+    "count",
+    "idle_exit",
+    "denied",
+    "ips",
+    "reason",
+    "filter_pattern",
+    "format",
+    "raw",
+    "tz",
+    "color",
+    "lang",
+    "show_tokens",
+    "grace",
+    "incomplete_after",
+    "alert_denials",
+    "guess_threshold",
+    "fail_on",
+    "patterns",
+    "input_format",
+    "max_line_bytes",
+    "access_logs",
+    "access_log_group",
+    "access_log_fields",
+    "join_window",
+    "group",
+    "group_pattern",
+    "all_groups",
+    "max_attempts",
+    "profile",
+    "region",
+    "endpoint_url",
+    "max_tps",
+];
 
 /// The arguments of `authlogs tail`.
 #[derive(Debug, Args)]
+#[command(help_texts = HELP_TEXTS, option_order = OPTION_ORDER)]
 pub struct TailArgs {
     /// Read a stream instead of CloudWatch: - for standard input (e.g. `aws logs tail --follow … |`), or a file.
     #[arg(value_name = "FILE|-")]
@@ -59,12 +139,9 @@ pub struct TailArgs {
     /// How far back each poll and each reconnect looks for events ingested late.
     #[arg(long, value_name = "SPAN", default_value = "2m")]
     pub overlap: String,
-    /// Show the invocations since this time first, then follow: 10m, 1h, or ISO 8601.
-    #[arg(long, value_name = "TIME")]
-    pub since: Option<String>,
-    /// Stop at this time (same forms as --since; a span is back from now, so use ISO 8601 for the future).
-    #[arg(long, value_name = "TIME")]
-    pub until: Option<String>,
+    /// `--since`, `--until`.
+    #[command(flatten)]
+    pub window: WindowArgs,
     /// Stop after printing N invocations.
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
@@ -90,19 +167,9 @@ pub struct TailArgs {
     /// Also print each invocation's raw log lines under it.
     #[arg(long)]
     pub raw: bool,
-    /// Time zone of the times printed.
-    #[arg(long, value_enum, default_value_t = TzArg::Utc)]
-    pub tz: TzArg,
-    /// Color the decisions.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
-    /// Language of the text lines, alerts, summary and findings [default: from LC_ALL/LANG; ja_* →
-    /// ja, else en]. The decision words (ALLOW, DENY, …), ALERT and JSON keys stay English.
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
-    /// Print tokens as logged instead of masked fingerprints (tok:1a2b3c4d).
-    #[arg(long)]
-    pub show_tokens: bool,
+    /// `--lang`, `--show-tokens`, `--color`, `--tz`.
+    #[command(flatten)]
+    pub style: StyleArgs,
     /// How long after its REPORT an invocation waits for late lines before it is printed.
     #[arg(long, value_name = "SPAN", default_value = "1s")]
     pub grace: String,
@@ -112,101 +179,22 @@ pub struct TailArgs {
     /// Alert when one IP is denied N times within a span: N/SPAN, e.g. 5/60s; 0 turns alerts off.
     #[arg(long, value_name = "N/SPAN", default_value = "5/60s")]
     pub alert_denials: String,
-    /// Token guessing (in the summary's findings): N token mismatches from one IP within SPAN.
-    #[arg(long, value_name = "N/SPAN", default_value = "5/10m")]
-    pub guess_threshold: String,
-    /// At the end, exit with status 1 when a finding of this severity or worse is present.
-    #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<SeverityArg>,
-    /// TOML file of message templates for a differently worded authorizer.
-    #[arg(long, value_name = "FILE")]
-    pub patterns: Option<PathBuf>,
-    /// Container of a stream input; auto detects it.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    pub input_format: InputFormat,
-    /// Lines (events) longer than this are cut: the head is read, the rest skipped and counted
-    /// (input.oversized_lines). CloudWatch events are at most 1 MB.
-    #[arg(long, value_name = "SIZE", default_value = "1MiB")]
-    pub max_line_bytes: String,
+    /// `--guess-threshold`, `--fail-on`.
+    #[command(flatten)]
+    pub findings: FindingArgs,
+    /// `--input-format`, `--max-line-bytes`, `--patterns`.
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Also read this API Gateway access log (a file; with --follow it is followed too) and print
     /// one line per API request instead of one per invocation: fresh or cached, 401, 500.
     #[arg(long, value_name = "FILE", help_heading = "Access logs")]
     pub access_logs: Option<PathBuf>,
-    /// Also follow the API's access-log group and print one line per API request.
-    #[arg(long, value_name = "NAME", help_heading = "Access logs")]
-    pub access_log_group: Option<String>,
-    /// The JSON keys of your access-log format: FIELD=KEY pairs or a TOML file [default: AWS's example names].
-    #[arg(long, value_name = "SPEC|FILE", help_heading = "Access logs")]
-    pub access_log_fields: Option<String>,
-    /// How long after an API request its authorizer invocation may start.
-    #[arg(long, value_name = "DURATION", default_value = "10s", help_heading = "Access logs")]
-    pub join_window: String,
-    /// CloudWatch log group to follow (repeatable).
-    #[arg(long, value_name = "NAME", help_heading = "CloudWatch")]
-    pub group: Vec<String>,
-    /// Without --group: follow the log groups whose name contains this.
-    #[arg(long, value_name = "TEXT", default_value = DEFAULT_PATTERN, help_heading = "CloudWatch")]
-    pub group_pattern: String,
-    /// Without --group: follow every group --group-pattern matches.
-    #[arg(long, help_heading = "CloudWatch")]
-    pub all_groups: bool,
-    /// Tries per request before giving up on throttling, 5xx and dropped connections.
-    #[arg(long, value_name = "N", default_value_t = 8, help_heading = "CloudWatch")]
-    pub max_attempts: u32,
-    /// Where to reach CloudWatch Logs.
-    #[command(flatten, next_help_heading = "CloudWatch")]
-    pub aws: AwsArgs,
-}
-
-/// An IP address or a CIDR range that `--ip` matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IpRange {
-    addr: IpAddr,
-    prefix: u8,
-}
-
-impl IpRange {
-    /// `203.0.113.10`, `203.0.113.0/24`, `2001:db8::/32`.
-    pub fn parse(s: &str) -> Option<IpRange> {
-        let (ip, prefix) = match s.split_once('/') {
-            Some((ip, p)) => (ip, Some(p.parse::<u8>().ok()?)),
-            None => (s, None),
-        };
-        let addr: IpAddr = ip.trim().parse().ok()?;
-        let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix = prefix.unwrap_or(max);
-        (prefix <= max).then_some(IpRange { addr, prefix })
-    }
-
-    /// Whether `ip` (as logged) is in this range; text that is no IP never is.
-    pub fn contains(&self, ip: &str) -> bool {
-        let Ok(ip) = ip.trim().parse::<IpAddr>() else {
-            return false;
-        };
-        let p = u32::from(self.prefix);
-        match (self.addr, ip) {
-            (IpAddr::V4(range), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - p).unwrap_or(0);
-                u32::from(range) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(range), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - p).unwrap_or(0);
-                u128::from(range) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-/// Which invocations `tail` prints; every one is still counted in the summary.
-#[derive(Debug, Clone, Default)]
-pub struct TailFilter {
-    /// Only denied ones.
-    pub denied: bool,
-    /// Only these source IPs (any matches); empty: every IP.
-    pub ips: Vec<IpRange>,
-    /// Only denials with one of these reasons; empty: any.
-    pub reasons: Vec<ReasonArg>,
+    /// `--access-log-group`, `--access-log-fields`, `--join-window`.
+    #[command(flatten)]
+    pub access: AccessArgs,
+    /// `--group`, `--group-pattern`, `--all-groups`, `--max-attempts` and the connection.
+    #[command(flatten)]
+    pub log_groups: LogGroupArgs,
 }
 
 /// Where `tail` reads from.
@@ -310,35 +298,6 @@ fn duration(name: &str, value: &str) -> Result<Duration, Error> {
 }
 
 impl TailArgs {
-    /// The access-log options around `source`, validated.
-    fn tail_access(&self, source: TailAccessSource) -> Result<TailAccess, Error> {
-        match &source {
-            TailAccessSource::Group(_) if self.input.is_some() => {
-                return Err(Error::Usage(
-                    "--access-log-group follows CloudWatch: pass it without FILE or - (or pass --access-logs FILE)"
-                        .into(),
-                ))
-            }
-            TailAccessSource::File { path, .. } if path.as_os_str() == "-" => {
-                return Err(Error::Usage(
-                    "--access-logs takes a file for tail (standard input carries the authorizer's logs)".into(),
-                ))
-            }
-            _ => {}
-        }
-        let (fields, window_ms) = super::access_options(self.access_log_fields.as_deref(), &self.join_window)?;
-        if self.raw {
-            return Err(Error::Usage(
-                "--raw prints an invocation's lines; with access logs tail prints API requests (drop --raw)".into(),
-            ));
-        }
-        Ok(TailAccess {
-            source,
-            fields,
-            window_ms,
-        })
-    }
-
     /// Checks the arguments against each other; `now_ms` anchors relative times.
     pub fn validate(self, now_ms: i64) -> Result<TailConfig, Error> {
         if self.follow && self.input.as_deref().is_none_or(|p| p.as_os_str() == "-") {
@@ -347,45 +306,45 @@ impl TailArgs {
                     .into(),
             ));
         }
-        if self.input.is_some() && (!self.group.is_empty() || self.all_groups || self.poll) {
+        if self.input.is_some() && (self.log_groups.named() || self.poll) {
             return Err(Error::Usage(
                 "--group, --all-groups and --poll read CloudWatch Logs: pass them without FILE or -".into(),
             ));
         }
-        if self.max_attempts == 0 {
-            return Err(Error::Usage("--max-attempts must be at least 1".into()));
-        }
-        let access_source = match (&self.access_logs, &self.access_log_group) {
-            (None, None) => None,
-            (Some(_), Some(_)) => {
-                return Err(Error::Usage(
-                    "--access-logs and --access-log-group both name the access log: pass one".into(),
-                ))
-            }
-            (Some(path), None) => Some(TailAccessSource::File {
-                path: path.clone(),
-                follow: self.follow,
-            }),
-            (None, Some(group)) => Some(TailAccessSource::Group(group.clone())),
-        };
-        let access = match access_source {
-            None if self.access_log_fields.is_some() => {
-                return Err(Error::Usage(
-                    "--access-log-fields names the keys of access logs: pass --access-logs FILE or --access-log-group NAME too".into(),
-                ))
-            }
+        let log_groups = self.log_groups.validate()?;
+        let access = match self.access.validate(self.access_logs)? {
             None => None,
-            Some(source) => Some(self.tail_access(source)?),
-        };
-        let (connection, max_tps) = self.aws.validate()?;
-        let time = |v: &Option<String>| v.as_deref().map(|s| parse_time_arg(s, now_ms)).transpose();
-        let since_ms = time(&self.since).map_err(Error::Usage)?;
-        let until_ms = time(&self.until).map_err(Error::Usage)?;
-        if let (Some(s), Some(u)) = (since_ms, until_ms) {
-            if s >= u {
-                return Err(Error::Usage("--since must be earlier than --until".into()));
+            Some(join) => {
+                let source = match join.from {
+                    AccessFrom::Group(_) if self.input.is_some() => return Err(Error::Usage(
+                        "--access-log-group follows CloudWatch: pass it without FILE or - (or pass --access-logs FILE)"
+                            .into(),
+                    )),
+                    AccessFrom::Files(path) if path.as_os_str() == "-" => {
+                        return Err(Error::Usage(
+                            "--access-logs takes a file for tail (standard input carries the authorizer's logs)".into(),
+                        ))
+                    }
+                    AccessFrom::Files(path) => TailAccessSource::File {
+                        path,
+                        follow: self.follow,
+                    },
+                    AccessFrom::Group(group) => TailAccessSource::Group(group),
+                };
+                if self.raw {
+                    return Err(Error::Usage(
+                        "--raw prints an invocation's lines; with access logs tail prints API requests (drop --raw)"
+                            .into(),
+                    ));
+                }
+                Some(TailAccess {
+                    source,
+                    fields: join.fields,
+                    window_ms: join.window_ms,
+                })
             }
-        }
+        };
+        let Window { since_ms, until_ms } = self.window.validate(now_ms)?;
         let interval = duration("--interval", &self.interval)?;
         if interval < Duration::from_millis(100) {
             return Err(Error::Usage("--interval must be at least 100ms".into()));
@@ -396,7 +355,7 @@ impl TailArgs {
         if incomplete_after_ms == 0 {
             return Err(Error::Usage("--incomplete-after must be more than 0".into()));
         }
-        let (guess_threshold, guess_window_ms) = count_per_span("--guess-threshold", &self.guess_threshold)?;
+        let findings = self.findings.validate()?;
         let idle_exit = self
             .idle_exit
             .as_deref()
@@ -415,10 +374,8 @@ impl TailArgs {
                 ))
             })?);
         }
-        let patterns = match &self.patterns {
-            Some(p) => Patterns::load(p)?,
-            None => Patterns::builtin(),
-        };
+        let reading = self.read.validate()?;
+        let style = self.style.validate();
         let source = match self.input {
             Some(p) if p.as_os_str() == "-" => TailSource::Stdin,
             Some(path) => TailSource::File {
@@ -426,24 +383,16 @@ impl TailArgs {
                 follow: self.follow,
             },
             None => TailSource::CloudWatch {
-                connection,
-                groups: GroupSelection {
-                    names: self.group,
-                    pattern: self.group_pattern,
-                    all: self.all_groups,
-                },
+                connection: log_groups.connection,
+                groups: log_groups.selection,
                 poll: self.poll,
-                max_attempts: self.max_attempts,
-                max_tps,
+                max_attempts: log_groups.max_attempts,
+                max_tps: log_groups.max_tps,
             },
         };
-        let lang = self.lang.unwrap_or_else(Lang::from_env);
         Ok(TailConfig {
             source,
-            read: ReadOptions {
-                format: self.input_format,
-                max_line_bytes: super::max_line_bytes(&self.max_line_bytes)?,
-            },
+            read: reading.read,
             pipeline: PipelineConfig {
                 since_ms,
                 until_ms,
@@ -453,22 +402,18 @@ impl TailArgs {
                     ..GroupConfig::default()
                 },
                 analyze: AnalyzeConfig {
-                    guess_threshold,
-                    guess_window_ms,
-                    lang,
+                    guess_threshold: findings.guess_threshold,
+                    guess_window_ms: findings.guess_window_ms,
+                    lang: style.lang,
                     ..AnalyzeConfig::default()
                 },
             },
-            patterns,
-            tokens: if self.show_tokens {
-                TokenDisplay::Revealed
-            } else {
-                TokenDisplay::Masked
-            },
-            color: self.color.resolve(),
+            patterns: reading.patterns,
+            tokens: style.tokens,
+            color: style.color,
             json: self.format == TailFormat::Json,
             raw: self.raw,
-            local_time: self.tz == TzArg::Local,
+            local_time: style.tz_local,
             filter: TailFilter {
                 denied: self.denied,
                 ips,
@@ -482,41 +427,12 @@ impl TailArgs {
             overlap,
             filter_pattern: self.filter_pattern,
             alert,
-            fail_on: self.fail_on.map(Severity::from),
-            lang,
+            fail_on: findings.fail_on,
+            lang: style.lang,
             access,
         })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ip_ranges_match_addresses_and_prefixes() {
-        let r = |s: &str| IpRange::parse(s).unwrap_or_else(|| panic!("{s} parses"));
-        assert!(r("203.0.113.10").contains("203.0.113.10"));
-        assert!(!r("203.0.113.10").contains("203.0.113.11"));
-        assert!(r("203.0.113.0/24").contains("203.0.113.200"));
-        assert!(!r("203.0.113.0/24").contains("203.0.114.1"));
-        assert!(r("0.0.0.0/0").contains("198.51.100.23"));
-        assert!(r("2001:db8::/32").contains("2001:db8:1::5"));
-        assert!(!r("2001:db8::/32").contains("203.0.113.10"));
-        assert!(!r("203.0.113.0/24").contains("<script>"));
-        assert!(IpRange::parse("203.0.113.0/33").is_none());
-        assert!(IpRange::parse("evil").is_none());
-    }
-
-    #[test]
-    fn spans_and_alert_thresholds() {
-        assert_eq!(span("x", "500ms").ok(), Some(500));
-        assert_eq!(span("x", "1s").ok(), Some(1000));
-        assert_eq!(span("x", "2m").ok(), Some(120_000));
-        assert!(span("x", "soon").is_err());
-        assert_eq!(count_per_span("x", "5/60s").ok(), Some((5, 60_000)));
-        assert_eq!(count_per_span("x", "5/10m").ok(), Some((5, 600_000)));
-        assert!(count_per_span("x", "five").is_err());
-        assert!(count_per_span("x", "0/60s").is_err());
-    }
-}
+mod tests;

@@ -16,8 +16,8 @@ use rustc_hash::FxHashSet;
 use crate::access::join::shown;
 use crate::access::live::{HeldInvocation, JoinedRequest, LiveJoin};
 use crate::aws::GroupSelection;
-use crate::cli::{ReasonArg, TailAccess, TailAccessSource, TailConfig, TailFilter};
-use crate::decision::{source_ip, Verdict};
+use crate::cli::{TailAccess, TailAccessSource, TailConfig};
+use crate::decision::{source_ip, DenialReasons, TailFilter, Verdict};
 use crate::engine::InvocationSink;
 use crate::error::Error;
 use crate::group::Invocation;
@@ -331,23 +331,12 @@ impl<'o> AccessSide<'o> {
     }
 
     fn shown(&self, r: &JoinedRequest) -> bool {
-        let f = &self.filter;
-        if (f.denied || !f.reasons.is_empty()) && !r.class.refused() {
-            return false;
-        }
         let reasons = r.invocation.as_ref().map(|i| i.reasons.as_slice()).unwrap_or_default();
-        let reason_ok = f.reasons.is_empty()
-            || f.reasons.iter().any(|reason| match reason {
-                ReasonArg::Ip => reasons.contains(&"ip_mismatch"),
-                ReasonArg::Token => reasons.contains(&"token_mismatch"),
-                ReasonArg::Missing => reasons.contains(&"token_missing"),
-            });
-        let ip_ok = f.ips.is_empty()
-            || r.record
-                .ip
-                .as_deref()
-                .is_some_and(|ip| f.ips.iter().any(|range| range.contains(ip)));
-        reason_ok && ip_ok
+        self.filter.admits(
+            r.class.refused(),
+            DenialReasons::from_names(reasons),
+            r.record.ip.as_deref(),
+        )
     }
 
     fn print(&mut self, ready: Vec<JoinedRequest>) {

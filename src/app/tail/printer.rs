@@ -8,8 +8,8 @@ use std::ops::ControlFlow;
 use std::rc::Rc;
 
 use super::raw::RawLines;
-use crate::cli::{ReasonArg, TailConfig, TailFilter};
-use crate::decision::{source_ip, Decision, Verdict};
+use crate::cli::TailConfig;
+use crate::decision::{source_ip, Decision, TailFilter, Verdict};
 use crate::engine::InvocationSink;
 use crate::group::Invocation;
 use crate::redact::TokenDisplay;
@@ -108,20 +108,8 @@ impl<'o> TailPrinter<'o> {
     }
 
     fn shown(&self, inv: &Invocation, verdict: &Verdict) -> bool {
-        let f = &self.filter;
-        let denied = verdict.decision == Decision::Denied;
-        if (f.denied || !f.reasons.is_empty()) && !denied {
-            return false;
-        }
-        let r = verdict.reasons;
-        let reason_ok = f.reasons.is_empty()
-            || f.reasons.iter().any(|reason| match reason {
-                ReasonArg::Ip => r.ip_mismatch,
-                ReasonArg::Token => r.token_mismatch,
-                ReasonArg::Missing => r.token_missing,
-            });
-        let ip_ok = f.ips.is_empty() || source_ip(inv).is_some_and(|ip| f.ips.iter().any(|range| range.contains(ip)));
-        reason_ok && ip_ok
+        self.filter
+            .admits(verdict.decision == Decision::Denied, verdict.reasons, source_ip(inv))
     }
 
     fn write(&mut self, text: &str) {

@@ -12,6 +12,10 @@
 //! `None` or empty) are kept for every decision; the report counts them for denials only.
 //! The full rules, and the authorizer they were written for: `docs/authorizer.md`.
 
+mod filter;
+
+pub use filter::{IpRange, ReasonArg, TailFilter};
+
 use crate::group::Invocation;
 use crate::redact::token_is_missing;
 
@@ -70,6 +74,15 @@ impl DenialReasons {
             v.push("token_missing");
         }
         v
+    }
+
+    /// The reasons [`names`](Self::names) wrote, read back: a request row keeps only the names.
+    pub fn from_names(names: &[&str]) -> DenialReasons {
+        DenialReasons {
+            ip_mismatch: names.contains(&"ip_mismatch"),
+            token_mismatch: names.contains(&"token_mismatch"),
+            token_missing: names.contains(&"token_missing"),
+        }
     }
 }
 
