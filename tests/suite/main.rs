@@ -10,6 +10,7 @@ mod cloudwatch;
 mod html;
 mod insights;
 mod interrupt;
+mod layers;
 mod no_panic;
 mod parallel;
 mod proxy;
