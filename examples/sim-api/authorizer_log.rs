@@ -1,4 +1,4 @@
-//! The authorizer's log: each invocation's lines and the CloudWatch export of its log group.
+//! The authorizer's log (its lines as `docs/authorizer.md` lists them) for each invocation, and its CloudWatch export.
 
 use std::fmt::Write as _;
 

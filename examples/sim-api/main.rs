@@ -1,9 +1,12 @@
-//! A simulated HTTP API behind the seed Lambda authorizer, for the access-log join (issue 19).
+//! A simulated HTTP API behind the seed authorizer, for the access-log join (issue 19).
 //!
 //! `cargo run --release --example sim-api -- --seed 7 --out tests/data/access` (`--trace`: every
 //! invocation on stderr)
 //!
-//! Fifteen minutes of traffic from eight IPs go through API Gateway (an HTTP API) with the seed
+//! The seed authorizer is the Lambda REQUEST authorizer `docs/authorizer.md` describes: it lets in
+//! only a request from `ALLOWED_IP` that sends `ALLOWED_TOKEN` as its whole `Authorization` header,
+//! and logs what it received and what it allows, then a Japanese `[ERROR]` line for each failed check.
+//! Fifteen minutes of traffic from eight IPs go through API Gateway (an HTTP API) with that
 //! authorizer (`ALLOWED_IP` 203.0.113.10, `ALLOWED_TOKEN` Ab12Xy34) and its result cache: keyed by
 //! the `Authorization` header only, TTL 300 s, so a decision made for one IP is reused for any IP
 //! that sends the same token. The run writes the authorizer's log and the API's access log in
