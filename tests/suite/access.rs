@@ -1,5 +1,5 @@
 //! `authlogs report … --access-logs` (issue 19) on the simulated API of `tests/data/access/`
-//! (written by `examples/sim-api.rs`): every count of the `callers` section against
+//! (written by `examples/sim-api/`): every count of the `callers` section against
 //! `expected.json`, whose numbers come from the simulation's state (which request invoked the
 //! authorizer, which hit API Gateway's cache, for whom a cached decision was made), not from
 //! authlogs. `tests/data/access/README.md` tells the scenario and every variant.
