@@ -2,6 +2,7 @@
 //! or with reader threads whose batches are consumed in input order, so every layout is exact.
 
 mod batch;
+pub(crate) mod live;
 mod ordered;
 mod pipeline;
 mod schedule;

@@ -14,7 +14,7 @@ use proptest::test_runner::TestCaseError;
 use super::strategies;
 use super::{adapter, check, runner};
 use crate::app::tail::printer::TailPrinter;
-use crate::app::tail::raw::RawLines;
+use crate::engine::live::raw::RawLines;
 use crate::cli::{Cli, Command, TailConfig};
 use crate::engine::Pipeline;
 use crate::parse::Parser;

@@ -4,7 +4,6 @@
 mod access;
 mod cloudwatch;
 pub(crate) mod printer;
-pub(crate) mod raw;
 
 use std::cell::RefCell;
 use std::io::Write;
@@ -26,7 +25,7 @@ use crate::source::file::{open_error, SourceError};
 use crate::source::stream::{spawn_reader, LiveStream, StreamInput, StreamMsg, CHUNKS_IN_FLIGHT};
 use crate::source::{EventSink, InputError, LogEvent};
 use printer::TailPrinter;
-use raw::RawLines;
+use crate::engine::live::raw::RawLines;
 
 /// How often the loop wakes without input: emission by time, the exit conditions and the idle
 /// flush of a quiet stream are checked this often.

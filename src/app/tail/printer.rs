@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::rc::Rc;
 
-use super::raw::RawLines;
+use crate::engine::live::raw::RawLines;
 use crate::cli::{ReasonArg, TailConfig, TailFilter};
 use crate::decision::{source_ip, Decision, Verdict};
 use crate::engine::InvocationSink;
