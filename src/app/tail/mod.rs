@@ -1,9 +1,9 @@
 //! `authlogs tail`: follows CloudWatch Logs or a live stream and prints one line per invocation as
 //! it completes, through the same parse → group → decide core as `report`, emitting by time.
 
-mod access;
-mod cloudwatch;
 pub(crate) mod printer;
+mod requests;
+mod sources;
 
 use std::cell::RefCell;
 use std::io::Write;
@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use super::{report_damage, Outcome};
 use crate::cli::{TailConfig, TailSource};
+use crate::engine::live::raw::RawLines;
 use crate::engine::Pipeline;
 use crate::error::Error;
 use crate::parse::Parser;
@@ -25,7 +26,6 @@ use crate::source::file::{open_error, SourceError};
 use crate::source::stream::{spawn_reader, LiveStream, StreamInput, StreamMsg, CHUNKS_IN_FLIGHT};
 use crate::source::{EventSink, InputError, LogEvent};
 use printer::TailPrinter;
-use crate::engine::live::raw::RawLines;
 
 /// How often the loop wakes without input: emission by time, the exit conditions and the idle
 /// flush of a quiet stream are checked this often.
@@ -76,7 +76,7 @@ fn tail_requests(
     err: &mut dyn Write,
     interrupted: &AtomicBool,
 ) -> Result<Outcome, Error> {
-    let (mut side, mut forward) = access::AccessSide::start(config, access, out)?;
+    let (mut side, mut forward) = requests::AccessSide::start(config, access, out)?;
     let parser = Parser::new(config.patterns.clone());
     let mut pipeline = Pipeline::new(parser.clone(), config.pipeline.clone(), Some(&mut forward));
     let mut stats = TailSummary::default();
@@ -134,7 +134,7 @@ fn run_source(
             };
             run_stream(config, input, feed, interrupted)
         }
-        TailSource::CloudWatch { .. } => cloudwatch::run(config, feed, err, interrupted, stats),
+        TailSource::CloudWatch { .. } => sources::run(config, feed, err, interrupted, stats),
     }
 }
 
@@ -144,9 +144,9 @@ pub(super) trait TickHook {
     fn tick(&mut self, now_ms: i64) -> bool;
 }
 
-impl TickHook for access::AccessSide<'_> {
+impl TickHook for requests::AccessSide<'_> {
     fn tick(&mut self, now_ms: i64) -> bool {
-        access::AccessSide::tick(self, now_ms)
+        requests::AccessSide::tick(self, now_ms)
     }
 }
 

@@ -7,9 +7,9 @@ use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::rc::Rc;
 
-use crate::engine::live::raw::RawLines;
 use crate::cli::{ReasonArg, TailConfig, TailFilter};
 use crate::decision::{source_ip, Decision, Verdict};
+use crate::engine::live::raw::RawLines;
 use crate::engine::InvocationSink;
 use crate::group::Invocation;
 use crate::redact::TokenDisplay;

@@ -165,7 +165,7 @@ impl<'o> AccessSide<'o> {
                     pattern: String::new(),
                     all: false,
                 };
-                let follow_config = super::cloudwatch::follow_config(config, groups, None).ok_or_else(|| {
+                let follow_config = super::sources::follow_config(config, groups, None).ok_or_else(|| {
                     Error::Usage("--access-log-group follows CloudWatch: pass it without FILE or -".into())
                 })?;
                 let (tx, rx) = mpsc::channel();
