@@ -5,10 +5,8 @@ pub(crate) mod printer;
 mod requests;
 mod sources;
 
-use std::cell::RefCell;
 use std::io::Write;
 use std::ops::ControlFlow;
-use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
@@ -16,11 +14,9 @@ use std::time::{Duration, Instant};
 
 use super::{report_damage, Outcome};
 use crate::cli::{TailConfig, TailSource};
-use crate::engine::live::raw::RawLines;
 use crate::engine::Pipeline;
 use crate::error::Error;
 use crate::parse::Parser;
-use crate::redact::TokenDisplay;
 use crate::render::live::{summary_line, TailSummary};
 use crate::source::file::{open_error, SourceError};
 use crate::source::stream::{spawn_reader, LiveStream, StreamInput, StreamMsg, CHUNKS_IN_FLIGHT};
@@ -42,15 +38,14 @@ pub fn tail(
     if let Some(access) = config.access.clone() {
         return tail_requests(&config, &access, out, err, &interrupted);
     }
-    let raw = Rc::new(RefCell::new(RawLines::default()));
-    let mut printer = TailPrinter::new(&config, out, raw.clone());
+    let mut printer = TailPrinter::new(&config, out);
     let parser = Parser::new(config.patterns.clone());
-    let mut pipeline = Pipeline::new(parser.clone(), config.pipeline.clone(), Some(&mut printer));
+    let mut pipeline = Pipeline::new(parser, config.pipeline.clone(), Some(&mut printer));
+    if config.raw {
+        pipeline.keep_raw_lines(config.tokens);
+    }
     let mut feed = Feed {
         pipeline: &mut pipeline,
-        raw: config.raw.then_some(raw),
-        parser,
-        tokens: config.tokens,
         hook: None,
     };
     let mut stats = TailSummary::default();
@@ -78,14 +73,11 @@ fn tail_requests(
 ) -> Result<Outcome, Error> {
     let (mut side, mut forward) = requests::AccessSide::start(config, access, out)?;
     let parser = Parser::new(config.patterns.clone());
-    let mut pipeline = Pipeline::new(parser.clone(), config.pipeline.clone(), Some(&mut forward));
+    let mut pipeline = Pipeline::new(parser, config.pipeline.clone(), Some(&mut forward));
     let mut stats = TailSummary::default();
     let result = {
         let mut feed = Feed {
             pipeline: &mut pipeline,
-            raw: None,
-            parser,
-            tokens: config.tokens,
             hook: Some(&mut side),
         };
         run_source(config, &mut feed, err, interrupted, &mut stats)
@@ -226,21 +218,15 @@ fn run_stream(
     result
 }
 
-/// The pipeline as an event sink, keeping each invocation's raw lines when `--raw` asks for them.
+/// The pipeline as an event sink.
 struct Feed<'p, 's, 'h> {
     pipeline: &'p mut Pipeline<'s>,
-    raw: Option<Rc<RefCell<RawLines>>>,
-    parser: Parser,
-    tokens: TokenDisplay,
     /// Runs after every tick of the pipeline (the access-log join).
     hook: Option<&'h mut dyn TickHook>,
 }
 
 impl EventSink for Feed<'_, '_, '_> {
     fn event(&mut self, event: &LogEvent<'_>) -> ControlFlow<()> {
-        if let Some(raw) = &self.raw {
-            raw.borrow_mut().record(&self.parser, event, self.tokens);
-        }
         self.pipeline.event(event)
     }
 
