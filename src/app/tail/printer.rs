@@ -7,6 +7,7 @@ use std::ops::ControlFlow;
 
 use crate::cli::{ReasonArg, TailConfig, TailFilter};
 use crate::decision::{source_ip, Decision, Verdict};
+use crate::engine::live::now_ms;
 use crate::engine::InvocationSink;
 use crate::group::Invocation;
 use crate::redact::TokenDisplay;
@@ -151,7 +152,7 @@ impl TailPrinter<'_> {
     fn print(&mut self, inv: &Invocation, verdict: &Verdict, lines: Option<(&[String], usize)>) -> ControlFlow<()> {
         let alert = match (&mut self.bursts, source_ip(inv)) {
             (Some(bursts), Some(ip)) if verdict.decision == Decision::Denied => {
-                let t = inv.first_ts.or(inv.last_ts).unwrap_or_else(super::now_ms);
+                let t = inv.first_ts.or(inv.last_ts).unwrap_or_else(now_ms);
                 bursts.denied(ip, t)
             }
             _ => None,

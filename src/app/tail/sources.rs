@@ -1,99 +1,130 @@
-//! `tail` from CloudWatch Logs: the follower (Live Tail, or polling) runs on its own thread and
-//! sends its events here, where they go through the pipeline while this thread keeps the clock.
+//! What `tail` reads, as live sources: the authorizer's log (standard input, a file, or
+//! CloudWatch followed by Live Tail or polling) and the access log (a file, or a log group).
 
-use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
-use std::time::Instant;
 
-use super::{Bounds, Feed, TICK};
-use crate::cli::{TailConfig, TailSource};
+use crate::cli::{TailAccess, TailAccessSource, TailConfig, TailSource};
+use crate::engine::live::{FollowSource, LiveSource, StreamSource};
 use crate::error::Error;
-use crate::render::live::TailSummary;
-use crate::source::cloudwatch::{follow, FollowConfig, FollowMode, FollowMsg, FollowStats, GroupSelection};
-use crate::source::{EventSink, LogEvent};
+use crate::source::cloudwatch::{Connection, FollowConfig, FollowMode, FollowStats, GroupSelection};
+use crate::source::stream::StreamInput;
+use crate::source::{InputFormat, ReadOptions};
 
-/// How `tail`'s CloudWatch source follows `groups` (the authorizer's, or the access log's with no
-/// filter pattern); `None` when the source is not CloudWatch.
-pub(super) fn follow_config(
-    config: &TailConfig,
-    groups: GroupSelection,
-    filter_pattern: Option<String>,
-) -> Option<FollowConfig> {
-    let TailSource::CloudWatch {
-        connection,
-        poll,
-        max_attempts,
-        max_tps,
-        ..
-    } = &config.source
-    else {
-        return None;
+/// How `tail` reaches CloudWatch, when its source is CloudWatch.
+struct CloudWatch<'c> {
+    config: &'c TailConfig,
+    connection: &'c Connection,
+    poll: bool,
+    max_attempts: u32,
+    max_tps: f64,
+}
+
+impl<'c> CloudWatch<'c> {
+    /// `None` when the source is not CloudWatch.
+    fn of(config: &'c TailConfig) -> Option<CloudWatch<'c>> {
+        let TailSource::CloudWatch {
+            connection,
+            poll,
+            max_attempts,
+            max_tps,
+            ..
+        } = &config.source
+        else {
+            return None;
+        };
+        Some(CloudWatch {
+            config,
+            connection,
+            poll: *poll,
+            max_attempts: *max_attempts,
+            max_tps: *max_tps,
+        })
+    }
+
+    /// How to follow `groups` (the authorizer's, or the access log's with no filter pattern).
+    fn follow(&self, groups: GroupSelection, filter_pattern: Option<String>) -> FollowConfig {
+        let config = self.config;
+        FollowConfig {
+            connection: self.connection.clone(),
+            groups,
+            mode: if self.poll { FollowMode::Poll } else { FollowMode::Live },
+            start_ms: config.start_ms,
+            end_ms: config.end_ms,
+            interval: config.interval,
+            overlap: config.overlap,
+            filter_pattern,
+            max_tps: self.max_tps,
+            max_attempts: self.max_attempts,
+        }
+    }
+}
+
+/// The authorizer's log, being read.
+pub(super) struct Authorizer {
+    /// Its source.
+    pub(super) source: Box<dyn LiveSource>,
+    /// The follower's counters, when it is CloudWatch.
+    pub(super) stats: Option<Arc<FollowStats>>,
+}
+
+/// Starts reading the authorizer's log.
+pub(super) fn authorizer(config: &TailConfig) -> Result<Authorizer, Error> {
+    let input = match &config.source {
+        TailSource::Stdin => StreamInput::Stdin,
+        TailSource::File { path, follow } => StreamInput::File {
+            path: path.clone(),
+            follow: *follow,
+        },
+        TailSource::CloudWatch {
+            connection,
+            groups,
+            poll,
+            max_attempts,
+            max_tps,
+        } => {
+            let cloudwatch = CloudWatch {
+                config,
+                connection,
+                poll: *poll,
+                max_attempts: *max_attempts,
+                max_tps: *max_tps,
+            };
+            let source = FollowSource::start(cloudwatch.follow(groups.clone(), config.filter_pattern.clone()))?;
+            let stats = source.stats();
+            return Ok(Authorizer {
+                source: Box::new(source),
+                stats: Some(stats),
+            });
+        }
     };
-    Some(FollowConfig {
-        connection: connection.clone(),
-        groups,
-        mode: if *poll { FollowMode::Poll } else { FollowMode::Live },
-        start_ms: config.start_ms,
-        end_ms: config.end_ms,
-        interval: config.interval,
-        overlap: config.overlap,
-        filter_pattern,
-        max_tps: *max_tps,
-        max_attempts: *max_attempts,
+    Ok(Authorizer {
+        source: Box::new(StreamSource::open(input, config.read)?),
+        stats: None,
     })
 }
 
-/// Follows the configured groups until a bound is reached or the follower fails.
-pub(super) fn run(
-    config: &TailConfig,
-    feed: &mut Feed<'_, '_, '_>,
-    err: &mut dyn Write,
-    interrupted: &AtomicBool,
-    summary: &mut TailSummary,
-) -> Result<(), Error> {
-    let TailSource::CloudWatch { groups, .. } = &config.source else {
-        return Ok(());
-    };
-    let Some(follow_config) = follow_config(config, groups.clone(), config.filter_pattern.clone()) else {
-        return Ok(());
-    };
-    let (tx, rx) = mpsc::channel();
-    let stop = Arc::new(AtomicBool::new(false));
-    let stats = Arc::new(FollowStats::default());
-    let follower = follow(follow_config, tx, stop.clone(), stats.clone())?;
-    let mut bounds = Bounds::start(config, interrupted, feed);
-    let result = loop {
-        match rx.recv_timeout(TICK) {
-            Ok(FollowMsg::Events(events)) => {
-                bounds.last_event = Instant::now();
-                for e in &events {
-                    let flow = feed.event(&LogEvent {
-                        timestamp_ms: e.timestamp_ms,
-                        stream: &e.stream,
-                        message: &e.message,
-                    });
-                    if flow.is_break() {
-                        break;
-                    }
-                }
-            }
-            Ok(FollowMsg::Note(note)) => {
-                let _ = writeln!(err, "{note}");
-            }
-            Ok(FollowMsg::Failed(e)) => break Err(Error::from(e)),
-            // The follower ended by itself (its --until passed).
-            Err(RecvTimeoutError::Disconnected) => break Ok(()),
-            Err(RecvTimeoutError::Timeout) => {}
+/// The access log, being read: a file in any container, or a log group followed with no filter
+/// pattern.
+pub(super) fn access_log(config: &TailConfig, access: &TailAccess) -> Result<Box<dyn LiveSource>, Error> {
+    match &access.source {
+        TailAccessSource::File { path, follow } => {
+            let input = StreamInput::File {
+                path: path.clone(),
+                follow: *follow,
+            };
+            let read = ReadOptions::new(InputFormat::Auto).with_max_line_bytes(config.read.max_line_bytes);
+            Ok(Box::new(StreamSource::open(input, read)?))
         }
-        if bounds.tick(feed) {
-            break Ok(());
+        TailAccessSource::Group(group) => {
+            let groups = GroupSelection {
+                names: vec![group.clone()],
+                pattern: String::new(),
+                all: false,
+            };
+            let cloudwatch = CloudWatch::of(config).ok_or_else(|| {
+                Error::Usage("--access-log-group follows CloudWatch: pass it without FILE or -".into())
+            })?;
+            Ok(Box::new(FollowSource::start(cloudwatch.follow(groups, None))?))
         }
-    };
-    stop.store(true, Ordering::Relaxed);
-    let _ = follower.join();
-    summary.reconnects = FollowStats::get(&stats.reconnects);
-    summary.sampled_seconds = FollowStats::get(&stats.sampled_seconds);
-    result
+    }
 }
