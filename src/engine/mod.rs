@@ -3,6 +3,7 @@
 //! has Logs Insights compute the same report server side; both return a `Report`.
 
 pub mod insights;
+pub(crate) mod live;
 pub mod local;
 
 pub use local::{InvocationSink, Pipeline, PipelineConfig, Threads};

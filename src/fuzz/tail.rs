@@ -1,10 +1,6 @@
 //! `tail`'s output under fuzzing: one line per invocation (text, colored, JSON lines), burst
 //! alerts at any times and windows, and `--raw` lines with their tokens masked.
 
-use std::cell::RefCell;
-use std::ops::ControlFlow;
-use std::rc::Rc;
-
 use clap::Parser as _;
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -14,13 +10,11 @@ use proptest::test_runner::TestCaseError;
 use super::strategies;
 use super::{adapter, check, runner};
 use crate::app::tail::printer::TailPrinter;
-use crate::app::tail::raw::RawLines;
 use crate::cli::{Cli, Command, TailConfig};
 use crate::engine::Pipeline;
 use crate::parse::Parser;
 use crate::redact::TokenDisplay;
 use crate::render::live::{summary_line, TailSummary};
-use crate::report::InputError;
 use crate::source::{EventSink, LogEvent};
 
 /// `tail`'s arguments as a user may give them (`authlogs tail - …`).
@@ -85,25 +79,6 @@ fn config(args: &[&str], alert: Option<(usize, i64)>) -> Result<TailConfig, Test
     Ok(config)
 }
 
-/// The events into the pipeline, each also kept for `--raw`, as `tail` feeds them.
-struct Feed<'p, 's> {
-    pipeline: &'p mut Pipeline<'s>,
-    raw: Rc<RefCell<RawLines>>,
-    parser: Parser,
-    tokens: TokenDisplay,
-}
-
-impl EventSink for Feed<'_, '_> {
-    fn event(&mut self, event: &LogEvent<'_>) -> ControlFlow<()> {
-        self.raw.borrow_mut().record(&self.parser, event, self.tokens);
-        self.pipeline.event(event)
-    }
-
-    fn input_error(&mut self, error: InputError) {
-        self.pipeline.input_error(error);
-    }
-}
-
 #[test]
 fn tail_lines_alerts_and_raw_lines() {
     let strategy = (
@@ -122,26 +97,23 @@ fn tail_lines_alerts_and_raw_lines() {
         strategy,
         |(scenario, args, alert, ticks, container)| {
             let config = config(&args, alert)?;
-            let raw = Rc::new(RefCell::new(RawLines::default()));
             let mut out: Vec<u8> = Vec::new();
-            let mut printer = TailPrinter::new(&config, &mut out, raw.clone());
+            let mut printer = TailPrinter::new(&config, &mut out);
             let parser = Parser::new(config.patterns.clone());
-            let mut pipeline = Pipeline::new(parser.clone(), config.pipeline.clone(), Some(&mut printer));
-            let mut feed = Feed {
-                pipeline: &mut pipeline,
-                raw,
-                parser,
-                tokens: config.tokens,
-            };
+            let mut pipeline = Pipeline::new(parser, config.pipeline.clone(), Some(&mut printer));
+            // As `tail` feeds it: events one by one, each also kept for `--raw`.
+            if config.raw {
+                pipeline.keep_raw_lines(config.tokens);
+            }
             match &container {
                 // Standard input in a container, arriving in pieces.
                 Some((container, bits, chunks)) => {
                     let bytes = strategies::wrap(&scenario.events, *container, *bits);
-                    let _ = adapter::read(&bytes, config.read.format, Some(chunks), &mut feed);
+                    let _ = adapter::read(&bytes, config.read.format, Some(chunks), &mut pipeline);
                 }
                 None => {
                     for (i, e) in scenario.events.iter().enumerate() {
-                        let flow = feed.event(&LogEvent {
+                        let flow = pipeline.event(&LogEvent {
                             timestamp_ms: e.timestamp_ms,
                             stream: &e.stream,
                             message: &e.message,
@@ -150,7 +122,7 @@ fn tail_lines_alerts_and_raw_lines() {
                             break;
                         }
                         if let Some(now) = ticks[i % ticks.len()] {
-                            feed.pipeline.tick(now);
+                            pipeline.tick(now);
                         }
                     }
                 }

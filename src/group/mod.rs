@@ -179,6 +179,9 @@ struct StreamState {
     pending_init: bool,
     pending_init_us: Option<u64>,
     pending_restore_us: Option<u64>,
+    /// The last request started on this stream, for [`Grouper::line_owner`] only (set there, so
+    /// grouping itself never pays for it). Unlike `current` it outlives an INIT_START.
+    last_started: Option<RequestKey>,
 }
 
 /// Counters the grouper keeps about its input.
@@ -401,6 +404,27 @@ impl Grouper {
             LineEvent::Unrecognized => self.stats.unrecognized_lines += 1,
         }
         self.expire(emit);
+    }
+
+    /// The request whose raw lines `line` joins (`tail --raw`): the id it carries, else the last
+    /// request started on `stream`. Asked before the line is pushed, for every line, in order.
+    /// Kept apart from the running request grouping uses: an INIT_START ends that one, while the
+    /// lines after it are still shown with the request before.
+    pub fn line_owner(&mut self, stream: &str, line: &LineEvent<'_>) -> Option<RequestKey> {
+        let s = self.stream_id(stream);
+        match line {
+            LineEvent::Start { request_id } => {
+                self.streams[s].last_started = Some(request_id.clone());
+                Some(request_id.clone())
+            }
+            LineEvent::End { request_id } | LineEvent::Report { request_id, .. } => Some(request_id.clone()),
+            LineEvent::App {
+                request_id: Some(id), ..
+            }
+            | LineEvent::Timeout { request_id: Some(id) }
+            | LineEvent::Failure { request_id: Some(id) } => Some(id.clone()),
+            _ => self.streams[s].last_started.clone(),
+        }
     }
 
     /// The invocation a line without its own id (or with one) belongs to.

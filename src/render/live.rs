@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::table::display_width;
 use super::terminal_safe_json;
+use crate::access::live::LiveCounts;
 use crate::i18n::{fill, Lang};
 use crate::redact::escape_control;
 use crate::report::{Report, RequestRow};
@@ -203,6 +204,30 @@ pub struct TailSummary {
     pub reconnects: u64,
     /// Seconds in which CloudWatch sampled the events.
     pub sampled_seconds: u64,
+}
+
+/// `authlogs: N API requests (…)` — `tail` with an access log: the requests handed out by the
+/// live join, by class, in `lang`.
+pub fn requests_summary_line(c: &LiveCounts, lang: Lang) -> String {
+    let mut line = fill(
+        lang.tail().callers_summary,
+        &[
+            ("requests", &c.requests),
+            ("fresh_allow", &c.fresh_allow),
+            ("fresh_deny", &c.fresh_deny),
+            ("cached_allow", &c.cached_allow),
+            ("cached_deny", &c.cached_deny),
+            ("identity_missing", &c.identity_missing),
+            ("authorizer_failed", &c.authorizer_failed),
+            ("other", &c.other),
+            ("other_ip", &c.other_ip),
+            ("unmatched", &c.unmatched_invocations),
+            ("ambiguous", &c.ambiguous),
+            ("unreadable", &c.unreadable),
+        ],
+    );
+    line.push('\n');
+    line
 }
 
 /// `authlogs: 42 invocations (…); denials …; N events, …` — counts of everything seen, in `lang`.

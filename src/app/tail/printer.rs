@@ -1,15 +1,13 @@
 //! `tail`'s invocation sink: filters, prints each invocation (and its raw lines), raises burst
 //! alerts, and stops the run after `--count` lines or when the output is closed.
 
-use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Write};
 use std::ops::ControlFlow;
-use std::rc::Rc;
 
-use super::raw::RawLines;
 use crate::cli::TailConfig;
 use crate::decision::{source_ip, Decision, TailFilter, Verdict};
+use crate::engine::live::now_ms;
 use crate::engine::InvocationSink;
 use crate::group::Invocation;
 use crate::redact::TokenDisplay;
@@ -82,12 +80,12 @@ pub(crate) struct TailPrinter<'o> {
     printed: u64,
     alerts: u64,
     bursts: Option<Bursts>,
-    raw: Option<Rc<RefCell<RawLines>>>,
     error: Option<io::Error>,
 }
 
 impl<'o> TailPrinter<'o> {
-    pub(crate) fn new(config: &TailConfig, out: &'o mut dyn Write, raw: Rc<RefCell<RawLines>>) -> Self {
+    /// A printer of what `config` asks for, on `out`.
+    pub(crate) fn new(config: &TailConfig, out: &'o mut dyn Write) -> Self {
         TailPrinter {
             out,
             style: config.live_style(),
@@ -97,7 +95,6 @@ impl<'o> TailPrinter<'o> {
             printed: 0,
             alerts: 0,
             bursts: config.alert.map(|(n, window)| Bursts::new(n, window)),
-            raw: config.raw.then_some(raw),
             error: None,
         }
     }
@@ -123,13 +120,27 @@ impl<'o> TailPrinter<'o> {
 
 impl InvocationSink for TailPrinter<'_> {
     fn invocation(&mut self, inv: &Invocation, verdict: &Verdict) -> ControlFlow<()> {
-        let lines = self
-            .raw
-            .as_ref()
-            .map(|raw| raw.borrow_mut().take(&inv.request_id.to_string()));
+        self.print(inv, verdict, None)
+    }
+
+    fn invocation_with_lines(
+        &mut self,
+        inv: &Invocation,
+        verdict: &Verdict,
+        lines: &[String],
+        dropped: usize,
+    ) -> ControlFlow<()> {
+        self.print(inv, verdict, Some((lines, dropped)))
+    }
+}
+
+impl TailPrinter<'_> {
+    /// The invocation's line (with its raw lines, under `--raw`), then its alert; `Break` after
+    /// `--count` lines or once the output failed.
+    fn print(&mut self, inv: &Invocation, verdict: &Verdict, lines: Option<(&[String], usize)>) -> ControlFlow<()> {
         let alert = match (&mut self.bursts, source_ip(inv)) {
             (Some(bursts), Some(ip)) if verdict.decision == Decision::Denied => {
-                let t = inv.first_ts.or(inv.last_ts).unwrap_or_else(super::now_ms);
+                let t = inv.first_ts.or(inv.last_ts).unwrap_or_else(now_ms);
                 bursts.denied(ip, t)
             }
             _ => None,
@@ -139,7 +150,7 @@ impl InvocationSink for TailPrinter<'_> {
             let line = invocation_line(&row, self.style);
             self.write(&line);
             if let Some((lines, truncated)) = lines.filter(|_| !self.style.json) {
-                self.write(&raw_lines(&lines, truncated, self.style.lang));
+                self.write(&raw_lines(lines, truncated, self.style.lang));
             }
             self.printed += 1;
         }

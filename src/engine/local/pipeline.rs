@@ -13,8 +13,10 @@ use super::tally::{self, InputTally};
 use crate::analyze::{AnalyzeConfig, Analyzer, InputSummary};
 use crate::aws::{CwError, FetchConfig};
 use crate::decision::{decide, Verdict};
+use crate::engine::live::raw::RawLines;
 use crate::group::{GroupConfig, Grouper, Invocation};
 use crate::parse::{LineEvent, Parser};
+use crate::redact::TokenDisplay;
 use crate::report::{InputError, Report, SourceInfo};
 use crate::source::cloudwatch::{fetch_window, FetchProgress};
 use crate::source::file::{plan, read_path, read_unit, unit_inflates_apart, SourceError, Unit};
@@ -25,6 +27,20 @@ pub trait InvocationSink {
     /// One finished invocation, in the order they finish. `Break` stops the run: no more input is
     /// read (e.g. the output was closed), and `finish` reports what was read until then.
     fn invocation(&mut self, inv: &Invocation, verdict: &Verdict) -> ControlFlow<()>;
+
+    /// One finished invocation with its raw log lines, instead of [`invocation`](Self::invocation),
+    /// when the pipeline keeps them (`tail --raw`): the lines kept (tokens masked unless shown) and
+    /// how many more there were. By default the lines are dropped.
+    fn invocation_with_lines(
+        &mut self,
+        inv: &Invocation,
+        verdict: &Verdict,
+        lines: &[String],
+        dropped: usize,
+    ) -> ControlFlow<()> {
+        let _ = (lines, dropped);
+        self.invocation(inv, verdict)
+    }
 }
 
 /// What a pipeline keeps and how it groups and prices.
@@ -54,6 +70,8 @@ pub struct Pipeline<'s> {
     interrupt: Option<Arc<AtomicBool>>,
     /// What the input being read gave the parser.
     tally: InputTally,
+    /// Each invocation's raw lines, when a live run shows them (`tail --raw`).
+    raw: Option<RawLines>,
 }
 
 impl<'s> Pipeline<'s> {
@@ -73,6 +91,7 @@ impl<'s> Pipeline<'s> {
             stopped: false,
             interrupt: None,
             tally: InputTally::default(),
+            raw: None,
         }
     }
 
@@ -85,6 +104,13 @@ impl<'s> Pipeline<'s> {
     /// Whether the flag given to [`stop_on`](Pipeline::stop_on) was set.
     pub fn interrupted(&self) -> bool {
         self.interrupt.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// Keeps each invocation's raw lines from now on (`tail --raw`), filed under the request the
+    /// grouper says each belongs to, and hands them to the sink with the invocation. Lines are
+    /// only kept for events given one by one ([`EventSink::event`]), as live runs give them.
+    pub(crate) fn keep_raw_lines(&mut self, tokens: TokenDisplay) {
+        self.raw = Some(RawLines::new(tokens));
     }
 
     /// A live run's clock: emits the invocations whose grace or idle time has passed (see
@@ -101,9 +127,10 @@ impl<'s> Pipeline<'s> {
             analyzer,
             sink,
             stopped,
+            raw,
             ..
         } = self;
-        f(grouper, &mut |inv| deliver(analyzer, sink, stopped, inv));
+        f(grouper, &mut |inv| deliver(analyzer, sink, stopped, raw, inv));
     }
 
     /// The report of the invocations emitted so far, without ending the run.
@@ -127,12 +154,25 @@ impl<'s> Pipeline<'s> {
     }
 }
 
-fn deliver(analyzer: &mut Analyzer, sink: &mut Option<&mut dyn InvocationSink>, stopped: &mut bool, inv: &Invocation) {
+fn deliver(
+    analyzer: &mut Analyzer,
+    sink: &mut Option<&mut dyn InvocationSink>,
+    stopped: &mut bool,
+    raw: &mut Option<RawLines>,
+    inv: &Invocation,
+) {
     let verdict = decide(inv);
     analyzer.add(inv, &verdict);
     // A sink that asked to stop is not called again, not even by `finish`.
     if let Some(s) = sink.as_mut().filter(|_| !*stopped) {
-        if s.invocation(inv, &verdict).is_break() {
+        let flow = match raw {
+            Some(raw) => {
+                let (lines, dropped) = raw.take(&inv.request_id);
+                s.invocation_with_lines(inv, &verdict, &lines, dropped)
+            }
+            None => s.invocation(inv, &verdict),
+        };
+        if flow.is_break() {
             *stopped = true;
         }
     }
@@ -292,6 +332,11 @@ impl EventSink for Pipeline<'_> {
         // Sources stop at the first `Break`, so an event after the stop is not looked for here.
         self.summary.stats.events += 1;
         let (ts, line) = front(&self.parser, event);
+        if let Some(raw) = &mut self.raw {
+            // Every line, inside the window or not, as it was read.
+            let owner = self.grouper.line_owner(event.stream, &line);
+            raw.record(owner, event.message, &line, self.parser.patterns());
+        }
         self.tally.note(&line, event.message);
         if in_window(&self.config, ts) {
             self.back(ts, event.stream, line);

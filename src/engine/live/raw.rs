@@ -2,9 +2,10 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::parse::{LineEvent, OwnedOrBorrowedFact, Parser};
+use crate::group::RequestKey;
+use crate::parse::{LineEvent, OwnedOrBorrowedFact};
+use crate::patterns::Patterns;
 use crate::redact::{json_decoded, json_literals, mask_values, token_is_missing, TokenDisplay};
-use crate::source::LogEvent;
 
 /// Lines kept per invocation; the rest are counted.
 const MAX_LINES: usize = 200;
@@ -22,12 +23,11 @@ struct Kept {
     tokens: Vec<String>,
 }
 
-/// Raw lines by request id, and the request each stream is running (lines without an id).
-#[derive(Debug, Default)]
+/// Raw lines by the request the grouper filed them under.
+#[derive(Debug)]
 pub(crate) struct RawLines {
-    lines: HashMap<String, Kept>,
-    order: VecDeque<String>,
-    running: HashMap<String, String>,
+    lines: HashMap<RequestKey, Kept>,
+    order: VecDeque<RequestKey>,
     /// Token values seen in any line so far, to mask wherever they turn up again.
     known: VecDeque<String>,
     /// Whether tokens are masked (`tail` without `--show-tokens`).
@@ -35,35 +35,35 @@ pub(crate) struct RawLines {
 }
 
 impl RawLines {
-    /// Files `event` under its request: its own id, else the request its stream is running. The
-    /// token values the line holds are remembered, to be masked when the lines are taken, as in
-    /// every other output, unless `tokens` reveals them.
-    pub(crate) fn record(&mut self, parser: &Parser, event: &LogEvent<'_>, tokens: TokenDisplay) {
-        let line = parser.parse(event.message);
-        self.masked = tokens == TokenDisplay::Masked;
+    /// Nothing kept yet; tokens are masked in the lines taken unless `tokens` reveals them.
+    pub(crate) fn new(tokens: TokenDisplay) -> RawLines {
+        RawLines {
+            lines: HashMap::new(),
+            order: VecDeque::new(),
+            known: VecDeque::new(),
+            masked: tokens == TokenDisplay::Masked,
+        }
+    }
+
+    /// Files `message` (parsed as `line`) under `owner`, the request the grouper says it belongs
+    /// to (none: the line is not kept). The token values the line holds are remembered, to be
+    /// masked when the lines are taken, as in every other output.
+    pub(crate) fn record(
+        &mut self,
+        owner: Option<RequestKey>,
+        message: &str,
+        line: &LineEvent<'_>,
+        patterns: &Patterns,
+    ) {
         let found = if self.masked {
-            token_values(parser, event.message, &line)
+            token_values(patterns, message, line)
         } else {
             Vec::new()
         };
         for t in &found {
             remember(&mut self.known, t, MAX_KNOWN_TOKENS);
         }
-        let id = match line {
-            LineEvent::Start { request_id } => {
-                let id = request_id.to_string();
-                self.running.insert(event.stream.to_string(), id.clone());
-                Some(id)
-            }
-            LineEvent::End { request_id } | LineEvent::Report { request_id, .. } => Some(request_id.to_string()),
-            LineEvent::App {
-                request_id: Some(id), ..
-            }
-            | LineEvent::Timeout { request_id: Some(id) }
-            | LineEvent::Failure { request_id: Some(id) } => Some(id.to_string()),
-            _ => self.running.get(event.stream).cloned(),
-        };
-        let Some(id) = id else { return };
+        let Some(id) = owner else { return };
         if !self.lines.contains_key(&id) {
             if self.order.len() >= MAX_REQUESTS {
                 if let Some(old) = self.order.pop_front() {
@@ -74,7 +74,7 @@ impl RawLines {
         }
         let kept = self.lines.entry(id).or_default();
         if kept.lines.len() < MAX_LINES {
-            kept.lines.push(event.message.to_string());
+            kept.lines.push(message.to_string());
         } else {
             kept.dropped += 1;
         }
@@ -89,7 +89,7 @@ impl RawLines {
     /// are revealed, every token value found in its lines, or in any line before, is masked in
     /// every one of them, wherever it stands (issue 15: a token line is not the only place a token
     /// turns up).
-    pub(crate) fn take(&mut self, request_id: &str) -> (Vec<String>, usize) {
+    pub(crate) fn take(&mut self, request_id: &RequestKey) -> (Vec<String>, usize) {
         let Some(kept) = self.lines.remove(request_id) else {
             return (Vec::new(), 0);
         };
@@ -124,7 +124,7 @@ fn remember(known: &mut VecDeque<String>, token: &str, cap: usize) {
 /// The token values `message` holds: the one its parse found, and every one a token template
 /// finds anywhere in it, in its text and inside its JSON string literals (decoded, so `\uXXXX`
 /// escapes hide nothing).
-fn token_values(parser: &Parser, message: &str, line: &LineEvent<'_>) -> Vec<String> {
+fn token_values(patterns: &Patterns, message: &str, line: &LineEvent<'_>) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     if let LineEvent::App { fact: Some(fact), .. } = line {
         match fact {
@@ -135,7 +135,6 @@ fn token_values(parser: &Parser, message: &str, line: &LineEvent<'_>) -> Vec<Str
             _ => {}
         }
     }
-    let patterns = parser.patterns();
     let mut scan = |text: &str| {
         let mut values = Vec::new();
         patterns.token_values(text, &mut values);
@@ -167,43 +166,40 @@ fn token_values(parser: &Parser, message: &str, line: &LineEvent<'_>) -> Vec<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::group::{GroupConfig, Grouper};
+    use crate::parse::Parser;
+
+    /// Files each message as the pipeline does: under the request the grouper says it belongs to.
+    fn record_all(raw: &mut RawLines, messages: &[String]) {
+        let parser = Parser::default();
+        let mut grouper = Grouper::new(GroupConfig::default());
+        for message in messages {
+            let line = parser.parse(message);
+            let owner = grouper.line_owner("s", &line);
+            raw.record(owner, message, &line, parser.patterns());
+        }
+    }
+
+    fn take(raw: &mut RawLines, id: &str) -> (Vec<String>, usize) {
+        raw.take(&RequestKey::new(id))
+    }
 
     #[test]
     fn raw_lines_keep_no_token() {
-        let parser = Parser::default();
-        let mut raw = RawLines::default();
+        let mut raw = RawLines::new(TokenDisplay::Masked);
         let id = "e9b8af80-569f-4e11-a6fd-15e45859e5a3";
-        for message in [
+        record_all(&mut raw, &[
             format!("START RequestId: {id} Version: $LATEST"),
             format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Token: Ab12Xy34"),
             format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Allowed Token: Ab12Xy34"),
             format!("[ERROR]\t2025-07-11T06:05:34.309Z\t{id}\t[ERROR] トークンが不一致: 受信トークン=guess\"1, 許可トークン=Ab12Xy34"),
-        ] {
-            let event = LogEvent {
-                timestamp_ms: None,
-                stream: "s",
-                message: &message,
-            };
-            raw.record(&parser, &event, TokenDisplay::Masked);
-        }
-        let (lines, dropped) = raw.take(id);
+        ]);
+        let (lines, dropped) = take(&mut raw, id);
         assert_eq!((lines.len(), dropped), (4, 0));
         let all = lines.join("\n");
         assert!(!all.contains("Ab12Xy34") && !all.contains("guess"), "{all}");
         assert!(all.contains("tok:f6c4527f"), "{all}");
-        assert!(raw.take(id).0.is_empty(), "taken once");
-    }
-
-    fn record_all(raw: &mut RawLines, messages: &[String]) {
-        let parser = Parser::default();
-        for message in messages {
-            let event = LogEvent {
-                timestamp_ms: None,
-                stream: "s",
-                message,
-            };
-            raw.record(&parser, &event, TokenDisplay::Masked);
-        }
+        assert!(take(&mut raw, id).0.is_empty(), "taken once");
     }
 
     /// Found by fuzzing: only the token line itself was masked, so the token showed wherever
@@ -213,7 +209,7 @@ mod tests {
     fn raw_lines_mask_tokens_in_lines_that_are_not_the_token_line() {
         let id = "e9b8af80-569f-4e11-a6fd-15e45859e5a3";
         let next = "0b5f7b56-1a2e-4c3d-9e8f-0123456789ab";
-        let mut raw = RawLines::default();
+        let mut raw = RawLines::new(TokenDisplay::Masked);
         record_all(
             &mut raw,
             &[
@@ -228,8 +224,8 @@ mod tests {
                 format!("[INFO]\t2025-07-11T06:05:35.309Z\t{next}\tresult: {{'token': 'Ab12Xy34'}}"),
             ],
         );
-        let (lines, _) = raw.take(id);
-        let (later, _) = raw.take(next);
+        let (lines, _) = take(&mut raw, id);
+        let (later, _) = take(&mut raw, next);
         let all = [lines, later].concat().join("\n");
         for secret in ["Ab12Xy34", "guess1", "guess2"] {
             assert!(!all.contains(secret), "{secret} in {all}");
@@ -242,7 +238,7 @@ mod tests {
     #[test]
     fn raw_lines_mask_tokens_behind_json_escapes() {
         let id = "e9b8af80-569f-4e11-a6fd-15e45859e5a3";
-        let mut raw = RawLines::default();
+        let mut raw = RawLines::new(TokenDisplay::Masked);
         record_all(
             &mut raw,
             &[
@@ -251,7 +247,7 @@ mod tests {
                 format!("{{\"timestamp\":\"2025-07-11T06:05:34.309Z\",\"level\":\"INFO\",\"requestId\":\"{id}\",\"message\":\"Event: {{\\\"authorization\\\": \\\"Ab\\u0031\\u0032Xy34\\\"}}\"}}"),
             ],
         );
-        let (lines, _) = raw.take(id);
+        let (lines, _) = take(&mut raw, id);
         assert_eq!(lines.len(), 3);
         for line in &lines[1..] {
             let value: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
