@@ -20,10 +20,10 @@ const LAYERS: [&str; 20] = [
     "group",
     "decision",
     "analyze",
+    "error",
     "engine",
     "access",
     "render",
-    "error",
     "cli",
     "app",
 ];
