@@ -1,10 +1,12 @@
 //! authlogs: rebuilds API Gateway Lambda authorizer invocations from CloudWatch Logs and reports
 //! decisions.
 //!
-//! The stages, each a module: `source` (files, stdin, CloudWatch) → `parse` → `group` → `decision`
-//! → `analyze` → `render`, run in order by `engine`. The binary is a thin layer over `cli` (arguments
-//! validated once into a config) and `app` (one driver per command). The library's public surface
-//! is what the binary and the integration tests need, re-exported here.
+//! The stages, each a module: `source` (files, stdin, CloudWatch; AWS plumbing in `aws`) → `parse`
+//! → `group` → `decision` → `analyze` → `render`. `engine` is where inputs meet them: the local
+//! engine, the Logs Insights engine and `tail`'s live loop. The binary is a thin layer over `cli`
+//! (arguments validated once into a config) and `app` (one driver per command). Layers and routes:
+//! docs/architecture.md. The library's public surface is what the binary and the integration tests
+//! need, re-exported here.
 
 #![deny(missing_docs)]
 
