@@ -5,7 +5,7 @@ mod completions;
 mod groups;
 mod output;
 mod report;
-pub(crate) mod tail;
+mod tail;
 
 pub use completions::{completions, man};
 pub use groups::groups;

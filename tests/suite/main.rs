@@ -8,6 +8,7 @@ mod access_cloudwatch;
 mod access_usage;
 mod cli;
 mod cloudwatch;
+mod fuzz;
 mod html;
 mod insights;
 mod no_panic;

@@ -3,8 +3,8 @@
 
 mod access;
 mod cloudwatch;
-pub(crate) mod printer;
-pub(crate) mod raw;
+mod printer;
+mod raw;
 
 use std::cell::RefCell;
 use std::io::Write;
