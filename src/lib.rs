@@ -10,6 +10,10 @@
 
 #![deny(missing_docs)]
 
+// The property tests' harness is shared with `tests/suite/fuzz/` and names the crate `authlogs`.
+#[cfg(test)]
+extern crate self as authlogs;
+
 mod access;
 mod analyze;
 pub mod app;
@@ -42,6 +46,6 @@ pub use error::Error;
 pub use group::{GroupConfig, Grouper, Invocation};
 pub use parse::Parser;
 pub use patterns::Patterns;
-pub use render::OutputFormat;
+pub use render::{render, OutputFormat, TableStyle};
 pub use report::InputError;
 pub use source::{EventSink, InputFormat, LogEvent};

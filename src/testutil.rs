@@ -168,8 +168,30 @@ pub(crate) fn many_events(n: usize) -> String {
     out
 }
 
-/// The moto server `scripts/test` starts (`AUTHLOGS_TEST_ENDPOINT`); the tests of `who` fail
-/// (never skip) without it, and say how to get it.
+/// Whether the unit tests that need the moto server run: start each with
+/// `if !crate::testutil::moto() { return; }`. They run when `AUTHLOGS_TEST_ENDPOINT` is set, or
+/// when `scripts/test` requires them (`AUTHLOGS_TEST_REQUIRE_SERVERS=1`, so that they fail and say
+/// why); otherwise they return early and one line, written once straight to the process's stderr
+/// (which libtest does not capture), says so. Kept beside the internals they check, as the
+/// integration tests' `util::moto()` is beside theirs.
+pub(crate) fn moto() -> bool {
+    use std::io::Write as _;
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    let present = std::env::var("AUTHLOGS_TEST_ENDPOINT").is_ok_and(|e| !e.is_empty());
+    if present || std::env::var("AUTHLOGS_TEST_REQUIRE_SERVERS").is_ok_and(|v| v == "1") {
+        return true;
+    }
+    ONCE.call_once(|| {
+        let _ = std::io::stderr().write_all(
+            b"\nauthlogs unit tests: skipping the tests that need moto (AUTHLOGS_TEST_ENDPOINT is not set; scripts/test starts it)\n",
+        );
+    });
+    false
+}
+
+/// The moto server `scripts/test` starts (`AUTHLOGS_TEST_ENDPOINT`), for a test that [`moto`]
+/// let run: it fails (never skips) here when the server is required and absent, and says how to
+/// get it.
 pub(crate) fn moto_endpoint(who: &str) -> String {
     match std::env::var("AUTHLOGS_TEST_ENDPOINT") {
         Ok(e) if !e.is_empty() => e,

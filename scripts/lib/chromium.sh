@@ -18,7 +18,8 @@ if ! CHROMIUM="$(find_chromium)"; then
         apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null
         CHROMIUM="$(find_chromium || true)"
     else
-        # The test itself fails and says how to install it: nothing is skipped silently.
+        # scripts/test requires every test (AUTHLOGS_TEST_REQUIRE_SERVERS=1): the browser test fails and
+        # says how to install it, nothing is skipped.
         echo "== no Chromium found: the HTML browser test will fail; install it (e.g. sudo apt-get install chromium) or set AUTHLOGS_TEST_CHROMIUM" >&2
         CHROMIUM=""
     fi

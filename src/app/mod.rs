@@ -6,7 +6,7 @@ mod completions;
 mod groups;
 mod output;
 mod report;
-pub(crate) mod tail;
+mod tail;
 
 pub use completions::{completions, man};
 pub use groups::groups;

@@ -12,7 +12,8 @@ use serde_json::Value;
 use crate::proxy::{start_proxy, Action, Call, Proxy};
 use crate::util::{self, finish, iso, Run};
 
-/// The moto server of this test run; the tests fail (never skip) without it.
+/// The moto server of this test run; a test calls it after `util::moto()` said it runs, so it fails
+/// (never skips) here when `scripts/test` requires the server and it is absent.
 pub(crate) fn endpoint() -> String {
     match std::env::var("AUTHLOGS_TEST_ENDPOINT") {
         Ok(e) if !e.is_empty() => e,
@@ -284,6 +285,9 @@ fn assert_one_line_error(r: &Run, wants: &[&str]) {
 
 #[test]
 fn report_from_cloudwatch_equals_the_offline_report_of_the_same_events() {
+    if !crate::util::moto() {
+        return;
+    }
     let group = unique_group("equiv");
     let events = sample_events();
     put_events(&group, &events);
@@ -309,6 +313,9 @@ fn report_from_cloudwatch_equals_the_offline_report_of_the_same_events() {
 
 #[test]
 fn large_window_pages_through_more_than_10000_events_and_1_mb_and_slice_boundaries_appear_once() {
+    if !crate::util::moto() {
+        return;
+    }
     let group = unique_group("large");
     let end = now_ms() - 600_000;
     let start = end - 2 * 3_600_000;
@@ -416,6 +423,9 @@ fn start_fault_proxy(faults: Faults) -> Proxy {
 
 #[test]
 fn throttling_5xx_and_resets_are_retried_and_the_report_is_unchanged() {
+    if !crate::util::moto() {
+        return;
+    }
     let group = unique_group("faults");
     let end = now_ms() - 600_000;
     let start = end - 3_600_000;
@@ -453,6 +463,9 @@ fn throttling_5xx_and_resets_are_retried_and_the_report_is_unchanged() {
 
 #[test]
 fn exhausted_retries_fail_and_say_which_part_of_the_window_was_covered() {
+    if !crate::util::moto() {
+        return;
+    }
     let group = unique_group("exhausted");
     let end = now_ms() - 600_000;
     let start = end - 4 * 3_600_000;
@@ -492,6 +505,9 @@ fn exhausted_retries_fail_and_say_which_part_of_the_window_was_covered() {
 
 #[test]
 fn discovery_uses_the_only_matching_group_and_says_so() {
+    if !crate::util::moto() {
+        return;
+    }
     let group = unique_group("solo");
     let events = sample_events();
     put_events(&group, &events);
@@ -515,6 +531,9 @@ fn discovery_uses_the_only_matching_group_and_says_so() {
 
 #[test]
 fn discovery_with_several_groups_asks_for_group_or_all_groups() {
+    if !crate::util::moto() {
+        return;
+    }
     let a = unique_group("several");
     let b = format!("{a}-second");
     put_events(&a, &sample_events());
@@ -549,6 +568,9 @@ fn discovery_with_several_groups_asks_for_group_or_all_groups() {
 
 #[test]
 fn discovery_without_a_match_says_what_to_pass() {
+    if !crate::util::moto() {
+        return;
+    }
     let r = run(authlogs().args([
         "report",
         "--since",
@@ -570,6 +592,9 @@ fn discovery_without_a_match_says_what_to_pass() {
 
 #[test]
 fn group_not_found_names_group_region_profile_and_suggests_authlogs_groups() {
+    if !crate::util::moto() {
+        return;
+    }
     let r = run(authlogs()
         .args([
             "report",
@@ -611,6 +636,9 @@ fn bad_endpoint_is_one_line_with_a_hint() {
 
 #[test]
 fn no_credentials_and_no_region_are_one_line_with_a_hint() {
+    if !crate::util::moto() {
+        return;
+    }
     let home = tempfile::tempdir().expect("a temp dir");
     let r = run(authlogs()
         .args(["report", "--since", "1d", "--group", "g", "--endpoint-url", &endpoint()])
@@ -633,6 +661,9 @@ fn no_credentials_and_no_region_are_one_line_with_a_hint() {
 /// in the shape CloudWatch Logs sends them.
 #[test]
 fn access_denied_and_expired_token_name_the_permission_and_the_fix() {
+    if !crate::util::moto() {
+        return;
+    }
     let proxy = start_fault_proxy(Faults::Always {
         code: "AccessDeniedException",
         message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: logs:FilterLogEvents",
@@ -663,6 +694,9 @@ fn access_denied_and_expired_token_name_the_permission_and_the_fix() {
 
 #[test]
 fn groups_lists_size_retention_creation_and_newest_event() {
+    if !crate::util::moto() {
+        return;
+    }
     let group = unique_group("list");
     let events = sample_events();
     put_events(&group, &events);
@@ -706,6 +740,9 @@ fn groups_lists_size_retention_creation_and_newest_event() {
 
 #[test]
 fn table_window_in_local_time_with_tz_local() {
+    if !crate::util::moto() {
+        return;
+    }
     let group = unique_group("tz");
     put_events(&group, &sample_events());
     let r = run(authlogs()

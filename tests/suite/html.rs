@@ -3,15 +3,16 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Once;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::util::{authlogs, finish, root};
+use crate::util::{self, authlogs, finish, root};
 
-/// Chromium as scripts/test found or installed it; the test fails (never skips) without it.
-fn chromium() -> String {
-    let found = std::env::var("AUTHLOGS_TEST_CHROMIUM")
+/// Chromium as scripts/test found or installed it, or one on the `PATH`.
+fn find_chromium() -> Option<String> {
+    std::env::var("AUTHLOGS_TEST_CHROMIUM")
         .ok()
         .filter(|c| !c.is_empty())
         .or_else(|| {
@@ -23,8 +24,23 @@ fn chromium() -> String {
                     .status();
                 ok.ok().filter(|s| s.success()).map(|_| c.to_string())
             })
-        });
-    found.unwrap_or_else(|| {
+        })
+}
+
+/// Whether the browser tests run: without Chromium they are skipped (one line says so), except
+/// under scripts/test, where they fail and say how to get it.
+fn browser() -> bool {
+    static ONCE: Once = Once::new();
+    util::present_or_skip(
+        find_chromium().is_some(),
+        &ONCE,
+        "\nauthlogs tests: skipping the tests that need Chromium (none found and AUTHLOGS_TEST_CHROMIUM is not set; scripts/test installs it)\n",
+    )
+}
+
+/// Chromium for a test that runs; fails (never skips) without it.
+fn chromium() -> String {
+    find_chromium().unwrap_or_else(|| {
         panic!(
             "no Chromium for the HTML report's browser test: run scripts/test as root (it installs Debian's \
              chromium package), or install it (sudo apt-get install chromium) or set AUTHLOGS_TEST_CHROMIUM"
@@ -102,6 +118,9 @@ fn attr(dom: &str, open: &str, attr: &str) -> Option<String> {
 
 #[test]
 fn the_samples_report_renders_its_charts_with_the_reports_counts() {
+    if !browser() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     let page = dir.path().join("report.html");
     let samples = root().join("samples");
@@ -159,6 +178,9 @@ fn the_samples_report_renders_its_charts_with_the_reports_counts() {
 
 #[test]
 fn hostile_log_text_runs_no_script_in_the_browser() {
+    if !browser() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     let log = dir.path().join("hostile.log");
     let id = "8e0c7c8e-2f5e-4a36-9b5c-1f0a2b3c4d5e";
@@ -216,6 +238,9 @@ fn hostile_log_text_runs_no_script_in_the_browser() {
 
 #[test]
 fn the_callers_section_renders_the_joins_counts_and_escapes_the_access_log() {
+    if !browser() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     let authorizer = root().join("tests/data/equiv.export.log");
     let access = dir.path().join("access.jsonl");

@@ -43,6 +43,9 @@ fn insights_args<'a>(endpoint: &'a str, group: &'a str, since: &'a str, until: &
 
 #[test]
 fn insights_on_moto_says_the_endpoint_does_not_evaluate_stats() {
+    if !crate::util::moto() {
+        return;
+    }
     let (group, since, until) = sample_group("moto-stats");
     let r = cloudwatch_report(
         &endpoint(),
@@ -66,6 +69,9 @@ fn insights_on_moto_says_the_endpoint_does_not_evaluate_stats() {
 
 #[test]
 fn auto_picks_local_for_a_small_window_and_reports_what_local_does() {
+    if !crate::util::moto() {
+        return;
+    }
     let (group, since, until) = sample_group("auto-local");
     let args = ["--group", group.as_str(), "--since", &since, "--until", &until];
     let auto = cloudwatch_report(&endpoint(), &args);
@@ -86,6 +92,9 @@ fn auto_picks_local_for_a_small_window_and_reports_what_local_does() {
 
 #[test]
 fn auto_picks_insights_when_downloading_would_take_over_a_minute() {
+    if !crate::util::moto() {
+        return;
+    }
     let (group, since, until) = sample_group("auto-insights");
     // At 0.01 requests a second even one page takes 100 s. (--explain: at that rate the queries
     // themselves would take minutes to start, and moto cannot evaluate them.)
@@ -115,6 +124,9 @@ fn auto_picks_insights_when_downloading_would_take_over_a_minute() {
 
 #[test]
 fn explain_prints_the_plan_and_runs_no_query() {
+    if !crate::util::moto() {
+        return;
+    }
     let (group, since, until) = sample_group("explain");
     let proxy = start_proxy(|_: &Call<'_>| Action::Forward);
     let r = crate::util::finish(authlogs().args([
@@ -271,6 +283,9 @@ fn insights_proxy(minute: String) -> crate::proxy::Proxy {
 
 #[test]
 fn insights_report_from_paged_results_of_the_three_queries() {
+    if !crate::util::moto() {
+        return;
+    }
     let (group, since, until) = sample_group("paged");
     let minute_ms = now_ms() / 60_000 * 60_000 - 300_000;
     let minute = iso(minute_ms).replace('T', " ").replace('Z', "");
@@ -319,6 +334,9 @@ fn insights_report_from_paged_results_of_the_three_queries() {
 
 #[test]
 fn cross_check_lists_the_fields_where_the_engines_differ() {
+    if !crate::util::moto() {
+        return;
+    }
     let (group, since, _) = sample_group("cross");
     let minute_ms = now_ms() / 60_000 * 60_000 - 300_000;
     let proxy = insights_proxy(iso(minute_ms).replace('T', " ").replace('Z', ""));
@@ -369,6 +387,9 @@ fn interrupt(child: &std::process::Child) {
 
 #[test]
 fn ctrl_c_stops_every_running_query() {
+    if !crate::util::moto() {
+        return;
+    }
     let (group, since, until) = sample_group("sigint");
     let proxy = start_proxy(|call: &Call<'_>| match call.operation {
         "GetQueryResults" => Action::Answer(r#"{"status":"Running","results":[]}"#.into()),
@@ -404,6 +425,9 @@ fn ctrl_c_stops_every_running_query() {
 
 #[test]
 fn failed_and_timed_out_queries_are_clear_errors_and_a_timeout_splits_the_slice() {
+    if !crate::util::moto() {
+        return;
+    }
     let (group, since, until) = sample_group("status");
     let failed = start_proxy(|call: &Call<'_>| match call.operation {
         "GetQueryResults" => Action::Answer(r#"{"status":"Failed","results":[]}"#.into()),

@@ -1,12 +1,14 @@
 //! The integration tests, one binary (one link of the crate) with a module per topic and the shared
-//! helpers in `util`. The CloudWatch tests need the moto server `scripts/test` starts; without it
-//! they fail and say so.
+//! helpers in `util`. The CloudWatch tests need the moto server `scripts/test` starts, the HTML
+//! browser tests Chromium: without them they are skipped with one line on stderr, except under
+//! `scripts/test` (`AUTHLOGS_TEST_REQUIRE_SERVERS=1`), where they fail and say so.
 
 mod access;
 mod access_cloudwatch;
 mod access_usage;
 mod cli;
 mod cloudwatch;
+mod fuzz;
 mod html;
 mod insights;
 mod interrupt;

@@ -125,6 +125,9 @@ fn tail_with_an_access_log_classifies_every_request_as_report_does() {
 
 #[test]
 fn tail_follows_both_groups_from_cloudwatch() {
+    if !crate::util::moto() {
+        return;
+    }
     const REGION: &str = "ca-central-1";
     let authorizer = unique_group("tail-join-auth");
     let api = unique_group("tail-join-access");

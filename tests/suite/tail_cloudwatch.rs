@@ -201,6 +201,9 @@ fn exactly_once(region: &'static str, mode: &[&str], name: &str) -> String {
 
 #[test]
 fn live_tail_prints_each_invocation_once_across_reconnects_and_late_events() {
+    if !crate::util::moto() {
+        return;
+    }
     let stderr = exactly_once(REGION_LIVE, &[], "tail-live");
     // moto ends every session after one update: each later batch came through a reconnect and a backfill.
     let reconnects: u64 = stderr
@@ -214,11 +217,17 @@ fn live_tail_prints_each_invocation_once_across_reconnects_and_late_events() {
 
 #[test]
 fn polling_prints_each_invocation_once_including_late_events() {
+    if !crate::util::moto() {
+        return;
+    }
     exactly_once(REGION_POLL, &["--poll"], "tail-poll");
 }
 
 #[test]
 fn since_backfills_first_and_count_ends_the_run() {
+    if !crate::util::moto() {
+        return;
+    }
     let group = unique_group("tail-since");
     create(REGION_SINCE, &group);
     let base = now_ms() - 5 * 60_000;
@@ -259,6 +268,9 @@ fn since_backfills_first_and_count_ends_the_run() {
 
 #[test]
 fn a_missing_group_is_a_one_line_error() {
+    if !crate::util::moto() {
+        return;
+    }
     let mut cmd = authlogs();
     let run = cmd
         .args([

@@ -1,6 +1,8 @@
 //! Helpers shared by every integration test: paths of the fixtures, the `authlogs` command, its result.
 
+use std::io::Write as _;
 use std::path::PathBuf;
+use std::sync::Once;
 use std::time::Duration;
 
 use assert_cmd::Command;
@@ -111,4 +113,35 @@ pub fn finish(cmd: &mut Command) -> Run {
 /// `authlogs report ARGS…`
 pub fn report(args: &[&str]) -> Run {
     finish(authlogs().arg("report").args(args))
+}
+
+/// Set to `1` by `scripts/test`: a test whose server or browser is absent then fails with its own
+/// message instead of being skipped.
+pub const REQUIRE_SERVERS: &str = "AUTHLOGS_TEST_REQUIRE_SERVERS";
+
+/// Whether a test that needs something outside the repository (`present` says if it is there) runs.
+/// It runs when it is present, and also when `scripts/test` requires it (so that it fails and says
+/// what is missing). Otherwise it returns early, and `line` is written once per test binary straight
+/// to the process's stderr, which libtest does not capture: a plain `cargo test` passes on a fresh
+/// clone and still says what it did not run.
+pub fn present_or_skip(present: bool, once: &'static Once, line: &str) -> bool {
+    if present || std::env::var(REQUIRE_SERVERS).is_ok_and(|v| v == "1") {
+        return true;
+    }
+    once.call_once(|| {
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    });
+    false
+}
+
+/// Whether the tests that need the moto server run: start each with
+/// `if !util::moto() { return; }`.
+pub fn moto() -> bool {
+    static ONCE: Once = Once::new();
+    let present = std::env::var("AUTHLOGS_TEST_ENDPOINT").is_ok_and(|e| !e.is_empty());
+    present_or_skip(
+        present,
+        &ONCE,
+        "\nauthlogs tests: skipping the tests that need moto (AUTHLOGS_TEST_ENDPOINT is not set; scripts/test starts it)\n",
+    )
 }

@@ -2,7 +2,7 @@
 //! it completes, through the same parse → group → decide core as `report`, emitting by time.
 
 mod access;
-pub(crate) mod printer;
+mod printer;
 mod requests;
 mod sources;
 

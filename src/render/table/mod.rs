@@ -9,8 +9,6 @@ use crate::i18n::Lang;
 use crate::report::Report;
 use callers::callers;
 pub(crate) use fit::display_width;
-#[cfg(test)]
-pub(crate) use fit::widest;
 use fit::Out;
 use sections::{cold_starts, cost, decisions, denials, duration, findings, header, input, top_denied_ips};
 use timeline::timeline;

@@ -79,6 +79,9 @@ async fn moto_client() -> Client {
 
 #[test]
 fn a_query_runs_to_complete_and_its_rows_come_back_as_strings() {
+    if !crate::testutil::moto() {
+        return;
+    }
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         let client = moto_client().await;
@@ -116,6 +119,9 @@ fn a_query_runs_to_complete_and_its_rows_come_back_as_strings() {
 
 #[test]
 fn an_interrupted_query_stays_listed_for_stop_all_and_a_failed_stop_is_said() {
+    if !crate::testutil::moto() {
+        return;
+    }
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         let client = moto_client().await;
@@ -142,6 +148,9 @@ fn an_interrupted_query_stays_listed_for_stop_all_and_a_failed_stop_is_said() {
 
 #[test]
 fn a_failed_call_names_its_operation() {
+    if !crate::testutil::moto() {
+        return;
+    }
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         let client = moto_client().await;

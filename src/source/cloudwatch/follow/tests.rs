@@ -323,6 +323,9 @@ fn exactly_once_at(mode: FollowMode, region: &str, endpoint: &str) -> (Running, 
 
 #[test]
 fn live_tail_delivers_each_event_exactly_once() {
+    if !crate::testutil::moto() {
+        return;
+    }
     let (mut r, delays) = exactly_once(FollowMode::Live, "eu-west-3");
     eprintln!(
         "Live: PutLogEvents → channel delays (ms): {delays:?}; {} of {} events by Live Tail; sessions {}, reconnects {}, api calls {}",
@@ -351,6 +354,9 @@ fn live_tail_delivers_each_event_exactly_once() {
 
 #[test]
 fn a_session_cut_short_is_reopened_and_nothing_is_lost_or_repeated() {
+    if !crate::testutil::moto() {
+        return;
+    }
     let proxy = live_tail_proxy(LiveTailFault::CutEverySecond);
     let (mut r, _) = exactly_once_at(FollowMode::Live, "eu-south-1", &proxy);
     assert!(
@@ -366,6 +372,9 @@ fn a_session_cut_short_is_reopened_and_nothing_is_lost_or_repeated() {
 
 #[test]
 fn several_groups_are_followed_in_one_session() {
+    if !crate::testutil::moto() {
+        return;
+    }
     let a = TestGroup::new("multi-a", "eu-central-1", &["s"]);
     let b = TestGroup::new("multi-b", "eu-central-1", &["s"]);
     let mut config = a.config(FollowMode::Live, now_ms() - 1_000);
@@ -396,6 +405,9 @@ fn several_groups_are_followed_in_one_session() {
 
 #[test]
 fn the_filter_pattern_reaches_both_apis() {
+    if !crate::testutil::moto() {
+        return;
+    }
     let g = TestGroup::new("filter", "eu-west-1", &["s"]);
     for mode in [FollowMode::Live, FollowMode::Poll] {
         let mut config = g.config(mode, now_ms() - 1_000);
@@ -416,6 +428,9 @@ fn the_filter_pattern_reaches_both_apis() {
 
 #[test]
 fn polling_delivers_each_event_exactly_once() {
+    if !crate::testutil::moto() {
+        return;
+    }
     let (mut r, delays) = exactly_once(FollowMode::Poll, "us-west-1");
     eprintln!(
         "Poll: PutLogEvents → channel delays (ms): {delays:?}; polls {}, api calls {}",
@@ -430,6 +445,9 @@ fn polling_delivers_each_event_exactly_once() {
 
 #[test]
 fn stop_ends_the_thread_promptly_in_both_modes() {
+    if !crate::testutil::moto() {
+        return;
+    }
     let g = TestGroup::new("stop", "ca-central-1", &["s"]);
     for mode in [FollowMode::Live, FollowMode::Poll] {
         let mut config = g.config(mode, now_ms());
@@ -448,6 +466,9 @@ fn stop_ends_the_thread_promptly_in_both_modes() {
 
 #[test]
 fn following_ends_by_itself_after_end_ms_and_drops_later_events() {
+    if !crate::testutil::moto() {
+        return;
+    }
     let g = TestGroup::new("end", "ap-northeast-1", &["s"]);
     for mode in [FollowMode::Live, FollowMode::Poll] {
         let now = now_ms();
@@ -468,6 +489,9 @@ fn following_ends_by_itself_after_end_ms_and_drops_later_events() {
 
 #[test]
 fn a_missing_group_fails_with_the_report_error() {
+    if !crate::testutil::moto() {
+        return;
+    }
     for mode in [FollowMode::Live, FollowMode::Poll] {
         let g = TestGroup::new("missing", "us-east-2", &[]);
         let mut config = g.config(mode, now_ms());
@@ -490,6 +514,9 @@ fn a_missing_group_fails_with_the_report_error() {
 
 #[test]
 fn too_many_groups_for_live_tail_is_a_clear_error() {
+    if !crate::testutil::moto() {
+        return;
+    }
     let g = TestGroup::new("many", "us-east-2", &[]);
     let mut config = g.config(FollowMode::Live, now_ms());
     config.groups.names = (0..11).map(|i| format!("/aws/lambda/g{i}")).collect();
@@ -580,6 +607,9 @@ fn serve(mut conn: TcpStream, upstream: &str, fault: LiveTailFault, sessions: &A
 
 #[test]
 fn live_tail_denied_falls_back_to_polling_with_one_note() {
+    if !crate::testutil::moto() {
+        return;
+    }
     for (code, status) in [
         ("AccessDeniedException", "400 Bad Request"),
         ("UnknownOperationException", "400 Bad Request"),

@@ -10,9 +10,9 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
 
-use crate::parse::Parser;
-use crate::source::InputFormat;
-use crate::timeutil::format_rfc3339_ms;
+// `authlogs::` paths in both homes of this file: `src/fuzz/` includes it, and the library names
+// itself `authlogs` in its unit tests.
+use authlogs::{InputFormat, Parser};
 
 thread_local! {
     static PARSER: Parser = Parser::default();
@@ -784,6 +784,14 @@ impl Container {
             Container::ConsoleRows | Container::ConsolePairs => InputFormat::Console,
             _ => InputFormat::Json,
         }
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ`, or the number when out of range, as `authlogs` writes times.
+fn format_rfc3339_ms(epoch_ms: i64) -> String {
+    match chrono::DateTime::from_timestamp_millis(epoch_ms) {
+        Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        None => epoch_ms.to_string(),
     }
 }
 

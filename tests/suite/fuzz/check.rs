@@ -77,6 +77,27 @@ pub(super) fn terminal_safe(text: &str, sgr: bool, what: &str) -> Result<(), Tes
     Ok(())
 }
 
+/// The widest line of `text` in terminal cells, its color sequences (`ESC [ digits;… m`) taking
+/// none: measured here apart from the table's own fitting code, which it checks.
+pub(super) fn widest(text: &str) -> usize {
+    use unicode_width::UnicodeWidthStr as _;
+    let line_width = |line: &str| {
+        let mut width = 0;
+        let mut rest = line;
+        while let Some(at) = rest.find("\u{1b}[") {
+            width += rest[..at].width();
+            let after = &rest[at + 2..];
+            let end = after.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+            rest = match end {
+                Some(m) if after[m..].starts_with('m') => &after[m + 1..],
+                _ => after,
+            };
+        }
+        width + rest.width()
+    };
+    text.lines().map(line_width).max().unwrap_or(0)
+}
+
 /// `text` does not hold `secret`, neither as written nor behind JSON `\uXXXX` escapes.
 pub(super) fn no_secret(text: &str, secret: &str, what: &str) -> Result<(), TestCaseError> {
     prop_assert!(

@@ -1,14 +1,22 @@
 //! How long each property runs: a fixed number of cases from a fixed seed in `cargo test`, or a
 //! share of a time budget from fresh seeds under `scripts/fuzz` (`AUTHLOGS_FUZZ_SECONDS`). Each
 //! property says how many cases it ran.
+//!
+//! Shared by the two homes of the properties: `tests/suite/fuzz/` (the whole path, through the
+//! public API) and `src/fuzz/` (internal pieces), which includes this file by path.
 
 use std::time::{Duration, Instant};
 
 use proptest::strategy::Strategy;
-use proptest::test_runner::{Config, TestCaseError, TestRng, TestRunner};
+use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRng, TestRunner};
 
-/// The properties of the fuzz module that run through [`run`]: a time budget is shared among them.
-const PROPERTIES: u32 = 8;
+/// The properties of one test binary that run through [`run`] (`tests/suite/fuzz/` and
+/// `src/fuzz/` hold four each): a binary's time budget is shared among them.
+const PROPERTIES: u32 = 4;
+
+/// Where failures are saved and replayed from, the same file from either test binary (and the
+/// file the properties used before they moved, so its cases are still replayed).
+const REGRESSIONS: &str = "proptest-regressions/fuzz/runner.txt";
 
 /// Cases a budgeted run hands to one runner before it looks at the clock.
 const CHUNK: u32 = 500;
@@ -28,8 +36,8 @@ fn budget() -> Option<Duration> {
 }
 
 /// Runs `test` on `cases` values of `strategy` (in `cargo test`), or on as many as fit in the
-/// budget; a failure panics with the smallest failing value proptest found, and is saved under
-/// `proptest-regressions/` to be replayed first on every later run.
+/// budget; a failure panics with the smallest failing value proptest found, and is saved in
+/// [`REGRESSIONS`] to be replayed first on every later run.
 pub(super) fn run<S: Strategy>(
     name: &str,
     cases: u32,
@@ -43,7 +51,7 @@ pub(super) fn run<S: Strategy>(
         let chunk = if budget.is_some() { CHUNK } else { cases };
         let config = Config {
             cases: chunk,
-            source_file: Some(file!()),
+            failure_persistence: Some(Box::new(FileFailurePersistence::Direct(REGRESSIONS))),
             ..Config::default()
         };
         // `cargo test` (and so CI) runs the same cases every time: a red build is one anybody
