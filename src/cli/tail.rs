@@ -19,7 +19,7 @@ use crate::group::GroupConfig;
 use crate::i18n::Lang;
 use crate::patterns::Patterns;
 use crate::redact::TokenDisplay;
-use crate::render::live::LiveStyle;
+use crate::render::live::{LiveStyle, PrintOptions};
 use crate::report::Severity;
 use crate::source::ReadOptions;
 
@@ -282,6 +282,17 @@ pub enum TailAccessSource {
 }
 
 impl TailConfig {
+    /// What the printer prints and how.
+    pub(crate) fn print_options(&self) -> PrintOptions {
+        PrintOptions {
+            style: self.live_style(),
+            tokens: self.tokens,
+            filter: self.filter.clone(),
+            count: self.count,
+            alert: self.alert,
+        }
+    }
+
     /// How the lines look: colors, time zone, JSON or text, language.
     pub(crate) fn live_style(&self) -> LiveStyle {
         LiveStyle {

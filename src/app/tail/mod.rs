@@ -2,7 +2,6 @@
 //! it completes, through the same parse → group → decide core as `report`, emitting by time.
 
 mod access;
-mod printer;
 mod requests;
 mod sources;
 
@@ -16,9 +15,8 @@ use crate::engine::live::{self, Bounds, Lane, LivePipeline};
 use crate::engine::Pipeline;
 use crate::error::Error;
 use crate::parse::Parser;
-use crate::render::live::{summary_line, TailSummary};
+use crate::render::live::{summary_line, TailPrinter, TailSummary};
 use crate::source::cloudwatch::FollowStats;
-use printer::TailPrinter;
 
 /// Runs `authlogs tail` until its input ends, a bound is reached, or `interrupted` is set (SIGINT,
 /// SIGTERM); then prints the summary on `err`.
@@ -31,7 +29,7 @@ pub fn tail(
     if let Some(access) = &config.access {
         return access::tail_requests(&config, access, out, err, &interrupted);
     }
-    let mut printer = TailPrinter::new(&config, out);
+    let mut printer = TailPrinter::new(config.print_options(), out);
     let parser = Parser::new(config.patterns.clone());
     let mut pipeline = Pipeline::new(parser, config.pipeline.clone(), Some(&mut printer));
     if config.raw {

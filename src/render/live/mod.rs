@@ -4,6 +4,10 @@
 //! and `ALERT` are the same in every language (a fixed vocabulary that scripts grep for), and JSON
 //! lines keep their English keys and values.
 
+mod printer;
+
+pub(crate) use printer::{PrintOptions, TailPrinter};
+
 use std::fmt::Write as _;
 
 use serde::Serialize;

@@ -5,13 +5,12 @@ use std::collections::{HashMap, VecDeque};
 use std::io::{self, Write};
 use std::ops::ControlFlow;
 
-use crate::cli::TailConfig;
+use super::{alert_line, invocation_line, raw_lines, Alert, LiveStyle};
 use crate::decision::{source_ip, Decision, TailFilter, Verdict};
 use crate::engine::live::now_ms;
 use crate::engine::InvocationSink;
 use crate::group::Invocation;
 use crate::redact::TokenDisplay;
-use crate::render::live::{alert_line, invocation_line, raw_lines, Alert, LiveStyle};
 use crate::render::requests::request_row;
 
 /// IPs whose denials are tracked for alerts before the quiet ones are let go.
@@ -70,6 +69,21 @@ impl Bursts {
     }
 }
 
+/// What `tail` prints and how: the options of its printer.
+#[derive(Debug, Clone)]
+pub(crate) struct PrintOptions {
+    /// How the lines look.
+    pub(crate) style: LiveStyle,
+    /// Tokens masked or shown.
+    pub(crate) tokens: TokenDisplay,
+    /// Which invocations are printed.
+    pub(crate) filter: TailFilter,
+    /// `--count`: the run ends after this many lines.
+    pub(crate) count: Option<u64>,
+    /// `--alert-denials N/SPAN`: (N, span in ms).
+    pub(crate) alert: Option<(usize, i64)>,
+}
+
 /// Prints what `tail` shows.
 pub(crate) struct TailPrinter<'o> {
     out: &'o mut dyn Write,
@@ -84,17 +98,17 @@ pub(crate) struct TailPrinter<'o> {
 }
 
 impl<'o> TailPrinter<'o> {
-    /// A printer of what `config` asks for, on `out`.
-    pub(crate) fn new(config: &TailConfig, out: &'o mut dyn Write) -> Self {
+    /// A printer of what `options` asks for, on `out`.
+    pub(crate) fn new(options: PrintOptions, out: &'o mut dyn Write) -> Self {
         TailPrinter {
             out,
-            style: config.live_style(),
-            tokens: config.tokens,
-            filter: config.filter.clone(),
-            count: config.count,
+            style: options.style,
+            tokens: options.tokens,
+            filter: options.filter,
+            count: options.count,
             printed: 0,
             alerts: 0,
-            bursts: config.alert.map(|(n, window)| Bursts::new(n, window)),
+            bursts: options.alert.map(|(n, window)| Bursts::new(n, window)),
             error: None,
         }
     }
