@@ -5,7 +5,6 @@
 use std::io::Write;
 use std::sync::atomic::AtomicBool;
 
-use super::requests::AccessSide;
 use super::{read_authorizer, sources};
 use crate::app::{report_damage, Outcome};
 use crate::cli::{TailAccess, TailAccessSource, TailConfig};
@@ -14,7 +13,7 @@ use crate::engine::Pipeline;
 use crate::error::Error;
 use crate::parse::Parser;
 use crate::redact::escape_control;
-use crate::render::live::{summary_line, TailSummary};
+use crate::render::live::{summary_line, AccessSide, TailSummary};
 
 /// `tail` with an access log: one line per API request, from the live join of both logs.
 pub(super) fn tail_requests(
@@ -28,7 +27,13 @@ pub(super) fn tail_requests(
     // Following, events come as they happen: pairs are final by the wall clock. Reading a file
     // to its end, the slower log's event times say it.
     let wall_clock = !matches!(access.source, TailAccessSource::File { follow: false, .. });
-    let (mut side, mut forward) = AccessSide::new(config, access, wall_clock, out);
+    let (mut side, mut forward) = AccessSide::new(
+        config.print_options(),
+        access.fields.clone(),
+        access.window_ms,
+        wall_clock,
+        out,
+    );
     let parser = Parser::new(config.patterns.clone());
     let mut pipeline = Pipeline::new(parser, config.pipeline.clone(), Some(&mut forward));
     let mut stats = TailSummary::default();

@@ -2,7 +2,6 @@
 //! it completes, through the same parse → group → decide core as `report`, emitting by time.
 
 mod access;
-mod requests;
 mod sources;
 
 use std::io::Write;

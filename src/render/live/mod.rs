@@ -5,8 +5,10 @@
 //! lines keep their English keys and values.
 
 mod printer;
+mod requests;
 
 pub(crate) use printer::{PrintOptions, TailPrinter};
+pub(crate) use requests::AccessSide;
 
 use std::fmt::Write as _;
 

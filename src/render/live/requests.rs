@@ -8,9 +8,11 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashSet;
 
+use super::printer::PrintOptions;
+use super::{requests_summary_line, LiveStyle};
 use crate::access::join::shown;
 use crate::access::live::{HeldInvocation, JoinedRequest, LiveJoin};
-use crate::cli::{TailAccess, TailConfig};
+use crate::access::AccessFields;
 use crate::decision::{source_ip, DenialReasons, TailFilter, Verdict};
 use crate::engine::live::{now_ms, LiveSink};
 use crate::engine::InvocationSink;
@@ -18,7 +20,6 @@ use crate::error::Error;
 use crate::group::Invocation;
 use crate::redact::TokenDisplay;
 use crate::render::api_requests::{api_request_line, ApiRequestLine};
-use crate::render::live::{requests_summary_line, LiveStyle};
 use crate::render::requests::request_row;
 use crate::report::InputError;
 use crate::source::{EventSink, LogEvent};
@@ -33,7 +34,7 @@ const SETTLE_MS: i64 = 5_000;
 const MAX_TOKENS: usize = 64;
 
 /// Hands each finished invocation to the live join.
-pub(super) struct Forward {
+pub(crate) struct Forward {
     join: Rc<RefCell<LiveJoin>>,
     tokens: TokenDisplay,
     allowed_tokens: Rc<RefCell<FxHashSet<String>>>,
@@ -63,7 +64,7 @@ impl InvocationSink for Forward {
 
 /// The access side of a `tail` run: the access log's records go into the join, which is
 /// advanced on every tick; the requests it hands out are printed.
-pub(super) struct AccessSide<'o> {
+pub(crate) struct AccessSide<'o> {
     join: Rc<RefCell<LiveJoin>>,
     allowed_tokens: Rc<RefCell<FxHashSet<String>>>,
     out: &'o mut dyn Write,
@@ -71,43 +72,44 @@ pub(super) struct AccessSide<'o> {
     filter: TailFilter,
     count: Option<u64>,
     /// Lines printed.
-    pub(super) printed: u64,
+    pub(crate) printed: u64,
     /// The access log is followed live: pairs are final by the wall clock, not by event times.
     wall_clock: bool,
     /// The first write error (a closed pipe ends the run).
-    pub(super) error: Option<io::Error>,
+    pub(crate) error: Option<io::Error>,
     /// What stopped reading the access log.
-    pub(super) failure: Option<Error>,
+    pub(crate) failure: Option<Error>,
     /// Damage in the access log.
-    pub(super) input_errors: Vec<InputError>,
+    pub(crate) input_errors: Vec<InputError>,
     /// Follower notes for stderr.
-    pub(super) notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 impl<'o> AccessSide<'o> {
     /// The join of `access`'s records with the invocations; returns the side and the
     /// invocation sink the pipeline is to be given. `wall_clock`: the access log is followed
     /// live, so pairs are final by the wall clock.
-    pub(super) fn new(
-        config: &TailConfig,
-        access: &TailAccess,
+    pub(crate) fn new(
+        options: PrintOptions,
+        fields: AccessFields,
+        window_ms: u64,
         wall_clock: bool,
         out: &'o mut dyn Write,
     ) -> (AccessSide<'o>, Forward) {
-        let join = Rc::new(RefCell::new(LiveJoin::new(access.fields.clone(), access.window_ms)));
+        let join = Rc::new(RefCell::new(LiveJoin::new(fields, window_ms)));
         let allowed_tokens = Rc::new(RefCell::new(FxHashSet::default()));
         let forward = Forward {
             join: join.clone(),
-            tokens: config.tokens,
+            tokens: options.tokens,
             allowed_tokens: allowed_tokens.clone(),
         };
         let side = AccessSide {
             join,
             allowed_tokens,
             out,
-            style: config.live_style(),
-            filter: config.filter.clone(),
-            count: config.count,
+            style: options.style,
+            filter: options.filter,
+            count: options.count,
             printed: 0,
             wall_clock,
             error: None,
@@ -143,12 +145,12 @@ impl<'o> AccessSide<'o> {
     }
 
     /// `--count` lines printed, the output closed, or the access log failed.
-    pub(super) fn over(&self) -> bool {
+    pub(crate) fn over(&self) -> bool {
         self.error.is_some() || self.failure.is_some() || self.count.is_some_and(|n| self.printed >= n)
     }
 
     /// The end of the run, once the access log's rest was read: prints every request still held.
-    pub(super) fn flush(&mut self) {
+    pub(crate) fn flush(&mut self) {
         if !self.over() {
             let ready = self.join.borrow_mut().advance(i64::MAX, i64::MAX);
             self.print(ready);
@@ -204,7 +206,7 @@ impl<'o> AccessSide<'o> {
     }
 
     /// The summary line of the API requests.
-    pub(super) fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         requests_summary_line(&self.join.borrow().counts, self.style.lang)
     }
 }
