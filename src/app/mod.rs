@@ -16,7 +16,6 @@ pub use tail::tail;
 use std::io::Write;
 
 use crate::error::Error;
-use crate::redact::escape_control;
 use crate::report::{Report, Severity};
 
 /// What a finished command tells `main` about the exit status.
@@ -55,32 +54,6 @@ impl Outcome {
             failed_findings: failing.len(),
         }
     }
-}
-
-/// Damaged inputs, and inputs that gave (almost) nothing with what to try, on stderr.
-pub(crate) fn report_damage(report: &Report, err: &mut dyn Write) -> Result<(), Error> {
-    for e in &report.input_errors {
-        writeln!(err, "authlogs: damaged input: {}", escape_control(&e.to_string()))?;
-    }
-    for w in &report.input_warnings {
-        let what = if w.recognized == 0 {
-            "no line was recognized, so it gave no invocation".to_string()
-        } else {
-            format!("only {} of {} lines were recognized", w.recognized, w.events)
-        };
-        writeln!(
-            err,
-            "authlogs: {}: read as {}: {what} ({} lines unrecognized)",
-            escape_control(&w.input),
-            w.container,
-            w.events - w.recognized
-        )?;
-        for sample in &w.samples {
-            writeln!(err, "  e.g. {sample}")?;
-        }
-        writeln!(err, "  {}", w.hint)?;
-    }
-    Ok(())
 }
 
 /// The one place signals are handled, for every command that runs long: a flag Ctrl-C (or

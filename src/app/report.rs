@@ -4,13 +4,14 @@ use std::io::Write;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use super::{report_damage, Outcome};
+use super::Outcome;
 use crate::access::InvocationNotes;
 use crate::aws::FetchConfig;
 use crate::cli::ReportConfig;
 use crate::engine::{InvocationSink, Pipeline, PipelineConfig};
 use crate::error::Error;
 use crate::parse::Parser;
+use crate::render::damage::report_damage;
 use crate::render::progress::ProgressLine;
 use crate::render::requests::{RequestFormat, RequestPrinter, RequestWriter};
 use crate::render::{self, OutputFormat, TableStyle};

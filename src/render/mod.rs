@@ -3,6 +3,7 @@
 pub mod api_requests;
 pub mod cross_check;
 pub mod csv;
+pub mod damage;
 pub mod explain;
 pub mod groups;
 pub mod html;

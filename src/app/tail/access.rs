@@ -6,13 +6,14 @@ use std::io::Write;
 use std::sync::atomic::AtomicBool;
 
 use super::{read_authorizer, sources};
-use crate::app::{report_damage, Outcome};
+use crate::app::Outcome;
 use crate::cli::{TailAccess, TailAccessSource, TailConfig};
 use crate::engine::live::{read_rest, Lane};
 use crate::engine::Pipeline;
 use crate::error::Error;
 use crate::parse::Parser;
 use crate::redact::escape_control;
+use crate::render::damage::report_damage;
 use crate::render::live::{summary_line, AccessSide, TailSummary};
 
 /// `tail` with an access log: one line per API request, from the live join of both logs.

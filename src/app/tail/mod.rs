@@ -8,12 +8,13 @@ use std::io::Write;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use super::{report_damage, Outcome};
+use super::Outcome;
 use crate::cli::TailConfig;
 use crate::engine::live::{self, Bounds, Lane, LivePipeline};
 use crate::engine::Pipeline;
 use crate::error::Error;
 use crate::parse::Parser;
+use crate::render::damage::report_damage;
 use crate::render::live::{summary_line, TailPrinter, TailSummary};
 use crate::source::cloudwatch::FollowStats;
 

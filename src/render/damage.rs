@@ -1,0 +1,33 @@
+//! What was wrong with the input, on stderr: each damaged input, and each input of which few or no
+//! lines were recognized, with samples and a hint.
+
+use std::io::{self, Write};
+
+use crate::redact::escape_control;
+use crate::report::Report;
+
+/// Damaged inputs, and inputs that gave (almost) nothing with what to try, on stderr.
+pub fn report_damage(report: &Report, err: &mut dyn Write) -> io::Result<()> {
+    for e in &report.input_errors {
+        writeln!(err, "authlogs: damaged input: {}", escape_control(&e.to_string()))?;
+    }
+    for w in &report.input_warnings {
+        let what = if w.recognized == 0 {
+            "no line was recognized, so it gave no invocation".to_string()
+        } else {
+            format!("only {} of {} lines were recognized", w.recognized, w.events)
+        };
+        writeln!(
+            err,
+            "authlogs: {}: read as {}: {what} ({} lines unrecognized)",
+            escape_control(&w.input),
+            w.container,
+            w.events - w.recognized
+        )?;
+        for sample in &w.samples {
+            writeln!(err, "  e.g. {sample}")?;
+        }
+        writeln!(err, "  {}", w.hint)?;
+    }
+    Ok(())
+}
