@@ -6,13 +6,20 @@ use std::io::Write;
 use super::report::Run;
 use super::Outcome;
 use crate::aws::FetchConfig;
-use crate::engine::insights::{choose, estimate_window, insights_report};
+use crate::engine::insights::{choose, estimate_window, insights_report, InsightsOptions, MIN_SLICE_MS};
 use crate::engine::{Engine, PipelineConfig};
 use crate::error::Error;
 use crate::render::cross_check::{compare, write_comparison};
 use crate::render::explain::explain;
 use crate::render::OutputFormat;
 use crate::report::Report;
+
+/// How long before now a cross-check's window ends: the engines read at different moments, and
+/// events still arriving would make them differ for no fault of either.
+const SETTLED_MS: i64 = 5 * 60_000;
+
+/// The slices a cross-check's Insights run is cut into (each at least `MIN_SLICE_MS`).
+const CROSS_CHECK_SLICES: i64 = 4;
 
 /// Where a CloudWatch report goes after the engine is chosen.
 pub(super) enum Route {
@@ -57,16 +64,22 @@ impl Run<'_> {
             }
             return Ok(Route::Local(cw));
         }
-        let report = self.insights(cw, choice.groups.as_ref(), err)?;
+        let report = self.insights(&config.insights, cw, choice.groups.as_ref(), err)?;
         self.print(&report, out, err).map(Route::Done)
     }
 
     /// The Insights engine over `cw` (its groups resolved already when `groups` is given).
-    fn insights(&self, cw: &FetchConfig, groups: Option<&Vec<String>>, err: &mut dyn Write) -> Result<Report, Error> {
+    fn insights(
+        &self,
+        options: &InsightsOptions,
+        cw: &FetchConfig,
+        groups: Option<&Vec<String>>,
+        err: &mut dyn Write,
+    ) -> Result<Report, Error> {
         let config = self.config;
         let (analyze, interrupted) = (config.pipeline.analyze, self.interrupted.clone());
         Ok(insights_report(
-            &config.insights,
+            options,
             &config.patterns,
             analyze,
             cw,
@@ -76,7 +89,8 @@ impl Run<'_> {
         )?)
     }
 
-    /// `--cross-check SPAN`: both engines over the last SPAN of the window, compared field by field.
+    /// `--cross-check SPAN`: both engines over the last SPAN of the window that has settled,
+    /// compared field by field.
     fn cross_check(
         &self,
         cw: &FetchConfig,
@@ -86,7 +100,13 @@ impl Run<'_> {
         err: &mut dyn Write,
     ) -> Result<Outcome, Error> {
         let mut part = cw.clone();
-        part.start_ms = cw.end_ms.saturating_sub(span_ms).max(cw.start_ms);
+        part.end_ms = cw.end_ms.min(now_ms.saturating_sub(SETTLED_MS));
+        if part.end_ms <= cw.start_ms {
+            return Err(Error::Usage(
+                "--cross-check compares a window that ended at least 5 minutes ago (later events are still arriving): pass an earlier --since, or --until".into(),
+            ));
+        }
+        part.start_ms = part.end_ms.saturating_sub(span_ms).max(cw.start_ms);
         let estimate = estimate_window(&part, now_ms, err)?;
         part.groups.names = estimate.groups;
         let pipeline_config = PipelineConfig {
@@ -95,7 +115,12 @@ impl Run<'_> {
             ..self.config.pipeline.clone()
         };
         let local = self.local(Some(&part), pipeline_config, None, err)?;
-        let remote = self.insights(&part, None, err)?;
+        // Several slices, so what the queries read past inner boundaries is compared too.
+        let options = InsightsOptions {
+            slice_ms: ((part.end_ms - part.start_ms) / CROSS_CHECK_SLICES).max(MIN_SLICE_MS),
+            ..self.config.insights
+        };
+        let remote = self.insights(&options, &part, None, err)?;
         let comparison = compare(&local, &remote);
         let json = self.config.format == OutputFormat::Json;
         write_comparison(&comparison, &local, &remote, json, out)?;

@@ -43,6 +43,7 @@ const ELEMENT_KEYS: [&str; 3] = ["kind", "ip", "start"];
 
 /// Compares two reports of the same window field by field.
 pub fn compare(local: &Report, insights: &Report) -> Comparison {
+    // Each note is `field, field: why`: every field before the colon is approximate.
     let approximate: Vec<String> = insights
         .source
         .as_ref()
@@ -50,6 +51,7 @@ pub fn compare(local: &Report, insights: &Report) -> Comparison {
             s.approximate
                 .iter()
                 .filter_map(|a| a.split(':').next())
+                .flat_map(|fields| fields.split(','))
                 .map(|f| f.trim().to_string())
                 .collect()
         })

@@ -15,7 +15,7 @@ use crate::report::{InputStats, Report, ScanInfo, SourceInfo};
 
 /// What is never exact in an Insights report, whatever the data.
 const ALWAYS_APPROXIMATE: [&str; 5] = [
-    "window.first_event: the first line with a request id (an INIT_START before it is not seen); window.last_event likewise",
+    "window.first_event, window.last_event: the first and last line with a request id (an INIT_START before it is not seen)",
     "input: Insights counts the events it scanned (input.events); unrecognized, invalid UTF-8 and oversized lines are not counted",
     "cold_starts: counted from REPORT Init Duration and Restore Duration; an init retried inside the invocation is not seen",
     "findings.token_guessing: an IP's token mismatches are counted per minute; distinct wrong tokens are not compared",

@@ -26,6 +26,7 @@ fn as_insights(mut r: Report) -> Report {
         approximate: vec![
             "cold_starts: counted from REPORT Init Duration".into(),
             "findings.token_guessing: counted per minute".into(),
+            "window.first_event, window.last_event: the first and last line with a request id".into(),
         ],
         ..SourceInfo::default()
     });
@@ -98,4 +99,21 @@ fn top_ips_compare_by_ip_and_a_field_from_a_log_is_escaped() {
         "{:?}",
         c.differences
     );
+}
+
+#[test]
+fn every_field_a_note_names_is_approximate() {
+    let local = sample_report();
+    let mut remote = as_insights(local.clone());
+    remote.window.first_event = Some("2025-07-11T06:00:00.000Z".into());
+    remote.window.last_event = Some("2025-07-11T07:00:00.000Z".into());
+    let c = compare(&local, &remote);
+    let fields: Vec<(&str, bool)> = c
+        .differences
+        .iter()
+        .map(|d| (d.field.as_str(), d.approximate))
+        .collect();
+    assert!(fields.contains(&("window.first_event", true)), "{fields:?}");
+    assert!(fields.contains(&("window.last_event", true)), "{fields:?}");
+    assert_eq!(c.unexpected(), 0, "{fields:?}");
 }
