@@ -374,7 +374,7 @@ fn cross_check_lists_the_fields_where_the_engines_differ() {
         .and_then(|n| n.parse().ok())
         .expect("the number of queries");
     let slices = queries / 3;
-    assert!(queries % 3 == 0 && slices >= 4, "{out}");
+    assert!(queries.is_multiple_of(3) && slices >= 4, "{out}");
     assert!(
         out.contains(&format!("local: {} events downloaded in ", sample_events().len())),
         "{out}"
