@@ -395,9 +395,10 @@ fn cross_check_lists_the_fields_where_the_engines_differ() {
     let r = crate::util::finish(authlogs().args(cross).args(["-f", "json"]));
     let v: Value = serde_json::from_slice(&r.stdout).expect("json");
     let diffs = v["differences"].as_array().expect("differences");
+    let insights = (3 * slices).to_string();
     assert!(diffs
         .iter()
-        .any(|d| d["field"] == "invocations" && d["local"] == "10" && d["insights"] == (3 * slices).to_string()));
+        .any(|d| d["field"] == "invocations" && d["local"] == "10" && d["insights"] == insights.as_str()));
 }
 
 /// Sends SIGINT to a running child.
