@@ -68,8 +68,14 @@ pub(crate) enum Command {
     Display(Vec<Named>),
     Filter(Expr),
     /// `parse FIELD /regex/`: the regex's named groups become fields.
-    Parse { field: String, regex: String },
-    Stats { aggs: Vec<Named>, by: Vec<Named> },
+    Parse {
+        field: String,
+        regex: String,
+    },
+    Stats {
+        aggs: Vec<Named>,
+        by: Vec<Named>,
+    },
     /// `sort` keys, each descending or not.
     Sort(Vec<(Expr, bool)>),
     Limit(usize),

@@ -23,14 +23,23 @@ pub(crate) struct EngineComparison {
 /// Compares the engines on `group` over `[since, until)` through a fresh evaluator.
 #[allow(dead_code)]
 pub(crate) fn compare_engines(group: &str, since: &str, until: &str) -> EngineComparison {
-    compare_engines_on(&start_evaluator(), &["--group", group, "--since", since, "--until", until])
+    compare_engines_on(
+        &start_evaluator(),
+        &["--group", group, "--since", since, "--until", until],
+    )
 }
 
 /// Compares the engines with `args` (groups, window, and any other report flags) through `eval`.
 /// Panics with the stderr when either run fails.
 pub(crate) fn compare_engines_on(eval: &Evaluator, args: &[&str]) -> EngineComparison {
-    let local = json(&cloudwatch_report(&endpoint(), &[args, &["--engine", "local"]].concat()));
-    let insights = json(&cloudwatch_report(&eval.url, &[args, &["--engine", "insights"]].concat()));
+    let local = json(&cloudwatch_report(
+        &endpoint(),
+        &[args, &["--engine", "local"]].concat(),
+    ));
+    let insights = json(&cloudwatch_report(
+        &eval.url,
+        &[args, &["--engine", "insights"]].concat(),
+    ));
     let approximate = approximate_fields(&insights);
     let mut out = EngineComparison {
         local,
@@ -110,7 +119,13 @@ impl Walk<'_> {
     }
 
     fn value(&mut self, path: &str, a: Option<&Value>, b: Option<&Value>) {
-        let join = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+        let join = |k: &str| {
+            if path.is_empty() {
+                k.to_string()
+            } else {
+                format!("{path}.{k}")
+            }
+        };
         match (a, b) {
             (Some(Value::Object(x)), Some(Value::Object(y))) => {
                 let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
@@ -153,7 +168,8 @@ impl Walk<'_> {
                 };
                 if !same && !self.is_approximate(path) {
                     let show = |v: Option<&Value>| v.map_or("(absent)".to_string(), Value::to_string);
-                    self.out.push(format!("{path}: local {}, insights {}", show(a), show(b)));
+                    self.out
+                        .push(format!("{path}: local {}, insights {}", show(a), show(b)));
                 }
             }
         }

@@ -33,7 +33,10 @@ pub(crate) fn execute(query: &Query, events: &[StoredEvent]) -> Result<Outcome, 
     let mut rows: Vec<Row> = ordered.iter().map(|e| discover(e)).collect();
     let mut outcome = Outcome {
         records_scanned: events.len() as u64,
-        bytes_scanned: events.iter().map(|e| e.message.len() as u64 + EVENT_OVERHEAD_BYTES).sum(),
+        bytes_scanned: events
+            .iter()
+            .map(|e| e.message.len() as u64 + EVENT_OVERHEAD_BYTES)
+            .sum(),
         ..Outcome::default()
     };
     let mut matched: Option<u64> = None;
@@ -44,7 +47,8 @@ pub(crate) fn execute(query: &Query, events: &[StoredEvent]) -> Result<Outcome, 
             Command::Filter(e) => rows.retain(|r| eval(e, r).is_some_and(|v| v.truthy())),
             Command::Fields(list) | Command::Display(list) => {
                 for row in &mut rows {
-                    let values: Vec<(String, Option<Val>)> = list.iter().map(|n| (n.name.clone(), eval(&n.expr, row))).collect();
+                    let values: Vec<(String, Option<Val>)> =
+                        list.iter().map(|n| (n.name.clone(), eval(&n.expr, row))).collect();
                     if matches!(command, Command::Fields(_)) {
                         for (name, v) in values {
                             match v {
@@ -57,10 +61,13 @@ pub(crate) fn execute(query: &Query, events: &[StoredEvent]) -> Result<Outcome, 
                 display = Some(list.iter().map(|n| n.name.clone()).collect());
             }
             Command::Parse { field, regex } => {
-                let re = Regex::new(regex).map_err(|e| Rejection::Malformed(format!("invalid regex /{regex}/: {e}")))?;
+                let re =
+                    Regex::new(regex).map_err(|e| Rejection::Malformed(format!("invalid regex /{regex}/: {e}")))?;
                 let names: Vec<&str> = re.capture_names().flatten().collect();
                 for row in &mut rows {
-                    let Some(Val::Str(text)) = row.get(field).cloned() else { continue };
+                    let Some(Val::Str(text)) = row.get(field).cloned() else {
+                        continue;
+                    };
                     if let Some(caps) = re.captures(&text) {
                         for name in &names {
                             if let Some(m) = caps.name(name) {
@@ -90,7 +97,11 @@ pub(crate) fn execute(query: &Query, events: &[StoredEvent]) -> Result<Outcome, 
         rows.reverse();
     }
     outcome.records_matched = matched.unwrap_or(rows.len() as u64);
-    let shown = display.unwrap_or_else(|| ["@timestamp", "@message", "@logStream", "@log"].map(String::from).to_vec());
+    let shown = display.unwrap_or_else(|| {
+        ["@timestamp", "@message", "@logStream", "@log"]
+            .map(String::from)
+            .to_vec()
+    });
     outcome.rows = rows
         .iter()
         .map(|row| {
@@ -151,7 +162,10 @@ fn stats(aggs: &[Named], by: &[Named], rows: &[Row]) -> Vec<Row> {
     let mut groups: HashMap<String, (Vec<Option<Val>>, Vec<Acc>)> = HashMap::new();
     for row in rows {
         let keys: Vec<Option<Val>> = by.iter().map(|n| eval(&n.expr, row)).collect();
-        let key: String = keys.iter().map(|k| k.as_ref().map_or("\u{0}".to_string(), Val::key) + "\u{1}").collect();
+        let key: String = keys
+            .iter()
+            .map(|k| k.as_ref().map_or("\u{0}".to_string(), Val::key) + "\u{1}")
+            .collect();
         let entry = groups.entry(key.clone()).or_insert_with(|| {
             order.push(key);
             let accs = calls
@@ -217,10 +231,15 @@ fn finish_expr(e: &Expr, results: &[Option<Val>], next: &mut usize, earlier: &Ro
             let vals: Vec<Option<Val>> = args.iter().map(|a| finish_expr(a, results, next, earlier)).collect();
             scalar(name, &vals, None)
         }
-        Expr::Neg(x) => finish_expr(x, results, next, earlier).and_then(|v| v.num()).map(|x| Val::Num(-x)),
+        Expr::Neg(x) => finish_expr(x, results, next, earlier)
+            .and_then(|v| v.num())
+            .map(|x| Val::Num(-x)),
         Expr::Not(x) => finish_expr(x, results, next, earlier).map(|v| Val::Bool(!v.truthy())),
         Expr::Bin(op, a, b) => {
-            let (x, y) = (finish_expr(a, results, next, earlier), finish_expr(b, results, next, earlier));
+            let (x, y) = (
+                finish_expr(a, results, next, earlier),
+                finish_expr(b, results, next, earlier),
+            );
             binary(op, x, y)
         }
         other => eval(other, &Row::new()),

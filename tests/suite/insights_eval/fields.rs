@@ -68,7 +68,9 @@ pub(crate) fn discover(e: &StoredEvent) -> Row {
 /// The `Key: value unit` parts of a REPORT line; memory in bytes (MB × 10^6), as the service gives it.
 fn report_fields(m: &str, row: &mut Row) {
     for part in m.split('\t') {
-        let Some((key, value)) = part.split_once(": ") else { continue };
+        let Some((key, value)) = part.split_once(": ") else {
+            continue;
+        };
         let number = value.split_whitespace().next().and_then(|n| n.parse::<f64>().ok());
         let Some(x) = number else { continue };
         let (name, scale) = match key.trim() {

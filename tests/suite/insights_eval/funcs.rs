@@ -8,23 +8,89 @@ use super::value::{compare, Val};
 
 /// Aggregate functions of `stats` the docs list (lower case).
 const AGGREGATES: [&str; 14] = [
-    "avg", "count", "count_distinct", "max", "min", "pct", "percentile", "stddev", "sum", "earliest", "latest",
-    "sortsfirst", "sortslast", "median",
+    "avg",
+    "count",
+    "count_distinct",
+    "max",
+    "min",
+    "pct",
+    "percentile",
+    "stddev",
+    "sum",
+    "earliest",
+    "latest",
+    "sortsfirst",
+    "sortslast",
+    "median",
 ];
 
 /// Scalar functions the docs list (lower case); the evaluator executes those in [`IMPLEMENTED`].
 const DOCUMENTED: [&str; 40] = [
-    "abs", "ceil", "floor", "greatest", "least", "log", "sqrt", "strlen", "toupper", "tolower", "trim", "ltrim",
-    "rtrim", "concat", "substr", "replace", "strcontains", "ispresent", "isempty", "isblank", "coalesce",
-    "datefloor", "dateceil", "frommillis", "tomillis", "bin", "isvalidip", "isvalidipv4", "isvalidipv6",
-    "isipinsubnet", "isipv4insubnet", "isipv6insubnet", "regexreplace", "if", "jsonparse", "parsejson",
-    "tostring", "tonumber", "hash", "now",
+    "abs",
+    "ceil",
+    "floor",
+    "greatest",
+    "least",
+    "log",
+    "sqrt",
+    "strlen",
+    "toupper",
+    "tolower",
+    "trim",
+    "ltrim",
+    "rtrim",
+    "concat",
+    "substr",
+    "replace",
+    "strcontains",
+    "ispresent",
+    "isempty",
+    "isblank",
+    "coalesce",
+    "datefloor",
+    "dateceil",
+    "frommillis",
+    "tomillis",
+    "bin",
+    "isvalidip",
+    "isvalidipv4",
+    "isvalidipv6",
+    "isipinsubnet",
+    "isipv4insubnet",
+    "isipv6insubnet",
+    "regexreplace",
+    "if",
+    "jsonparse",
+    "parsejson",
+    "tostring",
+    "tonumber",
+    "hash",
+    "now",
 ];
 
 /// Scalar functions the evaluator executes (lower case).
 const IMPLEMENTED: [&str; 21] = [
-    "abs", "ceil", "floor", "greatest", "least", "strlen", "toupper", "tolower", "trim", "concat", "strcontains",
-    "ispresent", "isempty", "isblank", "coalesce", "datefloor", "dateceil", "frommillis", "tomillis", "bin", "sqrt",
+    "abs",
+    "ceil",
+    "floor",
+    "greatest",
+    "least",
+    "strlen",
+    "toupper",
+    "tolower",
+    "trim",
+    "concat",
+    "strcontains",
+    "ispresent",
+    "isempty",
+    "isblank",
+    "coalesce",
+    "datefloor",
+    "dateceil",
+    "frommillis",
+    "tomillis",
+    "bin",
+    "sqrt",
 ];
 
 /// Whether `name` is an aggregate (names compare without case, as the docs write them in both).
@@ -88,7 +154,11 @@ pub(crate) fn scalar(name: &str, args: &[Option<Val>], timestamp: Option<i64>) -
         "isblank" => Some(Val::Bool(text(0).is_none_or(|s| s.trim().is_empty()))),
         "coalesce" => args.iter().find_map(Clone::clone),
         "least" | "greatest" => {
-            let want = if name.eq_ignore_ascii_case("least") { Ordering::Less } else { Ordering::Greater };
+            let want = if name.eq_ignore_ascii_case("least") {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
             args.iter()
                 .flatten()
                 .fold(None, |best: Option<&Val>, v| match best {

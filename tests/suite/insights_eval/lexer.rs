@@ -43,7 +43,8 @@ fn unit_ms(unit: &str) -> Option<i64> {
 /// Whether a `/` after `prev` starts a regex rather than dividing: after anything that cannot end
 /// a value, and after `parse FIELD`.
 fn regex_may_start(tokens: &[Token]) -> bool {
-    let kw = |t: &Token, words: &[&str]| matches!(&t.tok, Tok::Ident(w) if words.iter().any(|k| w.eq_ignore_ascii_case(k)));
+    let kw =
+        |t: &Token, words: &[&str]| matches!(&t.tok, Tok::Ident(w) if words.iter().any(|k| w.eq_ignore_ascii_case(k)));
     match tokens.last() {
         None => true,
         Some(last) => match &last.tok {
@@ -144,13 +145,18 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Token>, String> {
                 while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
                     i += 1;
                 }
-                if i + 1 < bytes.len() && (bytes[i] == b'e' || bytes[i] == b'E') && (bytes[i + 1].is_ascii_digit() || bytes[i + 1] == b'-' || bytes[i + 1] == b'+') {
+                if i + 1 < bytes.len()
+                    && (bytes[i] == b'e' || bytes[i] == b'E')
+                    && (bytes[i + 1].is_ascii_digit() || bytes[i + 1] == b'-' || bytes[i + 1] == b'+')
+                {
                     i += 2;
                     while i < bytes.len() && bytes[i].is_ascii_digit() {
                         i += 1;
                     }
                 }
-                let number: f64 = text[start..i].parse().map_err(|_| format!("bad number {:?}", &text[start..i]))?;
+                let number: f64 = text[start..i]
+                    .parse()
+                    .map_err(|_| format!("bad number {:?}", &text[start..i]))?;
                 let unit_start = i;
                 while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
                     i += 1;
@@ -165,7 +171,9 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Token>, String> {
             }
             b'@' | b'_' | b'a'..=b'z' | b'A'..=b'Z' => {
                 i += 1;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'.' | b'@' | b'$')) {
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'.' | b'@' | b'$'))
+                {
                     i += 1;
                 }
                 Tok::Ident(text[start..i].to_string())

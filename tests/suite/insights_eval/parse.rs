@@ -16,7 +16,9 @@ pub(crate) fn parse_query(text: &str) -> Result<Query, Rejection> {
     let mut commands = Vec::new();
     loop {
         if p.peek().is_none() {
-            return Err(Rejection::Malformed("a command is missing (empty query or `|` at the end)".into()));
+            return Err(Rejection::Malformed(
+                "a command is missing (empty query or `|` at the end)".into(),
+            ));
         }
         commands.push(p.command()?);
         match p.peek() {
@@ -98,7 +100,11 @@ impl Parser<'_> {
             }
             "stats" => {
                 let aggs = self.named_list()?;
-                let by = if self.eat_word("by") { self.named_list()? } else { Vec::new() };
+                let by = if self.eat_word("by") {
+                    self.named_list()?
+                } else {
+                    Vec::new()
+                };
                 Command::Stats { aggs, by }
             }
             "sort" => {
@@ -144,7 +150,10 @@ impl Parser<'_> {
                 (self.ident()?, true)
             } else {
                 // Unnamed: the result is named by the expression's text, spaces squeezed.
-                (self.text[start..end].split_whitespace().collect::<Vec<_>>().join(" "), false)
+                (
+                    self.text[start..end].split_whitespace().collect::<Vec<_>>().join(" "),
+                    false,
+                )
             };
             out.push(Named { expr, name, aliased });
             if self.peek() != Some(&Tok::Comma) {

@@ -82,9 +82,17 @@ fn a_slash_is_a_regex_after_parse_and_a_division_after_a_value() {
     assert!(toks.contains(&Tok::Regex(r"a/b(?<x>\d+)".into())), "{toks:?}");
     assert!(toks.contains(&Tok::Op("/")), "{toks:?}");
     let q = parse_query("stats count(*), datefloor(t, 1m) as m by bin(5m)").expect("parse");
-    let Command::Stats { aggs, by } = &q.commands[0] else { panic!("{q:?}") };
+    let Command::Stats { aggs, by } = &q.commands[0] else {
+        panic!("{q:?}")
+    };
     assert_eq!(aggs[0].name, "count(*)");
-    assert_eq!(aggs[1].expr, Expr::Call("datefloor".into(), vec![Expr::Field("t".into()), Expr::Duration(60_000)]));
+    assert_eq!(
+        aggs[1].expr,
+        Expr::Call(
+            "datefloor".into(),
+            vec![Expr::Field("t".into()), Expr::Duration(60_000)]
+        )
+    );
     assert_eq!(by[0].name, "bin(5m)");
 }
 
@@ -104,11 +112,26 @@ fn the_rules_reject_the_requests_and_denied_queries_of_issue_25_and_accept_its_r
 #[test]
 fn the_rules_reject_what_the_docs_call_invalid() {
     let cases = [
-        ("stats count(*) as a | stats count(*) as b | stats count(*) as c", "at most 2"),
-        ("stats count(*) as n by @logStream | fields n + 1 as m | stats sum(m) as s", "defines `m`"),
-        ("stats count(*) as n by @logStream | filter @message like /x/ | stats sum(n) as s", "refers to `@message`"),
-        ("stats count(*) as n by @logStream | stats sum(n) as s by bin(1m)", "bin() is used in the second stats"),
-        ("sort @timestamp desc | stats count(*) as n", "sort and limit must come after"),
+        (
+            "stats count(*) as a | stats count(*) as b | stats count(*) as c",
+            "at most 2",
+        ),
+        (
+            "stats count(*) as n by @logStream | fields n + 1 as m | stats sum(m) as s",
+            "defines `m`",
+        ),
+        (
+            "stats count(*) as n by @logStream | filter @message like /x/ | stats sum(n) as s",
+            "refers to `@message`",
+        ),
+        (
+            "stats count(*) as n by @logStream | stats sum(n) as s by bin(1m)",
+            "bin() is used in the second stats",
+        ),
+        (
+            "sort @timestamp desc | stats count(*) as n",
+            "sort and limit must come after",
+        ),
         ("limit 5 | stats count(*) as n", "sort and limit must come after"),
         ("stats countif(x) as n", "unknown function `countif`"),
         ("fields frob(@message) as x", "unknown function `frob`"),
@@ -116,7 +139,10 @@ fn the_rules_reject_what_the_docs_call_invalid() {
         ("stats @duration as d", "has no aggregate function"),
         ("stats max(@duration) + @duration as d", "outside an aggregate"),
         ("stats sum(count(*)) as d", "nests an aggregate"),
-        ("stats count(*) as n by @logStream | parse @logStream /(?<x>.)/", "`parse` after the first stats command defines `x`"),
+        (
+            "stats count(*) as n by @logStream | parse @logStream /(?<x>.)/",
+            "`parse` after the first stats command defines `x`",
+        ),
     ];
     for (query, want) in cases {
         let m = malformed(query);
@@ -148,8 +174,17 @@ fn the_rules_accept_what_the_docs_allow() {
 
 #[test]
 fn documented_but_unimplemented_is_declined_not_guessed() {
-    for query in ["dedup @logStream", "parse @message \"a * b\" as x", "filter @logStream in [\"a\"]", "fields regexReplace(@message, /a/, \"b\") as x"] {
-        assert!(matches!(prepare(query), Err(Rejection::Unsupported(_))), "{query}: {:?}", prepare(query));
+    for query in [
+        "dedup @logStream",
+        "parse @message \"a * b\" as x",
+        "filter @logStream in [\"a\"]",
+        "fields regexReplace(@message, /a/, \"b\") as x",
+    ] {
+        assert!(
+            matches!(prepare(query), Err(Rejection::Unsupported(_))),
+            "{query}: {:?}",
+            prepare(query)
+        );
     }
 }
 
@@ -165,12 +200,26 @@ fn lambda_fields_are_discovered_as_the_service_gives_them() {
     assert_eq!(s("@memorySize").as_deref(), Some("1.28E8"));
     assert_eq!(s("@maxMemoryUsed").as_deref(), Some("6.7E7"));
     assert_eq!(s("@initDuration").as_deref(), Some("103.01"));
-    let app = discover(&ev(T0, "s", "[INFO]\t2025-07-11T06:00:00.000Z\t11111111-2222-4333-8444-555555555555\t[INFO] Token: abc\n"));
-    assert_eq!(app.get("@requestId").map(Val::render).as_deref(), Some("11111111-2222-4333-8444-555555555555"));
+    let app = discover(&ev(
+        T0,
+        "s",
+        "[INFO]\t2025-07-11T06:00:00.000Z\t11111111-2222-4333-8444-555555555555\t[INFO] Token: abc\n",
+    ));
+    assert_eq!(
+        app.get("@requestId").map(Val::render).as_deref(),
+        Some("11111111-2222-4333-8444-555555555555")
+    );
     assert!(!app.contains_key("@type"));
-    let json = discover(&ev(T0, "s", r#"{"type":"platform.report","record":{"metrics":{"durationMs":2.5}}}"#));
+    let json = discover(&ev(
+        T0,
+        "s",
+        r#"{"type":"platform.report","record":{"metrics":{"durationMs":2.5}}}"#,
+    ));
     assert!(!json.contains_key("@type") && !json.contains_key("@duration"));
-    assert_eq!(json.get("record.metrics.durationMs").map(Val::render).as_deref(), Some("2.5"));
+    assert_eq!(
+        json.get("record.metrics.durationMs").map(Val::render).as_deref(),
+        Some("2.5")
+    );
 }
 
 fn report_line(id: &str, duration: &str, billed: u32, used: u32, extra: &str) -> String {
@@ -179,12 +228,24 @@ fn report_line(id: &str, duration: &str, billed: u32, used: u32, extra: &str) ->
 
 #[test]
 fn the_reports_query_of_issue_25_gives_per_duration_rows_with_nulls_left_out() {
-    let (a, b, c) = ("aaaaaaaa-0000-4000-8000-000000000001", "aaaaaaaa-0000-4000-8000-000000000002", "aaaaaaaa-0000-4000-8000-000000000003");
+    let (a, b, c) = (
+        "aaaaaaaa-0000-4000-8000-000000000001",
+        "aaaaaaaa-0000-4000-8000-000000000002",
+        "aaaaaaaa-0000-4000-8000-000000000003",
+    );
     let events = [
         ev(T0, "s1", &format!("START RequestId: {a} Version: $LATEST\n")),
-        ev(T0 + 1, "s1", &report_line(a, "1.97", 2, 38, "Init Duration: 120.50 ms\t")),
+        ev(
+            T0 + 1,
+            "s1",
+            &report_line(a, "1.97", 2, 38, "Init Duration: 120.50 ms\t"),
+        ),
         ev(T0 + 2, "s2", &report_line(b, "1.97", 2, 40, "")),
-        ev(T0 + 3, "s2", &report_line(c, "3000.00", 3000, 41, "Status: timeout\tRestore Duration: 5.00 ms\t")),
+        ev(
+            T0 + 3,
+            "s2",
+            &report_line(c, "3000.00", 3000, 41, "Status: timeout\tRestore Duration: 5.00 ms\t"),
+        ),
         // Outside the query's toMillis bounds: scanned, not counted.
         ev(1_752_278_400_000, "s2", &report_line(c, "9.00", 9, 41, "")),
     ];
@@ -194,19 +255,44 @@ fn the_reports_query_of_issue_25_gives_per_duration_rows_with_nulls_left_out() {
         rows,
         vec![
             vec![
-                "billed=4.0", "billedn=2.0", "d=1.97", "durations=2.0", "initmax=120.5", "inits=1.0", "initsum=120.5",
-                "mbms=2.048E9", "memsize=5.12E8", "n=2.0", "restores=0.0", "usedmax=4.0E7", "usedn=2.0", "usedsum=7.8E7",
+                "billed=4.0",
+                "billedn=2.0",
+                "d=1.97",
+                "durations=2.0",
+                "initmax=120.5",
+                "inits=1.0",
+                "initsum=120.5",
+                "mbms=2.048E9",
+                "memsize=5.12E8",
+                "n=2.0",
+                "restores=0.0",
+                "usedmax=4.0E7",
+                "usedn=2.0",
+                "usedsum=7.8E7",
             ],
             // No init duration: its sum and maximum are null, left out of the row.
             vec![
-                "billed=3000.0", "billedn=1.0", "d=3000.0", "durations=1.0", "inits=0.0", "mbms=1.536E12", "memsize=5.12E8",
-                "n=1.0", "restores=1.0", "usedmax=4.1E7", "usedn=1.0", "usedsum=4.1E7",
+                "billed=3000.0",
+                "billedn=1.0",
+                "d=3000.0",
+                "durations=1.0",
+                "inits=0.0",
+                "mbms=1.536E12",
+                "memsize=5.12E8",
+                "n=1.0",
+                "restores=1.0",
+                "usedmax=4.1E7",
+                "usedn=1.0",
+                "usedsum=4.1E7",
             ],
         ]
     );
     assert_eq!(out.records_scanned, 5);
     assert_eq!(out.records_matched, 3);
-    let bytes: u64 = events.iter().map(|e| e.message.len() as u64 + EVENT_OVERHEAD_BYTES).sum();
+    let bytes: u64 = events
+        .iter()
+        .map(|e| e.message.len() as u64 + EVENT_OVERHEAD_BYTES)
+        .sum();
     assert_eq!(out.bytes_scanned, bytes);
 }
 
@@ -222,7 +308,10 @@ fn parse_keeps_events_that_do_not_match_and_count_counts_present_fields() {
         r"parse @message /^\[INFO\]\t[^\t]*\t(?<rid>[^\t]+)\t/ | parse @message /Token: (?<tok>[^\n]*)/ | stats count(*) as all, count(rid) as with_rid, count(tok) as toks, count_distinct(rid) as rids, max(tok) as maxtok",
         &events,
     );
-    assert_eq!(row(&out.rows[0]), ["all=4.0", "maxtok=abc", "rids=2.0", "toks=2.0", "with_rid=3.0"]);
+    assert_eq!(
+        row(&out.rows[0]),
+        ["all=4.0", "maxtok=abc", "rids=2.0", "toks=2.0", "with_rid=3.0"]
+    );
 }
 
 #[test]
@@ -249,8 +338,18 @@ fn two_stats_carry_a_time_and_aggregate_first_stats_fields() {
     assert_eq!(
         rows,
         vec![
-            vec!["denied=1.0", "minute=2025-07-11 06:00:00.000", "most=2.0", "requests=2.0"],
-            vec!["denied=0.0", "minute=2025-07-11 06:01:00.000", "most=2.0", "requests=1.0"],
+            vec![
+                "denied=1.0",
+                "minute=2025-07-11 06:00:00.000",
+                "most=2.0",
+                "requests=2.0"
+            ],
+            vec![
+                "denied=0.0",
+                "minute=2025-07-11 06:01:00.000",
+                "most=2.0",
+                "requests=1.0"
+            ],
         ]
     );
     assert_eq!(out.records_matched, 5);
@@ -269,7 +368,17 @@ fn functions_follow_their_documented_meaning() {
     );
     assert_eq!(
         row(&out.rows[0]),
-        ["c=fallback", "g=7.0", "l=2.0", "ms=1.752213601234E12", "no=0.0", "p=false", "sec=2025-07-11 06:00:01.000", "up=2.0", "yes=1.0"]
+        [
+            "c=fallback",
+            "g=7.0",
+            "l=2.0",
+            "ms=1.752213601234E12",
+            "no=0.0",
+            "p=false",
+            "sec=2025-07-11 06:00:01.000",
+            "up=2.0",
+            "yes=1.0"
+        ]
     );
 }
 
@@ -293,7 +402,10 @@ fn the_differential_walk_ignores_approximate_fields_and_matches_list_elements_by
     let (compared, diffs) = differences(&local, &insights, &approximate);
     assert_eq!(
         diffs,
-        ["decisions.allowed: local 4, insights 5", "top_denied_ips[a].count: local 2, insights 3"]
+        [
+            "decisions.allowed: local 4, insights 5",
+            "top_denied_ips[a].count: local 2, insights 3"
+        ]
     );
     assert_eq!(compared, 8);
 }
