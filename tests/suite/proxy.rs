@@ -24,6 +24,8 @@ pub(crate) enum Action {
     Drop,
     /// Answer 200 with this JSON body.
     Answer(String),
+    /// Answer this status (`400 Bad Request`) with this JSON body, made at run time.
+    Reply { status: &'static str, body: String },
     /// Pass it to moto, and change the JSON body of its answer.
     Rewrite(Box<dyn FnOnce(&str) -> String + Send>),
 }
@@ -156,6 +158,10 @@ fn serve(
         Action::Answer(body) => {
             sent.fetch_add(1, Ordering::Relaxed);
             return respond(&mut conn, "200 OK", &body);
+        }
+        Action::Reply { status, body } => {
+            sent.fetch_add(1, Ordering::Relaxed);
+            return respond(&mut conn, status, &body);
         }
         Action::Rewrite(f) => Some(f),
     };
