@@ -4,11 +4,12 @@
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_cloudwatchlogs::types::QueryStatus;
 
+use super::running::Running;
 use super::rows::Row;
 use crate::aws::Client;
 use crate::aws::{call, one_line, Failure, Shared};
@@ -72,34 +73,6 @@ impl QueryError {
             QueryError::Interrupted => "interrupted".into(),
             QueryError::Unusable(why) => why.clone(),
         }
-    }
-}
-
-/// The queries started and not yet finished, to stop when the run ends early.
-#[derive(Debug, Default)]
-pub struct Running {
-    ids: Mutex<BTreeSet<String>>,
-}
-
-impl Running {
-    fn add(&self, id: &str) {
-        if let Ok(mut ids) = self.ids.lock() {
-            ids.insert(id.to_string());
-        }
-    }
-
-    fn remove(&self, id: &str) {
-        if let Ok(mut ids) = self.ids.lock() {
-            ids.remove(id);
-        }
-    }
-
-    /// The ids still running.
-    pub fn ids(&self) -> Vec<String> {
-        self.ids
-            .lock()
-            .map(|ids| ids.iter().cloned().collect())
-            .unwrap_or_default()
     }
 }
 

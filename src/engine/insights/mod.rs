@@ -11,6 +11,7 @@ mod query;
 mod report;
 mod rows;
 mod run;
+mod running;
 
 pub use choose::{choose, Choice};
 pub use estimate::estimate_window;

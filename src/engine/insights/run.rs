@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use tokio::task::JoinSet;
 
-use super::lifecycle::{run_query, stop_all, Answer, QueryError, QuerySpec, Running};
+use super::lifecycle::{run_query, stop_all, Answer, QueryError, QuerySpec};
+use super::running::Running;
 use super::plan::{api_seconds, batches, slices, split};
 use super::query::{Bounds, Queries, QueryKind, Resolution};
 use super::rows::add_rows;
