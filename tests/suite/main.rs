@@ -11,6 +11,7 @@ mod cloudwatch;
 mod fuzz;
 mod html;
 mod insights;
+mod insights_faults;
 mod interrupt;
 mod layers;
 mod no_panic;
