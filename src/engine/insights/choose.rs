@@ -245,8 +245,25 @@ mod tests {
         );
         assert_eq!(c.kinds, 3);
         assert!((c.usd - c.bytes_per_query * 3.0 / 1e9 * 0.0076).abs() < 1e-9);
-        // Scan efficiency of the plan: 1 + 2 × 16 min / 1 day ≈ 1.022 per query.
-        assert!(c.bytes_per_query / 300e9 < 1.03);
+        // Scan efficiency (bytes scanned ÷ bytes stored in the window) of a 30-day plan in 1-day
+        // slices: 1 + 29 × 2 × 16 min / 30 days ≈ 1.0215.
+        let efficiency = c.bytes_per_query / 300e9;
+        assert!(
+            (efficiency - (1.0 + 29.0 * 32.0 / (30.0 * 1440.0))).abs() < 1e-6,
+            "{efficiency}"
+        );
+        // A 1-day plan is one slice: it scans the window and nothing more.
+        let day = PlanCost::of(
+            &estimate(10.0, "us-east-1"),
+            &options(1, None, None),
+            &window(1, now),
+            now,
+        );
+        assert!(
+            (day.bytes_per_query / 10e9 - 1.0).abs() < 1e-9,
+            "{}",
+            day.bytes_per_query
+        );
         // One slice over the window reads no margin; the option overrides the region's price.
         let one = PlanCost::of(
             &estimate(10.0, "ap-northeast-1"),
