@@ -248,7 +248,8 @@ mod tests {
         // The end rounds up: the second holding the last millisecond (4,000) and the next.
         let b = bounds(1_500, 4_001, 1_500, 4_001);
         assert_eq!(api_seconds(&b), (1, 5));
-        // A whole-second end stays: second 4 begins at 4,000 ms, the first one not scanned.
+        // A whole-second end: endTime 4 reaches 3,999 ms whether the service reads it as the
+        // whole second or as its first instant.
         let b = bounds(2_000, 4_000, 2_000, 4_000);
         assert_eq!(api_seconds(&b), (2, 4));
         let b = bounds(-1_500, -1, -1_500, -1);
