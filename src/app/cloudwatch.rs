@@ -57,14 +57,26 @@ impl Run<'_> {
             if choice.insights { "insights" } else { "local" },
             choice.why
         )?;
-        if !choice.insights {
-            let mut cw = cw.clone();
-            if let Some(g) = choice.groups {
-                cw.groups.names = g;
-            }
-            return Ok(Route::Local(cw));
+        let mut local = cw.clone();
+        if let Some(g) = &choice.groups {
+            local.groups.names = g.clone();
         }
-        let report = self.insights(&config.insights, cw, choice.groups.as_ref(), err)?;
+        if !choice.insights {
+            return Ok(Route::Local(local));
+        }
+        let report = match self.insights(&config.insights, cw, choice.groups.as_ref(), err) {
+            Ok(report) => report,
+            // A rejected query fails the same way every time; `auto` was free to read locally.
+            Err(Error::CloudWatch(e)) if config.engine == Engine::Auto && e.rejection().is_some() => {
+                writeln!(
+                    err,
+                    "authlogs: engine local: Logs Insights rejected {}",
+                    e.rejection().unwrap_or_default()
+                )?;
+                return Ok(Route::Local(local));
+            }
+            Err(e) => return Err(e),
+        };
         self.print(&report, out, err).map(Route::Done)
     }
 

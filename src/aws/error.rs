@@ -67,10 +67,37 @@ pub enum CwError {
     },
     #[error("the Logs Insights {query} query completed with rows authlogs cannot read: {reason}")]
     QueryUnusable { query: &'static str, reason: String },
-    #[error("interrupted: stopped {stopped} running Logs Insights queries")]
-    Interrupted { stopped: usize },
+    #[error("interrupted: stopped {stopped} running Logs Insights queries; {spent}")]
+    Interrupted { stopped: usize, spent: String },
+    #[error("Logs Insights rejected the {query} query ({code}: {message}); use --engine local")]
+    QueryRejected {
+        query: &'static str,
+        code: String,
+        message: String,
+    },
+    /// A Logs Insights run ended early: what its queries scanned and cost so far.
+    #[error("{error}; {spent}")]
+    Billed { error: Box<CwError>, spent: String },
+    #[error("Logs Insights would scan about {scan} (about ${cost:.4}), more than {cap}: {fix}")]
+    OverCap {
+        scan: String,
+        cost: f64,
+        cap: String,
+        fix: &'static str,
+    },
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+}
+
+impl CwError {
+    /// The query the service rejected and why (`code: message`), when that ended the run.
+    pub fn rejection(&self) -> Option<String> {
+        match self {
+            CwError::QueryRejected { query, code, message } => Some(format!("the {query} query: {code}: {message}")),
+            CwError::Billed { error, .. } => error.rejection(),
+            _ => None,
+        }
+    }
 }
 
 /// What an error message needs to know about the call that failed.

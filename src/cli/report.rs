@@ -11,7 +11,7 @@ use super::args::{
 use crate::access::AccessFields;
 use crate::analyze::{AnalyzeConfig, DEFAULT_USD_PER_GB_SECOND, DEFAULT_USD_PER_MILLION_REQUESTS};
 use crate::aws::{FetchConfig, GroupSelection};
-use crate::engine::insights::{InsightsOptions, DEFAULT_USD_PER_GB_SCANNED};
+use crate::engine::insights::InsightsOptions;
 use crate::engine::Engine;
 use crate::engine::{PipelineConfig, Threads};
 use crate::error::Error;
@@ -61,6 +61,7 @@ const OPTION_ORDER: &[&str] = &[
     "query_concurrency",
     "query_slice",
     "price_gb_scanned",
+    "max_cost",
     "access_logs",
     "access_log_group",
     "access_log_fields",
@@ -142,9 +143,16 @@ pub struct ReportArgs {
     /// Logs Insights queries cover slices of the window this long; a slice that times out is split.
     #[arg(long, value_name = "DURATION", default_value = "1d", help_heading = "CloudWatch")]
     pub query_slice: String,
-    /// Logs Insights price per GB scanned, for the cost in the report.
-    #[arg(long, value_name = "USD", default_value_t = DEFAULT_USD_PER_GB_SCANNED, help_heading = "CloudWatch")]
-    pub price_gb_scanned: f64,
+    /// Logs Insights price per GB scanned, for the estimate, the cap and the cost in the report
+    /// [default: the region's (us-east-1 0.005, ap-northeast-1 0.0076); another region's is
+    /// taken as us-east-1's, with a note].
+    #[arg(long, value_name = "USD", help_heading = "CloudWatch")]
+    pub price_gb_scanned: Option<f64>,
+    /// The most Logs Insights may cost: a plan estimated above it is refused before any query
+    /// starts, and no query starts once those run cost this much. --engine auto reads locally
+    /// when the estimate is above it [default for auto: 1.00].
+    #[arg(long, value_name = "USD", help_heading = "CloudWatch")]
+    pub max_cost: Option<f64>,
     /// API Gateway access logs to join with the invocations (repeatable; files, directories or -,
     /// in any container): the report gains what callers saw — fresh and cached decisions, 401s,
     /// 500s (see docs/access-logs.md).
@@ -281,8 +289,13 @@ impl ReportArgs {
         if slice_ms < 60_000 {
             return Err(Error::Usage("--query-slice must be at least 1m".into()));
         }
-        if !self.price_gb_scanned.is_finite() || self.price_gb_scanned < 0.0 {
+        if self.price_gb_scanned.is_some_and(|p| !p.is_finite() || p < 0.0) {
             return Err(Error::Usage("--price-gb-scanned must be a non-negative number".into()));
+        }
+        if self.max_cost.is_some_and(|c| !c.is_finite() || c < 0.0) {
+            return Err(Error::Usage(
+                "--max-cost must be a non-negative number of dollars".into(),
+            ));
         }
         if self.slices == 0 || self.slices > 64 {
             return Err(Error::Usage("--slices must be between 1 and 64".into()));
@@ -372,7 +385,8 @@ impl ReportArgs {
             insights: InsightsOptions {
                 concurrency: self.query_concurrency as usize,
                 slice_ms,
-                usd_per_gb_scanned: self.price_gb_scanned,
+                price_gb_scanned: self.price_gb_scanned,
+                max_cost: self.max_cost,
             },
             inputs: self.inputs,
             format: self.format,

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::aws::FetchConfig;
 use crate::engine::insights::{
-    api_seconds, scan_cost, slices, Choice, InsightsOptions, Queries, QueryKind, Resolution, GROUPS_PER_QUERY,
+    api_seconds, slices, Choice, InsightsOptions, Queries, QueryKind, Resolution, AUTO_MAX_COST_USD, GROUPS_PER_QUERY,
     MARGIN_MS,
 };
 use crate::human::human_bytes;
@@ -67,18 +67,32 @@ pub fn explain(
         QueryKind::ALL.map(QueryKind::name).join(", "),
         options.concurrency
     )?;
-    match choice.bytes {
-        Some(b) => writeln!(
+    match (&choice.cost, choice.bytes) {
+        (Some(c), Some(b)) => {
+            writeln!(
+                out,
+                "estimated scan: about {} per query ({} in the window, the rest the margins), {} in all: about ${:.4} at {}",
+                human_bytes(c.bytes_per_query),
+                human_bytes(b),
+                human_bytes(c.bytes_per_query * c.kinds as f64),
+                c.usd,
+                c.price.describe()
+            )?;
+            writeln!(
+                out,
+                "  a slice that times out or returns too many rows is run again in halves: each split costs its slice's scan again"
+            )?;
+        }
+        _ => writeln!(
             out,
-            "estimated scan: about {} per query, {} in all: about ${:.4} at ${}/GB",
-            human_bytes(b),
-            human_bytes(b * QueryKind::ALL.len() as f64),
-            scan_cost(b, QueryKind::ALL.len(), options.usd_per_gb_scanned),
-            options.usd_per_gb_scanned
+            "estimated scan: unknown (the groups' stored bytes could not be read)"
         )?,
+    }
+    match options.max_cost {
+        Some(max) => writeln!(out, "spending cap: --max-cost ${max}")?,
         None => writeln!(
             out,
-            "estimated scan: pass --engine auto to estimate it from the groups' stored bytes"
+            "spending cap: none with --engine insights; --engine auto reads locally above ${AUTO_MAX_COST_USD:.2} (--max-cost sets both)"
         )?,
     }
     if !choice.insights {

@@ -12,6 +12,7 @@ mod fuzz;
 mod html;
 mod insights;
 mod insights_eval;
+mod insights_faults;
 mod interrupt;
 mod layers;
 mod no_panic;

@@ -28,6 +28,9 @@ pub(crate) enum Action {
     Reply { status: &'static str, body: String },
     /// Pass it to moto, and change the JSON body of its answer.
     Rewrite(Box<dyn FnOnce(&str) -> String + Send>),
+    /// Pass it to moto, show its answer's JSON body to the function, and close the connection
+    /// without a byte of it: a call that took effect and whose answer was lost.
+    Lose(Box<dyn FnOnce(&str) + Send>),
 }
 
 /// One call as a rule sees it.
@@ -163,7 +166,8 @@ fn serve(
             sent.fetch_add(1, Ordering::Relaxed);
             return respond(&mut conn, status, &body);
         }
-        Action::Rewrite(f) => Some(f),
+        Action::Rewrite(f) => Some(Ok(f)),
+        Action::Lose(f) => Some(Err(f)),
     };
     let mut up = TcpStream::connect(upstream)?;
     up.write_all(&request)?;
@@ -176,7 +180,13 @@ fn serve(
             sent.fetch_add(1, Ordering::Relaxed);
             let text = String::from_utf8_lossy(&response);
             let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-            return respond(&mut conn, "200 OK", &f(body));
+            return match f {
+                Ok(rewrite) => respond(&mut conn, "200 OK", &rewrite(body)),
+                Err(lose) => {
+                    lose(body);
+                    conn.shutdown(Shutdown::Both)
+                }
+            };
         }
     }
     conn.flush()?;

@@ -15,6 +15,11 @@ pub struct WindowEstimate {
     pub groups: Vec<String>,
     /// Stored bytes of the window (spread evenly over what each group keeps).
     pub bytes: f64,
+    /// Each group's stored size, age and retention, to estimate any range of the window (a
+    /// plan's slices with their margins).
+    pub volumes: Vec<GroupVolume>,
+    /// The connection's region (its price per GB scanned).
+    pub region: String,
 }
 
 /// Resolves the groups (telling `notes` as a report does) and estimates the window's bytes.
@@ -51,6 +56,8 @@ pub fn estimate_window(fetch: &FetchConfig, now_ms: i64, notes: &mut dyn Write) 
         Ok(WindowEstimate {
             bytes: window_bytes(&volumes, fetch.start_ms, fetch.end_ms, now_ms),
             groups,
+            volumes,
+            region: client.region.clone(),
         })
     })
 }

@@ -4,12 +4,17 @@
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use aws_sdk_cloudwatchlogs::config::http::HttpResponse;
+use aws_sdk_cloudwatchlogs::error::SdkError;
+use aws_sdk_cloudwatchlogs::operation::get_query_results::GetQueryResultsOutput;
 use aws_sdk_cloudwatchlogs::types::QueryStatus;
 
 use super::rows::Row;
+use super::running::{Running, Scanned};
+use super::twins;
 use crate::aws::Client;
 use crate::aws::{call, one_line, Failure, Shared};
 
@@ -21,6 +26,9 @@ const PAGE_ROWS: i32 = 10_000;
 /// The first wait before asking for results; each wait doubles up to `MAX_POLL`.
 const FIRST_POLL: Duration = Duration::from_millis(250);
 const MAX_POLL: Duration = Duration::from_secs(2);
+
+/// How long StopQuery (and the statistics read after it) may take on the way out of a run.
+const STOP_WAIT: Duration = Duration::from_secs(5);
 
 /// One query to run.
 #[derive(Debug, Clone)]
@@ -75,34 +83,6 @@ impl QueryError {
     }
 }
 
-/// The queries started and not yet finished, to stop when the run ends early.
-#[derive(Debug, Default)]
-pub struct Running {
-    ids: Mutex<BTreeSet<String>>,
-}
-
-impl Running {
-    fn add(&self, id: &str) {
-        if let Ok(mut ids) = self.ids.lock() {
-            ids.insert(id.to_string());
-        }
-    }
-
-    fn remove(&self, id: &str) {
-        if let Ok(mut ids) = self.ids.lock() {
-            ids.remove(id);
-        }
-    }
-
-    /// The ids still running.
-    pub fn ids(&self) -> Vec<String> {
-        self.ids
-            .lock()
-            .map(|ids| ids.iter().cloned().collect())
-            .unwrap_or_default()
-    }
-}
-
 /// Whether a status is final, and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Phase {
@@ -134,7 +114,20 @@ fn rows_of(results: &[Vec<aws_sdk_cloudwatchlogs::types::ResultField>]) -> Vec<R
         .collect()
 }
 
-/// Runs `spec` to its end. `interrupted` is looked at between polls: the query is then stopped.
+/// Whether a failed StartQuery attempt may still have started a query: the request may have
+/// reached the service and only its answer was lost (a timeout, a dropped connection, an
+/// unreadable answer, a 5xx). A 4xx error code says the service refused it.
+fn may_have_started<E>(e: &SdkError<E, HttpResponse>) -> bool {
+    match e {
+        SdkError::ServiceError(se) => !(400..500).contains(&se.raw().status().as_u16()),
+        SdkError::ConstructionFailure(_) => false,
+        _ => true,
+    }
+}
+
+/// Runs `spec` to its end. `interrupted` is looked at between polls: the query is then left in
+/// `running` for the caller to stop. A query still running when a call fails for good stays
+/// there too; so does a twin a retried StartQuery may have started, found with DescribeQueries.
 pub async fn run_query(
     client: &Client,
     shared: &Shared,
@@ -143,8 +136,10 @@ pub async fn run_query(
     spec: &QuerySpec,
     salt: u64,
 ) -> Result<Answer, QueryError> {
+    let asked_ms = chrono::Utc::now().timestamp_millis();
+    let lost = AtomicBool::new(false);
     let started = call(shared, salt, || {
-        client
+        let send = client
             .logs
             .start_query()
             .set_log_group_names(Some(spec.groups.clone()))
@@ -152,31 +147,50 @@ pub async fn run_query(
             .end_time(spec.end_s)
             .query_string(spec.text.clone())
             .limit(ROW_LIMIT as i32)
-            .send()
+            .send();
+        let lost = &lost;
+        async move {
+            let r = send.await;
+            if r.as_ref().is_err_and(may_have_started) {
+                lost.store(true, Ordering::Relaxed);
+            }
+            r
+        }
     })
-    .await
-    .map_err(|failure| QueryError::Call {
+    .await;
+    let id = started.as_ref().ok().and_then(|s| s.query_id()).map(str::to_string);
+    if let Some(id) = &id {
+        running.add(id);
+    }
+    if lost.load(Ordering::Relaxed) {
+        // An answer was lost: the service may run a query whose id this run never saw.
+        twins::stop_twins(client, shared, running, spec, asked_ms, salt).await;
+    }
+    let started = started.map_err(|failure| QueryError::Call {
         operation: "logs:StartQuery",
         failure,
     })?;
-    let Some(id) = started.query_id().map(str::to_string) else {
+    let Some(id) = id.or_else(|| started.query_id().map(str::to_string)) else {
         return Err(QueryError::Ended {
             status: "(StartQuery returned no query id)".into(),
         });
     };
-    running.add(&id);
-    let result = poll(client, shared, interrupted, &id, salt).await;
-    match &result {
-        // Stopped by `stop_all` (interrupt) or already over.
-        Err(QueryError::Interrupted) => {}
-        _ => running.remove(&id),
-    }
-    result
+    poll(client, shared, running, interrupted, &id, salt).await
+}
+
+/// The statistics of a GetQueryResults answer.
+fn scanned_of(out: &GetQueryResultsOutput) -> Option<Scanned> {
+    out.statistics().map(|s| Scanned {
+        bytes: s.bytes_scanned(),
+        records: s.records_scanned(),
+        matched: s.records_matched(),
+    })
 }
 
 async fn poll(
     client: &Client,
     shared: &Shared,
+    running: &Running,
     interrupted: &AtomicBool,
     id: &str,
     salt: u64,
@@ -206,20 +220,30 @@ async fn poll(
         if interrupted.load(Ordering::Relaxed) {
             return Err(QueryError::Interrupted);
         }
+        // A call failing for good here leaves the query in `running`: it may still run and bill.
         let out = get(None).await.map_err(map)?;
-        match phase(out.status()) {
+        let scanned = scanned_of(&out);
+        if let Some(s) = scanned {
+            running.saw(id, s);
+        }
+        let phase = phase(out.status());
+        if phase != Phase::Waiting {
+            running.remove(id);
+        }
+        match phase {
             Phase::Waiting => continue,
             Phase::TimedOut => return Err(QueryError::TimedOut),
             Phase::Ended(status) => return Err(QueryError::Ended { status }),
             Phase::Complete => {}
         }
-        let mut answer = Answer::default();
-        if let Some(s) = out.statistics() {
-            answer.bytes_scanned = s.bytes_scanned();
-            answer.records_scanned = s.records_scanned();
-            answer.records_matched = s.records_matched();
-        }
-        answer.rows = rows_of(out.results());
+        let scanned = scanned.unwrap_or_default();
+        let mut answer = Answer {
+            bytes_scanned: scanned.bytes,
+            records_scanned: scanned.records,
+            records_matched: scanned.matched,
+            rows: rows_of(out.results()),
+            ..Answer::default()
+        };
         let mut token = out.next_token().map(str::to_string);
         // A token that comes back unchanged would page forever: stop at the first repeat.
         let mut seen = BTreeSet::new();
@@ -241,30 +265,52 @@ async fn poll(
     }
 }
 
-/// Stops every query still running, one try each, and says which could not be stopped.
+/// Stops every query still running, one try each, then reads each stopped query's statistics
+/// once (what it scanned before it stopped is billed); says which could not be stopped.
 pub async fn stop_all(client: &Client, running: &Arc<Running>) -> Vec<(String, String)> {
     let mut failed = Vec::new();
     for id in running.ids() {
-        let sent = tokio::time::timeout(
-            Duration::from_secs(5),
-            client.logs.stop_query().query_id(id.clone()).send(),
-        )
-        .await;
-        match sent {
-            Ok(Ok(_)) => running.remove(&id),
-            Ok(Err(e)) => {
-                use aws_sdk_cloudwatchlogs::error::{ProvideErrorMetadata, SdkError};
-                let why = match (&e, e.code()) {
-                    (_, Some(code)) => format!("{code}: {}", e.message().unwrap_or_default()),
-                    (SdkError::ServiceError(se), None) => format!("HTTP {}", se.raw().status().as_u16()),
-                    _ => crate::aws::root_message(&e),
-                };
-                failed.push((id, why));
+        match stop(client, &id).await {
+            Ok(()) => {
+                running.remove(&id);
+                read_final_statistics(client, running, &id).await;
             }
-            Err(_) => failed.push((id, "no answer within 5 s".into())),
+            Err(why) => failed.push((id, why)),
         }
     }
     failed
+}
+
+/// One StopQuery, within 5 s: the error worded for a note.
+pub(super) async fn stop(client: &Client, id: &str) -> Result<(), String> {
+    let sent = tokio::time::timeout(STOP_WAIT, client.logs.stop_query().query_id(id).send()).await;
+    match sent {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => {
+            use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
+            Err(match (&e, e.code()) {
+                (_, Some(code)) => format!("{code}: {}", e.message().unwrap_or_default()),
+                (SdkError::ServiceError(se), None) => format!("HTTP {}", se.raw().status().as_u16()),
+                _ => crate::aws::root_message(&e),
+            })
+        }
+        Err(_) => Err(format!("no answer within {} s", STOP_WAIT.as_secs())),
+    }
+}
+
+/// What a stopped query scanned, from one GetQueryResults (best effort: the last statistics a
+/// poll saw stay when this fails).
+pub(super) async fn read_final_statistics(client: &Client, running: &Running, id: &str) {
+    let got = tokio::time::timeout(
+        STOP_WAIT,
+        client.logs.get_query_results().query_id(id).max_items(1).send(),
+    )
+    .await;
+    if let Ok(Ok(out)) = got {
+        if let Some(s) = scanned_of(&out) {
+            running.saw(id, s);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -11,10 +11,12 @@ mod query;
 mod report;
 mod rows;
 mod run;
+mod running;
+mod twins;
 
 pub use choose::{choose, Choice};
 pub use estimate::estimate_window;
-pub use plan::{api_seconds, scan_cost, slices, DEFAULT_USD_PER_GB_SCANNED, GROUPS_PER_QUERY, MARGIN_MS, MIN_SLICE_MS};
+pub use plan::{api_seconds, slices, AUTO_MAX_COST_USD, GROUPS_PER_QUERY, MARGIN_MS, MIN_SLICE_MS};
 pub use query::{Queries, QueryKind, Resolution};
 pub use report::insights_report;
 
@@ -25,6 +27,9 @@ pub struct InsightsOptions {
     pub concurrency: usize,
     /// The length of a slice of the window, in ms.
     pub slice_ms: i64,
-    /// The Logs Insights price per GB scanned.
-    pub usd_per_gb_scanned: f64,
+    /// `--price-gb-scanned`: the Logs Insights price per GB scanned; else the region's.
+    pub price_gb_scanned: Option<f64>,
+    /// `--max-cost`: the most a run may spend on Logs Insights (`auto` stays under
+    /// [`AUTO_MAX_COST_USD`] without it).
+    pub max_cost: Option<f64>,
 }

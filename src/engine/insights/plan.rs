@@ -13,8 +13,71 @@ pub const MARGIN_MS: i64 = 16 * 60_000;
 /// Slices are split (after a Timeout, or too many rows) down to this and no further.
 pub const MIN_SLICE_MS: i64 = 60_000;
 
-/// The us-east-1 price of Logs Insights per GB scanned (Standard log class).
+/// The us-east-1 price of Logs Insights per GB scanned (Standard log class): the price of a
+/// region missing from [`USD_PER_GB_SCANNED`].
 pub const DEFAULT_USD_PER_GB_SCANNED: f64 = 0.005;
+
+/// Logs Insights $ per GB scanned by region, where a price could be documented. Prices differ by
+/// region (Tokyo's is about 1.5 times Virginia's), so a region is only listed with its own price;
+/// any other falls back to us-east-1's with a note, and `--price-gb-scanned` overrides both.
+pub const USD_PER_GB_SCANNED: [(&str, f64); 2] = [("us-east-1", 0.005), ("ap-northeast-1", 0.0076)];
+
+/// `--engine auto` never starts a scan estimated above this many dollars (without `--max-cost`).
+pub const AUTO_MAX_COST_USD: f64 = 1.0;
+
+/// The price a run bills at, and where it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Price {
+    /// $ per GB scanned.
+    pub usd_per_gb: f64,
+    /// Where it comes from, for `--explain` and notes.
+    pub origin: PriceOrigin,
+}
+
+/// Where a [`Price`] comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PriceOrigin {
+    /// `--price-gb-scanned`.
+    Option,
+    /// The table's price of this region.
+    Region(String),
+    /// The region is not in the table: us-east-1's price is used.
+    Unknown(String),
+}
+
+impl Price {
+    /// The price of `region`, unless `override_usd` (`--price-gb-scanned`) is given.
+    pub fn of(region: &str, override_usd: Option<f64>) -> Price {
+        if let Some(usd_per_gb) = override_usd {
+            return Price {
+                usd_per_gb,
+                origin: PriceOrigin::Option,
+            };
+        }
+        match USD_PER_GB_SCANNED.iter().find(|(r, _)| *r == region) {
+            Some((_, usd_per_gb)) => Price {
+                usd_per_gb: *usd_per_gb,
+                origin: PriceOrigin::Region(region.to_string()),
+            },
+            None => Price {
+                usd_per_gb: DEFAULT_USD_PER_GB_SCANNED,
+                origin: PriceOrigin::Unknown(region.to_string()),
+            },
+        }
+    }
+
+    /// Where the price comes from, in a phrase (`$0.0076/GB, the price of ap-northeast-1`).
+    pub fn describe(&self) -> String {
+        match &self.origin {
+            PriceOrigin::Option => format!("${}/GB (--price-gb-scanned)", self.usd_per_gb),
+            PriceOrigin::Region(r) => format!("${}/GB, the price of {r}", self.usd_per_gb),
+            PriceOrigin::Unknown(r) => format!(
+                "${}/GB, us-east-1's price: authlogs has no price for {r}; pass --price-gb-scanned to use its own",
+                self.usd_per_gb
+            ),
+        }
+    }
+}
 
 /// The bounds of `[start, end)` within the window `[window_start, window_end)`: the scan reaches
 /// a margin past each boundary that is not the window's own.
@@ -68,11 +131,14 @@ pub fn split(b: &Bounds, window_start: i64, window_end: i64) -> Option<[Bounds; 
     ])
 }
 
-/// StartQuery's `startTime`/`endTime` for a scan: epoch seconds, both inclusive; the query's own
-/// filter on `@timestamp` keeps exactly the milliseconds of the scan.
+/// StartQuery's `startTime`/`endTime` for a scan: epoch seconds, both inclusive. The start is
+/// rounded down and the end up, so the range holds every millisecond of the scan whether the
+/// service reads `endTime` as a whole second or as its first instant; the query's own filter on
+/// `@timestamp` keeps exactly the milliseconds of the scan, and the extra second costs at most a
+/// second of events.
 pub fn api_seconds(b: &Bounds) -> (i64, i64) {
     let start = b.scan_start.div_euclid(1000);
-    let end = (b.scan_end - 1).div_euclid(1000).max(start);
+    let end = (b.scan_end.div_euclid(1000) + i64::from(b.scan_end.rem_euclid(1000) != 0)).max(start);
     (start, end)
 }
 
@@ -123,6 +189,14 @@ pub fn download_seconds(bytes: f64, max_tps: f64) -> f64 {
     pages / max_tps.max(0.001)
 }
 
+/// The bytes one kind of query scans over the whole plan: each slice's scan range, margins
+/// included (every group is in one batch, so the batches add up to all the groups).
+pub fn planned_scan_bytes(groups: &[GroupVolume], plan: &[Bounds], now_ms: i64) -> f64 {
+    plan.iter()
+        .map(|b| window_bytes(groups, b.scan_start, b.scan_end, now_ms))
+        .sum()
+}
+
 /// Scanning `bytes` once per query of the report, in US dollars.
 pub fn scan_cost(bytes: f64, queries: usize, usd_per_gb: f64) -> f64 {
     bytes * queries as f64 / 1e9 * usd_per_gb
@@ -171,10 +245,51 @@ mod tests {
 
     #[test]
     fn api_seconds_are_inclusive_and_cover_every_millisecond() {
+        // The end rounds up: the second holding the last millisecond (4,000) and the next.
         let b = bounds(1_500, 4_001, 1_500, 4_001);
-        assert_eq!(api_seconds(&b), (1, 4));
+        assert_eq!(api_seconds(&b), (1, 5));
+        // A whole-second end: endTime 4 reaches 3,999 ms whether the service reads it as the
+        // whole second or as its first instant.
         let b = bounds(2_000, 4_000, 2_000, 4_000);
-        assert_eq!(api_seconds(&b), (2, 3));
+        assert_eq!(api_seconds(&b), (2, 4));
+        let b = bounds(-1_500, -1, -1_500, -1);
+        assert_eq!(api_seconds(&b), (-2, 0));
+    }
+
+    #[test]
+    fn the_price_follows_the_region_unless_overridden() {
+        assert_eq!(Price::of("us-east-1", None).usd_per_gb, 0.005);
+        let tokyo = Price::of("ap-northeast-1", None);
+        assert_eq!(tokyo.usd_per_gb, 0.0076);
+        assert_eq!(tokyo.describe(), "$0.0076/GB, the price of ap-northeast-1");
+        let unknown = Price::of("xx-nowhere-9", None);
+        assert_eq!(unknown.usd_per_gb, DEFAULT_USD_PER_GB_SCANNED);
+        assert!(
+            unknown.describe().contains("no price for xx-nowhere-9"),
+            "{}",
+            unknown.describe()
+        );
+        let given = Price::of("ap-northeast-1", Some(0.01));
+        assert_eq!((given.usd_per_gb, given.origin), (0.01, PriceOrigin::Option));
+    }
+
+    #[test]
+    fn the_planned_scan_counts_the_margins() {
+        let day = 24 * H;
+        let now = 100 * day;
+        // 1 GB a day, kept 30 days.
+        let g = [GroupVolume {
+            stored_bytes: 30_000_000_000,
+            created_ms: Some(0),
+            retention_days: Some(30),
+        }];
+        let one = slices(now - day, now, day);
+        assert!((planned_scan_bytes(&g, &one, now) - 1e9).abs() < 1.0);
+        // Four slices of 6 h: three inner boundaries, each read twice for MARGIN_MS.
+        let four = slices(now - day, now, 6 * H);
+        assert_eq!(four.len(), 4);
+        let margins = 6.0 * MARGIN_MS as f64 / day as f64 * 1e9;
+        assert!((planned_scan_bytes(&g, &four, now) - 1e9 - margins).abs() < 1.0);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use super::plan::scan_cost;
+use super::plan::{scan_cost, DEFAULT_USD_PER_GB_SCANNED};
 use super::run::{run_insights, InsightsConfig};
 use super::InsightsOptions;
 use crate::analyze::{AnalyzeConfig, Analyzer, InputSummary};
@@ -16,7 +16,7 @@ use crate::report::{InputStats, Report, ScanInfo, SourceInfo};
 /// What is never exact in an Insights report, whatever the data.
 const ALWAYS_APPROXIMATE: [&str; 5] = [
     "window.first_event, window.last_event: the first and last line with a request id (an INIT_START before it is not seen)",
-    "input: Insights counts the events it scanned (input.events); unrecognized, invalid UTF-8 and oversized lines are not counted",
+    "input: Insights counts the events the requests query scanned (input.events), those within 16 min of an inner slice boundary once per slice reading them; unrecognized, invalid UTF-8 and oversized lines are not counted",
     "cold_starts: counted from REPORT Init Duration and Restore Duration; an init retried inside the invocation is not seen",
     "findings.token_guessing: an IP's token mismatches are counted per minute; distinct wrong tokens are not compared",
     "findings.invalid_allowed_ip: allowed IPs are read from the IP mismatch lines of denied requests",
@@ -42,11 +42,13 @@ pub fn insights_report(
         patterns: patterns.clone(),
         concurrency: options.concurrency,
         slice_ms: options.slice_ms,
+        price_override: options.price_gb_scanned,
+        max_cost: options.max_cost,
     };
     let (totals, run) = run_insights(&insights, err, interrupted)?;
     let input = InputSummary {
         stats: InputStats {
-            events: run.records_scanned.round().max(0.0) as u64,
+            events: run.events.round().max(0.0) as u64,
             ..InputStats::default()
         },
         since_ms: Some(cw.start_ms),
@@ -58,7 +60,7 @@ pub fn insights_report(
     let mut report = Analyzer::from_totals(analyze, totals).finish(input);
     let mut approximate: Vec<String> = ALWAYS_APPROXIMATE.iter().map(|s| s.to_string()).collect();
     approximate.extend(run.approximate.iter().cloned());
-    let price = options.usd_per_gb_scanned;
+    let price = run.price.as_ref().map_or(DEFAULT_USD_PER_GB_SCANNED, |p| p.usd_per_gb);
     report.source = Some(SourceInfo {
         kind: "cloudwatch",
         engine: "insights",
