@@ -39,6 +39,8 @@ fn client(url: &str) -> aws_sdk_cloudwatchlogs::Client {
 fn explained_queries(group: &str, since: &str, until: &str) -> Vec<(String, String)> {
     let r = finish(crate::util::authlogs().args([
         "report",
+        "--endpoint-url",
+        &endpoint(),
         "--group",
         group,
         "--since",
