@@ -6,6 +6,11 @@ use std::fmt::Write as _;
 
 use crate::patterns::{FactKind, Patterns, TemplatePart};
 
+mod flags;
+pub mod rules;
+
+use flags::{with_constants, Flags, Present};
+
 /// What a query computes. Each is one scan of the window (Insights bills bytes scanned per query).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QueryKind {
@@ -74,10 +79,13 @@ pub struct Queries {
     /// `parse` commands: request ids, REPORT/timeout/failure markers, one per template and one
     /// per token template for a missing token.
     parses: String,
-    /// The `fields` that turn matches into per-kind fields, and the first `stats`.
+    /// The `fields` that turn matches into per-kind fields, and the filter on a request id.
     kinds: String,
-    /// [`REQUEST_ARITHMETIC`] with the fields of kinds no template gives written as 0.
-    arithmetic: String,
+    /// A request's decision and findings as expressions of the first stats' aggregates.
+    flags: Flags,
+    /// A source IP (`vsrc`) and an allowed IP (`valip`) are captured.
+    has_src: bool,
+    has_alip: bool,
 }
 
 /// A regex literal of `text` for a `/…/` query regex: ASCII punctuation escaped (valid in both
@@ -145,31 +153,6 @@ fn template_regex(i: usize, parts: &[TemplatePart<'_>], name: &str, missing_slot
 /// `coalesce(a, b, …) as name`, or nothing when no template gives the field.
 fn coalesce(fields: &[String], name: &str) -> Option<String> {
     (!fields.is_empty()).then(|| format!("coalesce({}) as {name}", fields.join(", ")))
-}
-
-/// `text` with each identifier in `zero` replaced by the number 0: the per-request fields of
-/// kinds no template gives, so the query never names a field nothing defines.
-fn with_zeros(text: &str, zero: &[&str]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        if zero.contains(&word.as_str()) {
-            out.push('0');
-        } else {
-            out.push_str(word);
-        }
-        word.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' || c == '@' {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
 }
 
 impl Queries {
@@ -258,49 +241,29 @@ impl Queries {
         .into_iter()
         .flatten()
         .collect();
-        // Per request: how many lines of each kind, and how many distinct IP and token values.
-        let mut per_request = vec![
-            "count(mrep) as rep".to_string(),
-            "count(mto) as tmo".to_string(),
-            "count(merr) as err".to_string(),
-        ];
-        let mut zero: Vec<&str> = Vec::new();
-        for (present, field, name) in [
-            (!sip.matched.is_empty(), "ksip", "sip"),
-            (!tok.matched.is_empty(), "ktok", "tok"),
-            (!aip.matched.is_empty(), "kaip", "aip"),
-            (!atok.matched.is_empty(), "katok", "atok"),
-            (!ipm.matched.is_empty(), "kipm", "ipm"),
-            (!tkm.matched.is_empty(), "ktkm", "tkm"),
-            (!allow.matched.is_empty(), "kalw", "alw"),
-            (!deny.matched.is_empty(), "kdny", "dny"),
-            (!tok.missing.is_empty(), "ntok", "ntok"),
-            (!atok.missing.is_empty(), "natok", "natok"),
-            (!tkm.missing.is_empty(), "ntkm", "ntkm"),
-        ] {
-            if present {
-                per_request.push(format!("count({field}) as {name}"));
-            } else {
-                zero.push(name);
-            }
-        }
-        for (present, field, name) in [
-            (!(tok.first.is_empty() && atok.first.is_empty()), "vtok", "tokn"),
-            (!(sip.first.is_empty() && aip.first.is_empty()), "vip", "ipn"),
-        ] {
-            if present {
-                per_request.push(format!("count_distinct({field}) as {name}"));
-            } else {
-                zero.push(name);
-            }
-        }
+        let present = Present {
+            sip: !sip.matched.is_empty(),
+            tok: !tok.matched.is_empty(),
+            aip: !aip.matched.is_empty(),
+            atok: !atok.matched.is_empty(),
+            ipm: !ipm.matched.is_empty(),
+            tkm: !tkm.matched.is_empty(),
+            alw: !allow.matched.is_empty(),
+            dny: !deny.matched.is_empty(),
+            ntok: !tok.missing.is_empty(),
+            natok: !atok.missing.is_empty(),
+            ntkm: !tkm.missing.is_empty(),
+            tokv: !(tok.first.is_empty() && atok.first.is_empty()),
+            ipv: !(sip.first.is_empty() && aip.first.is_empty()),
+        };
         let mut kinds_text = format!("fields {}", kinds.join(",\n    "));
         kinds_text.push_str("\n| filter ispresent(rid)");
-        let _ = write!(kinds_text, "\n| stats {}", per_request.join(", "));
         Queries {
             parses,
             kinds: kinds_text,
-            arithmetic: with_zeros(REQUEST_ARITHMETIC, &zero),
+            flags: Flags::new(present),
+            has_src: !(sip.first.is_empty() && ipm.first.is_empty()),
+            has_alip: !(aip.first.is_empty() && ipm.second.is_empty()),
         }
     }
 
@@ -317,54 +280,50 @@ impl Queries {
             "filter toMillis(@timestamp) >= {} and toMillis(@timestamp) < {}\n| {}\n| {}",
             b.scan_start, b.scan_end, self.parses, self.kinds
         );
-        let has_src = self.kinds.contains(" as vsrc");
-        let has_alip = self.kinds.contains(" as valip");
-        q.push_str(",\n    min(@timestamp) as t, max(@timestamp) as tl");
-        if has_src {
-            q.push_str(", max(vsrc) as src");
-        }
-        if has_alip {
-            q.push_str(", max(valip) as alip");
+        // Per request, everything the second stats aggregates: its flags, its first and last
+        // line, and (for the denied query) its IPs as text, by the text functions.
+        let (names, times): (&[&str], &str) = match kind {
+            QueryKind::Denied => (&["dden", "xip", "xtk", "xleak"], "min(@timestamp) as t"),
+            _ => (
+                &[
+                    "xrep", "dalw", "dden", "dto", "der", "xip", "xtk", "xmiss", "xsecret", "xsent", "xleak",
+                ],
+                "min(@timestamp) as t, max(@timestamp) as tl",
+            ),
+        };
+        q.push_str("\n| stats ");
+        q.push_str(&self.flags.items(names).join(",\n    "));
+        let _ = write!(q, ",\n    {times}");
+        if kind == QueryKind::Denied {
+            if self.has_src {
+                q.push_str(", sortsLast(vsrc) as src");
+            }
+            if self.has_alip {
+                q.push_str(", sortsLast(valip) as alip");
+            }
         }
         q.push_str(" by rid");
         // Each request counts in the slice of its first line.
         let _ = write!(q, "\n| filter toMillis(t) >= {} and toMillis(t) < {}", b.start, b.end);
-        q.push_str(&self.arithmetic);
-        match kind {
-            QueryKind::Requests => q.push_str(REQUESTS_TAIL),
-            _ => {
-                q.push_str("\n| filter dden + xleak > 0\n| stats sum(dden) as denied, sum(dden * xip) as ipmismatch, sum(dden * xtk) as tokenmismatch, sum(xleak) as leaks, sum(dden * xtk) as tkn, min(toMillis(t) + (1 - dden * xtk) * 1000000000000000) as tkfirst, max(toMillis(t) - (1 - dden * xtk) * 1000000000000000) as tklast by ");
-                q.push_str(match (has_src, has_alip) {
+        let tail = match kind {
+            QueryKind::Denied => {
+                let by = match (self.has_src, self.has_alip) {
                     (true, true) => "src, alip, ",
                     (true, false) => "src, ",
                     (false, true) => "alip, ",
                     (false, false) => "",
-                });
-                q.push_str("datefloor(t, 1m) as minute");
+                };
+                format!("{DENIED_TAIL}{by}datefloor(t, 1m) as minute")
             }
-        }
+            _ => REQUESTS_TAIL.to_string(),
+        };
+        q.push_str(&with_constants(&tail, &self.flags.constants()));
         q
     }
 }
 
-/// Per request (after the first `stats`): its decision as 0/1 numbers, by the rules of the local
-/// engine (`decision::decide`): timeout, else error, else denied (mismatch lines, or two distinct
-/// values of IP or token), else allowed (all four values logged, or an allow message), else unknown.
-/// `least`/`greatest` turn counts into flags, products are `and`.
-const REQUEST_ARITHMETIC: &str = r"
-| fields least(tmo, 1) as xto, least(err, 1) as xer, least(rep, 1) as xrep,
-    greatest(least(ipm, 1), least(greatest(ipn - 1, 0), 1)) as xip,
-    greatest(least(tkm, 1), least(greatest(tokn - 1, 0), 1)) as xtk,
-    least(dny, 1) as xdny, least(alw, 1) as xalw,
-    least(sip, 1) * least(tok, 1) * least(aip, 1) * least(atok, 1) as xall,
-    least(tok, 1) as xhtok, least(ntok, 1) as xntok, least(ntkm, 1) as xntkm, least(tkm, 1) as xhtkm,
-    least(atok, 1) * (1 - least(natok, 1)) as xsecret
-| fields xto as dto, (1 - xto) * xer as der,
-    (1 - xto) * (1 - xer) * greatest(greatest(xip, xtk), xdny) as dden,
-    xhtok * xntok + (1 - xhtok) * xntkm as xmiss,
-    xhtok * (1 - xntok) + (1 - xhtok) * xhtkm * (1 - xntkm) as xsent
-| fields (1 - dto) * (1 - der) * (1 - dden) * greatest(xall, xalw) as dalw,
-    xip * (1 - xtk) * xsent as xleak";
+/// Denied requests (and leaks) by source IP, allowed IP and minute; the `by` keys follow.
+const DENIED_TAIL: &str = "\n| filter dden + xleak > 0\n| stats sum(dden) as denied, sum(dden * xip) as ipmismatch, sum(dden * xtk) as tokenmismatch, sum(xleak) as leaks, sum(dden * xtk) as tkn, min(toMillis(t) + (1 - dden * xtk) * 1000000000000000) as tkfirst, max(toMillis(t) - (1 - dden * xtk) * 1000000000000000) as tklast by ";
 
 /// Requests by minute. A flagged minimum is `min(t + (1 - flag) × 10^15)`: unflagged requests move
 /// past any real time, so the minimum is over flagged ones (and ≥ 10^15 when there are none).

@@ -59,11 +59,10 @@ template = "DENY	[policy] a|b"
         "{text}"
     );
     assert!(text.contains(r"(?<m1>DENY\t\[policy\] a\|b)"), "{text}");
-    // Kinds without a template are the number 0 in the arithmetic: no field nothing defines.
-    assert!(
-        text.contains("least(0, 1) * least(0, 1) * least(0, 1) * least(0, 1) as xall"),
-        "{text}"
-    );
+    // Kinds without a template are the number 0: no field nothing defines, and a flag no
+    // template can set is the constant in the second stats, not a first-stats field.
+    assert!(text.contains("sum(dden * 0) as ipmismatch"), "{text}");
+    assert!(!text.contains(" as xip"), "{text}");
     assert!(!text.contains("ksip") && !text.contains(" sip"), "{text}");
 }
 
@@ -77,7 +76,8 @@ fn every_query_fits_the_service_limits() {
         for kind in QueryKind::ALL {
             let text = q.text(kind, &bounds(), Resolution::Exact);
             assert!(text.len() <= 10_000, "{} is {} chars", kind.name(), text.len());
-            // Two `stats` at most, and `sort`/`limit` never before the last.
+            // Two `stats` at most, only first-stats fields after the first, documented functions.
+            assert_eq!(rules::check(&text), Ok(()), "{text}");
             assert!(text.matches("| stats ").count() <= 2, "{text}");
             for name in group_names(&text) {
                 assert!(
@@ -100,12 +100,12 @@ fn every_query_fits_the_service_limits() {
 }
 
 #[test]
-fn zeros_replace_whole_identifiers_only() {
+fn constants_replace_whole_identifiers_only() {
     assert_eq!(
-        with_zeros("least(tok, 1) * ntok + tokn", &["tok"]),
-        "least(0, 1) * ntok + tokn"
+        flags::with_constants("sum(dden * xip) + xipn", &[("xip", "0")]),
+        "sum(dden * 0) + xipn"
     );
-    assert_eq!(with_zeros("@tok tok_x tok", &["tok"]), "@tok tok_x 0");
+    assert_eq!(flags::with_constants("@xip xip_x xip", &[("xip", "1")]), "@xip xip_x 1");
 }
 
 #[test]
