@@ -207,3 +207,6 @@ pub(super) fn with_constants(text: &str, constants: &[(&str, &str)]) -> String {
     flush(&mut word, &mut out);
     out
 }
+
+#[cfg(test)]
+mod tests;
