@@ -89,7 +89,9 @@ pub struct Queries {
 }
 
 /// A regex literal of `text` for a `/…/` query regex: ASCII punctuation escaped (valid in both
-/// RE2 and Java syntax), `/` included, tabs and line breaks written as escapes.
+/// RE2 and Java syntax), `/` included, tabs and line breaks written as escapes. `<` and `>` stay
+/// as they are: they mean nothing alone, and `\<`/`\>` are word boundaries in some syntaxes
+/// (Rust's `regex`, GNU) and an error in RE2.
 pub fn regex_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -97,7 +99,7 @@ pub fn regex_literal(text: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
-            c if c.is_ascii_punctuation() => {
+            c if c.is_ascii_punctuation() && c != '<' && c != '>' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -110,10 +112,55 @@ pub fn regex_literal(text: &str) -> String {
     out
 }
 
-/// Where a template starts in a raw message: the message start, after the tab that ends the
-/// runtime's prefix (`[INFO]\t<time>\t<id>\t`, Node's `<time>\t<id>\tINFO\t`), or after a level tag
-/// such as the seed's `[INFO] ` — the places the local parser tries.
-const TEMPLATE_START: &str = r"(?:^|\t|\][ \t]*)";
+/// The level tags of a Python runtime line, as `parse::Parser` knows them (also Node's level words).
+const LEVELS: &str = "INFO|ERROR|WARNING|DEBUG|CRITICAL|WARN|TRACE|FATAL";
+
+/// A request id after a runtime's timestamp, as `parse::split_request_id` reads it: 8 to 64
+/// letters, digits and dashes then a separator; `undefined`, `-` or nothing before the separator
+/// is "no request"; anything else is the message's first word (the message starts there).
+fn request_id(group: &str) -> String {
+    format!(r"(?:(?:undefined|-|(?<{group}>[0-9A-Za-z-]{{8,64}}))?[\t ])?")
+}
+
+/// The parses that find a line's request id and its message text (its first line, where a
+/// template may match), the places the local parser reads them:
+/// * Python `[LEVEL]\t<time>\t<id>\t<message>` (tabs may be spaces; the time shaped
+///   `dddd-dd-ddT…`, 20 characters or more);
+/// * Node.js `<time>\t<id>\t[LEVEL\t]<message>`;
+/// * START, END, REPORT and `RequestId: … Error: …` lines.
+fn prefix_parses() -> String {
+    let python = format!(
+        r"parse @message /^\[(?:{LEVELS})\][\t ][0-9][^\t ]{{3}}-[^\t ]{{5}}T[^\t ]{{9,}}[\t ]{}(?<txtpy>[^\n]*)/",
+        request_id("ridpy")
+    );
+    let node = format!(
+        r"parse @message /^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[T ][0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}(?:[.,][0-9]{{1,9}})?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?[\t ]{}(?:(?:{LEVELS})[\t ])?(?<txtnode>[^\n]*)/",
+        request_id("ridnode")
+    );
+    [
+        r"parse @message /^(?:(?:START|END|REPORT) )?RequestId: (?<ridline>[^\s]+)/",
+        &python,
+        &node,
+        "fields coalesce(txtpy, txtnode) as txt",
+        r"parse @message /(?<mrep>^REPORT RequestId: )/",
+        r"parse @message /(?<mto>Task timed out after|\tStatus: timeout)/",
+        // Failures the local parser reads with a request id: a failed REPORT status, a runtime
+        // exit (`RequestId: … Error: …`), Node's uncaught errors, the JSON-mode warning.
+        concat!(
+            r"parse @message /(?<merr>\tStatus: error|^RequestId: |LAMBDA_WARNING: Unhandled exception",
+            r"|^[0-9][^\t ]*[\t ][^\t ]*[\t ]ERROR[\t ](?:Invoke Error|Uncaught Exception))/"
+        ),
+    ]
+    .join("\n| ")
+}
+
+/// Where a template starts in a line's message text: its start, or after a level tag such as
+/// the seed's `[INFO] ` (`patterns::strip_level_tag`: 1 to 10 capitals in brackets, then blanks).
+const TEMPLATE_START: &str = r"^(?:\[[A-Z]{1,10}\][ \t]*)?";
+
+/// Where a template ends: the end of the message's first line (`\r`s before it dropped), as
+/// `Patterns::match_message` matches a whole first line.
+const TEMPLATE_END: &str = r"\r*\z";
 
 /// The slot of the placeholder holding a token, for kinds whose token may be missing.
 fn token_slot(kind: FactKind) -> Option<usize> {
@@ -127,18 +174,15 @@ fn token_slot(kind: FactKind) -> Option<usize> {
 /// `missing_slot`, which must be `None` or empty; the whole match is the group `name`.
 fn template_regex(i: usize, parts: &[TemplatePart<'_>], name: &str, missing_slot: Option<usize>) -> String {
     let mut body = String::new();
-    for (k, part) in parts.iter().enumerate() {
-        let last = k + 1 == parts.len();
+    for part in parts {
         match *part {
             TemplatePart::Literal(l) => body.push_str(&regex_literal(l)),
-            TemplatePart::Capture(slot) if Some(slot) == missing_slot => {
-                body.push_str("(?:None)?");
-                if last {
-                    body.push_str(r"\s*$");
-                }
-            }
+            // A missing token is exactly `None` or nothing (`redact::token_is_missing`).
+            TemplatePart::Capture(slot) if Some(slot) == missing_slot => body.push_str("(?:None)?"),
             TemplatePart::Capture(slot) => {
-                let value = if last { r"[^\r\n]*" } else { ".*?" };
+                // Lazy, so a middle value ends at the first occurrence of the next literal, and
+                // the last one before the `\r`s that end the line, as the local matcher reads them.
+                let value = r"[^\n]*?";
                 if missing_slot.is_some() {
                     body.push_str(value);
                 } else {
@@ -147,7 +191,7 @@ fn template_regex(i: usize, parts: &[TemplatePart<'_>], name: &str, missing_slot
             }
         }
     }
-    format!("/{TEMPLATE_START}(?<{name}>{body})/")
+    format!("/{TEMPLATE_START}(?<{name}>{body}){TEMPLATE_END}/")
 }
 
 /// `coalesce(a, b, …) as name`, or nothing when no template gives the field.
@@ -158,19 +202,7 @@ fn coalesce(fields: &[String], name: &str) -> Option<String> {
 impl Queries {
     /// The queries of `patterns`.
     pub fn new(patterns: &Patterns) -> Queries {
-        let mut parses = String::from(concat!(
-            r"parse @message /^(?:START|END|REPORT) RequestId: (?<ridline>[^\s]+)/",
-            "\n| ",
-            r"parse @message /^\[[A-Za-z]+\]\t[^\t]*\t(?<ridapp>[0-9a-fA-F-]{8,})\t/",
-            "\n| ",
-            r"parse @message /^\S+\s+(?<ridto>[0-9a-fA-F-]{36})\s+Task timed out after/",
-            "\n| ",
-            r"parse @message /(?<mrep>^REPORT RequestId: )/",
-            "\n| ",
-            r"parse @message /(?<mto>Task timed out after|\tStatus: timeout)/",
-            "\n| ",
-            r"parse @message /(?<merr>\tStatus: error|LAMBDA_WARNING: Unhandled exception|Runtime exited with error|^\[ERROR\] [A-Za-z0-9_.]+: [^\n]*\nTraceback)/",
-        ));
+        let mut parses = prefix_parses();
         let mut by_kind: Vec<(FactKind, KindFields)> = Vec::new();
         // Every template starts with literal text (`Patterns` checks it), so every regex is anchored
         // on text and none matches every line.
@@ -185,7 +217,7 @@ impl Queries {
             });
             let fields = &mut by_kind[slot].1;
             let m = format!("m{i}");
-            let _ = write!(parses, "\n| parse @message {}", template_regex(i, &parts, &m, None));
+            let _ = write!(parses, "\n| parse txt {}", template_regex(i, &parts, &m, None));
             fields.matched.push(m);
             for (s, list) in [(0usize, &mut fields.first), (1, &mut fields.second)] {
                 if parts.contains(&TemplatePart::Capture(s)) {
@@ -194,7 +226,7 @@ impl Queries {
             }
             if let Some(ts) = token_slot(kind).filter(|s| parts.contains(&TemplatePart::Capture(*s))) {
                 let n = format!("n{i}");
-                let _ = write!(parses, "\n| parse @message {}", template_regex(i, &parts, &n, Some(ts)));
+                let _ = write!(parses, "\n| parse txt {}", template_regex(i, &parts, &n, Some(ts)));
                 fields.missing.push(n);
             }
         }
@@ -219,7 +251,9 @@ impl Queries {
         );
         let join = |a: &[String], b: &[String]| -> Vec<String> { a.iter().chain(b).cloned().collect() };
         let kinds: Vec<String> = [
-            Some("coalesce(@requestId, ridline, ridapp, ridto) as rid".to_string()),
+            // Only the ids the local parser reads: `@requestId` is whatever UUID Insights finds first
+            // in a line, which may be in the text of a line the local engine gives no request.
+            Some("coalesce(ridline, ridpy, ridnode) as rid".to_string()),
             coalesce(&sip.matched, "ksip"),
             coalesce(&tok.matched, "ktok"),
             coalesce(&aip.matched, "kaip"),
@@ -343,25 +377,35 @@ const REQUESTS_TAIL: &str = r"
     by datefloor(t, 1m) as minute";
 
 /// REPORT lines by duration, with everything else a REPORT line says summed or maximised per row.
-/// Memory comes back in bytes (MB × 10^6).
+/// Memory comes back in bytes (MB × 10^6). Lambda's JSON log format has no `@type` and no `@duration`:
+/// its `platform.report` records are read from the JSON keys Insights discovers
+/// (`record.metrics.durationMs` …, memory in MB scaled to bytes), the same numbers the local parser
+/// reads from them.
 fn reports_query(b: &Bounds, resolution: Resolution) -> String {
     let d = match resolution {
-        Resolution::Exact => "@duration",
-        Resolution::WholeMs => "ceil(@duration)",
+        Resolution::Exact => "dur",
+        Resolution::WholeMs => "ceil(dur)",
     };
     format!(
-        "filter toMillis(@timestamp) >= {} and toMillis(@timestamp) < {} and @type = \"REPORT\"
-| fields {d} as d, strcontains(@message, \"Restore Duration\") as restore
-| stats count(*) as n, count(@duration) as durations,
-    sum(@billedDuration) as billed, count(@billedDuration) as billedn,
-    sum(@billedDuration * @memorySize) as mbms, max(@memorySize) as memsize,
-    max(@maxMemoryUsed) as usedmax, sum(@maxMemoryUsed) as usedsum, count(@maxMemoryUsed) as usedn,
-    count(@initDuration) as inits, sum(@initDuration) as initsum, max(@initDuration) as initmax,
+        "filter toMillis(@timestamp) >= {} and toMillis(@timestamp) < {} and (@type = \"REPORT\" or type = \"platform.report\")
+| fields coalesce(@duration, record.metrics.durationMs) as dur,
+    coalesce(@billedDuration, record.metrics.billedDurationMs) as billed1,
+    coalesce(@memorySize, record.metrics.memorySizeMB * 1000000) as mem,
+    coalesce(@maxMemoryUsed, record.metrics.maxMemoryUsedMB * 1000000) as used,
+    coalesce(@initDuration, record.metrics.initDurationMs) as init,
+    strcontains(@message, \"Restore Duration\") + strcontains(@message, \"restoreDurationMs\") as restore
+| stats count(*) as n, count(dur) as durations,
+    sum(billed1) as billed, count(billed1) as billedn,
+    sum(billed1 * mem) as mbms, max(mem) as memsize,
+    max(used) as usedmax, sum(used) as usedsum, count(used) as usedn,
+    count(init) as inits, sum(init) as initsum, max(init) as initmax,
     sum(restore) as restores
-    by d",
+    by {d} as d",
         b.start, b.end
     )
 }
 
+#[cfg(test)]
+mod against_local;
 #[cfg(test)]
 mod tests;

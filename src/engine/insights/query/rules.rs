@@ -247,10 +247,10 @@ fn tokens(text: &str) -> Result<Vec<Token>, RuleBreak> {
             let lower = word.to_ascii_lowercase();
             // A command's name is never a call, even when `(` follows it (`stats (1 - …`).
             let command = matches!(out.last(), None | Some(Token::Punct('|')));
-            out.push(if chars.get(k) == Some(&'(') && !command {
-                Token::Function(lower)
-            } else if KEYWORDS.contains(&lower.as_str()) {
+            out.push(if KEYWORDS.contains(&lower.as_str()) && !command {
                 Token::Keyword(lower)
+            } else if chars.get(k) == Some(&'(') && !command {
+                Token::Function(lower)
             } else {
                 Token::Field(word)
             });

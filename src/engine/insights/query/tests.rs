@@ -51,14 +51,14 @@ template = "DENY	[policy] a|b"
     insta::assert_snapshot!("custom_requests", text);
     // Every character of the template that means something to a regex is escaped, `/` included.
     assert!(
-        text.contains(r"(?<m0>bad token \(got (?<v0a>.*?)\/want (?<v0b>.*?)\) \$1\.\*)"),
+        text.contains(r"(?<m0>bad token \(got (?<v0a>[^\n]*?)\/want (?<v0b>[^\n]*?)\) \$1\.\*)\r*\z/"),
         "{text}"
     );
     assert!(
-        text.contains(r"(?<n0>bad token \(got (?:None)?\/want .*?\) \$1\.\*)"),
+        text.contains(r"(?<n0>bad token \(got (?:None)?\/want [^\n]*?\) \$1\.\*)\r*\z/"),
         "{text}"
     );
-    assert!(text.contains(r"(?<m1>DENY\t\[policy\] a\|b)"), "{text}");
+    assert!(text.contains(r"(?<m1>DENY\t\[policy\] a\|b)\r*\z/"), "{text}");
     // Kinds without a template are the number 0: no field nothing defines, and a flag no
     // template can set is the constant in the second stats, not a first-stats field.
     assert!(text.contains("sum(dden * 0) as ipmismatch"), "{text}");
@@ -116,4 +116,5 @@ fn regex_literals_escape_punctuation_and_controls_only() {
     );
     assert_eq!(regex_literal("a/b\tc\n"), r"a\/b\tc\n");
     assert_eq!(regex_literal("x\u{1}"), r"x\x{1}");
+    assert_eq!(regex_literal("<id>_x"), r"<id>\_x");
 }
