@@ -15,6 +15,7 @@ mod run;
 pub use choose::{choose, Choice};
 pub use estimate::estimate_window;
 pub use plan::{api_seconds, scan_cost, slices, DEFAULT_USD_PER_GB_SCANNED, GROUPS_PER_QUERY, MARGIN_MS};
+pub use query::rules::{check as check_query_text, MAX_QUERY_CHARS};
 pub use query::{Queries, QueryKind, Resolution};
 pub use report::insights_report;
 

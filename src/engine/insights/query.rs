@@ -10,6 +10,7 @@ mod flags;
 pub mod rules;
 
 use flags::{with_constants, Flags, Present};
+use rules::{RuleBreak, MAX_QUERY_CHARS};
 
 /// What a query computes. Each is one scan of the window (Insights bills bytes scanned per query).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -86,6 +87,53 @@ pub struct Queries {
     /// A source IP (`vsrc`) and an allowed IP (`valip`) are captured.
     has_src: bool,
     has_alip: bool,
+    /// How many templates the table has (each adds a `parse` or two).
+    templates: usize,
+}
+
+/// A query text `--engine insights` cannot start: too long, or (a bug) against a documented rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryTextError {
+    /// Longer than `StartQuery` accepts: the pattern table has too many or too long templates.
+    #[error(
+        "the Logs Insights {query} query would be {chars} characters and StartQuery accepts at most {limit}: its {templates} message templates (built-in and --patterns) make it too long; use fewer or shorter templates in the --patterns file (replace_builtin = true drops the built-in ones), or --engine local"
+    )]
+    TooLong {
+        /// The query's name.
+        query: &'static str,
+        /// Its length in characters, for the widest bounds of the window.
+        chars: usize,
+        /// The limit.
+        limit: usize,
+        /// Templates in the table.
+        templates: usize,
+    },
+    /// A query breaks a documented rule: the service would reject it.
+    #[error(
+        "the Logs Insights {query} query breaks a documented rule ({rule}), so the service would reject it: this is a bug in authlogs, please report it; --engine local reads the window meanwhile"
+    )]
+    Broken {
+        /// The query's name.
+        query: &'static str,
+        /// The rule.
+        rule: RuleBreak,
+    },
+}
+
+impl QueryTextError {
+    /// A usage error (the user's `--patterns` made it), not a bug.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, QueryTextError::TooLong { .. })
+    }
+}
+
+/// One query as checked: its kind and its longest text over the window, in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checked {
+    /// The query.
+    pub kind: QueryKind,
+    /// Its length in characters (the widest bounds, every resolution).
+    pub chars: usize,
 }
 
 /// A regex literal of `text` for a `/…/` query regex: ASCII punctuation escaped (valid in both
@@ -298,7 +346,52 @@ impl Queries {
             flags: Flags::new(present),
             has_src: !(sip.first.is_empty() && ipm.first.is_empty()),
             has_alip: !(aip.first.is_empty() && ipm.second.is_empty()),
+            templates: patterns.templates().count(),
         }
+    }
+
+    /// Checks every text this table makes over the window `[start_ms, end_ms)` against the
+    /// documented rules and the length limit, before any query starts. The texts of a window's
+    /// slices differ only in their numbers, so each kind is checked at every resolution with the
+    /// widest number of the window in every bound: the longest text any slice can have.
+    pub fn check(&self, start_ms: i64, end_ms: i64) -> Result<Vec<Checked>, QueryTextError> {
+        let wide = if start_ms.to_string().len() > end_ms.to_string().len() {
+            start_ms
+        } else {
+            end_ms
+        };
+        let bounds = Bounds {
+            scan_start: wide,
+            scan_end: wide,
+            start: wide,
+            end: wide,
+        };
+        let mut out = Vec::new();
+        for kind in QueryKind::ALL {
+            let mut chars = 0;
+            for resolution in [Resolution::Exact, Resolution::WholeMs] {
+                let text = self.text(kind, &bounds, resolution);
+                match rules::check(&text) {
+                    Ok(()) => chars = chars.max(text.chars().count()),
+                    Err(RuleBreak::TooLong { chars }) => {
+                        return Err(QueryTextError::TooLong {
+                            query: kind.name(),
+                            chars,
+                            limit: MAX_QUERY_CHARS,
+                            templates: self.templates,
+                        })
+                    }
+                    Err(rule) => {
+                        return Err(QueryTextError::Broken {
+                            query: kind.name(),
+                            rule,
+                        })
+                    }
+                }
+            }
+            out.push(Checked { kind, chars });
+        }
+        Ok(out)
     }
 
     /// The text of `kind` over `bounds`.

@@ -118,3 +118,44 @@ fn regex_literals_escape_punctuation_and_controls_only() {
     assert_eq!(regex_literal("x\u{1}"), r"x\x{1}");
     assert_eq!(regex_literal("<id>_x"), r"<id>\_x");
 }
+
+#[test]
+fn the_plan_time_check_measures_the_longest_text_of_the_window() {
+    let q = Queries::new(&Patterns::builtin());
+    let b = bounds();
+    let checked = q.check(b.start, b.end).expect("the built-in queries follow the rules");
+    assert_eq!(checked.iter().map(|c| c.kind).collect::<Vec<_>>(), QueryKind::ALL);
+    for c in checked {
+        // Every slice of the window has 13-digit bounds: the same length as the checked text, and
+        // whole-millisecond durations make the reports query longer.
+        let longest = [Resolution::Exact, Resolution::WholeMs]
+            .map(|r| q.text(c.kind, &b, r).chars().count())
+            .into_iter()
+            .max();
+        assert_eq!(Some(c.chars), longest, "{}", c.kind.name());
+        assert!(c.chars <= rules::MAX_QUERY_CHARS);
+    }
+}
+
+#[test]
+fn too_many_templates_are_a_usage_error_naming_the_limit_and_the_fix() {
+    let mut toml = String::new();
+    for i in 0..60 {
+        toml.push_str(&format!(
+            "[[pattern]]\nkind = \"token_mismatch\"\ntemplate = \"custom token mismatch {i}: received={{received}}, allowed={{allowed}}\"\n"
+        ));
+    }
+    let q = Queries::new(&custom(&toml));
+    let b = bounds();
+    let e = q.check(b.start, b.end).expect_err("too long");
+    assert!(e.is_usage());
+    assert!(
+        matches!(e, QueryTextError::TooLong { query: "requests", chars, limit: 10_000, templates: 69 } if chars > 10_000),
+        "{e:?}"
+    );
+    let message = e.to_string();
+    assert!(
+        message.contains("at most 10000") && message.contains("--patterns") && message.contains("--engine local"),
+        "{message}"
+    );
+}
