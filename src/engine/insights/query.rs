@@ -469,18 +469,32 @@ const REQUESTS_TAIL: &str = r"
     min(toMillis(t) + xrep * 1000000000000000) as incompletefirst, max(toMillis(t) - xrep * 1000000000000000) as incompletelast
     by datefloor(t, 1m) as minute";
 
+/// Events without a request id that the local parser reads as a failure or a timeout and gives
+/// to the invocation running on their stream, which one query cannot join: a Python `[ERROR]` or
+/// `[CRITICAL]` line without a runtime timestamp (an unhandled exception and its traceback), a
+/// bare `Task timed out after`, an INIT_REPORT or RESTORE_REPORT with an error status. Counted, so
+/// the report can say how many invocations may be decided otherwise than locally.
+const UNATTRIBUTED: &str = concat!(
+    r"^\[(?:ERROR|CRITICAL)\][\t ](?:[^0-9]|[0-9][^\t ]{0,18}(?:[\t ]|\r?\n|\z)|[0-9][^\t ]{3}[^-]|[0-9][^\t ]{3}-[^\t ]{5}[^T])",
+    r"|^Task timed out after|^(?:INIT|RESTORE)_REPORT[^\n]*Status: (?:error|timeout)"
+);
+
 /// REPORT lines by duration, with everything else a REPORT line says summed or maximised per row.
 /// Memory comes back in bytes (MB × 10^6). Lambda's JSON log format has no `@type` and no `@duration`:
 /// its `platform.report` records are read from the JSON keys Insights discovers
 /// (`record.metrics.durationMs` …, memory in MB scaled to bytes), the same numbers the local parser
-/// reads from them.
+/// reads from them. The query also counts the events the other two cannot read (JSON-format
+/// events, events without a request id the local engine attributes by stream) in a row of their
+/// own (duration -1, no duration counted): the bound of what is approximate.
 fn reports_query(b: &Bounds, resolution: Resolution) -> String {
     let d = match resolution {
-        Resolution::Exact => "dur",
-        Resolution::WholeMs => "ceil(dur)",
+        Resolution::Exact => "coalesce(dur, -1)",
+        Resolution::WholeMs => "ceil(coalesce(dur, -1))",
     };
     format!(
-        "filter toMillis(@timestamp) >= {} and toMillis(@timestamp) < {} and (@type = \"REPORT\" or type = \"platform.report\")
+        "filter toMillis(@timestamp) >= {} and toMillis(@timestamp) < {}
+| parse @message /^(?:(?<json>\\{{)|(?<orphan>{UNATTRIBUTED}))/
+| filter @type = \"REPORT\" or type = \"platform.report\" or ispresent(json) or ispresent(orphan)
 | fields coalesce(@duration, record.metrics.durationMs) as dur,
     coalesce(@billedDuration, record.metrics.billedDurationMs) as billed1,
     coalesce(@memorySize, record.metrics.memorySizeMB * 1000000) as mem,
@@ -492,7 +506,7 @@ fn reports_query(b: &Bounds, resolution: Resolution) -> String {
     sum(billed1 * mem) as mbms, max(mem) as memsize,
     max(used) as usedmax, sum(used) as usedsum, count(used) as usedn,
     count(init) as inits, sum(init) as initsum, max(init) as initmax,
-    sum(restore) as restores
+    sum(restore) as restores, count(json) as jsonn, count(orphan) as orphans
     by {d} as d",
         b.start, b.end
     )

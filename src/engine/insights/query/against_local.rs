@@ -141,16 +141,54 @@ fn the_parses_read_every_line_shape_as_the_local_parser_does() {
         format!("[INFO]\t{TS}\tnot-an-id!\tToken: z\n"),
         format!("[INFO]\t{TS}\tabcdef12\tToken: q\n"),
         format!("[INFO]\t{TS}\tabc\tToken: q\n"),
-        format!("[INFO] Token: q\n"),
+        "[INFO] Token: q\n".to_string(),
         format!("[ERROR] RuntimeError: boom {ID}\nTraceback (most recent call last):\n  File \"/var/task/app.py\"\n"),
         format!("START RequestId: {ID} Version: $LATEST\n"),
         format!("END RequestId: {ID}\n"),
         format!("REPORT RequestId: {ID}\tDuration: 1.73 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 38 MB\t\n"),
         format!("RequestId: {ID} Error: Runtime exited with error: signal: killed\nRuntime.ExitError\n"),
         format!("{TS} {ID} Task timed out after 3.00 seconds\n"),
-        format!("INIT_START Runtime Version: python:3.13.v60\tRuntime Version ARN: arn\n"),
+        "INIT_START Runtime Version: python:3.13.v60\tRuntime Version ARN: arn\n".to_string(),
     ];
     for m in &messages {
         assert_eq!(insights(&parses, m), local(m), "{m:?}");
+    }
+}
+
+#[test]
+fn unattributed_events_are_those_the_local_parser_gives_no_request_id() {
+    let re = regex::Regex::new(UNATTRIBUTED).expect("regex");
+    let parser = Parser::new(Patterns::builtin());
+    let messages = [
+        "[ERROR] RuntimeError: boom\nTraceback (most recent call last):\n  File \"/var/task/app.py\"\n".to_string(),
+        "[ERROR]\tRuntimeError: boom\n".to_string(),
+        "[CRITICAL] 2025-07-11 bad\n".to_string(),
+        "[ERROR] 2025-07-11X09:02:05.614Z x\n".to_string(),
+        "[ERROR] 2025/07/11T09:02:05.614Z x\n".to_string(),
+        "[ERROR] 2\n".to_string(),
+        "Task timed out after 3.00 seconds\n".to_string(),
+        "INIT_REPORT Init Duration: 10000.00 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.Unknown\n"
+            .to_string(),
+        "RESTORE_REPORT Restore Duration: 10.00 ms\tStatus: timeout\n".to_string(),
+        // Read with a request id (or not a failure): not counted.
+        format!("[ERROR]\t{TS}\t{ID}\t[ERROR] Token mismatch: received token=a, allowed token=b\n"),
+        format!("[ERROR] {TS} {ID} IP address mismatch: received IP=1, allowed IP=2\n"),
+        format!("{TS} {ID} Task timed out after 3.00 seconds\n"),
+        "[INFO] RuntimeError: boom\n".to_string(),
+        "INIT_REPORT Init Duration: 100.00 ms\tPhase: init\tStatus: success\n".to_string(),
+    ];
+    for m in &messages {
+        let counted = re.is_match(m);
+        let local = match parser.parse(m) {
+            LineEvent::Failure { request_id: None } | LineEvent::Timeout { request_id: None } => true,
+            LineEvent::InitReport { status, .. } | LineEvent::RestoreReport { status, .. } => {
+                matches!(
+                    status,
+                    Some(crate::parse::RunStatus::Error | crate::parse::RunStatus::Timeout)
+                )
+            }
+            _ => false,
+        };
+        assert_eq!(counted, local, "{m:?}");
     }
 }
