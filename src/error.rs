@@ -18,6 +18,9 @@ pub enum Error {
     /// CloudWatch Logs could not be read.
     #[error(transparent)]
     CloudWatch(#[from] CwError),
+    /// A Logs Insights query would break a documented rule (a bug), found before any query started.
+    #[error("{0}")]
+    InsightsQuery(String),
     /// The arguments do not fit together (exit status 2).
     #[error("{0}")]
     Usage(String),

@@ -59,6 +59,12 @@ pub struct ServerTotals {
     pub allowed_ips: BTreeMap<String, u64>,
     /// Minute → (allowed, denied, other).
     pub minutes: BTreeMap<i64, [u64; 3]>,
+    /// Events without a request id that the local engine gives to the invocation running on
+    /// their stream (an unhandled exception's traceback, a bare timeout line): at most one
+    /// invocation each that Insights may decide otherwise.
+    pub unattributed: u64,
+    /// Events in Lambda's JSON log format (a message starting with `{`).
+    pub json_events: u64,
 }
 
 /// Indices into [`ServerTotals::spans`].

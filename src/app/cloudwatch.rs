@@ -6,7 +6,7 @@ use std::io::Write;
 use super::report::Run;
 use super::Outcome;
 use crate::aws::FetchConfig;
-use crate::engine::insights::{choose, estimate_window, insights_report, InsightsOptions, MIN_SLICE_MS};
+use crate::engine::insights::{choose, estimate_window, insights_report, InsightsOptions, Queries, MIN_SLICE_MS};
 use crate::engine::{Engine, PipelineConfig};
 use crate::error::Error;
 use crate::render::cross_check::{compare, write_comparison};
@@ -46,7 +46,14 @@ impl Run<'_> {
         if config.engine == Engine::Local && !config.explain {
             return Ok(Route::Local(cw.clone()));
         }
-        let choice = choose(config.engine, &config.insights, cw, now_ms, err)?;
+        let mut choice = choose(config.engine, &config.insights, cw, now_ms, err)?;
+        // A query the service would not accept is known before any starts: auto stays local.
+        if choice.insights && config.engine == Engine::Auto {
+            if let Err(e) = self.check_queries(cw) {
+                choice.insights = false;
+                choice.why = format!("auto stays local: {e}");
+            }
+        }
         if config.explain {
             explain(&config.insights, &config.patterns, cw, &choice, out)?;
             return Ok(Route::Done(Outcome::default()));
@@ -80,7 +87,23 @@ impl Run<'_> {
         self.print(&report, out, err).map(Route::Done)
     }
 
-    /// The Insights engine over `cw` (its groups resolved already when `groups` is given).
+    /// Every query text the Insights engine would start over `cw`, checked against the documented
+    /// rules and the length limit: too long (too many `--patterns` templates) is a usage error.
+    fn check_queries(&self, cw: &FetchConfig) -> Result<(), Error> {
+        Queries::new(&self.config.patterns)
+            .check(cw.start_ms, cw.end_ms)
+            .map(|_| ())
+            .map_err(|e| {
+                if e.is_usage() {
+                    Error::Usage(e.to_string())
+                } else {
+                    Error::InsightsQuery(e.to_string())
+                }
+            })
+    }
+
+    /// The Insights engine over `cw` (its groups resolved already when `groups` is given), its
+    /// queries checked first.
     fn insights(
         &self,
         options: &InsightsOptions,
@@ -88,6 +111,7 @@ impl Run<'_> {
         groups: Option<&Vec<String>>,
         err: &mut dyn Write,
     ) -> Result<Report, Error> {
+        self.check_queries(cw)?;
         let config = self.config;
         let (analyze, interrupted) = (config.pipeline.analyze, self.interrupted.clone());
         Ok(insights_report(

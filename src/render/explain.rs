@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use crate::aws::FetchConfig;
 use crate::engine::insights::{
-    api_seconds, slices, Choice, InsightsOptions, Queries, QueryKind, Resolution, AUTO_MAX_COST_USD, GROUPS_PER_QUERY,
-    MARGIN_MS,
+    api_seconds, check_query_text, slices, Choice, InsightsOptions, Queries, QueryKind, Resolution, AUTO_MAX_COST_USD,
+    GROUPS_PER_QUERY, MARGIN_MS, MAX_QUERY_CHARS,
 };
 use crate::human::human_bytes;
 use crate::patterns::Patterns;
@@ -101,13 +101,36 @@ pub fn explain(
     if let Some(first) = parts.first() {
         let (s, e) = api_seconds(first);
         for kind in QueryKind::ALL {
+            let text = queries.text(kind, first, Resolution::Exact);
+            // The rule check every query passes before it starts, said for the text shown.
+            let verdict = match check_query_text(&text) {
+                Ok(()) => format!(
+                    "{} of {} characters; follows the two-stats rules",
+                    thousands(text.chars().count()),
+                    thousands(MAX_QUERY_CHARS)
+                ),
+                Err(rule) => format!("NOT STARTED: {rule}"),
+            };
             writeln!(
                 out,
-                "\n# {} query, first slice (StartQuery startTime {s}, endTime {e}):",
+                "\n# {} query, first slice (StartQuery startTime {s}, endTime {e}; {verdict}):",
                 kind.name()
             )?;
-            writeln!(out, "{}", queries.text(kind, first, Resolution::Exact))?;
+            writeln!(out, "{text}")?;
         }
     }
     out.flush()
+}
+
+/// `n` with a comma every three digits: `3,412`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

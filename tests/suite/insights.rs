@@ -151,7 +151,8 @@ fn explain_prints_the_plan_and_runs_no_query() {
         "# reports query, first slice",
         "# requests query, first slice",
         "# denied query, first slice",
-        "| parse @message /(?:^|\\t|\\][ \\t]*)(?<m0>Source IP\\: (?<v0a>[^\\r\\n]*))/",
+        "| parse txt /^(?:\\[[A-Z]{1,10}\\][ \\t]*)?(?<m0>Source IP\\: (?<v0a>[^\\n]*?))\\r*\\z/",
+        "; follows the two-stats rules):",
         "by datefloor(t, 1m) as minute",
     ] {
         assert!(out.contains(want), "missing {want:?} in:\n{out}");
@@ -162,7 +163,7 @@ fn explain_prints_the_plan_and_runs_no_query() {
 
 /// The query kind a StartQuery body asks for, by the fields only that query computes.
 fn kind_of(request: &str) -> &'static str {
-    if request.contains("by d") && request.contains("@type") {
+    if request.contains("as restores") {
         "reports"
     } else if request.contains("as invocations") {
         "requests"

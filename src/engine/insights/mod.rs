@@ -17,6 +17,7 @@ mod twins;
 pub use choose::{choose, Choice};
 pub use estimate::estimate_window;
 pub use plan::{api_seconds, slices, AUTO_MAX_COST_USD, GROUPS_PER_QUERY, MARGIN_MS, MIN_SLICE_MS};
+pub use query::rules::{check as check_query_text, MAX_QUERY_CHARS};
 pub use query::{Queries, QueryKind, Resolution};
 pub use report::insights_report;
 

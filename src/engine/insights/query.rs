@@ -6,6 +6,12 @@ use std::fmt::Write as _;
 
 use crate::patterns::{FactKind, Patterns, TemplatePart};
 
+mod flags;
+pub mod rules;
+
+use flags::{with_constants, Flags, Present};
+use rules::{RuleBreak, MAX_QUERY_CHARS};
+
 /// What a query computes. Each is one scan of the window (Insights bills bytes scanned per query).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QueryKind {
@@ -74,14 +80,66 @@ pub struct Queries {
     /// `parse` commands: request ids, REPORT/timeout/failure markers, one per template and one
     /// per token template for a missing token.
     parses: String,
-    /// The `fields` that turn matches into per-kind fields, and the first `stats`.
+    /// The `fields` that turn matches into per-kind fields, and the filter on a request id.
     kinds: String,
-    /// [`REQUEST_ARITHMETIC`] with the fields of kinds no template gives written as 0.
-    arithmetic: String,
+    /// A request's decision and findings as expressions of the first stats' aggregates.
+    flags: Flags,
+    /// A source IP (`vsrc`) and an allowed IP (`valip`) are captured.
+    has_src: bool,
+    has_alip: bool,
+    /// How many templates the table has (each adds a `parse` or two).
+    templates: usize,
+}
+
+/// A query text `--engine insights` cannot start: too long, or (a bug) against a documented rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryTextError {
+    /// Longer than `StartQuery` accepts: the pattern table has too many or too long templates.
+    #[error(
+        "the Logs Insights {query} query would be {chars} characters and StartQuery accepts at most {limit}: its {templates} message templates (built-in and --patterns) make it too long; use fewer or shorter templates in the --patterns file (replace_builtin = true drops the built-in ones), or --engine local"
+    )]
+    TooLong {
+        /// The query's name.
+        query: &'static str,
+        /// Its length in characters, for the widest bounds of the window.
+        chars: usize,
+        /// The limit.
+        limit: usize,
+        /// Templates in the table.
+        templates: usize,
+    },
+    /// A query breaks a documented rule: the service would reject it.
+    #[error(
+        "the Logs Insights {query} query breaks a documented rule ({rule}), so the service would reject it: this is a bug in authlogs, please report it; --engine local reads the window meanwhile"
+    )]
+    Broken {
+        /// The query's name.
+        query: &'static str,
+        /// The rule.
+        rule: RuleBreak,
+    },
+}
+
+impl QueryTextError {
+    /// A usage error (the user's `--patterns` made it), not a bug.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, QueryTextError::TooLong { .. })
+    }
+}
+
+/// One query as checked: its kind and its longest text over the window, in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checked {
+    /// The query.
+    pub kind: QueryKind,
+    /// Its length in characters (the widest bounds, every resolution).
+    pub chars: usize,
 }
 
 /// A regex literal of `text` for a `/…/` query regex: ASCII punctuation escaped (valid in both
-/// RE2 and Java syntax), `/` included, tabs and line breaks written as escapes.
+/// RE2 and Java syntax), `/` included, tabs and line breaks written as escapes. `<` and `>` stay
+/// as they are: they mean nothing alone, and `\<`/`\>` are word boundaries in some syntaxes
+/// (Rust's `regex`, GNU) and an error in RE2.
 pub fn regex_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -89,7 +147,7 @@ pub fn regex_literal(text: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
-            c if c.is_ascii_punctuation() => {
+            c if c.is_ascii_punctuation() && c != '<' && c != '>' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -102,10 +160,55 @@ pub fn regex_literal(text: &str) -> String {
     out
 }
 
-/// Where a template starts in a raw message: the message start, after the tab that ends the
-/// runtime's prefix (`[INFO]\t<time>\t<id>\t`, Node's `<time>\t<id>\tINFO\t`), or after a level tag
-/// such as the seed's `[INFO] ` — the places the local parser tries.
-const TEMPLATE_START: &str = r"(?:^|\t|\][ \t]*)";
+/// The level tags of a Python runtime line, as `parse::Parser` knows them (also Node's level words).
+const LEVELS: &str = "INFO|ERROR|WARNING|DEBUG|CRITICAL|WARN|TRACE|FATAL";
+
+/// A request id after a runtime's timestamp, as `parse::split_request_id` reads it: 8 to 64
+/// letters, digits and dashes then a separator; `undefined`, `-` or nothing before the separator
+/// is "no request"; anything else is the message's first word (the message starts there).
+fn request_id(group: &str) -> String {
+    format!(r"(?:(?:undefined|-|(?<{group}>[0-9A-Za-z-]{{8,64}}))?[\t ])?")
+}
+
+/// The parses that find a line's request id and its message text (its first line, where a
+/// template may match), the places the local parser reads them:
+/// * Python `[LEVEL]\t<time>\t<id>\t<message>` (tabs may be spaces; the time shaped
+///   `dddd-dd-ddT…`, 20 characters or more);
+/// * Node.js `<time>\t<id>\t[LEVEL\t]<message>`;
+/// * START, END, REPORT and `RequestId: … Error: …` lines.
+fn prefix_parses() -> String {
+    let python = format!(
+        r"parse @message /^\[(?:{LEVELS})\][\t ][0-9][^\t ]{{3}}-[^\t ]{{5}}T[^\t ]{{9,}}[\t ]{}(?<txtpy>[^\n]*)/",
+        request_id("ridpy")
+    );
+    let node = format!(
+        r"parse @message /^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[T ][0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}(?:[.,][0-9]{{1,9}})?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?[\t ]{}(?:(?:{LEVELS})[\t ])?(?<txtnode>[^\n]*)/",
+        request_id("ridnode")
+    );
+    [
+        r"parse @message /^(?:(?:START|END|REPORT) )?RequestId: (?<ridline>[^\s]+)/",
+        &python,
+        &node,
+        "fields coalesce(txtpy, txtnode) as txt",
+        r"parse @message /(?<mrep>^REPORT RequestId: )/",
+        r"parse @message /(?<mto>Task timed out after|\tStatus: timeout)/",
+        // Failures the local parser reads with a request id: a failed REPORT status, a runtime
+        // exit (`RequestId: … Error: …`), Node's uncaught errors, the JSON-mode warning.
+        concat!(
+            r"parse @message /(?<merr>\tStatus: error|^RequestId: |LAMBDA_WARNING: Unhandled exception",
+            r"|^[0-9][^\t ]*[\t ][^\t ]*[\t ]ERROR[\t ](?:Invoke Error|Uncaught Exception))/"
+        ),
+    ]
+    .join("\n| ")
+}
+
+/// Where a template starts in a line's message text: its start, or after a level tag such as
+/// the seed's `[INFO] ` (`patterns::strip_level_tag`: 1 to 10 capitals in brackets, then blanks).
+const TEMPLATE_START: &str = r"^(?:\[[A-Z]{1,10}\][ \t]*)?";
+
+/// Where a template ends: the end of the message's first line (`\r`s before it dropped), as
+/// `Patterns::match_message` matches a whole first line.
+const TEMPLATE_END: &str = r"\r*\z";
 
 /// The slot of the placeholder holding a token, for kinds whose token may be missing.
 fn token_slot(kind: FactKind) -> Option<usize> {
@@ -119,18 +222,15 @@ fn token_slot(kind: FactKind) -> Option<usize> {
 /// `missing_slot`, which must be `None` or empty; the whole match is the group `name`.
 fn template_regex(i: usize, parts: &[TemplatePart<'_>], name: &str, missing_slot: Option<usize>) -> String {
     let mut body = String::new();
-    for (k, part) in parts.iter().enumerate() {
-        let last = k + 1 == parts.len();
+    for part in parts {
         match *part {
             TemplatePart::Literal(l) => body.push_str(&regex_literal(l)),
-            TemplatePart::Capture(slot) if Some(slot) == missing_slot => {
-                body.push_str("(?:None)?");
-                if last {
-                    body.push_str(r"\s*$");
-                }
-            }
+            // A missing token is exactly `None` or nothing (`redact::token_is_missing`).
+            TemplatePart::Capture(slot) if Some(slot) == missing_slot => body.push_str("(?:None)?"),
             TemplatePart::Capture(slot) => {
-                let value = if last { r"[^\r\n]*" } else { ".*?" };
+                // Lazy, so a middle value ends at the first occurrence of the next literal, and
+                // the last one before the `\r`s that end the line, as the local matcher reads them.
+                let value = r"[^\n]*?";
                 if missing_slot.is_some() {
                     body.push_str(value);
                 } else {
@@ -139,7 +239,7 @@ fn template_regex(i: usize, parts: &[TemplatePart<'_>], name: &str, missing_slot
             }
         }
     }
-    format!("/{TEMPLATE_START}(?<{name}>{body})/")
+    format!("/{TEMPLATE_START}(?<{name}>{body}){TEMPLATE_END}/")
 }
 
 /// `coalesce(a, b, …) as name`, or nothing when no template gives the field.
@@ -147,47 +247,10 @@ fn coalesce(fields: &[String], name: &str) -> Option<String> {
     (!fields.is_empty()).then(|| format!("coalesce({}) as {name}", fields.join(", ")))
 }
 
-/// `text` with each identifier in `zero` replaced by the number 0: the per-request fields of
-/// kinds no template gives, so the query never names a field nothing defines.
-fn with_zeros(text: &str, zero: &[&str]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        if zero.contains(&word.as_str()) {
-            out.push('0');
-        } else {
-            out.push_str(word);
-        }
-        word.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' || c == '@' {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
-}
-
 impl Queries {
     /// The queries of `patterns`.
     pub fn new(patterns: &Patterns) -> Queries {
-        let mut parses = String::from(concat!(
-            r"parse @message /^(?:START|END|REPORT) RequestId: (?<ridline>[^\s]+)/",
-            "\n| ",
-            r"parse @message /^\[[A-Za-z]+\]\t[^\t]*\t(?<ridapp>[0-9a-fA-F-]{8,})\t/",
-            "\n| ",
-            r"parse @message /^\S+\s+(?<ridto>[0-9a-fA-F-]{36})\s+Task timed out after/",
-            "\n| ",
-            r"parse @message /(?<mrep>^REPORT RequestId: )/",
-            "\n| ",
-            r"parse @message /(?<mto>Task timed out after|\tStatus: timeout)/",
-            "\n| ",
-            r"parse @message /(?<merr>\tStatus: error|LAMBDA_WARNING: Unhandled exception|Runtime exited with error|^\[ERROR\] [A-Za-z0-9_.]+: [^\n]*\nTraceback)/",
-        ));
+        let mut parses = prefix_parses();
         let mut by_kind: Vec<(FactKind, KindFields)> = Vec::new();
         // Every template starts with literal text (`Patterns` checks it), so every regex is anchored
         // on text and none matches every line.
@@ -202,7 +265,7 @@ impl Queries {
             });
             let fields = &mut by_kind[slot].1;
             let m = format!("m{i}");
-            let _ = write!(parses, "\n| parse @message {}", template_regex(i, &parts, &m, None));
+            let _ = write!(parses, "\n| parse txt {}", template_regex(i, &parts, &m, None));
             fields.matched.push(m);
             for (s, list) in [(0usize, &mut fields.first), (1, &mut fields.second)] {
                 if parts.contains(&TemplatePart::Capture(s)) {
@@ -211,7 +274,7 @@ impl Queries {
             }
             if let Some(ts) = token_slot(kind).filter(|s| parts.contains(&TemplatePart::Capture(*s))) {
                 let n = format!("n{i}");
-                let _ = write!(parses, "\n| parse @message {}", template_regex(i, &parts, &n, Some(ts)));
+                let _ = write!(parses, "\n| parse txt {}", template_regex(i, &parts, &n, Some(ts)));
                 fields.missing.push(n);
             }
         }
@@ -236,7 +299,9 @@ impl Queries {
         );
         let join = |a: &[String], b: &[String]| -> Vec<String> { a.iter().chain(b).cloned().collect() };
         let kinds: Vec<String> = [
-            Some("coalesce(@requestId, ridline, ridapp, ridto) as rid".to_string()),
+            // Only the ids the local parser reads: `@requestId` is whatever UUID Insights finds first
+            // in a line, which may be in the text of a line the local engine gives no request.
+            Some("coalesce(ridline, ridpy, ridnode) as rid".to_string()),
             coalesce(&sip.matched, "ksip"),
             coalesce(&tok.matched, "ktok"),
             coalesce(&aip.matched, "kaip"),
@@ -258,50 +323,75 @@ impl Queries {
         .into_iter()
         .flatten()
         .collect();
-        // Per request: how many lines of each kind, and how many distinct IP and token values.
-        let mut per_request = vec![
-            "count(mrep) as rep".to_string(),
-            "count(mto) as tmo".to_string(),
-            "count(merr) as err".to_string(),
-        ];
-        let mut zero: Vec<&str> = Vec::new();
-        for (present, field, name) in [
-            (!sip.matched.is_empty(), "ksip", "sip"),
-            (!tok.matched.is_empty(), "ktok", "tok"),
-            (!aip.matched.is_empty(), "kaip", "aip"),
-            (!atok.matched.is_empty(), "katok", "atok"),
-            (!ipm.matched.is_empty(), "kipm", "ipm"),
-            (!tkm.matched.is_empty(), "ktkm", "tkm"),
-            (!allow.matched.is_empty(), "kalw", "alw"),
-            (!deny.matched.is_empty(), "kdny", "dny"),
-            (!tok.missing.is_empty(), "ntok", "ntok"),
-            (!atok.missing.is_empty(), "natok", "natok"),
-            (!tkm.missing.is_empty(), "ntkm", "ntkm"),
-        ] {
-            if present {
-                per_request.push(format!("count({field}) as {name}"));
-            } else {
-                zero.push(name);
-            }
-        }
-        for (present, field, name) in [
-            (!(tok.first.is_empty() && atok.first.is_empty()), "vtok", "tokn"),
-            (!(sip.first.is_empty() && aip.first.is_empty()), "vip", "ipn"),
-        ] {
-            if present {
-                per_request.push(format!("count_distinct({field}) as {name}"));
-            } else {
-                zero.push(name);
-            }
-        }
+        let present = Present {
+            sip: !sip.matched.is_empty(),
+            tok: !tok.matched.is_empty(),
+            aip: !aip.matched.is_empty(),
+            atok: !atok.matched.is_empty(),
+            ipm: !ipm.matched.is_empty(),
+            tkm: !tkm.matched.is_empty(),
+            alw: !allow.matched.is_empty(),
+            dny: !deny.matched.is_empty(),
+            ntok: !tok.missing.is_empty(),
+            natok: !atok.missing.is_empty(),
+            ntkm: !tkm.missing.is_empty(),
+            tokv: !(tok.first.is_empty() && atok.first.is_empty()),
+            ipv: !(sip.first.is_empty() && aip.first.is_empty()),
+        };
         let mut kinds_text = format!("fields {}", kinds.join(",\n    "));
         kinds_text.push_str("\n| filter ispresent(rid)");
-        let _ = write!(kinds_text, "\n| stats {}", per_request.join(", "));
         Queries {
             parses,
             kinds: kinds_text,
-            arithmetic: with_zeros(REQUEST_ARITHMETIC, &zero),
+            flags: Flags::new(present),
+            has_src: !(sip.first.is_empty() && ipm.first.is_empty()),
+            has_alip: !(aip.first.is_empty() && ipm.second.is_empty()),
+            templates: patterns.templates().count(),
         }
+    }
+
+    /// Checks every text this table makes over the window `[start_ms, end_ms)` against the
+    /// documented rules and the length limit, before any query starts. The texts of a window's
+    /// slices differ only in their numbers, so each kind is checked at every resolution with the
+    /// widest number of the window in every bound: the longest text any slice can have.
+    pub fn check(&self, start_ms: i64, end_ms: i64) -> Result<Vec<Checked>, QueryTextError> {
+        let wide = if start_ms.to_string().len() > end_ms.to_string().len() {
+            start_ms
+        } else {
+            end_ms
+        };
+        let bounds = Bounds {
+            scan_start: wide,
+            scan_end: wide,
+            start: wide,
+            end: wide,
+        };
+        let mut out = Vec::new();
+        for kind in QueryKind::ALL {
+            let mut chars = 0;
+            for resolution in [Resolution::Exact, Resolution::WholeMs] {
+                let text = self.text(kind, &bounds, resolution);
+                match rules::check(&text) {
+                    Ok(()) => chars = chars.max(text.chars().count()),
+                    Err(RuleBreak::TooLong { chars }) => {
+                        return Err(QueryTextError::TooLong {
+                            query: kind.name(),
+                            chars,
+                            limit: MAX_QUERY_CHARS,
+                            templates: self.templates,
+                        })
+                    }
+                    Err(rule) => {
+                        return Err(QueryTextError::Broken {
+                            query: kind.name(),
+                            rule,
+                        })
+                    }
+                }
+            }
+            out.push(Checked { kind, chars });
+        }
+        Ok(out)
     }
 
     /// The text of `kind` over `bounds`.
@@ -317,54 +407,50 @@ impl Queries {
             "filter toMillis(@timestamp) >= {} and toMillis(@timestamp) < {}\n| {}\n| {}",
             b.scan_start, b.scan_end, self.parses, self.kinds
         );
-        let has_src = self.kinds.contains(" as vsrc");
-        let has_alip = self.kinds.contains(" as valip");
-        q.push_str(",\n    min(@timestamp) as t, max(@timestamp) as tl");
-        if has_src {
-            q.push_str(", max(vsrc) as src");
-        }
-        if has_alip {
-            q.push_str(", max(valip) as alip");
+        // Per request, everything the second stats aggregates: its flags, its first and last
+        // line, and (for the denied query) its IPs as text, by the text functions.
+        let (names, times): (&[&str], &str) = match kind {
+            QueryKind::Denied => (&["dden", "xip", "xtk", "xleak"], "min(@timestamp) as t"),
+            _ => (
+                &[
+                    "xrep", "dalw", "dden", "dto", "der", "xip", "xtk", "xmiss", "xsecret", "xsent", "xleak",
+                ],
+                "min(@timestamp) as t, max(@timestamp) as tl",
+            ),
+        };
+        q.push_str("\n| stats ");
+        q.push_str(&self.flags.items(names).join(",\n    "));
+        let _ = write!(q, ",\n    {times}");
+        if kind == QueryKind::Denied {
+            if self.has_src {
+                q.push_str(", sortsLast(vsrc) as src");
+            }
+            if self.has_alip {
+                q.push_str(", sortsLast(valip) as alip");
+            }
         }
         q.push_str(" by rid");
         // Each request counts in the slice of its first line.
         let _ = write!(q, "\n| filter toMillis(t) >= {} and toMillis(t) < {}", b.start, b.end);
-        q.push_str(&self.arithmetic);
-        match kind {
-            QueryKind::Requests => q.push_str(REQUESTS_TAIL),
-            _ => {
-                q.push_str("\n| filter dden + xleak > 0\n| stats sum(dden) as denied, sum(dden * xip) as ipmismatch, sum(dden * xtk) as tokenmismatch, sum(xleak) as leaks, sum(dden * xtk) as tkn, min(toMillis(t) + (1 - dden * xtk) * 1000000000000000) as tkfirst, max(toMillis(t) - (1 - dden * xtk) * 1000000000000000) as tklast by ");
-                q.push_str(match (has_src, has_alip) {
+        let tail = match kind {
+            QueryKind::Denied => {
+                let by = match (self.has_src, self.has_alip) {
                     (true, true) => "src, alip, ",
                     (true, false) => "src, ",
                     (false, true) => "alip, ",
                     (false, false) => "",
-                });
-                q.push_str("datefloor(t, 1m) as minute");
+                };
+                format!("{DENIED_TAIL}{by}datefloor(t, 1m) as minute")
             }
-        }
+            _ => REQUESTS_TAIL.to_string(),
+        };
+        q.push_str(&with_constants(&tail, &self.flags.constants()));
         q
     }
 }
 
-/// Per request (after the first `stats`): its decision as 0/1 numbers, by the rules of the local
-/// engine (`decision::decide`): timeout, else error, else denied (mismatch lines, or two distinct
-/// values of IP or token), else allowed (all four values logged, or an allow message), else unknown.
-/// `least`/`greatest` turn counts into flags, products are `and`.
-const REQUEST_ARITHMETIC: &str = r"
-| fields least(tmo, 1) as xto, least(err, 1) as xer, least(rep, 1) as xrep,
-    greatest(least(ipm, 1), least(greatest(ipn - 1, 0), 1)) as xip,
-    greatest(least(tkm, 1), least(greatest(tokn - 1, 0), 1)) as xtk,
-    least(dny, 1) as xdny, least(alw, 1) as xalw,
-    least(sip, 1) * least(tok, 1) * least(aip, 1) * least(atok, 1) as xall,
-    least(tok, 1) as xhtok, least(ntok, 1) as xntok, least(ntkm, 1) as xntkm, least(tkm, 1) as xhtkm,
-    least(atok, 1) * (1 - least(natok, 1)) as xsecret
-| fields xto as dto, (1 - xto) * xer as der,
-    (1 - xto) * (1 - xer) * greatest(greatest(xip, xtk), xdny) as dden,
-    xhtok * xntok + (1 - xhtok) * xntkm as xmiss,
-    xhtok * (1 - xntok) + (1 - xhtok) * xhtkm * (1 - xntkm) as xsent
-| fields (1 - dto) * (1 - der) * (1 - dden) * greatest(xall, xalw) as dalw,
-    xip * (1 - xtk) * xsent as xleak";
+/// Denied requests (and leaks) by source IP, allowed IP and minute; the `by` keys follow.
+const DENIED_TAIL: &str = "\n| filter dden + xleak > 0\n| stats sum(dden) as denied, sum(dden * xip) as ipmismatch, sum(dden * xtk) as tokenmismatch, sum(xleak) as leaks, sum(dden * xtk) as tkn, min(toMillis(t) + (1 - dden * xtk) * 1000000000000000) as tkfirst, max(toMillis(t) - (1 - dden * xtk) * 1000000000000000) as tklast by ";
 
 /// Requests by minute. A flagged minimum is `min(t + (1 - flag) × 10^15)`: unflagged requests move
 /// past any real time, so the minimum is over flagged ones (and ≥ 10^15 when there are none).
@@ -383,26 +469,50 @@ const REQUESTS_TAIL: &str = r"
     min(toMillis(t) + xrep * 1000000000000000) as incompletefirst, max(toMillis(t) - xrep * 1000000000000000) as incompletelast
     by datefloor(t, 1m) as minute";
 
+/// Events without a request id that the local parser reads as a failure or a timeout and gives
+/// to the invocation running on their stream, which one query cannot join: a Python `[ERROR]` or
+/// `[CRITICAL]` line without a runtime timestamp (an unhandled exception and its traceback), a
+/// bare `Task timed out after`, an INIT_REPORT or RESTORE_REPORT with an error status. Counted, so
+/// the report can say how many invocations may be decided otherwise than locally.
+const UNATTRIBUTED: &str = concat!(
+    r"^\[(?:ERROR|CRITICAL)\][\t ](?:[^0-9]|[0-9][^\t ]{0,18}(?:[\t ]|\r?\n|\z)|[0-9][^\t ]{3}[^-]|[0-9][^\t ]{3}-[^\t ]{5}[^T])",
+    r"|^Task timed out after|^(?:INIT|RESTORE)_REPORT[^\n]*Status: (?:error|timeout)"
+);
+
 /// REPORT lines by duration, with everything else a REPORT line says summed or maximised per row.
-/// Memory comes back in bytes (MB × 10^6).
+/// Memory comes back in bytes (MB × 10^6). Lambda's JSON log format has no `@type` and no `@duration`:
+/// its `platform.report` records are read from the JSON keys Insights discovers
+/// (`record.metrics.durationMs` …, memory in MB scaled to bytes), the same numbers the local parser
+/// reads from them. The query also counts the events the other two cannot read (JSON-format
+/// events, events without a request id the local engine attributes by stream) in a row of their
+/// own (duration -1, no duration counted): the bound of what is approximate.
 fn reports_query(b: &Bounds, resolution: Resolution) -> String {
     let d = match resolution {
-        Resolution::Exact => "@duration",
-        Resolution::WholeMs => "ceil(@duration)",
+        Resolution::Exact => "coalesce(dur, -1)",
+        Resolution::WholeMs => "ceil(coalesce(dur, -1))",
     };
     format!(
-        "filter toMillis(@timestamp) >= {} and toMillis(@timestamp) < {} and @type = \"REPORT\"
-| fields {d} as d, strcontains(@message, \"Restore Duration\") as restore
-| stats count(*) as n, count(@duration) as durations,
-    sum(@billedDuration) as billed, count(@billedDuration) as billedn,
-    sum(@billedDuration * @memorySize) as mbms, max(@memorySize) as memsize,
-    max(@maxMemoryUsed) as usedmax, sum(@maxMemoryUsed) as usedsum, count(@maxMemoryUsed) as usedn,
-    count(@initDuration) as inits, sum(@initDuration) as initsum, max(@initDuration) as initmax,
-    sum(restore) as restores
-    by d",
+        "filter toMillis(@timestamp) >= {} and toMillis(@timestamp) < {}
+| parse @message /^(?:(?<json>\\{{)|(?<orphan>{UNATTRIBUTED}))/
+| filter @type = \"REPORT\" or type = \"platform.report\" or ispresent(json) or ispresent(orphan)
+| fields coalesce(@duration, record.metrics.durationMs) as dur,
+    coalesce(@billedDuration, record.metrics.billedDurationMs) as billed1,
+    coalesce(@memorySize, record.metrics.memorySizeMB * 1000000) as mem,
+    coalesce(@maxMemoryUsed, record.metrics.maxMemoryUsedMB * 1000000) as used,
+    coalesce(@initDuration, record.metrics.initDurationMs) as init,
+    strcontains(@message, \"Restore Duration\") + strcontains(@message, \"restoreDurationMs\") as restore
+| stats count(*) as n, count(dur) as durations,
+    sum(billed1) as billed, count(billed1) as billedn,
+    sum(billed1 * mem) as mbms, max(mem) as memsize,
+    max(used) as usedmax, sum(used) as usedsum, count(used) as usedn,
+    count(init) as inits, sum(init) as initsum, max(init) as initmax,
+    sum(restore) as restores, count(json) as jsonn, count(orphan) as orphans
+    by {d} as d",
         b.start, b.end
     )
 }
 
+#[cfg(test)]
+mod against_local;
 #[cfg(test)]
 mod tests;

@@ -22,6 +22,42 @@ const ALWAYS_APPROXIMATE: [&str; 5] = [
     "findings.invalid_allowed_ip: allowed IPs are read from the IP mismatch lines of denied requests",
 ];
 
+/// What is approximate in this run because of what the window holds, with its bound: events the
+/// requests query cannot read, counted by the reports query.
+fn data_notes(unattributed: u64, json_events: u64) -> Vec<String> {
+    let mut notes = Vec::new();
+    if unattributed > 0 {
+        notes.push(format!(
+            "decisions: {unattributed} event(s) without a request id (an unhandled exception's traceback, a bare `Task timed out after`, an INIT_REPORT or RESTORE_REPORT with an error status) go locally to the invocation running on their stream, and Insights cannot attribute them: at most {unattributed} invocation(s) may be decided otherwise than locally (where they are errors or timeouts)"
+        ));
+        for field in [
+            "denials",
+            "top_denied_ips",
+            "timeline",
+            "findings.errors",
+            "findings.timeouts",
+        ] {
+            notes.push(format!("{field}: as decisions (at most {unattributed} invocation(s))"));
+        }
+    }
+    if json_events > 0 {
+        notes.push(format!(
+            "invocations: {json_events} event(s) are in Lambda's JSON log format: their platform.report records are read (durations, memory, cost) but their requests are not counted; use --engine local for a function that logs JSON"
+        ));
+        for field in [
+            "incomplete",
+            "decisions",
+            "denials",
+            "top_denied_ips",
+            "timeline",
+            "findings",
+        ] {
+            notes.push(format!("{field}: as invocations (JSON log format)"));
+        }
+    }
+    notes
+}
+
 /// Runs the Insights engine over `cw` (its groups already resolved when `groups` is given) and
 /// makes its report.
 pub fn insights_report(
@@ -46,6 +82,7 @@ pub fn insights_report(
         max_cost: options.max_cost,
     };
     let (totals, run) = run_insights(&insights, err, interrupted)?;
+    let notes = data_notes(totals.unattributed, totals.json_events);
     let input = InputSummary {
         stats: InputStats {
             events: run.events.round().max(0.0) as u64,
@@ -60,6 +97,7 @@ pub fn insights_report(
     let mut report = Analyzer::from_totals(analyze, totals).finish(input);
     let mut approximate: Vec<String> = ALWAYS_APPROXIMATE.iter().map(|s| s.to_string()).collect();
     approximate.extend(run.approximate.iter().cloned());
+    approximate.extend(notes);
     let price = run.price.as_ref().map_or(DEFAULT_USD_PER_GB_SCANNED, |p| p.usd_per_gb);
     report.source = Some(SourceInfo {
         kind: "cloudwatch",

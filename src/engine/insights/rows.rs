@@ -157,11 +157,14 @@ fn add_report_row(row: &Row, resolution: Resolution, t: &mut ServerTotals) -> Re
     if let Some(x) = number(row, "mbms")? {
         t.mb_ms = t.mb_ms.saturating_add(scaled_u128(x, 1e6));
     }
-    if let Some(x) = number(row, "memsize")? {
+    // A row of events that are not REPORTs (see `reports_query`) has no memory: a maximum over
+    // no value may come back as 0.
+    let reports = durations + count(row, "billedn")? + count(row, "usedn")?;
+    if let (Some(x), true) = (number(row, "memsize")?, reports > 0) {
         let mb = scaled_u64(x, 1e6);
         t.memory_size_max = Some(t.memory_size_max.map_or(mb, |m| m.max(mb)));
     }
-    if let Some(x) = number(row, "usedmax")? {
+    if let (Some(x), true) = (number(row, "usedmax")?, reports > 0) {
         let mb = scaled_u64(x, 1e6);
         t.max_used_max = Some(t.max_used_max.map_or(mb, |m| m.max(mb)));
     }
@@ -180,6 +183,8 @@ fn add_report_row(row: &Row, resolution: Resolution, t: &mut ServerTotals) -> Re
         t.init_max_us = Some(t.init_max_us.map_or(us, |m| m.max(us)));
     }
     t.restores += count(row, "restores")?;
+    t.unattributed += count(row, "orphans")?;
+    t.json_events += count(row, "jsonn")?;
     Ok(())
 }
 

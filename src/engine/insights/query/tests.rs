@@ -51,19 +51,18 @@ template = "DENY	[policy] a|b"
     insta::assert_snapshot!("custom_requests", text);
     // Every character of the template that means something to a regex is escaped, `/` included.
     assert!(
-        text.contains(r"(?<m0>bad token \(got (?<v0a>.*?)\/want (?<v0b>.*?)\) \$1\.\*)"),
+        text.contains(r"(?<m0>bad token \(got (?<v0a>[^\n]*?)\/want (?<v0b>[^\n]*?)\) \$1\.\*)\r*\z/"),
         "{text}"
     );
     assert!(
-        text.contains(r"(?<n0>bad token \(got (?:None)?\/want .*?\) \$1\.\*)"),
+        text.contains(r"(?<n0>bad token \(got (?:None)?\/want [^\n]*?\) \$1\.\*)\r*\z/"),
         "{text}"
     );
-    assert!(text.contains(r"(?<m1>DENY\t\[policy\] a\|b)"), "{text}");
-    // Kinds without a template are the number 0 in the arithmetic: no field nothing defines.
-    assert!(
-        text.contains("least(0, 1) * least(0, 1) * least(0, 1) * least(0, 1) as xall"),
-        "{text}"
-    );
+    assert!(text.contains(r"(?<m1>DENY\t\[policy\] a\|b)\r*\z/"), "{text}");
+    // Kinds without a template are the number 0: no field nothing defines, and a flag no
+    // template can set is the constant in the second stats, not a first-stats field.
+    assert!(text.contains("sum(dden * 0) as ipmismatch"), "{text}");
+    assert!(!text.contains(" as xip"), "{text}");
     assert!(!text.contains("ksip") && !text.contains(" sip"), "{text}");
 }
 
@@ -77,7 +76,8 @@ fn every_query_fits_the_service_limits() {
         for kind in QueryKind::ALL {
             let text = q.text(kind, &bounds(), Resolution::Exact);
             assert!(text.len() <= 10_000, "{} is {} chars", kind.name(), text.len());
-            // Two `stats` at most, and `sort`/`limit` never before the last.
+            // Two `stats` at most, only first-stats fields after the first, documented functions.
+            assert_eq!(rules::check(&text), Ok(()), "{text}");
             assert!(text.matches("| stats ").count() <= 2, "{text}");
             for name in group_names(&text) {
                 assert!(
@@ -100,12 +100,12 @@ fn every_query_fits_the_service_limits() {
 }
 
 #[test]
-fn zeros_replace_whole_identifiers_only() {
+fn constants_replace_whole_identifiers_only() {
     assert_eq!(
-        with_zeros("least(tok, 1) * ntok + tokn", &["tok"]),
-        "least(0, 1) * ntok + tokn"
+        flags::with_constants("sum(dden * xip) + xipn", &[("xip", "0")]),
+        "sum(dden * 0) + xipn"
     );
-    assert_eq!(with_zeros("@tok tok_x tok", &["tok"]), "@tok tok_x 0");
+    assert_eq!(flags::with_constants("@xip xip_x xip", &[("xip", "1")]), "@xip xip_x 1");
 }
 
 #[test]
@@ -116,4 +116,46 @@ fn regex_literals_escape_punctuation_and_controls_only() {
     );
     assert_eq!(regex_literal("a/b\tc\n"), r"a\/b\tc\n");
     assert_eq!(regex_literal("x\u{1}"), r"x\x{1}");
+    assert_eq!(regex_literal("<id>_x"), r"<id>\_x");
+}
+
+#[test]
+fn the_plan_time_check_measures_the_longest_text_of_the_window() {
+    let q = Queries::new(&Patterns::builtin());
+    let b = bounds();
+    let checked = q.check(b.start, b.end).expect("the built-in queries follow the rules");
+    assert_eq!(checked.iter().map(|c| c.kind).collect::<Vec<_>>(), QueryKind::ALL);
+    for c in checked {
+        // Every slice of the window has 13-digit bounds: the same length as the checked text, and
+        // whole-millisecond durations make the reports query longer.
+        let longest = [Resolution::Exact, Resolution::WholeMs]
+            .map(|r| q.text(c.kind, &b, r).chars().count())
+            .into_iter()
+            .max();
+        assert_eq!(Some(c.chars), longest, "{}", c.kind.name());
+        assert!(c.chars <= rules::MAX_QUERY_CHARS);
+    }
+}
+
+#[test]
+fn too_many_templates_are_a_usage_error_naming_the_limit_and_the_fix() {
+    let mut toml = String::new();
+    for i in 0..60 {
+        toml.push_str(&format!(
+            "[[pattern]]\nkind = \"token_mismatch\"\ntemplate = \"custom token mismatch {i}: received={{received}}, allowed={{allowed}}\"\n"
+        ));
+    }
+    let q = Queries::new(&custom(&toml));
+    let b = bounds();
+    let e = q.check(b.start, b.end).expect_err("too long");
+    assert!(e.is_usage());
+    assert!(
+        matches!(e, QueryTextError::TooLong { query: "requests", chars, limit: 10_000, templates: 69 } if chars > 10_000),
+        "{e:?}"
+    );
+    let message = e.to_string();
+    assert!(
+        message.contains("at most 10000") && message.contains("--patterns") && message.contains("--engine local"),
+        "{message}"
+    );
 }

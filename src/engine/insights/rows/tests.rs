@@ -378,3 +378,26 @@ fn rows_of_the_same_events_give_the_local_report() {
         assert_eq!(got, expected, "{input}");
     }
 }
+
+#[test]
+fn the_row_of_events_that_are_not_reports_counts_them_and_nothing_else() {
+    // Events the requests query cannot read come back in a row of their own: no duration, and
+    // maxima over no value as 0.
+    let rows = vec![row(&[
+        ("d", "-1"),
+        ("n", "5.0"),
+        ("durations", "0"),
+        ("billedn", "0"),
+        ("usedn", "0"),
+        ("memsize", "0"),
+        ("usedmax", "0"),
+        ("restores", "0"),
+        ("orphans", "2.0"),
+        ("jsonn", "3"),
+    ])];
+    let mut t = ServerTotals::default();
+    add_rows(QueryKind::Reports, Resolution::Exact, &rows, &mut t).expect("rows");
+    assert_eq!((t.unattributed, t.json_events), (2, 3));
+    assert!(t.durations.is_empty());
+    assert_eq!((t.memory_size_max, t.max_used_max), (None, None));
+}
