@@ -54,7 +54,7 @@ pub(crate) fn compare_engines_on(eval: &Evaluator, args: &[&str]) -> EngineCompa
     out
 }
 
-/// The field names `source.approximate` lists (each entry is `field: why`).
+/// The field names `source.approximate` lists (each entry is `field, field: why`).
 pub(crate) fn approximate_fields(report: &Value) -> Vec<String> {
     report["source"]["approximate"]
         .as_array()
@@ -62,6 +62,7 @@ pub(crate) fn approximate_fields(report: &Value) -> Vec<String> {
             a.iter()
                 .filter_map(Value::as_str)
                 .filter_map(|s| s.split(':').next())
+                .flat_map(|fields| fields.split(','))
                 .map(|s| s.trim().to_string())
                 .collect()
         })

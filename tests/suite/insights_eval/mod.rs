@@ -55,6 +55,7 @@
 
 mod ast;
 mod compare;
+mod differential;
 mod eval;
 mod fields;
 mod funcs;
