@@ -36,6 +36,9 @@ enum Kind {
     Slow,
     /// From an IPv6 address.
     Ipv6,
+    /// A Python unhandled exception: `[ERROR] RuntimeError: …` and its traceback, no request id,
+    /// and a REPORT without a status (the local engine counts an error).
+    Traceback,
 }
 
 const KINDS: [Kind; 13] = [
@@ -137,6 +140,12 @@ fn invocation(n: u64, kind: Kind, t: i64, stream: &str, out: &mut Vec<Event>) {
                 &id,
                 &format!("トークンが不一致: 受信トークン={token}, 許可トークン={TOKEN}"),
             ),
+        );
+    }
+    if matches!(kind, Kind::Traceback) {
+        push(
+            line_ts + 1,
+            "[ERROR] RuntimeError: upstream table unavailable\nTraceback (most recent call last):\n  File \"/var/task/app.py\", line 12, in lambda_handler\n    raise RuntimeError(\"upstream table unavailable\")\n".into(),
         );
     }
     let duration: f64 = match kind {
@@ -348,4 +357,57 @@ fn random_corpora_give_the_same_report_on_both_engines() {
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn tracebacks_without_a_request_id_move_at_most_the_invocations_the_approximate_note_says() {
+    if !crate::util::moto() {
+        return;
+    }
+    let group = unique_group("diff-traceback");
+    let start = base();
+    let mut kinds: Vec<Kind> = KINDS.to_vec();
+    kinds.extend([Kind::Traceback, Kind::Allowed, Kind::Traceback]);
+    let events = corpus(5_000, &kinds, start, 17_000);
+    put_events(&group, &events);
+    let last = events.iter().map(|e| e.ts).max().expect("events");
+    let (since, until) = (iso(start - 60_000), iso(last + 60_000));
+    let local = assert_engines_agree(
+        &[
+            "--group",
+            &group,
+            "--since",
+            &since,
+            "--until",
+            &until,
+            "--query-slice",
+            "1m",
+        ],
+        "tracebacks",
+    );
+    // The local engine counts both tracebacks' invocations as errors.
+    assert_eq!(local["decisions"]["error"].as_u64(), Some(3), "{local}");
+    // Insights says what it could not attribute, with its bound, and stays within it.
+    let eval = start_evaluator();
+    let c = compare_engines_on(&eval, &["--group", &group, "--since", &since, "--until", &until]);
+    let notes: Vec<&str> = c.insights["source"]["approximate"]
+        .as_array()
+        .map(|a| a.iter().filter_map(serde_json::Value::as_str).collect())
+        .unwrap_or_default();
+    let bound = notes
+        .iter()
+        .find_map(|n| n.strip_prefix("decisions: "))
+        .and_then(|n| n.split(' ').next())
+        .and_then(|n| n.parse::<i64>().ok())
+        .unwrap_or_else(|| panic!("no bound on decisions in {notes:?}"));
+    assert!(bound >= 2, "{notes:?}");
+    let moved: i64 = ["allowed", "denied", "timeout", "error", "unknown"]
+        .iter()
+        .map(|k| (local["decisions"][k].as_i64().unwrap_or(0) - c.insights["decisions"][k].as_i64().unwrap_or(0)).abs())
+        .sum::<i64>()
+        / 2;
+    assert!(
+        moved <= bound,
+        "{moved} invocations decided otherwise, bound {bound}: {notes:?}"
+    );
 }
