@@ -5,7 +5,7 @@
 
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
-use super::{compare_engines_on, start_evaluator};
+use super::{compare_engines_on, start_evaluator, start_evaluator_with, Evaluator, Options};
 use crate::cloudwatch::{now_ms, put_events, unique_group, Event};
 use crate::util::iso;
 
@@ -188,11 +188,14 @@ fn corpus(first_id: u64, kinds: &[Kind], start: i64, gap_ms: i64) -> Vec<Event> 
     out
 }
 
-/// Both engines over `[since, until)` of the groups matching `pattern`; panics on any difference
-/// outside `source.approximate`, naming it, and checks what the evaluator saw.
+/// Both engines with `args`; panics on any difference outside `source.approximate`, naming it,
+/// and checks what the evaluator saw.
 fn assert_engines_agree(args: &[&str], what: &str) -> serde_json::Value {
-    let eval = start_evaluator();
-    let c = compare_engines_on(&eval, args);
+    assert_engines_agree_on(&start_evaluator(), args, what)
+}
+
+fn assert_engines_agree_on(eval: &Evaluator, args: &[&str], what: &str) -> serde_json::Value {
+    let c = compare_engines_on(eval, args);
     assert!(
         c.differences.is_empty(),
         "{what}: {} of {} fields differ outside source.approximate:\n{}\napproximate: {:?}",
@@ -410,4 +413,42 @@ fn tracebacks_without_a_request_id_move_at_most_the_invocations_the_approximate_
         moved <= bound,
         "{moved} invocations decided otherwise, bound {bound}: {notes:?}"
     );
+}
+
+#[test]
+fn slices_split_after_a_timeout_give_the_same_report() {
+    if !crate::util::moto() {
+        return;
+    }
+    let group = unique_group("diff-split");
+    let start = base() - 3_600_000;
+    // Every shape, five minutes apart: three and a half hours.
+    let kinds: Vec<Kind> = KINDS.iter().cycle().take(42).copied().collect();
+    let events = corpus(7_000, &kinds, start, 5 * 60_000);
+    put_events(&group, &events);
+    let last = events.iter().map(|e| e.ts).max().expect("events");
+    let (since, until) = (iso(start - 60_000), iso(last + 60_000));
+    // A query over more than 90 minutes times out: the one-day slice is split, and its halves
+    // (each reading 16 minutes past the cut) once more, before every query completes.
+    let eval = start_evaluator_with(Options {
+        timeout_over_s: Some(90 * 60),
+        ..Options::default()
+    });
+    let local = assert_engines_agree_on(
+        &eval,
+        &[
+            "--group",
+            &group,
+            "--since",
+            &since,
+            "--until",
+            &until,
+            "--query-slice",
+            "1d",
+        ],
+        "split slices",
+    );
+    assert_eq!(local["invocations"].as_u64(), Some(42), "{local}");
+    let timed_out = eval.queries().iter().filter(|q| q.status == "Timeout").count();
+    assert!(timed_out >= 6, "{timed_out} queries timed out: {:?}", eval.queries());
 }

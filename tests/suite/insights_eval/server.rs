@@ -26,6 +26,10 @@ pub(crate) struct Options {
     /// Whether StartQuery checks the documented rules (off only to measure what a rejected query
     /// would compute: the service never runs such a query).
     pub check_rules: bool,
+    /// A query whose `[startTime, endTime]` spans more than this many seconds ends `Timeout`
+    /// (billed for what it scanned, no rows), as a query over too much data does: authlogs then
+    /// splits its slice.
+    pub timeout_over_s: Option<i64>,
 }
 
 impl Default for Options {
@@ -34,6 +38,7 @@ impl Default for Options {
             page_rows: 10_000,
             running_polls: 0,
             check_rules: true,
+            timeout_over_s: None,
         }
     }
 }
@@ -44,8 +49,10 @@ pub(crate) struct QueryRecord {
     pub id: String,
     pub text: String,
     pub groups: Vec<String>,
-    /// `Running`, `Complete` or `Cancelled`.
+    /// `Running`, `Complete`, `Timeout` or `Cancelled`.
     pub status: String,
+    /// It ends `Timeout` instead of `Complete` ([`Options::timeout_over_s`]).
+    pub times_out: bool,
     pub polls: u64,
     pub outcome: Outcome,
     pub created_ms: i64,
@@ -246,6 +253,7 @@ fn start(state: &State, options: &Options, request: &str, body: &Value) -> Actio
             text,
             groups,
             status: "Running".into(),
+            times_out: options.timeout_over_s.is_some_and(|limit| end_s - start_s > limit),
             polls: 0,
             outcome,
             created_ms: now_ms(),
@@ -264,7 +272,7 @@ fn results(state: &State, options: &Options, body: &Value) -> Action {
     };
     q.polls += 1;
     if q.status == "Running" && q.polls > options.running_polls {
-        q.status = "Complete".into();
+        q.status = if q.times_out { "Timeout" } else { "Complete" }.into();
     }
     let statistics = json!({
         "recordsMatched": q.outcome.records_matched as f64,

@@ -129,7 +129,7 @@ fn the_reports_query_through_the_evaluator_gives_the_local_engines_report_totals
     let eval = start_evaluator_with(Options {
         page_rows: 1,
         running_polls: 1,
-        check_rules: true,
+        ..Options::default()
     });
     let logs = client(&eval.url);
     let rows = runtime().block_on(async {
@@ -240,7 +240,7 @@ fn a_stopped_query_is_cancelled_and_describe_queries_lists_it() {
     let eval = start_evaluator_with(Options {
         page_rows: 10_000,
         running_polls: u64::MAX,
-        check_rules: true,
+        ..Options::default()
     });
     let logs = client(&eval.url);
     runtime().block_on(async {
