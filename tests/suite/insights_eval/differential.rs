@@ -452,3 +452,54 @@ fn slices_split_after_a_timeout_give_the_same_report() {
     let timed_out = eval.queries().iter().filter(|q| q.status == "Timeout").count();
     assert!(timed_out >= 6, "{timed_out} queries timed out: {:?}", eval.queries());
 }
+
+#[test]
+fn findings_made_from_approximate_fields_are_approximate_too() {
+    if !crate::util::moto() {
+        return;
+    }
+    let group = unique_group("diff-derived");
+    let start = base();
+    let mut events = corpus(8_000, &KINDS, start, 20_000);
+    // A line no template reads, and a request whose allowed IP differs: locally the findings
+    // unrecognized_lines and allowed_ip_changed; the queries do not read what they come from.
+    let stream = events[0].stream.clone();
+    events.push(Event {
+        stream: stream.clone(),
+        ts: start + 5,
+        message: "debug: cache warm, 3 entries\n".into(),
+    });
+    let id = request_id(8_999);
+    let t = start + 15 * 20_000;
+    for (dt, message) in [
+        (0, format!("START RequestId: {id} Version: $LATEST\n")),
+        (1, app(t + 1, "INFO", &id, "Source IP: 198.51.100.23")),
+        (1, app(t + 1, "INFO", &id, &format!("Token: {TOKEN}"))),
+        (1, app(t + 1, "INFO", &id, "Allowed IP: 192.0.2.44")),
+        (1, app(t + 1, "INFO", &id, &format!("Allowed Token: {TOKEN}"))),
+        (1, app(t + 1, "ERROR", &id, "IPアドレスが不一致: 受信IP=198.51.100.23, 許可IP=192.0.2.44")),
+        (3, format!("END RequestId: {id}\n")),
+        (3, format!("REPORT RequestId: {id}\tDuration: 1.90 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 36 MB\t\n")),
+    ] {
+        events.push(Event {
+            stream: stream.clone(),
+            ts: t + dt,
+            message,
+        });
+    }
+    events.sort_by_key(|e| e.ts);
+    put_events(&group, &events);
+    let last = events.iter().map(|e| e.ts).max().expect("events");
+    let (since, until) = (iso(start - 60_000), iso(last + 60_000));
+    let local = assert_engines_agree(
+        &["--group", &group, "--since", &since, "--until", &until],
+        "findings from approximate fields",
+    );
+    let kinds: Vec<&str> = local["findings"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|x| x["kind"].as_str()).collect())
+        .unwrap_or_default();
+    for kind in ["unrecognized_lines", "allowed_ip_changed"] {
+        assert!(kinds.contains(&kind), "the corpus gives {kind} locally: {kinds:?}");
+    }
+}
