@@ -85,6 +85,8 @@ pub enum CwError {
         cap: String,
         fix: &'static str,
     },
+    #[error("the Logs Insights queries reached --max-cost {cap} (about ${spent:.4} so far): no further query was started; raise --max-cost, narrow --since/--until, or use --engine local")]
+    SpendCap { spent: f64, cap: f64 },
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }

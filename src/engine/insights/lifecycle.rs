@@ -65,6 +65,8 @@ pub enum QueryError {
     Interrupted,
     /// It completed, with rows authlogs cannot read.
     Unusable(String),
+    /// `--max-cost` was reached: no further query is started.
+    SpendCap { spent: f64, cap: f64 },
 }
 
 impl QueryError {
@@ -79,6 +81,9 @@ impl QueryError {
             QueryError::Call { operation, failure } => format!("{operation}: {}", one_line(failure)),
             QueryError::Interrupted => "interrupted".into(),
             QueryError::Unusable(why) => why.clone(),
+            QueryError::SpendCap { spent, cap } => {
+                format!("the queries so far cost about ${spent:.4}, --max-cost {cap}")
+            }
         }
     }
 }

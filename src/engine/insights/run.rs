@@ -124,12 +124,7 @@ pub fn run_insights(
                 if let Some(cap) = config.max_cost {
                     let spent = scan_cost(running.bill().1.bytes, 1, price.usd_per_gb);
                     if spent >= cap {
-                        return Err((
-                            None,
-                            QueryError::Unusable(format!(
-                            "the queries so far cost about ${spent:.4}, --max-cost {cap}: no further query is started"
-                        )),
-                        ));
+                        return Err((None, QueryError::SpendCap { spent, cap }));
                     }
                 }
                 let Some(work) = queue.pop_front() else { break };
@@ -276,6 +271,9 @@ fn ended_by(
 ) -> CwError {
     if let QueryError::Interrupted = error {
         return CwError::Interrupted { stopped, spent };
+    }
+    if let QueryError::SpendCap { spent, cap } = error {
+        return CwError::SpendCap { spent, cap };
     }
     let Some(work) = work else {
         return CwError::Other {

@@ -503,3 +503,51 @@ fn findings_made_from_approximate_fields_are_approximate_too() {
         assert!(kinds.contains(&kind), "the corpus gives {kind} locally: {kinds:?}");
     }
 }
+
+#[test]
+fn reaching_max_cost_mid_run_starts_no_further_query_and_says_what_was_spent() {
+    if !crate::util::moto() {
+        return;
+    }
+    let group = unique_group("diff-cap");
+    let start = base();
+    let kinds: Vec<Kind> = KINDS.iter().cycle().take(39).copied().collect();
+    let events = corpus(9_000, &kinds, start, 23_000);
+    put_events(&group, &events);
+    let last = events.iter().map(|e| e.ts).max().expect("events");
+    let (since, until) = (iso(start - 60_000), iso(last + 60_000));
+    let eval = start_evaluator();
+    // One-minute slices: dozens of queries planned; the first answers already pass the cap.
+    let r = crate::cloudwatch::cloudwatch_report(
+        &eval.url,
+        &[
+            "--group",
+            &group,
+            "--since",
+            &since,
+            "--until",
+            &until,
+            "--engine",
+            "insights",
+            "--query-slice",
+            "1m",
+            "--max-cost",
+            "0.0000000001",
+        ],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("reached --max-cost 0.0000000001")
+            && r.stderr.contains("no further query was started")
+            && r.stderr.contains("Logs Insights queries ran and scanned"),
+        "{}",
+        r.stderr
+    );
+    let planned = 3 * 17;
+    assert!(
+        eval.started() < planned,
+        "{} of {planned} queries started",
+        eval.started()
+    );
+    assert_eq!(eval.running(), 0, "{:?}", eval.queries());
+}
