@@ -219,6 +219,15 @@ fn assert_engines_agree_on(eval: &Evaluator, args: &[&str], what: &str) -> serde
     c.local
 }
 
+/// `events` in a new log group, and a window a minute wider than them on each side.
+fn stored(test: &str, events: &[Event]) -> (String, String, String) {
+    let group = unique_group(test);
+    put_events(&group, events);
+    let first = events.iter().map(|e| e.ts).min().unwrap_or_else(now_ms);
+    let last = events.iter().map(|e| e.ts).max().unwrap_or(first);
+    (group, iso(first - 60_000), iso(last + 60_000))
+}
+
 /// A start on a whole minute, two hours ago: the whole corpus is settled.
 fn base() -> i64 {
     (now_ms() - 2 * 3_600_000) / 60_000 * 60_000
@@ -308,11 +317,8 @@ fn more_groups_than_one_query_may_name_are_queried_in_batches() {
 /// Both engines on one corpus of `picks` (indexes into [`KINDS`]) `gap_ms` apart, in a group of its own.
 fn check_corpus(first_id: u64, picks: &[usize], gap_ms: i64, from: i64) {
     let kinds: Vec<Kind> = picks.iter().map(|k| KINDS[*k]).collect();
-    let group = unique_group("diff-random");
     let events = corpus(first_id, &kinds, from, gap_ms);
-    put_events(&group, &events);
-    let last = events.iter().map(|e| e.ts).max().unwrap_or(from);
-    let (since, until) = (iso(from - 60_000), iso(last + 60_000));
+    let (group, since, until) = stored("diff-random", &events);
     assert_engines_agree(
         &[
             "--group",
@@ -367,14 +373,11 @@ fn tracebacks_without_a_request_id_move_at_most_the_invocations_the_approximate_
     if !crate::util::moto() {
         return;
     }
-    let group = unique_group("diff-traceback");
     let start = base();
     let mut kinds: Vec<Kind> = KINDS.to_vec();
     kinds.extend([Kind::Traceback, Kind::Allowed, Kind::Traceback]);
     let events = corpus(5_000, &kinds, start, 17_000);
-    put_events(&group, &events);
-    let last = events.iter().map(|e| e.ts).max().expect("events");
-    let (since, until) = (iso(start - 60_000), iso(last + 60_000));
+    let (group, since, until) = stored("diff-traceback", &events);
     let local = assert_engines_agree(
         &[
             "--group",
@@ -420,14 +423,11 @@ fn slices_split_after_a_timeout_give_the_same_report() {
     if !crate::util::moto() {
         return;
     }
-    let group = unique_group("diff-split");
     let start = base() - 3_600_000;
     // Every shape, five minutes apart: three and a half hours.
     let kinds: Vec<Kind> = KINDS.iter().cycle().take(42).copied().collect();
     let events = corpus(7_000, &kinds, start, 5 * 60_000);
-    put_events(&group, &events);
-    let last = events.iter().map(|e| e.ts).max().expect("events");
-    let (since, until) = (iso(start - 60_000), iso(last + 60_000));
+    let (group, since, until) = stored("diff-split", &events);
     // A query over more than 90 minutes times out: the one-day slice is split, and its halves
     // (each reading 16 minutes past the cut) once more, before every query completes.
     let eval = start_evaluator_with(Options {
@@ -458,7 +458,6 @@ fn findings_made_from_approximate_fields_are_approximate_too() {
     if !crate::util::moto() {
         return;
     }
-    let group = unique_group("diff-derived");
     let start = base();
     let mut events = corpus(8_000, &KINDS, start, 20_000);
     // A line no template reads, and a request whose allowed IP differs: locally the findings
@@ -488,9 +487,7 @@ fn findings_made_from_approximate_fields_are_approximate_too() {
         });
     }
     events.sort_by_key(|e| e.ts);
-    put_events(&group, &events);
-    let last = events.iter().map(|e| e.ts).max().expect("events");
-    let (since, until) = (iso(start - 60_000), iso(last + 60_000));
+    let (group, since, until) = stored("diff-derived", &events);
     let local = assert_engines_agree(
         &["--group", &group, "--since", &since, "--until", &until],
         "findings from approximate fields",
@@ -509,13 +506,10 @@ fn reaching_max_cost_mid_run_starts_no_further_query_and_says_what_was_spent() {
     if !crate::util::moto() {
         return;
     }
-    let group = unique_group("diff-cap");
     let start = base();
     let kinds: Vec<Kind> = KINDS.iter().cycle().take(39).copied().collect();
     let events = corpus(9_000, &kinds, start, 23_000);
-    put_events(&group, &events);
-    let last = events.iter().map(|e| e.ts).max().expect("events");
-    let (since, until) = (iso(start - 60_000), iso(last + 60_000));
+    let (group, since, until) = stored("diff-cap", &events);
     let eval = start_evaluator();
     // One-minute slices: dozens of queries planned; the first answers already pass the cap.
     let r = crate::cloudwatch::cloudwatch_report(
