@@ -213,14 +213,9 @@ pub fn escape_control(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A path (a file name, an argument) as it may be shown: lossy UTF-8, then [`escape_control`],
-/// so a name holding ESC, OSC 8, BEL, RLO or CR cannot steer the terminal or the page it is shown on.
-pub fn escape_path(path: &std::path::Path) -> String {
-    escape_control(&path.to_string_lossy()).into_owned()
-}
-
 /// `text` with each line [`escape_control`]led but its newlines kept: for messages made of
-/// several lines (a TOML error and its hint) that hold text from a file or an argument.
+/// several lines (a TOML error and its hint) that hold text from a file or an argument, and for
+/// every error message `main` prints.
 pub fn escape_lines(text: &str) -> Cow<'_, str> {
     if !text.split('\n').any(needs_escape) {
         return Cow::Borrowed(text);
@@ -416,8 +411,8 @@ mod tests {
     fn escapes_invisible_and_bidi_characters() {
         // Every code point the docs list, one by one: each becomes visible text.
         let listed = [
-            0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x200e, 0x200f, 0x061c, 0x202a, 0x202b, 0x202c, 0x202d,
-            0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0x2028, 0x2029, 0x00ad, 0xe0041,
+            0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x200e, 0x200f, 0x061c, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
+            0x2066, 0x2067, 0x2068, 0x2069, 0x2028, 0x2029, 0x00ad, 0xe0041,
         ];
         for cp in listed {
             let c = char::from_u32(cp).expect("a char");
@@ -433,7 +428,15 @@ mod tests {
             assert!(shown.is_ascii(), "U+{cp:04X}: {shown}");
         }
         // Visible text is kept as it is: borrowed, not copied.
-        for kept in ["203.0.113.10", "2001:db8::1", "受信トークン=abc", "é ü ß €", "😀", "a\\u{200b}b", ""] {
+        for kept in [
+            "203.0.113.10",
+            "2001:db8::1",
+            "受信トークン=abc",
+            "é ü ß €",
+            "😀",
+            "a\\u{200b}b",
+            "",
+        ] {
             assert!(matches!(escape_control(kept), Cow::Borrowed(_)), "{kept}");
         }
         // Already escaped text does not change again.
@@ -447,7 +450,9 @@ mod tests {
             let s = format!("x{}y", b as char);
             assert_eq!(needs_escape(&s), is_escaped(b as char), "byte {b:#04x}");
         }
-        for c in ['\u{80}', '\u{9f}', '\u{a0}', '\u{200a}', '\u{2010}', '\u{2027}', '\u{202f}', '\u{2070}'] {
+        for c in [
+            '\u{80}', '\u{9f}', '\u{a0}', '\u{200a}', '\u{2010}', '\u{2027}', '\u{202f}', '\u{2070}',
+        ] {
             let visible = !matches!(c, '\u{80}' | '\u{9f}');
             assert_eq!(needs_escape(&format!("x{c}")), !visible, "U+{:04X}", c as u32);
         }
@@ -455,8 +460,11 @@ mod tests {
 
     #[test]
     fn escapes_paths_and_lines() {
-        let path = std::path::Path::new("logs/a\u{1b}]8;;http://x\u{7}b\u{202e}c\rd\u{200b}.log");
-        assert_eq!(escape_path(path), "logs/a\\x1b]8;;http://x\\x07b\\u{202e}c\\rd\\u{200b}.log");
+        let path = "logs/a\u{1b}]8;;http://x\u{7}b\u{202e}c\rd\u{200b}.log";
+        assert_eq!(
+            escape_control(path),
+            "logs/a\\x1b]8;;http://x\\x07b\\u{202e}c\\rd\\u{200b}.log"
+        );
         assert_eq!(escape_lines("a\u{1b}b\nc\u{200b}\n"), "a\\x1bb\nc\\u{200b}\n");
         assert!(matches!(escape_lines("two\nlines\n"), Cow::Borrowed(_)));
     }
