@@ -4,6 +4,7 @@ use thiserror::Error;
 
 use crate::aws::CwError;
 use crate::patterns::PatternError;
+use crate::redact::escape_control;
 use crate::source::file::SourceError;
 
 /// Why a command failed; `main` maps it to an exit status and one line on stderr.
@@ -24,8 +25,12 @@ pub enum Error {
     /// The arguments do not fit together (exit status 2).
     #[error("{0}")]
     Usage(String),
-    /// `--output FILE` could not be written.
-    #[error("{path}: {source}; check that its directory exists and is writable")]
+    /// `--output FILE` could not be written (the path is kept as given, escaped when shown).
+    #[error(
+        "{}: {}; check that its directory exists and is writable",
+        escape_control(.path),
+        escape_control(&.source.to_string())
+    )]
     OutputFile {
         /// The file.
         path: String,

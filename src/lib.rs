@@ -46,6 +46,7 @@ pub use error::Error;
 pub use group::{GroupConfig, Grouper, Invocation};
 pub use parse::Parser;
 pub use patterns::Patterns;
+pub use redact::escape_lines;
 pub use render::{render, OutputFormat, TableStyle};
 pub use report::InputError;
 pub use source::{EventSink, InputFormat, LogEvent};

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use authlogs::cli::{Cli, Command};
-use authlogs::Error;
+use authlogs::{escape_lines, Error};
 
 /// Exit status when the report was produced but some input was damaged.
 const EXIT_PARTIAL: u8 = 3;
@@ -60,15 +60,18 @@ fn main() -> ExitCode {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) if e.is_interrupted() => {
-            let _ = writeln!(io::stderr(), "authlogs: {e}");
+            let _ = writeln!(io::stderr(), "authlogs: {}", escape_lines(&e.to_string()));
             ExitCode::from(EXIT_INTERRUPTED)
         }
         Err(Error::Usage(msg)) => {
-            let _ = writeln!(io::stderr(), "authlogs: {msg}");
+            // A usage message may quote an argument as given.
+            let _ = writeln!(io::stderr(), "authlogs: {}", escape_lines(&msg));
             ExitCode::from(2)
         }
         Err(e) => {
-            let _ = writeln!(io::stderr(), "authlogs: {}", anyhow::Error::from(e));
+            // Errors escape what they quote; this is the last line of defence for any that does not.
+            let shown = anyhow::Error::from(e).to_string();
+            let _ = writeln!(io::stderr(), "authlogs: {}", escape_lines(&shown));
             ExitCode::FAILURE
         }
     }

@@ -5,10 +5,12 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::bytes::{first_line, starts_with_at};
+use crate::redact::{escape_control, escape_lines};
 
-/// The `--patterns` file cannot be used: which file, and what is wrong where in it.
+/// The `--patterns` file cannot be used: which file, and what is wrong where in it. Both are
+/// escaped when shown, line by line: the path may hold ESC or RLO, the message quotes the file.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {message}")]
+#[error("{}: {}", escape_control(.path), escape_lines(.message))]
 pub struct PatternError {
     /// The file.
     pub path: String,

@@ -182,15 +182,19 @@ pub fn json_decoded(text: &str) -> String {
     json_unescaped(text).into_iter().map(|u| u.0).collect()
 }
 
-/// Escapes C0 controls, DEL and C1 controls (ESC, BEL, CR, NUL, CSI…) as `\x1b`-style text, so a crafted
-/// log line cannot repaint a terminal. Tabs and newlines are escaped too: output fields are single-line.
+/// Escapes C0 controls, DEL and C1 controls (ESC, BEL, CR, NUL, CSI…) as `\x1b`-style text, and the
+/// characters a terminal or browser does not show but that change what is shown (zero-width,
+/// bidi marks, embeddings, overrides and isolates, U+2028/U+2029, every default-ignorable code
+/// point) as `\u{200b}`-style text: so a crafted log line cannot repaint a terminal, and
+/// `203.0.113.10<ZWSP>` cannot pass for `203.0.113.10`. Tabs and newlines are escaped too: output
+/// fields are single-line. Backslashes are kept, so escaping twice changes nothing.
 pub fn escape_control(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_control) {
+    if !needs_escape(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if is_control(c) {
+        if is_escaped(c) {
             match c {
                 '\t' => out.push_str("\\t"),
                 '\n' => out.push_str("\\n"),
@@ -209,9 +213,54 @@ pub fn escape_control(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn is_control(c: char) -> bool {
-    // Bidi overrides are included: they reorder what a terminal shows.
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+/// `text` with each line [`escape_control`]led but its newlines kept: for messages made of
+/// several lines (a TOML error and its hint) that hold text from a file or an argument, and for
+/// every error message `main` prints.
+pub fn escape_lines(text: &str) -> Cow<'_, str> {
+    if !text.split('\n').any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let lines: Vec<Cow<'_, str>> = text.split('\n').map(escape_control).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
+/// Whether any character of `s` is one [`escape_control`] rewrites. Log text is mostly ASCII: a
+/// byte scan decides it, and only text with a non-ASCII byte is looked at character by character.
+#[inline]
+fn needs_escape(s: &str) -> bool {
+    if s.is_ascii() {
+        return s.bytes().any(|b| b < 0x20 || b == 0x7f);
+    }
+    s.chars().any(is_escaped)
+}
+
+/// Whether `c` is escaped on output: a control character (C0, DEL, C1), a line or paragraph
+/// separator, or a default-ignorable code point (Unicode's `Default_Ignorable_Code_Point`: the
+/// zero-width characters, LRM/RLM/ALM, the bidi embeddings, overrides and isolates, the word
+/// joiner and invisible operators, the BOM, variation selectors, tags, Hangul fillers…), which
+/// render as nothing yet make two strings that look the same differ, or reorder what is shown.
+pub(crate) fn is_escaped(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00ad}'
+                | '\u{034f}'
+                | '\u{061c}'
+                | '\u{115f}'..='\u{1160}'
+                | '\u{17b4}'..='\u{17b5}'
+                | '\u{180b}'..='\u{180f}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{3164}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+                | '\u{fff0}'..='\u{fff8}'
+                | '\u{1bca0}'..='\u{1bca3}'
+                | '\u{1d173}'..='\u{1d17a}'
+                | '\u{e0000}'..='\u{e0fff}'
+        )
 }
 
 /// Words after which a secret follows in a line nobody recognized: what follows them (after `:`,
@@ -356,6 +405,68 @@ mod tests {
         assert_eq!(escape_control("x\u{9b}y\u{7f}"), "x\\x9by\\x7f");
         assert_eq!(escape_control("a\tb\r\n"), "a\\tb\\r\\n");
         assert_eq!(escape_control("\u{202e}abc"), "\\u{202e}abc");
+    }
+
+    #[test]
+    fn escapes_invisible_and_bidi_characters() {
+        // Every code point the docs list, one by one: each becomes visible text.
+        let listed = [
+            0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x200e, 0x200f, 0x061c, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
+            0x2066, 0x2067, 0x2068, 0x2069, 0x2028, 0x2029, 0x00ad, 0xe0041,
+        ];
+        for cp in listed {
+            let c = char::from_u32(cp).expect("a char");
+            let ip = format!("203.0.113.10{c}");
+            let shown = escape_control(&ip);
+            let want = if cp < 0x100 {
+                format!("203.0.113.10\\x{cp:02x}")
+            } else {
+                format!("203.0.113.10\\u{{{cp:x}}}")
+            };
+            assert_eq!(shown, want, "U+{cp:04X}");
+            assert_ne!(shown, "203.0.113.10", "U+{cp:04X} passes for the bare IP");
+            assert!(shown.is_ascii(), "U+{cp:04X}: {shown}");
+        }
+        // Visible text is kept as it is: borrowed, not copied.
+        for kept in [
+            "203.0.113.10",
+            "2001:db8::1",
+            "受信トークン=abc",
+            "é ü ß €",
+            "😀",
+            "a\\u{200b}b",
+            "",
+        ] {
+            assert!(matches!(escape_control(kept), Cow::Borrowed(_)), "{kept}");
+        }
+        // Already escaped text does not change again.
+        let once = escape_control("a\u{1b}\u{200b}\u{202e}b").into_owned();
+        assert_eq!(escape_control(&once), once);
+    }
+
+    #[test]
+    fn the_ascii_fast_path_agrees_with_the_character_check() {
+        for b in 0u8..0x80 {
+            let s = format!("x{}y", b as char);
+            assert_eq!(needs_escape(&s), is_escaped(b as char), "byte {b:#04x}");
+        }
+        for c in [
+            '\u{80}', '\u{9f}', '\u{a0}', '\u{200a}', '\u{2010}', '\u{2027}', '\u{202f}', '\u{2070}',
+        ] {
+            let visible = !matches!(c, '\u{80}' | '\u{9f}');
+            assert_eq!(needs_escape(&format!("x{c}")), !visible, "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn escapes_paths_and_lines() {
+        let path = "logs/a\u{1b}]8;;http://x\u{7}b\u{202e}c\rd\u{200b}.log";
+        assert_eq!(
+            escape_control(path),
+            "logs/a\\x1b]8;;http://x\\x07b\\u{202e}c\\rd\\u{200b}.log"
+        );
+        assert_eq!(escape_lines("a\u{1b}b\nc\u{200b}\n"), "a\\x1bb\nc\\u{200b}\n");
+        assert!(matches!(escape_lines("two\nlines\n"), Cow::Borrowed(_)));
     }
 
     #[test]

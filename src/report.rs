@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::redact::escape_control;
+
 /// The schema name and version of the JSON report; keys are added, never renamed.
 pub const SCHEMA: &str = "authlogs.report/v1";
 
@@ -547,6 +549,13 @@ pub struct InputError {
 
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}: {}", self.input, self.position, self.message)
+        // The input's name and the message may hold anything a file name or a log can: escaped.
+        write!(
+            f,
+            "{}: {}: {}",
+            escape_control(&self.input),
+            escape_control(&self.position),
+            escape_control(&self.message)
+        )
     }
 }

@@ -276,7 +276,7 @@ fn denied_ips(r: &Report, l: &Labels) -> Markup {
             let ip_only = ip.ip_mismatch.saturating_sub(both);
             let token_only = ip.token_mismatch.saturating_sub(both);
             Bar {
-                label: ip.ip.chars().take(24).collect(),
+                label: escape_control(&ip.ip).chars().take(24).collect(),
                 segments: vec![
                     Segment {
                         value: ip_only,
@@ -312,7 +312,7 @@ fn denied_ips(r: &Report, l: &Labels) -> Markup {
                 table {
                     tr { th { (l.source_ip) } th.num { (l.denied) } th.num { (l.ip_mismatch) } th.num { (l.token_mismatch) } }
                     @for ip in &r.top_denied_ips {
-                        tr { td { code { (ip.ip) } } td.num { (ip.count) } td.num { (ip.ip_mismatch) } td.num { (ip.token_mismatch) } }
+                        tr { td { code { (escape_control(&ip.ip)) } } td.num { (ip.count) } td.num { (ip.ip_mismatch) } td.num { (ip.token_mismatch) } }
                     }
                 }
             }
@@ -543,8 +543,8 @@ fn findings(list: &[Finding], l: &Labels) -> Markup {
             @for f in list {
                 article class={ "finding " (f.severity.name()) } data-kind=(f.kind) data-severity=(f.severity.name()) {
                     h3 { span.sev { (severity_name(f.severity, l)) } code { (f.kind) } " · " (f.count) }
-                    p { (f.message) }
-                    p { strong { (l.advice) ": " } (f.advice) }
+                    p { (escape_control(&f.message)) }
+                    p { strong { (l.advice) ": " } (escape_control(&f.advice)) }
                     @if let (Some(first), Some(last)) = (&f.first, &f.last) {
                         p.muted { (l.first_last) ": " (first) " – " (last) }
                     }
@@ -572,7 +572,7 @@ fn source(r: &Report, l: &Labels) -> Markup {
                 tr { td { (l.incomplete) } td.num { (r.incomplete) } }
                 @if !r.input_errors.is_empty() {
                     tr { td { (l.input_errors) } td {
-                        @for e in &r.input_errors { div { code { (e.input) } ": " (e.position) ": " (e.message) } }
+                        @for e in &r.input_errors { div { code { (escape_control(&e.input)) } ": " (escape_control(&e.position)) ": " (escape_control(&e.message)) } }
                     } }
                 }
             }
@@ -583,13 +583,13 @@ fn source(r: &Report, l: &Labels) -> Markup {
 fn cloudwatch_rows(s: &SourceInfo, l: &Labels) -> Markup {
     html! {
         tr { td { (l.source) } td { (l.cloudwatch) " · " (l.engine) " " code { (s.engine) } } }
-        tr { td { (l.groups) } td { @for g in &s.groups { div { code { (g) } } } } }
+        tr { td { (l.groups) } td { @for g in &s.groups { div { code { (escape_control(g)) } } } } }
         tr { td { (l.api_calls) } td.num { (s.api_calls) " (" (l.throttled) " " (s.throttled) ", " (l.retries) " " (s.retries) ")" } }
         @if let Some(scan) = &s.scan {
             tr { td { (l.scanned) } td.num { (format!("{:.1} MB · ${:.4}", scan.bytes_scanned as f64 / 1e6, scan.estimated_cost_usd)) } }
         }
         @if !s.approximate.is_empty() {
-            tr { td { (l.approximate) } td { ul { @for a in &s.approximate { li { (a) } } } } }
+            tr { td { (l.approximate) } td { ul { @for a in &s.approximate { li { (escape_control(a)) } } } } }
         }
     }
 }

@@ -14,9 +14,9 @@ pub mod requests;
 pub mod table;
 pub mod view;
 
-use std::borrow::Cow;
+use std::fmt::Write as _;
 
-use crate::redact::escape_control;
+use crate::redact::is_escaped;
 use crate::report::Report;
 
 pub use table::TableStyle;
@@ -48,14 +48,17 @@ pub fn render(report: &Report, format: OutputFormat, style: &TableStyle, lang: L
     }
 }
 
-/// JSON text with the control characters serde_json leaves raw (DEL, C1 controls, bidi overrides)
-/// written as `\uXXXX`: the same JSON value, but log text in it cannot steer a terminal.
+/// JSON text with what serde_json leaves raw and `redact::escape_control` escapes (DEL, C1
+/// controls, bidi and invisible characters, U+2028/U+2029) written as `\uXXXX` (a surrogate pair
+/// beyond the BMP): the same JSON value, but log text in it cannot steer a terminal or hide in it.
 fn terminal_safe_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         // serde_json escapes C0 controls inside strings, so a raw newline is layout, not log text.
-        if c != '\n' && matches!(escape_control(c.encode_utf8(&mut [0; 4])), Cow::Owned(_)) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
+        if c != '\n' && is_escaped(c) {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
         } else {
             out.push(c);
         }
@@ -344,10 +347,13 @@ mod tests {
 
     #[test]
     fn json_keeps_its_value_but_escapes_what_serde_leaves_raw() {
-        let raw = "a\u{7f}b\u{9b}2J\u{202e}c トークン\n";
+        let raw = "a\u{7f}b\u{9b}2J\u{202e}c トークン\n\u{200b}\u{2028}\u{e0041}";
         let json = serde_json::to_string_pretty(&serde_json::json!({ "ip": raw })).expect("serializes");
         let safe = terminal_safe_json(&json);
-        assert!(safe.contains("a\\u007fb\\u009b2J\\u202ec トークン\\n"), "{safe}");
+        assert!(
+            safe.contains("a\\u007fb\\u009b2J\\u202ec トークン\\n\\u200b\\u2028\\udb40\\udc41"),
+            "{safe}"
+        );
         let back: serde_json::Value = serde_json::from_str(&safe).expect("still JSON");
         assert_eq!(back["ip"], raw);
     }

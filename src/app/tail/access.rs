@@ -12,7 +12,7 @@ use crate::engine::live::{read_rest, Lane};
 use crate::engine::Pipeline;
 use crate::error::Error;
 use crate::parse::Parser;
-use crate::redact::escape_control;
+use crate::redact::{escape_control, escape_lines};
 use crate::render::damage::report_damage;
 use crate::render::live::{summary_line, AccessSide, TailSummary};
 
@@ -55,7 +55,7 @@ pub(super) fn tail_requests(
     access_log.stop();
     side.flush();
     for note in &side.notes {
-        let _ = writeln!(err, "{note}");
+        let _ = writeln!(err, "{}", escape_lines(note));
     }
     for e in &side.input_errors {
         let _ = writeln!(err, "authlogs: warning: {}", escape_control(&e.to_string()));

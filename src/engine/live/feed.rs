@@ -41,7 +41,8 @@ impl LiveSink for LivePipeline<'_, '_, '_> {
     }
 
     fn note(&mut self, note: String) {
-        let _ = writeln!(self.notes, "{note}");
+        // A note may quote a stream or group name, or a line: escaped like every output.
+        let _ = writeln!(self.notes, "{}", crate::redact::escape_lines(&note));
     }
 
     fn failed(&mut self, error: Error) {

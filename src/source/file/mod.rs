@@ -11,19 +11,25 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use super::{EventSink, ReadOptions};
+use crate::redact::escape_control;
 use input::read_sized;
 pub use plan::{plan, unit_inflates_apart, Unit};
 use range::read_range;
 use walk::{export_stream_name, skipped_entry, walk, Entry};
 
-/// Fatal source errors: the input named on the command line cannot be read at all.
+/// Fatal source errors: the input named on the command line cannot be read at all. The path is
+/// kept as given and escaped when shown (`redact::escape_control`): a name may hold ESC or RLO.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
-    #[error("no such file or directory: {path} (check the path; use - for standard input)")]
+    #[error("no such file or directory: {} (check the path; use - for standard input)", escape_control(.path))]
     NotFound { path: String },
-    #[error("permission denied: {path} (check that your user can read it)")]
+    #[error("permission denied: {} (check that your user can read it)", escape_control(.path))]
     PermissionDenied { path: String },
-    #[error("cannot read {path}: {source} (check that it is a readable file or directory)")]
+    #[error(
+        "cannot read {}: {} (check that it is a readable file or directory)",
+        escape_control(.path),
+        escape_control(&.source.to_string())
+    )]
     Io {
         path: String,
         #[source]
