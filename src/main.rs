@@ -18,10 +18,48 @@ fn is_broken_pipe(e: &Error) -> bool {
 /// Exit status when Ctrl-C or SIGTERM ended a report (128 + SIGINT, as a shell reports it).
 const EXIT_INTERRUPTED: u8 = 130;
 
+/// Whether standard output was closed when the process started (`report … >&-`).
+mod closed_stdout {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+
+    /// Rust's runtime reopens a closed standard descriptor on /dev/null before `main`, so a report
+    /// to a closed stdout would "succeed" having written nothing. This runs before that (an
+    /// `.init_array` constructor) and looks whether descriptor 1 is open at all.
+    #[cfg(target_os = "linux")]
+    extern "C" fn look() {
+        // Without /proc nothing is known: assume open.
+        if std::fs::metadata("/proc/self/fd").is_ok() && std::fs::symlink_metadata("/proc/self/fd/1").is_err() {
+            CLOSED.store(true, Ordering::Relaxed);
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[used]
+    #[link_section = ".init_array"]
+    static LOOK: extern "C" fn() = look;
+
+    /// True when descriptor 1 was closed at start (known on Linux; elsewhere always false).
+    pub fn closed() -> bool {
+        CLOSED.load(Ordering::Relaxed)
+    }
+}
+
+/// A report or tail to a closed standard output is refused: it would exit 0 having written nothing.
+fn closed_stdout_error() -> Error {
+    Error::Output(io::Error::new(
+        io::ErrorKind::NotConnected,
+        "standard output is closed, so nothing could be written (use -o FILE, or > /dev/null to discard)",
+    ))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let now_ms = chrono::Utc::now().timestamp_millis();
     let result = match cli.command {
+        Command::Report(args) if args.output.is_none() && closed_stdout::closed() => Err(closed_stdout_error()),
+        Command::Tail(_) if closed_stdout::closed() => Err(closed_stdout_error()),
         Command::Report(args) => args.validate(now_ms).and_then(|config| {
             let interrupted = authlogs::app::interrupt_flag()?;
             let stdout = io::stdout();

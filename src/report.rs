@@ -7,6 +7,14 @@ use crate::redact::escape_control;
 /// The schema name and version of the JSON report; keys are added, never renamed.
 pub const SCHEMA: &str = "authlogs.report/v1";
 
+/// The inputs `input_warnings` lists at most: 100,000 small files of nothing would otherwise give
+/// megabytes of stderr and JSON (and as much memory); the rest are counted.
+pub const MAX_INPUT_WARNINGS: usize = 20;
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// One report: what `analyze` produces from the invocations of a window, and what every renderer reads.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
@@ -18,8 +26,12 @@ pub struct Report {
     pub complete: bool,
     /// Damage found in the inputs, each with its input and position.
     pub input_errors: Vec<InputError>,
-    /// Inputs under 1 % of whose lines were recognized (see [`InputWarning`]).
+    /// Inputs under 1 % of whose lines were recognized (see [`InputWarning`]): the first
+    /// [`MAX_INPUT_WARNINGS`] of them.
     pub input_warnings: Vec<InputWarning>,
+    /// How many more inputs gave (almost) nothing than `input_warnings` lists; absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub input_warnings_omitted: u64,
     /// What was read and what could not be used.
     pub input: InputStats,
     /// Where the events came from, when not files (CloudWatch: groups and what fetching cost).

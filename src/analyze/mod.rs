@@ -118,8 +118,10 @@ pub struct InputSummary {
     pub stats: InputStats,
     /// Damage found in the inputs.
     pub errors: Vec<InputError>,
-    /// Inputs that gave (almost) nothing.
+    /// Inputs that gave (almost) nothing: the first [`MAX_INPUT_WARNINGS`](crate::report::MAX_INPUT_WARNINGS).
     pub warnings: Vec<InputWarning>,
+    /// Inputs that gave (almost) nothing beyond those listed.
+    pub warnings_omitted: u64,
     /// The requested window start (epoch ms).
     pub since_ms: Option<i64>,
     /// The requested window end (epoch ms).
@@ -433,6 +435,7 @@ impl Analyzer {
             complete: input.errors.is_empty(),
             input_errors: input.errors.clone(),
             input_warnings: input.warnings.clone(),
+            input_warnings_omitted: input.warnings_omitted,
             input: input.stats.clone(),
             source: None,
             invocations: self.invocations,

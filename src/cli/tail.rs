@@ -142,8 +142,10 @@ pub struct TailArgs {
     /// `--since`, `--until`.
     #[command(flatten)]
     pub window: WindowArgs,
-    /// Stop after printing N invocations.
-    #[arg(long, value_name = "N")]
+    /// Stop after printing N invocations (at least 1).
+    // 0 is refused rather than read as "print nothing": a live run that can print nothing would only
+    // cost API calls, and a typo for a limit should not look like an empty log.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
     /// Stop after this long without a new event: 30s, 5m.
     #[arg(long, value_name = "SPAN")]

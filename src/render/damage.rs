@@ -29,5 +29,13 @@ pub fn report_damage(report: &Report, err: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(err, "  {}", w.hint)?;
     }
+    if report.input_warnings_omitted > 0 {
+        writeln!(
+            err,
+            "authlogs: {} more inputs gave (almost) no recognized line (not listed: only the first {} are)",
+            report.input_warnings_omitted,
+            crate::report::MAX_INPUT_WARNINGS
+        )?;
+    }
     Ok(())
 }

@@ -90,6 +90,7 @@ pub(crate) mod fixtures {
                 message: "unexpected end of gzip stream".into(),
             }],
             input_warnings: Vec::new(),
+            input_warnings_omitted: 0,
             input: InputStats {
                 events: 2144,
                 unrecognized_lines: 17,

@@ -10,6 +10,7 @@ mod cli;
 mod cloudwatch;
 mod fuzz;
 mod hardening_escape;
+mod hardening_small;
 mod html;
 mod insights;
 mod insights_eval;

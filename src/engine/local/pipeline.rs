@@ -70,6 +70,8 @@ pub struct Pipeline<'s> {
     interrupt: Option<Arc<AtomicBool>>,
     /// What the input being read gave the parser.
     tally: InputTally,
+    /// The inputs of nothing past those `summary.warnings` lists.
+    omitted: tally::Omitted,
     /// Each invocation's raw lines, when a live run shows them (`tail --raw`).
     raw: Option<RawLines>,
 }
@@ -91,6 +93,7 @@ impl<'s> Pipeline<'s> {
             stopped: false,
             interrupt: None,
             tally: InputTally::default(),
+            omitted: tally::Omitted::default(),
             raw: None,
         }
     }
@@ -143,6 +146,7 @@ impl<'s> Pipeline<'s> {
         let g = self.grouper.stats();
         summary.stats.unrecognized_lines = g.unrecognized_lines;
         summary.stats.late_lines = g.late_lines;
+        summary.warnings_omitted = self.omitted.count;
         summary
     }
 
@@ -322,7 +326,7 @@ impl Pipeline<'_> {
             self.oversized_lines(&input, count, first);
         }
         for warning in b.warnings.drain(..) {
-            tally::merge(&mut self.summary.warnings, warning);
+            tally::merge(&mut self.summary.warnings, &mut self.omitted, warning);
         }
     }
 }
@@ -365,7 +369,7 @@ impl EventSink for Pipeline<'_> {
 
     fn input_done(&mut self, input: &str, format: InputFormat) {
         if let Some(warning) = self.tally.finish(input, format) {
-            tally::merge(&mut self.summary.warnings, warning);
+            tally::merge(&mut self.summary.warnings, &mut self.omitted, warning);
         }
     }
 

@@ -2,7 +2,7 @@
 
 use crate::parse::LineEvent;
 use crate::redact::{escape_control, mask_secret_words};
-use crate::report::InputWarning;
+use crate::report::{InputWarning, MAX_INPUT_WARNINGS};
 use crate::source::InputFormat;
 
 /// Sample lines kept per input, and the characters kept of each.
@@ -48,8 +48,18 @@ impl InputTally {
     }
 }
 
-/// Adds `more` to the warnings, merged with one of the same input (the ranges of one file).
-pub(super) fn merge(warnings: &mut Vec<InputWarning>, more: InputWarning) {
+/// The inputs beyond [`MAX_INPUT_WARNINGS`] that gave (almost) nothing: counted, not kept.
+#[derive(Debug, Default)]
+pub(super) struct Omitted {
+    pub(super) count: u64,
+    /// The last one counted: the next ranges of the same file are not counted again.
+    last: String,
+}
+
+/// Adds `more` to the warnings, merged with one of the same input (the ranges of one file, which
+/// come one after the other); past [`MAX_INPUT_WARNINGS`] inputs it is only counted.
+pub(super) fn merge(warnings: &mut Vec<InputWarning>, omitted: &mut Omitted, more: InputWarning) {
+    let full = warnings.len() >= MAX_INPUT_WARNINGS;
     match warnings.iter_mut().find(|w| w.input == more.input) {
         Some(w) => {
             w.events += more.events;
@@ -57,7 +67,12 @@ pub(super) fn merge(warnings: &mut Vec<InputWarning>, more: InputWarning) {
             let room = SAMPLES.saturating_sub(w.samples.len());
             w.samples.extend(more.samples.into_iter().take(room));
         }
-        None => warnings.push(more),
+        None if !full => warnings.push(more),
+        None if omitted.last != more.input => {
+            omitted.count += 1;
+            omitted.last = more.input;
+        }
+        None => {}
     }
 }
 

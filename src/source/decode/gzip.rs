@@ -90,16 +90,71 @@ pub(crate) struct Tracker {
     pub(crate) underlying_failed: AtomicBool,
 }
 
+/// The compressed input. The decoder takes deflate data through `fill_buf`/`consume` and a
+/// member's trailer and the next header through `read`, so what came through `read` since the last
+/// deflate data is the 8-byte trailer and the header being parsed: how zero padding is told apart.
 pub(crate) struct CountingBufRead<R> {
-    pub(crate) inner: BufReader<R>,
-    pub(crate) tracker: Arc<Tracker>,
+    inner: BufReader<R>,
+    tracker: Arc<Tracker>,
+    /// Deflate data of some member was read (the input is not a bad first header).
+    body_seen: bool,
+    /// Bytes delivered by `read` since the last deflate data.
+    via_read: u64,
+    /// Of them, the zero bytes at the end.
+    zero_run: u64,
+}
+
+impl<R: Read> CountingBufRead<R> {
+    pub(crate) fn new(inner: BufReader<R>, tracker: Arc<Tracker>) -> Self {
+        CountingBufRead {
+            inner,
+            tracker,
+            body_seen: false,
+            via_read: 0,
+            zero_run: 0,
+        }
+    }
+
+    fn take(&mut self, amt: usize) {
+        self.tracker.consumed.fetch_add(amt as u64, Ordering::Relaxed);
+        self.inner.consume(amt);
+    }
+
+    /// After a member's trailer, the header that failed was only zero bytes and so is the rest of
+    /// the input: padding (tape blocks, preallocated files), which `gzip -d` ignores too.
+    fn only_zeros_left(&mut self) -> bool {
+        let header = self.via_read.saturating_sub(8);
+        if !self.body_seen || self.via_read < 8 || header == 0 || self.zero_run < header {
+            return false;
+        }
+        loop {
+            let rest = match self.fill_buf() {
+                Ok(rest) => rest,
+                Err(_) => return false,
+            };
+            if rest.is_empty() {
+                return true;
+            }
+            if rest.iter().any(|&b| b != 0) {
+                return false;
+            }
+            let n = rest.len();
+            self.take(n);
+        }
+    }
 }
 
 impl<R: Read> Read for CountingBufRead<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.fill_buf()?.len().min(buf.len());
-        buf[..n].copy_from_slice(&self.inner.buffer()[..n]);
-        self.consume(n);
+        let bytes = &self.inner.buffer()[..n];
+        buf[..n].copy_from_slice(bytes);
+        self.via_read += n as u64;
+        self.zero_run = match bytes.iter().rposition(|&b| b != 0) {
+            Some(last) => (n - 1 - last) as u64,
+            None => self.zero_run + n as u64,
+        };
+        self.take(n);
         Ok(n)
     }
 }
@@ -113,8 +168,47 @@ impl<R: Read> BufRead for CountingBufRead<R> {
     }
 
     fn consume(&mut self, amt: usize) {
-        self.tracker.consumed.fetch_add(amt as u64, Ordering::Relaxed);
-        self.inner.consume(amt);
+        if amt > 0 {
+            self.body_seen = true;
+            self.via_read = 0;
+            self.zero_run = 0;
+        }
+        self.take(amt);
+    }
+}
+
+/// The members of a gzip input, one after another, ending quietly at zero padding after the last.
+pub(crate) struct Members<R: Read> {
+    decoder: flate2::bufread::MultiGzDecoder<CountingBufRead<R>>,
+    padded: bool,
+}
+
+impl<R: Read> Members<R> {
+    pub(crate) fn new(input: CountingBufRead<R>) -> Self {
+        Members {
+            decoder: flate2::bufread::MultiGzDecoder::new(input),
+            padded: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Members<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.padded {
+            return Ok(0);
+        }
+        match self.decoder.read(buf) {
+            // A header that failed (no header parsed yet for this member), of zeros only, to the end.
+            Err(e)
+                if matches!(e.kind(), io::ErrorKind::InvalidInput | io::ErrorKind::UnexpectedEof)
+                    && self.decoder.header().is_none()
+                    && self.decoder.get_mut().only_zeros_left() =>
+            {
+                self.padded = true;
+                Ok(0)
+            }
+            other => other,
+        }
     }
 }
 

@@ -6,7 +6,7 @@ mod utf16;
 
 pub(crate) use buffer::{decode_line, Buffered};
 pub(crate) use gzip::{
-    gunzip, ChannelReader, CountingBufRead, Tracker, GUNZIP_CHUNKS_IN_FLIGHT, GZIP_MAGIC, INLINE_GZIP_BYTES,
+    gunzip, ChannelReader, CountingBufRead, Members, Tracker, GUNZIP_CHUNKS_IN_FLIGHT, GZIP_MAGIC, INLINE_GZIP_BYTES,
 };
 pub(crate) use utf16::Utf16Reader;
 

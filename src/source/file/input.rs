@@ -10,8 +10,8 @@ use crate::report::InputError;
 use crate::source::container::insights::{InsightsTable, Table};
 use crate::source::container::{detect, json, text_kind, TextContainer};
 use crate::source::decode::{
-    gunzip, Buffered, ChannelReader, CountingBufRead, Tracker, Utf16Reader, GUNZIP_CHUNKS_IN_FLIGHT, GZIP_MAGIC,
-    INLINE_GZIP_BYTES,
+    gunzip, Buffered, ChannelReader, CountingBufRead, Members, Tracker, Utf16Reader, GUNZIP_CHUNKS_IN_FLIGHT,
+    GZIP_MAGIC, INLINE_GZIP_BYTES,
 };
 use crate::source::{EventSink, InputFormat, Oversized, ReadOptions};
 
@@ -48,12 +48,9 @@ pub(super) fn read_sized(
     };
     if got == 2 && magic == GZIP_MAGIC {
         let tracker = Arc::new(Tracker::default());
-        let counted = CountingBufRead {
-            inner: BufReader::with_capacity(64 * 1024, whole),
-            tracker: tracker.clone(),
-        };
+        let counted = CountingBufRead::new(BufReader::with_capacity(64 * 1024, whole), tracker.clone());
         // Multi-member: Firehose stores each subscription record as its own gzip member.
-        let decoder = flate2::bufread::MultiGzDecoder::new(counted);
+        let decoder = Members::new(counted);
         if size.is_some_and(|s| s < INLINE_GZIP_BYTES) {
             return input.run(decoder, Some(&tracker), sink);
         }

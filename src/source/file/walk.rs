@@ -53,7 +53,10 @@ pub(super) fn walk(
     for (_, path) in entries {
         match fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => walk(&path, visited, found)?,
-            Ok(meta) => found(Entry::File { path, len: meta.len() })?,
+            Ok(meta) if meta.is_file() => found(Entry::File { path, len: meta.len() })?,
+            // Opening a FIFO blocks until a writer comes, and a device may never end: only a file
+            // named on the command line is read whatever it is.
+            Ok(_) => found(Entry::Skipped(not_regular(&path)))?,
             Err(e) => found(Entry::Skipped(skipped_entry(&path, &e)))?,
         }
     }
@@ -71,6 +74,16 @@ pub(super) fn skipped_entry(path: &Path, e: &io::Error) -> InputError {
         input: path.display().to_string(),
         position: "whole file".to_string(),
         message: format!("cannot open, skipped: {e}"),
+    }
+}
+
+/// A FIFO, socket or device met in a walk: skipped, and said so (what it would have given is unknown).
+fn not_regular(path: &Path) -> InputError {
+    InputError {
+        input: path.display().to_string(),
+        position: "whole file".to_string(),
+        message: "not a regular file (a FIFO, socket or device), skipped: name it on the command line to read it"
+            .to_string(),
     }
 }
 

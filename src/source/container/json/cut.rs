@@ -49,14 +49,15 @@ impl<'a, R: Read> CutStrings<'a, R> {
         }
     }
 
-    /// The strings cut so far (position: where the string's cut part began).
+    /// The strings cut so far (position: where the cut string's value began, as a cut line's is
+    /// where the line began).
     pub(crate) fn oversized(&self) -> Oversized {
         self.oversized
     }
 
-    /// Whether `byte` passes to the parser; advances the scanner over it.
+    /// Whether `byte` (at position `at` of the input) passes to the parser; advances the scanner over it.
     #[inline]
-    fn keep(&mut self, byte: u8) -> bool {
+    fn keep(&mut self, byte: u8, at: u64) -> bool {
         match self.state {
             State::Outside => {
                 if byte == b'"' {
@@ -86,7 +87,8 @@ impl<'a, R: Read> CutStrings<'a, R> {
                     return true;
                 } else if len >= self.max && byte & 0xC0 != 0x80 && !self.high_surrogate {
                     // At a character's first byte, outside any escape: the string is cut here.
-                    self.oversized.note(self.inner.position().saturating_sub(1));
+                    // Every byte of the string so far counted in `len`: it began that many bytes back.
+                    self.oversized.note(at.saturating_sub(len as u64));
                     self.state = State::Dropping;
                     self.escape = byte == b'\\';
                     return false;
@@ -137,9 +139,10 @@ impl<R: Read> Read for CutStrings<'_, R> {
                 return Ok(0);
             }
             let mut kept = 0;
+            let first = self.inner.position().saturating_sub(n as u64);
             for i in 0..n {
                 let byte = out[i];
-                if self.keep(byte) {
+                if self.keep(byte, first + i as u64) {
                     out[kept] = byte;
                     kept += 1;
                 }

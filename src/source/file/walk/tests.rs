@@ -70,3 +70,37 @@ fn export_directory_names_map_back_to_lambda_streams() {
     );
     assert_eq!(lambda_stream_from_export("my-stream"), "my-stream");
 }
+
+/// A FIFO in a directory would block the walk forever (no writer ever comes): it is skipped with an
+/// input error naming it, and the files beside it are read, in the plan (reader threads) too.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_directory_is_skipped_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a.log"),
+        b"2020-02-27T10:00:00.000Z START RequestId: a Version: $LATEST\n",
+    )
+    .unwrap();
+    let fifo = dir.path().join("b.pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return;
+    }
+    let mut sink = TestSink::default();
+    read_path(dir.path(), ReadOptions::new(InputFormat::Auto), &mut sink).unwrap();
+    assert_eq!(sink.errors.len(), 1, "{:?}", sink.errors);
+    assert!(sink.errors[0].input.ends_with("b.pipe"), "{:?}", sink.errors);
+    assert!(
+        sink.errors[0].message.contains("not a regular file"),
+        "{:?}",
+        sink.errors
+    );
+    assert_eq!(sink.events.len(), 1);
+    let units = crate::source::file::plan(&[dir.path().to_path_buf()], InputFormat::Auto, 1 << 20).unwrap();
+    let skipped = units
+        .iter()
+        .filter(|u| matches!(u, crate::source::file::Unit::Skipped(_)))
+        .count();
+    assert_eq!(skipped, 1);
+}
