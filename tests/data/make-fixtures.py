@@ -158,6 +158,14 @@ def c_export(events, eol="\n"):
     return text.replace("\n", eol).encode("utf-8")
 
 
+def mixed_eol(data):
+    """Line ends `\\n`, `\\r\\n` and `\\r` alone in turn, as a file edited on three systems has them."""
+    ends = [b"\n", b"\r\n", b"\r"]
+    lines = data.split(b"\n")
+    last = lines.pop()
+    return b"".join(l + ends[i % 3] for i, l in enumerate(lines)) + last
+
+
 def c_bare(events):
     return "".join(m.rstrip("\n") + "\n" for _, _, m in events).encode("utf-8")
 
@@ -677,6 +685,8 @@ def main():
     write("equiv.export.gz", gz(export))
     write("equiv.multimember.export.gz", multimember(export))
     write("equiv.crlf.export.log", c_export(eq, eol="\r\n"))
+    write("equiv.cr.export.log", c_export(eq, eol="\r"))
+    write("equiv.mixed-eol.export.log", mixed_eol(c_export(eq)))
     write("equiv.filter.json", c_filter(eq))
     write("equiv.get.json", c_get(eq))
     write("equiv.tail.log", c_tail(eq))
