@@ -28,7 +28,9 @@ fn detect_scoring(sample: &[u8], complete: bool, shortcut: bool) -> InputFormat 
         }
     };
     let json = json_score(sample);
-    if json.lambda > 0 {
+    // An encoded subscription record, even one that does not decode, makes the input JSON: read
+    // as text, its damage would go unreported.
+    if json.lambda > 0 || json.encoded {
         return InputFormat::Json;
     }
     // Later entries win ties: the more specific container.
@@ -134,6 +136,8 @@ struct JsonScore {
     lambda: u64,
     /// The sample ended inside its first value, with no error before.
     open_at_end: bool,
+    /// It held an encoded subscription record (decoded or damaged).
+    encoded: bool,
 }
 
 struct NoSink;
@@ -165,6 +169,7 @@ fn json_score(sample: &[u8]) -> JsonScore {
         if let Err(e) = json::read_json(sample, "", &mut score, &mut stats) {
             score.open_at_end = e.is_eof() && score.events == 0 && stats.skipped == 0;
         }
+        score.encoded = stats.encoded > 0;
     }
     score
 }
