@@ -1,6 +1,8 @@
 //! One input read through: gzip found by its magic bytes, UTF-16 by its BOM, the container chosen, damage reported.
 
+use std::cell::Cell;
 use std::io::{self, BufReader, Read};
+use std::rc::Rc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
@@ -10,8 +12,8 @@ use crate::report::InputError;
 use crate::source::container::insights::{InsightsTable, Table};
 use crate::source::container::{detect, json, text_kind, TextContainer};
 use crate::source::decode::{
-    gunzip, Buffered, ChannelReader, CountingBufRead, Tracker, Utf16Reader, GUNZIP_CHUNKS_IN_FLIGHT, GZIP_MAGIC,
-    INLINE_GZIP_BYTES,
+    gunzip, Buffered, ChannelReader, CountingBufRead, Tracker, Utf16Damage, Utf16Reader, GUNZIP_CHUNKS_IN_FLIGHT,
+    GZIP_MAGIC, INLINE_GZIP_BYTES,
 };
 use crate::source::{EventSink, InputFormat, Oversized, ReadOptions};
 
@@ -96,10 +98,24 @@ impl Input<'_> {
             _ => return self.run_buffered(input, gzip, sink),
         };
         input.start += 2;
-        let mut wide = Buffered::new(Utf16Reader::new(input, little_endian));
+        let damage = Rc::new(Cell::new(Utf16Damage::default()));
+        let mut wide = Buffered::new(Utf16Reader::new(input, little_endian, 2, damage.clone()));
         wide.set_max_line(self.opts.max_line_bytes);
         wide.fill_sample();
-        self.run_buffered(wide, gzip, sink)
+        let result = self.run_buffered(wide, gzip, sink);
+        let damage = damage.get();
+        if let Some(at) = damage.first_byte {
+            sink.input_error(InputError {
+                input: self.name.to_string(),
+                position: format!("byte {at} of UTF-16 input"),
+                message: format!(
+                    "damaged UTF-16: {} code unit(s) were not text (an unpaired surrogate, or an odd byte at the end \
+                     of a cut file) and were read as U+FFFD; the lines around them may be wrong",
+                    damage.count
+                ),
+            });
+        }
+        result
     }
 
     fn run_buffered<R: Read>(
