@@ -209,6 +209,22 @@ impl Input<'_> {
                 ),
             });
         }
+        if damage.unclosed_quotes > 0 {
+            let lost = if damage.unclosed_cut {
+                " (a row longer than --max-line-bytes lost its lines after the cap)"
+            } else {
+                ""
+            };
+            sink.input_error(InputError {
+                input: self.name.to_string(),
+                position: format!("line {}", damage.first_unclosed_quote),
+                message: format!(
+                    "{} CSV row(s) open a quoted field that is never closed, so it ran to the end of the input; \
+                     the row's first line was read as the row and the lines after it as rows again{lost}",
+                    damage.unclosed_quotes
+                ),
+            });
+        }
         match input.error.take() {
             Some(e) => self.damage(e, gzip, sink),
             None => Ok(()),
