@@ -5,7 +5,7 @@
 
 use super::char_floor;
 use crate::source::{EventSink, InputFormat, LogEvent};
-use crate::timeutil::parse_leading_timestamp;
+use crate::timeutil::{impossible_date, parse_leading_timestamp};
 
 /// The two table shapes of a console export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +60,10 @@ pub(crate) struct TableDamage {
     pub(crate) first_unclosed_quote: u64,
     /// Such a row was longer than the cap: its lines after the cap could not be read again.
     pub(crate) unclosed_cut: bool,
+    /// Rows whose `@timestamp` has a date that does not exist (read without a time), and the
+    /// first one's line.
+    pub(crate) invalid_times: u64,
+    pub(crate) first_invalid_time: u64,
 }
 
 /// Reads the lines of a console export as events.
@@ -288,11 +292,14 @@ impl<'d> InsightsTable<'d> {
             self.damage.short_rows += 1;
             return;
         };
-        let timestamp_ms = columns
-            .timestamp
-            .and_then(|i| self.cells.get(i))
-            .and_then(|t| parse_leading_timestamp(t.trim()))
-            .map(|t| t.epoch_ms);
+        let cell = columns.timestamp.and_then(|i| self.cells.get(i)).map(|t| t.trim());
+        let timestamp_ms = cell.and_then(parse_leading_timestamp).map(|t| t.epoch_ms);
+        if timestamp_ms.is_none() && cell.is_some_and(|t| impossible_date(t.as_bytes()).is_some()) {
+            if self.damage.invalid_times == 0 {
+                self.damage.first_invalid_time = self.row_line;
+            }
+            self.damage.invalid_times += 1;
+        }
         let stream = columns
             .stream
             .and_then(|i| self.cells.get(i))

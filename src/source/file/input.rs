@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::SourceError;
 use crate::report::InputError;
 use crate::source::container::insights::{InsightsTable, Table};
-use crate::source::container::{detect, json, text_kind, TextContainer};
+use crate::source::container::{detect, invalid_times_error, json, text_kind, TextContainer};
 use crate::source::decode::{
     gunzip, Buffered, ChannelReader, CountingBufRead, Tracker, Utf16Damage, Utf16Reader, GUNZIP_CHUNKS_IN_FLIGHT,
     GZIP_MAGIC, INLINE_GZIP_BYTES,
@@ -138,17 +138,25 @@ impl Input<'_> {
         container.learn_prefix(input.sample());
         let mut invalid = 0u64;
         let mut cut_events = Oversized::default();
+        // Lines with a date that does not exist: how many, and where the first began.
+        let mut bad_times = Oversized::default();
         input.for_each_line(|line, valid, cut, at, rest, eof| {
             invalid += u64::from(!valid);
-            let before = container.oversized;
+            let (before, times_before) = (container.oversized, container.invalid_times);
             let skip = container.line_ahead(line, rest, eof, sink);
             // A line cut already counts once, whatever it did to its event.
             if container.oversized != before && !cut {
                 cut_events.note(at);
             }
+            if container.invalid_times != times_before {
+                bad_times.note(at);
+            }
             (!container.stopped).then_some(skip)
         });
         container.finish(sink);
+        if let Some(first) = bad_times.first {
+            sink.input_error(invalid_times_error(self.name, bad_times.count, first));
+        }
         sink.input_done(self.name, format);
         if invalid > 0 {
             sink.invalid_utf8_lines(invalid);
@@ -208,6 +216,11 @@ impl Input<'_> {
                     damage.short_rows
                 ),
             });
+        }
+        if damage.invalid_times > 0 {
+            let mut error = invalid_times_error(self.name, damage.invalid_times, 0);
+            error.position = format!("line {}", damage.first_invalid_time);
+            sink.input_error(error);
         }
         if damage.unclosed_quotes > 0 {
             let lost = if damage.unclosed_cut {
