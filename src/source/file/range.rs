@@ -5,7 +5,7 @@ use std::io::{Seek, SeekFrom};
 use std::path::Path;
 
 use super::walk::export_stream_name;
-use super::SourceError;
+use super::{shrank, SourceError};
 use crate::source::container::{
     export_head, export_head_bad_date, invalid_times_error, text_kind, TextContainer, TextKind,
 };
@@ -27,6 +27,7 @@ pub(super) fn read_range(
     };
     // From the byte before `start`: the line it ends belongs to the range before this one.
     let from = start.saturating_sub(1);
+    let probe = file.try_clone().ok();
     file.seek(SeekFrom::Start(from)).map_err(io_error)?;
     let mut input = Buffered::new(file);
     input.discarded = from;
@@ -85,6 +86,15 @@ pub(super) fn read_range(
     }
     input.oversized.merge(cut_events);
     input.oversized.report(&name, sink);
+    // The plan cut the file at its size then: one that no longer reaches this range's end shrank
+    // while it was read (copytruncate), and this range lost its part past the new end.
+    if let Some(now) = probe
+        .and_then(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .filter(|&now| now < end)
+    {
+        sink.input_error(shrank(&name, end, now, input.position()));
+    }
     match input.error.take() {
         Some(e) => Err(io_error(e)),
         None => Ok(()),
