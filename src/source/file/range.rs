@@ -27,7 +27,8 @@ pub(super) fn read_range(
     };
     // From the byte before `start`: the line it ends belongs to the range before this one.
     let from = start.saturating_sub(1);
-    let probe = file.try_clone().ok();
+    // A second handle on the same file, and its size now: the last range's `end` is open.
+    let probe = file.try_clone().ok().and_then(|f| Some((f.metadata().ok()?.len(), f)));
     file.seek(SeekFrom::Start(from)).map_err(io_error)?;
     let mut input = Buffered::new(file);
     input.discarded = from;
@@ -86,14 +87,15 @@ pub(super) fn read_range(
     }
     input.oversized.merge(cut_events);
     input.oversized.report(&name, sink);
-    // The plan cut the file at its size then: one that no longer reaches this range's end shrank
-    // while it was read (copytruncate), and this range lost its part past the new end.
-    if let Some(now) = probe
-        .and_then(|f| f.metadata().ok())
-        .map(|m| m.len())
-        .filter(|&now| now < end)
-    {
-        sink.input_error(shrank(&name, end, now, input.position()));
+    // The plan cut the file at its size then: one that no longer reaches this range's end (the
+    // last range's: its size at open) shrank while it was read (copytruncate), and this range
+    // lost its part past the new end.
+    if let Some((at_open, probe)) = probe {
+        let reaches = if end == u64::MAX { at_open } else { end };
+        let now = probe.metadata().map_or(reaches, |m| m.len());
+        if now < reaches {
+            sink.input_error(shrank(&name, at_open.max(reaches), now, input.position()));
+        }
     }
     match input.error.take() {
         Some(e) => Err(io_error(e)),

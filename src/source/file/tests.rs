@@ -93,6 +93,13 @@ fn a_file_that_shrinks_while_it_is_read_is_an_input_error() {
     std::fs::write(&path, &text).unwrap();
     let units = super::plan(&[path.clone()], InputFormat::Export, 200_000).unwrap();
     assert!(units.len() > 1);
+    // Untouched, the ranges read it whole and see nothing shrink (the last one's end is open).
+    let mut untouched = TestSink::default();
+    for unit in &units {
+        super::read_unit(unit, ReadOptions::new(InputFormat::Export), &mut untouched).unwrap();
+    }
+    assert!(untouched.errors.is_empty(), "{:?}", untouched.errors);
+    assert_eq!(untouched.events.len(), 40_000);
     let mut sink = Truncating {
         path: &path,
         done: false,
