@@ -91,7 +91,7 @@ fn a_file_that_shrinks_while_it_is_read_is_an_input_error() {
     // Read in ranges: each range past the new end reports it.
     let path = dir.path().join("ranged.log");
     std::fs::write(&path, &text).unwrap();
-    let units = super::plan(&[path.clone()], InputFormat::Export, 200_000).unwrap();
+    let units = super::plan(std::slice::from_ref(&path), InputFormat::Export, 200_000).unwrap();
     assert!(units.len() > 1);
     // Untouched, the ranges read it whole and see nothing shrink (the last one's end is open).
     let mut untouched = TestSink::default();
