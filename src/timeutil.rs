@@ -13,6 +13,17 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The days of `month` (1–12) in `year`, proleptic Gregorian: a date past them does not exist and
+/// is never read as a day of the next month (`2025-02-30` is not 2025-03-02).
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
     let s = b.get(at..at + n)?;
     let mut v = 0u32;
@@ -41,7 +52,13 @@ fn lambda_timestamp(b: &[u8]) -> Option<LeadingTimestamp> {
     let year = two(0)? * 100 + two(2)?;
     let (month, day, hour, minute, second) = (two(5)?, two(8)?, two(11)?, two(14)?, two(17)?);
     let millis = d(20)? * 100 + two(21)?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let secs = days_from_civil(year as i64, month, day) * 86_400 + (hour * 3600 + minute * 60 + second) as i64;
@@ -124,6 +141,17 @@ pub fn leading_timestamp(b: &[u8]) -> Option<LeadingTimestamp> {
     if let Some(t) = lambda_timestamp(b) {
         return Some(t);
     }
+    scan_timestamp(b).filter(|(_, exists)| *exists).map(|(t, _)| t)
+}
+
+/// The length of a timestamp at the start of `b` that has every part of one but a day its month
+/// does not have (`2025-02-30T…`): a time that is invalid, not one to read as another day.
+pub fn impossible_date(b: &[u8]) -> Option<usize> {
+    scan_timestamp(b).filter(|(_, exists)| !exists).map(|(t, _)| t.len)
+}
+
+/// A timestamp's shape at the start of `b`, and whether its date exists (its time is then right).
+fn scan_timestamp(b: &[u8]) -> Option<(LeadingTimestamp, bool)> {
     if b.len() < 19 {
         return None;
     }
@@ -186,11 +214,12 @@ pub fn leading_timestamp(b: &[u8]) -> Option<LeadingTimestamp> {
     }
     let days = days_from_civil(year as i64, month, day);
     let secs = days * 86_400 + hour as i64 * 3600 + minute as i64 * 60 + second as i64 - offset_min * 60;
-    Some(LeadingTimestamp {
+    let t = LeadingTimestamp {
         epoch_ms: secs * 1000 + millis as i64,
         len: i,
         has_zone,
-    })
+    };
+    Some((t, day <= days_in_month(year, month)))
 }
 
 /// RFC 3339 in UTC with milliseconds, e.g. `2025-07-11T06:05:34.309Z`.
@@ -335,6 +364,39 @@ mod tests {
             1_752_213_934_000
         );
         assert!(parse_leading_timestamp("2025-13-11T06:05:34Z").is_none());
+        assert_eq!(
+            impossible_date(b"2025-13-11T06:05:34Z"),
+            None,
+            "a month 13 is no timestamp at all"
+        );
+    }
+
+    #[test]
+    fn a_day_its_month_does_not_have_is_invalid_never_another_day() {
+        for bad in [
+            "2025-02-30T06:05:34.309Z",
+            "2025-02-29T06:05:34.309Z",
+            "2100-02-29T06:05:34.309Z",
+            "2025-04-31 06:05:34.309",
+            "2025-06-31T06:05:34+09:00",
+            "2025-11-31T06:05:34.3Z",
+            "2025-09-31T06:05:34",
+        ] {
+            assert_eq!(parse_leading_timestamp(bad), None, "{bad}");
+            assert_eq!(TimestampCache::default().parse(bad), None, "{bad}");
+            assert_eq!(impossible_date(bad.as_bytes()), Some(bad.len()), "{bad}");
+        }
+        // Checked against chrono, which this parser does not use for log lines.
+        for good in [
+            "2024-02-29T00:00:00.000Z",
+            "2000-02-29T00:00:00.000Z",
+            "2025-12-31T23:59:59.999Z",
+            "2025-04-30T06:05:34.309Z",
+        ] {
+            let want = DateTime::parse_from_rfc3339(good).unwrap().timestamp_millis();
+            assert_eq!(parse_leading_timestamp(good).map(|t| t.epoch_ms), Some(want), "{good}");
+            assert_eq!(impossible_date(good.as_bytes()), None, "{good}");
+        }
         assert!(parse_leading_timestamp("START RequestId").is_none());
         assert!(parse_leading_timestamp("2025-07-11T06:05").is_none());
     }

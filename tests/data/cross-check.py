@@ -38,7 +38,8 @@ def events(path, fmt):
     raw = read(path)
     text = raw.decode("utf-8", "replace")
     invalid = sum(1 for l in raw.split(b"\n") if _invalid(l))
-    text = text.replace("\r\n", "\n")
+    # A `\r` alone ends a line too (CR-only and mixed line ends).
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     ev = []
     if fmt == "export":
         cur = None
@@ -263,7 +264,8 @@ def summary(inv, order, filtered, unrec, invalid, nevents):
 
 ALL = [
     ["export:equiv.export.log"], ["export:equiv.export.gz"], ["export:equiv.multimember.export.gz"],
-    ["export:equiv.crlf.export.log"], ["json:equiv.filter.json"], ["json:equiv.get.json"], ["tail:equiv.tail.log"],
+    ["export:equiv.crlf.export.log"], ["export:equiv.cr.export.log"], ["export:equiv.mixed-eol.export.log"],
+    ["json:equiv.filter.json"], ["json:equiv.get.json"], ["tail:equiv.tail.log"],
     ["console:equiv.console.tsv"], ["bare:equiv.bare.log"], ["tail:equiv.tail-json.log"],
     ["insights-csv:equiv.insights.csv"], ["insights-md:equiv.insights.md"], ["awslogs:equiv.awslogs.json"],
     ["kinesis:equiv.kinesis.json"], ["firehose-records:equiv.firehose-records.json"], ["firehose:equiv.firehose.gz"],

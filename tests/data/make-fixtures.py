@@ -158,6 +158,29 @@ def c_export(events, eol="\n"):
     return text.replace("\n", eol).encode("utf-8")
 
 
+def mixed_eol(data):
+    """Line ends `\\n`, `\\r\\n` and `\\r` alone in turn, as a file edited on three systems has them."""
+    ends = [b"\n", b"\r\n", b"\r"]
+    lines = data.split(b"\n")
+    last = lines.pop()
+    return b"".join(l + ends[i % 3] for i, l in enumerate(lines)) + last
+
+
+def unclose_quote(csv_bytes, n):
+    """The `n`th quoted message loses its closing quote (the `"` opening the line after it)."""
+    at = -1
+    for _ in range(n):
+        at = csv_bytes.index(b'\n",', at + 1)
+    return csv_bytes[: at + 1] + csv_bytes[at + 2:]
+
+
+def lone_surrogate(data):
+    """UTF-16LE with a BOM, the first `$` of `$LATEST` turned into an unpaired high surrogate."""
+    wide = b"\xff\xfe" + data.decode("utf-8").encode("utf-16-le")
+    at = wide.index("$LATEST".encode("utf-16-le"))
+    return wide[:at] + b"\x00\xd8" + wide[at + 2:]
+
+
 def c_bare(events):
     return "".join(m.rstrip("\n") + "\n" for _, _, m in events).encode("utf-8")
 
@@ -677,6 +700,8 @@ def main():
     write("equiv.export.gz", gz(export))
     write("equiv.multimember.export.gz", multimember(export))
     write("equiv.crlf.export.log", c_export(eq, eol="\r\n"))
+    write("equiv.cr.export.log", c_export(eq, eol="\r"))
+    write("equiv.mixed-eol.export.log", mixed_eol(c_export(eq)))
     write("equiv.filter.json", c_filter(eq))
     write("equiv.get.json", c_get(eq))
     write("equiv.tail.log", c_tail(eq))
@@ -696,6 +721,12 @@ def main():
     write("multi-concurrency.tail.log", c_tail(mc))
     full = gz(export)
     write("truncated.export.gz", full[: len(full) // 2])
+    # Damage that read as a complete report before (issue 26): each is an input error now.
+    write("damaged.unclosed-quote.insights.csv", unclose_quote(c_insights_csv(eq), 5))
+    write("damaged.bad-date.export.log",
+          export.replace(b"2025-07-11T06:05:34.311Z END", b"2025-02-30T06:05:34.311Z END", 1))
+    write("damaged.lone-surrogate.utf16.log", lone_surrogate(export))
+    write("damaged.undecodable.awslogs.json", b'{"awslogs": {"data": "H4sIAAAA not base64 of a gzip\'d payload"}}\n')
 
     write("report-variants.export.log", c_export(report_variants_events()))
     js = json_logformat_events()

@@ -22,13 +22,15 @@ fn detect_scoring(sample: &[u8], complete: bool, shortcut: bool) -> InputFormat 
         sample
     } else {
         // A cut-off last line would score as a damaged event.
-        match memchr::memrchr(b'\n', sample) {
+        match memchr::memrchr2(b'\n', b'\r', sample) {
             Some(i) => &sample[..=i],
             None => sample,
         }
     };
     let json = json_score(sample);
-    if json.lambda > 0 {
+    // An encoded subscription record, even one that does not decode, makes the input JSON: read
+    // as text, its damage would go unreported.
+    if json.lambda > 0 || json.encoded {
         return InputFormat::Json;
     }
     // Later entries win ties: the more specific container.
@@ -104,15 +106,20 @@ fn detect_scoring(sample: &[u8], complete: bool, shortcut: bool) -> InputFormat 
         .map_or(InputFormat::Bare, |(_, f)| *f)
 }
 
-/// The pieces of `text` between `\n`s, as `split` on `\n` gives them (an empty last piece after a
-/// final `\n` included), found with `memchr`.
+/// The pieces of `text` between line ends (`\n`, `\r\n`, or a `\r` alone, as the line buffer
+/// reads them), as `split` gives them (an empty last piece after a final line end included).
 fn split_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let r = rest?;
-        match memchr::memchr(b'\n', r) {
+        match memchr::memchr2(b'\n', b'\r', r) {
             Some(i) => {
-                rest = Some(&r[i + 1..]);
+                let end = if r[i] == b'\r' && r.get(i + 1) == Some(&b'\n') {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                rest = Some(&r[end..]);
                 Some(&r[..i])
             }
             None => {
@@ -129,6 +136,8 @@ struct JsonScore {
     lambda: u64,
     /// The sample ended inside its first value, with no error before.
     open_at_end: bool,
+    /// It held an encoded subscription record (decoded or damaged).
+    encoded: bool,
 }
 
 struct NoSink;
@@ -160,6 +169,7 @@ fn json_score(sample: &[u8]) -> JsonScore {
         if let Err(e) = json::read_json(sample, "", &mut score, &mut stats) {
             score.open_at_end = e.is_eof() && score.events == 0 && stats.skipped == 0;
         }
+        score.encoded = stats.encoded > 0;
     }
     score
 }

@@ -5,7 +5,7 @@
 
 use super::char_floor;
 use crate::source::{EventSink, InputFormat, LogEvent};
-use crate::timeutil::parse_leading_timestamp;
+use crate::timeutil::{impossible_date, parse_leading_timestamp};
 
 /// The two table shapes of a console export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +54,16 @@ pub(crate) struct TableDamage {
     /// Rows with fewer cells than the `@message` column needs, and the first one's line.
     pub(crate) short_rows: u64,
     pub(crate) first_short_row: u64,
+    /// CSV rows whose quoted field was never closed (it ran to the end of the input), and the
+    /// line the first one began on.
+    pub(crate) unclosed_quotes: u64,
+    pub(crate) first_unclosed_quote: u64,
+    /// Such a row was longer than the cap: its lines after the cap could not be read again.
+    pub(crate) unclosed_cut: bool,
+    /// Rows whose `@timestamp` has a date that does not exist (read without a time), and the
+    /// first one's line.
+    pub(crate) invalid_times: u64,
+    pub(crate) first_invalid_time: u64,
 }
 
 /// Reads the lines of a console export as events.
@@ -119,6 +129,15 @@ impl<'d> InsightsTable<'d> {
                 }
             }
             Header::Found(columns) => {
+                if self.open && self.in_quotes && self.begins_row(line, columns) {
+                    // The quote the open row left open was never closed: that row ends here, as
+                    // damage, rather than swallowing this row and shifting every quote after it.
+                    self.note_unclosed();
+                    self.emit(columns, sink);
+                    if self.stopped {
+                        return;
+                    }
+                }
                 if !self.open {
                     if line.trim().is_empty() {
                         return;
@@ -146,13 +165,56 @@ impl<'d> InsightsTable<'d> {
         }
     }
 
-    /// The end of the input: a row still open (an unclosed quote, a cell without its `|`) is read as it is.
+    /// The end of the input: a Markdown row still open (a cell without its `|`) is read as it is; a
+    /// CSV row open inside quotes swallowed every line after its quote, so those are read again.
     pub(crate) fn finish(&mut self, sink: &mut dyn EventSink) {
         if let Header::Found(columns) = self.header {
-            if self.open && !self.stopped {
-                self.emit(columns, sink);
+            while self.open && !self.stopped {
+                if self.table == Table::Csv && self.in_quotes {
+                    self.reread_unclosed(columns, sink);
+                } else {
+                    self.emit(columns, sink);
+                }
             }
         }
+    }
+
+    /// A CSV row whose quote is never closed: counted as damage, its first line read as a row of
+    /// its own and the lines after it read again as rows (each pass reads at least one line fewer).
+    #[cold]
+    fn reread_unclosed(&mut self, columns: Columns, sink: &mut dyn EventSink) {
+        self.note_unclosed();
+        let row = std::mem::take(&mut self.row);
+        let (first, rest) = row.split_once('\n').unwrap_or((&row, ""));
+        let after = self.row_line;
+        self.row.push_str(first);
+        self.emit(columns, sink);
+        self.line_no = after;
+        for line in rest.split('\n') {
+            if self.stopped {
+                return;
+            }
+            self.line(line, false, sink);
+        }
+    }
+
+    /// Counts the open row as one whose quote is never closed.
+    #[cold]
+    fn note_unclosed(&mut self) {
+        if self.damage.unclosed_quotes == 0 {
+            self.damage.first_unclosed_quote = self.row_line;
+        }
+        self.damage.unclosed_quotes += 1;
+        self.damage.unclosed_cut |= self.cut;
+    }
+
+    /// Whether `line`, met inside a quoted field, is rather the start of the next CSV row: its first
+    /// cell is a whole timestamp, in a table whose first column is `@timestamp` (the console's
+    /// shape). A message line begins so only by chance (a log line's stamp is followed by a space).
+    fn begins_row(&self, line: &str, columns: Columns) -> bool {
+        self.table == Table::Csv
+            && columns.timestamp == Some(0)
+            && parse_leading_timestamp(line).is_some_and(|t| line.as_bytes().get(t.len) == Some(&b','))
     }
 
     fn read_header(&mut self, line: &str) {
@@ -230,11 +292,14 @@ impl<'d> InsightsTable<'d> {
             self.damage.short_rows += 1;
             return;
         };
-        let timestamp_ms = columns
-            .timestamp
-            .and_then(|i| self.cells.get(i))
-            .and_then(|t| parse_leading_timestamp(t.trim()))
-            .map(|t| t.epoch_ms);
+        let cell = columns.timestamp.and_then(|i| self.cells.get(i)).map(|t| t.trim());
+        let timestamp_ms = cell.and_then(parse_leading_timestamp).map(|t| t.epoch_ms);
+        if timestamp_ms.is_none() && cell.is_some_and(|t| impossible_date(t.as_bytes()).is_some()) {
+            if self.damage.invalid_times == 0 {
+                self.damage.first_invalid_time = self.row_line;
+            }
+            self.damage.invalid_times += 1;
+        }
         let stream = columns
             .stream
             .and_then(|i| self.cells.get(i))

@@ -9,12 +9,26 @@ mod prefix;
 mod tail;
 
 use super::{char_floor, EventSink, InputFormat, LogEvent, DEFAULT_MAX_LINE_BYTES};
-use crate::timeutil::{parse_leading_timestamp, TimestampCache};
+use crate::report::InputError;
+use crate::timeutil::{impossible_date, parse_leading_timestamp, TimestampCache};
 use console::console_row;
-pub(super) use export::export_head;
 use export::LAMBDA_HEAD;
+pub(super) use export::{export_head, export_head_bad_date};
 use prefix::Prefix;
 use tail::{strip_sgr_head, tail_head};
+
+/// The input error of `count` lines whose stamp has a date that does not exist, the first at byte
+/// `first_byte`.
+pub(super) fn invalid_times_error(input: &str, count: u64, first_byte: u64) -> InputError {
+    InputError {
+        input: input.to_string(),
+        position: format!("byte {first_byte}"),
+        message: format!(
+            "{count} line(s) begin with a date that does not exist (such as 2025-02-30); \
+             each was read as an event without a time, which takes the time inside its own line"
+        ),
+    }
+}
 
 /// The line container of a text format; `None` for JSON and the Logs Insights tables.
 pub(super) fn text_kind(format: InputFormat) -> Option<TextKind> {
@@ -69,6 +83,9 @@ pub(super) struct TextContainer<'d> {
     cut: bool,
     /// Events cut so far.
     pub(crate) oversized: u64,
+    /// Lines whose head stamp has a date that does not exist (`2025-02-30`): each began an event
+    /// without a time, and the input is reported as damaged.
+    pub(crate) invalid_times: u64,
     /// The prefix of `Prefixed` lines, learned from the input's sample.
     prefix: Option<Box<Prefix>>,
 }
@@ -92,6 +109,7 @@ impl<'d> TextContainer<'d> {
             max_event,
             cut: false,
             oversized: 0,
+            invalid_times: 0,
             prefix: None,
         }
     }
@@ -139,7 +157,10 @@ impl<'d> TextContainer<'d> {
             .and_then(|ts| Some((ts, line.get(LAMBDA_HEAD..)?)))
             .or_else(|| export_head(line, &mut self.timestamps));
         let Some((ts, msg)) = head else {
-            self.continuation(line, sink);
+            match export_head_bad_date(line) {
+                Some(msg) => self.start_without_time(msg, sink),
+                None => self.continuation(line, sink),
+            }
             return 0;
         };
         match self.blank_lines_to_next_head(rest, eof) {
@@ -195,7 +216,10 @@ impl<'d> TextContainer<'d> {
             }
             TextKind::Export => match export_head(line, &mut self.timestamps) {
                 Some((ts, msg)) => self.start(Some(ts), None, msg, sink),
-                None => self.continuation(line, sink),
+                None => match export_head_bad_date(line) {
+                    Some(msg) => self.start_without_time(msg, sink),
+                    None => self.continuation(line, sink),
+                },
             },
             TextKind::Tail => {
                 if line.starts_with('\x1b') {
@@ -217,6 +241,8 @@ impl<'d> TextContainer<'d> {
                     self.start(Some(ts.epoch_ms), None, "", sink);
                 } else if let Some((ts, msg)) = console_row(line) {
                     self.start(Some(ts), None, msg, sink);
+                } else if let Some(len) = impossible_date(trimmed.as_bytes()) {
+                    self.start_without_time(trimmed[len..].trim_start(), sink);
                 } else if self.open && self.msg.is_empty() {
                     // Pair shape: the message follows its timestamp line, often indented or after a blank line.
                     if !trimmed.is_empty() {
@@ -233,8 +259,21 @@ impl<'d> TextContainer<'d> {
     fn tail_line(&mut self, line: &str, sink: &mut dyn EventSink) {
         match tail_head(line) {
             Some((ts, stream, msg)) => self.start(Some(ts), stream, msg, sink),
-            None => self.continuation(line, sink),
+            None => match impossible_date(line.as_bytes()) {
+                // The rest of the line (stream and message) as it is: the damage is reported.
+                Some(len) => self.start_without_time(line[len..].trim_start(), sink),
+                None => self.continuation(line, sink),
+            },
         }
+    }
+
+    /// A line whose stamp has a date that does not exist begins an event without a time (which
+    /// takes the time inside its own line), counted as damage: never a line of the event before,
+    /// nor a time on another day.
+    #[cold]
+    fn start_without_time(&mut self, msg: &str, sink: &mut dyn EventSink) {
+        self.invalid_times += 1;
+        self.start(None, None, msg, sink);
     }
 
     pub(super) fn finish(&mut self, sink: &mut dyn EventSink) {

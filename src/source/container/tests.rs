@@ -150,8 +150,19 @@ fn export_look_ahead_equals_line_by_line_at_every_read_size() {
             2025-07-11T06:00:01.007Z last, no newline";
     let mut expected = TestSink::default();
     let mut container = TextContainer::new(TextKind::Export, "dflt", crate::source::DEFAULT_MAX_LINE_BYTES);
-    for raw in text.split(|&b| b == b'\n') {
-        let (line, _) = decode_line(raw.strip_suffix(b"\r").unwrap_or(raw));
+    // Line ends: `\n`, `\r\n`, and a `\r` alone.
+    let mut plain = Vec::new();
+    let mut bytes = text.iter().peekable();
+    while let Some(&b) = bytes.next() {
+        if b == b'\r' {
+            bytes.next_if_eq(&&b'\n');
+            plain.push(b'\n');
+        } else {
+            plain.push(b);
+        }
+    }
+    for raw in plain.split(|&b| b == b'\n') {
+        let (line, _) = decode_line(raw);
         container.line(&line, &mut expected);
     }
     container.finish(&mut expected);
@@ -196,4 +207,48 @@ fn an_event_of_many_lines_is_cut_at_the_cap() {
     assert_eq!(m[1], "START RequestId: r2 Version: $LATEST");
     // Named at the line that took it over the cap: the 41st continuation line.
     assert_eq!(s.oversized, [("test.log".to_string(), 1, 44 + 40 * 101)]);
+}
+
+#[test]
+fn a_date_that_does_not_exist_is_an_event_without_a_time_and_an_input_error() {
+    use crate::testutil::read;
+    let good = "2025-02-28T10:00:00.000Z START RequestId: a Version: 1\n\n\
+                2025-02-28T10:00:00.001Z END RequestId: a\n\n";
+    let want = read(good.as_bytes(), InputFormat::Export);
+    assert!(want.errors.is_empty());
+    // The END line's stamp, 2025-02-30, was read as 2025-03-02 before.
+    let bad = good.replace("2025-02-28T10:00:00.001Z", "2025-02-30T10:00:00.001Z");
+    for format in [InputFormat::Auto, InputFormat::Export] {
+        let s = read(bad.as_bytes(), format);
+        assert_eq!(s.events.len(), 2, "{format}: {:?}", s.events);
+        assert_eq!(s.events[0], want.events[0]);
+        assert_eq!(s.events[1].0, None, "no time, never another day");
+        assert_eq!(s.events[1].2, "END RequestId: a");
+        assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+        assert_eq!(
+            s.errors[0].position,
+            format!("byte {}", good.find("2025-02-28T10:00:00.001Z").unwrap())
+        );
+    }
+    // The other containers: a tail line, a console row, a Logs Insights CSV cell.
+    for (text, format) in [
+        (
+            "2025-02-30T10:00:00.001000+00:00 stream END RequestId: a\n",
+            InputFormat::Tail,
+        ),
+        (
+            "2025-02-30T10:00:00.001+09:00\tEND RequestId: a\n",
+            InputFormat::Console,
+        ),
+        (
+            "@timestamp,@message\n2025-02-30 10:00:00.001,END RequestId: a\n",
+            InputFormat::InsightsCsv,
+        ),
+    ] {
+        let s = read(text.as_bytes(), format);
+        assert_eq!(s.errors.len(), 1, "{format}: {:?}", s.errors);
+        assert_eq!(s.events.len(), 1, "{format}: {:?}", s.events);
+        assert_eq!(s.events[0].0, None, "{format}");
+        assert!(s.events[0].2.ends_with("END RequestId: a"), "{format}: {:?}", s.events);
+    }
 }

@@ -160,12 +160,19 @@ impl<R: Read> Buffered<R> {
             let text = simdutf8::basic::from_utf8(chunk).ok();
             // Only a span longer than the cap can hold a line longer than it: one test per span.
             let may_cut = chunk.len() > max;
+            // A `\r` alone ends a line too (old Mac tools, some exports): one scan per span finds
+            // out, so an input of `\n` ends keeps the one-`memchr`-per-line loop.
+            let lone_cr = has_lone_cr(chunk);
             let mut pos = 0;
             while pos < chunk.len() {
-                let nl = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
-                let cr = usize::from(nl > pos && chunk[nl - 1] == b'\r');
+                let (mut line_end, next) = if lone_cr {
+                    next_break(chunk, pos)
+                } else {
+                    let nl = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
+                    let cr = usize::from(nl > pos && chunk[nl - 1] == b'\r');
+                    (nl - cr, nl + 1)
+                };
                 let at = base + (from + pos) as u64;
-                let mut line_end = nl - cr;
                 // A long line that fits the buffer whole is cut all the same, so the cap means one
                 // thing whatever the buffer holds.
                 let cut_here = may_cut && line_end - pos > max;
@@ -178,7 +185,7 @@ impl<R: Read> Buffered<R> {
                     Some(line) => (Cow::Borrowed(line), true),
                     None => decode_line(&chunk[pos..line_end]),
                 };
-                pos = (nl + 1).min(chunk.len());
+                pos = next.min(chunk.len());
                 // The bytes after a cut head are the rest of its line, not lines to look ahead at.
                 let (rest, eof) = if cut {
                     (&[][..], false)
@@ -247,6 +254,14 @@ impl<R: Read> Buffered<R> {
             if let Some(i) = memchr::memrchr(b'\n', &self.buf[from + scanned..self.end]) {
                 return Some((from, from + scanned + i + 1, false));
             }
+            // No `\n`: lines may end in a lone `\r`. One as the last byte buffered may be the
+            // first half of a `\r\n`, so it waits for the next read (or the end).
+            // The byte before `scanned` was such a `\r` the last time round: it is looked at again.
+            let settled = if self.eof { self.end } else { self.end - 1 };
+            let again = from + scanned.saturating_sub(1);
+            if let Some(i) = self.buf.get(again..settled).and_then(|b| memchr::memrchr(b'\r', b)) {
+                return Some((from, again + i + 1, false));
+            }
             if self.eof {
                 return (from < self.end).then_some((from, self.end, false));
             }
@@ -265,8 +280,17 @@ impl<R: Read> Buffered<R> {
     /// skip limit) ends first.
     fn skip_rest(&mut self) -> bool {
         loop {
-            if let Some(i) = memchr::memchr(b'\n', &self.buf[self.start..self.end]) {
+            if let Some(i) = memchr::memchr2(b'\n', b'\r', &self.buf[self.start..self.end]) {
                 self.start += i + 1;
+                // A `\r\n` is one line end; a `\r` alone ends the line as well.
+                if self.buf[self.start - 1] == b'\r' {
+                    if self.start == self.end && !self.eof {
+                        self.fill_more();
+                    }
+                    if self.buf.get(self.start) == Some(&b'\n') && self.start < self.end {
+                        self.start += 1;
+                    }
+                }
                 self.skipping = false;
                 return true;
             }
@@ -305,6 +329,30 @@ impl<R: Read> Read for Buffered<R> {
         out[..n].copy_from_slice(&self.buf[self.start..self.start + n]);
         self.start += n;
         Ok(n)
+    }
+}
+
+/// Whether `chunk` holds a `\r` that is not the first half of a `\r\n` (one at its very end is
+/// the last line's, stripped as before).
+#[inline]
+fn has_lone_cr(chunk: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', chunk).any(|i| i + 1 < chunk.len() && chunk[i + 1] != b'\n')
+}
+
+/// The end of the line starting at `pos` (without its line end) and where the next one starts, a
+/// line ending in `\n`, `\r\n` or a `\r` alone.
+#[cold]
+fn next_break(chunk: &[u8], pos: usize) -> (usize, usize) {
+    match memchr::memchr2(b'\n', b'\r', &chunk[pos..]) {
+        None => (chunk.len(), chunk.len()),
+        Some(i) => {
+            let at = pos + i;
+            if chunk[at] == b'\r' && chunk.get(at + 1) == Some(&b'\n') {
+                (at, at + 2)
+            } else {
+                (at, at + 1)
+            }
+        }
     }
 }
 

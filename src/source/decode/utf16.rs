@@ -1,28 +1,54 @@
 //! UTF-16 inputs (Windows PowerShell redirects), transcoded to UTF-8.
 
+use std::cell::Cell;
 use std::io::{self, Read};
+use std::rc::Rc;
 
 use super::CHUNK;
 
-/// Transcodes UTF-16 to UTF-8; unpaired surrogates and a dangling odd byte become U+FFFD.
+/// Damaged UTF-16 met so far: code units that were not text (an unpaired surrogate, a dangling odd
+/// byte at the end), each read as U+FFFD, and the byte of the input where the first began.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Utf16Damage {
+    pub(crate) count: u64,
+    pub(crate) first_byte: Option<u64>,
+}
+
+impl Utf16Damage {
+    fn note(cell: &Cell<Utf16Damage>, at: u64) {
+        let mut d = cell.get();
+        d.count += 1;
+        d.first_byte.get_or_insert(at);
+        cell.set(d);
+    }
+}
+
+/// Transcodes UTF-16 to UTF-8; unpaired surrogates and a dangling odd byte become U+FFFD, and are
+/// counted in `damage` so the input is reported as damaged, not read as if whole.
 pub(crate) struct Utf16Reader<R> {
     inner: R,
     little_endian: bool,
     raw: Vec<u8>,
+    /// The byte of the input `raw[0]` is (the BOM before the first read counted).
+    raw_at: u64,
     out: Vec<u8>,
     out_pos: usize,
     eof: bool,
+    damage: Rc<Cell<Utf16Damage>>,
 }
 
 impl<R: Read> Utf16Reader<R> {
-    pub(crate) fn new(inner: R, little_endian: bool) -> Self {
+    /// Reads UTF-16 after a BOM of `bom_bytes`; damage is counted in `damage`.
+    pub(crate) fn new(inner: R, little_endian: bool, bom_bytes: u64, damage: Rc<Cell<Utf16Damage>>) -> Self {
         Utf16Reader {
             inner,
             little_endian,
             raw: Vec::new(),
+            raw_at: bom_bytes,
             out: Vec::new(),
             out_pos: 0,
             eof: false,
+            damage,
         }
     }
 
@@ -43,7 +69,10 @@ impl<R: Read> Utf16Reader<R> {
         if keep_last {
             units.pop();
         }
+        let base = self.raw_at;
         self.raw.drain(..units.len() * 2);
+        self.raw_at += units.len() as u64 * 2;
+        let whole_units = units.len();
         if self.eof && !self.raw.is_empty() {
             self.raw.clear();
             units.push(0xFFFD);
@@ -51,8 +80,23 @@ impl<R: Read> Utf16Reader<R> {
         self.out.clear();
         self.out_pos = 0;
         let mut utf8 = [0u8; 4];
+        let mut unit = 0;
         for c in char::decode_utf16(units) {
-            let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+            let c = match c {
+                Ok(c) => {
+                    // The U+FFFD standing for a dangling odd byte is damage, not text.
+                    if unit == whole_units {
+                        Utf16Damage::note(&self.damage, base + unit as u64 * 2);
+                    }
+                    unit += c.len_utf16();
+                    c
+                }
+                Err(_) => {
+                    Utf16Damage::note(&self.damage, base + unit as u64 * 2);
+                    unit += 1;
+                    char::REPLACEMENT_CHARACTER
+                }
+            };
             self.out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
         }
     }

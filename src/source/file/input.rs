@@ -1,6 +1,8 @@
 //! One input read through: gzip found by its magic bytes, UTF-16 by its BOM, the container chosen, damage reported.
 
+use std::cell::Cell;
 use std::io::{self, BufReader, Read};
+use std::rc::Rc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
@@ -8,10 +10,10 @@ use std::sync::Arc;
 use super::SourceError;
 use crate::report::InputError;
 use crate::source::container::insights::{InsightsTable, Table};
-use crate::source::container::{detect, json, text_kind, TextContainer};
+use crate::source::container::{detect, invalid_times_error, json, text_kind, TextContainer};
 use crate::source::decode::{
-    gunzip, Buffered, ChannelReader, CountingBufRead, Members, Tracker, Utf16Reader, GUNZIP_CHUNKS_IN_FLIGHT,
-    GZIP_MAGIC, INLINE_GZIP_BYTES,
+    gunzip, Buffered, ChannelReader, CountingBufRead, Members, Tracker, Utf16Damage, Utf16Reader,
+    GUNZIP_CHUNKS_IN_FLIGHT, GZIP_MAGIC, INLINE_GZIP_BYTES,
 };
 use crate::source::{EventSink, InputFormat, Oversized, ReadOptions};
 
@@ -93,10 +95,24 @@ impl Input<'_> {
             _ => return self.run_buffered(input, gzip, sink),
         };
         input.start += 2;
-        let mut wide = Buffered::new(Utf16Reader::new(input, little_endian));
+        let damage = Rc::new(Cell::new(Utf16Damage::default()));
+        let mut wide = Buffered::new(Utf16Reader::new(input, little_endian, 2, damage.clone()));
         wide.set_max_line(self.opts.max_line_bytes);
         wide.fill_sample();
-        self.run_buffered(wide, gzip, sink)
+        let result = self.run_buffered(wide, gzip, sink);
+        let damage = damage.get();
+        if let Some(at) = damage.first_byte {
+            sink.input_error(InputError {
+                input: self.name.to_string(),
+                position: format!("byte {at} of UTF-16 input"),
+                message: format!(
+                    "damaged UTF-16: {} code unit(s) were not text (an unpaired surrogate, or an odd byte at the end \
+                     of a cut file) and were read as U+FFFD; the lines around them may be wrong",
+                    damage.count
+                ),
+            });
+        }
+        result
     }
 
     fn run_buffered<R: Read>(
@@ -119,17 +135,25 @@ impl Input<'_> {
         container.learn_prefix(input.sample());
         let mut invalid = 0u64;
         let mut cut_events = Oversized::default();
+        // Lines with a date that does not exist: how many, and where the first began.
+        let mut bad_times = Oversized::default();
         input.for_each_line(|line, valid, cut, at, rest, eof| {
             invalid += u64::from(!valid);
-            let before = container.oversized;
+            let (before, times_before) = (container.oversized, container.invalid_times);
             let skip = container.line_ahead(line, rest, eof, sink);
             // A line cut already counts once, whatever it did to its event.
             if container.oversized != before && !cut {
                 cut_events.note(at);
             }
+            if container.invalid_times != times_before {
+                bad_times.note(at);
+            }
             (!container.stopped).then_some(skip)
         });
         container.finish(sink);
+        if let Some(first) = bad_times.first {
+            sink.input_error(invalid_times_error(self.name, bad_times.count, first));
+        }
         sink.input_done(self.name, format);
         if invalid > 0 {
             sink.invalid_utf8_lines(invalid);
@@ -187,6 +211,27 @@ impl Input<'_> {
                 message: format!(
                     "{} row(s) had fewer cells than the header and no `@message` and were skipped",
                     damage.short_rows
+                ),
+            });
+        }
+        if damage.invalid_times > 0 {
+            let mut error = invalid_times_error(self.name, damage.invalid_times, 0);
+            error.position = format!("line {}", damage.first_invalid_time);
+            sink.input_error(error);
+        }
+        if damage.unclosed_quotes > 0 {
+            let lost = if damage.unclosed_cut {
+                " (a row longer than --max-line-bytes lost its lines after the cap)"
+            } else {
+                ""
+            };
+            sink.input_error(InputError {
+                input: self.name.to_string(),
+                position: format!("line {}", damage.first_unclosed_quote),
+                message: format!(
+                    "{} CSV row(s) open a quoted field that is never closed, so it ran to the end of the input; \
+                     the row's first line was read as the row and the lines after it as rows again{lost}",
+                    damage.unclosed_quotes
                 ),
             });
         }

@@ -9,9 +9,12 @@ use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use super::{EventSink, ReadOptions};
 use crate::redact::escape_control;
+use crate::report::InputError;
 use input::read_sized;
 pub use plan::{plan, unit_inflates_apart, Unit};
 use range::read_range;
@@ -141,10 +144,57 @@ fn read_file(path: &Path, opts: ReadOptions, sink: &mut dyn EventSink) -> Result
 }
 
 /// A file opened at `path`: its size tells whether gzip is inflated inline, its path the stream.
+/// A regular file that shrinks while it is read (rotated by copytruncate) lost what it held past
+/// the point reached: an input error, never a shorter report read as complete.
 fn read_open_file(path: &Path, file: File, opts: ReadOptions, sink: &mut dyn EventSink) -> Result<(), SourceError> {
     let stream = export_stream_name(path);
-    let size = file.metadata().ok().map(|m| m.len());
-    read_sized(&path.display().to_string(), file, size, opts, &stream, sink)
+    let meta = file.metadata().ok();
+    let size = meta.as_ref().map(|m| m.len());
+    let name = path.display().to_string();
+    // Only a regular file has a size to hold it to (not a FIFO, a device, /proc).
+    let watch = meta
+        .filter(|m| m.is_file())
+        .and_then(|m| Some((m.len(), file.try_clone().ok()?)));
+    let read = Arc::new(AtomicU64::new(0));
+    let counted = Counted {
+        inner: file,
+        read: read.clone(),
+    };
+    let result = read_sized(&name, counted, size, opts, &stream, sink);
+    if let Some((at_open, probe)) = watch {
+        let now = probe.metadata().map_or(at_open, |m| m.len());
+        if now < at_open {
+            sink.input_error(shrank(&name, at_open, now, read.load(Ordering::Relaxed)));
+        }
+    }
+    result
+}
+
+/// The input error of a file that shrank from `at_open` to `now` bytes while it was read, reading
+/// having reached byte `read`.
+fn shrank(name: &str, at_open: u64, now: u64, read: u64) -> InputError {
+    InputError {
+        input: name.to_string(),
+        position: format!("byte {read}"),
+        message: format!(
+            "the file shrank from {at_open} to {now} bytes while it was read (rotated by copytruncate?): \
+             what it held past the point reached was not read; read a copy, or the rotated file"
+        ),
+    }
+}
+
+/// A reader that counts the bytes read through it (from any thread: gzip inflates on its own).
+struct Counted<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 #[cfg(test)]

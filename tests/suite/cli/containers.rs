@@ -167,3 +167,34 @@ fn control_characters_never_reach_the_table_raw() {
         }
     }
 }
+
+#[test]
+fn damage_that_read_as_complete_before_is_an_input_error_with_its_position() {
+    // (fixture, invocations still read, the first error's position)
+    let cases = [
+        ("damaged.bad-date.export.log", 11, "byte 789"),
+        ("damaged.lone-surrogate.utf16.log", 11, "byte 568 of UTF-16 input"),
+        ("damaged.unclosed-quote.insights.csv", 11, "line 10"),
+        ("damaged.undecodable.awslogs.json", 0, "encoded record 1 of 1"),
+    ];
+    for (file, invocations, position) in cases {
+        let run = report(&[&data(file), "--format", "json"]);
+        run.assert_no_panic().assert_code(3);
+        assert!(
+            run.stderr.contains(file),
+            "{file}: stderr does not name it:\n{}",
+            run.stderr
+        );
+        let r = run.json();
+        assert_eq!(r["complete"], false, "{file}");
+        assert_eq!(r["invocations"], invocations, "{file}: {}", pretty(&r));
+        let errors = r["input_errors"].as_array().expect("input_errors array");
+        assert_eq!(errors.len(), 1, "{file}: {}", pretty(&r));
+        assert!(
+            errors[0]["input"].as_str().unwrap_or("").ends_with(file),
+            "{}",
+            errors[0]
+        );
+        assert_eq!(errors[0]["position"], position, "{file}");
+    }
+}

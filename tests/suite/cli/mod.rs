@@ -42,11 +42,13 @@ const E8_BOTH_MISSING: &str = "d2e2aab1-79ee-4d28-8466-6870c91b5006";
 const T7_IN_FLIGHT: &str = "c6d127e9-cdfb-469d-90ff-bc7d9425b493";
 
 /// Every container holding the same 11 invocations.
-const EQUIV_FILES: [(&str, &str); 18] = [
+const EQUIV_FILES: [(&str, &str); 20] = [
     ("equiv.export.log", "export"),
     ("equiv.export.gz", "export"),
     ("equiv.multimember.export.gz", "export"),
     ("equiv.crlf.export.log", "export"),
+    ("equiv.cr.export.log", "export"),
+    ("equiv.mixed-eol.export.log", "export"),
     ("equiv.filter.json", "json"),
     ("equiv.get.json", "json"),
     ("equiv.tail.log", "tail"),

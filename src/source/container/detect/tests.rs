@@ -83,10 +83,24 @@ fn stopping_at_a_container_that_scores_every_line_changes_no_verdict() {
 }
 
 #[test]
-fn lines_split_as_split_on_newline_does() {
-    for text in ["", "\n", "a", "a\n", "a\nb", "\n\na\r\n\nb\n", "x\ny\n\n"] {
+fn lines_split_as_split_on_line_ends_does() {
+    for text in [
+        "",
+        "\n",
+        "a",
+        "a\n",
+        "a\nb",
+        "\n\na\r\n\nb\n",
+        "x\ny\n\n",
+        "a\rb",
+        "a\r\rb\r",
+        "\r\n\r",
+        "a\r\n\r\nb",
+    ] {
         let ours: Vec<&[u8]> = split_lines(text.as_bytes()).collect();
-        let std: Vec<&[u8]> = text.as_bytes().split(|&b| b == b'\n').collect();
+        // `\r\n`, then a `\r` alone, as one `\n` each.
+        let plain = text.replace("\r\n", "\n").replace('\r', "\n");
+        let std: Vec<&[u8]> = plain.as_bytes().split(|&b| b == b'\n').collect();
         assert_eq!(ours, std, "{text:?}");
     }
 }

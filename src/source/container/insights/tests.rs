@@ -154,3 +154,54 @@ fn an_unclosed_last_row_is_read_as_it_is() {
     );
     assert_eq!(s.messages(), vec!["START RequestId: a"]);
 }
+
+#[test]
+fn an_unclosed_quote_half_way_is_an_input_error_and_the_rows_after_it_are_read() {
+    let rows: Vec<String> = (0..6)
+        .map(|i| {
+            format!(
+                "2025-07-11 06:05:34.{:03},\"START RequestId: r{i} Version: $LATEST\n\",{STREAM}\n",
+                308 + i
+            )
+        })
+        .collect();
+    let whole = format!("@timestamp,@message,@logStream\n{}", rows.concat());
+    let want = read(whole.as_bytes(), InputFormat::InsightsCsv);
+    assert!(want.errors.is_empty(), "{:?}", want.errors);
+    assert_eq!(want.events.len(), 6);
+    // Row r2 (lines 6-7) loses its closing quote: its message runs on to the end of the input.
+    let broken = whole.replacen("r2 Version: $LATEST\n\"", "r2 Version: $LATEST\n", 1);
+    for format in [InputFormat::Auto, InputFormat::InsightsCsv] {
+        let s = read(broken.as_bytes(), format);
+        assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+        assert_eq!(s.errors[0].position, "line 6");
+        assert!(s.errors[0].message.contains("never closed"), "{}", s.errors[0].message);
+        // Every other row is read as it was; r2 up to the next row, its quote closed there.
+        let m = s.messages();
+        assert_eq!(m.len(), 6, "{m:?}");
+        assert!(m[2].starts_with("START RequestId: r2 Version: $LATEST\n"), "{m:?}");
+        let others: Vec<_> = m.iter().filter(|m| !m.contains("r2")).collect();
+        let want_others: Vec<_> = want.messages().into_iter().filter(|m| !m.contains("r2")).collect();
+        assert_eq!(others.len(), 5);
+        assert_eq!(
+            others.into_iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            want_others.into_iter().map(|s| s.to_string()).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn an_unclosed_quote_in_the_last_row_is_an_input_error_and_its_lines_are_read_again() {
+    // No timestamp column first: nothing tells where the next row begins, so the unclosed
+    // quote runs to the end and the lines after the one that opened it are read again as rows.
+    let text = "@message,@timestamp\n\"START RequestId: a Version: 1,2025-07-11 06:05:34.308\n\
+                \"END RequestId: a\",2025-07-11 06:05:34.309\n\
+                \"REPORT RequestId: a\tDuration: 1.00 ms\",2025-07-11 06:05:34.310\n";
+    let s = read(text.as_bytes(), InputFormat::InsightsCsv);
+    assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+    assert_eq!(s.errors[0].position, "line 2");
+    let m = s.messages();
+    assert_eq!(m.len(), 3, "{m:?}");
+    assert!(m[0].starts_with("START RequestId: a Version: 1"), "{m:?}");
+    assert_eq!(m[1..], ["END RequestId: a", "REPORT RequestId: a\tDuration: 1.00 ms"]);
+}

@@ -73,7 +73,12 @@ impl<'de> Visitor<'de> for WrappedSeed<'_, '_> {
         let mut n = 0;
         while let Some(key) = map.next_key_seed(KeySeed)? {
             match key {
-                Key::Data => n += u64::from(map.next_value_seed(DataSeed { ctx: &mut *self.ctx })?),
+                Key::Data => {
+                    n += u64::from(map.next_value_seed(DataSeed {
+                        ctx: &mut *self.ctx,
+                        enveloped: true,
+                    })?)
+                }
                 Key::Wrapper => n += map.next_value_seed(WrappedSeed { ctx: &mut *self.ctx })?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -88,6 +93,9 @@ impl<'de> Visitor<'de> for WrappedSeed<'_, '_> {
 /// delivered; the result says whether it was an encoded record (decoded or damaged).
 pub(super) struct DataSeed<'a, 's> {
     pub(super) ctx: &'a mut Ctx<'s>,
+    /// Inside a delivery's envelope (`awslogs`, `Records`, `kinesis`, `records`), where `data` can
+    /// only be an encoded record: one that does not decode is damage, not an application's field.
+    pub(super) enveloped: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for DataSeed<'_, '_> {
@@ -107,7 +115,7 @@ impl<'de> Visitor<'de> for DataSeed<'_, '_> {
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<bool, E> {
         // Anything else called `data` (an application's own field) is not a payload.
-        if !s.trim_start().starts_with(GZIP_BASE64) {
+        if !self.enveloped && !s.trim_start().starts_with(GZIP_BASE64) {
             return Ok(false);
         }
         let ctx = self.ctx;

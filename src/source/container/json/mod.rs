@@ -352,7 +352,10 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                     had_events |= map.next_value_seed(encoded::WrappedSeed { ctx: &mut *self.ctx })? > 0;
                 }
                 Key::Data => {
-                    had_events |= map.next_value_seed(encoded::DataSeed { ctx: &mut *self.ctx })?;
+                    had_events |= map.next_value_seed(encoded::DataSeed {
+                        ctx: &mut *self.ctx,
+                        enveloped: false,
+                    })?;
                 }
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;

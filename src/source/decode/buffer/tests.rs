@@ -178,3 +178,90 @@ fn a_cut_line_in_ranges_reads_as_it_does_whole() {
         assert_eq!(cut, 7, "ranges of {range_bytes}");
     }
 }
+
+/// A reader that hands out at most `n` bytes a call, so line ends fall across reads.
+struct Trickle<'a>(&'a [u8], usize);
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(self.0.len()).min(self.1);
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_lone_cr_ends_a_line_as_a_newline_does() {
+    let want = read(EXPORT.as_bytes(), InputFormat::Export).events;
+    let cr = EXPORT.replace('\n', "\r");
+    // Line ends of the three kinds in turn, as a file edited on three systems has them.
+    let mixed: String = EXPORT
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(i, l)| l.replace('\n', ["\n", "\r\n", "\r"][i % 3]))
+        .collect();
+    for (what, text) in [("cr", &cr), ("mixed", &mixed)] {
+        assert_eq!(read(text.as_bytes(), InputFormat::Auto).events, want, "{what}");
+        // Every split of a `\r\n` across two reads.
+        for n in [1, 2, 3, 7] {
+            let mut sink = TestSink::default();
+            read_reader(
+                "t",
+                Trickle(text.as_bytes(), n),
+                ReadOptions::new(InputFormat::Export),
+                "dflt",
+                &mut sink,
+            )
+            .unwrap();
+            assert_eq!(sink.events, want, "{what}, reads of {n}");
+        }
+    }
+    let s = read(
+        b"START RequestId: a Version: 1\rEND RequestId: a\r\rREPORT RequestId: a\r",
+        InputFormat::Bare,
+    );
+    assert_eq!(
+        s.messages(),
+        [
+            "START RequestId: a Version: 1",
+            "END RequestId: a",
+            "REPORT RequestId: a"
+        ]
+    );
+}
+
+#[test]
+fn a_cut_line_ends_at_a_lone_cr() {
+    let long = "x".repeat(5000);
+    let text = format!("START RequestId: r1 Version: $LATEST\r{long}\rREPORT RequestId: r1\tDuration: 1.00 ms\t\r");
+    for max in [1024, 4999] {
+        let s = read_with(text.as_bytes(), capped(InputFormat::Bare, max));
+        let m = s.messages();
+        assert_eq!(m.len(), 3, "{max}: {m:?}");
+        assert_eq!(m[2], "REPORT RequestId: r1\tDuration: 1.00 ms\t");
+    }
+}
+
+#[test]
+fn cr_only_ranges_read_as_the_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cr.log");
+    let text: String = (0..200)
+        .map(|i| {
+            format!(
+                "2025-07-11T06:05:34.{:03}Z START RequestId: r{i} Version: $LATEST\r\r",
+                i % 1000
+            )
+        })
+        .collect();
+    std::fs::write(&path, &text).unwrap();
+    let opts = ReadOptions::new(InputFormat::Export);
+    let (whole, _) = read_planned_with(&path, opts, u64::MAX);
+    assert_eq!(whole.events.len(), 200);
+    for range_bytes in [1000, 4096, 9999] {
+        let (ranged, units) = read_planned_with(&path, opts, range_bytes);
+        assert!(units > 1);
+        assert_eq!(ranged.events, whole.events, "ranges of {range_bytes}");
+    }
+}

@@ -155,3 +155,20 @@ fn a_record_cut_at_the_line_cap_is_reported_not_dropped() {
         s.errors
     );
 }
+
+#[test]
+fn a_record_alone_that_does_not_decode_is_an_input_error_not_bare_text() {
+    // Each alone in its input: detection must still read it as JSON, and report it.
+    for bad in ["H4sIAAAAnotvalid!!", "bm90IGd6aXA=", "not base64 at all", ""] {
+        for input in [
+            format!("{{\"awslogs\":{{\"data\":\"{bad}\"}}}}\n"),
+            format!("{{\"Records\":[{{\"kinesis\":{{\"data\":\"{bad}\"}}}}]}}"),
+            format!("{{\"records\":[{{\"recordId\":\"1\",\"data\":\"{bad}\"}}]}}"),
+        ] {
+            let s = read(input.as_bytes(), InputFormat::Auto);
+            assert_eq!(s.errors.len(), 1, "{input}: {:?}", s.errors);
+            assert_eq!(s.errors[0].position, "encoded record 1 of 1", "{input}");
+            assert!(s.events.is_empty(), "{input}: {:?}", s.events);
+        }
+    }
+}
