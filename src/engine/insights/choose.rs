@@ -29,6 +29,30 @@ pub struct Choice {
     pub cost: Option<PlanCost>,
 }
 
+impl Choice {
+    /// A choice made without estimating the window.
+    fn unestimated(insights: bool, why: String) -> Choice {
+        Choice {
+            insights,
+            why,
+            groups: None,
+            bytes: None,
+            cost: None,
+        }
+    }
+
+    /// A choice made from the window's estimate and its plan's cost.
+    fn estimated(insights: bool, why: String, estimate: WindowEstimate, cost: PlanCost) -> Choice {
+        Choice {
+            insights,
+            why,
+            groups: Some(estimate.groups),
+            bytes: Some(estimate.bytes),
+            cost: Some(cost),
+        }
+    }
+}
+
 /// The estimated scan and cost of a plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanCost {
@@ -97,25 +121,13 @@ pub fn choose(
     err: &mut dyn Write,
 ) -> Result<Choice, CwError> {
     match engine {
-        Engine::Local => Ok(Choice {
-            insights: false,
-            why: "--engine local".into(),
-            groups: None,
-            bytes: None,
-            cost: None,
-        }),
+        Engine::Local => Ok(Choice::unestimated(false, "--engine local".into())),
         Engine::Insights => {
             let estimate = match estimate_window(cw, now_ms, err) {
                 Ok(e) => e,
                 // Describing may be denied where querying is not: without a cap to keep, run.
                 Err(CwError::AccessDenied { .. }) if options.max_cost.is_none() => {
-                    return Ok(Choice {
-                        insights: true,
-                        why: "--engine insights".into(),
-                        groups: None,
-                        bytes: None,
-                        cost: None,
-                    })
+                    return Ok(Choice::unestimated(true, "--engine insights".into()))
                 }
                 Err(e) => return Err(e),
             };
@@ -123,28 +135,19 @@ pub fn choose(
             if let Some(refused) = over_max_cost(&cost, options) {
                 return Err(refused);
             }
-            Ok(Choice {
-                insights: true,
-                why: "--engine insights".into(),
-                groups: Some(estimate.groups),
-                bytes: Some(estimate.bytes),
-                cost: Some(cost),
-            })
+            Ok(Choice::estimated(true, "--engine insights".into(), estimate, cost))
         }
         Engine::Auto => {
             let estimate = match estimate_window(cw, now_ms, err) {
                 Ok(e) => e,
                 // Reading may be allowed where describing is not: read, and say how to choose.
                 Err(CwError::AccessDenied { permission, .. }) => {
-                    return Ok(Choice {
-                        insights: false,
-                        why: format!(
+                    return Ok(Choice::unestimated(
+                        false,
+                        format!(
                             "cannot estimate the window's size (access denied to {permission}); pass --engine insights to use Logs Insights"
                         ),
-                        groups: None,
-                        bytes: None,
-                        cost: None,
-                    })
+                    ))
                 }
                 Err(e) => return Err(e),
             };
@@ -169,13 +172,7 @@ pub fn choose(
             } else {
                 download
             };
-            Ok(Choice {
-                insights,
-                why,
-                groups: Some(estimate.groups),
-                bytes: Some(estimate.bytes),
-                cost: Some(cost),
-            })
+            Ok(Choice::estimated(insights, why, estimate, cost))
         }
     }
 }
