@@ -2,6 +2,7 @@
 //! an input ends, a sink has had enough or a bound is reached.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
 use crate::error::Error;
@@ -14,6 +15,18 @@ pub const TICK: Duration = Duration::from_millis(100);
 /// The wall clock in epoch milliseconds: a live run's clock.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
+}
+
+/// The next message of a source's thread, waiting up to `wait` for it (zero: not at all).
+pub(super) fn receive<T>(rx: &Receiver<T>, wait: Duration) -> Result<T, RecvTimeoutError> {
+    if wait.is_zero() {
+        rx.try_recv().map_err(|e| match e {
+            TryRecvError::Empty => RecvTimeoutError::Timeout,
+            TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+        })
+    } else {
+        rx.recv_timeout(wait)
+    }
 }
 
 /// What one call of [`LiveSource::next`] did.

@@ -2,12 +2,12 @@
 //! thread of its own and sends its events here.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::drive::{LiveSink, LiveSource, Polled};
+use super::drive::{receive, LiveSink, LiveSource, Polled};
 use crate::aws::CwError;
 use crate::error::Error;
 use crate::source::cloudwatch::{follow, FollowConfig, FollowMsg, FollowStats};
@@ -44,14 +44,7 @@ impl FollowSource {
 
 impl LiveSource for FollowSource {
     fn next(&mut self, wait: Duration, sink: &mut dyn LiveSink) -> Polled {
-        let msg = if wait.is_zero() {
-            self.rx.try_recv().map_err(|e| match e {
-                TryRecvError::Empty => RecvTimeoutError::Timeout,
-                TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
-            })
-        } else {
-            self.rx.recv_timeout(wait)
-        };
+        let msg = receive(&self.rx, wait);
         match msg {
             Ok(FollowMsg::Events(events)) => {
                 for e in &events {

@@ -3,12 +3,12 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::drive::{LiveSink, LiveSource, Polled};
+use super::drive::{receive, LiveSink, LiveSource, Polled};
 use crate::error::Error;
 use crate::source::file::{open_error, SourceError};
 use crate::source::stream::{spawn_reader, LiveStream, StreamInput, StreamMsg, CHUNKS_IN_FLIGHT};
@@ -51,14 +51,7 @@ impl LiveSource for StreamSource {
         if self.ended {
             return Polled::Ended(Ok(()));
         }
-        let msg = if wait.is_zero() {
-            self.rx.try_recv().map_err(|e| match e {
-                TryRecvError::Empty => RecvTimeoutError::Timeout,
-                TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
-            })
-        } else {
-            self.rx.recv_timeout(wait)
-        };
+        let msg = receive(&self.rx, wait);
         let polled = match msg {
             Ok(StreamMsg::Chunk(bytes)) => {
                 self.live.push(&bytes, sink);
