@@ -25,3 +25,13 @@ pub(crate) use style::terminal_width;
 pub use style::{ColorArg, StyleArgs, TzArg};
 pub(crate) use window::Window;
 pub use window::WindowArgs;
+
+/// `args` (without the program name) parsed into the argument struct `T`, as a command that
+/// flattens it would: for the tests of each group and command.
+#[cfg(test)]
+pub(crate) fn parse<T: clap::Args + clap::FromArgMatches>(args: &[&str]) -> T {
+    let matches = T::augment_args(clap::Command::new("t"))
+        .try_get_matches_from([&["t"], args].concat())
+        .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+    T::from_arg_matches(&matches).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+}

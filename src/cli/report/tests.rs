@@ -1,18 +1,14 @@
 //! Tests of `report`'s arguments: its --help order, and the checks between its options.
 
-use clap::{Command, FromArgMatches};
+use clap::Command;
 
 use super::*;
-use crate::cli::args::misordered;
+use crate::cli::args::{misordered, parse};
 
 const NOW: i64 = 1_700_000_000_000;
 
 fn args(args: &[&str]) -> ReportArgs {
-    let cmd = ReportArgs::augment_args(Command::new("report"));
-    let matches = cmd
-        .try_get_matches_from([&["report"], args].concat())
-        .unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    ReportArgs::from_arg_matches(&matches).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    parse(args)
 }
 
 fn config(a: &[&str]) -> ReportConfig {

@@ -1,9 +1,9 @@
 //! Tests of `tail`'s arguments: its --help wording and order, and the checks between its options.
 
-use clap::{Command, FromArgMatches};
+use clap::Command;
 
 use super::*;
-use crate::cli::args::misordered;
+use crate::cli::args::{misordered, parse};
 
 const NOW: i64 = 1_700_000_000_000;
 
@@ -12,10 +12,7 @@ fn command() -> Command {
 }
 
 fn args(args: &[&str]) -> TailArgs {
-    let matches = command()
-        .try_get_matches_from([&["tail"], args].concat())
-        .unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    TailArgs::from_arg_matches(&matches).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    parse(args)
 }
 
 fn config(a: &[&str]) -> TailConfig {

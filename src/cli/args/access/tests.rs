@@ -1,18 +1,10 @@
 //! Tests of the shared access-log options: where the logs come from, the keys and the window.
 
-use clap::Parser;
-
 use super::*;
-
-#[derive(Debug, Parser)]
-struct Cmd {
-    #[command(flatten)]
-    access: AccessArgs,
-}
+use crate::cli::args::parse;
 
 fn join(args: &[&str], files: Option<&str>) -> Result<Option<AccessJoin<String>>, Error> {
-    let cmd = Cmd::try_parse_from([&["t"], args].concat()).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    cmd.access.validate(files.map(String::from))
+    parse::<AccessArgs>(args).validate(files.map(String::from))
 }
 
 fn usage(args: &[&str], files: Option<&str>) -> String {

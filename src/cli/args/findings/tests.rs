@@ -1,18 +1,10 @@
 //! Tests of the findings' options: the guessing threshold and the failing severity.
 
-use clap::Parser;
-
 use super::*;
-
-#[derive(Debug, Parser)]
-struct Cmd {
-    #[command(flatten)]
-    findings: FindingArgs,
-}
+use crate::cli::args::parse;
 
 fn findings(args: &[&str]) -> Result<Findings, Error> {
-    let cmd = Cmd::try_parse_from([&["t"], args].concat()).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    cmd.findings.validate()
+    parse::<FindingArgs>(args).validate()
 }
 
 #[test]

@@ -1,19 +1,10 @@
 //! Tests of the log-group options: the selection, the tries and the connection's checks.
 
-use clap::Parser;
-
 use super::*;
-
-#[derive(Debug, Parser)]
-struct Cmd {
-    #[command(flatten)]
-    groups: LogGroupArgs,
-}
+use crate::cli::args::parse;
 
 fn args(args: &[&str]) -> LogGroupArgs {
-    Cmd::try_parse_from([&["t"], args].concat())
-        .unwrap_or_else(|e| panic!("{args:?}: {e}"))
-        .groups
+    parse(args)
 }
 
 fn usage(a: &[&str]) -> String {

@@ -1,18 +1,10 @@
 //! Tests of the reading options: the line cap's sizes and the templates file.
 
-use clap::Parser;
-
 use super::*;
-
-#[derive(Debug, Parser)]
-struct Cmd {
-    #[command(flatten)]
-    read: ReadArgs,
-}
+use crate::cli::args::parse;
 
 fn reading(args: &[&str]) -> Result<Reading, Error> {
-    let cmd = Cmd::try_parse_from([&["t"], args].concat()).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    cmd.read.validate()
+    parse::<ReadArgs>(args).validate()
 }
 
 #[test]

@@ -1,18 +1,10 @@
 //! Tests of the output look: what each option resolves to when nothing depends on a terminal.
 
-use clap::Parser;
-
 use super::*;
-
-#[derive(Debug, Parser)]
-struct Cmd {
-    #[command(flatten)]
-    style: StyleArgs,
-}
+use crate::cli::args::parse;
 
 fn style(args: &[&str]) -> Style {
-    let cmd = Cmd::try_parse_from([&["t"], args].concat()).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    cmd.style.validate()
+    parse::<StyleArgs>(args).validate()
 }
 
 #[test]

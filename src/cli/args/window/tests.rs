@@ -1,20 +1,12 @@
 //! Tests of `--since`/`--until`: relative and absolute times, and their order.
 
-use clap::Parser;
-
 use super::*;
-
-#[derive(Debug, Parser)]
-struct Cmd {
-    #[command(flatten)]
-    window: WindowArgs,
-}
+use crate::cli::args::parse;
 
 const NOW: i64 = 1_700_000_000_000;
 
 fn window(args: &[&str]) -> Result<Window, Error> {
-    let cmd = Cmd::try_parse_from([&["t"], args].concat()).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    cmd.window.validate(NOW)
+    parse::<WindowArgs>(args).validate(NOW)
 }
 
 fn usage(args: &[&str]) -> String {
