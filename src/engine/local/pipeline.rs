@@ -70,7 +70,7 @@ pub struct Pipeline<'s> {
     interrupt: Option<Arc<AtomicBool>>,
     /// What the input being read gave the parser.
     tally: InputTally,
-    /// The inputs of nothing past those `summary.warnings` lists.
+    /// The inputs that gave (almost) nothing beyond those `summary.warnings` keeps: counted.
     omitted: tally::Omitted,
     /// Each invocation's raw lines, when a live run shows them (`tail --raw`).
     raw: Option<RawLines>,
