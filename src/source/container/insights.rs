@@ -60,6 +60,11 @@ pub(crate) struct TableDamage {
     pub(crate) first_unclosed_quote: u64,
     /// Such a row was longer than the cap: its lines after the cap could not be read again.
     pub(crate) unclosed_cut: bool,
+    /// Lines after a CSV line cut inside a quoted field that no row start followed: whether they
+    /// were the rest of its field or rows of their own cannot be told, and they were skipped with
+    /// it; and the line the cut one was.
+    pub(crate) lines_after_cut: u64,
+    pub(crate) cut_line: u64,
     /// Rows whose `@timestamp` has a date that does not exist (read without a time), and the
     /// first one's line.
     pub(crate) invalid_times: u64,
@@ -83,6 +88,11 @@ pub(crate) struct InsightsTable<'d> {
     separator_next: bool,
     /// The open row was cut at the cap.
     cut: bool,
+    /// CSV: a line of the open row was cut, so the quotes of its cut part are unknown, and whether the
+    /// row still is inside a quoted field too; the line it was, and the lines after it in the row.
+    quotes_unknown: bool,
+    cut_line: u64,
+    lines_after_cut: u64,
     line_no: u64,
     cells: Vec<String>,
     /// Rows cut so far.
@@ -106,6 +116,9 @@ impl<'d> InsightsTable<'d> {
             pipes: 0,
             separator_next: false,
             cut: false,
+            quotes_unknown: false,
+            cut_line: 0,
+            lines_after_cut: 0,
             line_no: 0,
             cells: Vec::new(),
             oversized: 0,
@@ -116,8 +129,8 @@ impl<'d> InsightsTable<'d> {
 
     /// One line of the input (without its line end); `cut`: it is the head of a line longer than
     /// the cap. A Markdown row ends with such a line, whatever its cut part held (its last cells);
-    /// in CSV the quotes inside a field come in pairs (`""`), so the cut part of a message line
-    /// leaves the row as open as its head says.
+    /// in CSV the cut part may hold the quote that closes the field, so the row ends at the next
+    /// line that begins a row (see `begins_row`), counted once: as cut.
     pub(crate) fn line(&mut self, line: &str, cut: bool, sink: &mut dyn EventSink) {
         self.line_no += 1;
         match self.header {
@@ -132,7 +145,11 @@ impl<'d> InsightsTable<'d> {
                 if self.open && self.in_quotes && self.begins_row(line, columns) {
                     // The quote the open row left open was never closed: that row ends here, as
                     // damage, rather than swallowing this row and shifting every quote after it.
-                    self.note_unclosed();
+                    // After a cut line the closing quote was most likely in its cut part: the row
+                    // counts once, as cut.
+                    if !self.quotes_unknown {
+                        self.note_unclosed();
+                    }
                     self.emit(columns, sink);
                     if self.stopped {
                         return;
@@ -155,9 +172,19 @@ impl<'d> InsightsTable<'d> {
                     self.open = true;
                     self.row_line = self.line_no;
                 } else {
+                    self.lines_after_cut += u64::from(self.quotes_unknown && !line.trim().is_empty());
                     self.push_str("\n");
                 }
                 self.push_str(line);
+                if cut {
+                    // The line was counted as cut already: the row is not counted again when
+                    // more lines make it longer still.
+                    self.cut = true;
+                    if self.table == Table::Csv && !self.quotes_unknown {
+                        self.quotes_unknown = true;
+                        self.cut_line = self.line_no;
+                    }
+                }
                 if self.row_complete(line, columns) || cut && self.table == Table::Markdown {
                     self.emit(columns, sink);
                 }
@@ -170,7 +197,17 @@ impl<'d> InsightsTable<'d> {
     pub(crate) fn finish(&mut self, sink: &mut dyn EventSink) {
         if let Header::Found(columns) = self.header {
             while self.open && !self.stopped {
-                if self.table == Table::Csv && self.in_quotes {
+                if self.quotes_unknown && self.in_quotes {
+                    // No row began after the cut line: the lines after it, if any, were skipped
+                    // with it, rows or not.
+                    if self.lines_after_cut > 0 {
+                        if self.damage.lines_after_cut == 0 {
+                            self.damage.cut_line = self.cut_line;
+                        }
+                        self.damage.lines_after_cut += self.lines_after_cut;
+                    }
+                    self.emit(columns, sink);
+                } else if self.table == Table::Csv && self.in_quotes {
                     self.reread_unclosed(columns, sink);
                 } else {
                     self.emit(columns, sink);
@@ -211,10 +248,27 @@ impl<'d> InsightsTable<'d> {
     /// Whether `line`, met inside a quoted field, is rather the start of the next CSV row: its first
     /// cell is a whole timestamp, in a table whose first column is `@timestamp` (the console's
     /// shape). A message line begins so only by chance (a log line's stamp is followed by a space).
-    fn begins_row(&self, line: &str, columns: Columns) -> bool {
-        self.table == Table::Csv
-            && columns.timestamp == Some(0)
+    /// After a cut line, whose cut part most likely closed the quote, a line that is a whole row
+    /// (the header's cells, a timestamp where `@timestamp` is) begins one too, whatever the order.
+    fn begins_row(&mut self, line: &str, columns: Columns) -> bool {
+        if self.table != Table::Csv {
+            return false;
+        }
+        if columns.timestamp == Some(0)
             && parse_leading_timestamp(line).is_some_and(|t| line.as_bytes().get(t.len) == Some(&b','))
+        {
+            return true;
+        }
+        if !self.quotes_unknown || memchr::memchr_iter(b'"', line.as_bytes()).count() % 2 == 1 {
+            return false;
+        }
+        csv_cells(line, &mut self.cells);
+        self.cells.len() == columns.count
+            && columns.timestamp.is_none_or(|i| {
+                self.cells
+                    .get(i)
+                    .is_some_and(|t| parse_leading_timestamp(t.trim()).is_some())
+            })
     }
 
     fn read_header(&mut self, line: &str) {
@@ -285,6 +339,8 @@ impl<'d> InsightsTable<'d> {
         self.in_quotes = false;
         self.pipes = 0;
         self.cut = false;
+        self.quotes_unknown = false;
+        self.lines_after_cut = 0;
         let Some(message) = self.cells.get(columns.message) else {
             if self.damage.short_rows == 0 {
                 self.damage.first_short_row = self.row_line;

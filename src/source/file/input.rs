@@ -235,6 +235,18 @@ impl Input<'_> {
                 ),
             });
         }
+        if damage.lines_after_cut > 0 {
+            sink.input_error(InputError {
+                input: self.name.to_string(),
+                position: format!("line {}", damage.cut_line),
+                message: format!(
+                    "a CSV line longer than --max-line-bytes was cut inside a quoted field, and no row began after it: \
+                     {} line(s) after it were skipped with it, as the rest of its field or as rows \
+                     (raise --max-line-bytes to read them)",
+                    damage.lines_after_cut
+                ),
+            });
+        }
         match input.error.take() {
             Some(e) => self.damage(e, gzip, sink),
             None => Ok(()),

@@ -124,7 +124,7 @@ fn short_rows_are_counted_and_named() {
     );
     assert_eq!(s.messages(), vec!["END RequestId: a"]);
     assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
-    assert_eq!(s.errors[0].position, "line 2");
+    assert_eq!(s.errors[0].position, "line 2", "{:?}", s.errors);
 }
 
 #[test]
@@ -199,9 +199,65 @@ fn an_unclosed_quote_in_the_last_row_is_an_input_error_and_its_lines_are_read_ag
                 \"REPORT RequestId: a\tDuration: 1.00 ms\",2025-07-11 06:05:34.310\n";
     let s = read(text.as_bytes(), InputFormat::InsightsCsv);
     assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
-    assert_eq!(s.errors[0].position, "line 2");
+    assert_eq!(s.errors[0].position, "line 2", "{:?}", s.errors);
     let m = s.messages();
     assert_eq!(m.len(), 3, "{m:?}");
     assert!(m[0].starts_with("START RequestId: a Version: 1"), "{m:?}");
     assert_eq!(m[1..], ["END RequestId: a", "REPORT RequestId: a\tDuration: 1.00 ms"]);
+}
+
+#[test]
+fn a_row_longer_than_the_cap_is_counted_once_as_cut_not_also_as_an_unclosed_quote() {
+    // The console quotes every message: a one-line row cut at the cap loses its closing quote
+    // with its tail, so its head alone leaves the quote open.
+    let long = format!("START RequestId: a Version: $LATEST {}", "x".repeat(3000));
+    for timestamp_first in [true, false] {
+        let row = |ts: &str, msg: &str| {
+            if timestamp_first {
+                format!("{ts},\"{msg}\",{STREAM}\n")
+            } else {
+                format!("\"{msg}\",{ts},{STREAM}\n")
+            }
+        };
+        let header = if timestamp_first {
+            "@timestamp,@message,@logStream\n"
+        } else {
+            "@message,@timestamp,@logStream\n"
+        };
+        let end = row("2025-07-11 06:05:34.309", "END RequestId: a");
+        for text in [
+            format!("{header}{}{end}", row("2025-07-11 06:05:34.308", &long)),
+            format!("{header}{end}{}", row("2025-07-11 06:05:34.308", &long)),
+        ] {
+            let s = read_with(text.as_bytes(), capped(InputFormat::InsightsCsv, 1024));
+            assert!(s.errors.is_empty(), "timestamp first {timestamp_first}: {:?}", s.errors);
+            assert_eq!(s.oversized.len(), 1, "{:?}", s.oversized);
+            assert_eq!(s.oversized[0].1, 1, "one row cut, counted once");
+            let m = s.messages();
+            assert_eq!(m.len(), 2, "{m:?}");
+            assert!(m.contains(&"END RequestId: a"), "{m:?}");
+            assert!(
+                m.iter().any(|m| m.starts_with("START RequestId: a") && m.len() <= 1024),
+                "{m:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn lines_no_row_start_follows_after_a_cut_line_are_an_input_error_naming_it() {
+    // No timestamp first, and no line after the cut one is a whole row: nothing tells whether
+    // they continue the cut field or are rows of their own, so they go with it, said.
+    let long = format!("START RequestId: a {}", "x".repeat(3000));
+    let text = format!("@message,@timestamp\n\"{long}\",2025-07-11 06:05:34.308\nEND RequestId: a\n\nnot a row\n");
+    let s = read_with(text.as_bytes(), capped(InputFormat::InsightsCsv, 1024));
+    assert_eq!(s.oversized.len(), 1);
+    assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+    assert_eq!(s.errors[0].position, "line 2", "{:?}", s.errors);
+    assert!(
+        s.errors[0].message.contains("2 line(s) after it were skipped"),
+        "{}",
+        s.errors[0].message
+    );
+    assert_eq!(s.messages().len(), 1);
 }
