@@ -204,14 +204,16 @@ struct Threaded {
 enum State {
     /// Collecting the detection sample.
     Sampling(Vec<u8>),
-    /// Text, line by line; `partial` holds the bytes of a line whose newline has not come yet,
-    /// `skipping` says the bytes up to the next newline are the tail of a cut line.
+    /// Text, line by line; `partial` holds the bytes of a line whose line end has not come yet,
+    /// `skipping` says the bytes up to the next line end are the tail of a cut line, `after_cr`
+    /// that the last byte was a `\r` (a `\n` next is the second half of its `\r\n`).
     Text {
         // Boxed: the container is most of the state, and the other states need little.
         container: Box<TextContainer<'static>>,
         format: InputFormat,
         partial: Vec<u8>,
         skipping: bool,
+        after_cr: bool,
     },
     Threaded(Threaded),
 }
@@ -248,7 +250,7 @@ impl LiveStream {
         match &mut self.state {
             State::Sampling(sample) => {
                 sample.extend_from_slice(bytes);
-                let lines = memchr::memchr_iter(b'\n', sample).take(SAMPLE_LINES).count();
+                let lines = line_ends(sample).take(SAMPLE_LINES).count();
                 // A forced format needs only the first bytes, to tell gzip or UTF-16.
                 let forced = self.opts.format != InputFormat::Auto && sample.len() >= 2;
                 if forced || lines >= SAMPLE_LINES || sample.len() >= SAMPLE_BYTES {
@@ -270,7 +272,7 @@ impl LiveStream {
     /// continuation lines, or a short sample that is all there is for now).
     pub fn idle(&mut self, sink: &mut dyn EventSink) {
         if let State::Sampling(sample) = &self.state {
-            if memchr::memchr(b'\n', sample).is_some() {
+            if line_ends(sample).next().is_some() {
                 self.decide(false, sink);
             }
         }
@@ -324,10 +326,11 @@ impl LiveStream {
                 partial,
                 skipping,
                 format,
+                ..
             } => {
                 if !partial.is_empty() && !*skipping {
                     let rest = std::mem::take(partial);
-                    let (line, valid) = decode_line(strip_cr(&rest));
+                    let (line, valid) = decode_line(&rest);
                     self.invalid_utf8 += u64::from(!valid);
                     let before = container.oversized;
                     container.line(&line, sink);
@@ -401,6 +404,7 @@ impl LiveStream {
                     format,
                     partial: Vec::new(),
                     skipping: false,
+                    after_cr: false,
                 };
                 self.text(body, sink);
             }
@@ -441,13 +445,17 @@ impl LiveStream {
         }
     }
 
-    /// Complete lines go to the container now; the rest waits for its newline. A line reaching the
-    /// cap without one goes to the container cut, and its tail is skipped as it comes.
+    /// Complete lines go to the container now; the rest waits for its line end. A line ends in `\n`,
+    /// `\r\n` or a `\r` alone, as in a file: a `\r` ends its line at once, even as the last byte
+    /// read (the line is the same whether a `\n` follows or not), and a `\n` that comes next is
+    /// skipped as the rest of its `\r\n`, so no line waits for a byte that may never come. A line
+    /// reaching the cap without a line end goes to the container cut, and its tail is skipped as it comes.
     fn text(&mut self, bytes: &[u8], sink: &mut dyn EventSink) {
         let State::Text {
             container,
             partial,
             skipping,
+            after_cr,
             ..
         } = &mut self.state
         else {
@@ -458,21 +466,35 @@ impl LiveStream {
         let base = self.seen;
         self.seen += bytes.len() as u64;
         let mut at = 0;
-        while let Some(i) = memchr::memchr(b'\n', &bytes[at..]) {
+        if *after_cr && !bytes.is_empty() {
+            *after_cr = false;
+            if bytes[0] == b'\n' {
+                at = 1;
+                self.line_start = base + 1;
+            }
+        }
+        while let Some(i) = memchr::memchr2(b'\n', b'\r', &bytes[at..]) {
             let piece = &bytes[at..at + i];
             let start = self.line_start;
             at += i + 1;
+            if bytes[at - 1] == b'\r' {
+                match bytes.get(at) {
+                    Some(b'\n') => at += 1,
+                    Some(_) => {}
+                    None => *after_cr = true,
+                }
+            }
             self.line_start = base + at as u64;
             if std::mem::take(skipping) {
                 continue;
             }
             let whole;
             let mut line = if partial.is_empty() {
-                strip_cr(piece)
+                piece
             } else {
                 partial.extend_from_slice(piece);
                 whole = std::mem::take(partial);
-                strip_cr(&whole)
+                &whole[..]
             };
             let before = container.oversized;
             if line.len() > max {
@@ -506,8 +528,10 @@ impl LiveStream {
     }
 }
 
-fn strip_cr(line: &[u8]) -> &[u8] {
-    line.strip_suffix(b"\r").unwrap_or(line)
+/// The line ends in `text`, as a file reads them: each `\n`, and each `\r` that is not the first
+/// half of a `\r\n`.
+fn line_ends(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr2_iter(b'\n', b'\r', text).filter(|&i| text[i] == b'\n' || text.get(i + 1) != Some(&b'\n'))
 }
 
 #[cfg(test)]

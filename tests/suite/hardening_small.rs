@@ -185,3 +185,40 @@ fn input_warnings_are_capped_and_the_rest_counted() {
     let run = report(&["--format", "json", &dir.path().join("f00.log").to_string_lossy()]);
     assert!(run.json().get("input_warnings_omitted").is_none());
 }
+
+/// `tail -` read a file of `\r` line ends as one event (files were read right): the same
+/// invocations now, field for field, as `report FILE --requests` gives for the same bytes.
+#[test]
+fn tail_of_cr_and_mixed_line_ends_prints_the_invocations_of_report() {
+    let rows = |run: &crate::util::Run| -> std::collections::BTreeSet<String> {
+        run.text()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .map(|v| v.to_string())
+            .collect()
+    };
+    let want = rows(&finish(authlogs().args([
+        "report",
+        &data("equiv.export.log"),
+        "--requests",
+        "--format",
+        "json",
+    ])));
+    assert_eq!(want.len(), 11);
+    for file in [
+        "equiv.cr.export.log",
+        "equiv.mixed-eol.export.log",
+        "equiv.crlf.export.log",
+    ] {
+        let report = finish(authlogs().args(["report", &data(file), "--requests", "--format", "json"]));
+        report.assert_code(0);
+        let tail = finish(
+            authlogs()
+                .args(["tail", "-", "--format", "json"])
+                .write_stdin(std::fs::read(data(file)).expect("read")),
+        );
+        tail.assert_code(0).assert_no_panic();
+        assert_eq!(rows(&report), want, "report {file}");
+        assert_eq!(rows(&tail), want, "tail - < {file}");
+    }
+}

@@ -108,7 +108,7 @@ fn detect_scoring(sample: &[u8], complete: bool, shortcut: bool) -> InputFormat 
 
 /// The pieces of `text` between line ends (`\n`, `\r\n`, or a `\r` alone, as the line buffer
 /// reads them), as `split` gives them (an empty last piece after a final line end included).
-fn split_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+pub(super) fn split_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let r = rest?;

@@ -119,8 +119,9 @@ impl<'d> TextContainer<'d> {
         if self.kind != TextKind::Prefixed {
             return;
         }
-        let text = String::from_utf8_lossy(sample);
-        let lines: Vec<&str> = text.lines().collect();
+        // Split as the line buffer splits: a sample of `\r` line ends is lines, not one line.
+        let owned: Vec<std::borrow::Cow<'_, str>> = detect::split_lines(sample).map(String::from_utf8_lossy).collect();
+        let lines: Vec<&str> = owned.iter().map(|l| l.as_ref()).collect();
         self.prefix = Prefix::learn(&lines).map(Box::new);
     }
 

@@ -149,3 +149,49 @@ fn a_followed_file_is_read_as_it_grows() {
     handle.join().unwrap_or_else(|_| panic!("the reader ends"));
     assert!(matches!(rx.recv_timeout(Duration::from_secs(5)), Ok(StreamMsg::End)));
 }
+
+/// The events of `text` read as a file is read, and as a live stream pushed `chunk` bytes at a time.
+fn file_and_stream(text: &[u8], chunk: usize) -> (Vec<(Option<i64>, String)>, Vec<(Option<i64>, String)>) {
+    let file = crate::testutil::read(text, InputFormat::Auto);
+    let mut live = LiveStream::new("-".into(), ReadOptions::new(InputFormat::Auto));
+    let mut sink = TestSink::default();
+    for piece in text.chunks(chunk) {
+        live.push(piece, &mut sink);
+    }
+    live.end(&mut sink).unwrap_or_else(|e| panic!("{e}"));
+    let pairs = |s: &TestSink| s.events.iter().map(|e| (e.0, e.2.clone())).collect();
+    (pairs(&file), pairs(&sink))
+}
+
+#[test]
+fn a_stream_reads_cr_and_mixed_line_ends_as_a_file_does() {
+    use crate::testutil::{BARE, CONSOLE_ROWS, EXPORT, TAIL};
+    for text in [EXPORT, TAIL, CONSOLE_ROWS, BARE] {
+        let (want, _) = file_and_stream(text.as_bytes(), text.len());
+        assert!(want.len() >= 3, "{want:?}");
+        let mut mixed = String::new();
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            mixed.push_str(&line.replace('\n', ["\r", "\r\n", "\n"][i % 3]));
+        }
+        for variant in [text.replace('\n', "\r"), text.replace('\n', "\r\n"), mixed] {
+            // Pieces of 1 and 2 bytes put a `\r` at the end of a push, its `\n` in the next.
+            for chunk in [1, 2, 3, 7, 64, variant.len()] {
+                let (file, stream) = file_and_stream(variant.as_bytes(), chunk);
+                assert_eq!(file, want, "the file reader on {variant:?}");
+                assert_eq!(stream, want, "pieces of {chunk} bytes of {variant:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_line_ending_in_cr_is_delivered_without_waiting_for_the_next_byte() {
+    let mut live = LiveStream::new("-".into(), ReadOptions::new(InputFormat::Bare));
+    let mut sink = TestSink::default();
+    live.push(format!("{START}\r").as_bytes(), &mut sink);
+    assert_eq!(messages(&sink), [START], "a `\\r` ends its line at once");
+    // The `\n` of its `\r\n`, coming late, is no empty line; a `\r` alone next is one.
+    live.push(format!("\n{REPORT}\r\rx").as_bytes(), &mut sink);
+    live.end(&mut sink).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(messages(&sink), [START, REPORT, "x"]);
+}
