@@ -144,13 +144,15 @@ pub fn leading_timestamp(b: &[u8]) -> Option<LeadingTimestamp> {
     scan_timestamp(b).filter(|(_, exists)| *exists).map(|(t, _)| t)
 }
 
-/// The length of a timestamp at the start of `b` that has every part of one but a day its month
-/// does not have (`2025-02-30T…`): a time that is invalid, not one to read as another day.
+/// The length of a timestamp at the start of `b` that has the shape of one but a date or time that
+/// does not exist: a day its month does not have (`2025-02-30T…`), month 0 or 13, day 0 or 32,
+/// hour 24 or more, minute 60 or more, second 61 or more. A time that is invalid, not one to read
+/// as another day, nor a line without a timestamp.
 pub fn impossible_date(b: &[u8]) -> Option<usize> {
     scan_timestamp(b).filter(|(_, exists)| !exists).map(|(t, _)| t.len)
 }
 
-/// A timestamp's shape at the start of `b`, and whether its date exists (its time is then right).
+/// A timestamp's shape at the start of `b`, and whether its date and time exist (its time is then right).
 fn scan_timestamp(b: &[u8]) -> Option<(LeadingTimestamp, bool)> {
     if b.len() < 19 {
         return None;
@@ -164,9 +166,13 @@ fn scan_timestamp(b: &[u8]) -> Option<(LeadingTimestamp, bool)> {
     let hour = digits(b, 11, 2)?;
     let minute = digits(b, 14, 2)?;
     let second = digits(b, 17, 2)?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
+    // Out of range is checked at the end: the shape alone makes it a timestamp, wrong or not.
+    let in_range = (1..=12).contains(&month)
+        && day >= 1
+        && day <= days_in_month(year, month)
+        && hour <= 23
+        && minute <= 59
+        && second <= 60;
     let mut i = 19;
     let mut millis = 0u32;
     if b.get(i) == Some(&b'.') || b.get(i) == Some(&b',') {
@@ -219,7 +225,7 @@ fn scan_timestamp(b: &[u8]) -> Option<(LeadingTimestamp, bool)> {
         len: i,
         has_zone,
     };
-    Some((t, day <= days_in_month(year, month)))
+    Some((t, in_range))
 }
 
 /// RFC 3339 in UTC with milliseconds, e.g. `2025-07-11T06:05:34.309Z`.
@@ -364,11 +370,6 @@ mod tests {
             1_752_213_934_000
         );
         assert!(parse_leading_timestamp("2025-13-11T06:05:34Z").is_none());
-        assert_eq!(
-            impossible_date(b"2025-13-11T06:05:34Z"),
-            None,
-            "a month 13 is no timestamp at all"
-        );
     }
 
     #[test]
@@ -381,6 +382,14 @@ mod tests {
             "2025-06-31T06:05:34+09:00",
             "2025-11-31T06:05:34.3Z",
             "2025-09-31T06:05:34",
+            "2025-13-01T06:05:34.309Z",
+            "2025-00-10T06:05:34.309Z",
+            "2025-07-00T06:05:34.309Z",
+            "2025-07-32 06:05:34.309",
+            "2025-07-11T25:05:34.309Z",
+            "2025-07-11T24:00:00Z",
+            "2025-07-11T06:60:34+00:00",
+            "2025-07-11T06:05:61.5Z",
         ] {
             assert_eq!(parse_leading_timestamp(bad), None, "{bad}");
             assert_eq!(TimestampCache::default().parse(bad), None, "{bad}");

@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::container::detect::detect;
-use super::container::{text_kind, TextContainer};
+use super::container::{invalid_times_error, text_kind, TextContainer};
 use super::decode::{decode_line, ChannelReader, GZIP_MAGIC};
 use super::file::{read_reader, SourceError};
 use super::{char_floor, EventSink, InputFormat, LogEvent, Oversized, ReadOptions};
@@ -229,6 +229,8 @@ pub struct LiveStream {
     seen: u64,
     line_start: u64,
     oversized: Oversized,
+    /// Lines whose stamp has a date or time that does not exist: how many, and where the first began.
+    bad_times: Oversized,
 }
 
 impl LiveStream {
@@ -242,6 +244,7 @@ impl LiveStream {
             seen: 0,
             line_start: 0,
             oversized: Oversized::default(),
+            bad_times: Oversized::default(),
         }
     }
 
@@ -332,13 +335,19 @@ impl LiveStream {
                     let rest = std::mem::take(partial);
                     let (line, valid) = decode_line(&rest);
                     self.invalid_utf8 += u64::from(!valid);
-                    let before = container.oversized;
+                    let (before, times_before) = (container.oversized, container.invalid_times);
                     container.line(&line, sink);
                     if container.oversized != before {
                         self.oversized.note(self.line_start);
                     }
+                    if container.invalid_times != times_before {
+                        self.bad_times.note(self.line_start);
+                    }
                 }
                 container.finish(sink);
+                if let Some(first) = self.bad_times.first {
+                    sink.input_error(invalid_times_error(&self.name, self.bad_times.count, first));
+                }
                 sink.input_done(&self.name, *format);
             }
             State::Threaded(t) => {
@@ -496,7 +505,7 @@ impl LiveStream {
                 whole = std::mem::take(partial);
                 &whole[..]
             };
-            let before = container.oversized;
+            let (before, times_before) = (container.oversized, container.invalid_times);
             if line.len() > max {
                 line = &line[..char_floor(line, max)];
                 container.oversized += 1;
@@ -506,6 +515,9 @@ impl LiveStream {
             container.line(&line, sink);
             if container.oversized != before {
                 self.oversized.note(start);
+            }
+            if container.invalid_times != times_before {
+                self.bad_times.note(start);
             }
         }
         let rest = &bytes[at..];
@@ -523,8 +535,12 @@ impl LiveStream {
         *skipping = true;
         let (line, valid) = decode_line(&head[..char_floor(&head, max)]);
         self.invalid_utf8 += u64::from(!valid);
+        let times_before = container.invalid_times;
         container.line(&line, sink);
         self.oversized.note(self.line_start);
+        if container.invalid_times != times_before {
+            self.bad_times.note(self.line_start);
+        }
     }
 }
 

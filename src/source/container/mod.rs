@@ -14,8 +14,8 @@ use crate::timeutil::{impossible_date, parse_leading_timestamp, TimestampCache};
 use console::console_row;
 use export::LAMBDA_HEAD;
 pub(super) use export::{export_head, export_head_bad_date};
-use prefix::Prefix;
-use tail::{strip_sgr_head, tail_head};
+use prefix::{LineTime, Prefix};
+use tail::{strip_sgr_head, tail_head, tail_head_bad_date};
 
 /// The input error of `count` lines whose stamp has a date that does not exist, the first at byte
 /// `first_byte`.
@@ -24,7 +24,7 @@ pub(super) fn invalid_times_error(input: &str, count: u64, first_byte: u64) -> I
         input: input.to_string(),
         position: format!("byte {first_byte}"),
         message: format!(
-            "{count} line(s) begin with a date that does not exist (such as 2025-02-30); \
+            "{count} line(s) begin with a date or time that does not exist (such as 2025-02-30 or hour 25); \
              each was read as an event without a time, which takes the time inside its own line"
         ),
     }
@@ -233,7 +233,8 @@ impl<'d> TextContainer<'d> {
                 }
             }
             TextKind::Prefixed => match self.prefix.as_mut().and_then(|p| p.strip(line)) {
-                Some((ts, msg)) => self.start(ts, None, msg, sink),
+                Some((LineTime::At(ts), msg)) => self.start(ts, None, msg, sink),
+                Some((LineTime::Impossible, msg)) => self.start_without_time(msg, sink),
                 None => self.continuation(line, sink),
             },
             TextKind::Console => {
@@ -260,9 +261,9 @@ impl<'d> TextContainer<'d> {
     fn tail_line(&mut self, line: &str, sink: &mut dyn EventSink) {
         match tail_head(line) {
             Some((ts, stream, msg)) => self.start(Some(ts), stream, msg, sink),
-            None => match impossible_date(line.as_bytes()) {
-                // The rest of the line (stream and message) as it is: the damage is reported.
-                Some(len) => self.start_without_time(line[len..].trim_start(), sink),
+            None => match tail_head_bad_date(line) {
+                // The rest of the line as it is: the damage is reported.
+                Some(rest) => self.start_without_time(rest, sink),
                 None => self.continuation(line, sink),
             },
         }

@@ -2,7 +2,7 @@
 //! forwarder header, a user's own columns): the prefix is learned per input from its sample.
 
 use super::detect::LAMBDA_PREFIXES as MARKERS;
-use crate::timeutil::{leading_timestamp, parse_leading_timestamp};
+use crate::timeutil::{impossible_date, leading_timestamp, parse_leading_timestamp};
 
 /// The longest prefix looked for: a forwarder header, not a message that mentions START.
 const MAX_PREFIX: usize = 256;
@@ -60,8 +60,26 @@ fn fields(prefix: &str) -> impl Iterator<Item = &str> {
     prefix.split([' ', '\t']).filter(|f| !f.is_empty())
 }
 
+/// The time of a prefixed line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LineTime {
+    /// Its time (epoch ms), or none when the prefix holds no time.
+    At(Option<i64>),
+    /// The prefix holds a date or time of day that does not exist (`2025-02-30`, `25:00:00`):
+    /// never read as another time, nor as a line of the event before it.
+    Impossible,
+}
+
 /// `HH:MM:SS[.fff|,fff]` → ms since midnight.
 fn time_of_day(field: &str) -> Option<i64> {
+    clock(field)
+        .filter(|&(h, m, s, _)| h <= 23 && m <= 59 && s <= 60)
+        .map(|(h, m, s, ms)| ((h * 60 + m) * 60 + s) * 1000 + ms)
+}
+
+/// The hours, minutes, seconds and milliseconds of a field of the `HH:MM:SS[.fff|,fff]` shape,
+/// whether or not they are in range.
+fn clock(field: &str) -> Option<(i64, i64, i64, i64)> {
     let b = field.as_bytes();
     if b.len() < 8 || b[2] != b':' || b[5] != b':' {
         return None;
@@ -71,9 +89,6 @@ fn time_of_day(field: &str) -> Option<i64> {
         (!s.is_empty() && s.bytes().all(|c| c.is_ascii_digit())).then(|| s.parse().ok())?
     };
     let (h, m, s) = (num(0..2)?, num(3..5)?, num(6..8)?);
-    if h > 23 || m > 59 || s > 60 {
-        return None;
-    }
     let mut ms = 0;
     if b.len() > 8 {
         if !matches!(b[8], b'.' | b',') {
@@ -86,7 +101,7 @@ fn time_of_day(field: &str) -> Option<i64> {
         let digits: String = frac.chars().chain("00".chars()).take(3).collect();
         ms = digits.parse().ok()?;
     }
-    Some(((h * 60 + m) * 60 + s) * 1000 + ms)
+    Some((h, m, s, ms))
 }
 
 /// Midnight (UTC) of the first ISO 8601 timestamp inside any of `lines`.
@@ -137,11 +152,14 @@ impl Prefix {
             };
             *slot = (agree(|e| e.0), agree(|e| e.1));
         }
-        let time = if chosen.iter().all(|p| parse_leading_timestamp(p).is_some()) {
+        // A stamp whose date or time does not exist is a stamp all the same: the line is read as
+        // damage (`LineTime::Impossible`), and the others keep their time.
+        let stamped = |p: &&str| parse_leading_timestamp(p).is_some() || impossible_date(p.as_bytes()).is_some();
+        let time = if chosen.iter().all(stamped) {
             Some(PrefixTime::Leading)
         } else {
             (0..k)
-                .find(|&i| chosen.iter().all(|p| fields(p).nth(i).and_then(time_of_day).is_some()))
+                .find(|&i| chosen.iter().all(|p| fields(p).nth(i).and_then(clock).is_some()))
                 .map(PrefixTime::TimeOfDay)
         };
         let day_ms = match time {
@@ -159,10 +177,11 @@ impl Prefix {
 
     /// The time and the message of a line with the learned prefix; `None` for a line without it
     /// (a continuation line, such as a traceback's).
-    pub(super) fn strip<'a>(&mut self, line: &'a str) -> Option<(Option<i64>, &'a str)> {
+    pub(super) fn strip<'a>(&mut self, line: &'a str) -> Option<(LineTime, &'a str)> {
         let b = line.as_bytes();
         let mut at = 0;
         let mut tod = None;
+        let mut impossible = false;
         for (i, &(first, last)) in self.shape.iter().enumerate() {
             let start = at;
             while at < b.len() && !matches!(b[at], b' ' | b'\t') {
@@ -174,15 +193,28 @@ impl Prefix {
                 return None;
             }
             if self.time == Some(PrefixTime::TimeOfDay(i)) {
-                tod = Some(time_of_day(field)?);
+                match time_of_day(field) {
+                    Some(t) => tod = Some(t),
+                    None => {
+                        clock(field)?;
+                        impossible = true;
+                    }
+                }
             }
             while at < b.len() && matches!(b[at], b' ' | b'\t') {
                 at += 1;
             }
         }
         let msg = &line[at..];
+        if impossible {
+            return Some((LineTime::Impossible, msg));
+        }
         let ts = match self.time {
-            Some(PrefixTime::Leading) => Some(parse_leading_timestamp(line)?.epoch_ms),
+            Some(PrefixTime::Leading) => match parse_leading_timestamp(line) {
+                Some(t) => Some(t.epoch_ms),
+                None if impossible_date(b).is_some() => return Some((LineTime::Impossible, msg)),
+                None => return None,
+            },
             Some(PrefixTime::TimeOfDay(_)) => {
                 let tod = tod?;
                 // Lines run forward in time: a time of day half a day before the last is the next day.
@@ -194,7 +226,7 @@ impl Prefix {
             }
             None => None,
         };
-        Some((ts, msg))
+        Some((LineTime::At(ts), msg))
     }
 }
 

@@ -1,6 +1,6 @@
 //! The heads of `aws logs tail` and `sam logs` lines, and the color codes a TTY capture puts in them.
 
-use crate::timeutil::parse_leading_timestamp;
+use crate::timeutil::{impossible_date, parse_leading_timestamp};
 
 /// `aws logs tail` detailed `<ts+00:00> <stream> <msg>` and short `<ts> <msg>`, and `sam logs` `<stream> <ts> <msg>`.
 #[inline]
@@ -34,6 +34,25 @@ pub(super) fn tail_head(line: &str) -> Option<(i64, Option<&str>, &str)> {
     match rest.as_bytes().get(ts.len) {
         Some(b' ') => Some((ts.epoch_ms, Some(stream), &rest[ts.len + 1..])),
         None => Some((ts.epoch_ms, Some(stream), "")),
+        _ => None,
+    }
+}
+
+/// A tail line whose stamp has a date or time that does not exist, first (`aws logs tail`) or
+/// after the stream (`sam logs`): the rest of the line, to read as an event without a time rather
+/// than as a line of the event before it, or at another time.
+#[cold]
+pub(super) fn tail_head_bad_date(line: &str) -> Option<&str> {
+    if let Some(len) = impossible_date(line.as_bytes()) {
+        return Some(line[len..].trim_start());
+    }
+    let (stream, rest) = line.split_once(' ')?;
+    if stream.is_empty() || stream.contains('\t') {
+        return None;
+    }
+    let len = impossible_date(rest.as_bytes())?;
+    match rest.as_bytes().get(len) {
+        Some(b' ') | None => Some(rest[len..].trim_start()),
         _ => None,
     }
 }

@@ -142,7 +142,7 @@ fn export_look_ahead_equals_line_by_line_at_every_read_size() {
             2025-07-11T06:00:00.005+00:00 not an export header\n\
             2025-07-11T06:00:01.000Z \n\n\n\
             2025-07-11 06:00:01.001Z space between date and time\n\n\
-            2025-13-11T06:00:01.002Z month 13 continues the event before\n\n\
+            2025-13-11T06:00:01.002Z month 13 is an event without a time\n\n\
             2025-07-11T06:00:01.003Z invalid \xff utf8\n\n\
             2025-07-11T06:00:01.004Z blank lines then a continuation\n\n\n  at line 3\n\n\
             2025-07-11T06:00:01.005Z \xe3\x81\x82 multibyte\n\r\n\
@@ -166,7 +166,7 @@ fn export_look_ahead_equals_line_by_line_at_every_read_size() {
         container.line(&line, &mut expected);
     }
     container.finish(&mut expected);
-    assert_eq!(expected.events.len(), 13, "{:#?}", expected.events);
+    assert_eq!(expected.events.len(), 14, "{:#?}", expected.events);
 
     struct Trickle<'a>(&'a [u8], usize);
     impl Read for Trickle<'_> {
@@ -250,5 +250,133 @@ fn a_date_that_does_not_exist_is_an_event_without_a_time_and_an_input_error() {
         assert_eq!(s.events.len(), 1, "{format}: {:?}", s.events);
         assert_eq!(s.events[0].0, None, "{format}");
         assert!(s.events[0].2.ends_with("END RequestId: a"), "{format}: {:?}", s.events);
+    }
+}
+
+/// Two events, START then END, in each container; `second` is the END event's stamp.
+const TWO_EVENTS: [(&str, InputFormat, &str); 11] = [
+    (
+        "2025-07-11T06:05:34.308Z START RequestId: a Version: 1\n\n2025-07-11T06:05:34.309Z END RequestId: a\n\n",
+        InputFormat::Export,
+        "2025-07-11T06:05:34.309Z",
+    ),
+    (
+        "2025-07-11T06:05:34.308000+00:00 s START RequestId: a Version: 1\n2025-07-11T06:05:34.309000+00:00 s END RequestId: a\n",
+        InputFormat::Tail,
+        "2025-07-11T06:05:34.309000+00:00",
+    ),
+    (
+        "s 2025-07-11 06:05:34.308 START RequestId: a Version: 1\ns 2025-07-11 06:05:34.309 END RequestId: a\n",
+        InputFormat::Tail,
+        "2025-07-11 06:05:34.309",
+    ),
+    (
+        "2025-07-11T06:05:34.308+00:00\tSTART RequestId: a Version: 1\n2025-07-11T06:05:34.309+00:00\tEND RequestId: a\n",
+        InputFormat::Console,
+        "2025-07-11T06:05:34.309+00:00",
+    ),
+    (
+        "2025-07-11T06:05:34.308Z\nSTART RequestId: a Version: 1\n2025-07-11T06:05:34.309Z\nEND RequestId: a\n",
+        InputFormat::Console,
+        "2025-07-11T06:05:34.309Z",
+    ),
+    (
+        "2025-07-11 06:05:34.308 host fwd: START RequestId: a Version: 1\n2025-07-11 06:05:34.309 host fwd: END RequestId: a\n",
+        InputFormat::Prefixed,
+        "2025-07-11 06:05:34.309",
+    ),
+    (
+        "@timestamp,@message\n2025-07-11 06:05:34.308,START RequestId: a Version: 1\n2025-07-11 06:05:34.309,END RequestId: a\n",
+        InputFormat::InsightsCsv,
+        "2025-07-11 06:05:34.309",
+    ),
+    (
+        r#"{"events":[{"timestamp":"2025-07-11T06:05:34.308Z","message":"START RequestId: a Version: 1"},{"timestamp":"2025-07-11T06:05:34.309Z","message":"END RequestId: a"}]}"#,
+        InputFormat::Json,
+        "2025-07-11T06:05:34.309Z",
+    ),
+    (
+        r#"{"logEvents":[{"id":"1","timestamp":"2025-07-11T06:05:34.308Z","message":"START RequestId: a Version: 1"},{"id":"2","timestamp":"2025-07-11T06:05:34.309Z","message":"END RequestId: a"}],"logStream":"s","messageType":"DATA_MESSAGE"}"#,
+        InputFormat::Json,
+        "2025-07-11T06:05:34.309Z",
+    ),
+    (
+        r#"{"results":[[{"field":"@timestamp","value":"2025-07-11 06:05:34.308"},{"field":"@message","value":"START RequestId: a Version: 1"}],[{"field":"@timestamp","value":"2025-07-11 06:05:34.309"},{"field":"@message","value":"END RequestId: a"}]]}"#,
+        InputFormat::Json,
+        "2025-07-11 06:05:34.309",
+    ),
+    (
+        "@timestamp,@message\n\"2025-07-11 06:05:34.308\",\"START RequestId: a Version: 1\"\n\"2025-07-11 06:05:34.309\",\"END RequestId: a\"\n",
+        InputFormat::InsightsCsv,
+        "2025-07-11 06:05:34.309",
+    ),
+];
+
+/// Where the error about the END event's stamp points, in `text` of `format`.
+fn bad_time_position(text: &str, format: InputFormat, second: &str) -> String {
+    let at = text.find(second).unwrap_or_else(|| panic!("{second} in {text}"));
+    match format {
+        InputFormat::Json => "event 2".to_string(),
+        InputFormat::InsightsCsv => "line 3".to_string(),
+        _ => format!("byte {}", text[..at].rfind('\n').map_or(0, |i| i + 1)),
+    }
+}
+
+#[test]
+fn a_date_or_time_that_does_not_exist_is_an_input_error_in_every_container() {
+    for (good, format, second) in TWO_EVENTS {
+        let want = read(good.as_bytes(), format);
+        assert!(want.errors.is_empty(), "{format}: {:?}", want.errors);
+        assert_eq!(want.events.len(), 2, "{format}: {:?}", want.events);
+        assert!(want.events[1].0.is_some(), "{format}: {:?}", want.events);
+        for (from, to) in [
+            ("2025-07-11", "2025-02-30"),
+            ("2025-07-11", "2025-13-11"),
+            ("06:05:34", "25:05:34"),
+        ] {
+            let bad_stamp = second.replacen(from, to, 1);
+            let bad = good.replacen(second, &bad_stamp, 1);
+            let s = read(bad.as_bytes(), format);
+            let case = format!("{format} with {bad_stamp}: {:?}", s.events);
+            assert_eq!(s.events.len(), 2, "{case}");
+            assert_eq!(s.events[0], want.events[0], "{case}");
+            assert_eq!(s.events[1].0, None, "no time, never another: {case}");
+            assert!(s.events[1].2.ends_with("END RequestId: a"), "{case}");
+            assert_eq!(s.errors.len(), 1, "{case}: {:?}", s.errors);
+            assert_eq!(
+                s.errors[0].position,
+                bad_time_position(&bad, format, &bad_stamp),
+                "{case}"
+            );
+            assert!(
+                s.errors[0].message.contains("does not exist"),
+                "{}",
+                s.errors[0].message
+            );
+        }
+    }
+}
+
+#[test]
+fn a_time_of_day_that_does_not_exist_in_a_learned_prefix_is_an_input_error() {
+    let good = "06:05:34  START RequestId: a Version: 1\n\
+                06:05:34  [INFO]\t2025-07-11T06:05:34.308Z\ta\t[INFO] Source IP: 203.0.113.7\n\
+                06:05:35  END RequestId: a\n";
+    let want = read(good.as_bytes(), InputFormat::Prefixed);
+    assert!(want.errors.is_empty(), "{:?}", want.errors);
+    assert_eq!(want.events.len(), 3);
+    assert_eq!(want.events[2].0, Some(1_752_213_935_000));
+    let bad = good.replace("06:05:35", "25:05:35");
+    for format in [InputFormat::Auto, InputFormat::Prefixed] {
+        let s = read(bad.as_bytes(), format);
+        assert_eq!(s.events.len(), 3, "{format}: {:?}", s.events);
+        assert_eq!(s.events[..2], want.events[..2], "{format}");
+        assert_eq!(s.events[2].0, None, "{format}");
+        assert_eq!(s.events[2].2, "END RequestId: a", "{format}");
+        assert_eq!(s.errors.len(), 1, "{format}: {:?}", s.errors);
+        assert_eq!(
+            s.errors[0].position,
+            format!("byte {}", good.find("06:05:35").unwrap_or(0))
+        );
     }
 }

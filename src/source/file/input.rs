@@ -276,6 +276,17 @@ impl Input<'_> {
                 ),
             });
         }
+        if let Some(first) = stats.first_invalid_time {
+            sink.input_error(InputError {
+                input: self.name.to_string(),
+                position: format!("event {first}"),
+                message: format!(
+                    "{} event(s) have a timestamp whose date or time does not exist (such as 2025-02-30 or hour 25); \
+                     each was read as an event without a time, which takes the time inside its own message",
+                    stats.invalid_times
+                ),
+            });
+        }
         if let Some((record, what)) = stats.first_damage.take() {
             sink.input_error(InputError {
                 input: self.name.to_string(),

@@ -150,8 +150,11 @@ fn a_followed_file_is_read_as_it_grows() {
     assert!(matches!(rx.recv_timeout(Duration::from_secs(5)), Ok(StreamMsg::End)));
 }
 
+/// Events as (time, message): the file reader's default stream is `dflt`, the live stream's none.
+type Timed = Vec<(Option<i64>, String)>;
+
 /// The events of `text` read as a file is read, and as a live stream pushed `chunk` bytes at a time.
-fn file_and_stream(text: &[u8], chunk: usize) -> (Vec<(Option<i64>, String)>, Vec<(Option<i64>, String)>) {
+fn file_and_stream(text: &[u8], chunk: usize) -> (Timed, Timed) {
     let file = crate::testutil::read(text, InputFormat::Auto);
     let mut live = LiveStream::new("-".into(), ReadOptions::new(InputFormat::Auto));
     let mut sink = TestSink::default();
@@ -194,4 +197,33 @@ fn a_line_ending_in_cr_is_delivered_without_waiting_for_the_next_byte() {
     live.push(format!("\n{REPORT}\r\rx").as_bytes(), &mut sink);
     live.end(&mut sink).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(messages(&sink), [START, REPORT, "x"]);
+}
+
+#[test]
+fn a_stream_reports_a_date_that_does_not_exist_as_a_file_does() {
+    let text = "2025-07-11T06:05:34.308Z START RequestId: a Version: 1\n\n\
+                2025-02-30T06:05:34.309Z END RequestId: a\n\n\
+                2025-07-11T25:05:34.310Z REPORT RequestId: a\tDuration: 1.00 ms\t\n\n";
+    let file = crate::testutil::read(text.as_bytes(), InputFormat::Export);
+    for chunk in [5, text.len()] {
+        let mut live = LiveStream::new("test.log".into(), ReadOptions::new(InputFormat::Export));
+        let mut sink = TestSink::default();
+        for piece in text.as_bytes().chunks(chunk) {
+            live.push(piece, &mut sink);
+        }
+        live.end(&mut sink).unwrap_or_else(|e| panic!("{e}"));
+        // The file reader's default stream is `dflt`, the live stream's none.
+        let without_stream = |s: &TestSink| s.events.iter().map(|e| (e.0, e.2.clone())).collect::<Vec<_>>();
+        assert_eq!(without_stream(&sink), without_stream(&file), "pieces of {chunk}");
+        assert_eq!(sink.events.len(), 3);
+        assert_eq!(sink.events[2].0, None);
+        assert_eq!(sink.errors.len(), 1, "{:?}", sink.errors);
+        assert_eq!(sink.errors[0].position, file.errors[0].position);
+        assert_eq!(sink.errors[0].message, file.errors[0].message);
+        assert!(
+            sink.errors[0].message.starts_with("2 line(s)"),
+            "{}",
+            sink.errors[0].message
+        );
+    }
 }

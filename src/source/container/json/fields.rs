@@ -7,7 +7,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::Deserialize;
 
 use super::{skip_compounds, skip_scalars};
-use crate::timeutil::parse_leading_timestamp;
+use crate::timeutil::{impossible_date, parse_leading_timestamp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Key {
@@ -125,11 +125,23 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
     }
 }
 
-/// Epoch milliseconds (number or numeric string) or an ISO/Insights timestamp string; also says whether it was a number.
+/// A JSON timestamp as read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Stamp {
+    /// Epoch milliseconds, when the value was one.
+    pub(super) ms: Option<i64>,
+    /// It was a number (container events carry epoch ms; Lambda's own JSON lines an ISO string).
+    pub(super) numeric: bool,
+    /// A string with the shape of a timestamp whose date or time does not exist (`2025-02-30T…`):
+    /// read without a time and reported, never as another time.
+    pub(super) impossible: bool,
+}
+
+/// Epoch milliseconds (number or numeric string) or an ISO/Insights timestamp string.
 pub(super) struct TimestampSeed;
 
 impl<'de> DeserializeSeed<'de> for TimestampSeed {
-    type Value = (Option<i64>, bool);
+    type Value = Stamp;
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
@@ -137,38 +149,52 @@ impl<'de> DeserializeSeed<'de> for TimestampSeed {
 }
 
 impl<'de> Visitor<'de> for TimestampSeed {
-    type Value = (Option<i64>, bool);
+    type Value = Stamp;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a timestamp")
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok((Some(v), true))
+        Ok(Stamp::number(Some(v)))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok((i64::try_from(v).ok(), true))
+        Ok(Stamp::number(i64::try_from(v).ok()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         let ms = (v.is_finite() && v.abs() < 9.0e18).then_some(v as i64);
-        Ok((ms, true))
+        Ok(Stamp::number(ms))
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-        let parsed = parse_leading_timestamp(s)
+        let ms = parse_leading_timestamp(s)
             .map(|t| t.epoch_ms)
             .or_else(|| s.trim().parse::<i64>().ok());
-        Ok((parsed, false))
+        Ok(Stamp {
+            ms,
+            numeric: false,
+            impossible: ms.is_none() && impossible_date(s.trim_start().as_bytes()).is_some(),
+        })
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok((None, false))
+        Ok(Stamp::default())
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok((None, false))
+        Ok(Stamp::default())
     }
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok((None, false))
+        Ok(Stamp::default())
     }
-    skip_compounds!((None, false));
+    skip_compounds!(Stamp::default());
+}
+
+impl Stamp {
+    fn number(ms: Option<i64>) -> Stamp {
+        Stamp {
+            ms,
+            numeric: true,
+            impossible: false,
+        }
+    }
 }
 
 /// A string into a reused buffer; other types are skipped.

@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::Deserialize;
 
 use crate::source::{EventSink, LogEvent};
-use crate::timeutil::parse_leading_timestamp;
+use crate::timeutil::{impossible_date, parse_leading_timestamp};
 pub(crate) use cut::CutStrings;
 use fields::{ControlSeed, Key, KeySeed, MessageSeed, StrSeed, TimestampSeed};
 
@@ -28,6 +28,19 @@ pub(crate) struct JsonStats {
     /// The first record that could not be decoded: its ordinal among the encoded records (from
     /// 1) and what was wrong with it.
     pub first_damage: Option<(u64, String)>,
+    /// Events whose timestamp string has a date or time that does not exist (read without a
+    /// time), and the first one's ordinal among the events (from 1).
+    pub invalid_times: u64,
+    pub first_invalid_time: Option<u64>,
+}
+
+impl JsonStats {
+    /// One more event whose timestamp does not exist; `pending` events come before it.
+    fn note_invalid_time(&mut self, pending: usize) {
+        self.invalid_times += 1;
+        let at = self.events + pending as u64 + 1;
+        self.first_invalid_time.get_or_insert(at);
+    }
 }
 
 /// Reads a sequence of JSON values (concatenated, NDJSON or pretty-printed) and delivers every
@@ -274,6 +287,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let mut ts = None;
+        let mut bad_time = false;
         let mut has_msg = false;
         let mut has_stream = false;
         let mut event_like = self.place == Place::EventOf;
@@ -289,10 +303,11 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                     event_like |= key == Key::AtMessage;
                 }
                 Key::Timestamp | Key::AtTimestamp => {
-                    let (value, numeric) = map.next_value_seed(TimestampSeed)?;
-                    ts = value;
+                    let stamp = map.next_value_seed(TimestampSeed)?;
+                    ts = stamp.ms;
+                    bad_time = stamp.impossible;
                     // Lambda's own JSON log lines carry an ISO string `timestamp`; container events carry epoch ms.
-                    event_like |= numeric || key == Key::AtTimestamp;
+                    event_like |= stamp.numeric || key == Key::AtTimestamp;
                 }
                 Key::LogStreamName | Key::AtLogStream => {
                     has_stream = map.next_value_seed(StrSeed(&mut self.ctx.stream))?;
@@ -377,6 +392,10 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
             self.ctx.stats.skipped += 1;
             return Ok(());
         }
+        if bad_time {
+            let pending = self.buffer.as_ref().map_or(0, |b| b.len());
+            self.ctx.stats.note_invalid_time(pending);
+        }
         if has_stream {
             let stream = std::mem::take(&mut self.ctx.stream);
             self.emit(ts, Some(&stream), None);
@@ -412,9 +431,13 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut rows: A) -> Result<(), A::Error> {
         while let Some(cells) = rows.next_element::<Vec<Cell>>()? {
             let (mut ts, mut stream, mut msg) = (None, None, None);
+            let mut bad_time = false;
             for cell in cells {
                 match cell.field.as_str() {
-                    "@timestamp" => ts = parse_leading_timestamp(&cell.value).map(|t| t.epoch_ms),
+                    "@timestamp" => {
+                        ts = parse_leading_timestamp(&cell.value).map(|t| t.epoch_ms);
+                        bad_time = ts.is_none() && impossible_date(cell.value.trim_start().as_bytes()).is_some();
+                    }
                     "@logStream" => stream = Some(cell.value),
                     "@message" => msg = Some(cell.value),
                     _ => {}
@@ -422,6 +445,9 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_> {
             }
             match msg {
                 Some(msg) => {
+                    if bad_time {
+                        self.ctx.stats.note_invalid_time(0);
+                    }
                     let stream = stream.as_deref().or(self.inherited).unwrap_or(self.ctx.default_stream);
                     deliver(
                         &mut *self.ctx.sink,

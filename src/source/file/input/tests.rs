@@ -91,11 +91,20 @@ fn truncated_gzip_keeps_events_and_names_the_byte() {
     )
     .unwrap();
     assert_eq!((&inline.events, &inline.errors), (&sink.events, &sink.errors));
-    assert_eq!(sink.errors.len(), 1, "{:?}", sink.errors);
+    // What the damaged stream inflates to past the damage is garbage: stamps with a month or an
+    // hour out of range among it are reported too.
+    let gzip_errors: Vec<_> = sink
+        .errors
+        .iter()
+        .filter(|e| e.message.starts_with("gzip stream"))
+        .collect();
+    assert_eq!(gzip_errors.len(), 1, "{:?}", sink.errors);
     assert!(
-        sink.errors[0].message.starts_with("gzip stream"),
-        "{}",
-        sink.errors[0].message
+        sink.errors
+            .iter()
+            .all(|e| e.message.starts_with("gzip stream") || e.message.contains("does not exist")),
+        "{:?}",
+        sink.errors
     );
     assert!(sink.events.len() > 1000);
 }
