@@ -74,3 +74,17 @@ fn learning_needs_a_shared_prefix() {
     assert_eq!(time_of_day("25:00:00"), None);
     assert_eq!(time_of_day("10:00"), None);
 }
+
+#[test]
+fn a_prefix_is_learned_from_lines_ending_in_a_lone_cr() {
+    // A first line without the prefix, longer than a prefix is looked for in: read as one line,
+    // a CR-only sample showed no prefix at all.
+    let text = format!("# {}\n{}", "exported ".repeat(40), jq_lines());
+    let want = read(text.as_bytes(), InputFormat::Prefixed);
+    for ends in ["\r", "\r\n"] {
+        let s = read(text.replace('\n', ends).as_bytes(), InputFormat::Prefixed);
+        assert_eq!(s.events, want.events, "{ends:?}");
+    }
+    assert_eq!(want.events.len(), 7);
+    assert!(want.events[1..].iter().all(|e| e.0.is_some()), "{:?}", want.events);
+}
