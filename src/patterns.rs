@@ -7,6 +7,10 @@ use serde::Deserialize;
 use crate::bytes::{first_line, starts_with_at};
 use crate::redact::{escape_control, escape_lines};
 
+mod ip;
+
+pub use ip::{cut_ip, display_ip};
+
 /// The `--patterns` file cannot be used: which file, and what is wrong where in it. Both are
 /// escaped when shown, line by line: the path may hold ESC or RLO, the message quotes the file.
 #[derive(Debug, thiserror::Error)]
@@ -256,16 +260,18 @@ impl Template {
     }
 
     /// The fact of this template's kind, from its captures in the order of `placeholders()`.
+    /// An IP value is cut to the IP token it starts with ([`cut_ip`]): what the line holds after
+    /// it (a token, say) is no part of it.
     fn fact<'a>(&self, first: &'a str, second: &'a str) -> AuthFact<'a> {
         match self.kind {
-            FactKind::SourceIp => AuthFact::SourceIp(first),
+            FactKind::SourceIp => AuthFact::SourceIp(cut_ip(first)),
             FactKind::Token => AuthFact::Token(first),
-            FactKind::AllowedIp => AuthFact::AllowedIp(first),
+            FactKind::AllowedIp => AuthFact::AllowedIp(cut_ip(first)),
             FactKind::AllowedToken => AuthFact::AllowedToken(first),
             FactKind::ApiRequestId => AuthFact::ApiRequestId(first),
             FactKind::IpMismatch => AuthFact::IpMismatch {
-                received: first,
-                allowed: second,
+                received: cut_ip(first),
+                allowed: cut_ip(second),
             },
             FactKind::TokenMismatch => AuthFact::TokenMismatch {
                 received: first,
@@ -526,6 +532,22 @@ mod tests {
             })
         );
         assert_eq!(p.match_message("[INFO] Token: "), Some(AuthFact::Token("")));
+        // An IP value is the IP token it starts with; a value that is none is kept whole.
+        assert_eq!(
+            p.match_message("[INFO] Source IP: 198.51.100.23 Token: Ab12Xy34"),
+            Some(AuthFact::SourceIp("198.51.100.23"))
+        );
+        assert_eq!(
+            p.match_message("[INFO] Allowed IP: 203.0.113.10/Ab12Xy34"),
+            Some(AuthFact::AllowedIp("203.0.113.10/Ab12Xy34"))
+        );
+        assert_eq!(
+            p.match_message("IP address mismatch: received IP=203.0.113.9 x, allowed IP=203.0.113.10 Token: t"),
+            Some(AuthFact::IpMismatch {
+                received: "203.0.113.9",
+                allowed: "203.0.113.10"
+            })
+        );
         assert_eq!(p.match_message("Hello"), None);
         assert_eq!(p.match_message("[INFO] Allowed IP"), None);
     }

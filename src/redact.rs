@@ -202,6 +202,10 @@ pub fn escape_control(s: &str) -> Cow<'_, str> {
                 c if (c as u32) < 0x100 => {
                     let _ = write!(out, "\\x{:02x}", c as u32);
                 }
+                // A byte that was not UTF-8, as the decoder kept it (`source::decode`): the byte.
+                c if (c as u32) >= INVALID_BYTES => {
+                    let _ = write!(out, "\\x{:02x}", c as u32 - INVALID_BYTES);
+                }
                 c => {
                     let _ = write!(out, "\\u{{{:x}}}", c as u32);
                 }
@@ -260,8 +264,14 @@ pub(crate) fn is_escaped(c: char) -> bool {
                 | '\u{1bca0}'..='\u{1bca3}'
                 | '\u{1d173}'..='\u{1d17a}'
                 | '\u{e0000}'..='\u{e0fff}'
+                // Bytes that were not UTF-8 (`source::decode`), shown as `\xNN`.
+                | '\u{10ff00}'..='\u{10ffff}'
         )
 }
+
+/// The code point U+10FF00 + byte stands for a byte that was not UTF-8 (`source::decode`
+/// decodes invalid input so, to keep different bytes different).
+pub(crate) const INVALID_BYTES: u32 = 0x10_FF00;
 
 /// Words after which a secret follows in a line nobody recognized: what follows them (after `:`,
 /// `=`, quotes or spaces) is masked.

@@ -6,7 +6,6 @@ use std::net::IpAddr;
 
 use super::{Analyzer, Burst, InputSummary};
 use crate::i18n::{fill, FindingTexts};
-use crate::redact::escape_control;
 use crate::report::{DurationStats, Finding, Severity};
 use crate::timeutil::format_rfc3339_ms;
 
@@ -51,7 +50,7 @@ impl Analyzer {
             ips.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
             let shown = ips
                 .iter()
-                .map(|(ip, n)| fill(t.ip_times, &[("ip", &escape_control(ip)), ("count", n)]));
+                .map(|(ip, n)| fill(t.ip_times, &[("ip", &self.shown_ip(ip)), ("count", n)]));
             let listed = named(t, shown, ips.len());
             f.push(
                 Finding::new(
@@ -78,7 +77,7 @@ impl Analyzer {
                 "invalid_allowed_ip",
                 Severity::High,
                 *n,
-                fill(t.invalid_allowed_ip_message, &[("ip", &escape_control(ip))]),
+                fill(t.invalid_allowed_ip_message, &[("ip", &self.shown_ip(ip))]),
                 t.invalid_allowed_ip_advice,
             ));
         }
@@ -246,7 +245,7 @@ impl Analyzer {
             fill(
                 t.token_guessing_ip,
                 &[
-                    ("ip", &escape_control(ip)),
+                    ("ip", &self.shown_ip(ip)),
                     ("mismatches", &b.mismatches),
                     ("distinct", &b.distinct),
                     ("first", &format_rfc3339_ms(b.first_ms)),

@@ -9,7 +9,8 @@ use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use crate::decision::{received_token, source_ip, Decision, Verdict};
 use crate::group::Invocation;
 use crate::i18n::Lang;
-use crate::redact::{escape_control, token_is_missing};
+use crate::patterns::display_ip;
+use crate::redact::{token_is_missing, TokenDisplay};
 use crate::report::InputError;
 use crate::report::*;
 use crate::timeutil::format_rfc3339_ms;
@@ -27,6 +28,8 @@ pub const DEFAULT_USD_PER_MILLION_REQUESTS: f64 = 0.20;
 const MAX_TRACKED_IPS: usize = 200_000;
 /// IPs kept for the token-leak finding.
 const MAX_LEAK_IPS: usize = 1_000;
+/// The IP of a request that logged none, in the top denied IPs and the findings.
+const UNKNOWN_IP: &str = "(unknown)";
 
 /// Prices for the cost estimate, the token-guessing threshold, and the findings' language.
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +45,9 @@ pub struct AnalyzeConfig {
     pub guess_window_ms: i64,
     /// The language of the findings' messages and advice.
     pub lang: Lang,
+    /// How a logged IP value that is no IP token (it may hold a token) is shown in the top
+    /// denied IPs and the findings: masked, or as logged with `--show-tokens`.
+    pub tokens: TokenDisplay,
 }
 
 impl Default for AnalyzeConfig {
@@ -52,6 +58,7 @@ impl Default for AnalyzeConfig {
             guess_threshold: 5,
             guess_window_ms: 10 * 60_000,
             lang: Lang::En,
+            tokens: TokenDisplay::Masked,
         }
     }
 }
@@ -220,7 +227,7 @@ impl Analyzer {
         if r.ip_mismatch && !r.token_mismatch && received_token(inv).is_some_and(|t| !token_is_missing(t)) {
             self.token_leaks += 1;
             self.spans.token_leak.saw(t);
-            let ip = source_ip(inv).unwrap_or("(unknown)");
+            let ip = source_ip(inv).unwrap_or(UNKNOWN_IP);
             if let Some(n) = self.leaked_from.get_mut(ip) {
                 *n += 1;
             } else if self.leaked_from.len() < MAX_LEAK_IPS {
@@ -232,7 +239,7 @@ impl Analyzer {
             self.denials.token_mismatch += r.token_mismatch as u64;
             self.denials.both += (r.ip_mismatch && r.token_mismatch) as u64;
             self.denials.token_missing += r.token_missing as u64;
-            let ip = source_ip(inv).unwrap_or("(unknown)");
+            let ip = source_ip(inv).unwrap_or(UNKNOWN_IP);
             self.add_denied_ip(ip, inv, verdict);
         }
         if let Some(m) = &inv.report {
@@ -416,7 +423,7 @@ impl Analyzer {
             .iter()
             .take(10)
             .map(|(ip, s)| DeniedIp {
-                ip: escape_control(ip).into_owned(),
+                ip: self.shown_ip(ip),
                 count: s.count,
                 ip_mismatch: s.ip_mismatch,
                 token_mismatch: s.token_mismatch,
@@ -453,6 +460,15 @@ impl Analyzer {
             findings,
             callers: None,
         }
+    }
+
+    /// A source or allowed IP as the report shows it ([`display_ip`]: a value that is no IP
+    /// token is masked like a token); `(unknown)`, which stands for no IP, as it is.
+    fn shown_ip(&self, ip: &str) -> String {
+        if ip == UNKNOWN_IP {
+            return ip.to_string();
+        }
+        display_ip(ip, self.config.tokens).into_owned()
     }
 
     /// The final report: the end of the run.

@@ -474,3 +474,34 @@ fn findings_speak_the_configured_language() {
         Some("最大メモリ使用量が 512 MB 中 500 MB に達しました。メモリ不足による失敗が起きる寸前です。")
     );
 }
+
+#[test]
+fn an_ip_value_that_is_no_ip_token_is_masked_in_the_top_ips_and_every_finding() {
+    let run = |tokens: TokenDisplay| {
+        let mut a = Analyzer::new(AnalyzeConfig {
+            guess_threshold: 2,
+            tokens,
+            ..AnalyzeConfig::default()
+        });
+        for i in 0..3u64 {
+            // The allowed token from a "source IP" that holds the token: a leak, and denied.
+            let mut v = inv(i, "198.51.100.23/Ab12Xy34", if i == 0 { "Ab12Xy34" } else { "g" }, 1000);
+            v.auth.allowed_ip = Some("203.0.113.10/Ab12Xy34".into());
+            a.add(&v, &decide(&v));
+        }
+        serde_json::to_string(&a.finish(InputSummary::default())).expect("json")
+    };
+    let masked = run(TokenDisplay::Masked);
+    for kind in ["token_leak_suspected", "invalid_allowed_ip", "token_guessing"] {
+        assert!(masked.contains(kind), "{kind}: {masked}");
+    }
+    assert!(!masked.contains("Ab12Xy34"), "{masked}");
+    let shown = display_ip("198.51.100.23/Ab12Xy34", TokenDisplay::Masked).into_owned();
+    assert!(shown.starts_with("text:"), "{shown}");
+    // The top IP, the leak and the guessing finding name it; the allowed IP has its own hash.
+    assert_eq!(masked.matches(shown.as_str()).count(), 3, "{masked}");
+    let allowed = display_ip("203.0.113.10/Ab12Xy34", TokenDisplay::Masked).into_owned();
+    assert!(masked.contains(&format!("ALLOWED_IP '{allowed}'")), "{masked}");
+    // --show-tokens shows them as logged.
+    assert!(run(TokenDisplay::Revealed).contains("198.51.100.23/Ab12Xy34"));
+}

@@ -401,6 +401,7 @@ impl ReportArgs {
                     guess_threshold: findings.guess_threshold,
                     guess_window_ms: findings.guess_window_ms,
                     lang: style.lang,
+                    tokens: style.tokens,
                 },
                 group,
             },

@@ -418,6 +418,7 @@ impl TailArgs {
                     guess_threshold: findings.guess_threshold,
                     guess_window_ms: findings.guess_window_ms,
                     lang: style.lang,
+                    tokens: style.tokens,
                     ..AnalyzeConfig::default()
                 },
             },

@@ -7,6 +7,7 @@ use super::terminal_safe_json;
 use crate::decision::{received_token, source_ip, Verdict};
 use crate::engine::InvocationSink;
 use crate::group::Invocation;
+use crate::patterns::display_ip;
 use crate::redact::{csv_cell, display_token, escape_control, TokenDisplay};
 use crate::report::RequestRow;
 use crate::timeutil::format_rfc3339_ms;
@@ -196,7 +197,8 @@ pub fn request_row(inv: &Invocation, verdict: &Verdict, tokens: TokenDisplay) ->
         stream: escape_control(&inv.stream).into_owned(),
         decision: verdict.decision.name(),
         reasons: verdict.reasons.names(),
-        source_ip: source_ip(inv).map(|s| escape_control(s).into_owned()),
+        // A value that is no IP token may hold a token: masked like one.
+        source_ip: source_ip(inv).map(|s| display_ip(s, tokens).into_owned()),
         token: received_token(inv).map(|t| display_token(t, tokens)),
         duration_ms: m.and_then(|m| m.duration_us).map(|us| us as f64 / 1000.0),
         billed_duration_ms: m.and_then(|m| m.billed_ms),

@@ -126,7 +126,14 @@ fn every_report_format_escapes_names_ips_and_messages() {
 fn an_ip_with_an_invisible_character_cannot_pass_for_the_allowed_one() {
     let (_dir, log, _) = hostile_dir();
     for format in ["table", "csv", "html"] {
+        // An IP with an invisible character is no IP token: masked (`text:…`), and shown
+        // escaped with --show-tokens.
         let run = report(&[s(&log), "--format", format]);
+        run.assert_code(0);
+        let text = run.text();
+        assert!(text.contains("text:"), "{format}: not masked:\n{text}");
+        assert!(!text.contains("203.0.113.10\u{200b}"), "{format}:\n{text}");
+        let run = report(&[s(&log), "--format", format, "--show-tokens"]);
         run.assert_code(0);
         let text = run.text();
         for shown in ["203.0.113.10\\u{200b}", "203.0.113.10\\u{2060}"] {

@@ -151,7 +151,7 @@ fn explain_prints_the_plan_and_runs_no_query() {
         "# reports query, first slice",
         "# requests query, first slice",
         "# denied query, first slice",
-        "| parse txt /^(?:\\[[A-Z]{1,10}\\][ \\t]*)?(?<m0>Source IP\\: (?<v0a>[^\\n]*?))\\r*\\z/",
+        "| parse txt /^(?:\\[[A-Z]{1,10}\\][ \\t]*)?(?<m0>Source IP\\: (?:(?<v0a>[0-9A-Fa-f]*[.:][0-9A-Fa-f.:]*(?:\\/[0-9]+)?(?:%[0-9A-Za-z_.\\-]+)?)(?:[\\t ][^\\n]*?)??|(?<t0a>[^\\n]*?)))\\r*\\z/",
         "; follows the two-stats rules):",
         "by datefloor(t, 1m) as minute",
     ] {

@@ -210,6 +210,15 @@ const TEMPLATE_START: &str = r"^(?:\[[A-Z]{1,10}\][ \t]*)?";
 /// `Patterns::match_message` matches a whole first line.
 const TEMPLATE_END: &str = r"\r*\z";
 
+/// An IP token at the start of an IP value, as `patterns::ip_token` reads it: a run of
+/// `[0-9A-Fa-f:.]` holding a `.` or `:`, an optional `/` and digits, an optional `%` and zone.
+const IP_TOKEN: &str = r"[0-9A-Fa-f]*[.:][0-9A-Fa-f.:]*(?:\/[0-9]+)?(?:%[0-9A-Za-z_.\-]+)?";
+
+/// Whether the values of `kind` are IP values, cut to their IP token (`patterns::cut_ip`).
+fn is_ip_kind(kind: FactKind) -> bool {
+    matches!(kind, FactKind::SourceIp | FactKind::AllowedIp | FactKind::IpMismatch)
+}
+
 /// The slot of the placeholder holding a token, for kinds whose token may be missing.
 fn token_slot(kind: FactKind) -> Option<usize> {
     match kind {
@@ -219,8 +228,11 @@ fn token_slot(kind: FactKind) -> Option<usize> {
 }
 
 /// The regex of a template. Placeholders become named groups `v<i><a|b>`, except the one in
-/// `missing_slot`, which must be `None` or empty; the whole match is the group `name`.
-fn template_regex(i: usize, parts: &[TemplatePart<'_>], name: &str, missing_slot: Option<usize>) -> String {
+/// `missing_slot`, which must be `None` or empty; the whole match is the group `name`. With
+/// `ip`, a value is its IP token when it starts with one followed by a blank or its end (group
+/// `v…`, the rest up to the next literal or the line end skipped), else all of it (group `t…`):
+/// the cut `patterns::cut_ip` makes.
+fn template_regex(i: usize, parts: &[TemplatePart<'_>], name: &str, missing_slot: Option<usize>, ip: bool) -> String {
     let mut body = String::new();
     for part in parts {
         match *part {
@@ -231,10 +243,18 @@ fn template_regex(i: usize, parts: &[TemplatePart<'_>], name: &str, missing_slot
                 // Lazy, so a middle value ends at the first occurrence of the next literal, and
                 // the last one before the `\r`s that end the line, as the local matcher reads them.
                 let value = r"[^\n]*?";
+                let ab = if slot == 0 { 'a' } else { 'b' };
                 if missing_slot.is_some() {
                     body.push_str(value);
+                } else if ip {
+                    // The IP branch first: it wins wherever it matches. Its skipped rest is lazy
+                    // too, so it ends at the same literal the local matcher's value ends at.
+                    let _ = write!(
+                        body,
+                        "(?:(?<v{i}{ab}>{IP_TOKEN})(?:[\\t ]{value})??|(?<t{i}{ab}>{value}))"
+                    );
                 } else {
-                    let _ = write!(body, "(?<v{i}{}>{value})", if slot == 0 { 'a' } else { 'b' });
+                    let _ = write!(body, "(?<v{i}{ab}>{value})");
                 }
             }
         }
@@ -265,16 +285,26 @@ impl Queries {
             });
             let fields = &mut by_kind[slot].1;
             let m = format!("m{i}");
-            let _ = write!(parses, "\n| parse txt {}", template_regex(i, &parts, &m, None));
+            let ip = is_ip_kind(kind);
+            let _ = write!(parses, "\n| parse txt {}", template_regex(i, &parts, &m, None, ip));
             fields.matched.push(m);
             for (s, list) in [(0usize, &mut fields.first), (1, &mut fields.second)] {
                 if parts.contains(&TemplatePart::Capture(s)) {
-                    list.push(format!("v{i}{}", if s == 0 { 'a' } else { 'b' }));
+                    let ab = if s == 0 { 'a' } else { 'b' };
+                    list.push(format!("v{i}{ab}"));
+                    // An IP value that is no IP token, whole (one of the two is present).
+                    if ip {
+                        list.push(format!("t{i}{ab}"));
+                    }
                 }
             }
             if let Some(ts) = token_slot(kind).filter(|s| parts.contains(&TemplatePart::Capture(*s))) {
                 let n = format!("n{i}");
-                let _ = write!(parses, "\n| parse txt {}", template_regex(i, &parts, &n, Some(ts)));
+                let _ = write!(
+                    parses,
+                    "\n| parse txt {}",
+                    template_regex(i, &parts, &n, Some(ts), false)
+                );
                 fields.missing.push(n);
             }
         }

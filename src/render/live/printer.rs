@@ -10,6 +10,7 @@ use crate::decision::{source_ip, Decision, TailFilter, Verdict};
 use crate::engine::live::now_ms;
 use crate::engine::InvocationSink;
 use crate::group::Invocation;
+use crate::patterns::display_ip;
 use crate::redact::TokenDisplay;
 use crate::render::requests::request_row;
 
@@ -152,10 +153,15 @@ impl TailPrinter<'_> {
     /// The invocation's line (with its raw lines, under `--raw`), then its alert; `Break` after
     /// `--count` lines or once the output failed.
     fn print(&mut self, inv: &Invocation, verdict: &Verdict, lines: Option<(&[String], usize)>) -> ControlFlow<()> {
+        let tokens = self.tokens;
         let alert = match (&mut self.bursts, source_ip(inv)) {
             (Some(bursts), Some(ip)) if verdict.decision == Decision::Denied => {
                 let t = inv.first_ts.or(inv.last_ts).unwrap_or_else(now_ms);
-                bursts.denied(ip, t)
+                // Shown as the report shows it: a value that is no IP token may hold a token.
+                bursts.denied(ip, t).map(|mut alert| {
+                    alert.ip = display_ip(ip, tokens).into_owned();
+                    alert
+                })
             }
             _ => None,
         };

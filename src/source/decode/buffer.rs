@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::io::{self, Read};
 
 use super::CHUNK;
+use crate::redact::INVALID_BYTES;
 use crate::source::{char_floor, Oversized, DEFAULT_MAX_LINE_BYTES};
 
 /// A growable read buffer that hands out whole lines without copying, and also serves as a
@@ -356,12 +357,36 @@ fn next_break(chunk: &[u8], pos: usize) -> (usize, usize) {
     }
 }
 
-/// A line as text: borrowed when it is UTF-8, else decoded lossily (`false`).
+/// A line as text: borrowed when it is UTF-8, else decoded with each invalid byte as its own
+/// code point (`false`, see [`decode_invalid`]).
 pub(crate) fn decode_line(bytes: &[u8]) -> (Cow<'_, str>, bool) {
     match simdutf8::basic::from_utf8(bytes) {
         Ok(line) => (Cow::Borrowed(line), true),
-        Err(_) => (String::from_utf8_lossy(bytes), false),
+        Err(_) => (Cow::Owned(decode_invalid(bytes)), false),
     }
+}
+
+/// Text that is not UTF-8, decoded so that two different byte strings never decode the same:
+/// the valid parts as they are, each byte that is not part of one as the code point
+/// U+10FF00 + byte (Supplementary Private Use Area-B, which no log text uses
+/// and `redact::escape_control` shows as `\xNN`). A lossy decoding (U+FFFD for any invalid
+/// sequence) made `a\xff` and `a\xfe` the same token, and a request holding them allowed.
+#[cold]
+pub(crate) fn decode_invalid(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            out.push(invalid_byte_char(b));
+        }
+    }
+    out
+}
+
+/// The code point standing for the invalid byte `b`.
+fn invalid_byte_char(b: u8) -> char {
+    // U+10FF00..=U+10FFFF are all valid scalar values.
+    char::from_u32(INVALID_BYTES + u32::from(b)).unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
 #[cfg(test)]

@@ -36,12 +36,17 @@ enum Kind {
     Slow,
     /// From an IPv6 address.
     Ipv6,
+    /// Text logged after the source IP (`Source IP: 198.51.100.23 Token: …`, the same in the
+    /// mismatch line): the IP is the IP token, the rest is no part of it.
+    IpThenText,
+    /// A source IP that is no IP token (`198.51.100.24/…`): kept whole, as text.
+    TextIp,
     /// A Python unhandled exception: `[ERROR] RuntimeError: …` and its traceback, no request id,
     /// and a REPORT without a status (the local engine counts an error).
     Traceback,
 }
 
-const KINDS: [Kind; 13] = [
+const KINDS: [Kind; 15] = [
     Kind::Allowed,
     Kind::IpMismatch,
     Kind::TokenMismatch,
@@ -55,6 +60,8 @@ const KINDS: [Kind; 13] = [
     Kind::EmptyToken,
     Kind::Slow,
     Kind::Ipv6,
+    Kind::IpThenText,
+    Kind::TextIp,
 ];
 
 fn request_id(n: u64) -> String {
@@ -89,6 +96,8 @@ fn invocation(n: u64, kind: Kind, t: i64, stream: &str, out: &mut Vec<Event>) {
         Kind::TokenMissing => (ALLOWED_IP, "None"),
         Kind::EmptyToken => (ALLOWED_IP, ""),
         Kind::Ipv6 => ("2001:db8::7", TOKEN),
+        Kind::IpThenText => ("198.51.100.23 Token: Ab12Xy34", TOKEN),
+        Kind::TextIp => ("198.51.100.24/Ab12Xy34", TOKEN),
         _ => (ALLOWED_IP, TOKEN),
     };
     let mut at = t;
@@ -108,7 +117,7 @@ fn invocation(n: u64, kind: Kind, t: i64, stream: &str, out: &mut Vec<Event>) {
     push(line_ts, app(line_ts, "INFO", &id, &format!("Allowed IP: {ALLOWED_IP}")));
     push(line_ts, app(line_ts, "INFO", &id, &format!("Allowed Token: {TOKEN}")));
     match kind {
-        Kind::IpMismatch | Kind::Both | Kind::Ipv6 => push(
+        Kind::IpMismatch | Kind::Both | Kind::Ipv6 | Kind::IpThenText | Kind::TextIp => push(
             line_ts,
             app(
                 line_ts,

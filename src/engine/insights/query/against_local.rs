@@ -93,7 +93,11 @@ fn insights(parses: &[(String, regex::Regex)], message: &str) -> Read {
     // The first template that matched (the local parser stops at it), by its place in the table.
     let fact = Patterns::builtin().templates().enumerate().find_map(|(i, (kind, _))| {
         f.contains_key(&format!("m{i}")).then(|| {
-            let v = |s: char| f.get(&format!("v{i}{s}")).cloned().unwrap_or_default();
+            // An IP value is `v…` when it is an IP token, else `t…`.
+            let v = |s: char| {
+                let at = |g: char| f.get(&format!("{g}{i}{s}")).cloned();
+                at('v').or_else(|| at('t')).unwrap_or_default()
+            };
             (kind, v('a'), v('b'))
         })
     });
@@ -132,6 +136,21 @@ fn the_parses_read_every_line_shape_as_the_local_parser_does() {
         py("user said\tToken: x"),
         py("note [x] Token: y"),
         py("[INFO] Source IP: 203.0.113.10 and more"),
+        // An IP value is the IP token it starts with; else the whole value.
+        py("[INFO] Source IP: 198.51.100.23 Token: Ab12Xy34"),
+        py("[INFO] Source IP: 198.51.100.23\tToken: Ab12Xy34\r"),
+        py("[INFO] Source IP: 198.51.100.23 \r\r"),
+        py("[INFO] Allowed IP: 203.0.113.10/Ab12Xy34"),
+        py("[INFO] Allowed IP: 203.0.113.0/24"),
+        py("[INFO] Allowed IP: fe80::1%eth0 x"),
+        py("[INFO] Allowed IP: 203.0.113.10/"),
+        py("[INFO] Source IP: abc def"),
+        py("[INFO] Source IP: 203.0.113.10\u{200b}"),
+        py("[INFO] Source IP: "),
+        py("[INFO] Source IP: 111.222.333.444"),
+        format!("[ERROR]\t{TS}\t{ID}\tIPアドレスが不一致: 受信IP=198.51.100.7 Token: t, 許可IP=203.0.113.10 x, 許可IP=y\n"),
+        format!("[ERROR]\t{TS}\t{ID}\tIP address mismatch: received IP=198.51.100.7/x, allowed IP=203.0.113.10/Ab12 y\n"),
+        format!("[ERROR]\t{TS}\t{ID}\tIP address mismatch: received IP=1.2.3.4, allowed IP=, allowed IP=5.6.7.8\n"),
         py("Token: abc\nsecond line"),
         format!("[INFO]\t{TS}\t{ID}\tSource IP: 1.2.3.4\r\r\n"),
         // Request ids as the local parser reads them (or not).
@@ -190,5 +209,31 @@ fn unattributed_events_are_those_the_local_parser_gives_no_request_id() {
             _ => false,
         };
         assert_eq!(counted, local, "{m:?}");
+    }
+}
+
+proptest::proptest! {
+    /// IP values of every shape, cut by the query's regexes as the local parser cuts them.
+    #[test]
+    fn ip_values_are_cut_alike(
+        template in proptest::sample::select(vec![
+            "[INFO] Source IP: {a}",
+            "Allowed IP: {a}",
+            "IPアドレスが不一致: 受信IP={a}, 許可IP={b}",
+            "IP address mismatch: received IP={a}, allowed IP={b}",
+        ]),
+        parts in proptest::collection::vec(proptest::sample::select(vec![
+            "203.0.113.10", "::1", "fe80::", "a", "1", ".", ":", "/", "24", "/x", "%", "eth0", " ", "\t",
+            "\r", "Token: ", "Ab12Xy34", ",", ", allowed IP=", ", 許可IP=", "\u{200b}", "é",
+        ]), 0..7),
+        split in 0usize..7,
+    ) {
+        let q = Queries::new(&Patterns::builtin());
+        let bounds = Bounds { scan_start: 0, scan_end: 1, start: 0, end: 1 };
+        let parses = parses(&q.text(QueryKind::Requests, &bounds, Resolution::Exact));
+        let split = split.min(parts.len());
+        let text = template.replace("{a}", &parts[..split].concat()).replace("{b}", &parts[split..].concat());
+        let m = format!("[INFO]\t{TS}\t{ID}\t{text}\n");
+        proptest::prop_assert_eq!(insights(&parses, &m), local(&m), "{:?}", m);
     }
 }

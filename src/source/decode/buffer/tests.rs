@@ -22,8 +22,31 @@ fn crlf_bom_and_invalid_utf8() {
     assert_eq!(s.invalid, 1);
     assert_eq!(
         s.messages(),
-        vec!["START RequestId: a\u{fffd}\u{fffd} Version: 1", "END RequestId: a"]
+        vec!["START RequestId: a\u{10ffff}\u{10fffe} Version: 1", "END RequestId: a"]
     );
+}
+
+#[test]
+fn invalid_bytes_decode_each_to_its_own_code_point() {
+    use super::decode_invalid;
+    // Different bytes stay different (U+FFFD made these two the same token).
+    assert_ne!(decode_invalid(b"a\xff"), decode_invalid(b"a\xfe"));
+    assert_eq!(decode_invalid(b"a\xff"), "a\u{10ffff}");
+    // A truncated sequence is its bytes; valid text around it is kept, a valid é included.
+    assert_eq!(
+        decode_invalid(b"\xe2\x82x\xc3\xa9\x80"),
+        "\u{10ffe2}\u{10ff82}x\u{e9}\u{10ff80}"
+    );
+    // And they are shown as the bytes they were.
+    assert_eq!(
+        crate::redact::escape_control(&decode_invalid(b"a\xff\x00b")),
+        "a\\xff\\x00b"
+    );
+    // Valid UTF-8 is borrowed as it is; only invalid input takes this way.
+    assert!(matches!(
+        super::decode_line("é".as_bytes()),
+        (std::borrow::Cow::Borrowed("é"), true)
+    ));
 }
 
 #[test]
