@@ -475,7 +475,7 @@ fn value_bounds(b: &[u8], at: usize, query: bool) -> (usize, usize, usize) {
     while end < b.len()
         && !matches!(b[end], b' ' | b'"' | b'\'' | b',' | b'\t' | b'}' | b']' | b')' | b';')
         && !(query && matches!(b[end], b'&' | b'#'))
-        && !(b[end] == b'\\' && matches!(b.get(end + 1), Some(b'"' | b'\'' | b'\\') | None))
+        && !(b[end] == b'\\' && matches!(b.get(end + 1), Some(b'"' | b'\'' | b'\\' | b'n' | b'r' | b't') | None))
     {
         end += 1;
     }
@@ -687,6 +687,7 @@ mod tests {
             ("Bearer Zq9t", "Bearer ****"),
             ("{'authorization': 'a\\'b Zq9t'}", "{'authorization': '****'}"),
             ("Token: 'Zq9t", "Token: '****"),
+            (r#""m":"Token: Zq9t\n""#, r#""m":"Token: ****\n""#),
         ] {
             assert_eq!(mask_secret_words(line), want, "{line}");
             assert!(!mask_secret_words(line).contains("Zq9"), "{line}");
