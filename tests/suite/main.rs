@@ -17,6 +17,7 @@ mod insights_eval;
 mod insights_faults;
 mod interrupt;
 mod layers;
+mod masking;
 mod no_panic;
 mod parallel;
 mod proxy;
