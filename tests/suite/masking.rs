@@ -39,23 +39,28 @@ fn shaped(shape: &str, token: &str) -> String {
     shape.replace("{T}", token)
 }
 
-/// One invocation in the export format, its app lines `lines`.
-fn request(i: usize, lines: &[String]) -> String {
+/// One invocation's lines in the export format: its START, its app lines `lines`, its END and
+/// REPORT, to interleave with another's.
+fn request_lines(i: usize, lines: &[String]) -> (String, Vec<String>, String) {
     let id = format!("{i:08x}-1111-4222-8333-444444444444");
     let ts = format!("2025-07-11T06:{:02}:{:02}.000Z", i / 60, i % 60);
-    let mut out = format!("{ts} START RequestId: {id} Version: $LATEST\n");
-    for line in lines {
-        out.push_str(&format!("{ts} [INFO]\t{ts}\t{id}\t{line}\n"));
-    }
-    out.push_str(&format!("{ts} END RequestId: {id}\n"));
-    out.push_str(&format!(
-        "{ts} REPORT RequestId: {id}\tDuration: 2.31 ms\tBilled Duration: 3 ms\tMemory Size: 512 MB\tMax Memory Used: 36 MB\t\n"
-    ));
-    out
+    let start = format!("{ts} START RequestId: {id} Version: $LATEST\n");
+    let app = lines.iter().map(|line| format!("{ts} [INFO]\t{ts}\t{id}\t{line}\n")).collect();
+    let end = format!(
+        "{ts} END RequestId: {id}\n{ts} REPORT RequestId: {id}\tDuration: 2.31 ms\tBilled Duration: 3 ms\tMemory Size: 512 MB\tMax Memory Used: 36 MB\t\n"
+    );
+    (start, app, end)
 }
 
-/// The log: per request its token lines and the tokens in every shape, and one caller who sends
-/// two hundred headers like `x-h1: Token: g1` before the tokens it holds.
+/// One invocation in the export format, its app lines `lines`.
+fn request(i: usize, lines: &[String]) -> String {
+    let (start, app, end) = request_lines(i, lines);
+    [start, app.concat(), end].concat()
+}
+
+/// The log: per request its token lines and the tokens in every shape; then a caller who sends
+/// two hundred headers like `x-h1: Token: g1`, and another who does while the first is open
+/// (the lists of values to mask held 16 per request and 64 overall, the most recent).
 fn log() -> String {
     let mut text = String::new();
     let mut i = 0;
@@ -75,17 +80,22 @@ fn log() -> String {
             i += 1;
         }
     }
-    let flood: String = (0..200).map(|n| format!("'x-h{n}': 'Token: g{n}', ")).collect();
-    text.push_str(&request(
+    let flood = |from: usize| -> String {
+        let headers: String = (from..from + 200).map(|n| format!("'x-h{n}': 'Token: g{n}', ")).collect();
+        format!("Event: {{'headers': {{{headers}'host': 'x'}}}}")
+    };
+    let (start, first, end) = request_lines(
         i,
         &[
             "[INFO] Source IP: 198.51.100.23".to_string(),
-            format!("Event: {{'headers': {{{flood}'authorization': '{SENT}'}}}}"),
+            flood(0),
             format!("[INFO] Token: {SENT}"),
             format!("[INFO] Allowed Token: {ALLOWED}"),
             format!("[ERROR] denied: {}", shaped(BARE, ALLOWED)),
         ],
-    ));
+    );
+    let (other_start, other, other_end) = request_lines(i + 1, &[flood(200)]);
+    text.push_str(&[start, first.concat(), other_start, other.concat(), end, other_end].concat());
     text
 }
 
