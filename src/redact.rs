@@ -668,14 +668,29 @@ mod tests {
         for (line, want) in [
             ("{'authorization': 'Zq9t'}", "{'authorization': '****'}"),
             ("{'authorization': ['Zq9t']}", "{'authorization': ['****']}"),
-            ("{'Authorization': ['Bearer', 'Zq9t']}", "{'Authorization': ['Bearer', '****']}"),
+            (
+                "{'Authorization': ['Bearer', 'Zq9t']}",
+                "{'Authorization': ['Bearer', '****']}",
+            ),
             ("{'Authorization': 'Bearer Zq9t'}", "{'Authorization': 'Bearer ****'}"),
-            (r#"{"authorization":"Bearer Zq9t"}"#, r#"{"authorization":"Bearer ****"}"#),
-            (r#"{"headers":{"Authorization":"Basic Zq9t=="}}"#, r#"{"headers":{"Authorization":"Basic ****"}}"#),
+            (
+                r#"{"authorization":"Bearer Zq9t"}"#,
+                r#"{"authorization":"Bearer ****"}"#,
+            ),
+            (
+                r#"{"headers":{"Authorization":"Basic Zq9t=="}}"#,
+                r#"{"headers":{"Authorization":"Basic ****"}}"#,
+            ),
             ("Authorization: Bearer Zq9t", "Authorization: Bearer ****"),
             ("authorization=Zq9t; ip=1.2.3.4", "authorization=****; ip=1.2.3.4"),
-            ("{'identitySource': ['Zq9t', 'Zq9u']}", "{'identitySource': ['****', '****']}"),
-            (r#""identitySource":["Zq9t"],"x":1"#, r#""identitySource":["****"],"x":1"#),
+            (
+                "{'identitySource': ['Zq9t', 'Zq9u']}",
+                "{'identitySource': ['****', '****']}",
+            ),
+            (
+                r#""identitySource":["Zq9t"],"x":1"#,
+                r#""identitySource":["****"],"x":1"#,
+            ),
             (r#""identitySource": "Zq9t,Zq9u""#, r#""identitySource": "****""#),
             ("'x-api-key': 'Zq9t'", "'x-api-key': '****'"),
             ("X-Api-Key: Zq9t", "X-Api-Key: ****"),
@@ -711,7 +726,11 @@ mod tests {
             "",
             "Token:",
         ] {
-            assert!(matches!(mask_secret_words(kept), Cow::Borrowed(_)), "{kept}: {}", mask_secret_words(kept));
+            assert!(
+                matches!(mask_secret_words(kept), Cow::Borrowed(_)),
+                "{kept}: {}",
+                mask_secret_words(kept)
+            );
         }
     }
 }

@@ -45,7 +45,10 @@ fn request_lines(i: usize, lines: &[String]) -> (String, Vec<String>, String) {
     let id = format!("{i:08x}-1111-4222-8333-444444444444");
     let ts = format!("2025-07-11T06:{:02}:{:02}.000Z", i / 60, i % 60);
     let start = format!("{ts} START RequestId: {id} Version: $LATEST\n");
-    let app = lines.iter().map(|line| format!("{ts} [INFO]\t{ts}\t{id}\t{line}\n")).collect();
+    let app = lines
+        .iter()
+        .map(|line| format!("{ts} [INFO]\t{ts}\t{id}\t{line}\n"))
+        .collect();
     let end = format!(
         "{ts} END RequestId: {id}\n{ts} REPORT RequestId: {id}\tDuration: 2.31 ms\tBilled Duration: 3 ms\tMemory Size: 512 MB\tMax Memory Used: 36 MB\t\n"
     );
@@ -81,7 +84,9 @@ fn log() -> String {
         }
     }
     let flood = |from: usize| -> String {
-        let headers: String = (from..from + 200).map(|n| format!("'x-h{n}': 'Token: g{n}', ")).collect();
+        let headers: String = (from..from + 200)
+            .map(|n| format!("'x-h{n}': 'Token: g{n}', "))
+            .collect();
         format!("Event: {{'headers': {{{headers}'host': 'x'}}}}")
     };
     let (start, first, end) = request_lines(
@@ -110,7 +115,8 @@ fn sample_dir() -> tempfile::TempDir {
     shapes.push(shaped(SHAPES[0], SHAPED));
     for (i, first) in shapes.iter().enumerate() {
         let mut text = format!("{first}\n");
-        let app = |line: &str| format!("[INFO]\t2025-07-11T06:05:34.309Z\t0b5f7b56-1a2e-4c3d-9e8f-0123456789ab\t{line}\n");
+        let app =
+            |line: &str| format!("[INFO]\t2025-07-11T06:05:34.309Z\t0b5f7b56-1a2e-4c3d-9e8f-0123456789ab\t{line}\n");
         text.push_str(&app(&format!("[INFO] Token: {SENT}")));
         text.push_str(&app(&format!("[INFO] Allowed Token: {ALLOWED}")));
         text.push_str(&"noise\n".repeat(400));
@@ -180,14 +186,21 @@ fn samples_of_unrecognized_lines_hold_no_token() {
     ] {
         let run = report(&[&args[..], &bare].concat());
         assert_no_token(&format!("report {args:?}"), &run);
-        assert!(run.stderr.contains("e.g. "), "{args:?}: no sample on stderr: {}", run.stderr);
+        assert!(
+            run.stderr.contains("e.g. "),
+            "{args:?}: no sample on stderr: {}",
+            run.stderr
+        );
     }
     let json = report(&[s(dir.path()), "--format", "json", "--input-format", "bare"]).json();
     let warnings = json["input_warnings"].as_array().expect("input_warnings");
     assert_eq!(warnings.len(), SHAPES.len() + 3, "{warnings:?}");
     for w in warnings {
         let first = w["samples"][0].as_str().unwrap_or_default();
-        assert!(first.contains("****") || first.contains("tok:"), "the token is masked, not dropped: {w}");
+        assert!(
+            first.contains("****") || first.contains("tok:"),
+            "the token is masked, not dropped: {w}"
+        );
     }
 }
 
@@ -203,8 +216,15 @@ fn no_tail_output_holds_a_token_unless_asked() {
     // The flood's own tokens are masked too, and the token lines after it.
     let text = raw.text();
     assert!(!text.contains("'g199'") && !text.contains("Token: g1'"), "{text}");
-    let shown = finish(authlogs().args(["tail", "-", "--raw", "--show-tokens"]).write_stdin(log()));
+    let shown = finish(
+        authlogs()
+            .args(["tail", "-", "--raw", "--show-tokens"])
+            .write_stdin(log()),
+    );
     shown.assert_code(0);
     let text = shown.text();
-    assert!(text.contains(&format!("Token: {SENT}")) && text.contains(&format!("Allowed Token: {ALLOWED}")), "{text}");
+    assert!(
+        text.contains(&format!("Token: {SENT}")) && text.contains(&format!("Allowed Token: {ALLOWED}")),
+        "{text}"
+    );
 }

@@ -185,7 +185,10 @@ fn text_from_access_logs_is_escaped_and_masked() {
     let c = join(&a, &n, 10_000);
     let shown = &c.authorizer_errors[0].error;
     assert!(
-        !shown.contains('\u{1b}') && !shown.contains("Ab12Xy34") && !shown.contains("hunter2") && !shown.contains("Zq7"),
+        !shown.contains('\u{1b}')
+            && !shown.contains("Ab12Xy34")
+            && !shown.contains("hunter2")
+            && !shown.contains("Zq7"),
         "{shown}"
     );
 }

@@ -114,7 +114,12 @@ impl RawLines {
         if !self.masked {
             return (kept.lines, kept.dropped);
         }
-        let values: Vec<&str> = kept.tokens.iter().map(String::as_str).chain(self.known.values()).collect();
+        let values: Vec<&str> = kept
+            .tokens
+            .iter()
+            .map(String::as_str)
+            .chain(self.known.values())
+            .collect();
         let lines = kept
             .lines
             .iter()
@@ -268,13 +273,28 @@ mod tests {
         assert_eq!(lines.len(), 5);
         let all = lines.join("\n");
         for secret in ["Ab12Xy34", "Zq7Real", "g0001", "g0199"] {
-            assert!(!all.contains(secret), "{secret} in {}", &all[all.len().saturating_sub(600)..]);
+            assert!(
+                !all.contains(secret),
+                "{secret} in {}",
+                &all[all.len().saturating_sub(600)..]
+            );
         }
-        assert!(lines[2].ends_with(&display_token("Zq7Real", TokenDisplay::Masked)), "{}", lines[2]);
-        assert!(lines[3].ends_with(&display_token("Ab12Xy34", TokenDisplay::Masked)), "{}", lines[3]);
+        assert!(
+            lines[2].ends_with(&display_token("Zq7Real", TokenDisplay::Masked)),
+            "{}",
+            lines[2]
+        );
+        assert!(
+            lines[3].ends_with(&display_token("Ab12Xy34", TokenDisplay::Masked)),
+            "{}",
+            lines[3]
+        );
         let (shown, _) = {
             let mut revealed = RawLines::new(TokenDisplay::Revealed);
-            record_all(&mut revealed, &[format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Token: Zq7Real")]);
+            record_all(
+                &mut revealed,
+                &[format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Token: Zq7Real")],
+            );
             take(&mut revealed, id)
         };
         assert!(shown.concat().contains("Zq7Real"), "--show-tokens shows it: {shown:?}");

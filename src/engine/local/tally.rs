@@ -67,7 +67,11 @@ impl InputTally {
             Vec::new()
         } else {
             let tokens: Vec<&str> = tally.tokens.values().collect();
-            tally.samples.iter().map(|(line, more)| sample(line, *more, &tokens)).collect()
+            tally
+                .samples
+                .iter()
+                .map(|(line, more)| sample(line, *more, &tokens))
+                .collect()
         };
         Some(InputWarning {
             input: input.to_string(),

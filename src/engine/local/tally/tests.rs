@@ -86,8 +86,14 @@ fn samples_mask_the_tokens_the_input_logged_wherever_they_stand() {
         fact: Some(OwnedOrBorrowedFact::Token("Zq7Later".into())),
     };
     let mut t = InputTally::default();
-    t.note(&LineEvent::Unrecognized, "lookup failed: KeyError: 'Ab12Xy34' for Zq7Later");
-    t.note(&LineEvent::Unrecognized, &format!("{} {{'x-custom': 'Ab12Xy34'}}", "y".repeat(100)));
+    t.note(
+        &LineEvent::Unrecognized,
+        "lookup failed: KeyError: 'Ab12Xy34' for Zq7Later",
+    );
+    t.note(
+        &LineEvent::Unrecognized,
+        &format!("{} {{'x-custom': 'Ab12Xy34'}}", "y".repeat(100)),
+    );
     t.note(&allowed, "[INFO] Allowed Token: Ab12Xy34");
     t.note(&received, "[INFO] Token: Zq7Later");
     for _ in 0..300 {
@@ -98,7 +104,10 @@ fn samples_mask_the_tokens_the_input_logged_wherever_they_stand() {
     let zq = display_token("Zq7Later", TokenDisplay::Masked);
     assert_eq!(w.samples[0], format!("lookup failed: KeyError: '{ab}' for {zq}"));
     // The token stood where the shown part ends: masked before the cut, so no part of it shows.
-    let shown: String = format!("{} {{'x-custom': '{ab}'}}", "y".repeat(100)).chars().take(120).collect();
+    let shown: String = format!("{} {{'x-custom': '{ab}'}}", "y".repeat(100))
+        .chars()
+        .take(120)
+        .collect();
     assert!(shown.ends_with("'tok:f"), "the cut is inside the mask: {shown}");
     assert_eq!(w.samples[1], format!("{shown}…"));
     assert!(!w.samples.concat().contains("Ab12") && !w.samples.concat().contains("Zq7"));
