@@ -471,12 +471,15 @@ fn value_bounds(b: &[u8], at: usize, query: bool) -> (usize, usize, usize) {
         }
         return (from, b.len(), b.len());
     }
+    // Where a bare value ends: a space, a quote, a separator or bracket, an escape of the JSON it
+    // came in (`\"`, `\n`), or in a query `&` and `#`.
+    let ends = |at: usize| -> bool {
+        matches!(b[at], b' ' | b'"' | b'\'' | b',' | b'\t' | b'}' | b']' | b')' | b';')
+            || (query && matches!(b[at], b'&' | b'#'))
+            || (b[at] == b'\\' && matches!(b.get(at + 1), Some(b'"' | b'\'' | b'\\' | b'n' | b'r' | b't') | None))
+    };
     let mut end = at;
-    while end < b.len()
-        && !matches!(b[end], b' ' | b'"' | b'\'' | b',' | b'\t' | b'}' | b']' | b')' | b';')
-        && !(query && matches!(b[end], b'&' | b'#'))
-        && !(b[end] == b'\\' && matches!(b.get(end + 1), Some(b'"' | b'\'' | b'\\' | b'n' | b'r' | b't') | None))
-    {
+    while end < b.len() && !ends(end) {
         end += 1;
     }
     (at, end, end)
