@@ -52,22 +52,25 @@ pub fn display_token(token: &str, mode: TokenDisplay) -> String {
 /// longest, wins. Empty and `None` values are no token and are left alone. What is not masked is
 /// kept as written.
 pub fn mask_values(text: &str, values: &[&str]) -> String {
-    let mut forms: Vec<(&str, String)> = values
-        .iter()
-        .filter(|v| !token_is_missing(v))
-        .map(|&v| (v, display_token(v, TokenDisplay::Masked)))
-        .collect();
-    if forms.is_empty() {
+    // Only the values the text holds, as written or decoded, are masked: the known values can be
+    // thousands, a line holds one or two, and a text without a backslash has nothing to decode.
+    let mut values: Vec<&str> = values.iter().copied().filter(|v| !token_is_missing(v)).collect();
+    if !text.contains('\\') {
+        values.retain(|v| text.contains(v));
+    }
+    if values.is_empty() {
         return text.to_string();
     }
     let units = json_unescaped(text);
     let decoded: String = units.iter().map(|u| u.0).collect();
-    // Only the values the text holds, as written or decoded, are tried at each character: the
-    // known values can be thousands, a line holds one or two.
-    forms.retain(|f| text.contains(f.0) || decoded.contains(f.0));
-    if forms.is_empty() {
+    values.retain(|v| text.contains(v) || decoded.contains(v));
+    if values.is_empty() {
         return text.to_string();
     }
+    let mut forms: Vec<(&str, String)> = values
+        .iter()
+        .map(|&v| (v, display_token(v, TokenDisplay::Masked)))
+        .collect();
     forms.sort_by_key(|f| std::cmp::Reverse(f.0.len()));
     // Where each unit's character starts in `decoded`.
     let mut starts = Vec::with_capacity(units.len() + 1);
