@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 mod known;
 
-pub(crate) use known::KnownTokens;
+pub(crate) use known::{KnownTokens, RECEIVED_BYTES};
 
 /// How tokens appear in output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

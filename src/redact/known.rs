@@ -10,15 +10,17 @@ use super::token_is_missing;
 /// Bytes of allowed tokens kept: a real authorizer has one or two; past this, further ones are
 /// not kept (and counted), so the first ones are never let go.
 const PINNED_BYTES: usize = 64 * 1024;
-/// Bytes of received tokens kept, the most recent; the oldest are let go first.
-const RECEIVED_BYTES: usize = 256 * 1024;
+/// Bytes of received tokens kept by default, the most recent; the oldest are let go first. Every
+/// line masked is searched for each: a few hundred keep `tail --raw` as fast as the lines come.
+pub(crate) const RECEIVED_BYTES: usize = 64 * 1024;
 /// What one kept value costs besides its bytes (its entries in the list and the set).
 const ENTRY_BYTES: usize = 48;
 
 /// Token values seen in a log, to mask wherever they turn up again. The allowed tokens are
 /// pinned: received tokens (which a caller chooses, as many as it likes) are kept in a budget of
-/// their own and can never push an allowed token out. At most about 320 KiB, whatever the input.
-#[derive(Debug, Default)]
+/// their own and can never push an allowed token out. At most 64 KiB + the received budget
+/// (64 KiB by default), whatever the input.
+#[derive(Debug)]
 pub(crate) struct KnownTokens {
     pinned: Vec<Arc<str>>,
     pinned_bytes: usize,
@@ -28,9 +30,30 @@ pub(crate) struct KnownTokens {
     all: FxHashSet<Arc<str>>,
     /// Values let go or never kept for want of room.
     lost: u64,
+    /// Bytes of received tokens kept.
+    budget: usize,
+}
+
+impl Default for KnownTokens {
+    fn default() -> Self {
+        KnownTokens::with_budget(RECEIVED_BYTES)
+    }
 }
 
 impl KnownTokens {
+    /// Keeps up to `budget` bytes of received tokens.
+    pub(crate) fn with_budget(budget: usize) -> KnownTokens {
+        KnownTokens {
+            pinned: Vec::new(),
+            pinned_bytes: 0,
+            received: VecDeque::new(),
+            received_bytes: 0,
+            all: FxHashSet::default(),
+            lost: 0,
+            budget,
+        }
+    }
+
     /// Keeps `token`, an allowed token, for good (unless the pinned budget is full).
     pub(crate) fn pin(&mut self, token: &str) {
         if token_is_missing(token) || self.pinned.last().is_some_and(|t| &**t == token) {
@@ -65,11 +88,11 @@ impl KnownTokens {
         if token_is_missing(token) || self.pinned.last().is_some_and(|t| &**t == token) || self.all.contains(token) {
             return;
         }
-        if cost(token) > RECEIVED_BYTES {
+        if cost(token) > self.budget {
             self.lost += 1;
             return;
         }
-        while self.received_bytes + cost(token) > RECEIVED_BYTES {
+        while self.received_bytes + cost(token) > self.budget {
             let Some(old) = self.received.pop_front() else { break };
             self.received_bytes -= cost(&old);
             self.all.remove(&old);

@@ -1,7 +1,7 @@
 //! Per-input tallies of recognized lines, so an input that yields nothing is explained instead of silently empty.
 
 use crate::parse::{LineEvent, OwnedOrBorrowedFact};
-use crate::redact::{escape_control, mask_secret_words, mask_values, KnownTokens};
+use crate::redact::{escape_control, mask_secret_words, mask_values, KnownTokens, RECEIVED_BYTES};
 use crate::report::{InputWarning, MAX_INPUT_WARNINGS};
 use crate::source::InputFormat;
 
@@ -14,9 +14,12 @@ const SAMPLE_KEEP: usize = 16 * 1024;
 /// Bytes of a token value remembered to mask samples: an occurrence is masked from its start on,
 /// past what a sample shows.
 const TOKEN_PREFIX: usize = 1024;
+/// Bytes of received token values remembered per input: samples are masked once, at its end, so
+/// more are kept than where every line is masked.
+const TOKEN_BYTES: usize = 4 * RECEIVED_BYTES;
 
 /// What one input (or one range of it) gave the parser.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct InputTally {
     events: u64,
     unrecognized: u64,
@@ -26,6 +29,17 @@ pub(super) struct InputTally {
     /// The token values the input logged (`Token:`, `Allowed Token:`), to mask in the samples
     /// wherever they stand.
     tokens: KnownTokens,
+}
+
+impl Default for InputTally {
+    fn default() -> Self {
+        InputTally {
+            events: 0,
+            unrecognized: 0,
+            samples: Vec::new(),
+            tokens: KnownTokens::with_budget(TOKEN_BYTES),
+        }
+    }
 }
 
 impl InputTally {
