@@ -306,9 +306,13 @@ const SECRET_WORDS: [(&str, Word); 12] = [
 ];
 
 /// Values that are not a secret where one is expected: an auth scheme before the secret
-/// (`Bearer`, `['Bearer', '<t>']`), or the name of a key (`KeyError: 'authorization'`).
+/// (`Bearer`, `['Bearer', '<t>']`), the name of a key (`KeyError: 'authorization'`), or Python's
+/// `None` for a header that was not sent.
 fn is_not_secret(value: &str) -> bool {
-    is_scheme(value) || SECRET_WORDS.iter().any(|(w, _)| value.eq_ignore_ascii_case(w)) || is_mask(value)
+    token_is_missing(value)
+        || is_scheme(value)
+        || SECRET_WORDS.iter().any(|(w, _)| value.eq_ignore_ascii_case(w))
+        || is_mask(value)
 }
 
 /// Whether `value` is an HTTP auth scheme, which the secret follows (`Bearer <t>`).
@@ -457,7 +461,8 @@ fn mask_value(b: &[u8], line: &str, start: usize, query: bool, masked: &mut impl
 
 /// The value at `at`: where its text starts and ends, and where what follows it starts. A quoted
 /// value (`'`, `"`, or a quote escaped once or more, `\"`) runs to the same closing quote, or to
-/// the end of the line; a bare one to a space, `,`, `;`, a bracket, a quote, or `&` in a query.
+/// the end of its line; a bare one to a space or line end, `,`, `;`, a bracket, a quote, or `&` in
+/// a query.
 fn value_bounds(b: &[u8], at: usize, query: bool) -> (usize, usize, usize) {
     let slashes = b[at..].iter().take_while(|&&c| c == b'\\').count();
     let quoted = matches!(b.get(at + slashes), Some(b'"' | b'\''));
@@ -469,6 +474,10 @@ fn value_bounds(b: &[u8], at: usize, query: bool) -> (usize, usize, usize) {
             if b[end..].starts_with(open) {
                 return (from, end, end + open.len());
             }
+            // Unclosed on its line: the value is the rest of the line.
+            if matches!(b[end], b'\n' | b'\r') {
+                return (from, end, end);
+            }
             // Inside a plain quote, a backslash escapes the next character (`\"`, `\\`).
             end += if slashes == 0 && b[end] == b'\\' { 2 } else { 1 };
         }
@@ -477,8 +486,10 @@ fn value_bounds(b: &[u8], at: usize, query: bool) -> (usize, usize, usize) {
     // Where a bare value ends: a space, a quote, a separator or bracket, an escape of the JSON it
     // came in (`\"`, `\n`), or in a query `&` and `#`.
     let ends = |at: usize| -> bool {
-        matches!(b[at], b' ' | b'"' | b'\'' | b',' | b'\t' | b'}' | b']' | b')' | b';')
-            || (query && matches!(b[at], b'&' | b'#'))
+        matches!(
+            b[at],
+            b' ' | b'"' | b'\'' | b',' | b'\t' | b'\n' | b'\r' | b'}' | b']' | b')' | b';'
+        ) || (query && matches!(b[at], b'&' | b'#'))
             || (b[at] == b'\\' && matches!(b.get(at + 1), Some(b'"' | b'\'' | b'\\' | b'n' | b'r' | b't') | None))
     };
     let mut end = at;
@@ -708,6 +719,8 @@ mod tests {
             ("Bearer Zq9t", "Bearer ****"),
             ("{'authorization': 'a\\'b Zq9t'}", "{'authorization': '****'}"),
             ("Token: 'Zq9t", "Token: '****"),
+            ("Token: Zq9t\n\nnext line", "Token: ****\n\nnext line"),
+            ("Token: 'Zq9t\r\nnext 'line'", "Token: '****\r\nnext 'line'"),
             (r#""m":"Token: Zq9t\n""#, r#""m":"Token: ****\n""#),
         ] {
             assert_eq!(mask_secret_words(line), want, "{line}");
@@ -727,6 +740,8 @@ mod tests {
             "keys=3 monkey=2",
             "KeyError: 'authorization'",
             "Token: tok:f6c4527f",
+            "[INFO] Token: None",
+            "受信トークン=None, 許可トークン=tok:f6c4527f",
             "token_leak_suspected: 3",
             "{'authorization': 'Bearer'}",
             "",
