@@ -5,6 +5,10 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
+mod known;
+
+pub(crate) use known::{KnownTokens, RECEIVED_BYTES};
+
 /// How tokens appear in output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TokenDisplay {
@@ -48,17 +52,26 @@ pub fn display_token(token: &str, mode: TokenDisplay) -> String {
 /// longest, wins. Empty and `None` values are no token and are left alone. What is not masked is
 /// kept as written.
 pub fn mask_values(text: &str, values: &[&str]) -> String {
-    let mut forms: Vec<(&str, String)> = values
-        .iter()
-        .filter(|v| !token_is_missing(v))
-        .map(|&v| (v, display_token(v, TokenDisplay::Masked)))
-        .collect();
-    if forms.is_empty() {
+    // Only the values the text holds, as written or decoded, are masked: the known values can be
+    // thousands, a line holds one or two, and a text without a backslash has nothing to decode.
+    let mut values: Vec<&str> = values.iter().copied().filter(|v| !token_is_missing(v)).collect();
+    if !text.contains('\\') {
+        values.retain(|v| text.contains(v));
+    }
+    if values.is_empty() {
         return text.to_string();
     }
-    forms.sort_by_key(|f| std::cmp::Reverse(f.0.len()));
     let units = json_unescaped(text);
     let decoded: String = units.iter().map(|u| u.0).collect();
+    values.retain(|v| text.contains(v) || decoded.contains(v));
+    if values.is_empty() {
+        return text.to_string();
+    }
+    let mut forms: Vec<(&str, String)> = values
+        .iter()
+        .map(|&v| (v, display_token(v, TokenDisplay::Masked)))
+        .collect();
+    forms.sort_by_key(|f| std::cmp::Reverse(f.0.len()));
     // Where each unit's character starts in `decoded`.
     let mut starts = Vec::with_capacity(units.len() + 1);
     let mut at = 0;
@@ -273,52 +286,227 @@ pub(crate) fn is_escaped(c: char) -> bool {
 /// decodes invalid input so, to keep different bytes different).
 pub(crate) const INVALID_BYTES: u32 = 0x10_FF00;
 
-/// Words after which a secret follows in a line nobody recognized: what follows them (after `:`,
-/// `=`, quotes or spaces) is masked.
-const SECRET_WORDS: [&str; 5] = ["token", "authorization", "bearer", "secret", "トークン"];
+/// What a word found by [`mask_secret_words`] is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Word {
+    /// A key whose value is a secret when `:` or `=` follows it (`Token: x`, `"authorization": "x"`).
+    Key,
+    /// `Bearer`: a secret follows it after a space, as after a key.
+    Scheme,
+    /// `key`: only a query parameter's name (`?key=x`, `&key=x`), a plain word otherwise.
+    Query,
+}
 
-/// `line` with the value after every secret word masked (`****`): for lines shown as samples, which
-/// matched no template, so no template says where a token is.
+/// Words after which a secret follows in a line nobody recognized, lowercase (matched ASCII
+/// case-insensitively); the longest found at a place wins (`keyerror` over `key`).
+const SECRET_WORDS: [(&str, Word); 12] = [
+    ("authorization", Word::Key),
+    ("identitysource", Word::Key),
+    ("token", Word::Key),
+    ("トークン", Word::Key),
+    ("secret", Word::Key),
+    ("password", Word::Key),
+    ("api-key", Word::Key),
+    ("api_key", Word::Key),
+    ("apikey", Word::Key),
+    // `KeyError: '<t>'`: Python names the missing key, which is the token a lookup was given.
+    ("keyerror", Word::Key),
+    ("bearer", Word::Scheme),
+    ("key", Word::Query),
+];
+
+/// Values that are not a secret where one is expected: an auth scheme before the secret
+/// (`Bearer`, `['Bearer', '<t>']`), the name of a key (`KeyError: 'authorization'`), or Python's
+/// `None` for a header that was not sent.
+fn is_not_secret(value: &str) -> bool {
+    token_is_missing(value)
+        || is_scheme(value)
+        || SECRET_WORDS.iter().any(|(w, _)| value.eq_ignore_ascii_case(w))
+        || is_mask(value)
+}
+
+/// Whether `value` is an HTTP auth scheme, which the secret follows (`Bearer <t>`).
+fn is_scheme(value: &str) -> bool {
+    ["bearer", "basic"].iter().any(|w| value.eq_ignore_ascii_case(w))
+}
+
+/// Whether `value` is what [`display_token`] shows for a masked token (`tok:1a2b3c4d`): masked
+/// already, so kept.
+fn is_mask(value: &str) -> bool {
+    value.len() == 12 && value.starts_with("tok:") && value[4..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `line` with the value after every secret word masked (`****`): for lines shown as samples,
+/// which matched no template, and for `tail --raw`'s lines, so no template need say where a
+/// token is. A secret word is a key followed by `:` or `=` (after its closing quote, escaped or
+/// not: `\"authorization\": `), `Bearer`/`Basic` followed by a space, or `key` as a query
+/// parameter (`?key=`, `&key=`). Its value is masked in every shape a log writes it: bare up to a
+/// space, `,`, `;`, `&` or a bracket; quoted (`'…'`, `"…"`, `\"…\"`) up to its closing quote;
+/// after a scheme (`Bearer <t>`, `'Bearer <t>'`); and each element of a list (`['<t>']`,
+/// `['Bearer', '<t>']`). Plain words are left alone: `token mismatch` has no `:` after `token`.
+/// One pass over the line, whatever it holds.
 pub fn mask_secret_words(line: &str) -> Cow<'_, str> {
-    // ASCII lowercasing keeps every byte offset, so what is found in `lower` is cut from `line`.
-    let lower = line.to_ascii_lowercase();
+    let b = line.as_bytes();
     let mut out = String::new();
     let mut copied = 0;
-    let mut from = 0;
-    while let Some((at, word)) = SECRET_WORDS
-        .iter()
-        .filter_map(|w| Some((lower.get(from..)?.find(w)? + from, w.len())))
-        .min()
-    {
-        let mut start = at + word;
-        let b = line.as_bytes();
-        // A backslash belongs to quotes escaped by a JSON container (`\"authorization\": \"…\"`).
-        while start < b.len() && matches!(b[start], b':' | b'=' | b' ' | b'"' | b'\'' | b'\t' | b'\\') {
-            start += 1;
-        }
-        let mut end = start;
-        while end < b.len()
-            && !matches!(b[end], b' ' | b'"' | b'\'' | b',' | b'\t' | b'}' | b';')
-            && !(b[end] == b'\\' && matches!(b.get(end + 1), Some(b'"' | b'\'' | b'\\') | None))
-        {
-            end += 1;
-        }
-        // "Bearer" after "Authorization:" is a word to skip, not the secret: mask what follows it.
-        let value = line.get(start..end).unwrap_or("");
-        if end > start && !SECRET_WORDS.iter().any(|w| value.eq_ignore_ascii_case(w)) {
-            out.push_str(line.get(copied..start).unwrap_or(""));
-            out.push_str("****");
-            copied = end;
-            from = end;
-        } else {
-            from = start.max(at + word);
-        }
+    let mut i = 0;
+    while i < b.len() {
+        let Some((len, kind)) = word_at(b, i) else {
+            i += 1;
+            continue;
+        };
+        let after = i + len;
+        // A query parameter (`?key=`, `&access_token=`): its value ends at the next `&` or `#`.
+        let name = b[..i]
+            .iter()
+            .rev()
+            .take(64) // a parameter's name is short; a long run of letters is no query
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+            .count();
+        let query = i > name && matches!(b[i - name - 1], b'?' | b'&' | b';') && b.get(after) == Some(&b'=');
+        let start = match kind {
+            Word::Query if query => Some(after + 1),
+            Word::Query => None,
+            Word::Key => key_separator(b, after),
+            Word::Scheme => key_separator(b, after).or_else(|| {
+                let spaces = b[after..].iter().take_while(|&&c| c == b' ').count();
+                (spaces > 0).then_some(after + spaces)
+            }),
+        };
+        let Some(start) = start else {
+            i = after;
+            continue;
+        };
+        let mut masked = |from: usize, to: usize| {
+            if let Some(before) = line.get(copied..from) {
+                out.push_str(before);
+                out.push_str("****");
+                copied = to;
+            }
+        };
+        i = mask_value(b, line, start, query, &mut masked).max(after);
     }
     if copied == 0 {
         return Cow::Borrowed(line);
     }
     out.push_str(line.get(copied..).unwrap_or(""));
     Cow::Owned(out)
+}
+
+/// The secret word starting at `at` (ASCII case-insensitively), the longest: its length and kind.
+fn word_at(b: &[u8], at: usize) -> Option<(usize, Word)> {
+    let first = b[at].to_ascii_lowercase();
+    SECRET_WORDS
+        .iter()
+        .filter(|(w, _)| w.as_bytes()[0] == first)
+        .filter(|(w, _)| {
+            b.get(at..at + w.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(w.as_bytes()))
+        })
+        .map(|(w, k)| (w.len(), *k))
+        .max_by_key(|(len, _)| *len)
+}
+
+/// Where a key's value starts: after the key's closing quote (escaped or not), spaces, and a
+/// `:` or `=` and the spaces after it; none when no separator follows (a plain word).
+fn key_separator(b: &[u8], after: usize) -> Option<usize> {
+    let mut at = after;
+    while at < b.len() && matches!(b[at], b'"' | b'\'' | b'\\') {
+        at += 1;
+    }
+    while at < b.len() && b[at] == b' ' {
+        at += 1;
+    }
+    if !matches!(b.get(at), Some(b':' | b'=')) {
+        return None;
+    }
+    at += 1;
+    while at < b.len() && matches!(b[at], b' ' | b'\t') {
+        at += 1;
+    }
+    Some(at)
+}
+
+/// Masks the value at `start` (through `masked(from, to)`): one value, a scheme and the value
+/// after it, or every element of a list. Returns where the scan goes on.
+fn mask_value(b: &[u8], line: &str, start: usize, query: bool, masked: &mut impl FnMut(usize, usize)) -> usize {
+    let mut at = start;
+    let list = b.get(at) == Some(&b'[');
+    if list {
+        at += 1;
+    }
+    loop {
+        while list && at < b.len() && matches!(b[at], b' ' | b',') {
+            at += 1;
+        }
+        if at >= b.len() || (list && b[at] == b']') {
+            return at;
+        }
+        let (from, to, next) = value_bounds(b, at, query);
+        let value = line.get(from..to).unwrap_or("");
+        // A scheme inside the quotes (`"Bearer <t>"`): the secret is what follows it.
+        let (from, value) = match value.split_once(' ') {
+            Some((scheme, rest)) if is_scheme(scheme) => {
+                let skip = value.len() - rest.trim_start().len();
+                (from + skip, rest.trim_start())
+            }
+            _ => (from, value),
+        };
+        if value.is_empty() {
+            return next;
+        }
+        if !is_not_secret(value) {
+            masked(from, to);
+        } else if !list && is_scheme(value) && b.get(next) == Some(&b' ') && to == next {
+            // A bare scheme (`Authorization: Bearer <t>`): the value follows after spaces.
+            at = next + b[next..].iter().take_while(|&&c| c == b' ').count();
+            continue;
+        }
+        if !list {
+            return next;
+        }
+        at = next;
+    }
+}
+
+/// The value at `at`: where its text starts and ends, and where what follows it starts. A quoted
+/// value (`'`, `"`, or a quote escaped once or more, `\"`) runs to the same closing quote, or to
+/// the end of its line; a bare one to a space or line end, `,`, `;`, a bracket, a quote, or `&` in
+/// a query.
+fn value_bounds(b: &[u8], at: usize, query: bool) -> (usize, usize, usize) {
+    let slashes = b[at..].iter().take_while(|&&c| c == b'\\').count();
+    let quoted = matches!(b.get(at + slashes), Some(b'"' | b'\''));
+    if quoted {
+        let open = &b[at..=at + slashes];
+        let from = at + open.len();
+        let mut end = from;
+        while end < b.len() {
+            if b[end..].starts_with(open) {
+                return (from, end, end + open.len());
+            }
+            // Unclosed on its line: the value is the rest of the line.
+            if matches!(b[end], b'\n' | b'\r') {
+                return (from, end, end);
+            }
+            // Inside a plain quote, a backslash escapes the next character (`\"`, `\\`).
+            end += if slashes == 0 && b[end] == b'\\' { 2 } else { 1 };
+        }
+        return (from, b.len(), b.len());
+    }
+    // Where a bare value ends: a space, a quote, a separator or bracket, an escape of the JSON it
+    // came in (`\"`, `\n`), or in a query `&` and `#`.
+    let ends = |at: usize| -> bool {
+        matches!(
+            b[at],
+            b' ' | b'"' | b'\'' | b',' | b'\t' | b'\n' | b'\r' | b'}' | b']' | b')' | b';'
+        ) || (query && matches!(b[at], b'&' | b'#'))
+            || (b[at] == b'\\' && matches!(b.get(at + 1), Some(b'"' | b'\'' | b'\\' | b'n' | b'r' | b't') | None))
+    };
+    let mut end = at;
+    while end < b.len() && !ends(end) {
+        end += 1;
+    }
+    (at, end, end)
 }
 
 /// A CSV cell that a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, tab or CR
@@ -499,5 +687,81 @@ mod tests {
             mask_secret_words(r#"\\\"token\\\":\\\"Zq0A\\\""#),
             r#"\\\"token\\\":\\\"****\\\""#
         );
+    }
+
+    /// Issue 26: the shapes a token is logged in besides `Token: <t>`, each masked.
+    #[test]
+    fn secret_words_hide_tokens_in_every_shape_they_are_logged_in() {
+        for (line, want) in [
+            ("{'authorization': 'Zq9t'}", "{'authorization': '****'}"),
+            ("{'authorization': ['Zq9t']}", "{'authorization': ['****']}"),
+            (
+                "{'Authorization': ['Bearer', 'Zq9t']}",
+                "{'Authorization': ['Bearer', '****']}",
+            ),
+            ("{'Authorization': 'Bearer Zq9t'}", "{'Authorization': 'Bearer ****'}"),
+            (
+                r#"{"authorization":"Bearer Zq9t"}"#,
+                r#"{"authorization":"Bearer ****"}"#,
+            ),
+            (
+                r#"{"headers":{"Authorization":"Basic Zq9t=="}}"#,
+                r#"{"headers":{"Authorization":"Basic ****"}}"#,
+            ),
+            ("Authorization: Bearer Zq9t", "Authorization: Bearer ****"),
+            ("authorization=Zq9t; ip=1.2.3.4", "authorization=****; ip=1.2.3.4"),
+            (
+                "{'identitySource': ['Zq9t', 'Zq9u']}",
+                "{'identitySource': ['****', '****']}",
+            ),
+            (
+                r#""identitySource":["Zq9t"],"x":1"#,
+                r#""identitySource":["****"],"x":1"#,
+            ),
+            (r#""identitySource": "Zq9t,Zq9u""#, r#""identitySource": "****""#),
+            ("'x-api-key': 'Zq9t'", "'x-api-key': '****'"),
+            ("X-Api-Key: Zq9t", "X-Api-Key: ****"),
+            ("GET /v1/x?key=Zq9t&page=2", "GET /v1/x?key=****&page=2"),
+            ("GET /v1/x?a=1&token=Zq9t#f", "GET /v1/x?a=1&token=****#f"),
+            ("/cb?access_token=Zq9t&x=1", "/cb?access_token=****&x=1"),
+            ("KeyError: 'Zq9t'", "KeyError: '****'"),
+            (r#"KeyError: "Zq9\"t" at x"#, r#"KeyError: "****" at x"#),
+            ("Bearer Zq9t", "Bearer ****"),
+            ("{'authorization': 'a\\'b Zq9t'}", "{'authorization': '****'}"),
+            ("Token: 'Zq9t", "Token: '****"),
+            ("Token: Zq9t\n\nnext line", "Token: ****\n\nnext line"),
+            ("Token: 'Zq9t\r\nnext 'line'", "Token: '****\r\nnext 'line'"),
+            (r#""m":"Token: Zq9t\n""#, r#""m":"Token: ****\n""#),
+        ] {
+            assert_eq!(mask_secret_words(line), want, "{line}");
+            assert!(!mask_secret_words(line).contains("Zq9"), "{line}");
+        }
+    }
+
+    /// Words that only name a secret, and secrets already masked, are kept as they are.
+    #[test]
+    fn secret_words_leave_plain_words_alone() {
+        for kept in [
+            "token mismatch for 1.2.3.4",
+            "トークンが不一致",
+            "invalid token, denied",
+            "missing bearer token",
+            "the key of the map: 3",
+            "keys=3 monkey=2",
+            "KeyError: 'authorization'",
+            "Token: tok:f6c4527f",
+            "[INFO] Token: None",
+            "受信トークン=None, 許可トークン=tok:f6c4527f",
+            "token_leak_suspected: 3",
+            "{'authorization': 'Bearer'}",
+            "",
+            "Token:",
+        ] {
+            assert!(
+                matches!(mask_secret_words(kept), Cow::Borrowed(_)),
+                "{kept}: {}",
+                mask_secret_words(kept)
+            );
+        }
     }
 }

@@ -9,8 +9,9 @@ use super::collect::{id_hash, IdHash, Interner, MAX_REQUESTS};
 use crate::decision::{Decision, Verdict};
 use crate::engine::InvocationSink;
 use crate::group::Invocation;
+use crate::redact::KnownTokens;
 
-/// At most this many distinct allowed IPs and tokens are kept (a real authorizer has one or two).
+/// At most this many distinct allowed IPs are kept (a real authorizer has one or two).
 const MAX_ALLOWED_VALUES: usize = 64;
 
 /// One invocation as the join needs it.
@@ -34,8 +35,9 @@ pub struct InvocationNotes<'a> {
     pub ips: Interner,
     /// The allowed IPs they logged (`Allowed IP: …`).
     pub allowed_ips: FxHashSet<String>,
-    /// The allowed tokens they logged: masked wherever an access-log value repeats one.
-    pub allowed_tokens: FxHashSet<String>,
+    /// The tokens they logged, allowed and received: masked wherever an access-log value
+    /// repeats one (the allowed ones pinned, so no caller's tokens push them out).
+    pub(crate) tokens: KnownTokens,
     /// More invocations than [`MAX_REQUESTS`] were in the window.
     pub over_cap: bool,
     inner: Option<&'a mut dyn InvocationSink>,
@@ -48,7 +50,7 @@ impl<'a> InvocationNotes<'a> {
             notes: Vec::new(),
             ips: Interner::default(),
             allowed_ips: FxHashSet::default(),
-            allowed_tokens: FxHashSet::default(),
+            tokens: KnownTokens::default(),
             over_cap: false,
             inner,
         }
@@ -64,9 +66,10 @@ impl InvocationSink for InvocationNotes<'_> {
             }
         }
         if let Some(t) = a.allowed_token.as_deref() {
-            if self.allowed_tokens.len() < MAX_ALLOWED_VALUES && !t.is_empty() {
-                self.allowed_tokens.insert(t.to_string());
-            }
+            self.tokens.pin(t);
+        }
+        if let Some(t) = a.token.as_deref() {
+            self.tokens.receive(t);
         }
         let ips = &mut self.ips;
         self.notes.push(InvocationNote {

@@ -240,7 +240,7 @@ fn top<K: Ord + Clone>(counts: &FxHashMap<K, u64>) -> Vec<(K, u64)> {
 pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64) -> Callers {
     let requests = &access.requests;
     let m = match_requests(requests, access, inv, window_ms);
-    let tokens: Vec<&str> = inv.allowed_tokens.iter().map(String::as_str).collect();
+    let tokens: Vec<&str> = inv.tokens.values().collect();
     let mut c = Callers {
         join: m.join.clone(),
         requests: requests.len() as u64,

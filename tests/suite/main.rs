@@ -18,6 +18,7 @@ mod insights_eval;
 mod insights_faults;
 mod interrupt;
 mod layers;
+mod masking;
 mod no_panic;
 mod parallel;
 mod proxy;

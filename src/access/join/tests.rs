@@ -177,14 +177,18 @@ fn context_values_say_for_whom_a_cached_decision_was_made() {
 #[test]
 fn text_from_access_logs_is_escaped_and_masked() {
     let a = access(&[
-        r#"{"requestId":"e","ip":"198.51.100.8","requestTimeEpoch":1,"status":500,"authorizerError":"bad \u001b[31m Ab12Xy34 token=hunter2"}"#.into(),
+        r#"{"requestId":"e","ip":"198.51.100.8","requestTimeEpoch":1,"status":500,"authorizerError":"bad \u001b[31m Ab12Xy34 token=hunter2 for Zq7Sent"}"#.into(),
     ]);
     let mut n = notes(&[]);
-    n.allowed_tokens.insert("Ab12Xy34".into());
+    n.tokens.pin("Ab12Xy34");
+    n.tokens.receive("Zq7Sent");
     let c = join(&a, &n, 10_000);
     let shown = &c.authorizer_errors[0].error;
     assert!(
-        !shown.contains('\u{1b}') && !shown.contains("Ab12Xy34") && !shown.contains("hunter2"),
+        !shown.contains('\u{1b}')
+            && !shown.contains("Ab12Xy34")
+            && !shown.contains("hunter2")
+            && !shown.contains("Zq7"),
         "{shown}"
     );
 }

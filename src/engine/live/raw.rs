@@ -5,15 +5,17 @@ use std::collections::{HashMap, VecDeque};
 use crate::group::RequestKey;
 use crate::parse::{LineEvent, OwnedOrBorrowedFact};
 use crate::patterns::Patterns;
-use crate::redact::{json_decoded, json_literals, mask_values, token_is_missing, TokenDisplay};
+use crate::redact::{
+    json_decoded, json_literals, mask_secret_words, mask_values, token_is_missing, KnownTokens, TokenDisplay,
+};
 
 /// Lines kept per invocation; the rest are counted.
 const MAX_LINES: usize = 200;
 /// Invocations whose lines are kept; the oldest are let go (they were printed without, or never end).
 const MAX_REQUESTS: usize = 10_000;
-/// Token values remembered per invocation, and across invocations (the most recently seen).
-const MAX_REQUEST_TOKENS: usize = 16;
-const MAX_KNOWN_TOKENS: usize = 64;
+/// Bytes of token values remembered per invocation, the first found: a line's own values are
+/// masked in it whatever this holds, so only a value found again in another line needs it.
+const REQUEST_TOKEN_BYTES: usize = 16 * 1024;
 
 /// One invocation's raw lines, as logged, and the token values found in them.
 #[derive(Debug, Default)]
@@ -28,8 +30,9 @@ struct Kept {
 pub(crate) struct RawLines {
     lines: HashMap<RequestKey, Kept>,
     order: VecDeque<RequestKey>,
-    /// Token values seen in any line so far, to mask wherever they turn up again.
-    known: VecDeque<String>,
+    /// Token values seen in any line so far, to mask wherever they turn up again: the allowed
+    /// ones pinned, the received ones in a budget of their own.
+    known: KnownTokens,
     /// Whether tokens are masked (`tail` without `--show-tokens`).
     masked: bool,
 }
@@ -40,14 +43,15 @@ impl RawLines {
         RawLines {
             lines: HashMap::new(),
             order: VecDeque::new(),
-            known: VecDeque::new(),
+            known: KnownTokens::default(),
             masked: tokens == TokenDisplay::Masked,
         }
     }
 
     /// Files `message` (parsed as `line`) under `owner`, the request the grouper says it belongs
-    /// to (none: the line is not kept). The token values the line holds are remembered, to be
-    /// masked when the lines are taken, as in every other output.
+    /// to (none: the line is not kept). The token values the line holds are masked in it now, so
+    /// no list decides whether they are, and remembered, to be masked when the lines are taken
+    /// wherever else they turn up, as in every other output.
     pub(crate) fn record(
         &mut self,
         owner: Option<RequestKey>,
@@ -55,15 +59,27 @@ impl RawLines {
         line: &LineEvent<'_>,
         patterns: &Patterns,
     ) {
-        let found = if self.masked {
+        let (found, allowed) = if self.masked {
             token_values(patterns, message, line)
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         for t in &found {
-            remember(&mut self.known, t, MAX_KNOWN_TOKENS);
+            if allowed.contains(t) {
+                self.known.pin(t);
+            } else {
+                self.known.receive(t);
+            }
         }
         let Some(id) = owner else { return };
+        let own: Vec<&str> = found.iter().map(String::as_str).collect();
+        let masked_now;
+        let message = if own.is_empty() {
+            message
+        } else {
+            masked_now = mask_values(message, &own);
+            &masked_now
+        };
         if !self.lines.contains_key(&id) {
             if self.order.len() >= MAX_REQUESTS {
                 if let Some(old) = self.order.pop_front() {
@@ -79,7 +95,8 @@ impl RawLines {
             kept.dropped += 1;
         }
         for t in found {
-            if !kept.tokens.contains(&t) && kept.tokens.len() < MAX_REQUEST_TOKENS {
+            let bytes: usize = kept.tokens.iter().map(String::len).sum();
+            if !kept.tokens.contains(&t) && bytes + t.len() <= REQUEST_TOKEN_BYTES {
                 kept.tokens.push(t);
             }
         }
@@ -88,7 +105,8 @@ impl RawLines {
     /// The lines of `request_id` and how many more there were; they are forgotten. Unless tokens
     /// are revealed, every token value found in its lines, or in any line before, is masked in
     /// every one of them, wherever it stands (issue 15: a token line is not the only place a token
-    /// turns up).
+    /// turns up), and so is the value after every secret word (`'authorization': '<t>'`,
+    /// `identitySource`, `x-api-key`, `?key=`: an event dump holds tokens no template finds).
     pub(crate) fn take(&mut self, request_id: &RequestKey) -> (Vec<String>, usize) {
         let Some(kept) = self.lines.remove(request_id) else {
             return (Vec::new(), 0);
@@ -99,42 +117,37 @@ impl RawLines {
         let values: Vec<&str> = kept
             .tokens
             .iter()
-            .chain(self.known.iter())
             .map(String::as_str)
+            .chain(self.known.values())
             .collect();
-        let lines = kept.lines.iter().map(|l| mask_values(l, &values)).collect();
+        let lines = kept
+            .lines
+            .iter()
+            .map(|l| mask_secret_words(&mask_values(l, &values)).into_owned())
+            .collect();
         (lines, kept.dropped)
     }
 }
 
-/// Remembers `token` as the most recently seen of at most `cap`.
-fn remember(known: &mut VecDeque<String>, token: &str, cap: usize) {
-    if let Some(at) = known.iter().position(|k| k == token) {
-        if let Some(k) = known.remove(at) {
-            known.push_back(k);
-        }
-        return;
-    }
-    if known.len() >= cap {
-        known.pop_front();
-    }
-    known.push_back(token.to_string());
-}
-
 /// The token values `message` holds: the one its parse found, and every one a token template
 /// finds anywhere in it, in its text and inside its JSON string literals (decoded, so `\uXXXX`
-/// escapes hide nothing).
-fn token_values(patterns: &Patterns, message: &str, line: &LineEvent<'_>) -> Vec<String> {
+/// escapes hide nothing); and of them, the allowed ones its parse found (an `Allowed Token:`
+/// line of the authorizer's, not a value a caller sent).
+fn token_values(patterns: &Patterns, message: &str, line: &LineEvent<'_>) -> (Vec<String>, Vec<String>) {
     let mut found: Vec<String> = Vec::new();
+    let mut allowed: Vec<String> = Vec::new();
     if let LineEvent::App { fact: Some(fact), .. } = line {
         match fact {
-            OwnedOrBorrowedFact::Token(v) | OwnedOrBorrowedFact::AllowedToken(v) => found.push(v.to_string()),
-            OwnedOrBorrowedFact::TokenMismatch { received, allowed } => {
-                found.extend([received.to_string(), allowed.to_string()]);
+            OwnedOrBorrowedFact::Token(v) => found.push(v.to_string()),
+            OwnedOrBorrowedFact::AllowedToken(v) => allowed.push(v.to_string()),
+            OwnedOrBorrowedFact::TokenMismatch { received, allowed: a } => {
+                found.push(received.to_string());
+                allowed.push(a.to_string());
             }
             _ => {}
         }
     }
+    found.extend(allowed.iter().cloned());
     let mut scan = |text: &str| {
         let mut values = Vec::new();
         patterns.token_values(text, &mut values);
@@ -160,7 +173,7 @@ fn token_values(patterns: &Patterns, message: &str, line: &LineEvent<'_>) -> Vec
     found.retain(|t| !token_is_missing(t));
     found.sort_unstable();
     found.dedup();
-    found
+    (found, allowed)
 }
 
 #[cfg(test)]
@@ -168,6 +181,7 @@ mod tests {
     use super::*;
     use crate::group::{GroupConfig, Grouper};
     use crate::parse::Parser;
+    use crate::redact::display_token;
 
     /// Files each message as the pipeline does: under the request the grouper says it belongs to.
     fn record_all(raw: &mut RawLines, messages: &[String]) {
@@ -231,6 +245,59 @@ mod tests {
             assert!(!all.contains(secret), "{secret} in {all}");
         }
         assert_eq!(all.matches("tok:f6c4527f").count(), 4, "{all}");
+    }
+
+    /// Issue 26: a caller who sent a few dozen headers like `x-h1: Token: g1` pushed the real
+    /// token out of the lists of values to mask (16 per request, 64 overall), after which its
+    /// `Token:` and `Allowed Token:` lines printed it; and a token only an event dump held
+    /// (`'authorization'`, `identitySource`) printed as logged.
+    #[test]
+    fn no_caller_can_push_the_tokens_out_of_the_masking() {
+        let id = "e9b8af80-569f-4e11-a6fd-15e45859e5a3";
+        let next = "0b5f7b56-1a2e-4c3d-9e8f-0123456789ab";
+        let headers: String = (0..200).map(|i| format!("'x-h{i}': 'Token: g{i:04}', ")).collect();
+        let mut raw = RawLines::new(TokenDisplay::Masked);
+        record_all(
+            &mut raw,
+            &[
+                format!("START RequestId: {next} Version: $LATEST"),
+                format!("[INFO]\t2025-07-11T06:05:34.309Z\t{next}\t[INFO] Allowed Token: Ab12Xy34"),
+                format!("START RequestId: {id} Version: $LATEST"),
+                format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\tEvent: {{'headers': {{{headers}'authorization': ['Bearer', 'Zq7Real'], 'x-other': 'Ab12Xy34'}}, 'identitySource': ['Zq7Real']}}"),
+                format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Token: Zq7Real"),
+                format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Allowed Token: Ab12Xy34"),
+                format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\tlookup: KeyError: 'Zq7Real'"),
+            ],
+        );
+        let (lines, _) = take(&mut raw, id);
+        assert_eq!(lines.len(), 5);
+        let all = lines.join("\n");
+        for secret in ["Ab12Xy34", "Zq7Real", "g0001", "g0199"] {
+            assert!(
+                !all.contains(secret),
+                "{secret} in {}",
+                &all[all.len().saturating_sub(600)..]
+            );
+        }
+        assert!(
+            lines[2].ends_with(&display_token("Zq7Real", TokenDisplay::Masked)),
+            "{}",
+            lines[2]
+        );
+        assert!(
+            lines[3].ends_with(&display_token("Ab12Xy34", TokenDisplay::Masked)),
+            "{}",
+            lines[3]
+        );
+        let (shown, _) = {
+            let mut revealed = RawLines::new(TokenDisplay::Revealed);
+            record_all(
+                &mut revealed,
+                &[format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Token: Zq7Real")],
+            );
+            take(&mut revealed, id)
+        };
+        assert!(shown.concat().contains("Zq7Real"), "--show-tokens shows it: {shown:?}");
     }
 
     /// Found by fuzzing: a token written with JSON `\uXXXX` escapes (as a JSON log record may

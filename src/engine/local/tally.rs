@@ -1,20 +1,45 @@
 //! Per-input tallies of recognized lines, so an input that yields nothing is explained instead of silently empty.
 
-use crate::parse::LineEvent;
-use crate::redact::{escape_control, mask_secret_words};
+use crate::parse::{LineEvent, OwnedOrBorrowedFact};
+use crate::redact::{escape_control, mask_secret_words, mask_values, KnownTokens, RECEIVED_BYTES};
 use crate::report::{InputWarning, MAX_INPUT_WARNINGS};
 use crate::source::InputFormat;
 
-/// Sample lines kept per input, and the characters kept of each.
+/// Sample lines kept per input, and the characters shown of each.
 const SAMPLES: usize = 2;
 const SAMPLE_CHARS: usize = 120;
+/// Bytes of a sample's line kept until the input's end, when the tokens it may hold are known:
+/// enough for a token that starts where the shown part ends, even spelled in JSON escapes.
+const SAMPLE_KEEP: usize = 16 * 1024;
+/// Bytes of a token value remembered to mask samples: an occurrence is masked from its start on,
+/// past what a sample shows.
+const TOKEN_PREFIX: usize = 1024;
+/// Bytes of received token values remembered per input: samples are masked once, at its end, so
+/// more are kept than where every line is masked.
+const TOKEN_BYTES: usize = 4 * RECEIVED_BYTES;
 
 /// What one input (or one range of it) gave the parser.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct InputTally {
     events: u64,
     unrecognized: u64,
-    samples: Vec<String>,
+    /// Unrecognized lines as read (their first line, cut at `SAMPLE_KEEP`), and whether more
+    /// followed: masked and cut at the input's end.
+    samples: Vec<(String, bool)>,
+    /// The token values the input logged (`Token:`, `Allowed Token:`), to mask in the samples
+    /// wherever they stand.
+    tokens: KnownTokens,
+}
+
+impl Default for InputTally {
+    fn default() -> Self {
+        InputTally {
+            events: 0,
+            unrecognized: 0,
+            samples: Vec::new(),
+            tokens: KnownTokens::with_budget(TOKEN_BYTES),
+        }
+    }
 }
 
 impl InputTally {
@@ -22,11 +47,24 @@ impl InputTally {
     #[inline]
     pub(super) fn note(&mut self, line: &LineEvent<'_>, message: &str) {
         self.events += 1;
-        if matches!(line, LineEvent::Unrecognized) {
-            self.unrecognized += 1;
-            if self.samples.len() < SAMPLES && !message.trim().is_empty() {
-                self.samples.push(sample(message));
+        match line {
+            LineEvent::Unrecognized => {
+                self.unrecognized += 1;
+                if self.samples.len() < SAMPLES && !message.trim().is_empty() {
+                    self.samples.push(keep(message));
+                }
             }
+            // Once a value was let go, the samples are not shown: nothing more need be kept.
+            LineEvent::App { fact: Some(fact), .. } if !self.tokens.lost_any() => match fact {
+                OwnedOrBorrowedFact::Token(v) => self.tokens.receive(prefix(v)),
+                OwnedOrBorrowedFact::AllowedToken(v) => self.tokens.pin(prefix(v)),
+                OwnedOrBorrowedFact::TokenMismatch { received, allowed } => {
+                    self.tokens.receive(prefix(received));
+                    self.tokens.pin(prefix(allowed));
+                }
+                _ => {}
+            },
+            _ => {}
         }
     }
 
@@ -37,12 +75,24 @@ impl InputTally {
         if tally.events == 0 || recognized.saturating_mul(100) >= tally.events {
             return None;
         }
+        // A token value let go may stand in a sample: none is shown rather than one that may
+        // show a token.
+        let samples = if tally.tokens.lost_any() {
+            Vec::new()
+        } else {
+            let tokens: Vec<&str> = tally.tokens.values().collect();
+            tally
+                .samples
+                .iter()
+                .map(|(line, more)| sample(line, *more, &tokens))
+                .collect()
+        };
         Some(InputWarning {
             input: input.to_string(),
             container: format.name(),
             events: tally.events,
             recognized,
-            samples: tally.samples,
+            samples,
             hint: hint(format),
         })
     }
@@ -76,15 +126,40 @@ pub(super) fn merge(warnings: &mut Vec<InputWarning>, omitted: &mut Omitted, mor
     }
 }
 
-/// A line as a sample: values after secret words masked (no template recognized it, so none
-/// says where its token is), control characters escaped, cut at `SAMPLE_CHARS` characters.
-fn sample(message: &str) -> String {
+/// A line kept to be a sample: its first line, at most `SAMPLE_KEEP` bytes of it, and whether
+/// more followed.
+fn keep(message: &str) -> (String, bool) {
     let first = message.lines().next().unwrap_or("");
-    let mut cut: String = first.chars().take(SAMPLE_CHARS).collect();
-    if cut.len() < first.len() || first.len() < message.trim_end().len() {
+    let kept = prefix_of(first, SAMPLE_KEEP);
+    let more = kept.len() < first.len() || first.len() < message.trim_end().len();
+    (kept.to_string(), more)
+}
+
+/// A kept line as a sample: the input's token values masked wherever they stand, values after
+/// secret words masked (no template recognized the line, so none says where its token is), cut
+/// at `SAMPLE_CHARS` characters, control characters escaped.
+fn sample(line: &str, more: bool, tokens: &[&str]) -> String {
+    let known = mask_values(line, tokens);
+    let masked = mask_secret_words(&known);
+    let mut cut: String = masked.chars().take(SAMPLE_CHARS).collect();
+    if more || cut.len() < masked.len() {
         cut.push('…');
     }
-    escape_control(&mask_secret_words(&cut)).into_owned()
+    escape_control(&cut).into_owned()
+}
+
+/// The first `TOKEN_PREFIX` bytes of a token value.
+fn prefix(token: &str) -> &str {
+    prefix_of(token, TOKEN_PREFIX)
+}
+
+/// At most `max` bytes of `text`, cut at a character's start.
+fn prefix_of(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// What to try for an input read as `format` that gave (almost) nothing.

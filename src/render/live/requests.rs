@@ -6,8 +6,6 @@ use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::rc::Rc;
 
-use rustc_hash::FxHashSet;
-
 use super::printer::PrintOptions;
 use super::{requests_summary_line, LiveStyle};
 use crate::access::join::shown;
@@ -18,7 +16,7 @@ use crate::engine::live::{now_ms, LiveSink};
 use crate::engine::InvocationSink;
 use crate::error::Error;
 use crate::group::Invocation;
-use crate::redact::TokenDisplay;
+use crate::redact::{KnownTokens, TokenDisplay};
 use crate::render::api_requests::{api_request_line, ApiRequestLine};
 use crate::render::requests::request_row;
 use crate::report::InputError;
@@ -30,24 +28,25 @@ use crate::timeutil::format_rfc3339_ms;
 /// event a second or two after its time.
 const SETTLE_MS: i64 = 5_000;
 
-/// Distinct allowed tokens kept for masking access-log text.
-const MAX_TOKENS: usize = 64;
-
 /// Hands each finished invocation to the live join.
 pub(crate) struct Forward {
     join: Rc<RefCell<LiveJoin>>,
     tokens: TokenDisplay,
-    allowed_tokens: Rc<RefCell<FxHashSet<String>>>,
+    known: Rc<RefCell<KnownTokens>>,
 }
 
 impl InvocationSink for Forward {
     fn invocation(&mut self, inv: &Invocation, verdict: &Verdict) -> ControlFlow<()> {
+        // The tokens the invocations logged, to mask wherever access-log text repeats one: the
+        // allowed ones pinned, so no caller's tokens push them out.
+        let mut known = self.known.borrow_mut();
         if let Some(t) = inv.auth.allowed_token.as_deref() {
-            let mut tokens = self.allowed_tokens.borrow_mut();
-            if tokens.len() < MAX_TOKENS && !t.is_empty() {
-                tokens.insert(t.to_string());
-            }
+            known.pin(t);
         }
+        if let Some(t) = inv.auth.token.as_deref() {
+            known.receive(t);
+        }
+        drop(known);
         let held = HeldInvocation {
             start_ms: inv.first_ts.or(inv.last_ts).unwrap_or_else(now_ms),
             ip: source_ip(inv).map(str::to_string),
@@ -66,7 +65,7 @@ impl InvocationSink for Forward {
 /// advanced on every tick; the requests it hands out are printed.
 pub(crate) struct AccessSide<'o> {
     join: Rc<RefCell<LiveJoin>>,
-    allowed_tokens: Rc<RefCell<FxHashSet<String>>>,
+    known: Rc<RefCell<KnownTokens>>,
     out: &'o mut dyn Write,
     style: LiveStyle,
     filter: TailFilter,
@@ -97,15 +96,15 @@ impl<'o> AccessSide<'o> {
         out: &'o mut dyn Write,
     ) -> (AccessSide<'o>, Forward) {
         let join = Rc::new(RefCell::new(LiveJoin::new(fields, window_ms)));
-        let allowed_tokens = Rc::new(RefCell::new(FxHashSet::default()));
+        let known = Rc::new(RefCell::new(KnownTokens::default()));
         let forward = Forward {
             join: join.clone(),
             tokens: options.tokens,
-            allowed_tokens: allowed_tokens.clone(),
+            known: known.clone(),
         };
         let side = AccessSide {
             join,
-            allowed_tokens,
+            known,
             out,
             style: options.style,
             filter: options.filter,
@@ -171,9 +170,9 @@ impl<'o> AccessSide<'o> {
         if ready.is_empty() {
             return;
         }
-        let allowed_tokens = Rc::clone(&self.allowed_tokens);
-        let allowed_tokens = allowed_tokens.borrow();
-        let tokens: Vec<&str> = allowed_tokens.iter().map(String::as_str).collect();
+        let known = Rc::clone(&self.known);
+        let known = known.borrow();
+        let tokens: Vec<&str> = known.values().collect();
         let text = |v: &Option<String>, max: usize| v.as_deref().map(|s| shown(s, &tokens, max));
         for r in ready {
             if self.over() {

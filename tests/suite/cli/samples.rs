@@ -224,8 +224,15 @@ fn no_token_in_errors_warnings_or_findings() {
             "bad.json",
             format!("{{\"events\":[{{\"message\":\"[INFO] Token: {token}\",\"timestamp\":\"{token}\"}}]}}"),
         ),
-        // A value where a container is expected, holding the token.
-        ("scalar.json", format!("[\"{token}\", 1, {{\"{token}\": true}}]")),
+        // A value where a container is expected, holding the token, which the input's `Token:`
+        // line tells; amid values that are no log line, so a sample of them is shown.
+        (
+            "scalar.json",
+            format!(
+                "[{{\"message\": \"[INFO]\\t2025-07-11T06:05:34.309Z\\t0b5f7b56-1a2e-4c3d-9e8f-0123456789ab\\t[INFO] Token: {token}\", \"timestamp\": 1752213934309}}, \"{token}\", 1, {{\"{token}\": true}}{}]",
+                ", \"noise\"".repeat(200)
+            ),
+        ),
         // A truncated gzip of lines holding the token.
         ("cut.gz", String::new()),
     ];

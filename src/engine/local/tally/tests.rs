@@ -1,6 +1,8 @@
 //! Tests of per-input tallies: the 1 % rule, samples escaped and cut, ranges merged.
 
 use super::*;
+use crate::parse::OwnedOrBorrowedFact;
+use crate::redact::{display_token, TokenDisplay};
 
 #[test]
 fn under_one_percent_recognized_warns_with_escaped_samples() {
@@ -67,4 +69,69 @@ fn warnings_past_the_cap_are_counted_once_per_input() {
     assert_eq!(all.len(), MAX_INPUT_WARNINGS);
     assert!(all.iter().all(|w| w.events == 2));
     assert_eq!(omitted.count, 3);
+}
+
+/// Issue 26: a sample showed a token the same input's `Token:` / `Allowed Token:` lines told,
+/// in any shape no secret word marks, and in the shapes they do not know.
+#[test]
+fn samples_mask_the_tokens_the_input_logged_wherever_they_stand() {
+    let allowed = LineEvent::App {
+        request_id: None,
+        timestamp_ms: None,
+        fact: Some(OwnedOrBorrowedFact::AllowedToken("Ab12Xy34".into())),
+    };
+    let received = LineEvent::App {
+        request_id: None,
+        timestamp_ms: None,
+        fact: Some(OwnedOrBorrowedFact::Token("Zq7Later".into())),
+    };
+    let mut t = InputTally::default();
+    t.note(
+        &LineEvent::Unrecognized,
+        "lookup failed: KeyError: 'Ab12Xy34' for Zq7Later",
+    );
+    t.note(
+        &LineEvent::Unrecognized,
+        &format!("{} {{'x-custom': 'Ab12Xy34'}}", "y".repeat(100)),
+    );
+    t.note(&allowed, "[INFO] Allowed Token: Ab12Xy34");
+    t.note(&received, "[INFO] Token: Zq7Later");
+    for _ in 0..300 {
+        t.note(&LineEvent::Unrecognized, "noise");
+    }
+    let w = t.finish("a.log", InputFormat::Bare).expect("a warning");
+    let ab = display_token("Ab12Xy34", TokenDisplay::Masked);
+    let zq = display_token("Zq7Later", TokenDisplay::Masked);
+    assert_eq!(w.samples[0], format!("lookup failed: KeyError: '{ab}' for {zq}"));
+    // The token stood where the shown part ends: masked before the cut, so no part of it shows.
+    let shown: String = format!("{} {{'x-custom': '{ab}'}}", "y".repeat(100))
+        .chars()
+        .take(120)
+        .collect();
+    assert!(shown.ends_with("'tok:f"), "the cut is inside the mask: {shown}");
+    assert_eq!(w.samples[1], format!("{shown}…"));
+    assert!(!w.samples.concat().contains("Ab12") && !w.samples.concat().contains("Zq7"));
+}
+
+/// When the input logged more token values than are kept, a sample could hold one let go:
+/// none is shown.
+#[test]
+fn samples_are_left_out_when_a_token_value_was_let_go() {
+    let mut t = InputTally::default();
+    t.note(&LineEvent::Unrecognized, "Event: x-custom=Zq7Zq7-00000");
+    for i in 0..20_000 {
+        let token = format!("Zq7Zq7-{i:05}");
+        let line = LineEvent::App {
+            request_id: None,
+            timestamp_ms: None,
+            fact: Some(OwnedOrBorrowedFact::Token(token.as_str().into())),
+        };
+        t.note(&line, "");
+    }
+    for _ in 0..3_000_000 {
+        t.events += 1;
+        t.unrecognized += 1;
+    }
+    let w = t.finish("a.log", InputFormat::Bare).expect("a warning");
+    assert!(w.samples.is_empty(), "{:?}", w.samples);
 }
