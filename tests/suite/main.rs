@@ -11,6 +11,7 @@ mod cloudwatch;
 mod fuzz;
 mod hardening_escape;
 mod hardening_small;
+mod hostile;
 mod html;
 mod insights;
 mod insights_eval;

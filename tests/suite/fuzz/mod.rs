@@ -12,3 +12,6 @@ mod run;
 mod runner;
 mod strategies;
 mod tail;
+
+// The hostile corpus checks its HTML and JSON-escaped outputs as the fuzz properties do.
+pub(crate) use check::{html, unescape_u};
