@@ -7,6 +7,7 @@
 //! `src/fuzz/`, sharing this harness.
 
 mod check;
+mod hostile;
 mod report;
 mod run;
 mod runner;
