@@ -306,6 +306,13 @@ fn case(n: usize, field: Field, material_name: &str, material: Material, rng: &m
     }
 }
 
+impl Case {
+    /// The bytes of its messages.
+    pub(crate) fn len(&self) -> usize {
+        self.messages.iter().map(Vec::len).sum()
+    }
+}
+
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 pub(crate) fn iso(ms: i64) -> String {
     crate::util::iso(ms)

@@ -142,11 +142,14 @@ impl Checker<'_> {
             Form::RequestsJson | Form::TailJson => self.check_rows(form, run, &out),
             Form::Table | Form::Tail | Form::TailRaw => self.raw(form, &out),
         }
-        if form == Form::Tail {
-            let lines = out.lines().count();
-            if lines != self.cases.len() && code == Some(0) {
-                let what = format!("{lines} lines for {} invocations", self.cases.len());
-                self.fail("-", form, "stdout", "(c) every invocation printed once", what);
+        if form == Form::Tail && code == Some(0) {
+            // One line per invocation, naming its request id (the ALERT lines name none).
+            for case in self.cases {
+                let lines = out.lines().filter(|l| l.contains(&case.id)).count();
+                if lines != 1 {
+                    let what = format!("{lines} lines name its request id");
+                    self.fail(&case.name, form, "stdout", "(c) every invocation printed once", what);
+                }
             }
         }
     }
@@ -243,9 +246,19 @@ fn corpus_in(container: Container) {
         container,
         failures: Vec::new(),
     };
+    // `tail --raw` masks every line it prints, at about 0.3 MB/s in a debug build: it reads the
+    // megabyte cases only in the container `tail -` is made for, to keep the suite's time.
+    let raw_bytes = if container == Container::Tail {
+        bytes.clone()
+    } else {
+        let small: Vec<Case> = cases.iter().filter(|c| c.len() < 200 * 1024).cloned().collect();
+        container.write(&small)
+    };
     for form in FORMS {
         let mut cmd = authlogs();
-        if form.is_tail() {
+        if form == Form::TailRaw {
+            cmd.args(["tail", "-"]).write_stdin(raw_bytes.clone());
+        } else if form.is_tail() {
             cmd.args(["tail", "-"]).write_stdin(bytes.clone());
         } else {
             cmd.args(["report", path.as_str()]);
@@ -276,6 +289,7 @@ fn summary(failures: &[Failure]) -> String {
     let mut text = format!("{} broken promises in {} groups:\n", failures.len(), groups.len());
     for ((output, invariant), list) in &groups {
         let mut names: Vec<&str> = list.iter().map(|f| f.case.as_str()).collect();
+        names.sort_unstable();
         names.dedup();
         let shown = names.len().min(12);
         let more = if names.len() > shown {
