@@ -74,7 +74,8 @@ impl Form {
 /// Collects the failures of one container's runs.
 struct Checker<'a> {
     cases: &'a [Case],
-    container: Container,
+    /// What the input is, for the failure list (the container's name).
+    input: &'static str,
     failures: Vec<Failure>,
 }
 
@@ -82,7 +83,7 @@ impl Checker<'_> {
     fn fail(&mut self, case: &str, form: Form, stream: &str, invariant: &'static str, excerpt: String) {
         self.failures.push(Failure {
             case: case.to_string(),
-            output: format!("{}: {} ({stream})", self.container.name(), form.name()),
+            output: format!("{}: {} ({stream})", self.input, form.name()),
             invariant,
             excerpt,
         });
@@ -243,7 +244,7 @@ fn corpus_in(container: Container) {
     let path = path.to_string_lossy().into_owned();
     let mut checker = Checker {
         cases: &cases,
-        container,
+        input: container.name(),
         failures: Vec::new(),
     };
     // `tail --raw` masks every line it prints, at about 0.3 MB/s in a debug build: it reads the
@@ -305,6 +306,73 @@ fn summary(failures: &[Failure]) -> String {
         ));
     }
     text
+}
+
+/// The inputs of which no line is recognized get sample lines on stderr and in `input_warnings`:
+/// each case's event dump and `KeyError` lines alone in a file of their own (bare), 20 files a run
+/// (the inputs listed before the rest are only counted), every output checked for tokens and
+/// raw control characters.
+#[test]
+fn hostile_dumps_as_sample_lines() {
+    let cases = cases();
+    let mut checker = Checker {
+        cases: &cases,
+        input: "bare dumps",
+        failures: Vec::new(),
+    };
+    // The message of an application line without its Lambda prefix and level (which are
+    // recognized), so that nothing in the file is.
+    let bare = |m: &Vec<u8>| -> Option<Vec<u8>> {
+        let text = m.splitn(4, |&b| b == b'\t').nth(3)?;
+        let text = text
+            .strip_prefix(b"[INFO] ")
+            .or_else(|| text.strip_prefix(b"[ERROR] "))
+            .unwrap_or(text);
+        let dump = text.starts_with(b"Event:") || text.starts_with(b"KeyError:");
+        dump.then(|| text.to_vec())
+    };
+    for chunk in cases.chunks(20) {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        for case in chunk {
+            let mut bytes = Vec::new();
+            for line in case.messages.iter().filter_map(bare) {
+                bytes.extend(line);
+                bytes.push(b'\n');
+            }
+            std::fs::write(dir.path().join(format!("{}.log", case.number)), bytes).expect("write a case");
+        }
+        let dir_arg = dir.path().to_string_lossy().into_owned();
+        let run = finish(authlogs().args(["report", dir_arg.as_str(), "--format", "json"]));
+        for (text, stream) in [
+            (String::from_utf8_lossy(&run.stdout).into_owned(), "stdout"),
+            (run.stderr.clone(), "stderr"),
+        ] {
+            for (case, excerpt) in find_leaks(&text, &cases) {
+                checker.fail(&case, Form::Json, stream, "(a) no token in sample lines", excerpt);
+            }
+        }
+        if let Some(found) = raw_hostile(&run.stderr) {
+            checker.fail(
+                "-",
+                Form::Json,
+                "stderr",
+                "(b) no raw control/invisible character",
+                found,
+            );
+        }
+        if !run.stderr.contains("e.g. ") {
+            checker.fail(
+                "-",
+                Form::Json,
+                "stderr",
+                "sample lines shown",
+                run.stderr.chars().take(200).collect(),
+            );
+        }
+    }
+    if !checker.failures.is_empty() {
+        panic!("{}", summary(&checker.failures));
+    }
 }
 
 #[test]
