@@ -12,6 +12,7 @@ mod fuzz;
 mod hardening_escape;
 mod hardening_small;
 mod hardening_values;
+mod hostile;
 mod html;
 mod insights;
 mod insights_eval;

@@ -121,7 +121,7 @@ pub(super) fn no_secret(text: &str, secret: &str, what: &str) -> Result<(), Test
 }
 
 /// `text` with every `\uXXXX` escape (and surrogate pair) replaced by its character.
-fn unescape_u(text: &str) -> String {
+pub(crate) fn unescape_u(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut units: Vec<u16> = Vec::new();
     let mut rest = text;
@@ -179,7 +179,7 @@ const HTML_ELEMENTS: &[&str] = &[
 ];
 
 /// The HTML report: only its own elements, no `on…` attribute, no `javascript:` URL in a tag.
-pub(super) fn html(text: &str, what: &str) -> Result<(), TestCaseError> {
+pub(crate) fn html(text: &str, what: &str) -> Result<(), TestCaseError> {
     // Log text never holds a raw `<` (it is escaped), so a tag is what lies between `<` and `>`.
     for tag in text.split('<').skip(1).filter_map(|t| t.split('>').next()) {
         let name = tag

@@ -7,8 +7,12 @@
 //! `src/fuzz/`, sharing this harness.
 
 mod check;
+mod hostile;
 mod report;
 mod run;
 mod runner;
 mod strategies;
 mod tail;
+
+// The hostile corpus checks its HTML and JSON-escaped outputs as the fuzz properties do.
+pub(crate) use check::{html, unescape_u};

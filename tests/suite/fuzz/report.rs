@@ -99,7 +99,7 @@ const OUTPUTS: [&[&str]; 6] = [
 /// `bytes` read as `report` reads a file (or, `live`, as `tail` reads standard input), in
 /// `format`, into the output `pick` chooses; every output checked. Odd inputs are read with the
 /// smallest line cap, so cutting lines is fuzzed too.
-fn read_and_check(
+pub(super) fn read_and_check(
     bytes: &[u8],
     format: InputFormat,
     live: bool,

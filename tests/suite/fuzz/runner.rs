@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRng, TestRunner};
 
-/// The properties of one test binary that run through [`run`] (`tests/suite/fuzz/` and
-/// `src/fuzz/` hold four each): a binary's time budget is shared among them.
-const PROPERTIES: u32 = 4;
+/// The properties of one test binary that run through [`run`] (`tests/suite/fuzz/` holds five,
+/// `src/fuzz/` four): a binary's time budget is shared among them.
+const PROPERTIES: u32 = 5;
 
 /// Where failures are saved and replayed from, the same file from either test binary (and the
 /// file the properties used before they moved, so its cases are still replayed).
