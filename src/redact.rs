@@ -363,7 +363,12 @@ pub fn mask_secret_words(line: &str) -> Cow<'_, str> {
             .take(64) // a parameter's name is short; a long run of letters is no query
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
             .count();
-        let query = i > name && matches!(b[i - name - 1], b'?' | b'&' | b';') && b.get(after) == Some(&b'=');
+        // A query string stands after `?`, or alone as a value (`'rawQueryString': 'key=…&x=1'`):
+        // a parameter begins it, or follows a `&`/`;`.
+        let begins = i == name || matches!(b[i - name - 1], b'?' | b'&' | b';' | b'\'' | b'"' | b' ' | b'\t');
+        // `monkey=` is no `key=`: the word must start the name or follow a separator (`api_key=`).
+        let bounded = name == 0 || matches!(b[i - 1], b'_' | b'-' | b'.');
+        let query = begins && bounded && b.get(after) == Some(&b'=');
         let start = match kind {
             Word::Query if query => Some(after + 1),
             Word::Query => None,
@@ -724,6 +729,11 @@ mod tests {
             ("GET /v1/x?key=Zq9t&page=2", "GET /v1/x?key=****&page=2"),
             ("GET /v1/x?a=1&token=Zq9t#f", "GET /v1/x?a=1&token=****#f"),
             ("/cb?access_token=Zq9t&x=1", "/cb?access_token=****&x=1"),
+            ("'rawQueryString': 'key=Zq9t&x=1'", "'rawQueryString': 'key=****&x=1'"),
+            (
+                r#""rawQueryString":"x=1&key=Zq9t""#,
+                r#""rawQueryString":"x=1&key=****""#,
+            ),
             ("KeyError: 'Zq9t'", "KeyError: '****'"),
             (r#"KeyError: "Zq9\"t" at x"#, r#"KeyError: "****" at x"#),
             ("Bearer Zq9t", "Bearer ****"),
