@@ -166,7 +166,8 @@ fn the_samples_report_renders_its_charts_with_the_reports_counts() {
     assert_eq!(dom.matches("<article class=\"finding").count(), findings);
     assert!(!dom.contains("<script"));
     // A picture for people to look at.
-    let shot: PathBuf = root().join("target").join("html-report.png");
+    // Under the build's own target dir (CARGO_TARGET_TMPDIR), wherever CARGO_TARGET_DIR puts it.
+    let shot: PathBuf = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("html-report.png");
     let _ = std::fs::remove_file(&shot);
     headless(
         &page,
