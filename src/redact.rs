@@ -31,6 +31,10 @@ pub fn display_token(token: &str, mode: TokenDisplay) -> String {
     match mode {
         TokenDisplay::Revealed => escape_control(token).into_owned(),
         TokenDisplay::Masked => {
+            // A value kept cut carries the whole value's digest: the same mask as the whole value.
+            if let Some((_, digest)) = crate::cut::parts(token) {
+                return format!("tok:{}", digest.get(..8).unwrap_or(digest));
+            }
             let digest = Sha256::digest(token.as_bytes());
             let mut out = String::with_capacity(12);
             out.push_str("tok:");
@@ -48,15 +52,16 @@ pub fn display_token(token: &str, mode: TokenDisplay) -> String {
 /// longest, wins. Empty and `None` values are no token and are left alone. What is not masked is
 /// kept as written.
 pub fn mask_values(text: &str, values: &[&str]) -> String {
-    let mut forms: Vec<(&str, String)> = values
+    // A value kept cut (`crate::cut`) is found by its head, and masked with the whole value after it.
+    let mut forms: Vec<(crate::cut::Form, String)> = values
         .iter()
         .filter(|v| !token_is_missing(v))
-        .map(|&v| (v, display_token(v, TokenDisplay::Masked)))
+        .map(|&v| (crate::cut::Form::new(v), display_token(v, TokenDisplay::Masked)))
         .collect();
     if forms.is_empty() {
         return text.to_string();
     }
-    forms.sort_by_key(|f| std::cmp::Reverse(f.0.len()));
+    forms.sort_by_key(|f| std::cmp::Reverse(f.0.head().len()));
     let units = json_unescaped(text);
     let decoded: String = units.iter().map(|u| u.0).collect();
     // Where each unit's character starts in `decoded`.
@@ -73,13 +78,10 @@ pub fn mask_values(text: &str, values: &[&str]) -> String {
         let (raw_at, decoded_at) = (units[i].1.start, starts[i]);
         // A form as written, or as the escapes decode: how many units it covers.
         let covered = forms.iter().find_map(|(form, mask)| {
-            let end = if text[raw_at..].starts_with(form) {
-                units[i..].iter().position(|u| u.1.end >= raw_at + form.len())
-            } else if decoded[decoded_at..].starts_with(form) {
-                starts[i..]
-                    .iter()
-                    .position(|&s| s >= decoded_at + form.len())
-                    .map(|n| n - 1)
+            let end = if let Some(len) = form.found(&text[raw_at..]) {
+                units[i..].iter().position(|u| u.1.end >= raw_at + len)
+            } else if let Some(len) = form.found(&decoded[decoded_at..]) {
+                starts[i..].iter().position(|&s| s >= decoded_at + len).map(|n| n - 1)
             } else {
                 None
             };
@@ -489,5 +491,21 @@ mod tests {
             mask_secret_words(r#"\\\"token\\\":\\\"Zq0A\\\""#),
             r#"\\\"token\\\":\\\"****\\\""#
         );
+    }
+
+    /// A token kept cut (`crate::cut`) is masked whole wherever the text holds it, as written or
+    /// behind JSON escapes: no byte of it is left after the mask.
+    #[test]
+    fn masks_a_cut_value_whole() {
+        let token = "Zq".repeat(5_000);
+        let form = crate::cut::cut(&token, crate::cut::VALUE_CAP).into_owned();
+        let mask = display_token(&token, TokenDisplay::Masked);
+        assert_eq!(display_token(&form, TokenDisplay::Masked), mask);
+        assert_eq!(
+            mask_values(&format!("Token: {token}!"), &[&form]),
+            format!("Token: {mask}!")
+        );
+        let escaped = format!(r#"{{"a": "\u005a{}"}}"#, &token[1..]);
+        assert_eq!(mask_values(&escaped, &[&form]), format!(r#"{{"a": "{mask}"}}"#));
     }
 }
