@@ -368,15 +368,17 @@ impl Grouper {
                         Some(RunStatus::Error) => inv.failed = true,
                         _ => {}
                     }
-                    let mut cuts = 0;
-                    if let Some(e) = error_type {
-                        cuts = u64::from(e.len() > VALUE_CAP);
+                    // An error type is the one value a REPORT adds: counted when there is one.
+                    let cuts = error_type.map(|e| {
                         inv.error_type = Some(cut(&e, VALUE_CAP).into_owned());
-                    }
+                        u64::from(e.len() > VALUE_CAP)
+                    });
                     let first_report = inv.report.is_none();
                     inv.report = Some(metrics);
-                    self.stats.values_cut += cuts;
-                    self.account(&key);
+                    if let (Some(cuts), Some(&i)) = (cuts, self.open.get(&key)) {
+                        self.stats.values_cut += cuts;
+                        self.recount(i);
+                    }
                     if first_report {
                         self.reported.push_back((seq, self.now_ms, key));
                     }
@@ -441,25 +443,16 @@ impl Grouper {
                 let ts = ts.or(timestamp_ms);
                 match request_id {
                     Some(id) => {
-                        let key = fact.is_some().then(|| id.clone());
-                        if let Some(inv) = self.open_mut(id, s, ts) {
-                            if let Some(f) = fact {
-                                self.stats.values_cut += inv.apply_fact(f);
-                            }
-                        }
-                        if let Some(key) = key {
-                            self.account(&key);
+                        if let (Some(i), Some(f)) = (self.open_slot(id, s, ts), fact) {
+                            self.apply(i, f);
                         }
                     }
                     // Init-phase lines (empty request id) belong to no request; a fact without an id
                     // (custom authorizers logging through print()) belongs to the running one.
                     None => {
                         if let Some(f) = fact {
-                            if let Some(inv) = self.line_target(None, s, ts) {
-                                self.stats.values_cut += inv.apply_fact(f);
-                            }
-                            if let Some(key) = self.streams[s].current.clone() {
-                                self.account(&key);
+                            if let Some(i) = self.running_slot(s, ts) {
+                                self.apply(i, f);
                             }
                         }
                     }
@@ -497,20 +490,20 @@ impl Grouper {
         match id {
             Some(id) => self.open_mut(id, s, ts),
             None => {
-                let cur = self.streams[s].current.clone()?;
-                // The running request is open, or already emitted (then this line is late and dropped).
-                let i = *self.open.get(&cur)?;
-                let o = self.slots.get_mut(i)?;
-                o.last_seq = self.seq;
-                o.last_ms = self.now_ms;
-                o.inv.touch(ts);
-                Some(&mut o.inv)
+                let i = self.running_slot(s, ts)?;
+                self.slots.get_mut(i).map(|o| &mut o.inv)
             }
         }
     }
 
     /// The open invocation for `id`, created on first sight; `None` for a late line of an emitted one.
     fn open_mut(&mut self, key: RequestKey, s: usize, ts: Option<i64>) -> Option<&mut Invocation> {
+        let i = self.open_slot(key, s, ts)?;
+        self.slots.get_mut(i).map(|o| &mut o.inv)
+    }
+
+    /// The slot of [`open_mut`](Self::open_mut)'s invocation, its line counted.
+    fn open_slot(&mut self, key: RequestKey, s: usize, ts: Option<i64>) -> Option<usize> {
         let seq = self.seq;
         let i = match self.open.entry(key) {
             Entry::Occupied(e) => *e.get(),
@@ -554,7 +547,27 @@ impl Grouper {
         o.last_seq = seq;
         o.last_ms = self.now_ms;
         o.inv.touch(ts);
-        Some(&mut o.inv)
+        Some(i)
+    }
+
+    /// The slot of the request running on stream `s`, its line counted; `None` when it was emitted.
+    fn running_slot(&mut self, s: usize, ts: Option<i64>) -> Option<usize> {
+        let cur = self.streams[s].current.as_ref()?;
+        // The running request is open, or already emitted (then this line is late and dropped).
+        let i = *self.open.get(cur)?;
+        let o = self.slots.get_mut(i)?;
+        o.last_seq = self.seq;
+        o.last_ms = self.now_ms;
+        o.inv.touch(ts);
+        Some(i)
+    }
+
+    /// Records `fact` on the open request in slot `i`: its cut values counted, its bytes again.
+    fn apply(&mut self, i: usize, fact: OwnedOrBorrowedFact<'_>) {
+        if let Some(o) = self.slots.get_mut(i) {
+            self.stats.values_cut += o.inv.apply_fact(fact);
+            self.recount(i);
+        }
     }
 
     /// A new request started on stream `s`: its environment is done with `id`. Only a named stream
@@ -570,11 +583,9 @@ impl Grouper {
         }
     }
 
-    /// Counts again what the open request `id` holds, after its values changed.
-    fn account(&mut self, id: &RequestKey) {
-        let Some(o) = self.open.get(id).and_then(|&i| self.slots.get_mut(i)) else {
-            return;
-        };
+    /// Counts again what the open request in slot `i` holds, after its values changed.
+    fn recount(&mut self, i: usize) {
+        let Some(o) = self.slots.get_mut(i) else { return };
         let bytes = OPEN_BYTES + o.inv.heap_bytes();
         self.held = self.held - o.bytes + bytes;
         o.bytes = bytes;
