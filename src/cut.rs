@@ -21,10 +21,17 @@ const MARK: &str = "…[cut: ";
 /// `…[cut: <length> bytes, sha256:<64 hex digits>]`. Two values are equal exactly when their
 /// forms are (the digest covers the whole value, and a form that was cut is longer than any value
 /// that was not), so decisions taken on the forms stay those taken on the values.
+#[inline]
 pub fn cut(value: &str, cap: usize) -> Cow<'_, str> {
     if value.len() <= cap {
         return Cow::Borrowed(value);
     }
+    Cow::Owned(cut_long(value, cap))
+}
+
+/// [`cut`] of a value over its cap: apart, so the common case stays a comparison where it is inlined.
+#[cold]
+fn cut_long(value: &str, cap: usize) -> String {
     let mut end = cap;
     while !value.is_char_boundary(end) {
         end -= 1;
@@ -37,7 +44,7 @@ pub fn cut(value: &str, cap: usize) -> Cow<'_, str> {
         let _ = write!(out, "{b:02x}");
     }
     out.push(']');
-    Cow::Owned(out)
+    out
 }
 
 /// A value to find in text: as it is, or, for a value [`cut`] made, its head, whole length and digest.

@@ -30,6 +30,29 @@ pub struct AuthEvidence {
     pub deny_marker: bool,
 }
 
+/// The longest value a `CompactString` keeps inline, without an allocation.
+const INLINE: usize = std::mem::size_of::<CompactString>();
+
+/// `v` to keep: as it is when it fits inline (the common case, a comparison), else [`keep_long`].
+#[inline(always)]
+fn keep(v: &str, cap: usize, tally: &mut (u64, bool)) -> CompactString {
+    if v.len() <= INLINE {
+        return CompactString::new(v);
+    }
+    keep_long(v, cap, tally)
+}
+
+/// A value on the heap: `tally.1` says the request's bytes need counting again, and one over
+/// `cap` is kept cut and counted in `tally.0`.
+#[cold]
+fn keep_long(v: &str, cap: usize, tally: &mut (u64, bool)) -> CompactString {
+    tally.1 = true;
+    if v.len() > cap {
+        tally.0 += 1;
+    }
+    CompactString::new(cut(v, cap))
+}
+
 /// One authorizer invocation rebuilt from its log lines.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Invocation {
@@ -113,15 +136,13 @@ impl Invocation {
         *auth = AuthEvidence::default();
     }
 
-    /// Records `fact`; returns how many of its values were over their cap and kept cut.
-    fn apply_fact(&mut self, fact: OwnedOrBorrowedFact<'_>) -> u64 {
-        let mut cuts = 0;
+    /// Records `fact`; returns how many of its values were over their cap and kept cut, and
+    /// whether one is too long to be kept inline (only then do its bytes need counting again).
+    fn apply_fact(&mut self, fact: OwnedOrBorrowedFact<'_>) -> (u64, bool) {
+        let mut tally = (0, false);
         // From `&str`, not `Cow`: the values are short, so copied inline, and the conversion from
         // `Cow` (made to reuse an owned `String`'s buffer) cost more than the copy.
-        let mut c = |v: &str, cap: usize| {
-            cuts += u64::from(v.len() > cap);
-            CompactString::new(cut(v, cap))
-        };
+        let mut c = |v: &str, cap: usize| keep(v, cap, &mut tally);
         let a = &mut self.auth;
         match fact {
             OwnedOrBorrowedFact::SourceIp(v) => a.source_ip = Some(c(&v, IP_CAP)),
@@ -138,7 +159,7 @@ impl Invocation {
             OwnedOrBorrowedFact::Allow => a.allow_marker = true,
             OwnedOrBorrowedFact::Deny => a.deny_marker = true,
         }
-        cuts
+        tally
     }
 
     /// Bytes its values hold outside it (a `CompactString` of up to 24 bytes holds none).
@@ -288,6 +309,7 @@ impl Grouper {
         self.open.len()
     }
 
+    #[inline]
     fn stream_id(&mut self, name: &str) -> usize {
         // Names are kept for the run: one over the cap is kept (and looked up) cut.
         if name.len() > VALUE_CAP {
@@ -443,8 +465,10 @@ impl Grouper {
                 let ts = ts.or(timestamp_ms);
                 match request_id {
                     Some(id) => {
-                        if let (Some(i), Some(f)) = (self.open_slot(id, s, ts), fact) {
-                            self.apply(i, f);
+                        if let Some(i) = self.open_slot(id, s, ts) {
+                            if let Some(f) = fact {
+                                self.apply(i, f);
+                            }
                         }
                     }
                     // Init-phase lines (empty request id) belong to no request; a fact without an id
@@ -563,10 +587,16 @@ impl Grouper {
     }
 
     /// Records `fact` on the open request in slot `i`: its cut values counted, its bytes again.
+    #[inline]
     fn apply(&mut self, i: usize, fact: OwnedOrBorrowedFact<'_>) {
         if let Some(o) = self.slots.get_mut(i) {
-            self.stats.values_cut += o.inv.apply_fact(fact);
-            self.recount(i);
+            let (cuts, spilled) = o.inv.apply_fact(fact);
+            self.stats.values_cut += cuts;
+            // A value kept inline replacing one on the heap is not recounted: `held` stays an
+            // upper bound until the request's next recount or its end.
+            if spilled {
+                self.recount(i);
+            }
         }
     }
 
