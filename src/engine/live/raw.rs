@@ -14,7 +14,7 @@ const MAX_LINES: usize = 200;
 /// end inside a token, and a token's head is not masked).
 const MAX_REQUEST_BYTES: usize = 256 << 10;
 /// Bytes of lines kept in all: over it, the lines of the oldest invocations are let go and counted.
-const MAX_TOTAL_BYTES: usize = 32 << 20;
+const MAX_TOTAL_BYTES: usize = 16 << 20;
 /// Invocations whose lines are kept; the oldest are let go (they were printed without, or never end).
 const MAX_REQUESTS: usize = 10_000;
 /// Token values remembered per invocation, and across invocations (the most recently seen).
@@ -26,7 +26,7 @@ const MAX_KNOWN_TOKENS: usize = 64;
 struct Kept {
     lines: Vec<String>,
     dropped: usize,
-    /// Bytes `lines` hold.
+    /// Bytes `lines` hold, and the `tokens` found in them.
     bytes: usize,
     /// A line did not fit (or its lines were let go to hold the total): every later one is counted, not kept.
     full: bool,
@@ -105,6 +105,10 @@ impl RawLines {
         }
         for t in found {
             if !kept.tokens.contains(&t) && kept.tokens.len() < MAX_REQUEST_TOKENS {
+                // Its tokens are held for its lines: counted with them.
+                let cost = line_bytes(&t);
+                kept.bytes += cost;
+                self.bytes += cost;
                 kept.tokens.push(t);
             }
         }
@@ -148,6 +152,8 @@ impl RawLines {
                 self.bytes -= k.bytes;
                 k.dropped += k.lines.len();
                 k.lines = Vec::new();
+                // Its tokens only masked its lines.
+                k.tokens = Vec::new();
                 k.bytes = 0;
                 k.full = true;
             }
