@@ -20,6 +20,7 @@ pub mod app;
 mod aws;
 mod bytes;
 pub mod cli;
+mod cut;
 mod decision;
 mod engine;
 mod error;

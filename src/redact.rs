@@ -35,6 +35,10 @@ pub fn display_token(token: &str, mode: TokenDisplay) -> String {
     match mode {
         TokenDisplay::Revealed => escape_control(token).into_owned(),
         TokenDisplay::Masked => {
+            // A value kept cut carries the whole value's digest: the same mask as the whole value.
+            if let Some((_, digest)) = crate::cut::parts(token) {
+                return format!("tok:{}", digest.get(..8).unwrap_or(digest));
+            }
             let digest = Sha256::digest(token.as_bytes());
             let mut out = String::with_capacity(12);
             out.push_str("tok:");
@@ -54,24 +58,29 @@ pub fn display_token(token: &str, mode: TokenDisplay) -> String {
 pub fn mask_values(text: &str, values: &[&str]) -> String {
     // Only the values the text holds, as written or decoded, are masked: the known values can be
     // thousands, a line holds one or two, and a text without a backslash has nothing to decode.
-    let mut values: Vec<&str> = values.iter().copied().filter(|v| !token_is_missing(v)).collect();
+    // A value kept cut (`crate::cut`) is found by its head, and masked with the whole value after it.
+    let mut values: Vec<(crate::cut::Form, &str)> = values
+        .iter()
+        .filter(|v| !token_is_missing(v))
+        .map(|&v| (crate::cut::Form::new(v), v))
+        .collect();
     if !text.contains('\\') {
-        values.retain(|v| text.contains(v));
+        values.retain(|v| text.contains(v.0.head()));
     }
     if values.is_empty() {
         return text.to_string();
     }
     let units = json_unescaped(text);
     let decoded: String = units.iter().map(|u| u.0).collect();
-    values.retain(|v| text.contains(v) || decoded.contains(v));
+    values.retain(|v| text.contains(v.0.head()) || decoded.contains(v.0.head()));
     if values.is_empty() {
         return text.to_string();
     }
-    let mut forms: Vec<(&str, String)> = values
-        .iter()
-        .map(|&v| (v, display_token(v, TokenDisplay::Masked)))
+    let mut forms: Vec<(crate::cut::Form, String)> = values
+        .into_iter()
+        .map(|(form, v)| (form, display_token(v, TokenDisplay::Masked)))
         .collect();
-    forms.sort_by_key(|f| std::cmp::Reverse(f.0.len()));
+    forms.sort_by_key(|f| std::cmp::Reverse(f.0.head().len()));
     // Where each unit's character starts in `decoded`.
     let mut starts = Vec::with_capacity(units.len() + 1);
     let mut at = 0;
@@ -86,13 +95,10 @@ pub fn mask_values(text: &str, values: &[&str]) -> String {
         let (raw_at, decoded_at) = (units[i].1.start, starts[i]);
         // A form as written, or as the escapes decode: how many units it covers.
         let covered = forms.iter().find_map(|(form, mask)| {
-            let end = if text[raw_at..].starts_with(form) {
-                units[i..].iter().position(|u| u.1.end >= raw_at + form.len())
-            } else if decoded[decoded_at..].starts_with(form) {
-                starts[i..]
-                    .iter()
-                    .position(|&s| s >= decoded_at + form.len())
-                    .map(|n| n - 1)
+            let end = if let Some(len) = form.found(&text[raw_at..]) {
+                units[i..].iter().position(|u| u.1.end >= raw_at + len)
+            } else if let Some(len) = form.found(&decoded[decoded_at..]) {
+                starts[i..].iter().position(|&s| s >= decoded_at + len).map(|n| n - 1)
             } else {
                 None
             };
@@ -773,5 +779,21 @@ mod tests {
                 mask_secret_words(kept)
             );
         }
+    }
+
+    /// A token kept cut (`crate::cut`) is masked whole wherever the text holds it, as written or
+    /// behind JSON escapes: no byte of it is left after the mask.
+    #[test]
+    fn masks_a_cut_value_whole() {
+        let token = "Zq".repeat(5_000);
+        let form = crate::cut::cut(&token, crate::cut::VALUE_CAP).into_owned();
+        let mask = display_token(&token, TokenDisplay::Masked);
+        assert_eq!(display_token(&form, TokenDisplay::Masked), mask);
+        assert_eq!(
+            mask_values(&format!("Token: {token}!"), &[&form]),
+            format!("Token: {mask}!")
+        );
+        let escaped = format!(r#"{{"a": "\u005a{}"}}"#, &token[1..]);
+        assert_eq!(mask_values(&escaped, &[&form]), format!(r#"{{"a": "{mask}"}}"#));
     }
 }

@@ -220,6 +220,12 @@ pub struct InputStats {
     pub filtered_events: u64,
     /// Lines for a request that had already been reported (arrived after the grace window).
     pub late_lines: u64,
+    /// Values over their cap (4 KiB; an IP 256 bytes), kept as their head, length and SHA-256.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub values_cut: u64,
+    /// Requests emitted before their end because open requests held the memory budget's share.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub requests_closed_early: u64,
 }
 
 /// An input that gave (almost) nothing: under 1 % of its lines were recognized, so its

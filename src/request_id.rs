@@ -34,7 +34,21 @@ impl RequestKey {
                 [word(b, 0), word(b, 8), word(b, 16), word(b, 24)],
                 u32::from_le_bytes([b[32], b[33], b[34], b[35]]),
             ),
-            Err(_) => RequestKey::Text(id.into()),
+            // An id over the cap (no real one is) is kept cut, still exact for grouping.
+            Err(_) => RequestKey::Text(crate::cut::cut(id, crate::cut::VALUE_CAP).into()),
+        }
+    }
+
+    /// Whether the id was longer than [`VALUE_CAP`](crate::cut::VALUE_CAP) and is kept cut.
+    pub fn is_cut(&self) -> bool {
+        matches!(self, RequestKey::Text(t) if t.len() > crate::cut::VALUE_CAP && crate::cut::is_cut(t))
+    }
+
+    /// Bytes it holds outside itself.
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            RequestKey::Words(..) => 0,
+            RequestKey::Text(t) => t.len(),
         }
     }
 

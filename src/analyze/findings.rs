@@ -202,6 +202,24 @@ impl Analyzer {
                 t.oversized_lines_advice,
             ));
         }
+        if s.values_cut > 0 {
+            f.push(Finding::new(
+                "values_cut",
+                Severity::Low,
+                s.values_cut,
+                t.values_cut_message.into(),
+                t.values_cut_advice,
+            ));
+        }
+        if s.requests_closed_early > 0 {
+            f.push(Finding::new(
+                "requests_closed_early",
+                Severity::Low,
+                s.requests_closed_early,
+                t.requests_closed_early_message.into(),
+                t.requests_closed_early_advice,
+            ));
+        }
         if s.late_lines > 0 {
             f.push(Finding::new(
                 "late_lines",

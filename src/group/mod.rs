@@ -7,11 +7,13 @@ use std::sync::Arc;
 use compact_str::CompactString;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::cut::{cut, IP_CAP, VALUE_CAP};
 use crate::parse::{LineEvent, Metrics, OwnedOrBorrowedFact, RunStatus};
 pub use crate::request_id::RequestKey;
 
 /// What the authorizer's own log lines said about one request. Values are short (IPs, tokens):
-/// `CompactString` keeps up to 24 bytes inline, so recording them allocates nothing.
+/// `CompactString` keeps up to 24 bytes inline, so recording them allocates nothing. A value over
+/// its cap (`crate::cut`) is kept cut, with the whole value's length and digest.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuthEvidence {
     pub source_ip: Option<CompactString>,
@@ -26,6 +28,29 @@ pub struct AuthEvidence {
     pub token_mismatch: Option<(CompactString, CompactString)>,
     pub allow_marker: bool,
     pub deny_marker: bool,
+}
+
+/// The longest value a `CompactString` keeps inline, without an allocation.
+const INLINE: usize = std::mem::size_of::<CompactString>();
+
+/// `v` to keep: as it is when it fits inline (the common case, a comparison), else [`keep_long`].
+#[inline(always)]
+fn keep(v: &str, cap: usize, tally: &mut (u64, bool)) -> CompactString {
+    if v.len() <= INLINE {
+        return CompactString::new(v);
+    }
+    keep_long(v, cap, tally)
+}
+
+/// A value on the heap: `tally.1` says the request's bytes need counting again, and one over
+/// `cap` is kept cut and counted in `tally.0`.
+#[cold]
+fn keep_long(v: &str, cap: usize, tally: &mut (u64, bool)) -> CompactString {
+    tally.1 = true;
+    if v.len() > cap {
+        tally.0 += 1;
+    }
+    CompactString::new(cut(v, cap))
 }
 
 /// One authorizer invocation rebuilt from its log lines.
@@ -111,26 +136,46 @@ impl Invocation {
         *auth = AuthEvidence::default();
     }
 
-    fn apply_fact(&mut self, fact: OwnedOrBorrowedFact<'_>) {
+    /// Records `fact`; returns how many of its values were over their cap and kept cut, and
+    /// whether one is too long to be kept inline (only then do its bytes need counting again).
+    fn apply_fact(&mut self, fact: OwnedOrBorrowedFact<'_>) -> (u64, bool) {
+        let mut tally = (0, false);
         // From `&str`, not `Cow`: the values are short, so copied inline, and the conversion from
         // `Cow` (made to reuse an owned `String`'s buffer) cost more than the copy.
-        let c = |v: &str| Some(CompactString::new(v));
+        let mut c = |v: &str, cap: usize| keep(v, cap, &mut tally);
         let a = &mut self.auth;
         match fact {
-            OwnedOrBorrowedFact::SourceIp(v) => a.source_ip = c(&v),
-            OwnedOrBorrowedFact::Token(v) => a.token = c(&v),
-            OwnedOrBorrowedFact::AllowedIp(v) => a.allowed_ip = c(&v),
-            OwnedOrBorrowedFact::AllowedToken(v) => a.allowed_token = c(&v),
-            OwnedOrBorrowedFact::ApiRequestId(v) => a.api_request_id = c(&v),
+            OwnedOrBorrowedFact::SourceIp(v) => a.source_ip = Some(c(&v, IP_CAP)),
+            OwnedOrBorrowedFact::Token(v) => a.token = Some(c(&v, VALUE_CAP)),
+            OwnedOrBorrowedFact::AllowedIp(v) => a.allowed_ip = Some(c(&v, IP_CAP)),
+            OwnedOrBorrowedFact::AllowedToken(v) => a.allowed_token = Some(c(&v, VALUE_CAP)),
+            OwnedOrBorrowedFact::ApiRequestId(v) => a.api_request_id = Some(c(&v, VALUE_CAP)),
             OwnedOrBorrowedFact::IpMismatch { received, allowed } => {
-                a.ip_mismatch = Some((CompactString::new(&received), CompactString::new(&allowed)))
+                a.ip_mismatch = Some((c(&received, IP_CAP), c(&allowed, IP_CAP)))
             }
             OwnedOrBorrowedFact::TokenMismatch { received, allowed } => {
-                a.token_mismatch = Some((CompactString::new(&received), CompactString::new(&allowed)))
+                a.token_mismatch = Some((c(&received, VALUE_CAP), c(&allowed, VALUE_CAP)))
             }
             OwnedOrBorrowedFact::Allow => a.allow_marker = true,
             OwnedOrBorrowedFact::Deny => a.deny_marker = true,
         }
+        tally
+    }
+
+    /// Bytes its values hold outside it (a `CompactString` of up to 24 bytes holds none).
+    fn heap_bytes(&self) -> usize {
+        let v = |s: Option<&CompactString>| s.filter(|s| s.is_heap_allocated()).map_or(0, CompactString::capacity);
+        let pair = |p: &Option<(CompactString, CompactString)>| p.as_ref().map_or(0, |(a, b)| v(Some(a)) + v(Some(b)));
+        let a = &self.auth;
+        self.request_id.heap_bytes()
+            + self.error_type.as_ref().map_or(0, String::capacity)
+            + v(a.source_ip.as_ref())
+            + v(a.token.as_ref())
+            + v(a.allowed_ip.as_ref())
+            + v(a.allowed_token.as_ref())
+            + v(a.api_request_id.as_ref())
+            + pair(&a.ip_mismatch)
+            + pair(&a.token_mismatch)
     }
 }
 
@@ -147,7 +192,15 @@ pub struct GroupConfig {
     pub grace_ms: i64,
     /// With `Grouper::tick`: a request without REPORT that saw no line for this long is emitted as incomplete.
     pub incomplete_after_ms: i64,
+    /// The most bytes open requests may hold (each its slot and its values): over it, the oldest
+    /// are emitted early (as incomplete when no REPORT came) and counted, so memory does not grow
+    /// with what an input leaves open.
+    pub max_open_bytes: usize,
 }
+
+/// The default [`GroupConfig::max_open_bytes`]: 64 MiB, half the documented memory budget (about
+/// 130,000 requests with short values, over 1,400 with every value at its cap).
+pub const MAX_OPEN_BYTES: usize = 64 << 20;
 
 impl Default for GroupConfig {
     fn default() -> Self {
@@ -157,6 +210,7 @@ impl Default for GroupConfig {
             remembered: 65_536,
             grace_ms: 1_000,
             incomplete_after_ms: 60_000,
+            max_open_bytes: MAX_OPEN_BYTES,
         }
     }
 }
@@ -168,7 +222,12 @@ struct Open {
     last_seq: u64,
     /// The clock (`Grouper::tick`) when its last line came: a live run expires it by time.
     last_ms: i64,
+    /// What it holds, counted in `Grouper::held`: its slot, its map entry and its values.
+    bytes: usize,
 }
+
+/// What an open request costs besides its values: its slot, and its entry in the map of open ones.
+const OPEN_BYTES: usize = std::mem::size_of::<Open>() + std::mem::size_of::<(RequestKey, usize)>() + 8;
 
 #[derive(Debug, Default)]
 struct StreamState {
@@ -189,6 +248,10 @@ struct StreamState {
 pub struct GroupStats {
     pub unrecognized_lines: u64,
     pub late_lines: u64,
+    /// Values (tokens, IPs, ids, error texts, stream names) over their cap, kept cut.
+    pub values_cut: u64,
+    /// Requests emitted before their time because open requests held `max_open_bytes`.
+    pub requests_closed_early: u64,
 }
 
 /// Groups lines by request id and emits each invocation once, when it is complete.
@@ -210,6 +273,8 @@ pub struct Grouper {
     seq: u64,
     /// The clock of the last `tick` (0 until one): lines are stamped with it.
     now_ms: i64,
+    /// Bytes the open requests hold, the sum of their `Open::bytes`.
+    held: usize,
     stats: GroupStats,
 }
 
@@ -229,6 +294,7 @@ impl Grouper {
             recent_order: VecDeque::new(),
             seq: 0,
             now_ms: 0,
+            held: 0,
             stats: GroupStats::default(),
         }
     }
@@ -243,7 +309,16 @@ impl Grouper {
         self.open.len()
     }
 
+    #[inline]
     fn stream_id(&mut self, name: &str) -> usize {
+        // Names are kept for the run: one over the cap is kept (and looked up) cut.
+        if name.len() > VALUE_CAP {
+            return self.stream_slot(&cut(name, VALUE_CAP), true);
+        }
+        self.stream_slot(name, false)
+    }
+
+    fn stream_slot(&mut self, name: &str, was_cut: bool) -> usize {
         if let Some(i) = self.last_stream {
             if crate::bytes::same_str(&self.streams[i].name, name) {
                 return i;
@@ -252,6 +327,7 @@ impl Grouper {
         let i = match self.stream_index.get(name) {
             Some(&i) => i,
             None => {
+                self.stats.values_cut += u64::from(was_cut);
                 let arc: Arc<str> = Arc::from(name);
                 self.streams.push(StreamState {
                     name: arc.clone(),
@@ -314,11 +390,17 @@ impl Grouper {
                         Some(RunStatus::Error) => inv.failed = true,
                         _ => {}
                     }
-                    if let Some(e) = error_type {
-                        inv.error_type = Some(e.into_owned());
-                    }
+                    // An error type is the one value a REPORT adds: counted when there is one.
+                    let cuts = error_type.map(|e| {
+                        inv.error_type = Some(cut(&e, VALUE_CAP).into_owned());
+                        u64::from(e.len() > VALUE_CAP)
+                    });
                     let first_report = inv.report.is_none();
                     inv.report = Some(metrics);
+                    if let (Some(cuts), Some(&i)) = (cuts, self.open.get(&key)) {
+                        self.stats.values_cut += cuts;
+                        self.recount(i);
+                    }
                     if first_report {
                         self.reported.push_back((seq, self.now_ms, key));
                     }
@@ -383,9 +465,9 @@ impl Grouper {
                 let ts = ts.or(timestamp_ms);
                 match request_id {
                     Some(id) => {
-                        if let Some(inv) = self.open_mut(id, s, ts) {
+                        if let Some(i) = self.open_slot(id, s, ts) {
                             if let Some(f) = fact {
-                                inv.apply_fact(f);
+                                self.apply(i, f);
                             }
                         }
                     }
@@ -393,8 +475,8 @@ impl Grouper {
                     // (custom authorizers logging through print()) belongs to the running one.
                     None => {
                         if let Some(f) = fact {
-                            if let Some(inv) = self.line_target(None, s, ts) {
-                                inv.apply_fact(f);
+                            if let Some(i) = self.running_slot(s, ts) {
+                                self.apply(i, f);
                             }
                         }
                     }
@@ -432,20 +514,20 @@ impl Grouper {
         match id {
             Some(id) => self.open_mut(id, s, ts),
             None => {
-                let cur = self.streams[s].current.clone()?;
-                // The running request is open, or already emitted (then this line is late and dropped).
-                let i = *self.open.get(&cur)?;
-                let o = self.slots.get_mut(i)?;
-                o.last_seq = self.seq;
-                o.last_ms = self.now_ms;
-                o.inv.touch(ts);
-                Some(&mut o.inv)
+                let i = self.running_slot(s, ts)?;
+                self.slots.get_mut(i).map(|o| &mut o.inv)
             }
         }
     }
 
     /// The open invocation for `id`, created on first sight; `None` for a late line of an emitted one.
     fn open_mut(&mut self, key: RequestKey, s: usize, ts: Option<i64>) -> Option<&mut Invocation> {
+        let i = self.open_slot(key, s, ts)?;
+        self.slots.get_mut(i).map(|o| &mut o.inv)
+    }
+
+    /// The slot of [`open_mut`](Self::open_mut)'s invocation, its line counted.
+    fn open_slot(&mut self, key: RequestKey, s: usize, ts: Option<i64>) -> Option<usize> {
         let seq = self.seq;
         let i = match self.open.entry(key) {
             Entry::Occupied(e) => *e.get(),
@@ -455,12 +537,16 @@ impl Grouper {
                     return None;
                 }
                 let (request_id, stream) = (e.key().clone(), self.streams[s].name.clone());
+                self.stats.values_cut += u64::from(request_id.is_cut());
+                let bytes = OPEN_BYTES + request_id.heap_bytes();
+                self.held += bytes;
                 let reused = self.free.pop().and_then(|i| Some((i, self.slots.get_mut(i)?)));
                 let i = match reused {
                     // Reset in place: building a new `Open` and moving it in copied it twice.
                     Some((i, slot)) => {
                         slot.inv.reset(request_id, stream);
                         slot.first_seq = seq;
+                        slot.bytes = bytes;
                         i
                     }
                     None => {
@@ -473,6 +559,7 @@ impl Grouper {
                             first_seq: seq,
                             last_seq: seq,
                             last_ms: self.now_ms,
+                            bytes,
                         });
                         self.slots.len() - 1
                     }
@@ -484,7 +571,33 @@ impl Grouper {
         o.last_seq = seq;
         o.last_ms = self.now_ms;
         o.inv.touch(ts);
-        Some(&mut o.inv)
+        Some(i)
+    }
+
+    /// The slot of the request running on stream `s`, its line counted; `None` when it was emitted.
+    fn running_slot(&mut self, s: usize, ts: Option<i64>) -> Option<usize> {
+        let cur = self.streams[s].current.as_ref()?;
+        // The running request is open, or already emitted (then this line is late and dropped).
+        let i = *self.open.get(cur)?;
+        let o = self.slots.get_mut(i)?;
+        o.last_seq = self.seq;
+        o.last_ms = self.now_ms;
+        o.inv.touch(ts);
+        Some(i)
+    }
+
+    /// Records `fact` on the open request in slot `i`: its cut values counted, its bytes again.
+    #[inline]
+    fn apply(&mut self, i: usize, fact: OwnedOrBorrowedFact<'_>) {
+        if let Some(o) = self.slots.get_mut(i) {
+            let (cuts, spilled) = o.inv.apply_fact(fact);
+            self.stats.values_cut += cuts;
+            // A value kept inline replacing one on the heap is not recounted: `held` stays an
+            // upper bound until the request's next recount or its end.
+            if spilled {
+                self.recount(i);
+            }
+        }
     }
 
     /// A new request started on stream `s`: its environment is done with `id`. Only a named stream
@@ -500,10 +613,20 @@ impl Grouper {
         }
     }
 
+    /// Counts again what the open request in slot `i` holds, after its values changed.
+    fn recount(&mut self, i: usize) {
+        let Some(o) = self.slots.get_mut(i) else { return };
+        let bytes = OPEN_BYTES + o.inv.heap_bytes();
+        self.held = self.held - o.bytes + bytes;
+        o.bytes = bytes;
+    }
+
     fn finish(&mut self, id: &RequestKey, emit: &mut dyn FnMut(&Invocation)) {
         let Some(i) = self.open.remove(id) else { return };
         self.free.push(i);
         if let Some(o) = self.slots.get_mut(i) {
+            self.held -= o.bytes;
+            o.bytes = 0;
             let inv = &mut o.inv;
             // The REPORT is the reliable witness; INIT_START order is not when streams share one file.
             inv.cold_start = inv.init_in_invoke
@@ -529,6 +652,9 @@ impl Grouper {
     }
 
     fn expire(&mut self, emit: &mut dyn FnMut(&Invocation)) {
+        if self.held > self.config.max_open_bytes {
+            self.shed(emit);
+        }
         while let Some((seq, _, _)) = self.reported.front() {
             if seq + self.config.grace_lines > self.seq {
                 break;
@@ -551,6 +677,27 @@ impl Grouper {
             for (_, id) in stale {
                 self.finish(&id, emit);
             }
+        }
+    }
+
+    /// Open requests hold more than `max_open_bytes`: the oldest (by first line) are emitted until
+    /// they hold three quarters of it, so this O(open) pass runs once per quarter of the budget
+    /// filled, not once per line. Each is counted; one without REPORT is emitted as incomplete.
+    fn shed(&mut self, emit: &mut dyn FnMut(&Invocation)) {
+        let goal = self.config.max_open_bytes / 4 * 3;
+        let mut oldest: Vec<(u64, RequestKey)> = self
+            .open
+            .iter()
+            .filter_map(|(id, &i)| Some((self.slots.get(i)?.first_seq, id.clone())))
+            .collect();
+        oldest.sort_unstable();
+        for (_, id) in oldest {
+            if self.held <= goal {
+                break;
+            }
+            // Its entry in `reported`, if any, finds it gone when its time comes: no-op then.
+            self.stats.requests_closed_early += 1;
+            self.finish(&id, emit);
         }
     }
 

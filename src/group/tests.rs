@@ -237,3 +237,125 @@ fn a_late_line_inside_the_grace_joins_its_request() {
     assert_eq!(out.len(), 1);
     assert!(out[0].timed_out, "the timeout line after REPORT was kept");
 }
+
+/// A request whose token and allowed token are `token` and `allowed`, from 203.0.113.10 (allowed).
+fn request_with_tokens(id: &str, token: &str, allowed: &str) -> Vec<String> {
+    request(
+        id,
+        &[
+            "[INFO] Source IP: 203.0.113.10",
+            &format!("[INFO] Token: {token}"),
+            "[INFO] Allowed IP: 203.0.113.10",
+            &format!("[INFO] Allowed Token: {allowed}"),
+        ],
+    )
+}
+
+#[test]
+fn values_over_the_cap_are_kept_cut_counted_and_decide_as_the_whole_values() {
+    use crate::decision::{decide, Decision};
+    use crate::redact::{display_token, TokenDisplay};
+    let long = "A".repeat(1 << 20);
+    // The same head and length, another last byte: a different token.
+    let other = format!("{}B", &long[..long.len() - 1]);
+    let mut lines = request_with_tokens(A, &long, &long);
+    lines.extend(request_with_tokens(B, &other, &long));
+    let l: Vec<(&str, &str)> = lines.iter().map(|m| ("s", m.as_str())).collect();
+    let (out, stats) = run(&l, GroupConfig::default());
+    assert_eq!(out.len(), 2);
+    assert_eq!(stats.values_cut, 4, "two values of each request");
+    for inv in &out {
+        let token = inv.auth.token.as_deref().unwrap_or_default();
+        assert!(token.len() < crate::cut::VALUE_CAP + 128, "{}", token.len());
+        assert!(token.contains("…[cut: 1048576 bytes, sha256:"), "{token:.80}");
+    }
+    assert_eq!(decide(&out[0]).decision, Decision::Allowed, "equal whole values");
+    let denied = decide(&out[1]);
+    assert_eq!(
+        denied.decision,
+        Decision::Denied,
+        "whole values differ in their last byte"
+    );
+    assert!(denied.reasons.token_mismatch && !denied.reasons.ip_mismatch);
+    // The mask is the whole value's: `tok:` and the first 8 hex digits of its SHA-256
+    // (`head -c 1048576 /dev/zero | tr '\0' A | sha256sum` → 4e29ad18…).
+    let shown = display_token(out[0].auth.token.as_deref().unwrap_or_default(), TokenDisplay::Masked);
+    assert_eq!(shown, "tok:4e29ad18");
+    assert_eq!(shown, display_token(&long, TokenDisplay::Masked));
+}
+
+#[test]
+fn short_values_are_not_cut_and_not_counted() {
+    let lines = request_with_tokens(A, &"t".repeat(crate::cut::VALUE_CAP), "Ab12Xy34");
+    let l: Vec<(&str, &str)> = lines.iter().map(|m| ("s", m.as_str())).collect();
+    let (out, stats) = run(&l, GroupConfig::default());
+    assert_eq!(stats, GroupStats::default());
+    assert_eq!(
+        out[0].auth.token.as_deref(),
+        Some("t".repeat(crate::cut::VALUE_CAP).as_str())
+    );
+}
+
+#[test]
+fn a_long_request_id_and_stream_name_are_cut_once_and_still_join_their_lines() {
+    let id = format!("req-{}", "9".repeat(10_000));
+    let stream = "s".repeat(10_000);
+    let lines = request(&id, &[]);
+    let l: Vec<(&str, &str)> = lines.iter().map(|m| (stream.as_str(), m.as_str())).collect();
+    let (out, stats) = run(&l, GroupConfig::default());
+    assert_eq!(out.len(), 1, "one invocation from its four lines");
+    assert!(out[0].is_complete() && out[0].started && out[0].ended);
+    assert!(out[0].request_id.is_cut() && crate::cut::is_cut(&out[0].stream));
+    assert_eq!(stats.values_cut, 2, "the id once, the stream name once");
+}
+
+/// Requests that never end, each holding a 4 KiB token: under a budget of 1 MiB the oldest are
+/// emitted early, incomplete, counted, and what stays open holds no more than the budget.
+#[test]
+fn open_requests_are_bounded_by_bytes_and_the_oldest_closed_early_are_counted() {
+    let parser = Parser::default();
+    let budget = 1 << 20;
+    let mut g = Grouper::new(GroupConfig {
+        max_open_bytes: budget,
+        ..GroupConfig::default()
+    });
+    let mut out: Vec<Invocation> = Vec::new();
+    let token = "T".repeat(4_000);
+    let n = 1_000;
+    for i in 0..n {
+        let id = format!("{i:08}-0000-0000-0000-000000000000");
+        for msg in [
+            format!("START RequestId: {id} Version: $LATEST"),
+            format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t[INFO] Token: {token}{i}"),
+        ] {
+            g.push(Some(i), "s", parser.parse(&msg), &mut |inv| out.push(inv.clone()));
+        }
+        assert!(g.held <= budget, "held {} after request {i}", g.held);
+    }
+    let closed = g.stats().requests_closed_early;
+    assert_eq!(closed as usize, out.len());
+    assert!(closed > 700, "{closed} of {n}: about 4 KiB each in a 1 MiB budget");
+    assert!(out.iter().all(|inv| !inv.is_complete()));
+    // Oldest first: the first emitted is the first started.
+    assert_eq!(out[0].request_id.to_string(), "00000000-0000-0000-0000-000000000000");
+    let open = g.in_flight();
+    g.flush(&mut |inv| out.push(inv.clone()));
+    assert_eq!(out.len(), n as usize, "every request emitted once");
+    assert_eq!(open + closed as usize, n as usize);
+    assert_eq!(g.held, 0, "nothing held once all are emitted");
+}
+
+#[test]
+fn an_ordinary_run_closes_nothing_early() {
+    let mut lines = Vec::new();
+    for i in 0..2_000 {
+        lines.extend(request(
+            &format!("{i:08}-0000-0000-0000-000000000000"),
+            &["[INFO] Token: Ab12Xy34"],
+        ));
+    }
+    let l: Vec<(&str, &str)> = lines.iter().map(|m| ("s", m.as_str())).collect();
+    let (out, stats) = run(&l, GroupConfig::default());
+    assert_eq!(out.len(), 2_000);
+    assert_eq!((stats.requests_closed_early, stats.values_cut), (0, 0));
+}

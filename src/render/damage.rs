@@ -29,6 +29,23 @@ pub fn report_damage(report: &Report, err: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(err, "  {}", w.hint)?;
     }
+    // What was cut to hold the memory budget: said on stderr too, since a JSON or CSV report on
+    // stdout may go where no one reads its findings.
+    let i = &report.input;
+    if i.values_cut > 0 {
+        writeln!(
+            err,
+            "authlogs: {} values over their cap were kept cut (head, length and SHA-256)",
+            i.values_cut
+        )?;
+    }
+    if i.requests_closed_early > 0 {
+        writeln!(
+            err,
+            "authlogs: {} open requests were closed early to hold the memory budget",
+            i.requests_closed_early
+        )?;
+    }
     if report.input_warnings_omitted > 0 {
         writeln!(
             err,

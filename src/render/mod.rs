@@ -99,6 +99,7 @@ pub(crate) mod fixtures {
                 first_oversized_line: None,
                 filtered_events: 0,
                 late_lines: 2,
+                ..InputStats::default()
             },
             source: None,
             invocations: 412,

@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Lowest first: a module may use only those before it.
-const LAYERS: [&str; 20] = [
+const LAYERS: [&str; 21] = [
     "bytes",
+    "cut",
     "timeutil",
     "human",
     "request_id",

@@ -9,6 +9,7 @@ mod access_usage;
 mod cli;
 mod cloudwatch;
 mod fuzz;
+mod hardening_budget;
 mod hardening_escape;
 mod hardening_small;
 mod hardening_values;

@@ -11,6 +11,12 @@ use crate::redact::{
 
 /// Lines kept per invocation; the rest are counted.
 const MAX_LINES: usize = 200;
+/// Bytes of lines kept per invocation: 200 lines of a real authorizer (an event dump is a few KiB)
+/// fit; a line that does not is counted with every line after it, never cut (a cut line could
+/// end inside a token, and a token's head is not masked).
+const MAX_REQUEST_BYTES: usize = 256 << 10;
+/// Bytes of lines kept in all: over it, the lines of the oldest invocations are let go and counted.
+const MAX_TOTAL_BYTES: usize = 16 << 20;
 /// Invocations whose lines are kept; the oldest are let go (they were printed without, or never end).
 const MAX_REQUESTS: usize = 10_000;
 /// Bytes of token values remembered per invocation, the first found: a line's own values are
@@ -22,6 +28,10 @@ const REQUEST_TOKEN_BYTES: usize = 16 * 1024;
 struct Kept {
     lines: Vec<String>,
     dropped: usize,
+    /// Bytes `lines` hold, and the `tokens` found in them.
+    bytes: usize,
+    /// A line did not fit (or its lines were let go to hold the total): every later one is counted, not kept.
+    full: bool,
     tokens: Vec<String>,
 }
 
@@ -30,6 +40,10 @@ struct Kept {
 pub(crate) struct RawLines {
     lines: HashMap<RequestKey, Kept>,
     order: VecDeque<RequestKey>,
+    /// Bytes the kept lines hold, the sum of their `Kept::bytes`.
+    bytes: usize,
+    /// The entries of `order` before this one had their lines let go to hold `MAX_TOTAL_BYTES`.
+    shed: usize,
     /// Token values seen in any line so far, to mask wherever they turn up again: the allowed
     /// ones pinned, the received ones in a budget of their own.
     known: KnownTokens,
@@ -43,6 +57,8 @@ impl RawLines {
         RawLines {
             lines: HashMap::new(),
             order: VecDeque::new(),
+            bytes: 0,
+            shed: 0,
             known: KnownTokens::default(),
             masked: tokens == TokenDisplay::Masked,
         }
@@ -64,6 +80,9 @@ impl RawLines {
         } else {
             (Vec::new(), Vec::new())
         };
+        // Remembered cut (`crate::cut`): a 1 MiB token costs 4 KiB, and is still masked whole.
+        let found: Vec<String> = found.into_iter().map(cut_value).collect();
+        let allowed: Vec<String> = allowed.into_iter().map(cut_value).collect();
         for t in &found {
             if allowed.contains(t) {
                 self.known.pin(t);
@@ -83,22 +102,36 @@ impl RawLines {
         if !self.lines.contains_key(&id) {
             if self.order.len() >= MAX_REQUESTS {
                 if let Some(old) = self.order.pop_front() {
-                    self.lines.remove(&old);
+                    self.shed = self.shed.saturating_sub(1);
+                    if let Some(k) = self.lines.remove(&old) {
+                        self.bytes -= k.bytes;
+                    }
                 }
             }
             self.order.push_back(id.clone());
         }
         let kept = self.lines.entry(id).or_default();
-        if kept.lines.len() < MAX_LINES {
+        let cost = line_bytes(message);
+        if !kept.full && kept.lines.len() < MAX_LINES && kept.bytes + cost <= MAX_REQUEST_BYTES {
             kept.lines.push(message.to_string());
+            kept.bytes += cost;
+            self.bytes += cost;
         } else {
+            kept.full = true;
             kept.dropped += 1;
         }
         for t in found {
-            let bytes: usize = kept.tokens.iter().map(String::len).sum();
-            if !kept.tokens.contains(&t) && bytes + t.len() <= REQUEST_TOKEN_BYTES {
+            let held: usize = kept.tokens.iter().map(String::len).sum();
+            if !kept.tokens.contains(&t) && held + t.len() <= REQUEST_TOKEN_BYTES {
+                // Its tokens are held for its lines: counted with them.
+                let cost = line_bytes(&t);
+                kept.bytes += cost;
+                self.bytes += cost;
                 kept.tokens.push(t);
             }
+        }
+        if self.bytes > MAX_TOTAL_BYTES {
+            self.shed_oldest();
         }
     }
 
@@ -111,6 +144,7 @@ impl RawLines {
         let Some(kept) = self.lines.remove(request_id) else {
             return (Vec::new(), 0);
         };
+        self.bytes -= kept.bytes;
         if !self.masked {
             return (kept.lines, kept.dropped);
         }
@@ -127,6 +161,40 @@ impl RawLines {
             .collect();
         (lines, kept.dropped)
     }
+}
+
+impl RawLines {
+    /// The kept lines hold more than `MAX_TOTAL_BYTES`: the oldest invocations' lines are let go,
+    /// counted in their `dropped`, until they hold three quarters of it. Each entry of `order` is
+    /// passed once (`shed` moves on), so this costs O(1) a line over a run.
+    fn shed_oldest(&mut self) {
+        while self.bytes > MAX_TOTAL_BYTES / 4 * 3 {
+            let Some(id) = self.order.get(self.shed) else { break };
+            self.shed += 1;
+            if let Some(k) = self.lines.get_mut(id) {
+                self.bytes -= k.bytes;
+                k.dropped += k.lines.len();
+                k.lines = Vec::new();
+                // Its tokens only masked its lines.
+                k.tokens = Vec::new();
+                k.bytes = 0;
+                k.full = true;
+            }
+        }
+    }
+}
+
+/// `token` as remembered: itself, or cut to `VALUE_CAP` with its length and digest.
+fn cut_value(token: String) -> String {
+    match crate::cut::cut(&token, crate::cut::VALUE_CAP) {
+        std::borrow::Cow::Borrowed(_) => token,
+        std::borrow::Cow::Owned(form) => form,
+    }
+}
+
+/// What a kept line costs: its text and its `String`.
+fn line_bytes(message: &str) -> usize {
+    message.len() + std::mem::size_of::<String>()
 }
 
 /// The token values `message` holds: the one its parse found, and every one a token template
@@ -324,5 +392,62 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    fn lines_of(id: &str, n: usize, size: usize) -> Vec<String> {
+        let mut v = vec![format!("START RequestId: {id} Version: $LATEST")];
+        v.extend((1..n).map(|i| format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\tline {i} {}", "x".repeat(size))));
+        v
+    }
+
+    /// A request's lines are kept up to `MAX_REQUEST_BYTES`; from the first that does not fit,
+    /// every line is counted instead (none cut: a cut could end inside a token).
+    #[test]
+    fn raw_lines_are_bounded_by_bytes_per_request_and_the_rest_counted() {
+        let id = "e9b8af80-569f-4e11-a6fd-15e45859e5a3";
+        let mut raw = RawLines::new(TokenDisplay::Revealed);
+        let mut lines = lines_of(id, 100, 10_000);
+        lines.insert(
+            3,
+            format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t{}", "y".repeat(1 << 20)),
+        );
+        record_all(&mut raw, &lines);
+        assert!(raw.bytes <= MAX_REQUEST_BYTES, "{}", raw.bytes);
+        let (kept, dropped) = take(&mut raw, id);
+        assert_eq!(kept, lines[..3], "the lines before the 1 MiB one, whole");
+        assert_eq!(dropped, lines.len() - 3);
+        assert_eq!(raw.bytes, 0, "nothing held once taken");
+    }
+
+    /// Over `MAX_TOTAL_BYTES` in all, the oldest requests' lines are let go and counted: each
+    /// request still tells how many lines it had.
+    #[test]
+    fn raw_lines_are_bounded_in_total_and_the_oldest_let_go_are_counted() {
+        let mut raw = RawLines::new(TokenDisplay::Revealed);
+        let ids: Vec<String> = (0..200)
+            .map(|i| format!("{i:08}-569f-4e11-a6fd-15e45859e5a3"))
+            .collect();
+        let parser = Parser::default();
+        let mut grouper = Grouper::new(GroupConfig::default());
+        for id in &ids {
+            for message in lines_of(id, 4, 60_000) {
+                let line = parser.parse(&message);
+                let owner = grouper.line_owner("s", &line);
+                raw.record(owner, &message, &line, parser.patterns());
+                assert!(raw.bytes <= MAX_TOTAL_BYTES, "{}", raw.bytes);
+            }
+        }
+        let taken: Vec<(Vec<String>, usize)> = ids.iter().map(|id| take(&mut raw, id)).collect();
+        assert!(
+            taken.iter().all(|(kept, dropped)| kept.len() + dropped == 4),
+            "every line kept or counted"
+        );
+        let let_go = taken.iter().filter(|(kept, _)| kept.is_empty()).count();
+        assert!(
+            let_go > 40 && taken[0].0.is_empty() && !taken[199].0.is_empty(),
+            "{let_go}"
+        );
+        // The oldest were let go, the newest kept: a run of let-go requests, then kept ones.
+        assert!(taken[..let_go].iter().all(|(kept, _)| kept.is_empty()));
     }
 }

@@ -146,6 +146,8 @@ impl<'s> Pipeline<'s> {
         let g = self.grouper.stats();
         summary.stats.unrecognized_lines = g.unrecognized_lines;
         summary.stats.late_lines = g.late_lines;
+        summary.stats.values_cut = g.values_cut;
+        summary.stats.requests_closed_early = g.requests_closed_early;
         summary.warnings_omitted = self.omitted.count;
         summary
     }

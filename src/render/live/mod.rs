@@ -268,6 +268,15 @@ pub fn summary_line(report: &Report, summary: &TailSummary, lang: Lang) -> Strin
             &[("count", &input.oversized_lines), ("first", &escape_control(first))],
         ));
     }
+    if input.values_cut > 0 {
+        line.push_str(&fill(t.summary_values_cut, &[("count", &input.values_cut)]));
+    }
+    if input.requests_closed_early > 0 {
+        line.push_str(&fill(
+            t.summary_closed_early,
+            &[("count", &input.requests_closed_early)],
+        ));
+    }
     line.push('\n');
     line
 }

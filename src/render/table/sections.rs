@@ -345,6 +345,8 @@ pub(super) fn input(out: &mut Out, report: &Report) {
         (l.oversized_lines_cut, i.oversized_lines),
         (l.filtered_events_row, i.filtered_events),
         (l.late_lines, i.late_lines),
+        (l.values_cut, i.values_cut),
+        (l.requests_closed_early, i.requests_closed_early),
     ]
     .into_iter()
     .filter(|(_, count)| *count > 0)

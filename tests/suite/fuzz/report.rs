@@ -178,6 +178,7 @@ fn pipeline_config() -> impl Strategy<Value = PipelineConfig> {
                 remembered,
                 grace_ms,
                 incomplete_after_ms: idle_ms,
+                ..GroupConfig::default()
             }
         }),
     ];
