@@ -202,41 +202,41 @@ impl Analyzer {
                 t.oversized_lines_advice,
             ));
         }
-        if s.values_cut > 0 {
-            f.push(Finding::new(
+        // Counts of what the input did to the reading, each a finding of its own when non-zero.
+        let counted = [
+            (
                 "values_cut",
                 Severity::Low,
                 s.values_cut,
-                t.values_cut_message.into(),
+                t.values_cut_message,
                 t.values_cut_advice,
-            ));
-        }
-        if s.requests_closed_early > 0 {
-            f.push(Finding::new(
+            ),
+            (
                 "requests_closed_early",
                 Severity::Low,
                 s.requests_closed_early,
-                t.requests_closed_early_message.into(),
+                t.requests_closed_early_message,
                 t.requests_closed_early_advice,
-            ));
-        }
-        if s.late_lines > 0 {
-            f.push(Finding::new(
+            ),
+            (
                 "late_lines",
                 Severity::Low,
                 s.late_lines,
-                t.late_lines_message.into(),
+                t.late_lines_message,
                 t.late_lines_advice,
-            ));
-        }
-        if s.unrecognized_lines > 0 {
-            f.push(Finding::new(
+            ),
+            (
                 "unrecognized_lines",
                 Severity::Info,
                 s.unrecognized_lines,
-                t.unrecognized_lines_message.into(),
+                t.unrecognized_lines_message,
                 t.unrecognized_lines_advice,
-            ));
+            ),
+        ];
+        for (id, severity, count, message, advice) in counted {
+            if count > 0 {
+                f.push(Finding::new(id, severity, count, message.into(), advice));
+            }
         }
         order(&mut f);
         f
