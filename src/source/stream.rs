@@ -206,7 +206,8 @@ enum State {
     Sampling(Vec<u8>),
     /// Text, line by line; `partial` holds the bytes of a line whose line end has not come yet,
     /// `skipping` says the bytes up to the next line end are the tail of a cut line, `after_cr`
-    /// that the last byte was a `\r` (a `\n` next is the second half of its `\r\n`).
+    /// that the last byte was a `\r` ending a line (a `\n` next is the second half of its `\r\n`),
+    /// `lf_seen` that a `\n` has come: from then on a lone `\r` is part of its line.
     Text {
         // Boxed: the container is most of the state, and the other states need little.
         container: Box<TextContainer<'static>>,
@@ -214,6 +215,7 @@ enum State {
         partial: Vec<u8>,
         skipping: bool,
         after_cr: bool,
+        lf_seen: bool,
     },
     Threaded(Threaded),
 }
@@ -333,7 +335,8 @@ impl LiveStream {
             } => {
                 if !partial.is_empty() && !*skipping {
                     let rest = std::mem::take(partial);
-                    let (line, valid) = decode_line(&rest);
+                    // A `\r` at the very end is the last line's end, as a file reads it.
+                    let (line, valid) = decode_line(rest.strip_suffix(b"\r").unwrap_or(&rest));
                     self.invalid_utf8 += u64::from(!valid);
                     let (before, times_before) = (container.oversized, container.invalid_times);
                     container.line(&line, sink);
@@ -414,6 +417,8 @@ impl LiveStream {
                     partial: Vec::new(),
                     skipping: false,
                     after_cr: false,
+                    // Decided on the sample, as a file decides on its first span.
+                    lf_seen: memchr::memchr(b'\n', body).is_some(),
                 };
                 self.text(body, sink);
             }
@@ -454,17 +459,20 @@ impl LiveStream {
         }
     }
 
-    /// Complete lines go to the container now; the rest waits for its line end. A line ends in `\n`,
-    /// `\r\n` or a `\r` alone, as in a file: a `\r` ends its line at once, even as the last byte
-    /// read (the line is the same whether a `\n` follows or not), and a `\n` that comes next is
-    /// skipped as the rest of its `\r\n`, so no line waits for a byte that may never come. A line
-    /// reaching the cap without a line end goes to the container cut, and its tail is skipped as it comes.
+    /// Complete lines go to the container now; the rest waits for its line end. A line ends in `\n`
+    /// or `\r\n`, and, as in a file, in a `\r` alone while no `\n` has come (the sample's or since):
+    /// such a `\r` ends its line at once, even as the last byte read (the line is the same whether a
+    /// `\n` follows or not), and a `\n` that comes next is skipped as the rest of its `\r\n`, so no
+    /// line waits for a byte that may never come. Once a `\n` has come, a lone `\r` is content
+    /// (Lambda joins the lines of one message with `\r`). A line reaching the cap without a line end
+    /// goes to the container cut, and its tail is skipped as it comes.
     fn text(&mut self, bytes: &[u8], sink: &mut dyn EventSink) {
         let State::Text {
             container,
             partial,
             skipping,
             after_cr,
+            lf_seen,
             ..
         } = &mut self.state
         else {
@@ -480,18 +488,30 @@ impl LiveStream {
             if bytes[0] == b'\n' {
                 at = 1;
                 self.line_start = base + 1;
+                *lf_seen = true;
             }
         }
-        while let Some(i) = memchr::memchr2(b'\n', b'\r', &bytes[at..]) {
+        loop {
+            let found = if *lf_seen {
+                memchr::memchr(b'\n', &bytes[at..])
+            } else {
+                memchr::memchr2(b'\n', b'\r', &bytes[at..])
+            };
+            let Some(i) = found else { break };
             let piece = &bytes[at..at + i];
             let start = self.line_start;
             at += i + 1;
             if bytes[at - 1] == b'\r' {
                 match bytes.get(at) {
-                    Some(b'\n') => at += 1,
+                    Some(b'\n') => {
+                        at += 1;
+                        *lf_seen = true;
+                    }
                     Some(_) => {}
                     None => *after_cr = true,
                 }
+            } else {
+                *lf_seen = true;
             }
             self.line_start = base + at as u64;
             if std::mem::take(skipping) {
@@ -505,6 +525,10 @@ impl LiveStream {
                 whole = std::mem::take(partial);
                 &whole[..]
             };
+            // The `\r` of a `\r\n` found by its `\n` (it may have come in the bytes before).
+            if let Some(head) = line.strip_suffix(b"\r") {
+                line = head;
+            }
             let (before, times_before) = (container.oversized, container.invalid_times);
             if line.len() > max {
                 line = &line[..char_floor(line, max)];
@@ -524,7 +548,9 @@ impl LiveStream {
         if *skipping {
             return;
         }
-        let room = max.saturating_sub(partial.len());
+        // Room for one byte more once `\n` ends lines: a line of `max` bytes whose `\r\n` comes
+        // split over two reads is not cut.
+        let room = (max + usize::from(*lf_seen)).saturating_sub(partial.len());
         if rest.len() <= room {
             partial.extend_from_slice(rest);
             return;
@@ -544,10 +570,14 @@ impl LiveStream {
     }
 }
 
-/// The line ends in `text`, as a file reads them: each `\n`, and each `\r` that is not the first
-/// half of a `\r\n`.
+/// The line ends in `text`, as a file reads them: each `\n`, or, in a text with none, each `\r`.
 fn line_ends(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr2_iter(b'\n', b'\r', text).filter(|&i| text[i] == b'\n' || text.get(i + 1) != Some(&b'\n'))
+    let end = if memchr::memchr(b'\n', text).is_some() {
+        b'\n'
+    } else {
+        b'\r'
+    };
+    memchr::memchr_iter(end, text)
 }
 
 #[cfg(test)]

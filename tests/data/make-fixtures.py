@@ -159,11 +159,12 @@ def c_export(events, eol="\n"):
 
 
 def mixed_eol(data):
-    """Line ends `\\n`, `\\r\\n` and `\\r` alone in turn, as a file edited on three systems has them."""
-    ends = [b"\n", b"\r\n", b"\r"]
+    """Line ends `\\n` and `\\r\\n` in turn, as a file edited on two systems has them (a `\\r` alone
+    is content in a file of `\\n` ends: Lambda joins the lines of one message with it)."""
+    ends = [b"\n", b"\r\n"]
     lines = data.split(b"\n")
     last = lines.pop()
-    return b"".join(l + ends[i % 3] for i, l in enumerate(lines)) + last
+    return b"".join(l + ends[i % 2] for i, l in enumerate(lines)) + last
 
 
 def unclose_quote(csv_bytes, n):

@@ -20,6 +20,7 @@ mod insights_eval;
 mod insights_faults;
 mod interrupt;
 mod layers;
+mod line_ends;
 mod masking;
 mod no_panic;
 mod parallel;

@@ -21,8 +21,13 @@ fn detect_scoring(sample: &[u8], complete: bool, shortcut: bool) -> InputFormat 
     let text = if complete {
         sample
     } else {
-        // A cut-off last line would score as a damaged event.
-        match memchr::memrchr2(b'\n', b'\r', sample) {
+        // A cut-off last line would score as a damaged event. A `\r` ends a line only in a sample
+        // without a `\n` (see `split_lines`).
+        let last_end = match memchr::memrchr(b'\n', sample) {
+            Some(i) => Some(i),
+            None => memchr::memrchr(b'\r', sample),
+        };
+        match last_end {
             Some(i) => &sample[..=i],
             None => sample,
         }
@@ -106,21 +111,24 @@ fn detect_scoring(sample: &[u8], complete: bool, shortcut: bool) -> InputFormat 
         .map_or(InputFormat::Bare, |(_, f)| *f)
 }
 
-/// The pieces of `text` between line ends (`\n`, `\r\n`, or a `\r` alone, as the line buffer
-/// reads them), as `split` gives them (an empty last piece after a final line end included).
+/// The pieces of `text` between line ends, as the line buffer reads them: `\n` or `\r\n`, or, in
+/// a text holding no `\n`, a `\r` alone; as `split` gives them (an empty last piece after a final
+/// line end included). In a text of `\n` ends a lone `\r` is content: Lambda joins the lines of
+/// one message with `\r`.
 pub(super) fn split_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let end = if memchr::memchr(b'\n', text).is_some() {
+        b'\n'
+    } else {
+        b'\r'
+    };
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let r = rest?;
-        match memchr::memchr2(b'\n', b'\r', r) {
+        match memchr::memchr(end, r) {
             Some(i) => {
-                let end = if r[i] == b'\r' && r.get(i + 1) == Some(&b'\n') {
-                    i + 2
-                } else {
-                    i + 1
-                };
-                rest = Some(&r[end..]);
-                Some(&r[..i])
+                rest = Some(&r[i + 1..]);
+                let piece = &r[..i];
+                Some(piece.strip_suffix(b"\r").unwrap_or(piece))
             }
             None => {
                 rest = None;

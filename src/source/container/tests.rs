@@ -150,16 +150,14 @@ fn export_look_ahead_equals_line_by_line_at_every_read_size() {
             2025-07-11T06:00:01.007Z last, no newline";
     let mut expected = TestSink::default();
     let mut container = TextContainer::new(TextKind::Export, "dflt", crate::source::DEFAULT_MAX_LINE_BYTES);
-    // Line ends: `\n`, `\r\n`, and a `\r` alone.
+    // Line ends: `\n` and `\r\n`; a `\r` alone is content (the text has `\n` ends).
     let mut plain = Vec::new();
     let mut bytes = text.iter().peekable();
     while let Some(&b) = bytes.next() {
-        if b == b'\r' {
-            bytes.next_if_eq(&&b'\n');
-            plain.push(b'\n');
-        } else {
-            plain.push(b);
+        if b == b'\r' && bytes.peek() == Some(&&b'\n') {
+            continue;
         }
+        plain.push(b);
     }
     for raw in plain.split(|&b| b == b'\n') {
         let (line, _) = decode_line(raw);

@@ -27,6 +27,9 @@ pub(crate) struct Buffered<R> {
     pub(crate) skip_limit: u64,
     /// The lines cut so far.
     pub(crate) oversized: Oversized,
+    /// A `\n` has been seen: from then on a `\r` not followed by `\n` is part of its line (Lambda
+    /// joins the lines of one message with `\r`), not a line end as in an input of `\r` ends.
+    pub(crate) lf_seen: bool,
 }
 
 thread_local! {
@@ -73,6 +76,7 @@ impl<R: Read> Buffered<R> {
             skipping: false,
             skip_limit: u64::MAX,
             oversized: Oversized::default(),
+            lf_seen: false,
         }
     }
 
@@ -161,9 +165,13 @@ impl<R: Read> Buffered<R> {
             let text = simdutf8::basic::from_utf8(chunk).ok();
             // Only a span longer than the cap can hold a line longer than it: one test per span.
             let may_cut = chunk.len() > max;
-            // A `\r` alone ends a line too (old Mac tools, some exports): one scan per span finds
-            // out, so an input of `\n` ends keeps the one-`memchr`-per-line loop.
-            let lone_cr = has_lone_cr(chunk);
+            // A `\r` alone ends a line only in an input of `\r` ends (old Mac tools, some exports):
+            // decided once for the input, on its first span holding a `\n` (the detection sample's),
+            // so an input of `\n` ends keeps the one-`memchr`-per-line loop and its `\r` as content.
+            if !self.lf_seen {
+                self.lf_seen = memchr::memchr(b'\n', chunk).is_some();
+            }
+            let lone_cr = !self.lf_seen && has_lone_cr(chunk);
             let mut pos = 0;
             while pos < chunk.len() {
                 let (mut line_end, next) = if lone_cr {
@@ -255,13 +263,16 @@ impl<R: Read> Buffered<R> {
             if let Some(i) = memchr::memrchr(b'\n', &self.buf[from + scanned..self.end]) {
                 return Some((from, from + scanned + i + 1, false));
             }
-            // No `\n`: lines may end in a lone `\r`. One as the last byte buffered may be the
-            // first half of a `\r\n`, so it waits for the next read (or the end).
-            // The byte before `scanned` was such a `\r` the last time round: it is looked at again.
-            let settled = if self.eof { self.end } else { self.end - 1 };
-            let again = from + scanned.saturating_sub(1);
-            if let Some(i) = self.buf.get(again..settled).and_then(|b| memchr::memrchr(b'\r', b)) {
-                return Some((from, again + i + 1, false));
+            // No `\n`: in an input without one so far, lines may end in a lone `\r`. One as the
+            // last byte buffered may be the first half of a `\r\n`, so it waits for the next read
+            // (or the end). The byte before `scanned` was such a `\r` the last time round: it is
+            // looked at again.
+            if !self.lf_seen {
+                let settled = if self.eof { self.end } else { self.end - 1 };
+                let again = from + scanned.saturating_sub(1);
+                if let Some(i) = self.buf.get(again..settled).and_then(|b| memchr::memrchr(b'\r', b)) {
+                    return Some((from, again + i + 1, false));
+                }
             }
             if self.eof {
                 return (from < self.end).then_some((from, self.end, false));
@@ -277,12 +288,19 @@ impl<R: Read> Buffered<R> {
         }
     }
 
-    /// Discards bytes through the next `\n` without buffering them; `false` when the input (or the
-    /// skip limit) ends first.
+    /// Discards bytes through the next line end (a `\n`, or a lone `\r` while no `\n` has been
+    /// seen) without buffering them; `false` when the input (or the skip limit) ends first.
     fn skip_rest(&mut self) -> bool {
         loop {
-            if let Some(i) = memchr::memchr2(b'\n', b'\r', &self.buf[self.start..self.end]) {
+            let hay = &self.buf[self.start..self.end];
+            let found = if self.lf_seen {
+                memchr::memchr(b'\n', hay)
+            } else {
+                memchr::memchr2(b'\n', b'\r', hay)
+            };
+            if let Some(i) = found {
                 self.start += i + 1;
+                self.lf_seen |= self.buf[self.start - 1] == b'\n';
                 // A `\r\n` is one line end; a `\r` alone ends the line as well.
                 if self.buf[self.start - 1] == b'\r' {
                     if self.start == self.end && !self.eof {
@@ -341,7 +359,7 @@ fn has_lone_cr(chunk: &[u8]) -> bool {
 }
 
 /// The end of the line starting at `pos` (without its line end) and where the next one starts, a
-/// line ending in `\n`, `\r\n` or a `\r` alone.
+/// line ending in `\n`, `\r\n` or a `\r` alone (in a span with no `\n`, of an input with none so far).
 #[cold]
 fn next_break(chunk: &[u8], pos: usize) -> (usize, usize) {
     match memchr::memchr2(b'\n', b'\r', &chunk[pos..]) {

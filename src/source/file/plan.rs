@@ -138,7 +138,11 @@ fn plan_file(whole: Unit, path: &Path, len: u64, format: InputFormat, range_byte
         InputFormat::Auto => detect::detect(sample, input.eof),
         explicit => explicit,
     };
-    if !plain || !matches!(detected, InputFormat::Export | InputFormat::Bare) {
+    // Only a file of `\n` ends (a `\n` in its sample, as its first span has) is cut: each range then
+    // reads a lone `\r` as content, as the whole-file reader would after that span. In a file of `\r`
+    // ends a range could not tell from its own bytes where the whole-file reader's lines end.
+    let lf = memchr::memchr(b'\n', sample).is_some();
+    if !plain || !lf || !matches!(detected, InputFormat::Export | InputFormat::Bare) {
         return vec![whole];
     }
     let mut units = Vec::new();

@@ -36,6 +36,9 @@ pub(super) fn read_range(
     // A line open at the range's end is read by this range to its end, unless it is cut: then the
     // ranges after this one skip its tail, each its own part, so no range reads past its own end.
     input.skip_limit = end;
+    // Plans cut only files whose sample holds a `\n`: the whole-file reader has seen one by its first
+    // span, so a lone `\r` is content from there on, in every range.
+    input.lf_seen = true;
     if start == 0 {
         input.fill_sample();
     } else {

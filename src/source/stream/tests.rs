@@ -172,9 +172,10 @@ fn a_stream_reads_cr_and_mixed_line_ends_as_a_file_does() {
     for text in [EXPORT, TAIL, CONSOLE_ROWS, BARE] {
         let (want, _) = file_and_stream(text.as_bytes(), text.len());
         assert!(want.len() >= 3, "{want:?}");
+        // A lone `\r` ends a line only in a text with no `\n`: mixed ends are `\r\n` and `\n`.
         let mut mixed = String::new();
         for (i, line) in text.split_inclusive('\n').enumerate() {
-            mixed.push_str(&line.replace('\n', ["\r", "\r\n", "\n"][i % 3]));
+            mixed.push_str(&line.replace('\n', ["\r\n", "\n"][i % 2]));
         }
         for variant in [text.replace('\n', "\r"), text.replace('\n', "\r\n"), mixed] {
             // Pieces of 1 and 2 bytes put a `\r` at the end of a push, its `\n` in the next.
@@ -193,10 +194,30 @@ fn a_line_ending_in_cr_is_delivered_without_waiting_for_the_next_byte() {
     let mut sink = TestSink::default();
     live.push(format!("{START}\r").as_bytes(), &mut sink);
     assert_eq!(messages(&sink), [START], "a `\\r` ends its line at once");
-    // The `\n` of its `\r\n`, coming late, is no empty line; a `\r` alone next is one.
-    live.push(format!("\n{REPORT}\r\rx").as_bytes(), &mut sink);
+    // The `\n` of its `\r\n`, coming late, is no empty line; having come, it makes a `\r` alone
+    // part of its line.
+    live.push(format!("\n{REPORT}\rx\r\n").as_bytes(), &mut sink);
     live.end(&mut sink).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(messages(&sink), [START, REPORT, "x"]);
+    assert_eq!(messages(&sink), [START.to_string(), format!("{REPORT}\rx")]);
+}
+
+/// A `\r` inside the messages of a stream of `\n` ends (Lambda joins a message's lines with it, and
+/// a value may hold one) is content, as in a file, wherever the pushes fall.
+#[test]
+fn a_lone_cr_in_a_stream_of_lf_ends_is_content_as_in_a_file() {
+    let text = "2025-07-11T06:05:34.000Z START RequestId: r1 Version: $LATEST\n\n\
+                2025-07-11T06:05:34.001Z [ERROR] E: boom\rTraceback (most recent call last):\r  File \"x\"\n\n\
+                2025-07-11T06:05:34.002Z EVENT\r{\r  \"key\": \"value\"\r}\r\n\r\n\
+                2025-07-11T06:05:34.003Z Token: Ab\rX\n\n\
+                2025-07-11T06:05:34.004Z END RequestId: r1\r";
+    let (want, _) = file_and_stream(text.as_bytes(), text.len());
+    assert_eq!(want.len(), 5, "{want:?}");
+    assert_eq!(want[3].1, "Token: Ab\rX");
+    for chunk in [1, 2, 3, 7, 64] {
+        let (file, stream) = file_and_stream(text.as_bytes(), chunk);
+        assert_eq!(file, want);
+        assert_eq!(stream, want, "pieces of {chunk} bytes");
+    }
 }
 
 #[test]
