@@ -153,6 +153,11 @@ impl Prefix {
             return None;
         }
         let indent = if shared { indent } else { "" };
+        // Any indented text (pretty-printed JSON, a document) may mention one marker: an indent is a
+        // prefix only when two lines share it.
+        if !indent.is_empty() && support < 2 {
+            return None;
+        }
         let mut shape = vec![(None, None); k];
         for (i, slot) in shape.iter_mut().enumerate() {
             let ends = |p: &&str| {

@@ -140,3 +140,13 @@ fn a_deeper_indent_than_the_learned_one_continues_the_event_before_it() {
     assert_eq!(m.len(), 3, "{m:?}");
     assert!(m[1].starts_with("[ERROR] KeyError: 'x'\n"), "{m:?}");
 }
+
+#[test]
+fn one_indented_line_that_mentions_a_marker_is_no_prefix() {
+    let doc = "{\n  \"checks\": [\n    {\n      \"about\": \"the authorizer also logs [INFO] API Request ID: <id>\"\n    }\n  ]\n}\n";
+    let lines: Vec<&str> = doc.lines().collect();
+    assert_eq!(Prefix::learn(&lines), None);
+    let two = format!("    START RequestId: {ID} Version: $LATEST\n    END RequestId: {ID}\n");
+    let lines: Vec<&str> = two.lines().collect();
+    assert!(Prefix::learn(&lines).is_some());
+}
