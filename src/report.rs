@@ -53,6 +53,10 @@ pub struct Report {
     pub memory_mb: MemoryStats,
     /// Invocations served by a new execution environment.
     pub cold_starts: ColdStarts,
+    /// Inits that failed (`INIT_REPORT … Status: error|timeout`), whatever invocation followed;
+    /// absent when there were none.
+    #[serde(skip_serializing_if = "InitFailures::is_empty")]
+    pub init_failures: InitFailures,
     /// Lambda cost of the authorizer itself.
     pub cost: Cost,
     /// The source IPs denied most, with their reasons.
@@ -391,6 +395,29 @@ pub struct ColdStarts {
     pub restores: u64,
     /// Init Duration of the cold starts, in ms.
     pub init_duration_ms: InitDuration,
+}
+
+/// Inits that failed: `INIT_REPORT … Status: error` or `Status: timeout` (and JSON's
+/// `platform.initReport`), in the init phase or retried inside an invoke. Each is a cold start that
+/// served nothing until Lambda tried again, so they are counted apart from the invocations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct InitFailures {
+    /// Inits that ended in `Status: error`.
+    pub errors: u64,
+    /// Inits that ended in `Status: timeout`.
+    pub timeouts: u64,
+}
+
+impl InitFailures {
+    /// No init failed.
+    pub fn is_empty(&self) -> bool {
+        self.errors == 0 && self.timeouts == 0
+    }
+
+    /// Errors and timeouts.
+    pub fn total(&self) -> u64 {
+        self.errors + self.timeouts
+    }
 }
 
 /// Init Duration statistics, in ms.

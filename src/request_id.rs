@@ -116,6 +116,53 @@ impl PartialEq<&str> for RequestKey {
     }
 }
 
+/// The one rule for what a request id is, used by every line shape that carries one as a field (the
+/// tab-separated app lines, `<id> Task timed out …`): Lambda's UUIDs, other ids of 8 to 64 letters,
+/// digits and dashes (local emulators, tests), and the placeholders authors put in published logs
+/// in place of the id (`<guid>`, `<request-id>`, `{id}`), so every line of such a log carries the
+/// same id and attaches to its invocation.
+pub fn is_request_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    // Lambda's own ids are UUIDs: check the dashes, the usual case, before a byte-by-byte scan.
+    if b.len() == 36 && b[8] == b'-' && b[13] == b'-' && b[18] == b'-' && b[23] == b'-' {
+        return true;
+    }
+    is_placeholder(id) || (b.len() >= 8 && b.len() <= 64 && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-'))
+}
+
+/// `<guid>`, `<request-id>`, `{id}`: a name in angle brackets or braces standing for an id.
+fn is_placeholder(id: &str) -> bool {
+    let b = id.as_bytes();
+    if b.len() < 3 || b.len() > 42 {
+        return false;
+    }
+    let inner = &b[1..b.len() - 1];
+    matches!((b[0], b[b.len() - 1]), (b'<', b'>') | (b'{', b'}'))
+        && inner
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_'))
+}
+
+/// The UUID at the start of `s` when the next field is glued to it (`…e603845Duration: 2.0 ms`, a
+/// copy that lost a tab): a UUID has a fixed length, so the id ends after 36 bytes when a word
+/// (an upper-case letter, then a lower-case one: no hex digit is lower-case past `f`, and a UUID's
+/// own letters are hex) begins there.
+pub fn glued_uuid(s: &str) -> Option<&str> {
+    let b = s.as_bytes();
+    if b.len() < 38 || !b[36].is_ascii_uppercase() || !b[37].is_ascii_lowercase() {
+        return None;
+    }
+    let uuid = b[..36].iter().enumerate().all(|(i, c)| match i {
+        8 | 13 | 18 | 23 => *c == b'-',
+        _ => c.is_ascii_hexdigit(),
+    });
+    if uuid {
+        s.get(..36)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +186,47 @@ mod tests {
             RequestKey::new("D39EDF81-4b21-4e3d-8ad2-7c1e92f00c82")
         );
         assert_eq!(RequestKey::new(id), id);
+    }
+
+    #[test]
+    fn one_rule_accepts_uuids_short_ids_and_placeholders() {
+        for id in [
+            "d39edf81-4b21-4e3d-8ad2-7c1e92f00c82",
+            "abcdefgh-1",
+            "<guid>",
+            "<request-id>",
+            "{id}",
+            "<request_id>",
+        ] {
+            assert!(is_request_id(id), "{id}");
+        }
+        for not in [
+            "",
+            "-",
+            "<>",
+            "{}",
+            "<a b>",
+            "<guid",
+            "guid>",
+            "ab",
+            "hello,",
+            "[INFO]",
+            "<this-is-a-very-long-placeholder-name-over-forty-bytes>",
+        ] {
+            assert!(!is_request_id(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn a_uuid_glued_to_the_next_field_splits_at_36_bytes() {
+        let id = "1bdd37b4-e95b-43bd-a49b-9da55e603845";
+        assert_eq!(glued_uuid(&format!("{id}Duration: 2.00 ms")), Some(id));
+        assert_eq!(glued_uuid(&format!("{id}Version: $LATEST")), Some(id));
+        // Separated, longer or not a UUID: no split.
+        assert_eq!(glued_uuid(&format!("{id} Duration: 2.00 ms")), None);
+        assert_eq!(glued_uuid(&format!("{id}DEADBEEF")), None);
+        assert_eq!(glued_uuid("1bdd37b4-e95b-43bd-a49b-9da55e60384xDuration: 2 ms"), None);
+        assert_eq!(glued_uuid("short"), None);
     }
 
     proptest! {

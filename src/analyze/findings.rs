@@ -96,6 +96,19 @@ impl Analyzer {
                 .between(self.spans.timeouts.0),
             );
         }
+        let init = input.init_failures;
+        if !init.is_empty() {
+            f.push(Finding::new(
+                "init_failures",
+                Severity::Medium,
+                init.total(),
+                fill(
+                    t.init_failures_message,
+                    &[("errors", &init.errors), ("timeouts", &init.timeouts)],
+                ),
+                t.init_failures_advice,
+            ));
+        }
         if self.decisions.error > 0 {
             f.push(
                 Finding::new(

@@ -137,6 +137,8 @@ pub struct InputSummary {
     pub first_event_ms: Option<i64>,
     /// The last event seen inside the window (epoch ms).
     pub last_event_ms: Option<i64>,
+    /// Inits that failed, counted by the grouper.
+    pub init_failures: InitFailures,
 }
 
 /// Folds finished invocations into streaming aggregates; memory stays bounded by distinct values, not by invocations.
@@ -453,6 +455,7 @@ impl Analyzer {
             billed_duration_ms: billed,
             memory_mb: memory,
             cold_starts,
+            init_failures: input.init_failures,
             cost,
             top_denied_ips,
             top_denied_ips_exact: self.ips_exact,

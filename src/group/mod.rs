@@ -252,6 +252,10 @@ pub struct GroupStats {
     pub values_cut: u64,
     /// Requests emitted before their time because open requests held `max_open_bytes`.
     pub requests_closed_early: u64,
+    /// INIT_REPORT lines with `Status: error`.
+    pub init_errors: u64,
+    /// INIT_REPORT lines with `Status: timeout`.
+    pub init_timeouts: u64,
 }
 
 /// Groups lines by request id and emits each invocation once, when it is complete.
@@ -416,6 +420,12 @@ impl Grouper {
                 init_duration_us,
                 status,
             } => {
+                // Counted by line, whatever invocation follows: a failed init may serve none.
+                match status {
+                    Some(RunStatus::Error) => self.stats.init_errors += 1,
+                    Some(RunStatus::Timeout) => self.stats.init_timeouts += 1,
+                    _ => {}
+                }
                 // A suppressed init is retried inside the invoke: attribute it to the running request.
                 let running = self.streams[s].current.clone();
                 let slot = running.and_then(|key| self.open.get(&key).copied());

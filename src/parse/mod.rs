@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::bytes::{first_line, no_separator_at, starts_with_at};
 use crate::patterns::{AuthFact, Patterns};
-use crate::request_id::RequestKey;
+use crate::request_id::{glued_uuid, is_request_id, RequestKey};
 use crate::timeutil::parse_leading_timestamp;
 
 /// How a Lambda run ended, from REPORT `Status:` or `platform.report` `status`.
@@ -211,14 +211,14 @@ impl Parser {
             b'S' => {
                 if let Some(rest) = msg.strip_prefix("START RequestId: ") {
                     return LineEvent::Start {
-                        request_id: RequestKey::new(first_token(rest)),
+                        request_id: RequestKey::new(id_token(rest)),
                     };
                 }
             }
             b'E' => {
                 if let Some(rest) = msg.strip_prefix("END RequestId: ") {
                     return LineEvent::End {
-                        request_id: RequestKey::new(first_token(rest)),
+                        request_id: RequestKey::new(id_token(rest)),
                     };
                 }
                 if is_registration(msg, "EXTENSION") {
@@ -232,7 +232,7 @@ impl Parser {
                 if let Some(rest) = msg.strip_prefix("RequestId: ") {
                     // `RequestId: <id> Error: Runtime exited …` / `… Process exited before completing request`
                     return LineEvent::Failure {
-                        request_id: Some(RequestKey::new(first_token(rest))),
+                        request_id: Some(RequestKey::new(id_token(rest))),
                     };
                 }
                 if msg.starts_with("RESTORE_START") {
@@ -284,9 +284,19 @@ impl Parser {
                     return ev;
                 }
             }
-            b'{' => return self.parse_json(msg),
+            b'{' => {
+                return match self.parse_json(msg) {
+                    LineEvent::Unrecognized => id_then_timeout(msg).unwrap_or(LineEvent::Unrecognized),
+                    event => event,
+                }
+            }
+            b'<' | b'a'..=b'f' => {
+                if let Some(ev) = id_then_timeout(msg) {
+                    return ev;
+                }
+            }
             b'0'..=b'9' => {
-                if let Some(ev) = self.parse_node(msg) {
+                if let Some(ev) = self.parse_node(msg).or_else(|| id_then_timeout(msg)) {
                     return ev;
                 }
             }
@@ -553,22 +563,13 @@ fn split_request_id(s: &str) -> (Option<RequestKey>, &str) {
     let id = &s[..end];
     let text = s.get(end + 1..).unwrap_or("");
     // Node prints `undefined` outside a request, and Node 24 prints `-` when it has no request id.
-    if id.is_empty() || id == "undefined" || id == "-" || !looks_like_request_id(id) {
+    if id.is_empty() || id == "undefined" || id == "-" || !is_request_id(id) {
         if id.is_empty() || id == "undefined" || id == "-" {
             return (None, text);
         }
         return (None, s);
     }
     (Some(RequestKey::new(id)), text)
-}
-
-fn looks_like_request_id(id: &str) -> bool {
-    let b = id.as_bytes();
-    // Lambda's own ids are UUIDs: check the dashes, the usual case, before a byte-by-byte scan.
-    if b.len() == 36 && b[8] == b'-' && b[13] == b'-' && b[18] == b'-' && b[23] == b'-' {
-        return true;
-    }
-    b.len() >= 8 && b.len() <= 64 && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
 }
 
 /// The 36 bytes of a Lambda UUID request id at the start of `s` when the byte after them ends it
@@ -586,6 +587,25 @@ fn uuid_before(s: &str, is_end: impl Fn(u8) -> bool) -> Option<&str> {
         return None;
     }
     s.get(..36)
+}
+
+/// The request id of a START, END, REPORT or `RequestId:` line: its first token, or the UUID the
+/// next field is glued to.
+fn id_token(s: &str) -> &str {
+    let token = first_token(s);
+    if token.len() > 36 {
+        if let Some(id) = glued_uuid(token) {
+            return id;
+        }
+    }
+    token
+}
+
+/// `<id> Task timed out after …` with no timestamp before it (an older runtime's line as some
+/// copies give it, the id often a placeholder such as `<guid>`).
+fn id_then_timeout(msg: &str) -> Option<LineEvent<'_>> {
+    let (request_id, text) = split_request_id(msg);
+    (request_id.is_some() && text.starts_with("Task timed out after")).then_some(LineEvent::Timeout { request_id })
 }
 
 fn first_token(s: &str) -> &str {
@@ -657,7 +677,7 @@ fn field_status(s: &str) -> Option<RunStatus> {
 /// vary (tabs; spaces in console copies; `2 ms \t` in old logs), and `\nXRAY …` may follow.
 fn parse_report(rest: &str) -> LineEvent<'_> {
     let line = first_line(rest);
-    let request_id = first_token(line);
+    let request_id = id_token(line);
     let mut m = Metrics::default();
     let mut error_type = None;
     let mut p = &line[request_id.len()..];

@@ -398,3 +398,64 @@ fn a_report_duration_past_u64_microseconds_is_no_duration() {
     };
     assert_eq!((metrics.duration_us, metrics.billed_ms), (None, Some(2)));
 }
+
+#[test]
+fn placeholder_ids_are_ids_on_every_line_shape() {
+    let timeout = |m: &str| match p().parse(m) {
+        LineEvent::Timeout { request_id } => request_id.map(|k| k.to_string()),
+        other => panic!("{m}: {other:?}"),
+    };
+    assert_eq!(
+        timeout("<guid> Task timed out after 45.05 seconds").as_deref(),
+        Some("<guid>")
+    );
+    assert_eq!(
+        timeout("2024-03-01T10:00:45.060Z <guid> Task timed out after 45.05 seconds").as_deref(),
+        Some("<guid>")
+    );
+    assert_eq!(
+        timeout("{id}\tTask timed out after 3.00 seconds").as_deref(),
+        Some("{id}")
+    );
+    let id = "1bdd37b4-e95b-43bd-a49b-9da55e603845";
+    assert_eq!(
+        timeout(&format!("{id} Task timed out after 3.00 seconds")).as_deref(),
+        Some(id)
+    );
+    assert_eq!(
+        p().parse("START RequestId: <guid> Version: $LATEST"),
+        LineEvent::Start {
+            request_id: "<guid>".into()
+        }
+    );
+    match p().parse("[INFO]\t2024-03-01T10:00:00.010Z\t<request-id>\tSource IP: 203.0.113.9") {
+        LineEvent::App { request_id, .. } => assert_eq!(request_id, Some("<request-id>".into())),
+        other => panic!("{other:?}"),
+    }
+    // Not an id: prose stays prose.
+    assert_eq!(p().parse("a task timed out after 3 seconds"), LineEvent::Unrecognized);
+    assert_eq!(
+        p().parse("{\"a\": 1} Task timed out after 3.00 seconds"),
+        LineEvent::Unrecognized
+    );
+}
+
+#[test]
+fn an_id_glued_to_the_next_field_splits_at_the_uuid_length() {
+    let id = "1bdd37b4-e95b-43bd-a49b-9da55e603845";
+    let (got, m, _) = report(&format!(
+        "REPORT RequestId: {id}Duration: 200032.11 ms\tBilled Duration: 200033 ms\tMemory Size: 512 MB\tMax Memory Used: 180 MB\t"
+    ));
+    assert_eq!(got, id);
+    assert_eq!(m.duration_us, Some(200_032_110));
+    assert_eq!(m.billed_ms, Some(200_033));
+    assert_eq!(m.max_memory_used_mb, Some(180));
+    assert_eq!(
+        p().parse(&format!("START RequestId: {id}Version: $LATEST")),
+        LineEvent::Start { request_id: id.into() }
+    );
+    assert_eq!(
+        p().parse(&format!("END RequestId: {id}")),
+        LineEvent::End { request_id: id.into() }
+    );
+}

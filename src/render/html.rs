@@ -527,6 +527,9 @@ fn memory(r: &Report, l: &Labels) -> Markup {
                     table {
                         tr { td { (l.cold_starts) } td.num { (c.count) } td.num.muted { (pct(c.count, r.invocations)) " " (l.of_invocations) } }
                         tr { td { (l.init_duration) } td.num { (l.avg) " " (num(c.init_duration_ms.avg)) } td.num { (l.max) " " (num(c.init_duration_ms.max)) } }
+                        @if !r.init_failures.is_empty() {
+                            tr.init-failures { td { (l.init_failures_row) } td.num { (fill(l.init_failures_value, &[("errors", &r.init_failures.errors), ("timeouts", &r.init_failures.timeouts)])) } td {} }
+                        }
                         tr { td { (l.cost) } td.num { "$" (format!("{:.6}", r.cost.total_usd)) } td.num.muted { (format!("{:.3}", r.cost.gb_seconds)) " " (l.gb_seconds) } }
                     }
                 }

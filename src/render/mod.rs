@@ -146,6 +146,7 @@ pub(crate) mod fixtures {
                     max: Some(588.1),
                 },
             },
+            init_failures: InitFailures::default(),
             cost: Cost {
                 gb_seconds: 0.230375,
                 usd_per_gb_second: 0.0000166667,

@@ -694,6 +694,116 @@ def multimember(data):
     return gz(data[:cut]) + gz(data[cut:])
 
 
+# Shapes of published logs (issue 27): written here from the shapes the issue describes, never
+# copied. Expected counts are in EXPECTED.md ("Published-log shapes").
+SHAPE_A = "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
+SHAPE_B = "7a2b3c4d-5e6f-4a7b-9c8d-1e2f3a4b5c6d"
+SHAPE_C = "8b3c4d5e-6f7a-4b8c-ad9e-2f3a4b5c6d7e"
+SHAPE_GLUED = "1bdd37b4-e95b-43bd-a49b-9da55e603845"
+
+
+def shape_report(request_id, duration, billed, extra=""):
+    return ("REPORT RequestId: %s\tDuration: %s ms\tBilled Duration: %d ms\tMemory Size: 128 MB\t"
+            "Max Memory Used: 41 MB\t%s" % (request_id, duration, billed, extra))
+
+
+def shape_blocks():
+    """Two blocks of platform lines: a cold start and a warm invocation; then an init that timed out
+    (Phase: init), and one retried inside the invoke that timed out again with its invocation."""
+    first = [
+        "INIT_START Runtime Version: python:3.12.v38\tRuntime Version ARN: " + RUNTIME_ARN,
+        "START RequestId: %s Version: $LATEST" % SHAPE_A,
+        "END RequestId: %s" % SHAPE_A,
+        shape_report(SHAPE_A, "2.15", 3, "Init Duration: 250.40 ms\t"),
+        "START RequestId: %s Version: $LATEST" % SHAPE_B,
+        "END RequestId: %s" % SHAPE_B,
+        shape_report(SHAPE_B, "1.85", 2),
+    ]
+    second = [
+        "INIT_START Runtime Version: python:3.12.v38\tRuntime Version ARN: " + RUNTIME_ARN,
+        "INIT_REPORT Init Duration: 10000.00 ms\tPhase: init\tStatus: timeout",
+        "START RequestId: %s Version: $LATEST" % SHAPE_C,
+        "INIT_REPORT Init Duration: 3000.00 ms\tPhase: invoke\tStatus: timeout",
+        "END RequestId: %s" % SHAPE_C,
+        shape_report(SHAPE_C, "3000.00", 3000, "Status: timeout\t"),
+    ]
+    return first, second
+
+
+def shape_pasted(prefix):
+    """The blocks as pasted into a README, an email or a list, every line behind `prefix`, with
+    prose before, between and after them."""
+    first, second = shape_blocks()
+    block = lambda lines: "".join(prefix + line + "\n" for line in lines)
+    return ("# Cold starts of our authorizer\n\nThe first call was slow, the second fast:\n\n" + block(first)
+            + "\nThen we deployed a version whose init hangs on a DNS lookup:\n\n" + block(second)
+            + "\nAfter that every call failed until we rolled back.\n").encode("utf-8")
+
+
+def shape_placeholders():
+    """An author replaced the request id with a placeholder in every line of each invocation."""
+    lines = [
+        "START RequestId: <guid> Version: $LATEST",
+        "2024-03-01T10:00:00.010Z\t<guid>\tINFO\tcalling the user service",
+        "2024-03-01T10:00:45.060Z <guid> Task timed out after 45.05 seconds",
+        "END RequestId: <guid>",
+        "REPORT RequestId: <guid>\tDuration: 45051.22 ms\tBilled Duration: 45000 ms\tMemory Size: 1024 MB\tMax Memory Used: 90 MB\t",
+        "INIT_START Runtime Version: nodejs:20.v22\tRuntime Version ARN: " + RUNTIME_ARN,
+        "INIT_REPORT Init Duration: 412.33 ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError",
+        "START RequestId: {id} Version: $LATEST",
+        "{id} Task timed out after 3.00 seconds",
+        "END RequestId: {id}",
+        "REPORT RequestId: {id}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 1024 MB\tMax Memory Used: 88 MB\tInit Duration: 398.10 ms\t",
+    ]
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def shape_glued():
+    """A copy that lost the tab after each request id; the second invocation kept it."""
+    lines = [
+        "START RequestId: %sVersion: $LATEST" % SHAPE_GLUED,
+        "END RequestId: %s" % SHAPE_GLUED,
+        "REPORT RequestId: %sDuration: 200032.11 ms\tBilled Duration: 200033 ms\tMemory Size: 512 MB\tMax Memory Used: 180 MB\t" % SHAPE_GLUED,
+        "START RequestId: %s Version: $LATEST" % SHAPE_B,
+        "END RequestId: %s" % SHAPE_B,
+        "REPORT RequestId: %s\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 512 MB\tMax Memory Used: 181 MB\t" % SHAPE_B,
+    ]
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def shape_json_init():
+    """Lambda's JSON log format: an init error, the init retried and failing again in the invoke,
+    then one good invocation."""
+    records = [
+        {"time": "2025-05-02T08:00:00.000Z", "type": "platform.initStart",
+         "record": {"initializationType": "on-demand", "phase": "init", "runtimeVersion": "python:3.13.v12"}},
+        {"time": "2025-05-02T08:00:01.200Z", "type": "platform.initReport",
+         "record": {"initializationType": "on-demand", "phase": "init", "status": "error",
+                    "errorType": "Runtime.ExitError", "metrics": {"durationMs": 1200.5}}},
+        {"time": "2025-05-02T08:00:01.300Z", "type": "platform.start",
+         "record": {"requestId": SHAPE_A, "version": "$LATEST"}},
+        {"time": "2025-05-02T08:00:02.500Z", "type": "platform.initReport",
+         "record": {"initializationType": "on-demand", "phase": "invoke", "status": "error",
+                    "errorType": "Runtime.ExitError", "metrics": {"durationMs": 1150.0}}},
+        {"time": "2025-05-02T08:00:02.510Z", "type": "platform.report",
+         "record": {"requestId": SHAPE_A, "status": "error", "errorType": "Runtime.ExitError",
+                    "metrics": {"durationMs": 1160.0, "billedDurationMs": 1160, "memorySizeMB": 256,
+                                "maxMemoryUsedMB": 60}}},
+        {"time": "2025-05-02T08:01:00.000Z", "type": "platform.initStart",
+         "record": {"initializationType": "on-demand", "phase": "init", "runtimeVersion": "python:3.13.v12"}},
+        {"time": "2025-05-02T08:01:00.300Z", "type": "platform.initReport",
+         "record": {"initializationType": "on-demand", "phase": "init", "status": "success",
+                    "metrics": {"durationMs": 300.0}}},
+        {"time": "2025-05-02T08:01:00.310Z", "type": "platform.start",
+         "record": {"requestId": SHAPE_B, "version": "$LATEST"}},
+        {"time": "2025-05-02T08:01:00.320Z", "type": "platform.report",
+         "record": {"requestId": SHAPE_B, "status": "success",
+                    "metrics": {"durationMs": 8.25, "billedDurationMs": 9, "memorySizeMB": 256,
+                                "maxMemoryUsedMB": 61, "initDurationMs": 300.0}}},
+    ]
+    return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode("utf-8")
+
+
 def main():
     eq = equiv_events()
     export = c_export(eq)
@@ -750,6 +860,13 @@ def main():
     s1, s2 = split_files()
     write("split-1.export.log", s1)
     write("split-2.export.log", s2)
+    write("shapes/indented.md", shape_pasted("    "))
+    write("shapes/tab-indented.txt", shape_pasted("\t"))
+    write("shapes/quoted.eml", shape_pasted("> "))
+    write("shapes/bulleted.md", shape_pasted("- "))
+    write("shapes/placeholder-ids.log", shape_placeholders())
+    write("shapes/glued-ids.log", shape_glued())
+    write("shapes/json-init-failures.log", shape_json_init())
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ use crate::engine::live::raw::RawLines;
 use crate::group::{GroupConfig, Grouper, Invocation};
 use crate::parse::{LineEvent, Parser};
 use crate::redact::TokenDisplay;
-use crate::report::{InputError, Report, SourceInfo};
+use crate::report::{InitFailures, InputError, Report, SourceInfo};
 use crate::source::cloudwatch::{fetch_window, FetchProgress};
 use crate::source::file::{plan, read_path, read_unit, unit_inflates_apart, SourceError, Unit};
 use crate::source::{EventSink, InputFormat, LogEvent, ReadOptions};
@@ -148,6 +148,10 @@ impl<'s> Pipeline<'s> {
         summary.stats.late_lines = g.late_lines;
         summary.stats.values_cut = g.values_cut;
         summary.stats.requests_closed_early = g.requests_closed_early;
+        summary.init_failures = InitFailures {
+            errors: g.init_errors,
+            timeouts: g.init_timeouts,
+        };
         summary.warnings_omitted = self.omitted.count;
         summary
     }

@@ -275,6 +275,16 @@ pub(super) fn cold_starts(out: &mut Out, report: &Report) {
             ),
         ]);
     }
+    let init = report.init_failures;
+    if !init.is_empty() {
+        table.add_row(vec![
+            l.init_failures_row.to_string(),
+            fill(
+                l.init_failures_value,
+                &[("errors", &init.errors), ("timeouts", &init.timeouts)],
+            ),
+        ]);
+    }
     out.keep_whole(&mut table, 0..1);
     out.section(l.cold_starts_title, [table]);
 }

@@ -1,5 +1,6 @@
 //! Lambda lines behind a prefix no container explains (`HH:MM:SS␠␠`, `[group] [stream]`, a syslog or
-//! forwarder header, a user's own columns): the prefix is learned per input from its sample.
+//! forwarder header, a user's own columns, an indent, `> ` quote marks, list bullets): the prefix is
+//! learned per input from its sample.
 
 use super::detect::LAMBDA_PREFIXES as MARKERS;
 use crate::timeutil::{impossible_date, leading_timestamp, parse_leading_timestamp};
@@ -39,6 +40,10 @@ pub(super) struct Prefix {
     /// Per field: the class of its first and last byte, when every sampled line agreed.
     shape: Vec<Ends>,
     time: Option<PrefixTime>,
+    /// The whitespace every prefix begins with (a block indented in Markdown, an email or a doc
+    /// page): a line must begin with exactly this, so a deeper indented line (a traceback's) stays
+    /// a continuation.
+    indent: Box<str>,
     /// Midnight (UTC epoch ms) of the date the times of day are on, and the last time of day read:
     /// a time of day far below the last one is the next day.
     day_ms: Option<i64>,
@@ -53,6 +58,11 @@ fn marker_at(line: &str) -> Option<usize> {
         .filter_map(|m| memchr::memmem::find(head, m.as_bytes()))
         .min()?;
     (at > 0 && at <= MAX_PREFIX && matches!(head[at - 1], b' ' | b'\t')).then_some(at)
+}
+
+/// The whitespace a prefix begins with.
+fn indent_of(prefix: &str) -> &str {
+    &prefix[..prefix.len() - prefix.trim_start_matches([' ', '\t']).len()]
 }
 
 /// The whitespace-separated fields of a prefix.
@@ -132,10 +142,22 @@ impl Prefix {
         }
         // The most common field count; the smaller on a tie.
         let (&k, &support) = counts.iter().max_by_key(|&(k, n)| (*n, std::cmp::Reverse(*k)))?;
-        if k == 0 || support < 2.min(prefixes.len()) {
+        if support < 2.min(prefixes.len()) {
             return None;
         }
         let chosen: Vec<&str> = prefixes.iter().copied().filter(|p| fields(p).count() == k).collect();
+        let indent = chosen.first().map_or("", |p| indent_of(p));
+        let shared = chosen.iter().all(|p| indent_of(p) == indent);
+        // Without a shared indent, only fields can be the prefix.
+        if !shared && k == 0 {
+            return None;
+        }
+        let indent = if shared { indent } else { "" };
+        // Any indented text (pretty-printed JSON, a document) may mention one marker: an indent is a
+        // prefix only when two lines share it.
+        if !indent.is_empty() && support < 2 {
+            return None;
+        }
         let mut shape = vec![(None, None); k];
         for (i, slot) in shape.iter_mut().enumerate() {
             let ends = |p: &&str| {
@@ -154,7 +176,10 @@ impl Prefix {
         }
         // A stamp whose date or time does not exist is a stamp all the same: the line is read as
         // damage (`LineTime::Impossible`), and the others keep their time.
-        let stamped = |p: &&str| parse_leading_timestamp(p).is_some() || impossible_date(p.as_bytes()).is_some();
+        let stamped = |p: &&str| {
+            let p = &p[indent.len()..];
+            parse_leading_timestamp(p).is_some() || impossible_date(p.as_bytes()).is_some()
+        };
         let time = if chosen.iter().all(stamped) {
             Some(PrefixTime::Leading)
         } else {
@@ -170,6 +195,7 @@ impl Prefix {
             fields: k,
             shape,
             time,
+            indent: indent.into(),
             day_ms,
             last_tod: 0,
         })
@@ -180,6 +206,13 @@ impl Prefix {
     pub(super) fn strip<'a>(&mut self, line: &'a str) -> Option<(LineTime, &'a str)> {
         let b = line.as_bytes();
         let mut at = 0;
+        if !self.indent.is_empty() {
+            if !line.starts_with(&*self.indent) || matches!(b.get(self.indent.len()), Some(b' ' | b'\t')) {
+                return None;
+            }
+            at = self.indent.len();
+        }
+        let line_start = at;
         let mut tod = None;
         let mut impossible = false;
         for (i, &(first, last)) in self.shape.iter().enumerate() {
@@ -210,9 +243,9 @@ impl Prefix {
             return Some((LineTime::Impossible, msg));
         }
         let ts = match self.time {
-            Some(PrefixTime::Leading) => match parse_leading_timestamp(line) {
+            Some(PrefixTime::Leading) => match parse_leading_timestamp(&line[line_start..]) {
                 Some(t) => Some(t.epoch_ms),
-                None if impossible_date(b).is_some() => return Some((LineTime::Impossible, msg)),
+                None if impossible_date(&b[line_start..]).is_some() => return Some((LineTime::Impossible, msg)),
                 None => return None,
             },
             Some(PrefixTime::TimeOfDay(_)) => {

@@ -10,6 +10,7 @@ mod json_report;
 mod lang;
 mod line_shapes;
 mod output;
+mod published_shapes;
 mod samples;
 mod usage;
 mod window;

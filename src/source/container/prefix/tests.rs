@@ -88,3 +88,65 @@ fn a_prefix_is_learned_from_lines_ending_in_a_lone_cr() {
     assert_eq!(want.events.len(), 7);
     assert!(want.events[1..].iter().all(|e| e.0.is_some()), "{:?}", want.events);
 }
+
+/// A block of Lambda lines as pasted into a README, with prose before, between and after.
+fn pasted(prefix: &str) -> String {
+    let lines = [
+        format!("START RequestId: {ID} Version: $LATEST"),
+        format!("2026-04-22T10:00:00.101Z\t{ID}\tINFO\tSource IP: 203.0.113.10"),
+        format!("END RequestId: {ID}"),
+        format!("REPORT RequestId: {ID}\tDuration: 2.50 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB"),
+        "INIT_REPORT Init Duration: 3000.00 ms\tPhase: invoke\tStatus: timeout".to_string(),
+    ];
+    let block: String = lines.iter().map(|l| format!("{prefix}{l}\n")).collect();
+    format!("Here is what the logs said:\n\n{block}\nAnd the second run:\n{block}The end.\n")
+}
+
+#[test]
+fn indents_quote_marks_and_bullets_are_prefixes_and_prose_stays_prose() {
+    for prefix in ["    ", "\t", "> ", "- ", "* ", "1. ", "  > "] {
+        let text = pasted(prefix);
+        let s = read(text.as_bytes(), InputFormat::Auto);
+        let m = s.messages();
+        let starts = m.iter().filter(|l| l.starts_with("START RequestId: ")).count();
+        let reports: Vec<&&str> = m.iter().filter(|l| l.starts_with("REPORT RequestId: ")).collect();
+        assert_eq!(starts, 2, "{prefix:?}: {m:?}");
+        assert_eq!(reports.len(), 2, "{prefix:?}: {m:?}");
+        assert!(reports[0].ends_with("Max Memory Used: 70 MB"), "{prefix:?}: {m:?}");
+        assert_eq!(
+            m.iter()
+                .filter(|l| l.starts_with("INIT_REPORT Init Duration: 3000.00 ms"))
+                .count(),
+            2,
+            "{prefix:?}: {m:?}"
+        );
+        assert!(
+            m.iter().any(|l| l.starts_with("2026-04-22T10:00:00.101Z\t")),
+            "{prefix:?}: {m:?}"
+        );
+    }
+}
+
+#[test]
+fn a_deeper_indent_than_the_learned_one_continues_the_event_before_it() {
+    let text = format!(
+        "    START RequestId: {ID} Version: $LATEST\n\
+         \x20   [ERROR] KeyError: 'x'\n\
+         \x20       File \"/var/task/app.py\", line 3, in handler\n\
+         \x20   REPORT RequestId: {ID}\tDuration: 2.50 ms\n"
+    );
+    let s = read(text.as_bytes(), InputFormat::Auto);
+    let m = s.messages();
+    assert_eq!(m.len(), 3, "{m:?}");
+    assert!(m[1].starts_with("[ERROR] KeyError: 'x'\n"), "{m:?}");
+}
+
+#[test]
+fn one_indented_line_that_mentions_a_marker_is_no_prefix() {
+    let doc = "{\n  \"checks\": [\n    {\n      \"about\": \"the authorizer also logs [INFO] API Request ID: <id>\"\n    }\n  ]\n}\n";
+    let lines: Vec<&str> = doc.lines().collect();
+    assert_eq!(Prefix::learn(&lines), None);
+    let two = format!("    START RequestId: {ID} Version: $LATEST\n    END RequestId: {ID}\n");
+    let lines: Vec<&str> = two.lines().collect();
+    assert!(Prefix::learn(&lines).is_some());
+}
