@@ -9,7 +9,7 @@ use std::num::NonZeroU64;
 use rustc_hash::FxHashMap;
 
 use super::fields::AccessFields;
-use super::record::{parse_record, AccessRecord};
+use super::record::{parse_join_record, JoinRecord};
 use crate::report::InputError;
 use crate::source::{EventSink, InputFormat, LogEvent};
 
@@ -140,7 +140,7 @@ impl AccessCollector {
         })
     }
 
-    fn add(&mut self, record: AccessRecord, event_ms: Option<i64>) {
+    fn add(&mut self, record: JoinRecord<'_>, event_ms: Option<i64>) {
         let second_precision = record.time_ms.is_some() && record.time_from_seconds;
         let time_ms = record.time_ms.or(event_ms);
         if let Some(t) = time_ms {
@@ -159,7 +159,7 @@ impl AccessCollector {
             authorizer_ip: record.authorizer_ip.as_deref().map(|ip| ips.intern(ip)),
             authorizer_request_id: record.authorizer_request_id.as_deref().map(id_hash),
             authorizer_error: record.authorizer_error.as_deref().map(|e| self.errors.intern(e)),
-            integration_error: record.integration_error_message.is_some(),
+            integration_error: record.integration_error,
         };
         self.requests.push(request);
     }
@@ -172,7 +172,7 @@ impl EventSink for AccessCollector {
         if message.is_empty() {
             return ControlFlow::Continue(());
         }
-        match parse_record(message, &self.fields) {
+        match parse_join_record(message, &self.fields) {
             Ok(record) => self.add(record, event.timestamp_ms),
             Err(why) => {
                 self.unreadable += 1;
