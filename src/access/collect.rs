@@ -9,7 +9,7 @@ use std::num::NonZeroU64;
 use rustc_hash::FxHashMap;
 
 use super::fields::AccessFields;
-use super::record::{parse_record, AccessRecord};
+use super::record::{parse_join_record, JoinRecord};
 use crate::report::InputError;
 use crate::source::{EventSink, InputFormat, LogEvent};
 
@@ -60,27 +60,88 @@ impl Interner {
     }
 }
 
-/// One API request as the join needs it.
+/// One API request as the join needs it, in 40 bytes: the join holds every request of the window,
+/// so absence is a flag bit or a 0 index rather than an `Option` (which doubles the time's 8 bytes
+/// and pads each 4-byte index to 8).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApiRequest {
-    /// When it arrived (epoch ms): `requestTimeEpoch`, else `requestTime`, else the event's time.
-    pub time_ms: Option<i64>,
-    /// The time came from `requestTime`, which has whole seconds.
-    pub second_precision: bool,
-    /// `$context.identity.sourceIp`, interned.
-    pub ip: Option<u32>,
+    /// When it arrived (epoch ms), when [`HAS_TIME`] is set.
+    time_ms: i64,
+    /// `$context.requestId`, hashed.
+    request_id: Option<IdHash>,
+    /// The API request the decision was made for (a context value), hashed.
+    authorizer_request_id: Option<IdHash>,
+    /// `$context.identity.sourceIp`, interned (+1: 0 is absent).
+    ip: u32,
+    /// `$context.authorizer.ip`: the IP the decision was made for, interned (+1).
+    authorizer_ip: u32,
+    /// `$context.authorizer.error`, interned (+1).
+    authorizer_error: u32,
     /// The HTTP status; 0 when the record has none.
     pub status: u16,
-    /// `$context.requestId`, hashed.
-    pub request_id: Option<IdHash>,
-    /// `$context.authorizer.ip`: the IP the decision was made for, interned.
-    pub authorizer_ip: Option<u32>,
-    /// The API request the decision was made for (a context value), hashed.
-    pub authorizer_request_id: Option<IdHash>,
-    /// `$context.authorizer.error`, interned.
-    pub authorizer_error: Option<u32>,
+    /// [`HAS_TIME`], [`SECOND_PRECISION`] and [`INTEGRATION_ERROR`].
+    flags: u8,
+}
+
+/// The request has a time (its record's, else its event's).
+const HAS_TIME: u8 = 1;
+/// The time came from `requestTime`.
+const SECOND_PRECISION: u8 = 2;
+/// `integrationErrorMessage` was logged.
+const INTEGRATION_ERROR: u8 = 4;
+
+/// An interned index stored +1, so 0 can say absent.
+fn packed(index: Option<u32>) -> u32 {
+    index.map_or(0, |i| i.saturating_add(1))
+}
+
+fn unpacked(stored: u32) -> Option<u32> {
+    stored.checked_sub(1)
+}
+
+// The join's memory is this size times the requests of the window (docs/access-logs.md#limits).
+const _: () = assert!(std::mem::size_of::<ApiRequest>() == 40);
+
+impl ApiRequest {
+    /// When it arrived (epoch ms): `requestTimeEpoch`, else `requestTime`, else the event's time.
+    pub fn time_ms(&self) -> Option<i64> {
+        (self.flags & HAS_TIME != 0).then_some(self.time_ms)
+    }
+
+    /// The time came from `requestTime`, which has whole seconds.
+    pub fn second_precision(&self) -> bool {
+        self.flags & SECOND_PRECISION != 0
+    }
+
     /// `$context.integrationErrorMessage` was logged: the integration ran.
-    pub integration_error: bool,
+    pub fn integration_error(&self) -> bool {
+        self.flags & INTEGRATION_ERROR != 0
+    }
+
+    /// `$context.identity.sourceIp`, interned.
+    pub fn ip(&self) -> Option<u32> {
+        unpacked(self.ip)
+    }
+
+    /// `$context.requestId`, hashed.
+    pub fn request_id(&self) -> Option<IdHash> {
+        self.request_id
+    }
+
+    /// `$context.authorizer.ip`: the IP the decision was made for, interned.
+    pub fn authorizer_ip(&self) -> Option<u32> {
+        unpacked(self.authorizer_ip)
+    }
+
+    /// The API request the decision was made for (a context value), hashed.
+    pub fn authorizer_request_id(&self) -> Option<IdHash> {
+        self.authorizer_request_id
+    }
+
+    /// `$context.authorizer.error`, interned.
+    pub fn authorizer_error(&self) -> Option<u32> {
+        unpacked(self.authorizer_error)
+    }
 }
 
 /// Reads access-log events (from files or a log group) into [`ApiRequest`]s.
@@ -140,7 +201,7 @@ impl AccessCollector {
         })
     }
 
-    fn add(&mut self, record: AccessRecord, event_ms: Option<i64>) {
+    fn add(&mut self, record: JoinRecord<'_>, event_ms: Option<i64>) {
         let second_precision = record.time_ms.is_some() && record.time_from_seconds;
         let time_ms = record.time_ms.or(event_ms);
         if let Some(t) = time_ms {
@@ -150,16 +211,19 @@ impl AccessCollector {
             }
         }
         let ips = &mut self.ips;
+        let flag = |set: bool, bit: u8| if set { bit } else { 0 };
+        let flags = flag(time_ms.is_some(), HAS_TIME)
+            | flag(second_precision, SECOND_PRECISION)
+            | flag(record.integration_error, INTEGRATION_ERROR);
         let request = ApiRequest {
-            time_ms,
-            second_precision,
-            ip: record.ip.as_deref().map(|ip| ips.intern(ip)),
-            status: record.status.unwrap_or(0),
+            time_ms: time_ms.unwrap_or(0),
             request_id: record.request_id.as_deref().map(id_hash),
-            authorizer_ip: record.authorizer_ip.as_deref().map(|ip| ips.intern(ip)),
             authorizer_request_id: record.authorizer_request_id.as_deref().map(id_hash),
-            authorizer_error: record.authorizer_error.as_deref().map(|e| self.errors.intern(e)),
-            integration_error: record.integration_error_message.is_some(),
+            ip: packed(record.ip.as_deref().map(|ip| ips.intern(ip))),
+            authorizer_ip: packed(record.authorizer_ip.as_deref().map(|ip| ips.intern(ip))),
+            authorizer_error: packed(record.authorizer_error.as_deref().map(|e| self.errors.intern(e))),
+            status: record.status.unwrap_or(0),
+            flags,
         };
         self.requests.push(request);
     }
@@ -172,7 +236,7 @@ impl EventSink for AccessCollector {
         if message.is_empty() {
             return ControlFlow::Continue(());
         }
-        match parse_record(message, &self.fields) {
+        match parse_join_record(message, &self.fields) {
             Ok(record) => self.add(record, event.timestamp_ms),
             Err(why) => {
                 self.unreadable += 1;

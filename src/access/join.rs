@@ -124,15 +124,15 @@ fn match_requests(
     let mut by_id: FxHashMap<IdHash, usize> = FxHashMap::default();
     let mut by_ip: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
     for (i, r) in requests.iter().enumerate() {
-        if let Some(id) = r.request_id.filter(|_| exact) {
+        if let Some(id) = r.request_id().filter(|_| exact) {
             by_id.entry(id).or_insert(i);
         }
-        if let (Some(ip), Some(_)) = (r.ip, r.time_ms) {
+        if let (Some(ip), Some(_)) = (r.ip(), r.time_ms()) {
             by_ip.entry(ip).or_default().push(i as u32);
         }
     }
     for list in by_ip.values_mut() {
-        list.sort_by_key(|&i| (requests[i as usize].time_ms, i));
+        list.sort_by_key(|&i| (requests[i as usize].time_ms(), i));
     }
     // Request ids that invocations still to come name: the IP/time join leaves those requests
     // to their exact match.
@@ -171,25 +171,25 @@ fn match_requests(
         // A request timed in whole seconds arrived up to 999 ms after its stamp (never before),
         // so its window reaches that much further.
         let earliest = start.saturating_sub(window).saturating_sub(1000);
-        let from = list.partition_point(|&i| requests[i as usize].time_ms.unwrap_or(i64::MIN) < earliest);
+        let from = list.partition_point(|&i| requests[i as usize].time_ms().unwrap_or(i64::MIN) < earliest);
         let mut best: Option<usize> = None;
         let mut candidates = 0u64;
         for &i in &list[from..] {
             let i = i as usize;
             let r = &requests[i];
-            let Some(t) = r.time_ms else { continue };
+            let Some(t) = r.time_ms() else { continue };
             if t > start {
                 break;
             }
-            let claimed = r.request_id.is_some_and(|id| named.get(&id).is_some_and(|n| *n > 0));
+            let claimed = r.request_id().is_some_and(|id| named.get(&id).is_some_and(|n| *n > 0));
             let fits = m.matched[i].is_none()
                 && !claimed
-                && in_window(t, r.second_precision, start, window)
+                && in_window(t, r.second_precision(), start, window)
                 && consistent(r.status, note.decision);
             if fits {
                 candidates += 1;
                 // The list is in time order: a later one replaces an earlier, ties keep the first.
-                if best.is_none_or(|b| requests[b].time_ms < r.time_ms) {
+                if best.is_none_or(|b| requests[b].time_ms() < r.time_ms()) {
                     best = Some(i);
                 }
             }
@@ -206,7 +206,7 @@ fn match_requests(
     m.join.without_ip_or_time = requests
         .iter()
         .zip(&m.matched)
-        .filter(|(r, matched)| matched.is_none() && (r.ip.is_none() || r.time_ms.is_none()))
+        .filter(|(r, matched)| matched.is_none() && (r.ip().is_none() || r.time_ms().is_none()))
         .count() as u64;
     m.join.method = match (m.join.by_request_id > 0, m.join.by_ip_time > 0) {
         (true, true) => "request_id+ip_time",
@@ -248,10 +248,13 @@ pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64)
         first_unreadable_record: access.first_unreadable().map(|s| shown(&s, &tokens, 300)),
         ..Callers::default()
     };
-    let any_authorizer_ip = requests.iter().any(|r| r.authorizer_ip.is_some());
-    let any_authorizer_request_id = requests.iter().any(|r| r.authorizer_request_id.is_some());
+    let any_authorizer_ip = requests.iter().any(|r| r.authorizer_ip().is_some());
+    let any_authorizer_request_id = requests.iter().any(|r| r.authorizer_request_id().is_some());
     let ip_of_request: FxHashMap<IdHash, u32> = if any_authorizer_request_id {
-        requests.iter().filter_map(|r| Some((r.request_id?, r.ip?))).collect()
+        requests
+            .iter()
+            .filter_map(|r| Some((r.request_id()?, r.ip()?)))
+            .collect()
     } else {
         FxHashMap::default()
     };
@@ -274,9 +277,9 @@ pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64)
             c.authorizer_invoked += 1;
         }
         let failure_text = r
-            .authorizer_error
+            .authorizer_error()
             .is_some_and(|e| is_failure_text(access.errors.text(e)));
-        let class = classify(r.status, failure_text, r.integration_error, invocation);
+        let class = classify(r.status, failure_text, r.integration_error(), invocation);
         match class {
             Class::Fresh(Decision::Allowed) => c.fresh.allow += 1,
             Class::Fresh(Decision::Denied) => c.fresh.deny += 1,
@@ -286,16 +289,16 @@ pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64)
             Class::IdentityMissing => c.identity_missing += 1,
             Class::AuthorizerFailed => {
                 c.authorizer_failed += 1;
-                if let Some(e) = r.authorizer_error {
+                if let Some(e) = r.authorizer_error() {
                     *errors.entry(e).or_default() += 1;
                 }
             }
             Class::Other => c.other += 1,
         }
-        if let Some(ip) = r.ip {
+        if let Some(ip) = r.ip() {
             let decided_for = r
-                .authorizer_ip
-                .or_else(|| r.authorizer_request_id.and_then(|id| ip_of_request.get(&id).copied()))
+                .authorizer_ip()
+                .or_else(|| r.authorizer_request_id().and_then(|id| ip_of_request.get(&id).copied()))
                 .map(|ip| access.ips.text(ip));
             if cached_for_other_ip(class, access.ips.text(ip), decided_for, &inv.allowed_ips) {
                 c.cached_other_ip += 1;

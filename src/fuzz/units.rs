@@ -94,18 +94,23 @@ fn groups_table_of_hostile_names() {
     );
 }
 
-/// Access-log lines: arbitrary text, JSON objects of the known keys with odd values, CLF-shaped
-/// lines; reading one never panics, and a record read keeps what it read (an IP stays as given).
+/// Access-log lines: arbitrary text, JSON objects of the known keys with odd values (numbers,
+/// escapes, nested values, keys given twice), CLF-shaped lines; reading one never panics, a record
+/// read keeps what it read (an IP stays as given), and the scanner reads exactly what a
+/// `serde_json::Value` tree reads (the same record, or the same error), for the join too.
 #[test]
 fn access_log_records() {
     use crate::access::fields::AccessFields;
-    use crate::access::record::parse_record;
+    use crate::access::record::{parse_join_record, parse_record, reference};
     let value = prop_oneof![
         Just("-".to_string()),
         ".{0,12}",
         "[0-9]{1,25}",
         Just("10/Sep/2020:08:42:44 +0000".to_string()),
         Just("31/Feb/2020:99:99:99 +9999".to_string()),
+        Just("29/Feb/2024:23:59:59 -0930".to_string()),
+        Just("29/Feb/2023:00:00:00 +0000".to_string()),
+        Just("01/jul/2025:06:05:60 +0000".to_string()),
     ];
     let keys = proptest::sample::subsequence(
         vec![
@@ -120,9 +125,19 @@ fn access_log_records() {
         ],
         0..8,
     );
+    // A value as JSON text: a string (escaped as serde_json writes it), or the text as a JSON
+    // number, boolean, null or nested value when it parses as one.
+    let raw = (value.clone(), 0..6u8).prop_map(|(v, how)| match how {
+        0 if serde_json::from_str::<serde_json::Value>(&v).is_ok() => v,
+        1 => "null".to_string(),
+        2 => format!("[{}]", serde_json::Value::String(v)),
+        3 => format!("{{\"k\":{}}}", serde_json::Value::String(v)),
+        4 => format!("\"\\u00{:02x}{}\"", v.len(), v.escape_default()),
+        _ => serde_json::Value::String(v).to_string(),
+    });
     let strategy = prop_oneof![
         ".{0,80}",
-        (keys, proptest::collection::vec(value.clone(), 8)).prop_map(|(keys, values)| {
+        (keys.clone(), proptest::collection::vec(value.clone(), 8)).prop_map(|(keys, values)| {
             let map: serde_json::Map<String, serde_json::Value> = keys
                 .iter()
                 .zip(values)
@@ -130,14 +145,43 @@ fn access_log_records() {
                 .collect();
             serde_json::Value::Object(map).to_string()
         }),
+        (keys.clone(), keys, proptest::collection::vec(raw, 16), ".{0,3}").prop_map(|(a, b, values, tail)| {
+            let pairs: Vec<String> = a
+                .iter()
+                .chain(&b)
+                .zip(values)
+                .map(|(k, v)| format!("{}:{v}", serde_json::Value::String(k.to_string())))
+                .collect();
+            format!("{{{}}}{tail}", pairs.join(","))
+        }),
         (value.clone(), value.clone(), value).prop_map(|(ip, status, id)| format!(
             "{ip} - - [10/Sep/2020:08:42:44 +0000] \"GET GET /x HTTP/1.1\" {status} 1 {id}"
         )),
     ];
     let fields = AccessFields::default();
     runner::run("access-log records", 4_000, strategy, |line| {
-        if let Ok(r) = parse_record(&line, &fields) {
-            if let Some(ip) = &r.ip {
+        let read = parse_record(&line, &fields);
+        prop_assert_eq!(&read, &reference::parse_record(&line, &fields));
+        let joined = parse_join_record(&line, &fields);
+        match (&read, &joined) {
+            (Ok(r), Ok(j)) => {
+                prop_assert_eq!(r.request_id.as_deref(), j.request_id.as_deref());
+                prop_assert_eq!(r.ip.as_deref(), j.ip.as_deref());
+                prop_assert_eq!(
+                    (r.time_ms, r.time_from_seconds, r.status),
+                    (j.time_ms, j.time_from_seconds, j.status)
+                );
+                prop_assert_eq!(r.authorizer_error.as_deref(), j.authorizer_error.as_deref());
+                prop_assert_eq!(r.integration_error_message.is_some(), j.integration_error);
+                prop_assert_eq!(r.authorizer_ip.as_deref(), j.authorizer_ip.as_deref());
+                prop_assert_eq!(r.authorizer_request_id.as_deref(), j.authorizer_request_id.as_deref());
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a, b),
+            _ => prop_assert!(false, "parse_record and parse_join_record disagree on {line:?}"),
+        }
+        if let Ok(r) = &read {
+            // An escaped value is compared above; here a value is found as written.
+            if let Some(ip) = r.ip.as_ref().filter(|_| !line.contains("\\u")) {
                 prop_assert!(
                     line.contains(ip.as_str()) || line.contains(&serde_json::to_string(ip).unwrap_or_default())
                 );
