@@ -284,7 +284,8 @@ pub struct Grouper {
     seq: u64,
     /// The clock of the last `tick` (0 until one): lines are stamped with it.
     now_ms: i64,
-    /// A `tick` came: a live run, where a [`settled`] REPORT emits its invocation at once. A run
+    /// A `tick` came: a live run, where a [`settled`] REPORT after its START emits its invocation
+    /// at once. A run
     /// that never ticks (a file) keeps emitting by lines, so its output order does not change.
     live: bool,
     /// Bytes the open requests hold, the sum of their `Open::bytes`.
@@ -412,7 +413,9 @@ impl Grouper {
                         u64::from(e.len() > VALUE_CAP)
                     });
                     let first_report = inv.report.is_none();
-                    let now = live && settled(&metrics);
+                    // Its START seen first: the lines come in order. Newest-first input (a Logs Insights
+                    // export) brings REPORT before the rest of the request; that one waits the grace.
+                    let now = live && inv.started && settled(&metrics);
                     inv.report = Some(metrics);
                     if let (Some(cuts), Some(&i)) = (cuts, self.open.get(&key)) {
                         self.stats.values_cut += cuts;
@@ -723,7 +726,8 @@ impl Grouper {
     }
 
     /// A live run's clock: emits the requests whose REPORT came at least `grace_ms` before
-    /// `now_ms` (from the first tick on, a [`settled`] REPORT emits its request when pushed), and, as incomplete, those without REPORT that saw no line for `incomplete_after_ms`.
+    /// `now_ms` (from the first tick on, a [`settled`] REPORT after its START emits its request
+    /// when pushed), and, as incomplete, those without REPORT that saw no line for `incomplete_after_ms`.
     /// Lines pushed after it are stamped with `now_ms`. A run that never ticks (a file) emits by
     /// lines only, so its results do not depend on how fast it was read.
     pub fn tick(&mut self, now_ms: i64, emit: &mut dyn FnMut(&Invocation)) {

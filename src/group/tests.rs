@@ -297,6 +297,21 @@ fn a_settled_report_emits_its_request_at_once_in_a_live_run() {
 }
 
 #[test]
+fn a_settled_report_before_its_start_waits_the_grace() {
+    // Newest first, as a Logs Insights export lists them: the REPORT comes before the lines that
+    // decide; emitting on it would print an unknown decision.
+    let mut g = Grouper::new(GroupConfig::default());
+    let mut out = Vec::new();
+    let mut lines = request(A, &["Source IP: 203.0.113.10", "Allowed IP: 203.0.113.10"]);
+    lines.reverse();
+    push_at(&mut g, 0, &lines, &mut out);
+    assert!(out.is_empty());
+    g.tick(1_000, &mut |inv| out.push(inv.clone()));
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].auth.allowed_ip.as_deref(), Some("203.0.113.10"));
+}
+
+#[test]
 fn without_a_tick_a_settled_report_still_waits_its_lines() {
     // A file: emission by lines only, so its reports do not depend on the run being live.
     let lines = request(A, &[]);
