@@ -30,7 +30,9 @@ fn request_of(id: &str, extra: &[&str], duration: &str) -> Vec<String> {
         v.push(format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t{e}\n"));
     }
     v.push(format!("END RequestId: {id}\n"));
-    v.push(format!("REPORT RequestId: {id}\tDuration: {duration}\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t\n"));
+    v.push(format!(
+        "REPORT RequestId: {id}\tDuration: {duration}\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t\n"
+    ));
     v
 }
 
@@ -253,17 +255,29 @@ fn a_timeout_line_after_a_long_report_makes_the_one_decision_printed() {
     use crate::decision::{decide, Decision};
     let mut g = Grouper::new(GroupConfig::default());
     let mut out = Vec::new();
-    let allowed = ["Source IP: 203.0.113.10", "Allowed IP: 203.0.113.10", "Token: Ab12", "Allowed Token: Ab12"];
+    let allowed = [
+        "Source IP: 203.0.113.10",
+        "Allowed IP: 203.0.113.10",
+        "Token: Ab12",
+        "Allowed Token: Ab12",
+    ];
     push_at(&mut g, 0, &long_request(A, &allowed), &mut out);
     g.tick(900, &mut |inv| out.push(inv.clone()));
-    assert!(out.is_empty(), "a REPORT of 3 s may still be followed by its timeout: it waits");
+    assert!(
+        out.is_empty(),
+        "a REPORT of 3 s may still be followed by its timeout: it waits"
+    );
     let timeout = format!("2020-06-09T15:02:26.150Z {A} Task timed out after 3.00 seconds\n");
     push_at(&mut g, 950, &[timeout], &mut out);
     assert!(out.is_empty());
     g.tick(1_000, &mut |inv| out.push(inv.clone()));
     assert_eq!(out.len(), 1, "emitted once, a grace after its REPORT");
     assert!(out[0].timed_out);
-    assert_eq!(decide(&out[0]).decision, Decision::Timeout, "the decision printed is the timeout's");
+    assert_eq!(
+        decide(&out[0]).decision,
+        Decision::Timeout,
+        "the decision printed is the timeout's"
+    );
     assert_eq!(g.stats().late_lines, 0);
 }
 
@@ -287,11 +301,25 @@ fn a_settled_report_emits_its_request_at_once_in_a_live_run() {
     assert_eq!(g.in_flight(), 0);
     // One of 999.99 ms is settled, one of 1000 ms (a 1 s timeout) is not.
     let c = "cccccccc-0000-0000-0000-000000000003";
-    push_at(&mut g, 5_002, &request_of(c, &[], "999.99 ms\tBilled Duration: 1000 ms"), &mut out);
+    push_at(
+        &mut g,
+        5_002,
+        &request_of(c, &[], "999.99 ms\tBilled Duration: 1000 ms"),
+        &mut out,
+    );
     assert_eq!(out.len(), 3);
     let d = "dddddddd-0000-0000-0000-000000000004";
-    push_at(&mut g, 5_003, &request_of(d, &[], "1000.00 ms\tBilled Duration: 1000 ms"), &mut out);
-    assert_eq!(out.len(), 3, "a run of 1 s may have hit a 1 s timeout: it waits the grace");
+    push_at(
+        &mut g,
+        5_003,
+        &request_of(d, &[], "1000.00 ms\tBilled Duration: 1000 ms"),
+        &mut out,
+    );
+    assert_eq!(
+        out.len(),
+        3,
+        "a run of 1 s may have hit a 1 s timeout: it waits the grace"
+    );
     g.tick(6_003, &mut |inv| out.push(inv.clone()));
     assert_eq!(out.len(), 4);
 }

@@ -270,7 +270,10 @@ fn next_json(stdout: &mut BufReader<std::process::ChildStdout>, since: Instant) 
     let mut line = String::new();
     stdout.read_line(&mut line).expect("a line");
     let delay = since.elapsed();
-    (serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}")), delay)
+    (
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}")),
+        delay,
+    )
 }
 
 #[test]
@@ -287,7 +290,10 @@ fn a_short_invocation_is_printed_without_waiting_the_grace() {
     let (v, delay) = next_json(&mut stdout, sent);
     assert_eq!(v["request_id"], id);
     assert_eq!(v["decision"], "allowed");
-    assert!(delay < Duration::from_secs(10), "printed after {delay:?}, as if it waited the 20 s grace");
+    assert!(
+        delay < Duration::from_secs(10),
+        "printed after {delay:?}, as if it waited the 20 s grace"
+    );
     drop(stdin);
     assert!(child.wait().expect("ends").success());
 }
@@ -300,8 +306,10 @@ fn a_timeout_line_after_a_long_report_is_waited_for() {
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let id = "aaaaaaa8-1111-4222-8333-444444444444";
     let ts = "2025-07-11T06:00:00.000Z";
-    let lines = request(id, "203.0.113.10", "Ab12Xy34", ts)
-        .replace("Duration: 1.85 ms\tBilled Duration: 2 ms", "Duration: 3003.12 ms\tBilled Duration: 3004 ms");
+    let lines = request(id, "203.0.113.10", "Ab12Xy34", ts).replace(
+        "Duration: 1.85 ms\tBilled Duration: 2 ms",
+        "Duration: 3003.12 ms\tBilled Duration: 3004 ms",
+    );
     assert!(lines.contains("3003.12"));
     let sent = Instant::now();
     stdin.write_all(lines.as_bytes()).expect("write");
@@ -313,7 +321,10 @@ fn a_timeout_line_after_a_long_report_is_waited_for() {
     let (v, delay) = next_json(&mut stdout, sent);
     assert_eq!(v["request_id"], id);
     assert_eq!(v["decision"], "timeout", "the decision printed is the final one: {v}");
-    assert!(delay >= Duration::from_secs(2), "printed after {delay:?}, inside the grace");
+    assert!(
+        delay >= Duration::from_secs(2),
+        "printed after {delay:?}, inside the grace"
+    );
     drop(stdin);
     assert!(child.wait().expect("ends").success());
 }

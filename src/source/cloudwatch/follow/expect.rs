@@ -33,7 +33,8 @@ impl Expected {
     /// Whether a REPORT is expected at `now_ms`: a START came less than [`EXPECT_FOR_MS`] ago
     /// without its REPORT. Older STARTs are forgotten here.
     pub(super) fn expecting(&mut self, now_ms: i64) -> bool {
-        self.started.retain(|_, &mut at| now_ms.saturating_sub(at) < EXPECT_FOR_MS);
+        self.started
+            .retain(|_, &mut at| now_ms.saturating_sub(at) < EXPECT_FOR_MS);
         !self.started.is_empty()
     }
 }
@@ -62,7 +63,12 @@ mod tests {
         assert!(e.expecting(20), "a REPORT of another stream settles nothing here");
         e.see(1, "s1", &format!("REPORT RequestId: {ID}\tDuration: 1.85 ms"), 20);
         assert!(e.expecting(20), "nor one of another group");
-        e.see(0, "s1", &format!("2025-07-11T06:00:00.000Z REPORT RequestId: {ID}\tDuration: 1.85 ms"), 30);
+        e.see(
+            0,
+            "s1",
+            &format!("2025-07-11T06:00:00.000Z REPORT RequestId: {ID}\tDuration: 1.85 ms"),
+            30,
+        );
         assert!(!e.expecting(30), "a prefix does not hide it");
     }
 
@@ -71,9 +77,19 @@ mod tests {
         let mut e = Expected::default();
         e.see(0, "s", "INIT_START Runtime Version: python:3.12.v1", 0);
         assert!(!e.expecting(0));
-        e.see(0, "s", r#"{"time":"2025-07-11T06:00:00.000Z","type":"platform.start","record":{}}"#, 0);
+        e.see(
+            0,
+            "s",
+            r#"{"time":"2025-07-11T06:00:00.000Z","type":"platform.start","record":{}}"#,
+            0,
+        );
         assert!(e.expecting(0));
-        e.see(0, "s", r#"{"time":"2025-07-11T06:00:00.002Z","type":"platform.report","record":{}}"#, 0);
+        e.see(
+            0,
+            "s",
+            r#"{"time":"2025-07-11T06:00:00.002Z","type":"platform.report","record":{}}"#,
+            0,
+        );
         assert!(!e.expecting(0));
     }
 

@@ -29,34 +29,36 @@ pub(super) async fn poll(f: &Follower<'_>, first_from: i64, mut seen: Option<Fin
         let mut full = false;
         for ((g, group), ids) in f.groups.iter().enumerate().zip(&mut ids) {
             ids.begin_query(next_from);
-            full |= f.query(group, from, g as u64, |events| {
-                ids.page();
-                let batch = events
-                    .into_iter()
-                    .filter(|e| {
-                        let timestamp = e.timestamp.unwrap_or(started);
-                        let ingestion = e.ingestion_time.unwrap_or(timestamp);
-                        ids.fresh(e.event_id.as_deref(), timestamp)
-                            && f.wanted(timestamp, ingestion)
-                            && seen.as_ref().is_none_or(|s| {
-                                !s.contains(fingerprint(
-                                    group,
-                                    e.log_stream_name.as_deref().unwrap_or_default(),
-                                    timestamp,
-                                    e.ingestion_time.unwrap_or(timestamp),
-                                    e.message.as_deref().unwrap_or_default(),
-                                ))
-                            })
-                    })
-                    .map(owned)
-                    .collect::<Vec<_>>();
-                let seen_ms = now_ms();
-                for e in &batch {
-                    expected.see(g, &e.stream, &e.message, seen_ms);
-                }
-                f.out.events(batch)
-            })
-            .await?;
+            let more = f
+                .query(group, from, g as u64, |events| {
+                    ids.page();
+                    let batch = events
+                        .into_iter()
+                        .filter(|e| {
+                            let timestamp = e.timestamp.unwrap_or(started);
+                            let ingestion = e.ingestion_time.unwrap_or(timestamp);
+                            ids.fresh(e.event_id.as_deref(), timestamp)
+                                && f.wanted(timestamp, ingestion)
+                                && seen.as_ref().is_none_or(|s| {
+                                    !s.contains(fingerprint(
+                                        group,
+                                        e.log_stream_name.as_deref().unwrap_or_default(),
+                                        timestamp,
+                                        e.ingestion_time.unwrap_or(timestamp),
+                                        e.message.as_deref().unwrap_or_default(),
+                                    ))
+                                })
+                        })
+                        .map(owned)
+                        .collect::<Vec<_>>();
+                    let seen_ms = now_ms();
+                    for e in &batch {
+                        expected.see(g, &e.stream, &e.message, seen_ms);
+                    }
+                    f.out.events(batch)
+                })
+                .await?;
+            full |= more;
             ids.end_query();
         }
         if let Some(s) = seen.as_mut() {
@@ -72,7 +74,11 @@ pub(super) async fn poll(f: &Follower<'_>, first_from: i64, mut seen: Option<Fin
         // A REPORT on its way, or a full page, is asked for again soon: on a quiet stream the
         // next poll would otherwise come a whole interval after the START.
         let soon = full || expected.expecting(now_ms());
-        let gap = if soon { f.config.interval.min(EAGER) } else { f.config.interval };
+        let gap = if soon {
+            f.config.interval.min(EAGER)
+        } else {
+            f.config.interval
+        };
         let wait = gap.saturating_sub(began.elapsed());
         // When `end_ms` comes first, one last poll reads up to it.
         tokio::select! {
