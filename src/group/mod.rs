@@ -188,7 +188,8 @@ pub struct GroupConfig {
     pub stale_lines: u64,
     /// How many recently emitted request ids are remembered to recognise late lines.
     pub remembered: usize,
-    /// With `Grouper::tick`: how long after its REPORT a request waits for late lines.
+    /// With `Grouper::tick`: how long after its REPORT a request waits for late lines, when one
+    /// can still come (see [`settled`]).
     pub grace_ms: i64,
     /// With `Grouper::tick`: a request without REPORT that saw no line for this long is emitted as incomplete.
     pub incomplete_after_ms: i64,
@@ -213,6 +214,16 @@ impl Default for GroupConfig {
             max_open_bytes: MAX_OPEN_BYTES,
         }
     }
+}
+
+/// Lambda's smallest timeout (1 s) in µs: a run shorter than it cannot have timed out.
+const SHORTEST_TIMEOUT_US: u64 = 1_000_000;
+
+/// Whether no line after this REPORT can change its invocation: the late line the grace waits for
+/// is `Task timed out`, which older runtimes write after REPORT. A REPORT with `Status:` says how
+/// the run ended by itself, and a run shorter than the smallest timeout cannot have timed out.
+pub fn settled(metrics: &Metrics) -> bool {
+    metrics.status.is_some() || metrics.duration_us.is_some_and(|d| d < SHORTEST_TIMEOUT_US)
 }
 
 #[derive(Debug)]
@@ -277,6 +288,10 @@ pub struct Grouper {
     seq: u64,
     /// The clock of the last `tick` (0 until one): lines are stamped with it.
     now_ms: i64,
+    /// A `tick` came: a live run, where a [`settled`] REPORT after its START emits its invocation
+    /// at once. A run
+    /// that never ticks (a file) keeps emitting by lines, so its output order does not change.
+    live: bool,
     /// Bytes the open requests hold, the sum of their `Open::bytes`.
     held: usize,
     stats: GroupStats,
@@ -298,6 +313,7 @@ impl Grouper {
             recent_order: VecDeque::new(),
             seq: 0,
             now_ms: 0,
+            live: false,
             held: 0,
             stats: GroupStats::default(),
         }
@@ -380,6 +396,7 @@ impl Grouper {
                 error_type,
             } => {
                 let seq = self.seq;
+                let live = self.live;
                 let key = request_id;
                 if let Some(inv) = self.open_mut(key.clone(), s, ts) {
                     let metrics = metrics.into_metrics();
@@ -400,12 +417,19 @@ impl Grouper {
                         u64::from(e.len() > VALUE_CAP)
                     });
                     let first_report = inv.report.is_none();
+                    // Its START seen first: the lines come in order. Newest-first input (a Logs Insights
+                    // export) brings REPORT before the rest of the request; that one waits the grace.
+                    let now = live && inv.started && settled(&metrics);
                     inv.report = Some(metrics);
                     if let (Some(cuts), Some(&i)) = (cuts, self.open.get(&key)) {
                         self.stats.values_cut += cuts;
                         self.recount(i);
                     }
-                    if first_report {
+                    if first_report && now {
+                        // Nothing can follow that would change it: waiting the grace would only
+                        // delay the line (on a quiet stream, by the whole grace).
+                        self.finish(&key, emit);
+                    } else if first_report {
                         self.reported.push_back((seq, self.now_ms, key));
                     }
                 }
@@ -712,11 +736,13 @@ impl Grouper {
     }
 
     /// A live run's clock: emits the requests whose REPORT came at least `grace_ms` before
-    /// `now_ms`, and, as incomplete, those without REPORT that saw no line for `incomplete_after_ms`.
+    /// `now_ms` (from the first tick on, a [`settled`] REPORT after its START emits its request
+    /// when pushed), and, as incomplete, those without REPORT that saw no line for `incomplete_after_ms`.
     /// Lines pushed after it are stamped with `now_ms`. A run that never ticks (a file) emits by
     /// lines only, so its results do not depend on how fast it was read.
     pub fn tick(&mut self, now_ms: i64, emit: &mut dyn FnMut(&Invocation)) {
         self.now_ms = now_ms;
+        self.live = true;
         while let Some(&(_, at, _)) = self.reported.front() {
             if at.saturating_add(self.config.grace_ms) > now_ms {
                 break;

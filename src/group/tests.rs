@@ -20,13 +20,25 @@ const A: &str = "aaaaaaaa-0000-0000-0000-000000000001";
 const B: &str = "bbbbbbbb-0000-0000-0000-000000000002";
 
 fn request(id: &str, extra: &[&str]) -> Vec<String> {
+    request_of(id, extra, "1.85 ms\tBilled Duration: 2 ms")
+}
+
+/// A request that ran `duration` (the REPORT's text from the Duration's value to its fields after).
+fn request_of(id: &str, extra: &[&str], duration: &str) -> Vec<String> {
     let mut v = vec![format!("START RequestId: {id} Version: $LATEST\n")];
     for e in extra {
         v.push(format!("[INFO]\t2025-07-11T06:05:34.309Z\t{id}\t{e}\n"));
     }
     v.push(format!("END RequestId: {id}\n"));
-    v.push(format!("REPORT RequestId: {id}\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t\n"));
+    v.push(format!(
+        "REPORT RequestId: {id}\tDuration: {duration}\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t\n"
+    ));
     v
+}
+
+/// A request that ran 3 s: as long as a timeout of 3 s, so a `Task timed out` line may follow it.
+fn long_request(id: &str, extra: &[&str]) -> Vec<String> {
+    request_of(id, extra, "3003.12 ms\tBilled Duration: 3004 ms")
 }
 
 #[test]
@@ -190,7 +202,7 @@ fn push_at(g: &mut Grouper, now: i64, lines: &[String], out: &mut Vec<Invocation
 fn tick_emits_a_reported_request_after_the_grace_without_more_lines() {
     let mut g = Grouper::new(GroupConfig::default());
     let mut out = Vec::new();
-    push_at(&mut g, 10_000, &request(A, &["Source IP: 1.2.3.4"]), &mut out);
+    push_at(&mut g, 10_000, &long_request(A, &["Source IP: 1.2.3.4"]), &mut out);
     g.tick(10_999, &mut |inv| out.push(inv.clone()));
     assert!(out.is_empty(), "inside the grace of 1 s nothing is emitted");
     g.tick(11_000, &mut |inv| out.push(inv.clone()));
@@ -226,7 +238,7 @@ fn tick_expires_a_request_without_report_as_incomplete_after_its_idle_time() {
 fn a_late_line_inside_the_grace_joins_its_request() {
     let mut g = Grouper::new(GroupConfig::default());
     let mut out = Vec::new();
-    push_at(&mut g, 0, &request(A, &[]), &mut out);
+    push_at(&mut g, 0, &long_request(A, &[]), &mut out);
     push_at(
         &mut g,
         500,
@@ -236,6 +248,110 @@ fn a_late_line_inside_the_grace_joins_its_request() {
     g.tick(2_000, &mut |inv| out.push(inv.clone()));
     assert_eq!(out.len(), 1);
     assert!(out[0].timed_out, "the timeout line after REPORT was kept");
+}
+
+#[test]
+fn a_timeout_line_after_a_long_report_makes_the_one_decision_printed() {
+    use crate::decision::{decide, Decision};
+    let mut g = Grouper::new(GroupConfig::default());
+    let mut out = Vec::new();
+    let allowed = [
+        "Source IP: 203.0.113.10",
+        "Allowed IP: 203.0.113.10",
+        "Token: Ab12",
+        "Allowed Token: Ab12",
+    ];
+    push_at(&mut g, 0, &long_request(A, &allowed), &mut out);
+    g.tick(900, &mut |inv| out.push(inv.clone()));
+    assert!(
+        out.is_empty(),
+        "a REPORT of 3 s may still be followed by its timeout: it waits"
+    );
+    let timeout = format!("2020-06-09T15:02:26.150Z {A} Task timed out after 3.00 seconds\n");
+    push_at(&mut g, 950, &[timeout], &mut out);
+    assert!(out.is_empty());
+    g.tick(1_000, &mut |inv| out.push(inv.clone()));
+    assert_eq!(out.len(), 1, "emitted once, a grace after its REPORT");
+    assert!(out[0].timed_out);
+    assert_eq!(
+        decide(&out[0]).decision,
+        Decision::Timeout,
+        "the decision printed is the timeout's"
+    );
+    assert_eq!(g.stats().late_lines, 0);
+}
+
+#[test]
+fn a_settled_report_emits_its_request_at_once_in_a_live_run() {
+    let mut g = Grouper::new(GroupConfig::default());
+    let mut out = Vec::new();
+    // Shorter than Lambda's smallest timeout: emitted on its REPORT, no tick needed.
+    push_at(&mut g, 5_000, &request(A, &[]), &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].request_id, A);
+    assert!(out[0].is_complete());
+    // A REPORT that says how it ended (`Status:`) is final too, however long it ran.
+    let mut b = long_request(B, &[]);
+    if let Some(report) = b.last_mut() {
+        *report = report.replace("\t\n", "\tStatus: timeout\n");
+    }
+    push_at(&mut g, 5_001, &b, &mut out);
+    assert_eq!(out.len(), 2);
+    assert!(out[1].timed_out);
+    assert_eq!(g.in_flight(), 0);
+    // One of 999.99 ms is settled, one of 1000 ms (a 1 s timeout) is not.
+    let c = "cccccccc-0000-0000-0000-000000000003";
+    push_at(
+        &mut g,
+        5_002,
+        &request_of(c, &[], "999.99 ms\tBilled Duration: 1000 ms"),
+        &mut out,
+    );
+    assert_eq!(out.len(), 3);
+    let d = "dddddddd-0000-0000-0000-000000000004";
+    push_at(
+        &mut g,
+        5_003,
+        &request_of(d, &[], "1000.00 ms\tBilled Duration: 1000 ms"),
+        &mut out,
+    );
+    assert_eq!(
+        out.len(),
+        3,
+        "a run of 1 s may have hit a 1 s timeout: it waits the grace"
+    );
+    g.tick(6_003, &mut |inv| out.push(inv.clone()));
+    assert_eq!(out.len(), 4);
+}
+
+#[test]
+fn a_settled_report_before_its_start_waits_the_grace() {
+    // Newest first, as a Logs Insights export lists them: the REPORT comes before the lines that
+    // decide; emitting on it would print an unknown decision.
+    let mut g = Grouper::new(GroupConfig::default());
+    let mut out = Vec::new();
+    let mut lines = request(A, &["Source IP: 203.0.113.10", "Allowed IP: 203.0.113.10"]);
+    lines.reverse();
+    push_at(&mut g, 0, &lines, &mut out);
+    assert!(out.is_empty());
+    g.tick(1_000, &mut |inv| out.push(inv.clone()));
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].auth.allowed_ip.as_deref(), Some("203.0.113.10"));
+}
+
+#[test]
+fn without_a_tick_a_settled_report_still_waits_its_lines() {
+    // A file: emission by lines only, so its reports do not depend on the run being live.
+    let lines = request(A, &[]);
+    let parser = Parser::default();
+    let mut g = Grouper::new(GroupConfig::default());
+    let mut out = Vec::new();
+    for msg in &lines {
+        g.push(None, "s1", parser.parse(msg), &mut |inv| out.push(inv.clone()));
+    }
+    assert!(out.is_empty());
+    g.flush(&mut |inv| out.push(inv.clone()));
+    assert_eq!(out.len(), 1);
 }
 
 /// A request whose token and allowed token are `token` and `allowed`, from 203.0.113.10 (allowed).

@@ -265,6 +265,70 @@ fn a_quiet_stream_prints_each_invocation_within_the_grace() {
     assert!(status.success());
 }
 
+/// The first JSON line `child` prints, with how long after `since` it came.
+fn next_json(stdout: &mut BufReader<std::process::ChildStdout>, since: Instant) -> (Value, Duration) {
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("a line");
+    let delay = since.elapsed();
+    (
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}")),
+        delay,
+    )
+}
+
+#[test]
+fn a_short_invocation_is_printed_without_waiting_the_grace() {
+    // A run of 1.85 ms cannot be followed by its timeout (Lambda's smallest is 1 s): no wait.
+    let mut child = spawn(&["-", "--format", "json", "--grace", "20s"]);
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let id = "aaaaaaa9-1111-4222-8333-444444444444";
+    let sent = Instant::now();
+    let lines = request(id, "203.0.113.10", "Ab12Xy34", "2025-07-11T06:00:00.000Z");
+    stdin.write_all(lines.as_bytes()).expect("write");
+    stdin.flush().expect("flush");
+    let (v, delay) = next_json(&mut stdout, sent);
+    assert_eq!(v["request_id"], id);
+    assert_eq!(v["decision"], "allowed");
+    assert!(
+        delay < Duration::from_secs(10),
+        "printed after {delay:?}, as if it waited the 20 s grace"
+    );
+    drop(stdin);
+    assert!(child.wait().expect("ends").success());
+}
+
+#[test]
+fn a_timeout_line_after_a_long_report_is_waited_for() {
+    // A run of 3 s may have hit a 3 s timeout whose line comes after REPORT: the grace is waited.
+    let mut child = spawn(&["-", "--format", "json", "--grace", "2s"]);
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let id = "aaaaaaa8-1111-4222-8333-444444444444";
+    let ts = "2025-07-11T06:00:00.000Z";
+    let lines = request(id, "203.0.113.10", "Ab12Xy34", ts).replace(
+        "Duration: 1.85 ms\tBilled Duration: 2 ms",
+        "Duration: 3003.12 ms\tBilled Duration: 3004 ms",
+    );
+    assert!(lines.contains("3003.12"));
+    let sent = Instant::now();
+    stdin.write_all(lines.as_bytes()).expect("write");
+    stdin.flush().expect("flush");
+    std::thread::sleep(Duration::from_millis(300));
+    let timeout = format!("{ts} {ts} {id} Task timed out after 3.00 seconds\n\n");
+    stdin.write_all(timeout.as_bytes()).expect("write");
+    stdin.flush().expect("flush");
+    let (v, delay) = next_json(&mut stdout, sent);
+    assert_eq!(v["request_id"], id);
+    assert_eq!(v["decision"], "timeout", "the decision printed is the final one: {v}");
+    assert!(
+        delay >= Duration::from_secs(2),
+        "printed after {delay:?}, inside the grace"
+    );
+    drop(stdin);
+    assert!(child.wait().expect("ends").success());
+}
+
 #[test]
 fn sigint_prints_the_summary_and_exits_0() {
     let mut child = spawn(&["-"]);

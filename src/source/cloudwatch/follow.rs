@@ -5,6 +5,7 @@
 //! The caller gets [`FollowMsg`]s on a std channel and sets a stop flag to end it; see [`follow`].
 
 mod dedup;
+mod expect;
 mod livetail;
 mod poll;
 #[cfg(test)]
@@ -296,7 +297,8 @@ impl Follower<'_> {
     }
 
     /// One FilterLogEvents query of one group over `[from, end_ms)`, every page, handing each
-    /// page's events to `page`. Throttling and transient faults are retried by `call`; a failure
+    /// page's events to `page`; returns whether the last page came back full (more may be
+    /// waiting). Throttling and transient faults are retried by `call`; a failure
     /// that outlasts the retries is fatal.
     async fn query(
         &self,
@@ -304,7 +306,7 @@ impl Follower<'_> {
         from: i64,
         salt: u64,
         mut page: impl FnMut(Vec<FilteredLogEvent>) -> Result<(), End>,
-    ) -> Result<(), End> {
+    ) -> Result<bool, End> {
         let mut token: Option<String> = None;
         let end_time = self.config.end_ms.map(|e| e - 1);
         loop {
@@ -323,10 +325,12 @@ impl Follower<'_> {
             .await;
             self.out.stats.sync(&self.shared);
             let out = result.map_err(|failure| self.query_error(failure, group, from))?;
-            page(out.events.unwrap_or_default())?;
+            let events = out.events.unwrap_or_default();
+            let full = events.len() >= PAGE_LIMIT as usize;
+            page(events)?;
             match out.next_token {
                 Some(t) if Some(&t) != token.as_ref() => token = Some(t),
-                _ => return Ok(()),
+                _ => return Ok(full),
             }
         }
     }
