@@ -153,11 +153,14 @@ pub enum InputFormat {
     InsightsCsv,
     /// Logs Insights results copied from the console as a Markdown table: `| @timestamp | @message |`.
     InsightsMd,
+    /// The console's "Download" of log events (`log-events-viewer-result.csv`): a header
+    /// `timestamp,message[,logStreamName]`, epoch-millisecond times, RFC 4180 quoted messages.
+    ConsoleCsv,
 }
 
 impl InputFormat {
     /// Every format's name, as `--input-format` takes it.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 10] = [
         "auto",
         "export",
         "json",
@@ -167,6 +170,7 @@ impl InputFormat {
         "prefixed",
         "insights-csv",
         "insights-md",
+        "console-csv",
     ];
 
     /// The name `--input-format` takes.
@@ -181,6 +185,7 @@ impl InputFormat {
             InputFormat::Prefixed => "prefixed",
             InputFormat::InsightsCsv => "insights-csv",
             InputFormat::InsightsMd => "insights-md",
+            InputFormat::ConsoleCsv => "console-csv",
         }
     }
 }
