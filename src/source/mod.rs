@@ -149,9 +149,11 @@ pub enum InputFormat {
     /// a syslog header), learned per input from its first lines.
     Prefixed,
     /// Logs Insights results downloaded from the console as CSV: a header naming `@timestamp`,
-    /// `@message` (and optionally `@logStream`, `@log`), then one row per event.
+    /// `@message` (and optionally `@logStream`, `@log`), then one row per event; or naming REPORT
+    /// fields (`@requestId`, `@duration`, `@maxMemoryUsed`…), then one row per REPORT.
     InsightsCsv,
-    /// Logs Insights results copied from the console as a Markdown table: `| @timestamp | @message |`.
+    /// Logs Insights results copied from the console as a Markdown table: `| @timestamp | @message |`
+    /// (or REPORT fields), after the block the console writes above it, if any.
     InsightsMd,
     /// The console's "Download" of log events (`log-events-viewer-result.csv`): a header
     /// `timestamp,message[,logStreamName]`, epoch-millisecond times, RFC 4180 quoted messages.
