@@ -149,15 +149,20 @@ pub enum InputFormat {
     /// a syslog header), learned per input from its first lines.
     Prefixed,
     /// Logs Insights results downloaded from the console as CSV: a header naming `@timestamp`,
-    /// `@message` (and optionally `@logStream`, `@log`), then one row per event.
+    /// `@message` (and optionally `@logStream`, `@log`), then one row per event; or naming REPORT
+    /// fields (`@requestId`, `@duration`, `@maxMemoryUsed`…), then one row per REPORT.
     InsightsCsv,
-    /// Logs Insights results copied from the console as a Markdown table: `| @timestamp | @message |`.
+    /// Logs Insights results copied from the console as a Markdown table: `| @timestamp | @message |`
+    /// (or REPORT fields), after the block the console writes above it, if any.
     InsightsMd,
+    /// The console's "Download" of log events (`log-events-viewer-result.csv`): a header
+    /// `timestamp,message[,logStreamName]`, epoch-millisecond times, RFC 4180 quoted messages.
+    ConsoleCsv,
 }
 
 impl InputFormat {
     /// Every format's name, as `--input-format` takes it.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 10] = [
         "auto",
         "export",
         "json",
@@ -167,6 +172,7 @@ impl InputFormat {
         "prefixed",
         "insights-csv",
         "insights-md",
+        "console-csv",
     ];
 
     /// The name `--input-format` takes.
@@ -181,6 +187,7 @@ impl InputFormat {
             InputFormat::Prefixed => "prefixed",
             InputFormat::InsightsCsv => "insights-csv",
             InputFormat::InsightsMd => "insights-md",
+            InputFormat::ConsoleCsv => "console-csv",
         }
     }
 }

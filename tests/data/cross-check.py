@@ -59,6 +59,26 @@ def events(path, fmt):
         rows = csv.DictReader(io.StringIO(text, newline=""))
         for r in rows:
             ev.append([parse_ts(r["@timestamp"].replace(" ", "T") + "Z"), r.get("@logStream", ""), r["@message"]])
+    elif fmt == "console-csv":
+        for r in csv.DictReader(io.StringIO(text, newline="")):
+            ev.append([int(r["timestamp"]), r.get("logStreamName") or "", r["message"]])
+    elif fmt in ("report-csv", "report-md"):
+        # Logs Insights REPORT fields, memory in bytes (MB x 1e6): each row written as its REPORT line.
+        if fmt == "report-csv":
+            rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        else:
+            lines = text.split("\n")
+            table = [l for l in lines[lines.index("---") + 1:] if l.startswith("|")]
+            cells = lambda l: [c.strip() for c in l.strip().strip("|").split("|")]
+            rows = [dict(zip(cells(table[0]), cells(l))) for l in table[2:]]
+        for r in rows:
+            f = ["REPORT RequestId: " + r["@requestId"], "Duration: %s ms" % float(r["@duration"]),
+                 "Billed Duration: %d ms" % float(r["@billedDuration"]),
+                 "Memory Size: %d MB" % round(float(r["@memorySize"]) / 1e6),
+                 "Max Memory Used: %d MB" % round(float(r["@maxMemoryUsed"]) / 1e6)]
+            if r.get("@initDuration"):
+                f.append("Init Duration: %s ms" % float(r["@initDuration"]))
+            ev.append([parse_ts(r["@timestamp"].replace(" ", "T") + "Z"), "", "\t".join(f) + "\t\n"])
     elif fmt == "insights-md":
         rows, cur = [], ""
         for line in text.split("\n"):
@@ -268,6 +288,8 @@ ALL = [
     ["json:equiv.filter.json"], ["json:equiv.get.json"], ["tail:equiv.tail.log"],
     ["console:equiv.console.tsv"], ["bare:equiv.bare.log"], ["tail:equiv.tail-json.log"],
     ["insights-csv:equiv.insights.csv"], ["insights-md:equiv.insights.md"], ["awslogs:equiv.awslogs.json"],
+    ["console-csv:equiv.console.csv"], ["console-csv:equiv.console-two-columns.csv"],
+    ["report-md:report-fields.insights.md"], ["report-csv:report-fields.insights.csv"],
     ["kinesis:equiv.kinesis.json"], ["firehose-records:equiv.firehose-records.json"], ["firehose:equiv.firehose.gz"],
     ["export:equiv.export.log", "--since", "2025-07-11T07:00:00Z", "--until", "2025-07-11T08:00:00Z"],
     ["export:report-variants.export.log"], ["json:json-logformat.filter.json"], ["bare:json-logformat.bare.log"],

@@ -275,6 +275,81 @@ def c_insights_md(events):
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def c_console_csv(events, stream_column=True):
+    """The console's "Download" of log events (log-events-viewer-result.csv), oldest first: epoch
+    milliseconds, every message quoted (RFC 4180, `""` for `"`) with its own tabs and trailing
+    newline inside the quotes, the stream name after it when the header names it."""
+    out = ["timestamp,message,logStreamName\n" if stream_column else "timestamp,message\n"]
+    for t, s, m in events:
+        row = '%d,"%s"' % (t, m.replace('"', '""'))
+        out.append(row + (",%s\n" % s if stream_column else "\n"))
+    return "".join(out).encode("utf-8")
+
+
+def export_events(data):
+    """The (ms, stream, message) events of an export of one-line messages (`<ISO ms Z> <message>`)."""
+    events = []
+    for line in data.decode("utf-8").split("\n"):
+        if line:
+            stamp, message = line.split(" ", 1)
+            t = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+            events.append((int(t.timestamp() * 1000 + 0.5), "", message + "\n"))
+    return events
+
+
+def java_double(v):
+    """A number as Logs Insights shows it (Java's Double.toString): `3.5E7`, `1.85`, `3000.0`."""
+    v = float(v)
+    if v != 0 and (abs(v) >= 1e7 or abs(v) < 1e-3):
+        exp = len(str(int(abs(v)))) - 1
+        mant = repr(v / 10 ** exp)
+        return "%sE%d" % (mant, exp)
+    return repr(v)
+
+
+REPORT_FIELDS = ["@timestamp", "@requestId", "@duration", "@billedDuration", "@initDuration", "@memorySize",
+                 "@maxMemoryUsed"]
+
+
+def report_field_rows(events):
+    """The rows of `fields @timestamp, @requestId, @duration, … | filter @type = "REPORT"`, newest
+    first: the REPORT lines' own values, memory in bytes (MB x 1,000,000), no Init Duration empty."""
+    rows = []
+    for t, _, m in reversed(events):
+        if not m.startswith("REPORT "):
+            continue
+        f = dict(kv.split(": ", 1) for kv in m.rstrip("\n").split("\t") if ": " in kv)
+        num = lambda k: f[k].split()[0] if k in f else None
+        rows.append([insights_ts(t), f["REPORT RequestId"], java_double(num("Duration")),
+                     java_double(num("Billed Duration")),
+                     java_double(num("Init Duration")) if num("Init Duration") else "",
+                     java_double(int(num("Memory Size")) * 1000000),
+                     java_double(int(num("Max Memory Used")) * 1000000)])
+    return rows
+
+
+def c_insights_report_md(events, group=GROUP):
+    """Logs Insights 'Export results' > 'Copy table (Markdown)' of REPORT fields, with the block the
+    console writes above the table (region, log groups, times, the query)."""
+    query = "fields %s\n| filter @type = \"REPORT\"\n| sort @timestamp desc\n| limit 10000" % ", ".join(REPORT_FIELDS)
+    lines = ["**CloudWatch Logs Insights**  ", "region: us-east-1  ", "log-group-names: %s  " % group,
+             "start-time: 2025-07-11T06:00:00.000Z  ", "end-time: 2025-07-11T09:05:00.000Z  ",
+             "query-string:", "  ```", "  " + query.replace("\n", "\n  "), "  ```", "---",
+             "| %s |" % " | ".join(REPORT_FIELDS), "| %s |" % " | ".join("---" for _ in REPORT_FIELDS)]
+    lines += ["| %s |" % " | ".join(row) for row in report_field_rows(events)]
+    lines += ["---"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def c_insights_report_csv(events):
+    """The same REPORT fields downloaded as CSV."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(REPORT_FIELDS)
+    w.writerows(report_field_rows(events))
+    return buf.getvalue().encode("utf-8")
+
+
 CONTROL_PAYLOAD = {"messageType": "CONTROL_MESSAGE", "owner": "CloudwatchLogs", "logGroup": "", "logStream": "",
                    "subscriptionFilters": [], "logEvents": [{"id": "", "timestamp": ms("06:00:00.000"),
                                                              "message": "CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}
@@ -827,6 +902,10 @@ def main():
     write("equiv.firehose-records.json", c_firehose_records(eq))
     write("equiv.firehose.gz", c_firehose_s3(eq))
     write("equiv.bracketed.log", c_bracketed(eq))
+    write("equiv.console.csv", c_console_csv(eq))
+    write("equiv.console-two-columns.csv", c_console_csv(eq, stream_column=False))
+    write("report-fields.insights.md", c_insights_report_md(eq))
+    write("report-fields.insights.csv", c_insights_report_csv(eq))
     mc = multi_concurrency_events()
     write("multi-concurrency.export.log", c_export(mc))
     write("multi-concurrency.tail.log", c_tail(mc))
@@ -834,6 +913,9 @@ def main():
     write("truncated.export.gz", full[: len(full) // 2])
     # Damage that read as a complete report before (issue 26): each is an input error now.
     write("damaged.unclosed-quote.insights.csv", unclose_quote(c_insights_csv(eq), 5))
+    write("damaged.unclosed-quote.console.csv", unclose_quote(c_console_csv(eq), 5))
+    with open(os.path.join(HERE, "access", "access.export.log"), "rb") as f:
+        write("access/access.console.csv", c_console_csv(export_events(f.read()), stream_column=False))
     write("damaged.bad-date.export.log",
           export.replace(b"2025-07-11T06:05:34.311Z END", b"2025-02-30T06:05:34.311Z END", 1))
     write("damaged.lone-surrogate.utf16.log", lone_surrogate(export))

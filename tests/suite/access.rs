@@ -149,6 +149,22 @@ fn access_log_export_gives_the_default_counts() {
     check_variant("export");
 }
 
+/// The access log downloaded from the console (`timestamp,message`, the record JSON quoted in the
+/// message): the counts the simulation gives its export.
+#[test]
+fn access_log_console_download_gives_the_export_counts() {
+    let v = variant("export");
+    let args: Vec<String> = variant_args(&v)
+        .into_iter()
+        .map(|a| a.replace("access.export.log", "access.console.csv"))
+        .collect();
+    assert!(args.iter().any(|a| a.ends_with("access.console.csv")), "{args:?}");
+    let (_, got) = run_json(&args);
+    let mut diffs = Vec::new();
+    differences("callers", &v["callers"], &got["callers"], &mut diffs);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n  "));
+}
+
 /// AWS's CLF example: second-precision times and no error fields.
 #[test]
 fn clf_access_log_gives_what_its_fields_record() {

@@ -68,6 +68,7 @@ fn tail_of_a_piped_file_prints_the_invocations_of_report_requests() {
         ("equiv.export.gz", "export"),
         ("equiv.filter.json", "json"),
         ("equiv.tail.log", "tail"),
+        ("equiv.console.csv", "console-csv"),
     ] {
         let run = tail(&["-", "--format", "json"], read_data(file));
         run.assert_code(0).assert_no_panic();

@@ -54,6 +54,26 @@ fn classes_of(lines: &str) -> BTreeMap<String, u64> {
     counts
 }
 
+/// The access log downloaded from the console (`timestamp,message`): the same lines, field for
+/// field, as from its export.
+#[test]
+fn tail_reads_an_access_log_downloaded_from_the_console_as_its_export() {
+    let authorizer = data("access/authorizer.export.log");
+    let run = |access: &str| {
+        let run = finish(authlogs().args(["tail", &authorizer, "--access-logs", &data(access), "--format", "json"]));
+        assert_eq!(run.code, Some(0), "{access}: {}", run.stderr);
+        run
+    };
+    let (export, console) = (run("access/access.export.log"), run("access/access.console.csv"));
+    assert_eq!(
+        classes_of(&String::from_utf8_lossy(&console.stdout))
+            .values()
+            .sum::<u64>(),
+        392
+    );
+    assert_eq!(console.stdout, export.stdout);
+}
+
 #[test]
 fn tail_with_an_access_log_classifies_every_request_as_report_does() {
     let dir = tempfile::tempdir().expect("a temp dir");

@@ -73,13 +73,9 @@ fn detect_scoring(sample: &[u8], complete: bool, shortcut: bool) -> InputFormat 
         }
         scores[at].0 = s;
     }
-    // A Logs Insights table is known by its header: one line looked at, after the shortcut that
+    // A console table is known by its header: a line or a header block looked at, after the shortcut that
     // reads every export sample, so an export costs nothing more.
-    if let Some(format) = lines
-        .iter()
-        .find(|l| !l.trim().is_empty())
-        .and_then(|l| insights::sniff(l))
-    {
+    if let Some(format) = insights::sniff_lines(lines.iter().map(|l| l.as_ref())) {
         return format;
     }
     let best = scores.iter().max_by_key(|(s, _)| s.lambda_lines);

@@ -1,11 +1,16 @@
-//! Logs Insights results downloaded from the CloudWatch console: the CSV file and the Markdown
-//! table. A header names the columns (`@timestamp`, `@message`, optionally `@logStream`, `@log`,
-//! in any order); every row after it is one event. A CSV field or a Markdown cell may hold newlines,
-//! so a row is assembled from as many lines as it spans.
+//! Tables downloaded from the CloudWatch console: Logs Insights results (CSV, or Markdown after its
+//! header block), and the log events' own "Download" (`timestamp,message[,logStreamName]`). A header
+//! names the columns (see `columns.rs`); every row after it is one event, or one REPORT when the
+//! columns are REPORT fields. A CSV field or a Markdown cell may hold newlines, so a row is
+//! assembled from as many lines as it spans.
+
+mod columns;
+mod report_row;
 
 use super::char_floor;
 use crate::source::{EventSink, InputFormat, LogEvent};
 use crate::timeutil::{impossible_date, parse_leading_timestamp};
+use columns::{Body, Columns};
 
 /// The two table shapes of a console export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,20 +25,11 @@ impl Table {
     /// The table shape of an input format; `None` for the other containers.
     pub(crate) fn of(format: InputFormat) -> Option<Table> {
         match format {
-            InputFormat::InsightsCsv => Some(Table::Csv),
+            InputFormat::InsightsCsv | InputFormat::ConsoleCsv => Some(Table::Csv),
             InputFormat::InsightsMd => Some(Table::Markdown),
             _ => None,
         }
     }
-}
-
-/// Which cells of a row hold what.
-#[derive(Debug, Clone, Copy)]
-struct Columns {
-    timestamp: Option<usize>,
-    message: usize,
-    stream: Option<usize>,
-    count: usize,
 }
 
 /// What the reader learned from the header line.
@@ -41,15 +37,18 @@ struct Columns {
 enum Header {
     /// Not read yet.
     Pending,
+    /// Inside the block a Markdown export begins with (`**CloudWatch Logs Insights**`, the region,
+    /// the log groups, the times, the query), which ends at a `---` line.
+    Block,
     Found(Columns),
-    /// The first line names no `@message` column: nothing in the input is read.
+    /// The header names no column of a message or of REPORT fields: nothing in the input is read.
     Missing,
 }
 
 /// Damage worth an input error: the first damaged line and how many.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct TableDamage {
-    /// The header line (1-based) when it names no `@message` column.
+    /// The header line (1-based) when it names no column to read (see `Columns::of`).
     pub(crate) no_message_column: Option<u64>,
     /// Rows with fewer cells than the `@message` column needs, and the first one's line.
     pub(crate) short_rows: u64,
@@ -95,6 +94,8 @@ pub(crate) struct InsightsTable<'d> {
     lines_after_cut: u64,
     line_no: u64,
     cells: Vec<String>,
+    /// The REPORT line a row of REPORT fields is written back as.
+    report: String,
     /// Rows cut so far.
     pub(crate) oversized: u64,
     pub(crate) damage: TableDamage,
@@ -121,6 +122,7 @@ impl<'d> InsightsTable<'d> {
             lines_after_cut: 0,
             line_no: 0,
             cells: Vec::new(),
+            report: String::new(),
             oversized: 0,
             damage: TableDamage::default(),
             stopped: false,
@@ -135,9 +137,16 @@ impl<'d> InsightsTable<'d> {
         self.line_no += 1;
         match self.header {
             Header::Missing => {}
+            Header::Block => {
+                if line.trim() == "---" {
+                    self.header = Header::Pending;
+                }
+            }
             Header::Pending => {
                 let line = line.trim_start_matches('\u{feff}');
-                if !line.trim().is_empty() {
+                if self.table == Table::Markdown && is_block_start(line) {
+                    self.header = Header::Block;
+                } else if !line.trim().is_empty() {
                     self.read_header(line);
                 }
             }
@@ -255,7 +264,7 @@ impl<'d> InsightsTable<'d> {
             return false;
         }
         if columns.timestamp == Some(0)
-            && parse_leading_timestamp(line).is_some_and(|t| line.as_bytes().get(t.len) == Some(&b','))
+            && leading_row_time(line).is_some_and(|len| line.as_bytes().get(len) == Some(&b','))
         {
             return true;
         }
@@ -264,11 +273,9 @@ impl<'d> InsightsTable<'d> {
         }
         csv_cells(line, &mut self.cells);
         self.cells.len() == columns.count
-            && columns.timestamp.is_none_or(|i| {
-                self.cells
-                    .get(i)
-                    .is_some_and(|t| parse_leading_timestamp(t.trim()).is_some())
-            })
+            && columns
+                .timestamp
+                .is_none_or(|i| self.cells.get(i).is_some_and(|t| row_time(t.trim()).is_some()))
     }
 
     fn read_header(&mut self, line: &str) {
@@ -276,15 +283,9 @@ impl<'d> InsightsTable<'d> {
             Table::Csv => csv_cells(line, &mut self.cells),
             Table::Markdown => markdown_cells(line, &mut self.cells),
         }
-        let find = |name: &str| self.cells.iter().position(|c| c.trim() == name);
-        match find("@message") {
-            Some(message) => {
-                self.header = Header::Found(Columns {
-                    timestamp: find("@timestamp"),
-                    message,
-                    stream: find("@logStream"),
-                    count: self.cells.len(),
-                });
+        match Columns::of(&self.cells) {
+            Some(columns) => {
+                self.header = Header::Found(columns);
                 self.separator_next = self.table == Table::Markdown;
             }
             None => {
@@ -341,7 +342,13 @@ impl<'d> InsightsTable<'d> {
         self.cut = false;
         self.quotes_unknown = false;
         self.lines_after_cut = 0;
-        let Some(message) = self.cells.get(columns.message) else {
+        let message = match columns.body {
+            Body::Message(i) => self.cells.get(i).map(String::as_str),
+            Body::Report(report) => {
+                report_row::write_report(&self.cells, &report, &mut self.report).then_some(self.report.as_str())
+            }
+        };
+        let Some(message) = message else {
             if self.damage.short_rows == 0 {
                 self.damage.first_short_row = self.row_line;
             }
@@ -349,7 +356,7 @@ impl<'d> InsightsTable<'d> {
             return;
         };
         let cell = columns.timestamp.and_then(|i| self.cells.get(i)).map(|t| t.trim());
-        let timestamp_ms = cell.and_then(parse_leading_timestamp).map(|t| t.epoch_ms);
+        let timestamp_ms = cell.and_then(row_time);
         if timestamp_ms.is_none() && cell.is_some_and(|t| impossible_date(t.as_bytes()).is_some()) {
             if self.damage.invalid_times == 0 {
                 self.damage.first_invalid_time = self.row_line;
@@ -435,28 +442,76 @@ fn is_separator(line: &str) -> bool {
     t.starts_with('|') && t.contains('-') && t.bytes().all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
 }
 
-/// The table shape whose header `first_line` is (a header naming an `@message` column), if any:
-/// a look at one line, so detection costs nothing more for other inputs.
+/// The first line of the block a Logs Insights Markdown export begins with.
+fn is_block_start(line: &str) -> bool {
+    line.trim_start_matches('\u{feff}').trim() == "**CloudWatch Logs Insights**"
+}
+
+/// A row's time: a timestamp (`2025-07-11 06:05:34.311`) or epoch milliseconds, the console
+/// download's (`1757922754996`).
+fn row_time(cell: &str) -> Option<i64> {
+    parse_leading_timestamp(cell)
+        .map(|t| t.epoch_ms)
+        .or_else(|| epoch_ms(cell.as_bytes()).and_then(|len| cell.get(..len)?.parse().ok()))
+}
+
+/// The length of the time at the start of `line`, either shape.
+fn leading_row_time(line: &str) -> Option<usize> {
+    parse_leading_timestamp(line)
+        .map(|t| t.len)
+        .or_else(|| epoch_ms(line.as_bytes()))
+}
+
+/// Epoch milliseconds at the start of `b`: 13 digits (September 2001 to 2286), not followed by
+/// another digit. So many digits are no accident in a message line that begins a row.
+fn epoch_ms(b: &[u8]) -> Option<usize> {
+    const DIGITS: usize = 13;
+    let all = b.get(..DIGITS)?.iter().all(u8::is_ascii_digit);
+    (all && !b.get(DIGITS).is_some_and(u8::is_ascii_digit)).then_some(DIGITS)
+}
+
+/// The table shape of an input whose first lines are `lines`, if any: the first non-blank line is
+/// the header, or, after a Logs Insights block (`**CloudWatch Logs Insights**` … `---`), the first
+/// non-blank line after it. A look at a few lines, so detection costs nothing more for other inputs.
+pub(crate) fn sniff_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<InputFormat> {
+    let mut lines = lines.into_iter().filter(|l| !l.trim().is_empty());
+    let first = lines.next()?;
+    if !is_block_start(first) {
+        return sniff(first);
+    }
+    lines.by_ref().find(|l| l.trim() == "---")?;
+    sniff(lines.next()?).filter(|f| *f == InputFormat::InsightsMd)
+}
+
+/// The table shape whose header `first_line` is (see `Columns::of`), if any.
 pub(crate) fn sniff(first_line: &str) -> Option<InputFormat> {
     let line = first_line.trim_start_matches('\u{feff}').trim();
-    if !line.contains("@message") {
+    if !line.contains("message") && !line.contains("@requestId") {
         return None;
     }
     let mut cells = Vec::new();
-    let format = if line.starts_with('|') {
+    let markdown = line.starts_with('|');
+    if markdown {
         markdown_cells(line, &mut cells);
-        InputFormat::InsightsMd
     } else {
         csv_cells(line, &mut cells);
-        InputFormat::InsightsCsv
-    };
+    }
     // Field names hold no spaces (`@timestamp`, `rid`, `bin(5m)`): a log line that mentions
     // `@message` among words is not a header.
     let names = cells.iter().all(|c| {
         let c = c.trim();
         !c.is_empty() && c.len() <= 128 && !c.contains(char::is_whitespace)
     });
-    (names && cells.iter().any(|c| c.trim() == "@message")).then_some(format)
+    if !names || Columns::of(&cells).is_none() {
+        return None;
+    }
+    Some(if markdown {
+        InputFormat::InsightsMd
+    } else if Columns::is_console_download(&cells) {
+        InputFormat::ConsoleCsv
+    } else {
+        InputFormat::InsightsCsv
+    })
 }
 
 #[cfg(test)]

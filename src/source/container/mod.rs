@@ -33,7 +33,7 @@ pub(super) fn invalid_times_error(input: &str, count: u64, first_byte: u64) -> I
 /// The line container of a text format; `None` for JSON and the Logs Insights tables.
 pub(super) fn text_kind(format: InputFormat) -> Option<TextKind> {
     match format {
-        InputFormat::Json | InputFormat::InsightsCsv | InputFormat::InsightsMd => None,
+        InputFormat::Json | InputFormat::InsightsCsv | InputFormat::InsightsMd | InputFormat::ConsoleCsv => None,
         InputFormat::Export => Some(TextKind::Export),
         InputFormat::Tail => Some(TextKind::Tail),
         InputFormat::Console => Some(TextKind::Console),

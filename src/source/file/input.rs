@@ -199,8 +199,9 @@ impl Input<'_> {
             sink.input_error(InputError {
                 input: self.name.to_string(),
                 position: format!("line {line}"),
-                message: "the header names no `@message` column, so no row was read; \
-                          export the Logs Insights results with `@message` among the fields (`fields @timestamp, @message, @logStream`)"
+                message: "the header names no `@message` column (nor `message`, nor the REPORT fields `@requestId` and `@duration`), \
+                          so no row was read; export the Logs Insights results with `@message` among the fields \
+                          (`fields @timestamp, @message, @logStream`)"
                     .to_string(),
             });
         }
@@ -209,7 +210,7 @@ impl Input<'_> {
                 input: self.name.to_string(),
                 position: format!("line {}", damage.first_short_row),
                 message: format!(
-                    "{} row(s) had fewer cells than the header and no `@message` and were skipped",
+                    "{} row(s) had fewer cells than the header and no message (or no `@requestId`) and were skipped",
                     damage.short_rows
                 ),
             });
@@ -229,8 +230,9 @@ impl Input<'_> {
                 input: self.name.to_string(),
                 position: format!("line {}", damage.first_unclosed_quote),
                 message: format!(
-                    "{} CSV row(s) open a quoted field that is never closed, so it ran to the end of the input; \
-                     the row's first line was read as the row and the lines after it as rows again{lost}",
+                    "{} CSV row(s) open a quoted field that is never closed (a quote in the message left unescaped): \
+                     the row ends where the next row begins, or, when none does, its first line was read as the row \
+                     and the lines after it as rows again{lost}",
                     damage.unclosed_quotes
                 ),
             });

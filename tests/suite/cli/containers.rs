@@ -175,6 +175,7 @@ fn damage_that_read_as_complete_before_is_an_input_error_with_its_position() {
         ("damaged.bad-date.export.log", 11, "byte 789"),
         ("damaged.lone-surrogate.utf16.log", 11, "byte 568 of UTF-16 input"),
         ("damaged.unclosed-quote.insights.csv", 11, "line 10"),
+        ("damaged.unclosed-quote.console.csv", 11, "line 10"),
         ("damaged.undecodable.awslogs.json", 0, "encoded record 1 of 1"),
     ];
     for (file, invocations, position) in cases {

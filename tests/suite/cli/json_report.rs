@@ -103,6 +103,39 @@ fn same_events_give_the_same_report_in_every_container() {
     }
 }
 
+/// A Logs Insights table of REPORT fields (Markdown after the console's header block, and CSV):
+/// one invocation a row, with the durations, memory and cold starts the full log gives.
+#[test]
+fn insights_report_fields_give_each_report_of_the_full_log() {
+    let reference = run_json(&[&data("equiv.export.log")]);
+    let compared = [
+        "/invocations",
+        "/duration_ms",
+        "/billed_duration_ms",
+        "/memory_mb",
+        "/cold_starts",
+        "/cost",
+    ];
+    for file in ["report-fields.insights.md", "report-fields.insights.csv"] {
+        let r = run_json(&[&data(file)]);
+        assert_same(&reference, &r, &compared, file);
+        // Only REPORT fields: no decision can be read.
+        expect(
+            &r,
+            &[
+                ("/invocations", 11.0),
+                ("/decisions/unknown", 11.0),
+                ("/input/events", 11.0),
+                ("/memory_mb/size", 512.0),
+                ("/memory_mb/max_used_max", 37.0),
+                ("/cold_starts/count", 1.0),
+                ("/cold_starts/init_duration_ms/max", 120.5),
+                ("/duration_ms/max", 3000.0),
+            ],
+        );
+    }
+}
+
 #[test]
 fn forced_input_format_reads_each_container() {
     for (file, format) in EQUIV_FILES {

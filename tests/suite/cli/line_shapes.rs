@@ -48,6 +48,8 @@ fn new_containers_count_every_event_and_keep_the_window() {
     for file in [
         "equiv.insights.csv",
         "equiv.insights.md",
+        "equiv.console.csv",
+        "equiv.console-two-columns.csv",
         "equiv.awslogs.json",
         "equiv.kinesis.json",
         "equiv.firehose-records.json",

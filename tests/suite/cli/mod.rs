@@ -43,7 +43,7 @@ const E8_BOTH_MISSING: &str = "d2e2aab1-79ee-4d28-8466-6870c91b5006";
 const T7_IN_FLIGHT: &str = "c6d127e9-cdfb-469d-90ff-bc7d9425b493";
 
 /// Every container holding the same 11 invocations.
-const EQUIV_FILES: [(&str, &str); 20] = [
+const EQUIV_FILES: [(&str, &str); 22] = [
     ("equiv.export.log", "export"),
     ("equiv.export.gz", "export"),
     ("equiv.multimember.export.gz", "export"),
@@ -60,6 +60,8 @@ const EQUIV_FILES: [(&str, &str); 20] = [
     ("equiv.tail-json.log", "tail"),
     ("equiv.insights.csv", "insights-csv"),
     ("equiv.insights.md", "insights-md"),
+    ("equiv.console.csv", "console-csv"),
+    ("equiv.console-two-columns.csv", "console-csv"),
     ("equiv.awslogs.json", "json"),
     ("equiv.kinesis.json", "json"),
     ("equiv.firehose-records.json", "json"),

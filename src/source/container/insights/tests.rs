@@ -261,3 +261,119 @@ fn lines_no_row_start_follows_after_a_cut_line_are_an_input_error_naming_it() {
     );
     assert_eq!(s.messages().len(), 1);
 }
+
+/// The console's "Download" of log events: epoch milliseconds, the message quoted with its own
+/// tabs, quotes (doubled) and trailing newline, a message of two lines.
+const CONSOLE: &str = "timestamp,message,logStreamName\n\
+1752213934308,\"START RequestId: a Version: $LATEST\n\",2025/07/11/[$LATEST]9b1733eee60977a6fa164e3b49d14b73\n\
+1752213934310,\"[ERROR]\t2025-07-11T06:05:34.310Z\ta\t{\"\"k\"\": 1}\nTraceback\n\",2025/07/11/[$LATEST]9b1733eee60977a6fa164e3b49d14b73\n\
+1752213934311,\"REPORT RequestId: a\tDuration: 2.31 ms\t\n\",2025/07/11/[$LATEST]9b1733eee60977a6fa164e3b49d14b73\n";
+
+#[test]
+fn console_download_rows_with_epoch_times_tabs_and_newlines() {
+    for format in [InputFormat::Auto, InputFormat::ConsoleCsv] {
+        let s = read(CONSOLE.as_bytes(), format);
+        assert!(s.errors.is_empty(), "{:?}", s.errors);
+        assert_eq!(
+            s.events,
+            vec![
+                (Some(T0), STREAM.into(), "START RequestId: a Version: $LATEST".into()),
+                (
+                    Some(T0 + 2),
+                    STREAM.into(),
+                    "[ERROR]\t2025-07-11T06:05:34.310Z\ta\t{\"k\": 1}\nTraceback".into()
+                ),
+                (
+                    Some(T0 + 3),
+                    STREAM.into(),
+                    "REPORT RequestId: a\tDuration: 2.31 ms\t".into()
+                ),
+            ]
+        );
+    }
+    // Without the stream column the events take the input's stream.
+    let two = "timestamp,message\n1752213934308,\"START RequestId: a Version: $LATEST\n\"\n";
+    let s = read(two.as_bytes(), InputFormat::Auto);
+    assert_eq!(
+        s.events,
+        vec![(Some(T0), "dflt".into(), "START RequestId: a Version: $LATEST".into())]
+    );
+}
+
+#[test]
+fn a_console_row_whose_quote_stays_open_ends_at_the_next_row_as_damage() {
+    // The quote of the first message left open: the row ends where the next begins.
+    let bad = CONSOLE.replacen("$LATEST\n\",", "$LATEST\n,", 1);
+    let s = read(bad.as_bytes(), InputFormat::Auto);
+    assert_eq!(s.events.len(), 3, "{:?}", s.events);
+    assert_eq!(s.events[1].1, STREAM);
+    assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+    assert_eq!(s.errors[0].position, "line 2");
+    assert!(s.events[0].2.starts_with("START RequestId: a"), "{:?}", s.events);
+}
+
+#[test]
+fn sniffing_knows_the_console_download_and_report_fields() {
+    assert_eq!(sniff("timestamp,message"), Some(InputFormat::ConsoleCsv));
+    assert_eq!(sniff("timestamp,message,logStreamName"), Some(InputFormat::ConsoleCsv));
+    assert_eq!(sniff("timestamp,message,level"), None);
+    assert_eq!(
+        sniff("@timestamp,@requestId,@duration,@maxMemoryUsed"),
+        Some(InputFormat::InsightsCsv)
+    );
+    assert_eq!(sniff("| @requestId | @duration |"), Some(InputFormat::InsightsMd));
+    assert_eq!(sniff("@timestamp,@requestId"), None);
+    let block = [
+        "**CloudWatch Logs Insights**  ",
+        "region: us-east-1  ",
+        "query-string:",
+        "  ```",
+        "  fields @requestId, @duration",
+        "  | filter @message like /^REPORT/",
+        "  ```",
+        "---",
+        "| @requestId | @duration |",
+    ];
+    assert_eq!(super::sniff_lines(block), Some(InputFormat::InsightsMd));
+    assert_eq!(super::sniff_lines(block[..8].iter().copied()), None);
+}
+
+#[test]
+fn report_fields_become_report_lines_memory_from_bytes() {
+    let md = "**CloudWatch Logs Insights**  \nregion: us-east-1  \nlog-group-names: /aws/lambda/auth  \n\
+start-time: -3600s  \nend-time: 0s  \nquery-string:\n  ```\n  fields @timestamp, @requestId, @duration\n  | filter @message like /^REPORT/\n  ```\n---\n\
+| @timestamp | @requestId | @duration | @billedDuration | @initDuration | @memorySize | @maxMemoryUsed |\n\
+| --- | --- | --- | --- | --- | --- | --- |\n\
+| 2025-07-11 06:05:34.311 | a | 2.31 | 3.0 | 120.5 | 1.28E8 | 1.2E8 |\n\
+| 2025-07-11 06:05:34.312 | b | 3000.0 | 3000.0 |  | 128000000 | 35000000 |\n\
+---\n";
+    for format in [InputFormat::Auto, InputFormat::InsightsMd] {
+        let s = read(md.as_bytes(), format);
+        assert!(s.errors.is_empty(), "{:?}", s.errors);
+        assert_eq!(
+            s.events,
+            vec![
+                (
+                    Some(T0 + 3),
+                    "dflt".into(),
+                    "REPORT RequestId: a\tDuration: 2.31 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\t\
+                     Max Memory Used: 120 MB\tInit Duration: 120.5 ms\t"
+                        .into()
+                ),
+                (
+                    Some(T0 + 4),
+                    "dflt".into(),
+                    "REPORT RequestId: b\tDuration: 3000 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\t\
+                     Max Memory Used: 35 MB\t"
+                        .into()
+                ),
+            ]
+        );
+    }
+    // A row without its request id is no REPORT: named as damage.
+    let csv = "@requestId,@duration\n,2.5\nc,1.5\n";
+    let s = read(csv.as_bytes(), InputFormat::Auto);
+    assert_eq!(s.messages(), vec!["REPORT RequestId: c\tDuration: 1.5 ms\t"]);
+    assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+    assert_eq!(s.errors[0].position, "line 2");
+}
