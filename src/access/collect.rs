@@ -168,8 +168,13 @@ pub struct AccessCollector {
     /// The requests decided while reading (no invocation could take them).
     pub(crate) tally: Tally,
     /// The caller IP of every request id read: a cached decision may name the request it was
-    /// made for (12 bytes a request; docs/access-logs.md#limits).
-    pub(crate) ip_of_request: RequestIps,
+    /// made for (12 bytes a request, past a budget in a scratch file; docs/access-logs.md#limits).
+    ip_of_request: RequestIps,
+    /// The request ids requests name as the one their decision was made for (one per fresh
+    /// decision, not per request).
+    named_by_requests: FxHashSet<IdHash>,
+    /// The IPs of `named_by_requests`, once [`AccessCollector::resolve`] read them back.
+    resolved: Option<FxHashMap<IdHash, u32>>,
     /// The ids the plan names whose first request was held: later ones cannot match by id.
     named_seen: FxHashSet<IdHash>,
     /// Per interned IP, its slot in the plan: [`SLOT_UNKNOWN`] until looked up, [`NO_SLOT`] none.
@@ -206,6 +211,8 @@ impl AccessCollector {
             plan: None,
             tally: Tally::default(),
             ip_of_request: RequestIps::default(),
+            named_by_requests: FxHashSet::default(),
+            resolved: None,
             named_seen: FxHashSet::default(),
             ip_slots: Vec::new(),
             ips: Interner::default(),
@@ -259,6 +266,25 @@ impl AccessCollector {
         slot != NO_SLOT && plan.in_reach(slot, t)
     }
 
+    /// Reads back the IPs of the requests other requests name, once the input is read: past a
+    /// million requests most pairs are in the scratch file, which this reads once.
+    pub fn resolve(&mut self) -> std::io::Result<()> {
+        self.resolved = Some(self.ip_of_request.lookup(&self.named_by_requests)?);
+        Ok(())
+    }
+
+    /// The caller IP of the last request with each of `wanted` (ids that requests name).
+    pub(crate) fn ip_of_requests(&self, wanted: &FxHashSet<IdHash>) -> FxHashMap<IdHash, u32> {
+        match &self.resolved {
+            Some(all) => wanted.iter().filter_map(|id| Some((*id, *all.get(id)?))).collect(),
+            None => {
+                // Only the report's collector spills, and it resolves before the join.
+                debug_assert!(!self.ip_of_request.spilled(), "resolve() before the join");
+                self.ip_of_request.lookup_in_memory(wanted)
+            }
+        }
+    }
+
     /// Where the first unreadable record was, and why.
     pub fn first_unreadable(&self) -> Option<String> {
         self.first_unreadable.clone().or_else(|| {
@@ -294,6 +320,9 @@ impl AccessCollector {
         };
         if let (Some(id), Some(ip)) = (request.request_id(), request.ip()) {
             self.ip_of_request.push(id, ip);
+        }
+        if let Some(id) = request.authorizer_request_id() {
+            self.named_by_requests.insert(id);
         }
         if self.joinable(&request) {
             self.requests.push(request);

@@ -246,7 +246,7 @@ pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64)
         first_unreadable_record: access.first_unreadable().map(|s| shown(&s, &tokens, 300)),
         ..Callers::default()
     };
-    let ip_of_request = access.ip_of_request.lookup(&tally.named_requests());
+    let ip_of_request = access.ip_of_requests(&tally.named_requests());
     let (errors, other_ip_callers) = tally.finish(&mut c, &ip_of_request, &access.ips, &inv.allowed_ips);
     c.authorizer_errors = top(&errors)
         .into_iter()

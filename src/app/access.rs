@@ -55,6 +55,7 @@ pub fn add_callers(
             limit: access::collect::MAX_REQUESTS,
         });
     }
+    collector.resolve().map_err(Error::JoinScratch)?;
     let callers = access::join(&collector, notes, config.window_ms);
     if callers.requests == 0 {
         let hint = match collector.first_unreadable() {
