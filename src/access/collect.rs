@@ -170,8 +170,8 @@ pub struct AccessCollector {
     /// The caller IP of every request id read: a cached decision may name the request it was
     /// made for (12 bytes a request, past a budget in a scratch file; docs/access-logs.md#limits).
     ip_of_request: RequestIps,
-    /// The request ids requests name as the one their decision was made for (one per fresh
-    /// decision, not per request).
+    /// The request ids requests name as the one their decision was made for (in an API's logs
+    /// one per fresh decision: cache hits name the request that filled the cache).
     named_by_requests: FxHashSet<IdHash>,
     /// The IPs of `named_by_requests`, once [`AccessCollector::resolve`] read them back.
     resolved: Option<FxHashMap<IdHash, u32>>,

@@ -15,8 +15,9 @@ use crate::report::Callers;
 /// else the request id it names, the caller's IP, and whether it was an allow.
 type CachedKey = (u32, Option<IdHash>, u32, bool);
 
-/// Counts over classified requests. Its maps are bounded by distinct statuses, error texts and
-/// (context, caller) pairs of cached decisions, never by the number of requests.
+/// Counts over classified requests. Its maps grow with distinct statuses, error texts and
+/// (decision's IP or named request, caller IP) pairs of cached decisions: in an API's logs a few
+/// per fresh decision, not one per request.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     requests: u64,
