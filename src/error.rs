@@ -47,6 +47,12 @@ pub enum Error {
         /// The cap.
         limit: usize,
     },
+    /// The access-log join's scratch file (the IP of each request id, past a million requests)
+    /// could not be written or read back.
+    #[error(
+        "the access-log join's scratch file in the temporary directory: {0}; set TMPDIR to a writable directory with room for 12 bytes a request"
+    )]
+    JoinScratch(std::io::Error),
     /// Ctrl-C or SIGTERM ended the run before its report was complete (exit status 130).
     #[error("interrupted: no report was written")]
     Interrupted,

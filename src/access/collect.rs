@@ -1,21 +1,26 @@
 //! Access-log events read into compact API requests for the join: each value the join needs, IPs
-//! and error texts interned, so a window of requests costs tens of bytes each, up to a cap.
+//! and error texts interned; with the invocations' plan, only the requests an invocation could take
+//! are held, every other one counted as it is read.
 
 use std::ops::ControlFlow;
 
 use std::hash::Hasher;
 use std::num::NonZeroU64;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::fields::AccessFields;
+use super::plan::JoinPlan;
 use super::record::{parse_join_record, JoinRecord};
+use super::request_ips::RequestIps;
+use super::tally::Tally;
 use crate::report::InputError;
 use crate::source::{EventSink, InputFormat, LogEvent};
 
-/// The most API requests one report joins: past it the run stops with an error that says how to
-/// narrow the window, instead of growing without bound (each costs about 100 bytes with the join's
-/// indexes, so the cap is about half a GB).
+/// The most API requests one report holds for the join (those an invocation could take; with a
+/// plan, the others are counted as they are read): past it the run stops with an error that says
+/// how to narrow the window, instead of growing without bound (each costs about 100 bytes with the
+/// join's indexes, so the cap is about half a GB). Invocations have the same cap.
 pub const MAX_REQUESTS: usize = 5_000_000;
 
 /// A request id as the join keeps it: 64 bits of SipHash (fixed keys) instead of the text. Two of
@@ -82,6 +87,11 @@ pub struct ApiRequest {
     /// [`HAS_TIME`], [`SECOND_PRECISION`] and [`INTEGRATION_ERROR`].
     flags: u8,
 }
+
+/// An IP not looked up in the plan yet.
+const SLOT_UNKNOWN: u32 = u32::MAX;
+/// An IP no invocation logged.
+const NO_SLOT: u32 = u32::MAX - 1;
 
 /// The request has a time (its record's, else its event's).
 const HAS_TIME: u8 = 1;
@@ -150,8 +160,25 @@ pub struct AccessCollector {
     fields: AccessFields,
     since_ms: Option<i64>,
     until_ms: Option<i64>,
-    /// The requests read, in reading order.
+    /// The requests held for the join, in reading order: all of them without a plan, else those
+    /// an invocation could take.
     pub requests: Vec<ApiRequest>,
+    /// What the invocations could join, when known before reading.
+    plan: Option<JoinPlan>,
+    /// The requests decided while reading (no invocation could take them).
+    pub(crate) tally: Tally,
+    /// The caller IP of every request id read: a cached decision may name the request it was
+    /// made for (12 bytes a request, past a budget in a scratch file; docs/access-logs.md#limits).
+    ip_of_request: RequestIps,
+    /// The request ids requests name as the one their decision was made for (in an API's logs
+    /// one per fresh decision: cache hits name the request that filled the cache).
+    named_by_requests: FxHashSet<IdHash>,
+    /// The IPs of `named_by_requests`, once [`AccessCollector::resolve`] read them back.
+    resolved: Option<FxHashMap<IdHash, u32>>,
+    /// The ids the plan names whose first request was held: later ones cannot match by id.
+    named_seen: FxHashSet<IdHash>,
+    /// Per interned IP, its slot in the plan: [`SLOT_UNKNOWN`] until looked up, [`NO_SLOT`] none.
+    ip_slots: Vec<u32>,
     /// IPs (caller and authorizer context), interned.
     pub ips: Interner,
     /// Authorizer error texts, interned.
@@ -173,13 +200,21 @@ pub struct AccessCollector {
 }
 
 impl AccessCollector {
-    /// A collector reading records with `fields`, keeping those in `[since, until)`.
+    /// A collector reading records with `fields`, keeping those in `[since, until)`, holding
+    /// every request for the join.
     pub fn new(fields: AccessFields, since_ms: Option<i64>, until_ms: Option<i64>) -> AccessCollector {
         AccessCollector {
             fields,
             since_ms,
             until_ms,
             requests: Vec::new(),
+            plan: None,
+            tally: Tally::default(),
+            ip_of_request: RequestIps::default(),
+            named_by_requests: FxHashSet::default(),
+            resolved: None,
+            named_seen: FxHashSet::default(),
+            ip_slots: Vec::new(),
             ips: Interner::default(),
             errors: Interner::default(),
             filtered: 0,
@@ -189,6 +224,64 @@ impl AccessCollector {
             over_cap: false,
             events_in_input: 0,
             pending_unreadable: None,
+        }
+    }
+
+    /// A collector as [`AccessCollector::new`] that holds only the requests an invocation of
+    /// `plan` could take, and counts every other one as it is read.
+    pub fn with_plan(
+        fields: AccessFields,
+        since_ms: Option<i64>,
+        until_ms: Option<i64>,
+        plan: JoinPlan,
+    ) -> AccessCollector {
+        AccessCollector {
+            plan: Some(plan),
+            ..AccessCollector::new(fields, since_ms, until_ms)
+        }
+    }
+
+    /// Whether an invocation of the plan could take `r` (without a plan, every request).
+    fn joinable(&mut self, r: &ApiRequest) -> bool {
+        let Some(plan) = &self.plan else {
+            return true;
+        };
+        // The first request with an id an invocation logged: the exact match looks it up.
+        if let Some(id) = r.request_id().filter(|&id| plan.names(id)) {
+            if self.named_seen.insert(id) {
+                return true;
+            }
+        }
+        let (Some(ip), Some(t)) = (r.ip(), r.time_ms()) else {
+            return false;
+        };
+        let i = ip as usize;
+        if i >= self.ip_slots.len() {
+            self.ip_slots.resize(i + 1, SLOT_UNKNOWN);
+        }
+        if self.ip_slots[i] == SLOT_UNKNOWN {
+            self.ip_slots[i] = plan.ip_slot(self.ips.text(ip)).unwrap_or(NO_SLOT);
+        }
+        let slot = self.ip_slots[i];
+        slot != NO_SLOT && plan.in_reach(slot, t)
+    }
+
+    /// Reads back the IPs of the requests other requests name, once the input is read: past a
+    /// million requests most pairs are in the scratch file, which this reads once.
+    pub fn resolve(&mut self) -> std::io::Result<()> {
+        self.resolved = Some(self.ip_of_request.lookup(&self.named_by_requests)?);
+        Ok(())
+    }
+
+    /// The caller IP of the last request with each of `wanted` (ids that requests name).
+    pub(crate) fn ip_of_requests(&self, wanted: &FxHashSet<IdHash>) -> FxHashMap<IdHash, u32> {
+        match &self.resolved {
+            Some(all) => wanted.iter().filter_map(|id| Some((*id, *all.get(id)?))).collect(),
+            None => {
+                // Only the report's collector spills, and it resolves before the join.
+                debug_assert!(!self.ip_of_request.spilled(), "resolve() before the join");
+                self.ip_of_request.lookup_in_memory(wanted)
+            }
         }
     }
 
@@ -225,7 +318,17 @@ impl AccessCollector {
             status: record.status.unwrap_or(0),
             flags,
         };
-        self.requests.push(request);
+        if let (Some(id), Some(ip)) = (request.request_id(), request.ip()) {
+            self.ip_of_request.push(id, ip);
+        }
+        if let Some(id) = request.authorizer_request_id() {
+            self.named_by_requests.insert(id);
+        }
+        if self.joinable(&request) {
+            self.requests.push(request);
+        } else {
+            self.tally.add(&request, None, &self.errors);
+        }
     }
 }
 

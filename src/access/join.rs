@@ -2,15 +2,13 @@
 //! time) and the classification of every request: what answered it, and for whom a cached
 //! decision was made. The rules are in docs/access-logs.md.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::collect::{AccessCollector, ApiRequest, IdHash};
 use super::invocations::InvocationNotes;
 use crate::decision::Decision;
 use crate::redact::{escape_control, mask_secret_words, mask_values};
-use crate::report::{Callers, ErrorCount, IpCount, Join, StatusCount};
+use crate::report::{Callers, ErrorCount, IpCount, Join};
 
 /// Lists in the `callers` section keep this many entries.
 const TOP: usize = 10;
@@ -203,11 +201,6 @@ fn match_requests(
             }
         }
     }
-    m.join.without_ip_or_time = requests
-        .iter()
-        .zip(&m.matched)
-        .filter(|(r, matched)| matched.is_none() && (r.ip().is_none() || r.time_ms().is_none()))
-        .count() as u64;
     m.join.method = match (m.join.by_request_id > 0, m.join.by_ip_time > 0) {
         (true, true) => "request_id+ip_time",
         (true, false) => "request_id",
@@ -236,81 +229,25 @@ fn top<K: Ord + Clone>(counts: &FxHashMap<K, u64>) -> Vec<(K, u64)> {
     v
 }
 
-/// Joins the requests of `access` with the invocations of `inv` and classifies every request.
+/// Joins the requests of `access` with the invocations of `inv` and classifies every request:
+/// those it holds are joined here, those it decided while reading (none could be taken) are
+/// already counted.
 pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64) -> Callers {
     let requests = &access.requests;
     let m = match_requests(requests, access, inv, window_ms);
+    let mut tally = access.tally.clone();
+    for (r, matched) in requests.iter().zip(&m.matched) {
+        tally.add(r, matched.map(|k| inv.notes[k as usize].decision), &access.errors);
+    }
     let tokens: Vec<&str> = inv.tokens.values().collect();
     let mut c = Callers {
         join: m.join.clone(),
-        requests: requests.len() as u64,
         unreadable_records: access.unreadable,
         first_unreadable_record: access.first_unreadable().map(|s| shown(&s, &tokens, 300)),
         ..Callers::default()
     };
-    let any_authorizer_ip = requests.iter().any(|r| r.authorizer_ip().is_some());
-    let any_authorizer_request_id = requests.iter().any(|r| r.authorizer_request_id().is_some());
-    let ip_of_request: FxHashMap<IdHash, u32> = if any_authorizer_request_id {
-        requests
-            .iter()
-            .filter_map(|r| Some((r.request_id()?, r.ip()?)))
-            .collect()
-    } else {
-        FxHashMap::default()
-    };
-    c.cached_other_ip_basis = if any_authorizer_ip {
-        "authorizer_ip"
-    } else if any_authorizer_request_id {
-        "authorizer_request_id"
-    } else if !inv.allowed_ips.is_empty() {
-        "allowed_ip"
-    } else {
-        "none"
-    };
-    let mut by_status: BTreeMap<u16, u64> = BTreeMap::new();
-    let mut errors: FxHashMap<u32, u64> = FxHashMap::default();
-    let mut other_ip_callers: FxHashMap<u32, u64> = FxHashMap::default();
-    for (i, r) in requests.iter().enumerate() {
-        *by_status.entry(r.status).or_default() += 1;
-        let invocation = m.matched[i].map(|k| inv.notes[k as usize].decision);
-        if invocation.is_some() {
-            c.authorizer_invoked += 1;
-        }
-        let failure_text = r
-            .authorizer_error()
-            .is_some_and(|e| is_failure_text(access.errors.text(e)));
-        let class = classify(r.status, failure_text, r.integration_error(), invocation);
-        match class {
-            Class::Fresh(Decision::Allowed) => c.fresh.allow += 1,
-            Class::Fresh(Decision::Denied) => c.fresh.deny += 1,
-            Class::Fresh(_) => c.fresh.unknown += 1,
-            Class::CachedAllow => c.cached.allow += 1,
-            Class::CachedDeny => c.cached.deny += 1,
-            Class::IdentityMissing => c.identity_missing += 1,
-            Class::AuthorizerFailed => {
-                c.authorizer_failed += 1;
-                if let Some(e) = r.authorizer_error() {
-                    *errors.entry(e).or_default() += 1;
-                }
-            }
-            Class::Other => c.other += 1,
-        }
-        if let Some(ip) = r.ip() {
-            let decided_for = r
-                .authorizer_ip()
-                .or_else(|| r.authorizer_request_id().and_then(|id| ip_of_request.get(&id).copied()))
-                .map(|ip| access.ips.text(ip));
-            if cached_for_other_ip(class, access.ips.text(ip), decided_for, &inv.allowed_ips) {
-                c.cached_other_ip += 1;
-                c.cached_other_ip_allow += u64::from(class == Class::CachedAllow);
-                *other_ip_callers.entry(ip).or_default() += 1;
-            }
-        }
-    }
-    c.by_status = by_status
-        .into_iter()
-        .map(|(status, count)| StatusCount { status, count })
-        .collect();
+    let ip_of_request = access.ip_of_requests(&tally.named_requests());
+    let (errors, other_ip_callers) = tally.finish(&mut c, &ip_of_request, &access.ips, &inv.allowed_ips);
     c.authorizer_errors = top(&errors)
         .into_iter()
         .map(|(e, count)| ErrorCount {

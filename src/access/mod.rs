@@ -8,9 +8,13 @@ pub mod findings;
 pub mod invocations;
 pub mod join;
 pub mod live;
+pub mod plan;
 pub mod record;
+pub mod request_ips;
+pub mod tally;
 
 pub use collect::AccessCollector;
 pub use fields::AccessFields;
 pub use invocations::InvocationNotes;
 pub use join::join;
+pub use plan::JoinPlan;

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::access::{self, AccessCollector, InvocationNotes};
+use crate::access::{self, AccessCollector, InvocationNotes, JoinPlan};
 use crate::analyze::merge_findings;
 use crate::cli::AccessConfig;
 use crate::error::Error;
@@ -30,14 +30,17 @@ pub fn add_callers(
             limit: access::collect::MAX_REQUESTS,
         });
     }
-    let mut collector = AccessCollector::new(config.fields.clone(), window.0, window.1);
+    // The invocations are all known: only the requests one of them could take are held, every
+    // other one is counted as it is read, so memory does not grow with the access logs.
+    let plan = JoinPlan::new(notes, config.window_ms);
+    let mut collector = AccessCollector::with_plan(config.fields.clone(), window.0, window.1, plan);
     match &config.group {
         Some(fetch) => {
             cloudwatch::fetch_window(fetch, &mut collector, err, None)?;
         }
         None => {
-            // Access logs are one record per line: read in input order on this thread (the join
-            // needs all of them anyway, and they are small beside the authorizer's logs).
+            // Access logs are one record per line: read in input order on this thread (the
+            // join's rules, the first request with an id and the last IP of one, follow it).
             for path in &config.inputs {
                 if collector.over_cap {
                     break;
@@ -48,10 +51,11 @@ pub fn add_callers(
     }
     if collector.over_cap {
         return Err(Error::JoinTooLarge {
-            what: "API requests",
+            what: "API requests that invocations could take",
             limit: access::collect::MAX_REQUESTS,
         });
     }
+    collector.resolve().map_err(Error::JoinScratch)?;
     let callers = access::join(&collector, notes, config.window_ms);
     if callers.requests == 0 {
         let hint = match collector.first_unreadable() {

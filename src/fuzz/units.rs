@@ -283,6 +283,9 @@ fn access_log_join() {
             live.invocation(held, Some(ips[0]), 0);
         }
         let c = join(&collector, &notes, window);
+        // The report holds only what the invocations could take and counts the rest as read.
+        let planned = planned_collector(&lines, &notes, window);
+        prop_assert_eq!(&join(&planned, &notes, window), &c);
         let classes = c.fresh.allow
             + c.fresh.deny
             + c.fresh.unknown
@@ -333,4 +336,135 @@ fn access_log_join() {
         );
         Ok(())
     });
+}
+
+/// A collector that read `lines` knowing the invocations of `notes` (the report's way).
+fn planned_collector(
+    lines: &[String],
+    notes: &crate::access::InvocationNotes<'_>,
+    window: u64,
+) -> crate::access::AccessCollector {
+    use crate::access::fields::AccessFields;
+    use crate::access::{AccessCollector, JoinPlan};
+    use crate::source::{EventSink, LogEvent};
+    let plan = JoinPlan::new(notes, window);
+    let mut planned = AccessCollector::with_plan(AccessFields::default(), None, None, plan);
+    for line in lines {
+        let _ = planned.event(&LogEvent {
+            timestamp_ms: None,
+            stream: "",
+            message: line,
+        });
+    }
+    planned
+}
+
+/// The join holding every request and the join holding only what invocations could take give
+/// the same `callers`, over requests with repeated ids, no IP or no time, whole-second stamps,
+/// context IPs and request ids, error texts, and invocations with or without a time, an IP or an
+/// id.
+#[test]
+fn access_log_join_held_or_counted() {
+    use crate::access::fields::AccessFields;
+    use crate::access::invocations::{InvocationNote, InvocationNotes};
+    use crate::access::{join, AccessCollector};
+    use crate::decision::Decision;
+    use crate::source::{EventSink, LogEvent};
+    // Times around the whole-second stamp below (10/Sep/2020:08:42:44), so those are joined too.
+    const BASE: i64 = 1_599_727_364_000 - 20_000;
+    let ips = ["203.0.113.10", "198.51.100.7", "198.51.100.8"];
+    let statuses = [0u16, 200, 401, 403, 404, 500, 502];
+    let errors = ["Forbidden", "Unauthorized", "Invalid json in authorizer response"];
+    let decisions = [
+        Decision::Allowed,
+        Decision::Denied,
+        Decision::Timeout,
+        Decision::Unknown,
+    ];
+    let request = (
+        (
+            0..6usize,
+            proptest::option::of(0..3usize),
+            proptest::option::of(0..30_000i64),
+        ),
+        (0..statuses.len(), any::<bool>(), proptest::option::of(0..3usize)),
+        (
+            proptest::option::of(0..3usize),
+            proptest::option::of(0..6usize),
+            any::<bool>(),
+        ),
+    );
+    let invocation = (
+        proptest::option::of(0..3usize),
+        proptest::option::of(0..30_000i64),
+        0..decisions.len(),
+        proptest::option::of(0..6usize),
+    );
+    let strategy = (
+        proptest::collection::vec(request, 0..24),
+        proptest::collection::vec(invocation, 0..12),
+        1..15_000u64,
+        any::<bool>(),
+    );
+    runner::run(
+        "access-log join, held or counted",
+        2_000,
+        strategy,
+        |(requests, invocations, window, allowed)| {
+            let lines: Vec<String> = requests
+                .iter()
+                .map(
+                    |&((id, ip, t), (status, seconds, error), (context_ip, context_id, integration))| {
+                        let mut v = serde_json::json!({"requestId": format!("r{id}"), "status": statuses[status]});
+                        if let Some(ip) = ip {
+                            v["ip"] = ips[ip].into();
+                        }
+                        match (t, seconds) {
+                            (Some(_), true) => v["requestTime"] = "10/Sep/2020:08:42:44 +0000".into(),
+                            (Some(t), false) => v["requestTimeEpoch"] = (BASE + t).into(),
+                            (None, _) => {}
+                        }
+                        if let Some(e) = error {
+                            v["authorizerError"] = errors[e].into();
+                        }
+                        if let Some(ip) = context_ip {
+                            v["authorizerIp"] = ips[ip].into();
+                        }
+                        if let Some(id) = context_id {
+                            v["authorizerRequestId"] = format!("r{id}").into();
+                        }
+                        if integration {
+                            v["integrationErrorMessage"] = "boom".into();
+                        }
+                        v.to_string()
+                    },
+                )
+                .collect();
+            let mut notes = InvocationNotes::new(None);
+            if allowed {
+                notes.allowed_ips.insert(ips[0].into());
+            }
+            for &(ip, t, d, id) in &invocations {
+                let ip = ip.map(|ip| notes.ips.intern(ips[ip]));
+                notes.notes.push(InvocationNote {
+                    time_ms: t.map(|t| BASE + t),
+                    ip,
+                    api_request_id: id.map(|i| crate::access::collect::id_hash(&format!("r{i}"))),
+                    decision: decisions[d],
+                });
+            }
+            let mut all = AccessCollector::new(AccessFields::default(), None, None);
+            for line in &lines {
+                let _ = all.event(&LogEvent {
+                    timestamp_ms: None,
+                    stream: "",
+                    message: line,
+                });
+            }
+            let planned = planned_collector(&lines, &notes, window);
+            prop_assert!(planned.requests.len() <= all.requests.len());
+            prop_assert_eq!(join(&planned, &notes, window), join(&all, &notes, window));
+            Ok(())
+        },
+    );
 }
