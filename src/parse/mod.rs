@@ -9,6 +9,8 @@ use crate::patterns::{AuthFact, Patterns};
 use crate::request_id::{glued_uuid, is_request_id, RequestKey};
 use crate::timeutil::parse_leading_timestamp;
 
+mod unhandled;
+
 /// How a Lambda run ended, from REPORT `Status:` or `platform.report` `status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunStatus {
@@ -302,6 +304,10 @@ impl Parser {
             }
             _ => {}
         }
+        // Last, so only a line no other shape claimed pays for the checks.
+        if unhandled::java_fault(msg) || unhandled::dotnet_crash(msg) {
+            return LineEvent::Failure { request_id: None };
+        }
         LineEvent::Unrecognized
     }
 
@@ -346,9 +352,19 @@ impl Parser {
         if text.starts_with("Task timed out after") {
             return Some(LineEvent::Timeout { request_id });
         }
+        // .NET writes its level as `fail`; only an exception's own text there is an unhandled one.
+        if let Some(rest) = text.strip_prefix("fail\t") {
+            if unhandled::dotnet_fault(rest) {
+                return Some(LineEvent::Failure { request_id });
+            }
+        }
         for level in LEVELS {
             if let Some(rest) = text.strip_prefix(level).and_then(|r| r.strip_prefix(['\t', ' '])) {
-                if level == "ERROR" && (rest.starts_with("Invoke Error") || rest.starts_with("Uncaught Exception")) {
+                if level == "ERROR"
+                    && (rest.starts_with("Invoke Error")
+                        || rest.starts_with("Uncaught Exception")
+                        || rest.starts_with("Unhandled Promise Rejection"))
+                {
                     return Some(LineEvent::Failure { request_id });
                 }
                 text = rest;
