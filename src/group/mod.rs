@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use compact_str::CompactString;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::cut::{cut, IP_CAP, VALUE_CAP};
 use crate::parse::{LineEvent, Metrics, OwnedOrBorrowedFact, RunStatus};
@@ -256,6 +256,12 @@ pub struct GroupStats {
     pub init_errors: u64,
     /// INIT_REPORT lines with `Status: timeout`.
     pub init_timeouts: u64,
+    /// STARTs that began a new attempt of a request id that had run already (an asynchronous
+    /// retry, or a placeholder id several invocations share): each attempt is an invocation.
+    pub retries: u64,
+    /// STARTs of an attempt that had one already: repeated while it ran, or with its first line's
+    /// time (a copy of the same lines). Not a new attempt.
+    pub repeated_starts: u64,
 }
 
 /// Groups lines by request id and emits each invocation once, when it is complete.
@@ -272,8 +278,12 @@ pub struct Grouper {
     last_stream: Option<usize>,
     /// Requests whose REPORT was seen, oldest first, with the line number and the clock of the REPORT.
     reported: VecDeque<(u64, i64, RequestKey)>,
-    recent: FxHashSet<u64>,
-    recent_order: VecDeque<u64>,
+    /// Requests emitted lately, by fingerprint: the time of their first line, and their place in
+    /// `recent_order` (an id emitted again is there twice; only its last place forgets it).
+    recent: FxHashMap<u64, (Option<i64>, u64)>,
+    recent_order: VecDeque<(u64, u64)>,
+    /// Requests emitted so far: the place of the next one in `recent_order`.
+    emitted: u64,
     seq: u64,
     /// The clock of the last `tick` (0 until one): lines are stamped with it.
     now_ms: i64,
@@ -294,8 +304,9 @@ impl Grouper {
             stream_index: FxHashMap::default(),
             last_stream: None,
             reported: VecDeque::new(),
-            recent: FxHashSet::default(),
+            recent: FxHashMap::default(),
             recent_order: VecDeque::new(),
+            emitted: 0,
             seq: 0,
             now_ms: 0,
             held: 0,
@@ -356,6 +367,7 @@ impl Grouper {
                         self.supersede(s, &prev, emit);
                     }
                 }
+                self.attempt(&key, ts, emit);
                 let cold = std::mem::take(&mut self.streams[s].pending_init);
                 let init_us = self.streams[s].pending_init_us.take();
                 let restore_us = self.streams[s].pending_restore_us.take();
@@ -542,7 +554,7 @@ impl Grouper {
         let i = match self.open.entry(key) {
             Entry::Occupied(e) => *e.get(),
             Entry::Vacant(e) => {
-                if self.recent.contains(&e.key().fingerprint()) {
+                if self.recent.contains_key(&e.key().fingerprint()) {
                     self.stats.late_lines += 1;
                     return None;
                 }
@@ -610,6 +622,34 @@ impl Grouper {
         }
     }
 
+    /// A START of `key` at `ts`. An id that ran already (its attempt has its END or REPORT, or was
+    /// emitted) runs again: Lambda retries an asynchronous invocation under the same id, and a
+    /// published log may give many invocations one placeholder id. The attempt before is emitted
+    /// (or forgotten, when it was), so the START begins a new one rather than being a late line.
+    /// A START at the time of its attempt's first line is a copy of that START (an input holding
+    /// every line twice), and one while its attempt runs is no new attempt either.
+    fn attempt(&mut self, key: &RequestKey, ts: Option<i64>, emit: &mut dyn FnMut(&Invocation)) {
+        let h = key.fingerprint();
+        let (first_ts, done, open) = match self.open.get(key).and_then(|&i| self.slots.get(i)) {
+            // Lines before its START (input out of order): this is its START.
+            Some(o) if !o.inv.started => return,
+            Some(o) => (o.inv.first_ts, o.inv.ended || o.inv.report.is_some(), true),
+            None => match self.recent.get(&h) {
+                Some(&(first_ts, _)) => (first_ts, true, false),
+                None => return,
+            },
+        };
+        if !done || (ts.is_some() && ts == first_ts) {
+            self.stats.repeated_starts += 1;
+            return;
+        }
+        if open {
+            self.finish(key, emit);
+        }
+        self.recent.remove(&h);
+        self.stats.retries += 1;
+    }
+
     /// A new request started on stream `s`: its environment is done with `id`. Only a named stream
     /// is one environment; unnamed input may interleave several, so there the grace window decides.
     fn supersede(&mut self, s: usize, id: &RequestKey, emit: &mut dyn FnMut(&Invocation)) {
@@ -631,6 +671,19 @@ impl Grouper {
         o.bytes = bytes;
     }
 
+    /// Emits `id` whose REPORT came at line `seq`, unless that attempt was emitted already and the
+    /// id runs again: a later attempt waits for its own REPORT.
+    fn finish_reported(&mut self, seq: u64, id: &RequestKey, emit: &mut dyn FnMut(&Invocation)) {
+        let same = self
+            .open
+            .get(id)
+            .and_then(|&i| self.slots.get(i))
+            .is_some_and(|o| o.first_seq <= seq);
+        if same {
+            self.finish(id, emit);
+        }
+    }
+
     fn finish(&mut self, id: &RequestKey, emit: &mut dyn FnMut(&Invocation)) {
         let Some(i) = self.open.remove(id) else { return };
         self.free.push(i);
@@ -648,11 +701,13 @@ impl Grouper {
                 inv.init_duration_us = None;
                 inv.restore_duration_us = None;
             }
-            let h = id.fingerprint();
-            if self.recent.insert(h) {
-                self.recent_order.push_back(h);
-                if self.recent_order.len() > self.config.remembered {
-                    if let Some(old) = self.recent_order.pop_front() {
+            let (h, n) = (id.fingerprint(), self.emitted);
+            self.emitted += 1;
+            self.recent.insert(h, (inv.first_ts, n));
+            self.recent_order.push_back((h, n));
+            if self.recent_order.len() > self.config.remembered {
+                if let Some((old, at)) = self.recent_order.pop_front() {
+                    if self.recent.get(&old).is_some_and(|&(_, last)| last == at) {
                         self.recent.remove(&old);
                     }
                 }
@@ -669,8 +724,8 @@ impl Grouper {
             if seq + self.config.grace_lines > self.seq {
                 break;
             }
-            if let Some((_, _, id)) = self.reported.pop_front() {
-                self.finish(&id, emit);
+            if let Some((seq, _, id)) = self.reported.pop_front() {
+                self.finish_reported(seq, &id, emit);
             }
         }
         // Sweeping is O(open); doing it every 64 Ki lines keeps it off the per-line cost.
@@ -721,8 +776,8 @@ impl Grouper {
             if at.saturating_add(self.config.grace_ms) > now_ms {
                 break;
             }
-            if let Some((_, _, id)) = self.reported.pop_front() {
-                self.finish(&id, emit);
+            if let Some((seq, _, id)) = self.reported.pop_front() {
+                self.finish_reported(seq, &id, emit);
             }
         }
         let horizon = now_ms.saturating_sub(self.config.incomplete_after_ms);
