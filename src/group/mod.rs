@@ -179,6 +179,9 @@ impl Invocation {
     }
 }
 
+/// The time of a remembered request that had none (a map of plain `i64`s is half the size).
+const NO_TIME: i64 = i64::MIN;
+
 /// Tuning of when invocations are emitted; the defaults suit CloudWatch output.
 #[derive(Debug, Clone, Copy)]
 pub struct GroupConfig {
@@ -278,12 +281,10 @@ pub struct Grouper {
     last_stream: Option<usize>,
     /// Requests whose REPORT was seen, oldest first, with the line number and the clock of the REPORT.
     reported: VecDeque<(u64, i64, RequestKey)>,
-    /// Requests emitted lately, by fingerprint: the time of their first line, and their place in
-    /// `recent_order` (an id emitted again is there twice; only its last place forgets it).
-    recent: FxHashMap<u64, (Option<i64>, u64)>,
-    recent_order: VecDeque<(u64, u64)>,
-    /// Requests emitted so far: the place of the next one in `recent_order`.
-    emitted: u64,
+    /// Requests emitted lately, by fingerprint, with the time of their first line ([`NO_TIME`]
+    /// when it had none): a START at that time again is a copy, not a retry.
+    recent: FxHashMap<u64, i64>,
+    recent_order: VecDeque<u64>,
     seq: u64,
     /// The clock of the last `tick` (0 until one): lines are stamped with it.
     now_ms: i64,
@@ -306,7 +307,6 @@ impl Grouper {
             reported: VecDeque::new(),
             recent: FxHashMap::default(),
             recent_order: VecDeque::new(),
-            emitted: 0,
             seq: 0,
             now_ms: 0,
             held: 0,
@@ -635,7 +635,7 @@ impl Grouper {
             Some(o) if !o.inv.started => return,
             Some(o) => (o.inv.first_ts, o.inv.ended || o.inv.report.is_some(), true),
             None => match self.recent.get(&h) {
-                Some(&(first_ts, _)) => (first_ts, true, false),
+                Some(&first_ts) => ((first_ts != NO_TIME).then_some(first_ts), true, false),
                 None => return,
             },
         };
@@ -646,6 +646,7 @@ impl Grouper {
         if open {
             self.finish(key, emit);
         }
+        // Its START is its first line: the attempt's lines find it open, not recent.
         self.recent.remove(&h);
         self.stats.retries += 1;
     }
@@ -701,13 +702,13 @@ impl Grouper {
                 inv.init_duration_us = None;
                 inv.restore_duration_us = None;
             }
-            let (h, n) = (id.fingerprint(), self.emitted);
-            self.emitted += 1;
-            self.recent.insert(h, (inv.first_ts, n));
-            self.recent_order.push_back((h, n));
-            if self.recent_order.len() > self.config.remembered {
-                if let Some((old, at)) = self.recent_order.pop_front() {
-                    if self.recent.get(&old).is_some_and(|&(_, last)| last == at) {
+            let h = id.fingerprint();
+            // An id emitted again (a retry) keeps its first place in the order: it is forgotten
+            // that much sooner, which only matters for lines later than the grace window.
+            if self.recent.insert(h, inv.first_ts.unwrap_or(NO_TIME)).is_none() {
+                self.recent_order.push_back(h);
+                if self.recent_order.len() > self.config.remembered {
+                    if let Some(old) = self.recent_order.pop_front() {
                         self.recent.remove(&old);
                     }
                 }
