@@ -445,11 +445,17 @@ fn a_copy_of_the_same_lines_is_not_a_retry() {
     // A retry's REPORT entry of the attempt before does not end the new attempt early.
     let mut lines = attempt_lines(A, Some(0), 10, false);
     lines.extend(attempt_lines(A, Some(60_000), 20, false));
-    lines.insert(5, (Some(60_000), "noise".into()));
+    // Lines 0-2 the first attempt (its REPORT at line 3 of the grouper's count), 3 the retry's
+    // START; the REPORT's grace of 5 lines ends among the noise, before the retry's REPORT.
+    for _ in 0..5 {
+        lines.insert(4, (Some(60_000), "noise".into()));
+    }
     let config = GroupConfig {
         grace_lines: 5,
         ..GroupConfig::default()
     };
-    let (out, _) = run_at(&lines, config);
+    let (out, stats) = run_at(&lines, config);
+    assert_eq!(out.len(), 2, "{out:?}");
     assert!(out.iter().all(Invocation::is_complete), "{out:?}");
+    assert_eq!(stats.retries, 1);
 }
