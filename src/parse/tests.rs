@@ -485,4 +485,14 @@ fn unhandled_errors_of_every_runtime_are_failures() {
         assert!(matches!(p().parse(&line), LineEvent::App { .. }), "{line:?}");
     }
     assert_eq!(p().parse("java.lang.RuntimeException: boom"), LineEvent::Unrecognized);
+    // Node's JSON log format: the runtime's message with the error's fields; an app's own
+    // `console.error("…", err)` has the fields, not the message.
+    let json = |message: &str| {
+        format!("{{\"timestamp\":\"2025-03-01T10:00:00.120Z\",\"level\":\"ERROR\",\"requestId\":\"{id}\",\"message\":\"{message}\",\"errorType\":\"Error\",\"errorMessage\":\"boom\",\"stackTrace\":[\"Error: boom\"]}}")
+    };
+    assert_eq!(p().parse(&json("Invoke Error Error: boom")), with_id);
+    assert!(matches!(
+        p().parse(&json("lookup failed Error: boom")),
+        LineEvent::App { .. }
+    ));
 }
