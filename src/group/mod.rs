@@ -1,4 +1,4 @@
-//! Joins parsed lines into one `Invocation` per RequestId, in memory bounded by requests in flight.
+//! Joins parsed lines into one `Invocation` per run of a RequestId, in memory bounded by requests in flight.
 
 use std::collections::hash_map::Entry;
 use std::collections::VecDeque;
@@ -53,7 +53,8 @@ fn keep_long(v: &str, cap: usize, tally: &mut (u64, bool)) -> CompactString {
     CompactString::new(cut(v, cap))
 }
 
-/// One authorizer invocation rebuilt from its log lines.
+/// One authorizer invocation rebuilt from its log lines: one START … REPORT run of its request id
+/// (an id Lambda retried has one per attempt).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Invocation {
     /// The RequestId.
