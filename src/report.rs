@@ -43,6 +43,12 @@ pub struct Report {
     pub decisions: Decisions,
     /// Invocations without a REPORT line at end of input (still classified from what was seen).
     pub incomplete: u64,
+    /// Of `invocations`, those that ran a request id again (START … REPORT of an id seen before:
+    /// an asynchronous invocation Lambda retried, or a placeholder id several share); absent when
+    /// none. `invocations` counts attempts, as Lambda bills them; `invocations - retries` is the
+    /// distinct request ids.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub retries: u64,
     /// Denied invocations by reason.
     pub denials: Denials,
     /// REPORT durations, exact.
@@ -230,6 +236,10 @@ pub struct InputStats {
     /// Requests emitted before their end because open requests held the memory budget's share.
     #[serde(skip_serializing_if = "is_zero")]
     pub requests_closed_early: u64,
+    /// START lines of an attempt that had its START: repeated at the time of its first line (an
+    /// input holding its lines twice) or while it ran. They begin no invocation.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub repeated_starts: u64,
 }
 
 /// An input that gave (almost) nothing: under 1 % of its lines were recognized, so its

@@ -139,6 +139,8 @@ pub struct InputSummary {
     pub last_event_ms: Option<i64>,
     /// Inits that failed, counted by the grouper.
     pub init_failures: InitFailures,
+    /// Invocations that ran a request id again, counted by the grouper.
+    pub retries: u64,
 }
 
 /// Folds finished invocations into streaming aggregates; memory stays bounded by distinct values, not by invocations.
@@ -450,6 +452,7 @@ impl Analyzer {
             invocations: self.invocations,
             decisions: self.decisions.clone(),
             incomplete: self.incomplete,
+            retries: input.retries,
             denials: self.denials.clone(),
             duration_ms,
             billed_duration_ms: billed,

@@ -1,11 +1,11 @@
-//! Joins parsed lines into one `Invocation` per RequestId, in memory bounded by requests in flight.
+//! Joins parsed lines into one `Invocation` per run of a RequestId, in memory bounded by requests in flight.
 
 use std::collections::hash_map::Entry;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 use compact_str::CompactString;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::cut::{cut, IP_CAP, VALUE_CAP};
 use crate::parse::{LineEvent, Metrics, OwnedOrBorrowedFact, RunStatus};
@@ -53,7 +53,8 @@ fn keep_long(v: &str, cap: usize, tally: &mut (u64, bool)) -> CompactString {
     CompactString::new(cut(v, cap))
 }
 
-/// One authorizer invocation rebuilt from its log lines.
+/// One authorizer invocation rebuilt from its log lines: one START … REPORT run of its request id
+/// (an id Lambda retried has one per attempt).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Invocation {
     /// The RequestId.
@@ -179,6 +180,9 @@ impl Invocation {
     }
 }
 
+/// The time of a remembered request that had none (a map of plain `i64`s is half the size).
+const NO_TIME: i64 = i64::MIN;
+
 /// Tuning of when invocations are emitted; the defaults suit CloudWatch output.
 #[derive(Debug, Clone, Copy)]
 pub struct GroupConfig {
@@ -267,6 +271,12 @@ pub struct GroupStats {
     pub init_errors: u64,
     /// INIT_REPORT lines with `Status: timeout`.
     pub init_timeouts: u64,
+    /// STARTs that began a new attempt of a request id that had run already (an asynchronous
+    /// retry, or a placeholder id several invocations share): each attempt is an invocation.
+    pub retries: u64,
+    /// STARTs of an attempt that had one already: repeated while it ran, or with its first line's
+    /// time (a copy of the same lines). Not a new attempt.
+    pub repeated_starts: u64,
 }
 
 /// Groups lines by request id and emits each invocation once, when it is complete.
@@ -283,7 +293,9 @@ pub struct Grouper {
     last_stream: Option<usize>,
     /// Requests whose REPORT was seen, oldest first, with the line number and the clock of the REPORT.
     reported: VecDeque<(u64, i64, RequestKey)>,
-    recent: FxHashSet<u64>,
+    /// Requests emitted lately, by fingerprint, with the time of their first line ([`NO_TIME`]
+    /// when it had none): a START at that time again is a copy, not a retry.
+    recent: FxHashMap<u64, i64>,
     recent_order: VecDeque<u64>,
     seq: u64,
     /// The clock of the last `tick` (0 until one): lines are stamped with it.
@@ -309,7 +321,7 @@ impl Grouper {
             stream_index: FxHashMap::default(),
             last_stream: None,
             reported: VecDeque::new(),
-            recent: FxHashSet::default(),
+            recent: FxHashMap::default(),
             recent_order: VecDeque::new(),
             seq: 0,
             now_ms: 0,
@@ -372,6 +384,7 @@ impl Grouper {
                         self.supersede(s, &prev, emit);
                     }
                 }
+                self.attempt(&key, ts, emit);
                 let cold = std::mem::take(&mut self.streams[s].pending_init);
                 let init_us = self.streams[s].pending_init_us.take();
                 let restore_us = self.streams[s].pending_restore_us.take();
@@ -566,7 +579,7 @@ impl Grouper {
         let i = match self.open.entry(key) {
             Entry::Occupied(e) => *e.get(),
             Entry::Vacant(e) => {
-                if self.recent.contains(&e.key().fingerprint()) {
+                if self.recent.contains_key(&e.key().fingerprint()) {
                     self.stats.late_lines += 1;
                     return None;
                 }
@@ -634,6 +647,35 @@ impl Grouper {
         }
     }
 
+    /// A START of `key` at `ts`. An id that ran already (its attempt has its END or REPORT, or was
+    /// emitted) runs again: Lambda retries an asynchronous invocation under the same id, and a
+    /// published log may give many invocations one placeholder id. The attempt before is emitted
+    /// (or forgotten, when it was), so the START begins a new one rather than being a late line.
+    /// A START at the time of its attempt's first line is a copy of that START (an input holding
+    /// every line twice), and one while its attempt runs is no new attempt either.
+    fn attempt(&mut self, key: &RequestKey, ts: Option<i64>, emit: &mut dyn FnMut(&Invocation)) {
+        let h = key.fingerprint();
+        let (first_ts, done, open) = match self.open.get(key).and_then(|&i| self.slots.get(i)) {
+            // Lines before its START (input out of order): this is its START.
+            Some(o) if !o.inv.started => return,
+            Some(o) => (o.inv.first_ts, o.inv.ended || o.inv.report.is_some(), true),
+            None => match self.recent.get(&h) {
+                Some(&first_ts) => ((first_ts != NO_TIME).then_some(first_ts), true, false),
+                None => return,
+            },
+        };
+        if !done || (ts.is_some() && ts == first_ts) {
+            self.stats.repeated_starts += 1;
+            return;
+        }
+        if open {
+            self.finish(key, emit);
+        }
+        // Its START is its first line: the attempt's lines find it open, not recent.
+        self.recent.remove(&h);
+        self.stats.retries += 1;
+    }
+
     /// A new request started on stream `s`: its environment is done with `id`. Only a named stream
     /// is one environment; unnamed input may interleave several, so there the grace window decides.
     fn supersede(&mut self, s: usize, id: &RequestKey, emit: &mut dyn FnMut(&Invocation)) {
@@ -655,6 +697,19 @@ impl Grouper {
         o.bytes = bytes;
     }
 
+    /// Emits `id` whose REPORT came at line `seq`, unless that attempt was emitted already and the
+    /// id runs again: a later attempt waits for its own REPORT.
+    fn finish_reported(&mut self, seq: u64, id: &RequestKey, emit: &mut dyn FnMut(&Invocation)) {
+        let same = self
+            .open
+            .get(id)
+            .and_then(|&i| self.slots.get(i))
+            .is_some_and(|o| o.first_seq <= seq);
+        if same {
+            self.finish(id, emit);
+        }
+    }
+
     fn finish(&mut self, id: &RequestKey, emit: &mut dyn FnMut(&Invocation)) {
         let Some(i) = self.open.remove(id) else { return };
         self.free.push(i);
@@ -673,7 +728,9 @@ impl Grouper {
                 inv.restore_duration_us = None;
             }
             let h = id.fingerprint();
-            if self.recent.insert(h) {
+            // An id emitted again (a retry) keeps its first place in the order: it is forgotten
+            // that much sooner, which only matters for lines later than the grace window.
+            if self.recent.insert(h, inv.first_ts.unwrap_or(NO_TIME)).is_none() {
                 self.recent_order.push_back(h);
                 if self.recent_order.len() > self.config.remembered {
                     if let Some(old) = self.recent_order.pop_front() {
@@ -693,8 +750,8 @@ impl Grouper {
             if seq + self.config.grace_lines > self.seq {
                 break;
             }
-            if let Some((_, _, id)) = self.reported.pop_front() {
-                self.finish(&id, emit);
+            if let Some((seq, _, id)) = self.reported.pop_front() {
+                self.finish_reported(seq, &id, emit);
             }
         }
         // Sweeping is O(open); doing it every 64 Ki lines keeps it off the per-line cost.
@@ -747,8 +804,8 @@ impl Grouper {
             if at.saturating_add(self.config.grace_ms) > now_ms {
                 break;
             }
-            if let Some((_, _, id)) = self.reported.pop_front() {
-                self.finish(&id, emit);
+            if let Some((seq, _, id)) = self.reported.pop_front() {
+                self.finish_reported(seq, &id, emit);
             }
         }
         let horizon = now_ms.saturating_sub(self.config.incomplete_after_ms);

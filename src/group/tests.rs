@@ -475,3 +475,103 @@ fn an_ordinary_run_closes_nothing_early() {
     assert_eq!(out.len(), 2_000);
     assert_eq!((stats.requests_closed_early, stats.values_cut), (0, 0));
 }
+
+/// Pushes `(time, message)` lines of one stream; the invocations emitted and the counts.
+fn run_at(lines: &[(Option<i64>, String)], config: GroupConfig) -> (Vec<Invocation>, GroupStats) {
+    let parser = Parser::default();
+    let mut g = Grouper::new(config);
+    let mut out = Vec::new();
+    for (ts, msg) in lines {
+        g.push(*ts, "s", parser.parse(msg), &mut |inv| out.push(inv.clone()));
+    }
+    g.flush(&mut |inv| out.push(inv.clone()));
+    (out, g.stats())
+}
+
+/// START … REPORT of `id` from `t` on, lasting `ms`, failed by Node's `Invoke Error` when asked.
+fn attempt_lines(id: &str, t: Option<i64>, ms: u32, fail: bool) -> Vec<(Option<i64>, String)> {
+    let mut v = vec![(t, format!("START RequestId: {id} Version: $LATEST\n"))];
+    if fail {
+        v.push((
+            t,
+            format!("2025-07-11T06:05:34.309Z\t{id}\tERROR\tInvoke Error \t{{\"errorType\":\"Error\"}}\n"),
+        ));
+    }
+    v.push((t, format!("END RequestId: {id}\n")));
+    v.push((t, format!("REPORT RequestId: {id}\tDuration: {ms}.00 ms\tBilled Duration: {ms} ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t\n")));
+    v
+}
+
+#[test]
+fn a_request_id_run_again_is_a_new_attempt_whether_or_not_the_last_was_emitted() {
+    // Lambda retries a failed asynchronous invocation twice, under its id, a minute apart.
+    let mut lines = attempt_lines(A, Some(0), 10, true);
+    lines.extend(attempt_lines(A, Some(60_000), 20, true));
+    lines.extend(attempt_lines(A, Some(180_000), 30, false));
+    for grace_lines in [1, 4096] {
+        let config = GroupConfig {
+            grace_lines,
+            ..GroupConfig::default()
+        };
+        let (out, stats) = run_at(&lines, config);
+        let got: Vec<_> = out
+            .iter()
+            .map(|i| (i.report.as_ref().and_then(|m| m.duration_us), i.failed, i.first_ts))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some(10_000), true, Some(0)),
+                (Some(20_000), true, Some(60_000)),
+                (Some(30_000), false, Some(180_000))
+            ],
+            "grace {grace_lines}"
+        );
+        assert_eq!((stats.retries, stats.repeated_starts, stats.late_lines), (2, 0, 0));
+    }
+}
+
+#[test]
+fn a_placeholder_id_without_times_runs_once_per_start() {
+    let mut lines = Vec::new();
+    for ms in [5, 6, 7] {
+        lines.extend(attempt_lines("<guid>", None, ms, false));
+    }
+    let (out, stats) = run_at(&lines, GroupConfig::default());
+    assert_eq!(out.len(), 3);
+    assert_eq!(stats.retries, 2);
+}
+
+#[test]
+fn a_copy_of_the_same_lines_is_not_a_retry() {
+    // Every line twice in a row, then the whole block again: one attempt.
+    let block = attempt_lines(A, Some(5), 10, true);
+    let mut lines: Vec<_> = block.iter().flat_map(|l| [l.clone(), l.clone()]).collect();
+    lines.extend(block.iter().cloned());
+    for grace_lines in [1, 4096] {
+        let config = GroupConfig {
+            grace_lines,
+            ..GroupConfig::default()
+        };
+        let (out, stats) = run_at(&lines, config);
+        assert_eq!(out.len(), 1, "grace {grace_lines}");
+        assert!(out[0].failed);
+        assert_eq!((stats.retries, stats.repeated_starts), (0, 2), "grace {grace_lines}");
+    }
+    // A retry's REPORT entry of the attempt before does not end the new attempt early.
+    let mut lines = attempt_lines(A, Some(0), 10, false);
+    lines.extend(attempt_lines(A, Some(60_000), 20, false));
+    // Lines 0-2 the first attempt (its REPORT at line 3 of the grouper's count), 3 the retry's
+    // START; the REPORT's grace of 5 lines ends among the noise, before the retry's REPORT.
+    for _ in 0..5 {
+        lines.insert(4, (Some(60_000), "noise".into()));
+    }
+    let config = GroupConfig {
+        grace_lines: 5,
+        ..GroupConfig::default()
+    };
+    let (out, stats) = run_at(&lines, config);
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert!(out.iter().all(Invocation::is_complete), "{out:?}");
+    assert_eq!(stats.retries, 1);
+}

@@ -9,6 +9,8 @@ use crate::patterns::{AuthFact, Patterns};
 use crate::request_id::{glued_uuid, is_request_id, RequestKey};
 use crate::timeutil::parse_leading_timestamp;
 
+mod unhandled;
+
 /// How a Lambda run ended, from REPORT `Status:` or `platform.report` `status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunStatus {
@@ -302,6 +304,10 @@ impl Parser {
             }
             _ => {}
         }
+        // Last, so only a line no other shape claimed pays for the checks.
+        if unhandled::java_fault(msg) || unhandled::dotnet_crash(msg) {
+            return LineEvent::Failure { request_id: None };
+        }
         LineEvent::Unrecognized
     }
 
@@ -346,9 +352,15 @@ impl Parser {
         if text.starts_with("Task timed out after") {
             return Some(LineEvent::Timeout { request_id });
         }
+        // .NET writes its level as `fail`; only an exception's own text there is an unhandled one.
+        if let Some(rest) = text.strip_prefix("fail\t") {
+            if unhandled::dotnet_fault(rest) {
+                return Some(LineEvent::Failure { request_id });
+            }
+        }
         for level in LEVELS {
             if let Some(rest) = text.strip_prefix(level).and_then(|r| r.strip_prefix(['\t', ' '])) {
-                if level == "ERROR" && (rest.starts_with("Invoke Error") || rest.starts_with("Uncaught Exception")) {
+                if level == "ERROR" && is_node_unhandled(rest) {
                     return Some(LineEvent::Failure { request_id });
                 }
                 text = rest;
@@ -414,6 +426,16 @@ impl Parser {
             };
         }
         if line.log_level.is_some() && line.error_type.is_some() {
+            return LineEvent::Failure {
+                request_id: line.request_id.map(|id| RequestKey::new(&id)),
+            };
+        }
+        // Node's JSON log format: the runtime's own `Invoke Error` (and its kin) carries the error's
+        // fields; an application's `console.error("…", err)` has them too, but not that message.
+        if line.level.as_deref() == Some("ERROR")
+            && line.error_type.is_some()
+            && line.message.as_deref().is_some_and(is_node_unhandled)
+        {
             return LineEvent::Failure {
                 request_id: line.request_id.map(|id| RequestKey::new(&id)),
             };
@@ -618,6 +640,13 @@ fn first_token(s: &str) -> &str {
 }
 
 /// `s` without its trailing `\n`/`\r` bytes.
+/// Node's runtime reports an error that escaped the handler with one of these messages.
+fn is_node_unhandled(text: &str) -> bool {
+    text.starts_with("Invoke Error")
+        || text.starts_with("Uncaught Exception")
+        || text.starts_with("Unhandled Promise Rejection")
+}
+
 fn trim_newlines(s: &str) -> &str {
     let b = s.as_bytes();
     let mut end = b.len();

@@ -459,3 +459,40 @@ fn an_id_glued_to_the_next_field_splits_at_the_uuid_length() {
         LineEvent::End { request_id: id.into() }
     );
 }
+
+#[test]
+fn unhandled_errors_of_every_runtime_are_failures() {
+    let id = "3c5d7e9f-1a2b-4c3d-8e4f-5a6b7c8d9e0f";
+    let with_id = LineEvent::Failure {
+        request_id: Some(id.into()),
+    };
+    let running = LineEvent::Failure { request_id: None };
+    for (line, want) in [
+        (format!("2025-03-01T10:00:00.120Z\t{id}\tERROR\tInvoke Error \t{{\"errorType\":\"Error\",\"errorMessage\":\"boom\"}}"), &with_id),
+        (format!("2025-03-01T10:00:00.120Z\t{id}\tERROR\tUnhandled Promise Rejection \t{{\"errorType\":\"Runtime.UnhandledPromiseRejection\"}}"), &with_id),
+        (format!("2025-03-01T10:00:00.120Z\t{id}\tfail\tSystem.Exception: boom\n   at Fn.Handler(String input)"), &with_id),
+        ("[ERROR] KeyError: 'headers'\rTraceback (most recent call last):".to_string(), &running),
+        ("boom: java.lang.RuntimeException\njava.lang.RuntimeException: boom".to_string(), &running),
+        ("Unhandled exception. System.InvalidOperationException: no config".to_string(), &running),
+    ] {
+        assert_eq!(&p().parse(&line), want, "{line:?}");
+    }
+    // An application's own error lines stay application lines.
+    for line in [
+        format!("2025-03-01T10:00:00.120Z\t{id}\tfail\tcould not reach the user service"),
+        format!("2025-03-01T10:00:00.120Z\t{id}\tERROR\tInvoke failed, retrying"),
+    ] {
+        assert!(matches!(p().parse(&line), LineEvent::App { .. }), "{line:?}");
+    }
+    assert_eq!(p().parse("java.lang.RuntimeException: boom"), LineEvent::Unrecognized);
+    // Node's JSON log format: the runtime's message with the error's fields; an app's own
+    // `console.error("…", err)` has the fields, not the message.
+    let json = |message: &str| {
+        format!("{{\"timestamp\":\"2025-03-01T10:00:00.120Z\",\"level\":\"ERROR\",\"requestId\":\"{id}\",\"message\":\"{message}\",\"errorType\":\"Error\",\"errorMessage\":\"boom\",\"stackTrace\":[\"Error: boom\"]}}")
+    };
+    assert_eq!(p().parse(&json("Invoke Error Error: boom")), with_id);
+    assert!(matches!(
+        p().parse(&json("lookup failed Error: boom")),
+        LineEvent::App { .. }
+    ));
+}

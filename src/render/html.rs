@@ -573,6 +573,12 @@ fn source(r: &Report, l: &Labels) -> Markup {
                 tr { td { (l.oversized_lines) } td.num { (i.oversized_lines) } }
                 tr { td { (l.filtered_events) } td.num { (i.filtered_events) } }
                 tr { td { (l.incomplete) } td.num { (r.incomplete) } }
+                @if r.retries > 0 {
+                    tr { td { (l.retried_ids.trim_start()) } td.num { (r.retries) } }
+                }
+                @if i.repeated_starts > 0 {
+                    tr { td { (l.repeated_starts) } td.num { (i.repeated_starts) } }
+                }
                 @if !r.input_errors.is_empty() {
                     tr { td { (l.input_errors) } td {
                         @for e in &r.input_errors { div { code { (escape_control(&e.input)) } ": " (escape_control(&e.position)) ": " (escape_control(&e.message)) } }
@@ -587,7 +593,7 @@ fn cloudwatch_rows(s: &SourceInfo, l: &Labels) -> Markup {
     html! {
         tr { td { (l.source) } td { (l.cloudwatch) " · " (l.engine) " " code { (s.engine) } } }
         tr { td { (l.groups) } td { @for g in &s.groups { div { code { (escape_control(g)) } } } } }
-        tr { td { (l.api_calls) } td.num { (s.api_calls) " (" (l.throttled) " " (s.throttled) ", " (l.retries) " " (s.retries) ")" } }
+        tr { td { (l.api_calls) } td.num { (s.api_calls) " (" (l.throttled) " " (s.throttled) ", " (l.retried_ids) " " (s.retries) ")" } }
         @if let Some(scan) = &s.scan {
             tr { td { (l.scanned) } td.num { (format!("{:.1} MB · ${:.4}", scan.bytes_scanned as f64 / 1e6, scan.estimated_cost_usd)) } }
         }

@@ -111,6 +111,7 @@ pub(crate) mod fixtures {
                 unknown: 1,
             },
             incomplete: 3,
+            retries: 0,
             denials: Denials {
                 ip_mismatch: 61,
                 token_mismatch: 38,

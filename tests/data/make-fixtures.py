@@ -879,6 +879,84 @@ def shape_json_init():
     return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode("utf-8")
 
 
+# Shapes of issue 29, written from the runtimes' own formats (no published file copied). Expected
+# counts are in EXPECTED.md ("Unhandled errors, retries, copies").
+ERR_T0 = 1757922754996  # 2025-09-15T07:52:34.996Z
+
+
+def attempt(t, request_id, middle, duration, used=64, init=None, status=None, error_type=None):
+    """START, the `(offset ms, message)` lines between, END and REPORT of one invocation at `t`."""
+    events = [(t, "s", "START RequestId: %s Version: $LATEST\n" % request_id)]
+    events += [(t + dt, "s", m) for dt, m in middle]
+    end = t + int(duration) + 1
+    events.append((end, "s", "END RequestId: %s\n" % request_id))
+    events.append((end, "s", report(request_id, duration, int(duration) + 1, used, mem=256, init=init,
+                                    status=status, error_type=error_type)))
+    return events
+
+
+def node_line(t, request_id, level, text):
+    """Node's text format: '<ISO>\t<id>\t<LEVEL>\t<message>'."""
+    return "%s\t%s\t%s\t%s\n" % (iso(t), request_id, level, text)
+
+
+def unhandled_events():
+    """One invocation per runtime whose handler threw, each REPORT without `Status: error` (only the
+    runtime's line says it failed); then one whose `fail` line is the app's own."""
+    t, ev = ERR_T0, []
+    n1, py1, j1, d1, d2, ok = (rid("29-" + k) for k in ("node", "python", "java", "dotnet", "crash", "ok"))
+    node_error = json.dumps({"errorType": "Error", "errorMessage": "upstream said 503",
+                             "stack": ["Error: upstream said 503",
+                                       "    at Runtime.handler (file:///var/task/index.mjs:14:11)"]},
+                            separators=(",", ":"))
+    ev += attempt(t, n1, [(3, node_line(t + 3, n1, "INFO", "checking the token")),
+                             (41, node_line(t + 41, n1, "ERROR", "Invoke Error \t" + node_error))], 41.20)
+    t += 60_000
+    ev += attempt(t, py1, [(2, "[ERROR] KeyError: 'headers'\nTraceback (most recent call last):\n"
+                                  "  File \"/var/task/app.py\", line 7, in lambda_handler\n"
+                                  "    ip = event['headers']['X-Forwarded-For']\n")], 3.05)
+    t += 60_000
+    ev += attempt(t, j1, [(120, "boom: java.lang.IllegalStateException\n"
+                                    "java.lang.IllegalStateException: boom\n"
+                                    "\tat example.Authorizer.handleRequest(Authorizer.java:31)\n"
+                                    "\tat java.base/java.lang.reflect.Method.invoke(Unknown Source)\n")], 121.70, used=140)
+    t += 60_000
+    ev += attempt(t, d1, [(9, node_line(t + 9, d1, "fail",
+                                           "System.Collections.Generic.KeyNotFoundException: The given key "
+                                           "'Authorization' was not present in the dictionary.\n"
+                                           "   at Authorizer.Function.Handler(APIGatewayCustomAuthorizerRequest "
+                                           "request, ILambdaContext context) in /src/Function.cs:line 22"))], 9.80, used=90)
+    t += 60_000
+    ev += attempt(t, d2, [(30, "Unhandled exception. System.InvalidOperationException: AUTH_TABLE is not set\n"
+                                   "   at Program.<Main>$(String[] args) in /src/Program.cs:line 5\n")], 31.00, used=90)
+    t += 60_000
+    ev += attempt(t, ok, [(4, node_line(t + 4, ok, "fail", "could not reach the user service, retrying"))], 5.50, used=90)
+    return ev
+
+
+ASYNC_ID = rid("29-async")
+# An author's redaction, as published: the same id in every invocation of the log.
+PLACEHOLDER_ID = "xxxxxxxx-5719-4b2e-9c1d-xxxxxxxxxxxx"
+
+
+def retries_events():
+    """Lambda retrying an asynchronous invocation twice under its id (1 min, then 2 min later): the
+    first two attempts throw, the third succeeds; one other invocation between them; then three
+    invocations whose id an author replaced by one placeholder."""
+    t, ev = ERR_T0, []
+    fail = lambda t, i: [(40, node_line(t + 40, i, "ERROR", 'Invoke Error \t{"errorType":"Error","errorMessage":"busy"}'))]
+    ev += [(t - 300, "s", INIT_START), (t - 200, "s", "INIT_REPORT Init Duration: 180.25 ms\tPhase: init\tStatus: success\n")]
+    ev += attempt(t, ASYNC_ID, fail(t, ASYNC_ID), 40.50, init=180.25)
+    other = rid("29-other")
+    ev += attempt(t + 20_000, other, [], 2.10)
+    ev += attempt(t + 60_045, ASYNC_ID, fail(t + 60_045, ASYNC_ID), 42.00)
+    ev += attempt(t + 180_090, ASYNC_ID, [], 12.00)
+    for k, ms in enumerate([7.25, 8.50, 9.75]):
+        at = t + 600_000 + k * 30_000
+        ev += attempt(at, PLACEHOLDER_ID, [(1, node_line(at + 1, PLACEHOLDER_ID, "INFO", "event received"))], ms)
+    return ev
+
+
 def main():
     eq = equiv_events()
     export = c_export(eq)
@@ -949,6 +1027,10 @@ def main():
     write("shapes/placeholder-ids.log", shape_placeholders())
     write("shapes/glued-ids.log", shape_glued())
     write("shapes/json-init-failures.log", shape_json_init())
+    write("shapes/unhandled-errors.export.log", c_export(unhandled_events()))
+    write("shapes/async-retries.export.log", c_export(retries_events()))
+    # A console copy in which every row appears twice, one after the other.
+    write("shapes/doubled-rows.console.tsv", c_console([e for e in eq for _ in (0, 1)]))
 
 
 if __name__ == "__main__":

@@ -193,10 +193,12 @@ fn prefix_parses() -> String {
         r"parse @message /(?<mrep>^REPORT RequestId: )/",
         r"parse @message /(?<mto>Task timed out after|\tStatus: timeout)/",
         // Failures the local parser reads with a request id: a failed REPORT status, a runtime
-        // exit (`RequestId: … Error: …`), Node's uncaught errors, the JSON-mode warning.
+        // exit (`RequestId: … Error: …`), Node's uncaught errors, .NET's `fail` line of an
+        // exception (`parse::unhandled::dotnet_fault`), the JSON-mode warning.
         concat!(
             r"parse @message /(?<merr>\tStatus: error|^RequestId: |LAMBDA_WARNING: Unhandled exception",
-            r"|^[0-9][^\t ]*[\t ][^\t ]*[\t ]ERROR[\t ](?:Invoke Error|Uncaught Exception))/"
+            r"|^[0-9][^\t ]*[\t ][^\t ]*[\t ]ERROR[\t ](?:Invoke Error|Uncaught Exception|Unhandled Promise Rejection)",
+            r"|^[0-9][^\t ]*[\t ][^\t ]*[\t ]fail\t[A-Za-z_][A-Za-z0-9_$+]*(?:\.[A-Za-z_][A-Za-z0-9_$+]*)*\.(?:[A-Za-z_][A-Za-z0-9_$+]*)?(?:Exception|Error)(?:: |\r|\n|\z))/"
         ),
     ]
     .join("\n| ")
@@ -502,11 +504,14 @@ const REQUESTS_TAIL: &str = r"
 /// Events without a request id that the local parser reads as a failure or a timeout and gives
 /// to the invocation running on their stream, which one query cannot join: a Python `[ERROR]` or
 /// `[CRITICAL]` line without a runtime timestamp (an unhandled exception and its traceback), a
-/// bare `Task timed out after`, an INIT_REPORT or RESTORE_REPORT with an error status. Counted, so
-/// the report can say how many invocations may be decided otherwise than locally.
+/// bare `Task timed out after`, an INIT_REPORT or RESTORE_REPORT with an error status, Java's
+/// `<message>: <exception class>` and .NET's `Unhandled exception. ` (`parse::unhandled`). Counted,
+/// so the report can say how many invocations may be decided otherwise than locally.
 const UNATTRIBUTED: &str = concat!(
     r"^\[(?:ERROR|CRITICAL)\][\t ](?:[^0-9]|[0-9][^\t ]{0,18}(?:[\t ]|\r?\n|\z)|[0-9][^\t ]{3}[^-]|[0-9][^\t ]{3}-[^\t ]{5}[^T])",
-    r"|^Task timed out after|^(?:INIT|RESTORE)_REPORT[^\n]*Status: (?:error|timeout)"
+    r"|^Task timed out after|^(?:INIT|RESTORE)_REPORT[^\n]*Status: (?:error|timeout)",
+    r"|^Unhandled exception\. ",
+    r"|^[^\r\n]*[^\r\n]: [A-Za-z_][A-Za-z0-9_$+]*(?:\.[A-Za-z_][A-Za-z0-9_$+]*)*\.(?:[A-Za-z_][A-Za-z0-9_$+]*)?(?:Exception|Error)(?:\r|\n|\z)"
 );
 
 /// REPORT lines by duration, with everything else a REPORT line says summed or maximised per row.

@@ -14,13 +14,14 @@ use crate::patterns::Patterns;
 use crate::report::{InputStats, Report, ScanInfo, SourceInfo};
 
 /// What is never exact in an Insights report, whatever the data.
-const ALWAYS_APPROXIMATE: [&str; 7] = [
+const ALWAYS_APPROXIMATE: [&str; 8] = [
     "window.first_event, window.last_event: the first and last line with a request id (an INIT_START before it is not seen)",
     "input, findings.unrecognized_lines, findings.invalid_utf8, findings.oversized_lines, findings.late_lines: Insights counts the events the requests query scanned (input.events), those within 16 min of an inner slice boundary once per slice reading them; unrecognized, invalid UTF-8 and oversized lines are not counted, so the findings made from them are not made",
     "cold_starts: counted from REPORT Init Duration and Restore Duration; an init retried inside the invocation is not seen",
     "findings.token_guessing: an IP's token mismatches are counted per minute; distinct wrong tokens are not compared",
     "findings.invalid_allowed_ip, findings.allowed_ip_changed: allowed IPs are read from the IP mismatch lines of denied requests",
     "findings.allowed_token_changed: the allowed token is never read server side (it would put the secret in query results)",
+    "retries: not counted; the requests query makes one invocation of a request id run more than once (an asynchronous retry), whose REPORTs are each counted in duration_ms, memory_mb and cost",
     "init_failures, findings.init_failures: not counted; INIT_REPORT lines with an error or timeout status are only among the events without a request id (see decisions)",
 ];
 

@@ -148,6 +148,8 @@ impl<'s> Pipeline<'s> {
         summary.stats.late_lines = g.late_lines;
         summary.stats.values_cut = g.values_cut;
         summary.stats.requests_closed_early = g.requests_closed_early;
+        summary.stats.repeated_starts = g.repeated_starts;
+        summary.retries = g.retries;
         summary.init_failures = InitFailures {
             errors: g.init_errors,
             timeouts: g.init_timeouts,

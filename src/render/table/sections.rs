@@ -85,6 +85,9 @@ pub(super) fn header(out: &mut Out, report: &Report) {
         ]);
     }
     table.add_row(vec![l.invocations.to_string(), report.invocations.to_string()]);
+    if report.retries > 0 {
+        table.add_row(vec![l.retried_ids.to_string(), report.retries.to_string()]);
+    }
     if let Some(scan) = report.source.as_ref().and_then(|s| s.scan.as_ref()) {
         let approximate = report.source.as_ref().map_or(0, |s| s.approximate.len());
         table.add_row(vec![
@@ -357,6 +360,7 @@ pub(super) fn input(out: &mut Out, report: &Report) {
         (l.late_lines, i.late_lines),
         (l.values_cut, i.values_cut),
         (l.requests_closed_early, i.requests_closed_early),
+        (l.repeated_starts, i.repeated_starts),
     ]
     .into_iter()
     .filter(|(_, count)| *count > 0)

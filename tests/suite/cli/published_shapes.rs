@@ -79,3 +79,64 @@ fn the_table_and_csv_show_failed_inits() {
         "{text}"
     );
 }
+
+/// Issue 29: each runtime's unhandled-error line fails its invocation, with no `Status: error` in
+/// the REPORT; an application's own `fail` line does not.
+#[test]
+fn every_runtimes_unhandled_error_fails_its_invocation() {
+    let r = run_json(&[&data("shapes/unhandled-errors.export.log")]);
+    expect(&r, 6, [0, 0, 0, 5, 1], (6, 121.7), [0, 0]);
+    assert_eq!(r["input"]["unrecognized_lines"], 0, "{r:#}");
+    let errors = r["findings"]
+        .as_array()
+        .and_then(|all| all.iter().find(|x| x["kind"] == "errors"))
+        .unwrap_or_else(|| panic!("no errors finding: {r:#}"));
+    assert_eq!(errors["count"], 5, "{r:#}");
+}
+
+/// Issue 29: a request id run three times (asynchronous retries) is three invocations, two of them
+/// retries, each with its own duration and cold start; a placeholder id shared by three
+/// invocations is three too.
+#[test]
+fn a_request_id_run_again_counts_each_attempt_and_its_retries() {
+    let r = run_json(&[&data("shapes/async-retries.export.log")]);
+    expect(&r, 7, [0, 0, 0, 2, 5], (7, 42.0), [0, 0]);
+    assert_eq!(r["retries"], 4, "{r:#}");
+    assert_eq!(r["cold_starts"]["count"], 1, "{r:#}");
+    assert_eq!(r["cold_starts"]["init_duration_ms"]["max"], 180.25, "{r:#}");
+    assert_eq!(r["duration_ms"]["min"], 2.1, "{r:#}");
+    // Billed per attempt: 41 + 3 + 43 + 13 + 8 + 9 + 10.
+    assert_eq!(r["billed_duration_ms"]["sum"], 127, "{r:#}");
+    assert_eq!(r["input"]["late_lines"], 0, "{r:#}");
+    let table = crate::util::report(&[&data("shapes/async-retries.export.log"), "--format", "table"]);
+    table.assert_code(0);
+    assert!(
+        table.text().contains("of them retries (same request id)"),
+        "{}",
+        table.text()
+    );
+}
+
+/// Issue 29: a console copy holding every row twice reads as the rows once; the repeated STARTs
+/// are counted, and begin no invocation.
+#[test]
+fn a_copy_with_every_row_twice_reads_as_the_rows_once() {
+    let once = run_json(&[&data("equiv.console.tsv")]);
+    let twice = run_json(&[&data("shapes/doubled-rows.console.tsv")]);
+    assert_eq!(twice["input"]["events"], 170, "{twice:#}");
+    assert_eq!(twice["input"]["repeated_starts"], 11, "{twice:#}");
+    assert!(twice.get("retries").is_none(), "{twice:#}");
+    for key in [
+        "invocations",
+        "decisions",
+        "denials",
+        "duration_ms",
+        "billed_duration_ms",
+        "memory_mb",
+        "cold_starts",
+        "cost",
+    ] {
+        assert_eq!(twice[key], once[key], "{key}");
+    }
+    assert_eq!(twice["invocations"], 11);
+}

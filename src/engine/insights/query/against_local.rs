@@ -167,10 +167,44 @@ fn the_parses_read_every_line_shape_as_the_local_parser_does() {
         format!("REPORT RequestId: {ID}\tDuration: 1.73 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 38 MB\t\n"),
         format!("RequestId: {ID} Error: Runtime exited with error: signal: killed\nRuntime.ExitError\n"),
         format!("{TS} {ID} Task timed out after 3.00 seconds\n"),
+        format!("{TS}\t{ID}\tERROR\tInvoke Error \t{{\"errorType\":\"Error\"}}\n"),
+        format!("{TS}\t{ID}\tERROR\tUnhandled Promise Rejection \t{{\"errorType\":\"Error\"}}\n"),
+        format!("{TS}\t{ID}\tfail\tSystem.Exception: boom\n   at Fn.Handler(String input)\n"),
+        format!("{TS}\t{ID}\tfail\tcould not reach the user service\n"),
         "INIT_START Runtime Version: python:3.13.v60\tRuntime Version ARN: arn\n".to_string(),
     ];
     for m in &messages {
         assert_eq!(insights(&parses, m), local(m), "{m:?}");
+    }
+}
+
+#[test]
+fn failures_with_a_request_id_are_those_merr_finds() {
+    let q = Queries::new(&Patterns::builtin());
+    let bounds = Bounds {
+        scan_start: 0,
+        scan_end: 1,
+        start: 0,
+        end: 1,
+    };
+    let parses = parses(&q.text(QueryKind::Requests, &bounds, Resolution::Exact));
+    let parser = Parser::new(Patterns::builtin());
+    let messages = [
+        format!("{TS}\t{ID}\tERROR\tInvoke Error \t{{\"errorType\":\"Error\",\"errorMessage\":\"boom\"}}\n"),
+        format!("{TS}\t{ID}\tERROR\tUncaught Exception \t{{\"errorType\":\"TypeError\"}}\n"),
+        format!("{TS}\t{ID}\tERROR\tUnhandled Promise Rejection \t{{\"errorType\":\"Error\"}}\n"),
+        format!("{TS}\t{ID}\tfail\tSystem.Exception: boom\n   at Fn.Handler(String input)\n"),
+        format!("{TS}\t{ID}\tfail\tAmazon.DynamoDBv2.AmazonDynamoDBException\n"),
+        format!("RequestId: {ID} Error: Runtime exited with error: signal: killed\nRuntime.ExitError\n"),
+        // Application lines that only look alike.
+        format!("{TS}\t{ID}\tfail\tcould not reach the user service\n"),
+        format!("{TS}\t{ID}\tfail\tSystem.Exception was logged\n"),
+        format!("{TS}\t{ID}\tERROR\tInvoke failed, retrying\n"),
+        format!("{TS}\t{ID}\tINFO\tInvoke Error \t{{}}\n"),
+    ];
+    for m in &messages {
+        let local = matches!(parser.parse(m), LineEvent::Failure { request_id: Some(_) });
+        assert_eq!(run(&parses, m).contains_key("merr"), local, "{m:?}");
     }
 }
 
@@ -189,6 +223,11 @@ fn unattributed_events_are_those_the_local_parser_gives_no_request_id() {
         "INIT_REPORT Init Duration: 10000.00 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.Unknown\n"
             .to_string(),
         "RESTORE_REPORT Restore Duration: 10.00 ms\tStatus: timeout\n".to_string(),
+        "boom: java.lang.RuntimeException\njava.lang.RuntimeException: boom\n\tat a.B.c(B.java:1)\n".to_string(),
+        "null: java.lang.NullPointerException\rjava.lang.NullPointerException\n".to_string(),
+        "Unhandled exception. System.InvalidOperationException: no config\n".to_string(),
+        "java.lang.RuntimeException: boom\n".to_string(),
+        "reason: RuntimeException\n".to_string(),
         // Read with a request id (or not a failure): not counted.
         format!("[ERROR]\t{TS}\t{ID}\t[ERROR] Token mismatch: received token=a, allowed token=b\n"),
         format!("[ERROR] {TS} {ID} IP address mismatch: received IP=1, allowed IP=2\n"),
