@@ -87,6 +87,18 @@ fn local(message: &str) -> Read {
     }
 }
 
+/// The `parse` commands of the built-in requests query, as regexes.
+fn requests_parses() -> Vec<(String, regex::Regex)> {
+    let q = Queries::new(&Patterns::builtin());
+    let bounds = Bounds {
+        scan_start: 0,
+        scan_end: 1,
+        start: 0,
+        end: 1,
+    };
+    parses(&q.text(QueryKind::Requests, &bounds, Resolution::Exact))
+}
+
 fn insights(parses: &[(String, regex::Regex)], message: &str) -> Read {
     let f = run(parses, message);
     let rid = ["ridline", "ridpy", "ridnode"].iter().find_map(|k| f.get(*k).cloned());
@@ -109,14 +121,7 @@ fn insights(parses: &[(String, regex::Regex)], message: &str) -> Read {
 
 #[test]
 fn the_parses_read_every_line_shape_as_the_local_parser_does() {
-    let q = Queries::new(&Patterns::builtin());
-    let bounds = Bounds {
-        scan_start: 0,
-        scan_end: 1,
-        start: 0,
-        end: 1,
-    };
-    let parses = parses(&q.text(QueryKind::Requests, &bounds, Resolution::Exact));
+    let parses = requests_parses();
     let py = |text: &str| format!("[INFO]\t{TS}\t{ID}\t{text}\n");
     let messages = [
         py("[INFO] Source IP: 203.0.113.10"),
@@ -180,14 +185,7 @@ fn the_parses_read_every_line_shape_as_the_local_parser_does() {
 
 #[test]
 fn failures_with_a_request_id_are_those_merr_finds() {
-    let q = Queries::new(&Patterns::builtin());
-    let bounds = Bounds {
-        scan_start: 0,
-        scan_end: 1,
-        start: 0,
-        end: 1,
-    };
-    let parses = parses(&q.text(QueryKind::Requests, &bounds, Resolution::Exact));
+    let parses = requests_parses();
     let parser = Parser::new(Patterns::builtin());
     let messages = [
         format!("{TS}\t{ID}\tERROR\tInvoke Error \t{{\"errorType\":\"Error\",\"errorMessage\":\"boom\"}}\n"),
@@ -267,9 +265,7 @@ proptest::proptest! {
         ]), 0..7),
         split in 0usize..7,
     ) {
-        let q = Queries::new(&Patterns::builtin());
-        let bounds = Bounds { scan_start: 0, scan_end: 1, start: 0, end: 1 };
-        let parses = parses(&q.text(QueryKind::Requests, &bounds, Resolution::Exact));
+        let parses = requests_parses();
         let split = split.min(parts.len());
         let text = template.replace("{a}", &parts[..split].concat()).replace("{b}", &parts[split..].concat());
         let m = format!("[INFO]\t{TS}\t{ID}\t{text}\n");
