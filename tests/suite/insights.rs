@@ -327,7 +327,7 @@ fn insights_report_from_paged_results_of_the_three_queries() {
     assert!(
         table
             .text()
-            .contains("engine        Logs Insights: 3 queries scanned 0.0 MB (about $0.0000); 7 approximate parts"),
+            .contains("engine        Logs Insights: 3 queries scanned 0.0 MB (about $0.0000); 8 approximate parts"),
         "{}",
         table.text()
     );
