@@ -1,0 +1,110 @@
+//! Each misbehaviour of issue 30 in this scope, driven by the hostile endpoint, with the behaviour chosen:
+//! a page token sent again ends the run with one error naming the call; server text is escaped.
+
+use serde_json::Value;
+
+use super::server::{ok, Call, Endpoint, Reply};
+use crate::util::{finish, Run};
+
+const GROUP: &str = "/aws/lambda/agw-access-permission";
+
+/// The token the request sent, if any.
+fn token_of(call: &Call<'_>) -> Option<String> {
+    let v: Value = serde_json::from_str(call.body).ok()?;
+    v["nextToken"].as_str().map(str::to_string)
+}
+
+/// `A, B, A, B, …`: the next token after the one the request sent, a cycle that never ends.
+fn cycle(call: &Call<'_>) -> &'static str {
+    match token_of(call).as_deref() {
+        Some("A") => "B",
+        _ => "A",
+    }
+}
+
+/// The answers every case shares: one group, no streams, queries that start and stop.
+fn common(call: &Call<'_>) -> Reply {
+    match call.operation {
+        "DescribeLogGroups" => ok(format!(
+            r#"{{"logGroups":[{{"logGroupName":"{GROUP}","storedBytes":1000,"creationTime":1700000000000}}]}}"#
+        )),
+        "DescribeLogStreams" => ok(r#"{"logStreams":[]}"#),
+        "StartQuery" => ok(format!(r#"{{"queryId":"q-{}"}}"#, call.n)),
+        "StopQuery" => ok(r#"{"success":true}"#),
+        "DescribeQueries" => ok(r#"{"queries":[]}"#),
+        "FilterLogEvents" => ok(r#"{"events":[],"searchedLogStreams":[]}"#),
+        _ => ok("{}"),
+    }
+}
+
+/// A run that failed with one line naming `wanted[0]`, holding every piece of `wanted`, and no raw ESC.
+#[track_caller]
+fn assert_one_error(r: &Run, wanted: &[&str]) {
+    r.assert_no_panic();
+    assert_ne!(r.code, Some(0), "stderr:\n{}", r.stderr);
+    let errors: Vec<&str> = r.stderr.lines().filter(|l| l.contains(wanted[0])).collect();
+    assert_eq!(errors.len(), 1, "one error line:\n{}", r.stderr);
+    for w in wanted {
+        assert!(errors[0].contains(w), "{w:?} in:\n{}", r.stderr);
+    }
+    assert!(!r.stderr.contains('\x1b'), "raw ESC on stderr:\n{:?}", r.stderr);
+}
+
+#[test]
+fn filter_log_events_token_cycle_ends_with_one_error() {
+    let ep = Endpoint::start(|call| match call.operation {
+        "FilterLogEvents" => ok(format!(r#"{{"events":[],"nextToken":"{}"}}"#, cycle(call))),
+        _ => common(call),
+    });
+    let r = finish(&mut ep.authlogs(&["report", "--since", "1h", "--group", GROUP, "--engine", "local"]));
+    assert_one_error(
+        &r,
+        &[
+            "logs:FilterLogEvents",
+            "page token it had already sent",
+            "--endpoint-url",
+        ],
+    );
+    // Each slice stops at its first repeat: the first call, A, B, then A again.
+    let calls = ep.calls("FilterLogEvents");
+    assert!(calls > 0 && calls <= 3 * 16, "{calls} FilterLogEvents calls");
+}
+
+#[test]
+fn describe_log_groups_token_cycle_ends_with_one_error() {
+    let ep = Endpoint::start(|call| match call.operation {
+        "DescribeLogGroups" => ok(format!(
+            r#"{{"logGroups":[{{"logGroupName":"{GROUP}-{}"}}],"nextToken":"{}"}}"#,
+            call.n,
+            cycle(call)
+        )),
+        _ => common(call),
+    });
+    let r = finish(&mut ep.authlogs(&["groups"]));
+    assert_one_error(&r, &["logs:DescribeLogGroups", "page token it had already sent"]);
+    assert_eq!(ep.calls("DescribeLogGroups"), 3, "the first call, A, B");
+}
+
+#[test]
+fn tail_poll_token_cycle_ends_with_one_error() {
+    let ep = Endpoint::start(|call| match call.operation {
+        "FilterLogEvents" => ok(format!(r#"{{"events":[],"nextToken":"{}"}}"#, cycle(call))),
+        _ => common(call),
+    });
+    let r = finish(&mut ep.authlogs(&["tail", "--poll", "--group", GROUP]));
+    assert_one_error(&r, &["logs:FilterLogEvents", "page token it had already sent"]);
+    assert_eq!(ep.calls("FilterLogEvents"), 3, "the first call, A, B");
+}
+
+#[test]
+fn insights_results_token_cycle_ends_with_one_error() {
+    let ep = Endpoint::start(|call| match call.operation {
+        "GetQueryResults" => ok(format!(
+            r#"{{"status":"Complete","results":[[{{"field":"n","value":"1"}}]],"statistics":{{"bytesScanned":10,"recordsScanned":1,"recordsMatched":1}},"nextToken":"{}"}}"#,
+            cycle(call)
+        )),
+        _ => common(call),
+    });
+    let r = finish(&mut ep.authlogs(&["report", "--since", "1h", "--group", GROUP, "--engine", "insights"]));
+    assert_one_error(&r, &["logs:GetQueryResults", "page token it had already sent"]);
+}
