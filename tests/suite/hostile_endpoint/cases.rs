@@ -108,3 +108,36 @@ fn insights_results_token_cycle_ends_with_one_error() {
     let r = finish(&mut ep.authlogs(&["report", "--since", "1h", "--group", GROUP, "--engine", "insights"]));
     assert_one_error(&r, &["logs:GetQueryResults", "page token it had already sent"]);
 }
+
+#[test]
+fn unknown_query_status_is_escaped() {
+    let ep = Endpoint::start(|call| match call.operation {
+        "GetQueryResults" => ok(r#"{"status":"Failed\u001b[31m","results":[]}"#),
+        _ => common(call),
+    });
+    let r = finish(&mut ep.authlogs(&["report", "--since", "1h", "--group", GROUP, "--engine", "insights"]));
+    assert_one_error(&r, &["status Failed\\x1b[31m"]);
+}
+
+#[test]
+fn groups_json_escapes_names_as_report_json_does() {
+    let name = format!("{GROUP}\u{202e}\u{1b}[31m");
+    let listed = serde_json::json!({ "logGroups": [{ "logGroupName": name, "storedBytes": 5 }] }).to_string();
+    let ep = Endpoint::start(move |call| match call.operation {
+        "DescribeLogGroups" => ok(listed.clone()),
+        _ => common(call),
+    });
+    let r = finish(&mut ep.authlogs(&["groups", "--format", "json"]));
+    r.assert_code(0);
+    let text = r.text();
+    assert!(
+        !text.contains('\x1b') && !text.contains('\u{202e}'),
+        "raw in:\n{text:?}"
+    );
+    assert!(
+        text.contains(r"\u202e") && text.contains(r"\u001b"),
+        "escaped in:\n{text}"
+    );
+    // Still the same name for a JSON reader.
+    assert_eq!(r.json()[0]["name"], Value::String(name));
+}
