@@ -141,3 +141,25 @@ fn groups_json_escapes_names_as_report_json_does() {
     // Still the same name for a JSON reader.
     assert_eq!(r.json()[0]["name"], Value::String(name));
 }
+
+#[test]
+fn a_long_fetch_tells_its_progress_off_a_terminal() {
+    // Pages half a second apart, 25 per slice: over 10 s, so at least one plain progress line.
+    let ep = Endpoint::start(|call| match call.operation {
+        "FilterLogEvents" => {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            let next = token_of(call).and_then(|t| t.parse::<u32>().ok()).unwrap_or(0) + 1;
+            let token = if next < 25 {
+                format!(r#","nextToken":"{next}""#)
+            } else {
+                String::new()
+            };
+            ok(format!(r#"{{"events":[]{token}}}"#))
+        }
+        _ => common(call),
+    });
+    let r = finish(&mut ep.authlogs(&["report", "--since", "1h", "--group", GROUP, "--engine", "local"]));
+    r.assert_code(0);
+    assert!(r.stderr.contains("authlogs: fetching: 0 events, "), "{}", r.stderr);
+    assert!(!r.stderr.contains('\r') && !r.stderr.contains('\x1b'), "{:?}", r.stderr);
+}
