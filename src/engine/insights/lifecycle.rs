@@ -184,13 +184,30 @@ pub async fn run_query(
     poll(client, shared, running, interrupted, &id, salt).await
 }
 
-/// The statistics of a GetQueryResults answer.
-fn scanned_of(out: &GetQueryResultsOutput) -> Option<Scanned> {
-    out.statistics().map(|s| Scanned {
+/// The most one query can scan or count: 10^18 (an exabyte, a quintillion records). More is an
+/// endpoint's error, and would be billed and counted as if it were true.
+const MAX_SCANNED: f64 = 1e18;
+
+/// The statistics of a GetQueryResults answer; a value that is negative, not finite or past
+/// [`MAX_SCANNED`] is an error naming its field.
+fn scanned_of(out: &GetQueryResultsOutput) -> Result<Option<Scanned>, QueryError> {
+    let Some(s) = out.statistics() else { return Ok(None) };
+    for (field, x) in [
+        ("bytesScanned", s.bytes_scanned()),
+        ("recordsScanned", s.records_scanned()),
+        ("recordsMatched", s.records_matched()),
+    ] {
+        if !(0.0..=MAX_SCANNED).contains(&x) {
+            return Err(QueryError::Unusable(format!(
+                "Logs Insights returned {field} out of range ({x:e}, more than {MAX_SCANNED:e} or not a count): the endpoint's numbers cannot be right; try again, or use --engine local"
+            )));
+        }
+    }
+    Ok(Some(Scanned {
         bytes: s.bytes_scanned(),
         records: s.records_scanned(),
         matched: s.records_matched(),
-    })
+    }))
 }
 
 async fn poll(
@@ -228,7 +245,7 @@ async fn poll(
         }
         // A call failing for good here leaves the query in `running`: it may still run and bill.
         let out = get(None).await.map_err(map)?;
-        let scanned = scanned_of(&out);
+        let scanned = scanned_of(&out)?;
         if let Some(s) = scanned {
             running.saw(id, s);
         }
@@ -313,7 +330,8 @@ pub(super) async fn read_final_statistics(client: &Client, running: &Running, id
     )
     .await;
     if let Ok(Ok(out)) = got {
-        if let Some(s) = scanned_of(&out) {
+        // Numbers out of range are left out: what the poll saw stays.
+        if let Ok(Some(s)) = scanned_of(&out) {
             running.saw(id, s);
         }
     }

@@ -163,3 +163,60 @@ fn a_long_fetch_tells_its_progress_off_a_terminal() {
     assert!(r.stderr.contains("authlogs: fetching: 0 events, "), "{}", r.stderr);
     assert!(!r.stderr.contains('\r') && !r.stderr.contains('\x1b'), "{:?}", r.stderr);
 }
+
+/// An endpoint whose requests query answers `rows` (JSON arrays of fields) and whose other
+/// queries answer nothing.
+fn insights_answering(rows: &'static str) -> Endpoint {
+    Endpoint::start(move |call| match call.operation {
+        "StartQuery" => {
+            let kind = if call.body.contains("as invocations") {
+                "requests"
+            } else {
+                "other"
+            };
+            ok(format!(r#"{{"queryId":"{kind}-{}"}}"#, call.n))
+        }
+        "GetQueryResults" => {
+            let results = if call.body.contains("requests-") { rows } else { "[]" };
+            ok(format!(
+                r#"{{"status":"Complete","results":{results},"statistics":{{"bytesScanned":10,"recordsScanned":1,"recordsMatched":1}}}}"#
+            ))
+        }
+        _ => common(call),
+    })
+}
+
+#[test]
+fn insights_counts_past_u64_are_an_error_not_a_wrapped_total() {
+    let ep =
+        insights_answering(r#"[[{"field":"invocations","value":"1e19"}],[{"field":"invocations","value":"1e19"}]]"#);
+    let r = finish(&mut ep.authlogs(&["report", "--since", "1h", "--group", GROUP, "--engine", "insights"]));
+    assert_one_error(&r, &["invocations out of range", "the total of the rows overflows"]);
+    assert!(r.stdout.is_empty(), "no report: {}", r.text());
+}
+
+#[test]
+fn insights_times_outside_the_window_are_an_error() {
+    let ep = insights_answering(
+        r#"[[{"field":"invocations","value":"1"},{"field":"first","value":"9200000000000000000"},{"field":"last","value":"9200000000000000000"}]]"#,
+    );
+    let r = finish(&mut ep.authlogs(&["report", "--since", "1h", "--group", GROUP, "--engine", "insights"]));
+    assert_one_error(&r, &["first out of range", "outside the query's window"]);
+}
+
+#[test]
+fn insights_bytes_scanned_past_an_exabyte_is_an_error() {
+    let ep = Endpoint::start(|call| match call.operation {
+        "GetQueryResults" => ok(
+            r#"{"status":"Complete","results":[],"statistics":{"bytesScanned":1.8446744073709552e19,"recordsScanned":1,"recordsMatched":1}}"#,
+        ),
+        _ => common(call),
+    });
+    let r = finish(&mut ep.authlogs(&["report", "--since", "1h", "--group", GROUP, "--engine", "insights"]));
+    assert_one_error(&r, &["bytesScanned out of range"]);
+    assert!(
+        !r.stderr.contains("$92233720"),
+        "no cost of the bogus scan: {}",
+        r.stderr
+    );
+}
