@@ -5,14 +5,13 @@ use std::io::Write;
 use super::Outcome;
 use crate::cli::GroupsConfig;
 use crate::error::Error;
-use crate::render::groups::groups_table;
+use crate::render::groups::{groups_json, groups_table};
 
 /// Runs `authlogs groups`.
 pub fn groups(config: GroupsConfig, out: &mut dyn Write) -> Result<Outcome, Error> {
     let found = crate::aws::list_groups(&config.connection, &config.pattern, config.max_tps)?;
     if config.json {
-        let text = serde_json::to_string_pretty(&found).map_err(|e| Error::Output(e.into()))?;
-        writeln!(out, "{text}")?;
+        out.write_all(groups_json(&found).map_err(|e| Error::Output(e.into()))?.as_bytes())?;
     } else {
         out.write_all(groups_table(&found, config.tz_local, config.width).as_bytes())?;
     }

@@ -59,10 +59,10 @@ impl Run<'_> {
         pipeline.stop_on(self.interrupted.clone());
         let source = match cw {
             Some(cw) => {
-                let mut line = ProgressLine::new(std::io::stderr());
+                // Off a terminal too: a fetch that never ends must not be silent (a line every 10 s).
+                let mut line = ProgressLine::new(std::io::stderr(), config.progress);
                 let mut draw = |p: &FetchProgress| line.draw(p);
-                let progress = config.progress.then_some(&mut draw as &mut dyn FnMut(&FetchProgress));
-                Some(pipeline.read_window(cw, err, progress)?)
+                Some(pipeline.read_window(cw, err, Some(&mut draw))?)
             }
             None => {
                 pipeline.read_inputs(&config.inputs, config.read, config.threads, config.range_bytes)?;

@@ -8,6 +8,7 @@ use std::io::Write;
 use super::call::{call, Failure, Shared};
 use super::config::{self, runtime, Client, Connection, GroupSelection};
 use super::error::{esc, to_error, Context, CwError};
+use super::paging::Pages;
 use super::retry::RetryPolicy;
 
 /// The default `--group-pattern`: the seed authorizer's function name.
@@ -37,6 +38,7 @@ pub fn matches(name: &str, pattern: &str) -> bool {
 pub async fn describe_groups(client: &Client, shared: &Shared, pattern: &str) -> Result<Vec<GroupInfo>, Failure> {
     let mut found = Vec::new();
     let mut token: Option<String> = None;
+    let mut pages = Pages::default();
     loop {
         let out = call(shared, 0, || {
             let mut req = client.logs.describe_log_groups().set_next_token(token.clone());
@@ -60,9 +62,9 @@ pub async fn describe_groups(client: &Client, shared: &Shared, pattern: &str) ->
                 });
             }
         }
-        match out.next_token {
-            Some(t) if Some(&t) != token.as_ref() => token = Some(t),
-            _ => break,
+        token = pages.follow(out.next_token)?;
+        if token.is_none() {
+            break;
         }
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));
@@ -187,6 +189,7 @@ pub(crate) async fn group_arns(client: &Client, shared: &Shared, names: &[String
             coverage: None,
         };
         let mut token: Option<String> = None;
+        let mut pages = Pages::default();
         let arn = loop {
             let out = call(shared, 2, || {
                 client
@@ -211,9 +214,9 @@ pub(crate) async fn group_arns(client: &Client, shared: &Shared, names: &[String
                         .unwrap_or_else(|| name.clone()),
                 );
             }
-            match out.next_token {
-                Some(t) if Some(&t) != token.as_ref() => token = Some(t),
-                _ => break None,
+            token = pages.follow(out.next_token).map_err(|f| to_error(f, &ctx))?;
+            if token.is_none() {
+                break None;
             }
         };
         let Some(arn) = arn else {

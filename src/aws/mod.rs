@@ -5,6 +5,7 @@ mod call;
 mod config;
 mod error;
 mod groups;
+mod paging;
 mod ratelimit;
 mod retry;
 
@@ -15,3 +16,4 @@ pub use error::CwError;
 pub(crate) use error::{esc, to_error, Context};
 pub(crate) use groups::{describe_groups, group_arns, resolve_groups};
 pub use groups::{list_groups, GroupInfo, DEFAULT_PATTERN};
+pub(crate) use paging::Pages;

@@ -184,7 +184,7 @@ pub struct ReportConfig {
     pub(crate) cloudwatch: Option<FetchConfig>,
     /// Show the table's window times in the local time zone.
     pub(crate) tz_local: bool,
-    /// Draw a progress line on stderr while fetching (only when it is a terminal).
+    /// Stderr is a terminal: the fetch's progress line is drawn in place (otherwise a plain line every 10 s).
     pub(crate) progress: bool,
     /// `--fail-on`: findings this severe or worse fail the run.
     pub(crate) fail_on: Option<Severity>,

@@ -1,4 +1,4 @@
-//! The `groups` table: matching log groups with their size, retention and newest event.
+//! The `groups` output: matching log groups with their size, retention and newest event, as a table or JSON.
 
 use super::table::PRESET;
 use crate::aws::GroupInfo;
@@ -49,6 +49,14 @@ pub fn groups_table(groups: &[GroupInfo], tz_local: bool, width: Option<u16>) ->
         }
         None => format!("{table}\n"),
     }
+}
+
+/// The groups as a pretty JSON array with a trailing newline, escaped as `report --format json` is
+/// (`\u001b`, `\u202e`): `jq -r` must not put a name's ESC or bidi override on a terminal.
+pub fn groups_json(groups: &[GroupInfo]) -> Result<String, serde_json::Error> {
+    let mut out = super::terminal_safe_json(&serde_json::to_string_pretty(groups)?);
+    out.push('\n');
+    Ok(out)
 }
 
 #[cfg(test)]

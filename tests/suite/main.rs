@@ -14,6 +14,7 @@ mod hardening_escape;
 mod hardening_small;
 mod hardening_values;
 mod hostile;
+mod hostile_endpoint;
 mod html;
 mod insights;
 mod insights_eval;

@@ -2,7 +2,6 @@
 //! Scheduled or Running, paging with `nextToken`, every final status told apart, and the query
 //! stopped (StopQuery) when the run ends early, since an abandoned query runs on and is billed.
 
-use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,7 +15,8 @@ use super::rows::Row;
 use super::running::{Running, Scanned};
 use super::twins;
 use crate::aws::Client;
-use crate::aws::{call, one_line, Failure, Shared};
+use crate::aws::{call, one_line, Failure, Pages, Shared};
+use crate::redact::escape_control;
 
 /// Rows one query may return: Logs Insights QL pages 10,000 rows a call and follows `nextToken`
 /// up to 100,000.
@@ -77,7 +77,7 @@ impl QueryError {
             QueryError::Ended { status } if status == "Cancelled" => {
                 "it was cancelled (status Cancelled: StopQuery from another client or the console)".into()
             }
-            QueryError::Ended { status } => format!("it ended with status {status}"),
+            QueryError::Ended { status } => format!("it ended with status {}", escape_control(status)),
             QueryError::Call { operation, failure } => format!("{operation}: {}", one_line(failure)),
             QueryError::Interrupted => "interrupted".into(),
             QueryError::Unusable(why) => why.clone(),
@@ -103,7 +103,8 @@ pub fn phase(status: Option<&QueryStatus>) -> Phase {
         Some(QueryStatus::Scheduled | QueryStatus::Running) => Phase::Waiting,
         Some(QueryStatus::Complete) => Phase::Complete,
         Some(QueryStatus::Timeout) => Phase::TimedOut,
-        Some(s) => Phase::Ended(s.as_str().to_string()),
+        // The status is the server's text: escaped here, so no message can print it raw.
+        Some(s) => Phase::Ended(escape_control(s.as_str()).into_owned()),
         None => Phase::Ended("(none)".into()),
     }
 }
@@ -183,13 +184,30 @@ pub async fn run_query(
     poll(client, shared, running, interrupted, &id, salt).await
 }
 
-/// The statistics of a GetQueryResults answer.
-fn scanned_of(out: &GetQueryResultsOutput) -> Option<Scanned> {
-    out.statistics().map(|s| Scanned {
+/// The most one query can scan or count: 10^18 (an exabyte, a quintillion records). More is an
+/// endpoint's error, and would be billed and counted as if it were true.
+const MAX_SCANNED: f64 = 1e18;
+
+/// The statistics of a GetQueryResults answer; a value that is negative, not finite or past
+/// [`MAX_SCANNED`] is an error naming its field.
+fn scanned_of(out: &GetQueryResultsOutput) -> Result<Option<Scanned>, QueryError> {
+    let Some(s) = out.statistics() else { return Ok(None) };
+    for (field, x) in [
+        ("bytesScanned", s.bytes_scanned()),
+        ("recordsScanned", s.records_scanned()),
+        ("recordsMatched", s.records_matched()),
+    ] {
+        if !(0.0..=MAX_SCANNED).contains(&x) {
+            return Err(QueryError::Unusable(format!(
+                "Logs Insights returned {field} out of range ({x:e}, more than {MAX_SCANNED:e} or not a count): the endpoint's numbers cannot be right; try again, or use --engine local"
+            )));
+        }
+    }
+    Ok(Some(Scanned {
         bytes: s.bytes_scanned(),
         records: s.records_scanned(),
         matched: s.records_matched(),
-    })
+    }))
 }
 
 async fn poll(
@@ -227,7 +245,7 @@ async fn poll(
         }
         // A call failing for good here leaves the query in `running`: it may still run and bill.
         let out = get(None).await.map_err(map)?;
-        let scanned = scanned_of(&out);
+        let scanned = scanned_of(&out)?;
         if let Some(s) = scanned {
             running.saw(id, s);
         }
@@ -249,11 +267,11 @@ async fn poll(
             rows: rows_of(out.results()),
             ..Answer::default()
         };
-        let mut token = out.next_token().map(str::to_string);
-        // A token that comes back unchanged would page forever: stop at the first repeat.
-        let mut seen = BTreeSet::new();
+        // A token sent again (`A, B, A`) would page forever: the answer is refused, not cut short.
+        let mut pages = Pages::default();
+        let mut token = pages.follow(out.next_token().map(str::to_string)).map_err(map)?;
         while let Some(t) = token.take() {
-            if answer.rows.len() >= ROW_LIMIT || !seen.insert(t.clone()) {
+            if answer.rows.len() >= ROW_LIMIT {
                 break;
             }
             let page = get(Some(t)).await.map_err(map)?;
@@ -262,7 +280,7 @@ async fn poll(
                 break;
             }
             answer.rows.extend(rows);
-            token = page.next_token().map(str::to_string);
+            token = pages.follow(page.next_token().map(str::to_string)).map_err(map)?;
         }
         answer.truncated = answer.rows.len() >= ROW_LIMIT;
         answer.rows.truncate(ROW_LIMIT);
@@ -312,7 +330,8 @@ pub(super) async fn read_final_statistics(client: &Client, running: &Running, id
     )
     .await;
     if let Ok(Ok(out)) = got {
-        if let Some(s) = scanned_of(&out) {
+        // Numbers out of range are left out: what the poll saw stays.
+        if let Ok(Some(s)) = scanned_of(&out) {
             running.saw(id, s);
         }
     }

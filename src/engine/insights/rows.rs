@@ -15,6 +15,9 @@ pub enum RowError {
     Unevaluated { kind: QueryKind, fields: String },
     /// A value that is not what its field holds.
     BadValue { field: String, value: String },
+    /// A value, or a total of values, past what its field can hold: the endpoint's numbers cannot
+    /// be right, and a wrapped or clamped total would be reported as if it were.
+    OutOfRange { field: String, why: String },
 }
 
 impl std::fmt::Display for RowError {
@@ -28,6 +31,10 @@ impl std::fmt::Display for RowError {
             RowError::BadValue { field, value } => {
                 write!(f, "Logs Insights returned {value:?} for {field}, which is not a number or a time")
             }
+            RowError::OutOfRange { field, why } => write!(
+                f,
+                "Logs Insights returned {field} out of range ({why}): the endpoint's numbers cannot be right; try again, or use --engine local"
+            ),
         }
     }
 }
@@ -44,6 +51,88 @@ fn bad(field: &str, value: &str) -> RowError {
         field: field.to_string(),
         value: value.chars().take(80).collect(),
     }
+}
+
+/// The longest a duration (an invocation, an init) can be: a day, far past Lambda's 15 minutes.
+const MAX_DURATION_MS: f64 = 86_400_000.0;
+
+/// The most memory one invocation can have, in bytes: 1 TB, far past Lambda's 10,240 MB.
+const MAX_MEMORY_BYTES: f64 = 1e12;
+
+/// How far outside the window a time may be: a minute, for the minute buckets.
+const TIME_SLACK_MS: i64 = 60_000;
+
+fn out_of_range(field: &str, why: impl Into<String>) -> RowError {
+    RowError::OutOfRange {
+        field: field.to_string(),
+        why: why.into(),
+    }
+}
+
+/// `total += x`, or an error naming the field when the total would wrap.
+fn plus<T: num_add::CheckedAdd>(total: &mut T, x: T, field: &str) -> Result<(), RowError> {
+    *total = total
+        .checked(x)
+        .ok_or_else(|| out_of_range(field, "the total of the rows overflows"))?;
+    Ok(())
+}
+
+mod num_add {
+    /// The integer types totals are kept in.
+    pub trait CheckedAdd: Sized + Copy {
+        fn checked(self, x: Self) -> Option<Self>;
+    }
+    impl CheckedAdd for u64 {
+        fn checked(self, x: Self) -> Option<Self> {
+            self.checked_add(x)
+        }
+    }
+    impl CheckedAdd for u128 {
+        fn checked(self, x: Self) -> Option<Self> {
+            self.checked_add(x)
+        }
+    }
+}
+
+/// A number field no larger than `per_unit` times `units` (a sum of durations over `units`
+/// invocations, say): larger is out of range.
+fn bounded(row: &Row, name: &str, per_unit: f64, units: u64) -> Result<Option<f64>, RowError> {
+    match number(row, name)? {
+        Some(x) if x > per_unit * (units.max(1) as f64) => Err(out_of_range(
+            name,
+            format!(
+                "{} is more than {units} values can add up to",
+                get(row, name).unwrap_or_default()
+            ),
+        )),
+        x => Ok(x),
+    }
+}
+
+/// Whether every time in `t` lies in the query's window `[start_ms, end_ms)` (a minute of slack):
+/// a time outside it is an error naming the field, not a bucket in the year 300,000.
+pub fn check_times(t: &ServerTotals, start_ms: i64, end_ms: i64) -> Result<(), RowError> {
+    let (lo, hi) = (
+        start_ms.saturating_sub(TIME_SLACK_MS),
+        end_ms.saturating_add(TIME_SLACK_MS),
+    );
+    let check = |field: &str, ms: Option<i64>| match ms {
+        Some(ms) if ms < lo || ms > hi => Err(out_of_range(
+            field,
+            format!("{ms} is outside the query's window {start_ms}–{end_ms}"),
+        )),
+        _ => Ok(()),
+    };
+    check("first", t.first_ms)?;
+    check("last", t.last_ms)?;
+    let minutes = |m: Option<&i64>| m.map(|m| m.saturating_mul(60_000));
+    check("minute", minutes(t.minutes.keys().next()))?;
+    check("minute", minutes(t.minutes.keys().next_back()))?;
+    for span in t.spans.iter().flatten() {
+        check("first", Some(span.0))?;
+        check("last", Some(span.1))?;
+    }
+    Ok(())
 }
 
 /// A number field: Insights writes `15`, `15.0`, `1.28E8`; absent or empty is `None`.
@@ -148,43 +237,48 @@ fn add_report_row(row: &Row, resolution: Resolution, t: &mut ServerTotals) -> Re
         if us < 0.0 {
             return Err(bad("d", get(row, "d").unwrap_or_default()));
         }
-        *t.durations.entry(us as u64).or_insert(0) += durations;
+        if us > MAX_DURATION_MS * 1000.0 {
+            return Err(out_of_range("d", format!("{d} ms is longer than a day")));
+        }
+        plus(t.durations.entry(us as u64).or_insert(0), durations, "durations")?;
     }
-    if let Some(b) = number(row, "billed")? {
-        t.billed_sum_ms += b.round().max(0.0) as u128;
+    let billedn = count(row, "billedn")?;
+    if let Some(b) = bounded(row, "billed", MAX_DURATION_MS, billedn)? {
+        plus(&mut t.billed_sum_ms, b.round().max(0.0) as u128, "billed")?;
     }
-    t.billed_count += count(row, "billedn")?;
-    if let Some(x) = number(row, "mbms")? {
-        t.mb_ms = t.mb_ms.saturating_add(scaled_u128(x, 1e6));
+    plus(&mut t.billed_count, billedn, "billedn")?;
+    if let Some(x) = bounded(row, "mbms", MAX_DURATION_MS * MAX_MEMORY_BYTES, billedn)? {
+        plus(&mut t.mb_ms, scaled_u128(x, 1e6), "mbms")?;
     }
     // A row of events that are not REPORTs (see `reports_query`) has no memory: a maximum over
     // no value may come back as 0.
-    let reports = durations + count(row, "billedn")? + count(row, "usedn")?;
-    if let (Some(x), true) = (number(row, "memsize")?, reports > 0) {
+    let usedn = count(row, "usedn")?;
+    let reports = durations.saturating_add(billedn).saturating_add(usedn);
+    if let (Some(x), true) = (bounded(row, "memsize", MAX_MEMORY_BYTES, 1)?, reports > 0) {
         let mb = scaled_u64(x, 1e6);
         t.memory_size_max = Some(t.memory_size_max.map_or(mb, |m| m.max(mb)));
     }
-    if let (Some(x), true) = (number(row, "usedmax")?, reports > 0) {
+    if let (Some(x), true) = (bounded(row, "usedmax", MAX_MEMORY_BYTES, 1)?, reports > 0) {
         let mb = scaled_u64(x, 1e6);
         t.max_used_max = Some(t.max_used_max.map_or(mb, |m| m.max(mb)));
     }
-    if let Some(x) = number(row, "usedsum")? {
-        t.max_used_sum += scaled_u128(x, 1e6);
+    if let Some(x) = bounded(row, "usedsum", MAX_MEMORY_BYTES, usedn)? {
+        plus(&mut t.max_used_sum, scaled_u128(x, 1e6), "usedsum")?;
     }
-    t.max_used_count += count(row, "usedn")?;
+    plus(&mut t.max_used_count, usedn, "usedn")?;
     let inits = count(row, "inits")?;
-    t.inits += inits;
-    if let Some(x) = number(row, "initsum")? {
-        t.init_sum_us += scaled_u128(x, 1e-3);
+    plus(&mut t.inits, inits, "inits")?;
+    if let Some(x) = bounded(row, "initsum", MAX_DURATION_MS, inits)? {
+        plus(&mut t.init_sum_us, scaled_u128(x, 1e-3), "initsum")?;
     }
     // A maximum over no value may come back as 0 rather than absent.
-    if let (Some(x), true) = (number(row, "initmax")?, inits > 0) {
+    if let (Some(x), true) = (bounded(row, "initmax", MAX_DURATION_MS, 1)?, inits > 0) {
         let us = scaled_u64(x, 1e-3);
         t.init_max_us = Some(t.init_max_us.map_or(us, |m| m.max(us)));
     }
-    t.restores += count(row, "restores")?;
-    t.unattributed += count(row, "orphans")?;
-    t.json_events += count(row, "jsonn")?;
+    plus(&mut t.restores, count(row, "restores")?, "restores")?;
+    plus(&mut t.unattributed, count(row, "orphans")?, "orphans")?;
+    plus(&mut t.json_events, count(row, "jsonn")?, "jsonn")?;
     Ok(())
 }
 
@@ -197,24 +291,25 @@ fn add_requests_row(row: &Row, t: &mut ServerTotals) -> Result<(), RowError> {
         count(row, "timeout")?,
         count(row, "error")?,
     );
-    let decided = allowed + denied + timeout + error;
-    if decided > invocations {
-        return Err(bad("invocations", get(row, "invocations").unwrap_or_default()));
-    }
-    t.invocations += invocations;
-    t.reported += count(row, "reported")?;
-    t.decisions.allowed += allowed;
-    t.decisions.denied += denied;
-    t.decisions.timeout += timeout;
-    t.decisions.error += error;
-    t.decisions.unknown += invocations - decided;
-    t.ip_mismatch += count(row, "ipmismatch")?;
-    t.token_mismatch += count(row, "tokenmismatch")?;
-    t.both += count(row, "both")?;
-    t.token_missing += count(row, "tokenmissing")?;
-    t.secret_logged += count(row, "secretlogged")?;
-    t.token_logged += count(row, "tokenlogged")?;
-    t.token_leaks += count(row, "leaks")?;
+    let decided = [allowed, denied, timeout, error]
+        .into_iter()
+        .try_fold(0u64, u64::checked_add)
+        .filter(|d| *d <= invocations)
+        .ok_or_else(|| bad("invocations", get(row, "invocations").unwrap_or_default()))?;
+    plus(&mut t.invocations, invocations, "invocations")?;
+    plus(&mut t.reported, count(row, "reported")?, "reported")?;
+    plus(&mut t.decisions.allowed, allowed, "allowed")?;
+    plus(&mut t.decisions.denied, denied, "denied")?;
+    plus(&mut t.decisions.timeout, timeout, "timeout")?;
+    plus(&mut t.decisions.error, error, "error")?;
+    plus(&mut t.decisions.unknown, invocations - decided, "invocations")?;
+    plus(&mut t.ip_mismatch, count(row, "ipmismatch")?, "ipmismatch")?;
+    plus(&mut t.token_mismatch, count(row, "tokenmismatch")?, "tokenmismatch")?;
+    plus(&mut t.both, count(row, "both")?, "both")?;
+    plus(&mut t.token_missing, count(row, "tokenmissing")?, "tokenmissing")?;
+    plus(&mut t.secret_logged, count(row, "secretlogged")?, "secretlogged")?;
+    plus(&mut t.token_logged, count(row, "tokenlogged")?, "tokenlogged")?;
+    plus(&mut t.token_leaks, count(row, "leaks")?, "leaks")?;
     for (i, name) in [
         (span::SECRET_LOGGED, "secret"),
         (span::TOKEN_LOGGED, "token"),
@@ -236,9 +331,9 @@ fn add_requests_row(row: &Row, t: &mut ServerTotals) -> Result<(), RowError> {
     }
     if let Some(m) = minute(row)? {
         let e = t.minutes.entry(m).or_insert([0; 3]);
-        e[0] += allowed;
-        e[1] += denied;
-        e[2] += invocations - allowed - denied;
+        plus(&mut e[0], allowed, "allowed")?;
+        plus(&mut e[1], denied, "denied")?;
+        plus(&mut e[2], invocations - allowed - denied, "invocations")?;
     }
     Ok(())
 }
@@ -248,20 +343,20 @@ fn add_denied_row(row: &Row, t: &mut ServerTotals) -> Result<(), RowError> {
     let src = get(row, "src").unwrap_or("(unknown)").to_string();
     let denied = count(row, "denied")?;
     let e: &mut IpTotals = t.denied_ips.entry(src).or_default();
-    e.denied += denied;
-    e.ip_mismatch += count(row, "ipmismatch")?;
-    e.token_mismatch += count(row, "tokenmismatch")?;
-    e.leaks += count(row, "leaks")?;
+    plus(&mut e.denied, denied, "denied")?;
+    plus(&mut e.ip_mismatch, count(row, "ipmismatch")?, "ipmismatch")?;
+    plus(&mut e.token_mismatch, count(row, "tokenmismatch")?, "tokenmismatch")?;
+    plus(&mut e.leaks, count(row, "leaks")?, "leaks")?;
     let tkn = count(row, "tkn")?;
     if let (Some(m), true) = (minute(row)?, tkn > 0) {
         let (first, last) = flagged_span(row, "tkfirst", "tklast")?.unwrap_or((m * 60_000, m * 60_000));
         let s = e.mismatch_minutes.entry(m).or_insert((0, first, last));
-        s.0 += tkn;
+        plus(&mut s.0, tkn, "tkn")?;
         s.1 = s.1.min(first);
         s.2 = s.2.max(last);
     }
     if let Some(alip) = get(row, "alip") {
-        *t.allowed_ips.entry(alip.to_string()).or_insert(0) += denied;
+        plus(t.allowed_ips.entry(alip.to_string()).or_insert(0), denied, "denied")?;
     }
     Ok(())
 }

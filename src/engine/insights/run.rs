@@ -13,7 +13,7 @@ use tokio::task::JoinSet;
 use super::lifecycle::{run_query, stop_all, Answer, QueryError, QuerySpec};
 use super::plan::{api_seconds, batches, scan_cost, slices, split, Price, PriceOrigin};
 use super::query::{Bounds, Queries, QueryKind, Resolution};
-use super::rows::add_rows;
+use super::rows::{add_rows, check_times};
 use super::running::Running;
 use crate::analyze::ServerTotals;
 use crate::aws::resolve_groups;
@@ -183,7 +183,9 @@ pub fn run_insights(
                             short_time(work.bounds.end)
                         ));
                     }
-                    if let Err(e) = add_rows(work.kind, work.resolution, &answer.rows, &mut totals) {
+                    let added = add_rows(work.kind, work.resolution, &answer.rows, &mut totals)
+                        .and_then(|()| check_times(&totals, ws, we));
+                    if let Err(e) = added {
                         return Err((Some(work), QueryError::Unusable(e.to_string())));
                     }
                     if work.kind == QueryKind::Requests {

@@ -20,7 +20,7 @@ use aws_sdk_cloudwatchlogs::types::FilteredLogEvent;
 
 use super::slice::{OwnedEvent, PAGE_LIMIT};
 use crate::aws::resolve_groups;
-use crate::aws::{call, Counters, Failure, Shared};
+use crate::aws::{call, Counters, Failure, Pages, Shared};
 use crate::aws::{client, runtime, Client, Connection, GroupSelection};
 use crate::aws::{esc, to_error, Context, CwError};
 
@@ -308,6 +308,7 @@ impl Follower<'_> {
         mut page: impl FnMut(Vec<FilteredLogEvent>) -> Result<(), End>,
     ) -> Result<bool, End> {
         let mut token: Option<String> = None;
+        let mut pages = Pages::default();
         let end_time = self.config.end_ms.map(|e| e - 1);
         loop {
             let result = call(&self.shared, salt, || {
@@ -328,9 +329,11 @@ impl Follower<'_> {
             let events = out.events.unwrap_or_default();
             let full = events.len() >= PAGE_LIMIT as usize;
             page(events)?;
-            match out.next_token {
-                Some(t) if Some(&t) != token.as_ref() => token = Some(t),
-                _ => return Ok(full),
+            token = pages
+                .follow(out.next_token)
+                .map_err(|failure| self.query_error(failure, group, from))?;
+            if token.is_none() {
+                return Ok(full);
             }
         }
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::aws::Client;
-use crate::aws::{call, Failure, Shared};
+use crate::aws::{call, Failure, Pages, Shared};
 
 /// The most events FilterLogEvents returns in one page.
 pub const PAGE_LIMIT: i32 = 10_000;
@@ -117,6 +117,7 @@ pub async fn fetch_slice(
     let slice = progress.slice;
     let mut token: Option<String> = None;
     let mut dedup = Dedup::default();
+    let mut pages = Pages::default();
     loop {
         let out = call(&shared, salt, || {
             client
@@ -152,9 +153,9 @@ pub async fn fetch_slice(
         if !batch.is_empty() && tx.send(Msg::Page(task, batch)).await.is_err() {
             return Err(Failure::Aborted);
         }
-        match out.next_token {
-            Some(t) if Some(&t) != token.as_ref() => token = Some(t),
-            _ => break,
+        token = pages.follow(out.next_token)?;
+        if token.is_none() {
+            break;
         }
     }
     progress.done();

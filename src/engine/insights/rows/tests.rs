@@ -143,6 +143,46 @@ fn rows_without_the_computed_fields_or_with_bad_values_are_errors() {
 }
 
 #[test]
+fn values_and_totals_out_of_range_are_errors_naming_the_field() {
+    let field_of = |kind, rows: Vec<Row>| {
+        let mut t = ServerTotals::default();
+        match add_rows(kind, Resolution::Exact, &rows, &mut t) {
+            Err(RowError::OutOfRange { field, .. }) => field,
+            other => panic!("{other:?}"),
+        }
+    };
+    let big = row(&[("invocations", "1e19"), ("allowed", "1e19")]);
+    assert_eq!(field_of(QueryKind::Requests, vec![big.clone(), big]), "invocations");
+    let week = row(&[("n", "1"), ("d", "604800000"), ("durations", "1")]);
+    assert_eq!(field_of(QueryKind::Reports, vec![week]), "d");
+    // 2.19e20 MB over two invocations: no invocation has that much memory.
+    let memory = row(&[("n", "2"), ("usedsum", "2.19e26"), ("usedn", "2"), ("usedmax", "4e7")]);
+    assert_eq!(field_of(QueryKind::Reports, vec![memory]), "usedsum");
+    let denied = row(&[("denied", "1e19"), ("src", "198.51.100.7")]);
+    assert_eq!(field_of(QueryKind::Denied, vec![denied.clone(), denied]), "denied");
+}
+
+#[test]
+fn times_outside_the_window_are_errors() {
+    let (start, end) = (1_752_192_000_000, 1_752_195_600_000);
+    let mut t = ServerTotals::default();
+    let inside = row(&[
+        ("invocations", "1"),
+        ("first", "1752192000000"),
+        ("minute", "1752192000000"),
+    ]);
+    add_rows(QueryKind::Requests, Resolution::Exact, &[inside], &mut t).ok();
+    assert_eq!(check_times(&t, start, end), Ok(()));
+    let far = row(&[("invocations", "1"), ("minute", "9999999999960000")]);
+    add_rows(QueryKind::Requests, Resolution::Exact, &[far], &mut t).ok();
+    assert!(
+        matches!(check_times(&t, start, end), Err(RowError::OutOfRange { ref field, .. }) if field == "minute"),
+        "{:?}",
+        check_times(&t, start, end)
+    );
+}
+
+#[test]
 fn insights_times_parse_in_every_shape_seen() {
     assert_eq!(time_ms("2023-12-05 22:14:43.877"), Some(1_701_814_483_877));
     assert_eq!(time_ms("2023-12-05T22:14:43.877Z"), Some(1_701_814_483_877));

@@ -1,0 +1,5 @@
+//! A hostile CloudWatch Logs endpoint on loopback, started by each test, and the cases it drives
+//! (issue 30): cycling page tokens, Insights numbers past their range, server text with escapes.
+
+mod cases;
+mod server;
