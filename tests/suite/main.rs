@@ -5,6 +5,7 @@
 
 mod access;
 mod access_cloudwatch;
+mod access_shapes;
 mod access_usage;
 mod cli;
 mod cloudwatch;
