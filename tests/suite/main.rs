@@ -9,6 +9,7 @@ mod access_shapes;
 mod access_usage;
 mod cli;
 mod cloudwatch;
+mod cloudwatch_window;
 mod fuzz;
 mod hardening_budget;
 mod hardening_escape;
