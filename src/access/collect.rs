@@ -319,15 +319,12 @@ impl AccessCollector {
 
     /// Whether `id` was read before; remembers it while the set has room.
     fn is_repeat(&mut self, id: IdHash) -> bool {
-        if self.seen_ids.contains(&id) {
-            return true;
-        }
         if self.seen_ids.len() < MAX_IDS_CHECKED {
-            self.seen_ids.insert(id);
-        } else {
-            self.duplicates_unchecked = true;
+            return !self.seen_ids.insert(id);
         }
-        false
+        let seen = self.seen_ids.contains(&id);
+        self.duplicates_unchecked |= !seen;
+        seen
     }
 
     fn add(&mut self, record: JoinRecord<'_>, event_ms: Option<i64>) {
