@@ -47,3 +47,72 @@ fn a_window_of_unrecognized_lines_names_the_group_and_how_to_pick_another() {
     assert!(r.stderr.contains("`authlogs groups` lists the groups"), "{}", r.stderr);
     assert!(!r.stderr.contains('\x1b'), "escaped on stderr: {}", r.stderr);
 }
+
+/// A FilterLogEvents page of `(event id, ms, message)` events, with `next` as its token.
+fn page(events: &[(&str, i64, String)], next: Option<&str>) -> String {
+    let events: Vec<serde_json::Value> = events
+        .iter()
+        .map(|(id, ts, message)| {
+            serde_json::json!({"logStreamName": "s", "timestamp": ts, "ingestionTime": ts, "message": message, "eventId": id})
+        })
+        .collect();
+    let mut v = serde_json::json!({"events": events, "searchedLogStreams": []});
+    if let Some(t) = next {
+        v["nextToken"] = t.into();
+    }
+    v.to_string()
+}
+
+#[test]
+fn an_event_id_repeated_on_a_later_page_is_counted_once() {
+    if !crate::util::moto() {
+        return;
+    }
+    let group = unique_group("repeated-ids");
+    let start = now_ms() - 600_000;
+    // The group exists in moto (the name is checked); its pages come from the proxy.
+    put_events(
+        &group,
+        &[Event {
+            stream: "s".into(),
+            ts: start,
+            message: "x".into(),
+        }],
+    );
+    let id = "11111111-1111-1111-1111-111111111111";
+    let line = |i: i64, text: String| (["e0", "e1", "e2", "e3"][i as usize], start + i * 10, text);
+    let lines = [
+        line(0, format!("START RequestId: {id} Version: $LATEST")),
+        line(1, format!("[INFO]\t2020-01-01T00:00:00.000Z\t{id}\thello")),
+        line(2, format!("END RequestId: {id}")),
+        line(3, format!(
+            "REPORT RequestId: {id}\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB"
+        )),
+    ];
+    // Pages 1, 2, then page 1's events again on page 3: not adjacent to the page they repeat.
+    let pages = [
+        page(&lines[..2], Some("A")),
+        page(&lines[2..], Some("B")),
+        page(&lines[..2], None),
+    ];
+    let proxy = crate::proxy::start_proxy(move |call: &crate::proxy::Call<'_>| match call.operation {
+        "FilterLogEvents" => match pages.get(call.n as usize) {
+            Some(p) => crate::proxy::Action::Answer(p.clone()),
+            None => crate::proxy::Action::Answer(page(&[], None)),
+        },
+        _ => crate::proxy::Action::Forward,
+    });
+    let (since, until) = (iso(start - 60_000), iso(start + 60_000));
+    let r = cloudwatch_report(
+        &proxy.url,
+        &[
+            "--group", &group, "--engine", "local", "--slices", "1", "--since", &since, "--until", &until,
+        ],
+    );
+    let v = json(&r);
+    assert_eq!(proxy.calls("FilterLogEvents"), 3, "{:?}", proxy.seen);
+    assert_eq!(v["invocations"], 1, "{v}");
+    assert_eq!(v["source"]["events"], 4, "{}", v["source"]);
+    assert_eq!(v["input"]["events"], 4, "{}", v["input"]);
+    assert_eq!(v["input"]["late_lines"], 0, "{}", v["input"]);
+}
