@@ -668,6 +668,8 @@ pub struct FindingTexts {
     pub authorizer_failed_invocation: &'static str,
     pub unmatched_invocations_message: &'static str,
     pub unmatched_invocations_advice: &'static str,
+    pub access_no_overlap_message: &'static str,
+    pub access_no_overlap_advice: &'static str,
     /// Between the items of a list.
     pub list_separator: &'static str,
     /// After the first few items of a list.
@@ -685,6 +687,8 @@ pub static FINDINGS_EN: FindingTexts = FindingTexts {
     authorizer_failed_invocation: "its invocation timed out or failed",
     unmatched_invocations_message: "{count} authorizer invocations match no request of the access log.",
     unmatched_invocations_advice: "Check that access logging covers every stage that uses this authorizer and logs ip and requestTimeEpoch, or log 'API Request ID: …' from the authorizer for an exact join.",
+    access_no_overlap_message: "The access log ({access}) does not overlap the authorizer's logs in time ({invocations}): none of its {count} records can be joined to an invocation.",
+    access_no_overlap_advice: "Pass the access log of the same period (and stage) as the authorizer's logs, or narrow both with --since/--until.",
     secret_logged_message: "The authorizer writes ALLOWED_TOKEN to its logs: anyone who can read them can call the API.",
     secret_logged_advice: "Remove the 'Allowed Token' log line and rotate the token.",
     token_leak_message: "The valid token was presented from {count} IP(s) that are not allowed, so it is known outside: {ips}",
@@ -743,6 +747,8 @@ pub static FINDINGS_JA: FindingTexts = FindingTexts {
     authorizer_failed_invocation: "呼び出しがタイムアウトまたは失敗しました",
     unmatched_invocations_message: "オーソライザーの呼び出し {count} 件が、アクセスログのどのリクエストとも一致しません。",
     unmatched_invocations_advice: "このオーソライザーを使うすべてのステージでアクセスログが有効で、ip と requestTimeEpoch を記録しているか確認してください。オーソライザーから 'API Request ID: …' をログに出すと正確に結合できます。",
+    access_no_overlap_message: "アクセスログ ({access}) はオーソライザーのログ ({invocations}) と時間が重なっていません。そのレコード {count} 件はどの呼び出しとも結合できません。",
+    access_no_overlap_advice: "オーソライザーのログと同じ期間 (とステージ) のアクセスログを渡すか、--since/--until で両方を絞り込んでください。",
     secret_logged_message: "オーソライザーが ALLOWED_TOKEN をログに出力しています。ログを読める人は誰でも API を呼び出せます。",
     secret_logged_advice: "'Allowed Token' のログ出力を削除し、トークンをローテーションしてください。",
     token_leak_message: "有効なトークンが、許可されていない {count} 個の IP から提示されました。トークンが外部に漏えいしています: {ips}",

@@ -127,6 +127,15 @@ pub struct Callers {
     pub unmatched_invocations: u64,
     /// Lines of the access-log inputs that were not access-log records.
     pub unreadable_records: u64,
+    /// Records whose time is outside the report's window (`--since`/`--until`, else within an
+    /// hour of the invocations: the authorizer cache's longest TTL), skipped as the
+    /// authorizer's events outside the window are.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub filtered_records: u64,
+    /// Records repeating the request id of one read before (an input read twice): each request
+    /// is counted once.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub duplicate_records: u64,
     /// Where the first unreadable record was, and why: `<input>, line <n>: <why>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_unreadable_record: Option<String>,

@@ -23,6 +23,11 @@ use crate::source::{EventSink, InputFormat, LogEvent};
 /// join's indexes, so the cap is about half a GB). Invocations have the same cap.
 pub const MAX_REQUESTS: usize = 5_000_000;
 
+/// The most distinct request ids checked for repeats: 5,000,000 ids, about 80 MB (a hash set of 8
+/// bytes an id). Past it, later records are not checked (`duplicates_unchecked` says so), so memory
+/// stays bounded whatever the input (docs/access-logs.md#limits).
+pub const MAX_IDS_CHECKED: usize = MAX_REQUESTS;
+
 /// A request id as the join keeps it: 64 bits of SipHash (fixed keys) instead of the text. Two of
 /// five million ids share one with odds of about one in a million, and the join only needs equality.
 pub type IdHash = NonZeroU64;
@@ -183,8 +188,21 @@ pub struct AccessCollector {
     pub ips: Interner,
     /// Authorizer error texts, interned.
     pub errors: Interner,
-    /// Records outside `--since`/`--until`.
+    /// Records outside the window (`--since`/`--until`, else the invocations' span widened by
+    /// the cache's longest TTL): skipped.
     pub filtered: u64,
+    /// Records repeating a request id read before (an input read twice, overlapping exports):
+    /// each request is counted once.
+    pub duplicates: u64,
+    /// The request ids read, to find repeats; at most [`MAX_IDS_CHECKED`].
+    seen_ids: FxHashSet<IdHash>,
+    /// More distinct ids than [`MAX_IDS_CHECKED`]: later records were not checked for repeats.
+    pub duplicates_unchecked: bool,
+    /// The earliest and latest time of the records read (inside the window or not), to tell an
+    /// access log that does not overlap the authorizer's logs at all.
+    pub span: Option<(i64, i64)>,
+    /// Records with a time (those `span` covers).
+    pub timed: u64,
     /// Events that were not access-log records.
     pub unreadable: u64,
     /// The first of them: `<input>, event <n>: <why>` (the input named once it is done).
@@ -218,6 +236,11 @@ impl AccessCollector {
             ips: Interner::default(),
             errors: Interner::default(),
             filtered: 0,
+            duplicates: 0,
+            seen_ids: FxHashSet::default(),
+            duplicates_unchecked: false,
+            span: None,
+            timed: 0,
             unreadable: 0,
             first_unreadable: None,
             input_errors: Vec::new(),
@@ -294,12 +317,31 @@ impl AccessCollector {
         })
     }
 
+    /// Whether `id` was read before; remembers it while the set has room.
+    fn is_repeat(&mut self, id: IdHash) -> bool {
+        if self.seen_ids.len() < MAX_IDS_CHECKED {
+            return !self.seen_ids.insert(id);
+        }
+        let seen = self.seen_ids.contains(&id);
+        self.duplicates_unchecked |= !seen;
+        seen
+    }
+
     fn add(&mut self, record: JoinRecord<'_>, event_ms: Option<i64>) {
         let second_precision = record.time_ms.is_some() && record.time_from_seconds;
         let time_ms = record.time_ms.or(event_ms);
         if let Some(t) = time_ms {
+            self.timed += 1;
+            self.span = Some(self.span.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
             if self.since_ms.is_some_and(|s| t < s) || self.until_ms.is_some_and(|u| t >= u) {
                 self.filtered += 1;
+                return;
+            }
+        }
+        let request_id = record.request_id.as_deref().map(id_hash);
+        if let Some(id) = request_id {
+            if self.is_repeat(id) {
+                self.duplicates += 1;
                 return;
             }
         }
@@ -310,7 +352,7 @@ impl AccessCollector {
             | flag(record.integration_error, INTEGRATION_ERROR);
         let request = ApiRequest {
             time_ms: time_ms.unwrap_or(0),
-            request_id: record.request_id.as_deref().map(id_hash),
+            request_id,
             authorizer_request_id: record.authorizer_request_id.as_deref().map(id_hash),
             ip: packed(record.ip.as_deref().map(|ip| ips.intern(ip))),
             authorizer_ip: packed(record.authorizer_ip.as_deref().map(|ip| ips.intern(ip))),

@@ -138,7 +138,23 @@ impl AccessFields {
             let i = AccessField::ALL.iter().position(|f| *f == field).unwrap_or(0);
             fields.keys[i] = key.to_string();
         }
+        fields.check_distinct()?;
         Ok(fields)
+    }
+
+    /// Two fields read from one key would give one value two meanings (an IP counted as a
+    /// status, a time as an id): refused, naming both fields and the key.
+    fn check_distinct(&self) -> Result<(), String> {
+        for (i, key) in self.keys.iter().enumerate() {
+            if let Some(j) = self.keys[..i].iter().position(|k| k == key) {
+                return Err(format!(
+                    "{} and {} both read the key '{key}': map each field to its own key",
+                    AccessField::ALL[j],
+                    AccessField::ALL[i]
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -211,5 +227,17 @@ mod tests {
             .unwrap_err()
             .contains("unknown field"));
         assert!(AccessFields::from_toml("ip = ").is_err());
+    }
+
+    #[test]
+    fn two_fields_on_one_key_are_refused_naming_both() {
+        let e = AccessFields::from_toml("[fields]\nip = \"src\"\nauthorizerIp = \"src\"\n").unwrap_err();
+        assert!(e.contains("ip and authorizerIp both read the key 'src'"), "{e}");
+        // A field moved onto another's default key collides with it too.
+        let e = AccessFields::parse("ip=status").unwrap_err();
+        assert!(e.contains("ip and status both read the key 'status'"), "{e}");
+        // Swapping two keys leaves each field its own.
+        let f = AccessFields::parse("ip=status,status=ip").expect("a swap");
+        assert_eq!(f.key(AccessField::Status), "ip");
     }
 }

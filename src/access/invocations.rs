@@ -57,6 +57,15 @@ impl<'a> InvocationNotes<'a> {
     }
 }
 
+impl InvocationNotes<'_> {
+    /// The earliest and latest START of the invocations that have one.
+    pub fn span(&self) -> Option<(i64, i64)> {
+        self.notes.iter().filter_map(|n| n.time_ms).fold(None, |span, t| {
+            Some(span.map_or((t, t), |(lo, hi): (i64, i64)| (lo.min(t), hi.max(t))))
+        })
+    }
+}
+
 impl InvocationSink for InvocationNotes<'_> {
     fn invocation(&mut self, inv: &Invocation, verdict: &Verdict) -> ControlFlow<()> {
         let a = &inv.auth;

@@ -243,6 +243,8 @@ pub fn join(access: &AccessCollector, inv: &InvocationNotes<'_>, window_ms: u64)
     let mut c = Callers {
         join: m.join.clone(),
         unreadable_records: access.unreadable,
+        filtered_records: access.filtered,
+        duplicate_records: access.duplicates,
         first_unreadable_record: access.first_unreadable().map(|s| shown(&s, &tokens, 300)),
         ..Callers::default()
     };

@@ -283,6 +283,8 @@ pub(crate) mod fixtures {
             other: 16,
             unmatched_invocations: 10,
             unreadable_records: 2,
+            filtered_records: 0,
+            duplicate_records: 0,
             first_unreadable_record: Some(
                 "access/2025-07-11.log, line 88: not an access-log record (a JSON object, or a CLF line)".into(),
             ),

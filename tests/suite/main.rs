@@ -5,9 +5,11 @@
 
 mod access;
 mod access_cloudwatch;
+mod access_shapes;
 mod access_usage;
 mod cli;
 mod cloudwatch;
+mod cloudwatch_window;
 mod fuzz;
 mod hardening_budget;
 mod hardening_escape;

@@ -207,3 +207,40 @@ fn an_id_logged_by_two_invocations_goes_to_the_earlier_and_the_other_pairs_by_ip
     assert_eq!((c.join.by_request_id, c.join.by_ip_time), (1, 1));
     assert_eq!((c.fresh.allow, c.unmatched_invocations), (2, 0));
 }
+
+#[test]
+fn a_request_id_read_twice_is_one_request_and_the_repeats_are_counted() {
+    // The same record three times (an input read twice, then once more), with a fresh decision:
+    // one request, fresh, and not two more answered "from the cache".
+    let r = request("f1", ALLOWED, 1_000, 200);
+    let a = access(&[r.clone(), request("c1", OTHER, 30_000, 200), r.clone(), r]);
+    assert_eq!(a.duplicates, 2);
+    let n = notes(&[(1_500, ALLOWED, Decision::Allowed, None)]);
+    let c = join(&a, &n, 10_000);
+    assert_eq!((c.requests, c.fresh.allow, c.cached.allow), (2, 1, 1));
+    assert_eq!(c.duplicate_records, 2);
+}
+
+#[test]
+fn records_outside_the_window_are_skipped_and_counted() {
+    let mut c = AccessCollector::new(AccessFields::default(), Some(0), Some(100_000));
+    // 1969, inside, the year 3000 (requestTimeEpoch), and an inside record's event in 3000 whose
+    // own time wins.
+    for (line, event_ms) in [
+        (request("old", OTHER, -86_400_000, 200), None),
+        (request("in", OTHER, 50_000, 200), None),
+        (request("future", OTHER, 32_503_680_000_000, 200), None),
+        (request("own", OTHER, 60_000, 200), Some(32_503_680_000_000)),
+    ] {
+        let event = LogEvent {
+            timestamp_ms: event_ms,
+            stream: "",
+            message: &line,
+        };
+        assert_eq!(c.event(&event), ControlFlow::Continue(()));
+    }
+    let callers = join(&c, &notes(&[]), 10_000);
+    assert_eq!((callers.requests, callers.filtered_records), (2, 2));
+    assert_eq!(c.span, Some((-86_400_000, 32_503_680_000_000)));
+    assert_eq!(c.timed, 4);
+}

@@ -223,7 +223,12 @@ impl Pipeline<'_> {
         notes: &mut dyn std::io::Write,
         progress: Option<&mut dyn FnMut(&FetchProgress)>,
     ) -> Result<SourceInfo, CwError> {
-        fetch_window(window, self, notes, progress)
+        let info = fetch_window(window, self, notes, progress)?;
+        // A window is one input: explained as a file is when (almost) none of it was recognized.
+        if let Some(warning) = self.tally.finish_window(&info.groups) {
+            tally::merge(&mut self.summary.warnings, &mut self.omitted, warning);
+        }
+        Ok(info)
     }
 
     /// Reads every input (files, directories, `-`) into this pipeline, laid out on threads as

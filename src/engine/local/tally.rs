@@ -70,6 +70,22 @@ impl InputTally {
 
     /// The end of `input`, read as `format`: a warning when under 1 % of its lines were recognized.
     pub(super) fn finish(&mut self, input: &str, format: InputFormat) -> Option<InputWarning> {
+        self.finish_as(input, format.name(), || hint(format))
+    }
+
+    /// The end of a CloudWatch window over `groups`: a warning as [`InputTally::finish`] gives a
+    /// file, whose hint is to pick another group (a wrong `--group` reads another function's logs).
+    pub(super) fn finish_window(&mut self, groups: &[String]) -> Option<InputWarning> {
+        let input = groups.join(", ");
+        self.finish_as(&input, "cloudwatch", || window_hint(groups.len()))
+    }
+
+    fn finish_as(
+        &mut self,
+        input: &str,
+        container: &'static str,
+        hint: impl FnOnce() -> String,
+    ) -> Option<InputWarning> {
         let tally = std::mem::take(self);
         let recognized = tally.events - tally.unrecognized;
         if tally.events == 0 || recognized.saturating_mul(100) >= tally.events {
@@ -89,11 +105,11 @@ impl InputTally {
         };
         Some(InputWarning {
             input: input.to_string(),
-            container: format.name(),
+            container,
             events: tally.events,
             recognized,
             samples,
-            hint: hint(format),
+            hint: hint(),
         })
     }
 }
@@ -172,6 +188,14 @@ fn hint(format: InputFormat) -> String {
     format!(
         "if these are Lambda logs in another shape, try --input-format {}; if the authorizer words its messages differently, teach them with --patterns FILE",
         others.join("|")
+    )
+}
+
+/// What to try for a CloudWatch window of `groups` groups that gave (almost) nothing.
+fn window_hint(groups: usize) -> String {
+    let which = if groups == 1 { "this is not" } else { "these are not" };
+    format!(
+        "if {which} the authorizer's log group, name it with --group (`authlogs groups` lists the groups); if the authorizer words its messages differently, teach them with --patterns FILE"
     )
 }
 

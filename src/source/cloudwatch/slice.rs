@@ -1,9 +1,11 @@
 //! FilterLogEvents over a window: slices fetched concurrently, pages followed, events de-duplicated.
 
 use std::collections::HashSet;
+use std::hash::Hasher;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
+use rustc_hash::FxHashSet;
 use tokio::sync::mpsc;
 
 use crate::aws::Client;
@@ -46,15 +48,41 @@ pub struct OwnedEvent {
     pub message: String,
 }
 
-/// Drops events already seen. FilterLogEvents may repeat an event across a page boundary, so the
-/// ids of the previous page are kept, and no others: memory stays two pages, whatever the window.
-#[derive(Debug, Default)]
+/// Event ids of one slice remembered beyond its last two pages: 1,048,576 (8 to 16 MiB of 64-bit
+/// hashes). Past it, only the last two pages are (the repeats CloudWatch itself sends).
+const MAX_IDS: usize = 1 << 20;
+
+/// Drops events already seen in one slice. FilterLogEvents may repeat an event across a page
+/// boundary, so the ids of the previous page are kept whole; a server that repeats an event on a
+/// later page (a cycling token, a broken endpoint) would have it counted twice in `source.events`
+/// and `input.events` and its lines seen as late, so every id of the slice is kept too, as a
+/// 64-bit hash, up to [`MAX_IDS`]: memory is bounded whatever the window.
+#[derive(Debug)]
 pub struct Dedup {
     previous: HashSet<String>,
     current: HashSet<String>,
+    /// The hashes of the slice's ids, at most `cap`.
+    all: FxHashSet<u64>,
+    cap: usize,
+}
+
+impl Default for Dedup {
+    fn default() -> Self {
+        Dedup::with_cap(MAX_IDS)
+    }
 }
 
 impl Dedup {
+    /// A de-duplicator remembering at most `cap` ids beyond the last two pages (tests lower it).
+    pub fn with_cap(cap: usize) -> Dedup {
+        Dedup {
+            previous: HashSet::new(),
+            current: HashSet::new(),
+            all: FxHashSet::default(),
+            cap,
+        }
+    }
+
     /// Starts a new page.
     pub fn page(&mut self) {
         std::mem::swap(&mut self.previous, &mut self.current);
@@ -63,10 +91,18 @@ impl Dedup {
 
     /// Whether the event with this id is new. Events without an id are always kept.
     pub fn fresh(&mut self, id: Option<&str>) -> bool {
-        match id {
-            None => true,
-            Some(id) => !self.previous.contains(id) && self.current.insert(id.to_string()),
+        let Some(id) = id else { return true };
+        // SipHash with fixed keys: the same id gives the same hash in every run.
+        let mut h = std::hash::DefaultHasher::new();
+        h.write(id.as_bytes());
+        let hash = h.finish();
+        if self.all.contains(&hash) || self.previous.contains(id) || !self.current.insert(id.to_string()) {
+            return false;
         }
+        if self.all.len() < self.cap {
+            self.all.insert(hash);
+        }
+        true
     }
 }
 
@@ -199,7 +235,7 @@ mod tests {
     }
 
     #[test]
-    fn dedup_drops_repeats_within_and_across_one_page_boundary() {
+    fn dedup_drops_repeats_within_a_page_across_its_boundary_and_on_later_pages() {
         let mut d = Dedup::default();
         d.page();
         assert!(d.fresh(Some("a")));
@@ -210,8 +246,25 @@ mod tests {
         assert!(!d.fresh(Some("a")));
         assert!(d.fresh(Some("b")));
         d.page();
-        // Only one page back is remembered: memory is bounded.
-        assert!(d.fresh(Some("a")));
+        // A repeat on a later page (a server that sends a page again) is dropped too.
+        assert!(!d.fresh(Some("a")));
+        assert!(d.fresh(Some("c")));
+    }
+
+    #[test]
+    fn past_its_cap_dedup_remembers_the_last_two_pages_only() {
+        let mut d = Dedup::with_cap(2);
+        d.page();
+        for id in ["a", "b", "c"] {
+            assert!(d.fresh(Some(id)));
+        }
+        d.page();
+        d.page();
+        // "a" and "b" are among the remembered ids; "c" came past the cap.
+        assert!(!d.fresh(Some("a")));
+        assert!(!d.fresh(Some("b")));
+        assert!(d.fresh(Some("c")));
+        assert!(!d.fresh(Some("c")));
     }
 
     #[test]

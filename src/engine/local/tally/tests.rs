@@ -135,3 +135,31 @@ fn samples_are_left_out_when_a_token_value_was_let_go() {
     let w = t.finish("a.log", InputFormat::Bare).expect("a warning");
     assert!(w.samples.is_empty(), "{:?}", w.samples);
 }
+
+#[test]
+fn a_cloudwatch_window_of_unrecognized_lines_names_its_group_and_the_option_to_pick_another() {
+    let mut t = InputTally::default();
+    for i in 0..40 {
+        t.note(&LineEvent::Unrecognized, &format!("GET /pets 200 \x1b[31m{i}"));
+    }
+    let groups = ["/aws/lambda/other-function".to_string()];
+    let w = t.finish_window(&groups).expect("a warning");
+    assert_eq!(
+        (w.input.as_str(), w.container),
+        ("/aws/lambda/other-function", "cloudwatch")
+    );
+    assert_eq!((w.events, w.recognized), (40, 0));
+    assert_eq!(w.samples, ["GET /pets 200 \\x1b[31m0", "GET /pets 200 \\x1b[31m1"]);
+    assert!(
+        w.hint
+            .contains("if this is not the authorizer's log group, name it with --group"),
+        "{}",
+        w.hint
+    );
+    assert!(w.hint.contains("`authlogs groups`"), "{}", w.hint);
+    assert_eq!(
+        InputTally::default().finish_window(&groups),
+        None,
+        "no event, no warning"
+    );
+}
