@@ -85,7 +85,8 @@ pub(crate) fn start_proxy(rule: impl Fn(&Call<'_>) -> Action + Send + Sync + 'st
     Proxy { url, faults_sent, seen }
 }
 
-fn read_request(conn: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+/// One HTTP/1.1 request as sent, head and body (by its `Content-Length`).
+pub(crate) fn read_request(conn: &mut TcpStream) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 16 * 1024];
     loop {

@@ -2,14 +2,15 @@
 //! (`X-Amz-Target: Logs_20140328.Operation`) with what a test's script says: plain std TCP, one
 //! request per connection, no moto needed.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use assert_cmd::Command;
 
-use crate::util::authlogs;
+use crate::cloudwatch::authlogs;
+use crate::proxy::read_request;
 
 /// One call as a script sees it.
 pub(crate) struct Call<'a> {
@@ -76,38 +77,8 @@ impl Endpoint {
         let mut cmd = authlogs();
         cmd.args(args)
             .args(["--endpoint-url", &self.url])
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_SESSION_TOKEN")
-            .env_remove("AWS_ENDPOINT_URL")
             .timeout(Duration::from_secs(60));
         cmd
-    }
-}
-
-fn read_request(conn: &mut TcpStream) -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    loop {
-        let n = conn.read(&mut chunk)?;
-        if n == 0 {
-            return Ok(buf);
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
-            let len = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + len {
-                return Ok(buf);
-            }
-        }
     }
 }
 
