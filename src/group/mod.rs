@@ -757,18 +757,25 @@ impl Grouper {
         // Sweeping is O(open); doing it every 64 Ki lines keeps it off the per-line cost.
         if self.seq.is_multiple_of(65_536) && !self.open.is_empty() {
             let horizon = self.seq.saturating_sub(self.config.stale_lines);
-            let mut stale: Vec<(u64, RequestKey)> = self
-                .open
-                .iter()
-                .filter_map(|(id, &i)| Some((id, self.slots.get(i)?)))
-                .filter(|(_, o)| o.inv.report.is_none() && o.last_seq < horizon)
-                .map(|(id, o)| (o.first_seq, id.clone()))
-                .collect();
-            stale.sort_unstable();
-            for (_, id) in stale {
+            let stale = self.open_oldest_first(|o| o.inv.report.is_none() && o.last_seq < horizon);
+            for id in stale {
                 self.finish(&id, emit);
             }
         }
+    }
+
+    /// The open requests `keep` admits, in order of their first line: the order every sweep emits
+    /// them in (stale, idle, over the byte budget, end of input).
+    fn open_oldest_first(&self, keep: impl Fn(&Open) -> bool) -> Vec<RequestKey> {
+        let mut found: Vec<(u64, RequestKey)> = self
+            .open
+            .iter()
+            .filter_map(|(id, &i)| Some((id, self.slots.get(i)?)))
+            .filter(|(_, o)| keep(o))
+            .map(|(id, o)| (o.first_seq, id.clone()))
+            .collect();
+        found.sort_unstable();
+        found.into_iter().map(|(_, id)| id).collect()
     }
 
     /// Open requests hold more than `max_open_bytes`: the oldest (by first line) are emitted until
@@ -776,13 +783,7 @@ impl Grouper {
     /// filled, not once per line. Each is counted; one without REPORT is emitted as incomplete.
     fn shed(&mut self, emit: &mut dyn FnMut(&Invocation)) {
         let goal = self.config.max_open_bytes / 4 * 3;
-        let mut oldest: Vec<(u64, RequestKey)> = self
-            .open
-            .iter()
-            .filter_map(|(id, &i)| Some((self.slots.get(i)?.first_seq, id.clone())))
-            .collect();
-        oldest.sort_unstable();
-        for (_, id) in oldest {
+        for id in self.open_oldest_first(|_| true) {
             if self.held <= goal {
                 break;
             }
@@ -809,28 +810,15 @@ impl Grouper {
             }
         }
         let horizon = now_ms.saturating_sub(self.config.incomplete_after_ms);
-        let mut idle: Vec<(u64, RequestKey)> = self
-            .open
-            .iter()
-            .filter_map(|(id, &i)| Some((id, self.slots.get(i)?)))
-            .filter(|(_, o)| o.inv.report.is_none() && o.last_ms <= horizon)
-            .map(|(id, o)| (o.first_seq, id.clone()))
-            .collect();
-        idle.sort_unstable();
-        for (_, id) in idle {
+        let idle = self.open_oldest_first(|o| o.inv.report.is_none() && o.last_ms <= horizon);
+        for id in idle {
             self.finish(&id, emit);
         }
     }
 
     /// End of input: emits everything still open, in order of first appearance.
     pub fn flush(&mut self, emit: &mut dyn FnMut(&Invocation)) {
-        let mut rest: Vec<(u64, RequestKey)> = self
-            .open
-            .iter()
-            .filter_map(|(id, &i)| Some((self.slots.get(i)?.first_seq, id.clone())))
-            .collect();
-        rest.sort_unstable();
-        for (_, id) in rest {
+        for id in self.open_oldest_first(|_| true) {
             self.finish(&id, emit);
         }
         self.reported.clear();
