@@ -248,6 +248,16 @@ pub(crate) fn cloudwatch_report(endpoint: &str, args: &[&str]) -> Run {
         .args(args))
 }
 
+/// `report --format json` of `group` over `[since, until)` on the Logs Insights engine, through `endpoint`.
+pub(crate) fn insights_report(endpoint: &str, group: &str, since: &str, until: &str) -> Run {
+    cloudwatch_report(
+        endpoint,
+        &[
+            "--group", group, "--since", since, "--until", until, "--engine", "insights",
+        ],
+    )
+}
+
 pub(crate) fn json(r: &Run) -> Value {
     assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
     serde_json::from_slice(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.text()))

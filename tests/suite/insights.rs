@@ -293,12 +293,7 @@ fn insights_report_from_paged_results_of_the_three_queries() {
     let minute_ms = (until_ms - 120_000) / 60_000 * 60_000;
     let minute = iso(minute_ms).replace('T', " ").replace('Z', "");
     let proxy = insights_proxy(minute);
-    let r = cloudwatch_report(
-        &proxy.url,
-        &[
-            "--group", &group, "--since", &since, "--until", &until, "--engine", "insights",
-        ],
-    );
+    let r = crate::cloudwatch::insights_report(&proxy.url, &group, &since, &until);
     let v = json(&r);
     // Both pages of each query count.
     assert_eq!(v["invocations"], 3);
@@ -461,12 +456,7 @@ fn failed_and_timed_out_queries_are_clear_errors_and_a_timeout_splits_the_slice(
         "GetQueryResults" => Action::Answer(r#"{"status":"Failed","results":[]}"#.into()),
         _ => Action::Forward,
     });
-    let r = cloudwatch_report(
-        &failed.url,
-        &[
-            "--group", &group, "--since", &since, "--until", &until, "--engine", "insights",
-        ],
-    );
+    let r = crate::cloudwatch::insights_report(&failed.url, &group, &since, &until);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(
         r.stderr.contains("query of ") && r.stderr.contains("failed: it ended with status Failed; try again"),
@@ -479,19 +469,7 @@ fn failed_and_timed_out_queries_are_clear_errors_and_a_timeout_splits_the_slice(
     });
     // Three minutes: split once into halves too short to split again.
     let three_before = iso(crate::util::parse_iso(&until) - 180_000);
-    let r = cloudwatch_report(
-        &timeout.url,
-        &[
-            "--group",
-            &group,
-            "--since",
-            &three_before,
-            "--until",
-            &until,
-            "--engine",
-            "insights",
-        ],
-    );
+    let r = crate::cloudwatch::insights_report(&timeout.url, &group, &three_before, &until);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(
         r.stderr.contains("timed out; running it again in two halves"),

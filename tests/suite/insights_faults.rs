@@ -350,19 +350,7 @@ fn timed_out_queries_are_billed_in_the_error() {
     let (proxy, state) = service(PLAIN, |_, _| Reply::Status("Timeout", 300.0));
     // Three minutes: split once into halves too short to split again.
     let three_before = iso(crate::util::parse_iso(&until) - 180_000);
-    let r = cloudwatch_report(
-        &proxy.url,
-        &[
-            "--group",
-            &group,
-            "--since",
-            &three_before,
-            "--until",
-            &until,
-            "--engine",
-            "insights",
-        ],
-    );
+    let r = crate::cloudwatch::insights_report(&proxy.url, &group, &three_before, &until);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(r.stderr.contains("it timed out (status Timeout)"), "{}", r.stderr);
     let st = state.lock().expect("state");
@@ -384,12 +372,7 @@ fn a_query_started_by_a_lost_start_query_answer_is_found_stopped_and_billed() {
         ..PLAIN
     };
     let (proxy, state) = service(setup, |_, _| Reply::Status("Complete", 1000.0));
-    let r = cloudwatch_report(
-        &proxy.url,
-        &[
-            "--group", &group, "--since", &since, "--until", &until, "--engine", "insights",
-        ],
-    );
+    let r = crate::cloudwatch::insights_report(&proxy.url, &group, &since, &until);
     let v = json(&r);
     let st = state.lock().expect("state");
     // The lost one and its retry, then the two other kinds.

@@ -90,12 +90,7 @@ fn insights_through_the_evaluator_fails_exactly_when_a_query_breaks_a_documented
         );
         return;
     }
-    let r = cloudwatch_report(
-        &eval.url,
-        &[
-            "--group", &group, "--since", &since, "--until", &until, "--engine", "insights",
-        ],
-    );
+    let r = crate::cloudwatch::insights_report(&eval.url, &group, &since, &until);
     assert_eq!(r.code, Some(1), "{broken:?}\n{}", r.stderr);
     assert!(r.stdout.is_empty(), "{}", r.text());
     let rejected = eval.rejected();
