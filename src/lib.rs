@@ -17,6 +17,7 @@ extern crate self as authlogs;
 mod access;
 mod analyze;
 pub mod app;
+pub mod audit;
 mod aws;
 mod bytes;
 pub mod cli;

@@ -1,6 +1,7 @@
 //! Renderers: pure `Report -> String` output formats, and the per-request writer.
 
 pub mod api_requests;
+pub mod audit;
 pub mod cross_check;
 pub mod csv;
 pub mod damage;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Lowest first: a module may use only those before it.
-const LAYERS: [&str; 21] = [
+const LAYERS: [&str; 22] = [
     "bytes",
     "cut",
     "timeutil",
@@ -14,6 +14,7 @@ const LAYERS: [&str; 21] = [
     "i18n",
     "redact",
     "report",
+    "audit",
     "aws",
     "source",
     "patterns",

@@ -1,0 +1,13 @@
+//! `authlogs audit`: what an API's configuration lets through — the facts read from API Gateway,
+//! Lambda and CloudWatch Logs (`model`), the checks over them (`checks`), and the result (`report`).
+
+mod checks;
+mod model;
+mod report;
+
+pub use checks::findings;
+pub use model::{
+    AccessLogSettings, ApiConfig, AuthorizerConfig, Configuration, EnvVar, FunctionConfig, Gap, LogGroupConfig,
+    RouteConfig, StageConfig,
+};
+pub use report::{AuditFinding, AuditReport, AUDIT_SCHEMA};
