@@ -2,10 +2,12 @@
 //! Lambda and CloudWatch Logs (`model`), the checks over them (`checks`), and the result (`report`).
 
 mod checks;
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod model;
 mod report;
 
-pub use checks::findings;
+pub use checks::{findings, KINDS};
 pub use model::{
     AccessLogSettings, ApiConfig, AuthorizerConfig, Configuration, EnvVar, FunctionConfig, Gap, LogGroupConfig,
     RouteConfig, StageConfig,

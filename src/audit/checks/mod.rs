@@ -1,9 +1,56 @@
-//! The checks of an audit over a configuration: pure functions, one finding kind each.
+//! The checks of an audit over a configuration: pure functions, one finding kind each, run in order.
+
+mod access_format;
+mod access_logging;
+mod cached_decision;
+mod not_attached;
+mod open_route;
+mod retention;
+mod secret_env;
+mod text;
+mod token_in_format;
+mod unjoinable;
 
 use super::model::Configuration;
 use super::report::AuditFinding;
 
-/// Every finding the configuration calls for, most urgent first.
-pub fn findings(_configuration: &Configuration) -> Vec<AuditFinding> {
-    Vec::new()
+/// One check: reads the configuration, adds its findings.
+type Check = fn(&Configuration, &mut Vec<AuditFinding>);
+
+/// Every check, in the order their findings appear within a severity.
+const CHECKS: &[Check] = &[
+    cached_decision::check,
+    secret_env::check,
+    token_in_format::check,
+    access_logging::check,
+    open_route::check,
+    unjoinable::check,
+    retention::check,
+    not_attached::check,
+];
+
+/// Every kind a check can report, in [`CHECKS`]' order (for the docs and the tests).
+pub const KINDS: &[&str] = &[
+    cached_decision::KIND,
+    secret_env::KIND,
+    token_in_format::KIND,
+    access_logging::KIND,
+    open_route::KIND,
+    unjoinable::KIND,
+    retention::KIND,
+    not_attached::KIND,
+];
+
+/// Every finding the configuration calls for, most urgent first; within a severity, in the
+/// checks' order and the configuration's (the sort is stable).
+pub fn findings(configuration: &Configuration) -> Vec<AuditFinding> {
+    let mut out = Vec::new();
+    for check in CHECKS {
+        check(configuration, &mut out);
+    }
+    out.sort_by_key(|f| f.severity);
+    out
 }
+
+#[cfg(test)]
+mod tests;
