@@ -15,9 +15,9 @@ use charts::{Bar, Segment, ACCENT, ALLOWED, DENIED, OTHER, PURPLE, WARN};
 use super::view::{self, decision_rows, pct};
 
 /// No script, no fetch: styles inline, images only as data.
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+pub(super) const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-const STYLE: &str = r#"
+pub(super) const STYLE: &str = r#"
 :root { --bg: #ffffff; --fg: #1d2330; --muted: #5b6475; --card: #f4f6f9; --line: #d9dee6;
         --allowed: #2e9d57; --denied: #d64545; --other: #8a8f98; --warn: #e08a1e; }
 @media (prefers-color-scheme: dark) {

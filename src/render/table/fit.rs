@@ -143,7 +143,7 @@ pub(crate) fn widest(text: &str) -> usize {
 /// `text` in lines of at most `width` cells, broken at spaces (a word wider than that is broken
 /// where it must be); continuation lines keep the leading spaces of the first. Unchanged when it
 /// fits or without a width.
-pub(super) fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
+pub(in crate::render) fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
     let Some(width) = width.filter(|w| display_width(text) > *w && *w > 0) else {
         return vec![text.to_string()];
     };

@@ -9,6 +9,8 @@ use crate::i18n::Lang;
 use crate::report::Report;
 use callers::callers;
 pub(crate) use fit::display_width;
+// The audit's table wraps its prose the same way.
+pub(in crate::render) use fit::wrap;
 use fit::Out;
 use sections::{cold_starts, cost, decisions, denials, duration, findings, header, input, top_denied_ips};
 use timeline::timeline;
