@@ -135,7 +135,7 @@ pub fn hostile() -> Configuration {
         .environment
         .push(env(&format!("EVIL_TOKEN{HOSTILE}"), "x", false));
     c.gaps.push(Gap {
-        what: format!("the stages of API {HOSTILE}"),
+        what: format!("=HYPERLINK(\"http://evil.example/\",\"x\") the stages of API {HOSTILE}"),
         permission: "apigateway:GET".into(),
         detail: format!("AccessDenied{HOSTILE}"),
     });

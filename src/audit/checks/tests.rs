@@ -168,6 +168,10 @@ fn token_variables_are_found_in_any_spelling() {
         ]
     );
     assert!(token_in_format::token_variables(DOC_FORMAT).is_empty());
+    // A digest of the token is what the docs recommend logging instead.
+    assert!(
+        token_in_format::token_variables("$context.authorizer.tokenHash $context.authorizer.token_sha256").is_empty()
+    );
 }
 
 #[test]
@@ -277,4 +281,20 @@ fn every_kind_is_listed() {
     fired.sort_unstable();
     fired.dedup();
     assert_eq!(fired, listed);
+}
+
+#[test]
+fn the_fix_format_is_the_one_docs_access_logs_sets() {
+    let doc = include_str!("../../../docs/access-logs.md");
+    let line = doc
+        .lines()
+        .find(|l| l.starts_with("aws apigatewayv2 update-stage") && l.contains("--access-log-settings '"))
+        .expect("the doc's update-stage command");
+    let json = line
+        .split_once("--access-log-settings '")
+        .and_then(|(_, rest)| rest.strip_suffix('\''))
+        .expect("quoted settings");
+    let settings: serde_json::Value = serde_json::from_str(json).expect("JSON settings");
+    assert_eq!(settings["Format"], access_format::JOIN_FORMAT);
+    assert_eq!(settings["Format"], DOC_FORMAT);
 }

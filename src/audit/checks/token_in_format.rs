@@ -14,6 +14,10 @@ pub(super) const KIND: &str = "token_in_access_log_format";
 /// `context.token`.
 const SECRET_KEYS: &[&str] = &["token", "authorization", "secret", "password", "apikey", "credential"];
 
+/// Words that make such a key a digest of the secret rather than the secret (`tokenHash`,
+/// `token_fingerprint`): what docs/access-logs.md recommends logging instead.
+const DIGEST_KEYS: &[&str] = &["hash", "fingerprint", "masked", "sha256", "sha1"];
+
 /// Prefixes of variables holding request headers (REST and WebSocket spellings: HTTP APIs have
 /// none, but formats are copied between API kinds); one naming `authorization` logs the token.
 const HEADER_PREFIXES: &[&str] = &[
@@ -78,7 +82,7 @@ fn carries_token(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     if let Some(key) = lower.strip_prefix("$context.authorizer.") {
         let key: String = key.chars().filter(|&c| c != '_' && c != '-').collect();
-        return SECRET_KEYS.iter().any(|w| key.contains(w));
+        return SECRET_KEYS.iter().any(|w| key.contains(w)) && !DIGEST_KEYS.iter().any(|w| key.contains(w));
     }
     HEADER_PREFIXES
         .iter()
