@@ -171,6 +171,22 @@ fn an_error_status_without_an_aws_error_says_what_came_instead() {
 }
 
 #[test]
+fn a_header_http_cannot_carry_is_an_unreadable_answer_not_a_dropped_connection() {
+    // hyper refuses the whole answer; it was retried 8 times and blamed on the network.
+    let ep = answering("DescribeLogGroups", || ok("{}").header("X-Note", "\u{1b}[31m"));
+    let r = finish(&mut ep.authlogs(&["groups"]));
+    assert_one_error(
+        &r,
+        &[
+            "logs:DescribeLogGroups: the endpoint's answer is not HTTP authlogs can read (invalid HTTP header parsed)",
+            FIX,
+        ],
+    );
+    assert!(!r.stderr.contains("--max-tps"), "not a network error:\n{}", r.stderr);
+    assert_eq!(ep.calls("DescribeLogGroups"), 1, "not retried");
+}
+
+#[test]
 fn a_redirect_is_not_followed_and_names_where_it_pointed() {
     let ep = answering("DescribeLogGroups", || {
         ok("").status("307 Temporary Redirect").header(
