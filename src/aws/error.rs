@@ -132,7 +132,8 @@ pub(crate) fn esc(s: &str) -> String {
 pub(crate) fn to_error(failure: Failure, ctx: &Context<'_>) -> CwError {
     let region = esc(&ctx.client.region);
     let profile = esc(&ctx.client.profile);
-    // The network stack's words may quote the endpoint, password and all: never print that.
+    // The network stack's words may quote the endpoint, password and all: never print that. This
+    // shadows `esc`, so no text below can skip the scrub.
     let esc = |s: &str| match &ctx.client.endpoint {
         Some(url) => esc(&scrub_userinfo(s, url)),
         None => esc(s),
