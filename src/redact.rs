@@ -6,6 +6,9 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 mod known;
+mod url;
+
+pub use url::{display_url, scrub_userinfo};
 
 pub(crate) use known::{KnownTokens, RECEIVED_BYTES};
 

@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use aws_sdk_cloudwatchlogs::error::{ProvideErrorMetadata, SdkError};
 
+use super::credentials::Unsendable;
 use super::ratelimit::RateLimiter;
 use super::retry::{classify_response, Jitter, RetryPolicy, Retryable};
+use super::unreadable;
 
 /// Counters of a run, shared by every task.
 #[derive(Debug, Default)]
@@ -60,6 +62,12 @@ pub enum Failure {
     Connect { detail: String },
     /// The SDK had no credentials to sign with.
     NoCredentials { detail: String },
+    /// A credential cannot go into a header (it holds CR/LF): no request could be signed.
+    Unsendable { which: &'static str },
+    /// An answer the SDK could not read: `what` completes "the endpoint's answer …".
+    Unreadable { what: String },
+    /// A 3xx answer: authlogs does not follow redirects (credentials would go along).
+    Redirected { status: u16, location: Option<String> },
     /// Retryable failures, the last of which is described, until the policy gave up.
     Exhausted { attempts: u32, last: String },
     /// Anything else the SDK reported.
@@ -114,6 +122,9 @@ pub(crate) fn one_line(f: &Failure) -> String {
         Failure::Service { code, message, status } => format!("{code}: {message} (HTTP {status})"),
         Failure::Connect { detail } | Failure::NoCredentials { detail } | Failure::Other { detail } => detail.clone(),
         Failure::Exhausted { last, .. } => last.clone(),
+        Failure::Unsendable { which } => format!("the {which} cannot be sent in a header"),
+        Failure::Unreadable { what } => format!("the endpoint's answer {what}"),
+        Failure::Redirected { status, .. } => format!("redirected (HTTP {status})"),
         Failure::Aborted => "aborted".into(),
     }
 }
@@ -132,14 +143,34 @@ fn classify<E>(err: &SdkError<E, aws_sdk_cloudwatchlogs::config::http::HttpRespo
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
 {
+    if let Some(which) = unsendable_credential(err) {
+        return (Retryable::Fatal, Failure::Unsendable { which });
+    }
     match err {
         SdkError::ServiceError(se) => {
-            let status = se.raw().status().as_u16();
+            let raw = se.raw();
+            let status = raw.status().as_u16();
             let code = err.code().map(str::to_string);
+            let body = raw.body().bytes().unwrap_or_default();
+            let encoding = raw.headers().get("content-encoding");
+            // A success status the SDK turned into an error: its JSON reader refused the body.
+            if raw.status().is_success() && code.is_none() {
+                let what = unreadable::describe(body, encoding, &root_message(err));
+                return (Retryable::Fatal, Failure::Unreadable { what });
+            }
+            if (300..400).contains(&status) {
+                let location = raw.headers().get("location").map(str::to_string);
+                return (Retryable::Fatal, Failure::Redirected { status, location });
+            }
             let class = classify_response(code.as_deref(), status);
+            let mut message = err.message().unwrap_or_default().to_string();
+            // No AWS error in it (a proxy's 502 page): say what the answer was instead.
+            if code.is_none() && message.is_empty() && !body.is_empty() {
+                message = format!("the answer {}", unreadable::describe(body, encoding, ""));
+            }
             let failure = Failure::Service {
                 code: code.unwrap_or_else(|| format!("HTTP {status}")),
-                message: err.message().unwrap_or_default().to_string(),
+                message,
                 status,
             };
             (class, failure)
@@ -158,7 +189,9 @@ where
         ),
         SdkError::DispatchFailure(d) => {
             let detail = root_message(err);
-            if let Some(problem) = connect_problem(err) {
+            if let Some(what) = not_http(&detail) {
+                (Retryable::Fatal, Failure::Unreadable { what })
+            } else if let Some(problem) = connect_problem(err) {
                 (Retryable::Fatal, Failure::Connect { detail: problem })
             } else if is_credentials_problem(err) {
                 (Retryable::Fatal, Failure::NoCredentials { detail })
@@ -201,6 +234,29 @@ fn connect_problem(e: &(dyn StdError + 'static)) -> Option<String> {
         }
     }
     None
+}
+
+/// Which credential cannot go into a header, as `credentials.rs` found, or as the signer found when
+/// it could not add a header value (the only one it adds from outside is the session token).
+fn unsendable_credential(e: &(dyn StdError + 'static)) -> Option<&'static str> {
+    if let Some(u) = chain(e).find_map(|e| e.downcast_ref::<Unsendable>()) {
+        return Some(u.which);
+    }
+    let texts: Vec<String> = chain(e).map(|e| e.to_string()).collect();
+    let signer = texts.iter().any(|t| t == "failed to create canonical request");
+    (signer && texts.iter().any(|t| t == "invalid header value")).then_some("session token")
+}
+
+/// hyper's words for an answer that is not HTTP/1.1 it can parse (`invalid HTTP header parsed`, a
+/// header with control characters in it): the same answer comes back on every try.
+fn not_http(root: &str) -> Option<String> {
+    let parse = (root.starts_with("invalid HTTP") && root.ends_with("parsed")) || root == "message head is too large";
+    parse.then(|| {
+        format!(
+            "is not HTTP authlogs can read ({})",
+            crate::redact::escape_control(root)
+        )
+    })
 }
 
 fn is_credentials_problem(e: &(dyn StdError + 'static)) -> bool {

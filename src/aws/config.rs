@@ -59,6 +59,9 @@ pub async fn client(conn: &Connection) -> Result<Client, CwError> {
         return Err(CwError::NoRegion { profile });
     };
     let mut service = aws_sdk_cloudwatchlogs::config::Builder::from(&config);
+    if let Some(provider) = config.credentials_provider() {
+        service.set_credentials_provider(Some(super::credentials::checked(provider)));
+    }
     // `--endpoint-url` or `AWS_ENDPOINT_URL`, as the loader resolved it.
     if let Some(host) = config.endpoint_url().and_then(local_host) {
         service = service.interceptor(StripStreamPrefix { host });

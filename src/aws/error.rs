@@ -4,7 +4,7 @@ use thiserror::Error;
 
 use super::call::Failure;
 use super::config;
-use crate::redact::escape_control;
+use crate::redact::{display_url, escape_control, scrub_userinfo};
 
 /// What went wrong talking to CloudWatch, worded for the user: one line, with what to do about it.
 #[derive(Debug, Error)]
@@ -45,6 +45,20 @@ pub enum CwError {
     ExpiredToken { profile: String },
     #[error("the AWS credentials of profile '{profile}' were rejected ({code}): check the access key, secret and session token")]
     BadCredentials { profile: String, code: String },
+    #[error("the AWS {which} of profile '{profile}' holds characters a header cannot carry (CR/LF or another control character), so no request can be signed: set it again on one line ({fix})")]
+    UnsendableCredential {
+        which: &'static str,
+        profile: String,
+        fix: &'static str,
+    },
+    #[error("{operation}: the endpoint's answer {what}; check --endpoint-url and any proxy (HTTPS_PROXY)")]
+    Unreadable { operation: &'static str, what: String },
+    #[error("{operation}: the endpoint redirected to {location} (HTTP {status}): authlogs does not follow redirects; point --endpoint-url at the final address")]
+    Redirected {
+        operation: &'static str,
+        status: u16,
+        location: String,
+    },
     #[error("cannot reach the CloudWatch Logs endpoint {endpoint}: {detail}; check --endpoint-url / AWS_ENDPOINT_URL, --region and the network")]
     Connect { endpoint: String, detail: String },
     #[error("{operation} kept failing after {attempts} tries ({last}); covered {covered} of {window} — try again later, lower --max-tps, or narrow --since/--until")]
@@ -118,6 +132,12 @@ pub(crate) fn esc(s: &str) -> String {
 pub(crate) fn to_error(failure: Failure, ctx: &Context<'_>) -> CwError {
     let region = esc(&ctx.client.region);
     let profile = esc(&ctx.client.profile);
+    // The network stack's words may quote the endpoint, password and all: never print that. This
+    // shadows `esc`, so no text below can skip the scrub.
+    let esc = |s: &str| match &ctx.client.endpoint {
+        Some(url) => esc(&scrub_userinfo(s, url)),
+        None => esc(s),
+    };
     match failure {
         Failure::Service { code, message, .. } => match code.as_str() {
             "ResourceNotFoundException" => CwError::GroupNotFound {
@@ -149,14 +169,35 @@ pub(crate) fn to_error(failure: Failure, ctx: &Context<'_>) -> CwError {
             },
         },
         Failure::Connect { detail } => CwError::Connect {
-            endpoint: esc(&ctx
+            endpoint: ctx
                 .client
                 .endpoint
-                .clone()
-                .unwrap_or_else(|| format!("of region {}", ctx.client.region))),
-            detail,
+                .as_deref()
+                .map_or_else(|| format!("of region {region}"), display_url),
+            detail: esc(&detail),
         },
         Failure::NoCredentials { .. } => CwError::NoCredentials { profile },
+        Failure::Unsendable { which } => CwError::UnsendableCredential {
+            which,
+            profile,
+            fix: if which == "session token" {
+                "AWS_SESSION_TOKEN, or aws_session_token in the profile; `aws sso login` writes a fresh one"
+            } else {
+                "AWS_ACCESS_KEY_ID, or aws_access_key_id in the profile"
+            },
+        },
+        // Already escaped where it was worded.
+        Failure::Unreadable { what } => CwError::Unreadable {
+            operation: ctx.operation,
+            what,
+        },
+        Failure::Redirected { status, location } => CwError::Redirected {
+            operation: ctx.operation,
+            status,
+            location: location
+                .as_deref()
+                .map_or_else(|| "nowhere (no Location header)".into(), display_url),
+        },
         Failure::Exhausted { attempts, last } => {
             let (covered, window) = ctx
                 .coverage

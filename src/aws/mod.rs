@@ -3,11 +3,13 @@
 
 mod call;
 mod config;
+mod credentials;
 mod error;
 mod groups;
 mod paging;
 mod ratelimit;
 mod retry;
+mod unreadable;
 
 pub(crate) use call::{call, one_line, root_message, Counters, Failure, Shared};
 pub(crate) use config::{client, runtime, Client};

@@ -22,10 +22,11 @@ pub(crate) struct Call<'a> {
     pub n: usize,
 }
 
-/// What the server answers: a status line (`200 OK`) and a JSON body.
+/// What the server answers: a status line (`200 OK`), a JSON body, and any further headers.
 pub(crate) struct Reply {
     pub status: &'static str,
     pub body: String,
+    pub headers: Vec<(&'static str, String)>,
 }
 
 /// A 200 answer with this JSON body.
@@ -33,6 +34,20 @@ pub(crate) fn ok(body: impl Into<String>) -> Reply {
     Reply {
         status: "200 OK",
         body: body.into(),
+        headers: Vec::new(),
+    }
+}
+
+impl Reply {
+    /// This answer with the status line `status` (`307 Temporary Redirect`).
+    pub fn status(self, status: &'static str) -> Reply {
+        Reply { status, ..self }
+    }
+
+    /// This answer with one more header (sent as given: a test may send what a client must refuse).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
     }
 }
 
@@ -104,9 +119,10 @@ fn serve(mut conn: TcpStream, script: &Script, seen: &Mutex<Vec<String>>) -> std
         body,
         n,
     });
+    let extra: String = reply.headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
     write!(
         conn,
-        "HTTP/1.1 {}\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-RequestId: hostile\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        "HTTP/1.1 {}\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-RequestId: hostile\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{}",
         reply.status,
         reply.body.len(),
         reply.body

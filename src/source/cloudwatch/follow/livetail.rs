@@ -94,7 +94,9 @@ pub(super) fn on_failure(failure: &Failure, opened_before: bool) -> OnFailure {
         Failure::Connect { .. } | Failure::Other { .. } => OnFailure::Reconnect,
         // Retries ran out (e.g. the account's 15 concurrent sessions are taken): poll, if it never worked.
         Failure::Exhausted { .. } => lack,
-        Failure::NoCredentials { .. } | Failure::Aborted => OnFailure::Fatal,
+        // Live Tail's stream may be what the endpoint cannot serve; polling then says what is wrong.
+        Failure::Unreadable { .. } | Failure::Redirected { .. } => lack,
+        Failure::NoCredentials { .. } | Failure::Unsendable { .. } | Failure::Aborted => OnFailure::Fatal,
     }
 }
 
