@@ -1,0 +1,42 @@
+//! A refused call becomes a `Gap` and the audit goes on; only what no other call could get past
+//! (no credentials, no connection) ends it.
+
+use crate::audit::Gap;
+use crate::aws::call::{one_line, Failure};
+use crate::aws::config::Client;
+use crate::aws::error::{esc, to_error, Context, CwError};
+
+/// Codes that mean the credentials themselves are bad: every other call would fail the same way.
+const CREDENTIAL_CODES: [&str; 7] = [
+    "ExpiredTokenException",
+    "ExpiredToken",
+    "RequestExpired",
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "InvalidClientTokenId",
+    "IncompleteSignature",
+];
+
+/// `failure` of the call that reads `what` (needing `permission`): a gap to record, or the error
+/// that ends the audit.
+pub(crate) fn gap(failure: Failure, what: String, permission: &'static str, client: &Client) -> Result<Gap, CwError> {
+    let fatal = match &failure {
+        Failure::Connect { .. } | Failure::NoCredentials { .. } | Failure::Aborted => true,
+        Failure::Service { code, .. } => CREDENTIAL_CODES.contains(&code.as_str()),
+        Failure::Exhausted { .. } | Failure::Other { .. } => false,
+    };
+    if fatal {
+        let ctx = Context {
+            operation: permission,
+            group: None,
+            client,
+            coverage: None,
+        };
+        return Err(to_error(failure, &ctx));
+    }
+    Ok(Gap {
+        what,
+        permission: permission.to_string(),
+        detail: esc(&one_line(&failure)),
+    })
+}
