@@ -17,7 +17,7 @@ pub fn audit(config: AuditConfig, now_ms: i64, out: &mut dyn Write, err: &mut dy
     for gap in &configuration.gaps {
         writeln!(
             err,
-            "authlogs: could not read {}: {} is needed ({})",
+            "authlogs: could not read {} (it needs {}): {}",
             gap.what, gap.permission, gap.detail
         )?;
     }
