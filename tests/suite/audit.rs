@@ -495,6 +495,59 @@ fn a_refused_permission_on_one_api_is_one_line_and_the_rest_is_audited() {
         1,
         "a refusal is not retried"
     );
+    // moto does not implement GetAuthorizers: asked once in the run (of whichever API comes
+    // first, maybe one an earlier run left in the region), then the routes lead.
+    let seen = proxy.seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let listings = seen.iter().filter(|o| o.ends_with("/authorizers")).count();
+    assert_eq!(listings, 1, "GetAuthorizers is tried once per run: {seen:?}");
+}
+
+#[test]
+fn authorizers_are_taken_from_get_authorizers_when_the_server_lists_them() {
+    if !crate::util::moto() {
+        return;
+    }
+    let (setup, created) = seed("ca-central-1", "listed");
+    let api = created.api_ids[0].clone();
+    let listing = format!("GET /v2/apis/{api}/authorizers");
+    let uri = format!(
+        "arn:aws:apigateway:{}:lambda:path/2015-03-31/functions/{}/invocations",
+        setup.region, created.function_arn
+    );
+    // A server that implements the listing (as AWS does): one authorizer moto never had.
+    let body = serde_json::json!({ "items": [{
+        "authorizerId": "listed1",
+        "name": "from-the-listing",
+        "authorizerType": "REQUEST",
+        "authorizerUri": uri,
+        "identitySource": ["$request.header.Authorization", "$context.identity.sourceIp"],
+        "authorizerResultTtlInSeconds": 0,
+        "authorizerPayloadFormatVersion": "2.0",
+        "enableSimpleResponses": false
+    }]})
+    .to_string();
+    let proxy = start_proxy(move |call| {
+        if call.operation == listing {
+            Action::Answer(body.clone())
+        } else {
+            Action::Forward
+        }
+    });
+    let run = audit(&proxy.url, setup.region, &["--format", "json", "--api-id", &api]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let doc = run.json();
+    let authorizers = &find(&doc["configuration"]["apis"], "api_id", &api)["authorizers"];
+    assert_eq!(authorizers.as_array().map(Vec::len), Some(1), "{authorizers}");
+    assert_eq!(authorizers[0]["authorizer_id"], "listed1");
+    assert_eq!(authorizers[0]["result_ttl_seconds"], 0);
+    assert_eq!(authorizers[0]["simple_responses"], false);
+    let by_id = proxy
+        .seen
+        .lock()
+        .map_or(0, |s| s.iter().filter(|o| o.contains("/authorizers/")).count());
+    assert_eq!(by_id, 0, "GetAuthorizer by id is only the fallback");
+    // --api-id alone: the function the authorizer invokes is read by its ARN.
+    assert_eq!(doc["configuration"]["functions"][0]["name"], setup.function.as_str());
 }
 
 #[test]
