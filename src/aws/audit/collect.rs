@@ -170,7 +170,9 @@ impl Collect<'_> {
         };
         let mut authorizers = None;
         if *listing_works {
-            // One try, outside the run's retry policy: a refusal here costs nothing, the routes answer.
+            // One try, outside the run's retry policy: a refusal here costs nothing, the routes
+            // answer. It waits its turn in the run's limiter, so the rate holds.
+            self.shared.limiter.acquire().await;
             let probe = Shared::new(f64::MAX, 1);
             match apis::list_authorizers(&self.clients.apigw, &probe, &api.api_id).await {
                 Ok(all) => authorizers = Some(all),
