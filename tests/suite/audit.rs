@@ -572,3 +572,22 @@ fn a_region_with_nothing_to_audit_is_one_clear_error() {
         assert!(lines[0].contains(part), "{part}: {}", lines[0]);
     }
 }
+
+#[test]
+fn an_unreachable_endpoint_ends_the_audit_with_one_line() {
+    // A port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let run = audit(&format!("http://127.0.0.1:{port}"), "eu-west-1", &["--format", "json"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(
+        lines[0].contains("cannot reach the AWS endpoint") && lines[0].contains("--endpoint-url"),
+        "{}",
+        lines[0]
+    );
+}

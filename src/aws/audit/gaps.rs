@@ -25,6 +25,21 @@ pub(crate) fn gap(failure: Failure, what: String, permission: &'static str, clie
         Failure::Service { code, .. } => CREDENTIAL_CODES.contains(&code.as_str()),
         Failure::Exhausted { .. } | Failure::Other { .. } => false,
     };
+    if let Failure::Connect { detail } = &failure {
+        // CwError::Connect names the CloudWatch Logs endpoint; the audit's first call is Lambda's.
+        let endpoint = client
+            .endpoint
+            .clone()
+            .unwrap_or_else(|| format!("of region {}", client.region));
+        return Err(CwError::Other {
+            operation: permission,
+            detail: format!(
+                "cannot reach the AWS endpoint {}: {}; check --endpoint-url / AWS_ENDPOINT_URL, --region and the network",
+                esc(&endpoint),
+                esc(detail)
+            ),
+        });
+    }
     if fatal {
         let ctx = Context {
             operation: permission,
