@@ -8,7 +8,8 @@ use clap::Parser;
 use authlogs::cli::{Cli, Command};
 use authlogs::{escape_lines, Error};
 
-/// Exit status when the report was produced but some input was damaged.
+/// Exit status when the report was produced but some input was damaged (or, for `audit`, some
+/// part of the configuration could not be read).
 const EXIT_PARTIAL: u8 = 3;
 
 fn is_broken_pipe(e: &Error) -> bool {
@@ -60,6 +61,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Report(args) if args.output.is_none() && closed_stdout::closed() => Err(closed_stdout_error()),
         Command::Tail(_) if closed_stdout::closed() => Err(closed_stdout_error()),
+        Command::Audit(args) if args.output.is_none() && closed_stdout::closed() => Err(closed_stdout_error()),
         Command::Report(args) => args.validate(now_ms).and_then(|config| {
             let interrupted = authlogs::app::interrupt_flag()?;
             let stdout = io::stdout();
@@ -83,6 +85,13 @@ fn main() -> ExitCode {
             let stdout = io::stdout();
             let mut out = io::BufWriter::new(stdout.lock());
             let outcome = authlogs::app::groups(config, &mut out)?;
+            out.flush()?;
+            Ok(outcome)
+        }),
+        Command::Audit(args) => args.validate().and_then(|config| {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            let outcome = authlogs::app::audit(config, now_ms, &mut out, &mut io::stderr())?;
             out.flush()?;
             Ok(outcome)
         }),

@@ -1,6 +1,7 @@
 //! The command drivers behind the binary: one per subcommand, each taking a validated config.
 
 mod access;
+mod audit;
 mod cloudwatch;
 mod completions;
 mod groups;
@@ -8,6 +9,7 @@ mod output;
 mod report;
 mod tail;
 
+pub use audit::audit;
 pub use completions::{completions, man};
 pub use groups::groups;
 pub use report::report;
@@ -30,16 +32,23 @@ pub struct Outcome {
 impl Outcome {
     /// The outcome of `report` against its `--fail-on` threshold; says on `err` what failed it.
     fn of(report: &Report, fail_on: Option<Severity>, err: &mut dyn Write) -> Outcome {
-        let failing: Vec<&str> = fail_on
-            .map(|limit| {
-                report
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity <= limit)
-                    .map(|f| f.kind)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let findings = report.findings.iter().map(|f| (f.severity, f.kind));
+        Outcome::judge(findings, report.complete, fail_on, err)
+    }
+
+    /// The outcome of any command's findings (severity, kind) against `--fail-on`, `complete` or
+    /// partial; says on `err` which findings failed it. `report` and `audit` share it, so both
+    /// fail alike.
+    fn judge<'k>(
+        findings: impl Iterator<Item = (Severity, &'k str)>,
+        complete: bool,
+        fail_on: Option<Severity>,
+        err: &mut dyn Write,
+    ) -> Outcome {
+        let failing: Vec<&str> = match fail_on {
+            Some(limit) => findings.filter(|(s, _)| *s <= limit).map(|(_, kind)| kind).collect(),
+            None => Vec::new(),
+        };
         if let (Some(limit), false) = (fail_on, failing.is_empty()) {
             let _ = writeln!(
                 err,
@@ -50,7 +59,7 @@ impl Outcome {
             );
         }
         Outcome {
-            partial: !report.complete,
+            partial: !complete,
             failed_findings: failing.len(),
         }
     }

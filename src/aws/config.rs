@@ -31,6 +31,22 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub async fn client(conn: &Connection) -> Result<Client, CwError> {
+    let loaded = load(conn).await?;
+    Ok(logs_client(&loaded))
+}
+
+/// The shared SDK configuration of a run and what it resolved to: every service client of the run
+/// (CloudWatch Logs, and `audit`'s API Gateway and Lambda) is built from this one loader.
+#[derive(Debug, Clone)]
+pub(crate) struct Loaded {
+    pub(crate) config: aws_config::SdkConfig,
+    pub(crate) region: String,
+    pub(crate) profile: String,
+}
+
+/// Loads the standard chain with `--profile`, `--region`, `--endpoint-url`, the timeouts, and the
+/// SDK's own retries off; fails when no region resolves.
+pub(crate) async fn load(conn: &Connection) -> Result<Loaded, CwError> {
     // The SDK's own retries are off: `retry.rs` decides, and counts every try in `source`.
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(1))
@@ -58,20 +74,36 @@ pub async fn client(conn: &Connection) -> Result<Client, CwError> {
     let Some(region) = config.region().map(|r| r.to_string()).filter(|r| !r.is_empty()) else {
         return Err(CwError::NoRegion { profile });
     };
-    let mut service = aws_sdk_cloudwatchlogs::config::Builder::from(&config);
-    if let Some(provider) = config.credentials_provider() {
-        service.set_credentials_provider(Some(super::credentials::checked(provider)));
-    }
+    // Every client signs with credentials checked first: a CR/LF in a key or session token is a
+    // credential error, never a header the SDK refuses (and retries) or panics on.
+    let config = match config.credentials_provider() {
+        Some(provider) => config
+            .to_builder()
+            .credentials_provider(super::credentials::checked(provider))
+            .build(),
+        None => config,
+    };
+    Ok(Loaded {
+        config,
+        region,
+        profile,
+    })
+}
+
+/// The CloudWatch Logs client of a loaded configuration.
+pub(crate) fn logs_client(loaded: &Loaded) -> Client {
+    let config = &loaded.config;
+    let mut service = aws_sdk_cloudwatchlogs::config::Builder::from(config);
     // `--endpoint-url` or `AWS_ENDPOINT_URL`, as the loader resolved it.
     if let Some(host) = config.endpoint_url().and_then(local_host) {
         service = service.interceptor(StripStreamPrefix { host });
     }
-    Ok(Client {
+    Client {
         logs: aws_sdk_cloudwatchlogs::Client::from_conf(service.build()),
-        region,
-        profile,
+        region: loaded.region.clone(),
+        profile: loaded.profile.clone(),
         endpoint: config.endpoint_url().map(str::to_string),
-    })
+    }
 }
 
 /// The host of an endpoint URL, as written in it (IPv6 in brackets), when it is an IP address or

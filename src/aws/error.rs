@@ -25,6 +25,12 @@ pub enum CwError {
         region: String,
         profile: String,
     },
+    #[error("nothing to audit in region {region} (profile '{profile}'): no Lambda function name contains '{pattern}' and no HTTP API has a Lambda authorizer invoking one; pass --function NAME or --api-id ID, or check --region/--profile")]
+    NoAuditTarget {
+        pattern: String,
+        region: String,
+        profile: String,
+    },
     #[error("{count} log groups contain '{pattern}': {names}; pass --group NAME (repeatable) to pick, or --all-groups to read them all")]
     SeveralGroups {
         pattern: String,

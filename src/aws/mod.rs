@@ -1,6 +1,7 @@
 //! The AWS plumbing every component shares: the client and its connection, one counted call with
 //! retry and a shared rate limit, errors worded with their fix, and log-group discovery.
 
+mod audit;
 mod call;
 mod config;
 mod credentials;
@@ -11,6 +12,7 @@ mod ratelimit;
 mod retry;
 mod unreadable;
 
+pub use audit::{collect as collect_audit, AuditSelection};
 pub(crate) use call::{call, one_line, root_message, Counters, Failure, Shared};
 pub(crate) use config::{client, runtime, Client};
 pub use config::{Connection, FetchConfig, GroupSelection};

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
-use super::{CompletionsArgs, GroupsArgs, ManArgs, ReportArgs, TailArgs};
+use super::{AuditArgs, CompletionsArgs, GroupsArgs, ManArgs, ReportArgs, TailArgs};
 
 /// The whole command line.
 #[derive(Debug, Parser)]
@@ -26,6 +26,9 @@ pub enum Command {
     Tail(TailArgs),
     /// List the log groups that match a name pattern: stored bytes, retention, creation and newest event.
     Groups(GroupsArgs),
+    /// Audit the authorizer's configuration: what its identity sources, cache, environment, access
+    /// logging and log retention let through, before any log line shows it.
+    Audit(AuditArgs),
     /// Print the completion script for a shell (bash, zsh, fish, powershell, elvish) to stdout.
     Completions(CompletionsArgs),
     /// Print the man page of authlogs, or of one subcommand, as roff to stdout.

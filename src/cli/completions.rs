@@ -34,6 +34,8 @@ pub enum ManPageArg {
     Tail,
     /// authlogs-groups(1).
     Groups,
+    /// authlogs-audit(1).
+    Audit,
     /// authlogs-completions(1).
     Completions,
     /// authlogs-man(1).
@@ -47,6 +49,7 @@ impl ManPageArg {
             ManPageArg::Report => "report",
             ManPageArg::Tail => "tail",
             ManPageArg::Groups => "groups",
+            ManPageArg::Audit => "audit",
             ManPageArg::Completions => "completions",
             ManPageArg::Man => "man",
         }

@@ -2,6 +2,7 @@
 //! (`args/`), each validated once into a config.
 
 mod args;
+mod audit;
 mod command;
 mod completions;
 mod groups;
@@ -15,6 +16,7 @@ pub(crate) use args::terminal_width;
 pub use args::{
     AccessArgs, AwsArgs, ColorArg, FindingArgs, LogGroupArgs, ReadArgs, SeverityArg, StyleArgs, TzArg, WindowArgs,
 };
+pub use audit::{AuditArgs, AuditConfig};
 pub use command::{Cli, Command};
 pub use completions::{CompletionsArgs, CompletionsConfig, ManArgs, ManConfig, ManPageArg, Shell};
 pub use groups::{GroupsArgs, GroupsConfig};

@@ -7,6 +7,7 @@ mod access;
 mod access_cloudwatch;
 mod access_shapes;
 mod access_usage;
+mod audit;
 mod cli;
 mod cloudwatch;
 mod cloudwatch_window;

@@ -26,6 +26,13 @@ pub(crate) enum Action {
     Answer(String),
     /// Answer this status (`400 Bad Request`) with this JSON body, made at run time.
     Reply { status: &'static str, body: String },
+    /// Answer as a REST-JSON service (API Gateway, Lambda) refuses: this status, the error code
+    /// in the `x-amzn-ErrorType` header and `{"message": …}` as the body.
+    RestError {
+        status: &'static str,
+        error_type: &'static str,
+        message: String,
+    },
     /// Pass it to moto, and change the JSON body of its answer.
     Rewrite(Box<dyn FnOnce(&str) -> String + Send>),
     /// Pass it to moto, show its answer's JSON body to the function, and close the connection
@@ -35,7 +42,8 @@ pub(crate) enum Action {
 
 /// One call as a rule sees it.
 pub(crate) struct Call<'a> {
-    /// `FilterLogEvents`, `StartQuery` …
+    /// `FilterLogEvents`, `StartQuery` … (the `X-Amz-Target`); for the REST-JSON services (API
+    /// Gateway, Lambda), which send none, the method and path: `GET /v2/apis/ID/stages`.
     pub operation: &'a str,
     /// The whole request (head and JSON body).
     pub request: &'a str,
@@ -109,6 +117,14 @@ pub(crate) fn read_request(conn: &mut TcpStream) -> std::io::Result<Vec<u8>> {
     }
 }
 
+/// `GET /v2/apis/ID/stages` out of the request line `GET /v2/apis/ID/stages?x=1 HTTP/1.1`.
+fn method_and_path(request: &str) -> String {
+    let mut words = request.lines().next().unwrap_or_default().split(' ');
+    let method = words.next().unwrap_or_default();
+    let path = words.next().unwrap_or_default().split('?').next().unwrap_or_default();
+    format!("{method} {path}")
+}
+
 fn respond(conn: &mut TcpStream, status: &str, body: &str) -> std::io::Result<()> {
     write!(
         conn,
@@ -131,7 +147,7 @@ fn serve(
         .split("Logs_20140328.")
         .nth(1)
         .map(|rest| rest.chars().take_while(char::is_ascii_alphanumeric).collect::<String>())
-        .unwrap_or_default();
+        .unwrap_or_else(|| method_and_path(&text));
     let n = match seen.lock() {
         Ok(mut s) => {
             let n = s.iter().filter(|o| **o == operation).count() as u64;
@@ -166,6 +182,20 @@ fn serve(
         Action::Reply { status, body } => {
             sent.fetch_add(1, Ordering::Relaxed);
             return respond(&mut conn, status, &body);
+        }
+        Action::RestError {
+            status,
+            error_type,
+            message,
+        } => {
+            sent.fetch_add(1, Ordering::Relaxed);
+            let body = serde_json::json!({ "message": message }).to_string();
+            write!(
+                conn,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nx-amzn-ErrorType: {error_type}\r\nx-amzn-RequestId: test\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )?;
+            return conn.flush();
         }
         Action::Rewrite(f) => Some(Ok(f)),
         Action::Lose(f) => Some(Err(f)),

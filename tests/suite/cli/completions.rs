@@ -42,7 +42,7 @@ fn every_shell_gets_a_script_with_the_subcommands_and_their_options() {
     for shell in SHELLS {
         let script = generated(&["completions", shell]);
         assert!(script.len() > 1000, "{shell}: {} bytes", script.len());
-        for subcommand in ["report", "tail", "groups", "completions", "man"] {
+        for subcommand in ["report", "tail", "groups", "audit", "completions", "man"] {
             assert!(script.contains(subcommand), "{shell}: no {subcommand}");
         }
         for option in [
@@ -106,7 +106,7 @@ fn bash_completion_parses_and_completes() {
     };
     assert_eq!(complete(&["authlogs", "re"]), BTreeSet::from(["report".to_string()]));
     let subcommands = complete(&["authlogs", ""]);
-    for want in ["report", "tail", "groups", "completions", "man"] {
+    for want in ["report", "tail", "groups", "audit", "completions", "man"] {
         assert!(subcommands.contains(want), "{want}: {subcommands:?}");
     }
     let options = complete(&["authlogs", "report", "--"]);
@@ -139,7 +139,11 @@ fn man_pages_are_roff_with_every_option() {
         .skip(1)
         .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name))
         .collect();
-    assert_eq!(pages, ["report", "tail", "groups", "completions", "man"], "{top}");
+    assert_eq!(
+        pages,
+        ["report", "tail", "groups", "audit", "completions", "man"],
+        "{top}"
+    );
     for page in pages {
         let text = generated(&["man", "--command", page]);
         assert!(

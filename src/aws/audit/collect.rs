@@ -1,0 +1,227 @@
+//! One audit's reading, in order: the functions, the APIs whose authorizers invoke them (routes,
+//! authorizers, stages), the functions only an authorizer named, then each function's log group.
+//! A refused call leaves a gap and the rest is still read.
+
+use std::collections::BTreeSet;
+
+use super::apis::{self, function_name, ApiSummary};
+use super::clients::AuditClients;
+use super::functions;
+use super::gaps::gap;
+use super::log_groups::log_group;
+use super::selection::AuditSelection;
+use crate::audit::{ApiConfig, AuthorizerConfig, Configuration, FunctionConfig, Gap};
+use crate::aws::call::Shared;
+use crate::aws::config::runtime;
+use crate::aws::error::{esc, CwError};
+use crate::aws::retry::RetryPolicy;
+use crate::aws::Connection;
+
+/// API Gateway's permission for every read call.
+const APIGW_GET: &str = "apigateway:GET";
+
+/// Reads what `selection` names in the region of `connection`, at most `max_tps` calls a second.
+/// Fails only when nothing can be read at all (credentials, connection), or when nothing matched.
+pub fn collect(connection: &Connection, selection: &AuditSelection, max_tps: f64) -> Result<Configuration, CwError> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let clients = AuditClients::connect(connection).await?;
+        let shared = Shared::new(max_tps, RetryPolicy::default().max_attempts);
+        let mut run = Collect {
+            clients: &clients,
+            shared: &shared,
+            selection,
+            gaps: Vec::new(),
+        };
+        let configuration = run.all().await?;
+        if configuration.apis.is_empty() && configuration.functions.is_empty() && configuration.gaps.is_empty() {
+            return Err(CwError::NoAuditTarget {
+                pattern: esc(&selection.pattern),
+                region: esc(&clients.logs.region),
+                profile: esc(&clients.logs.profile),
+            });
+        }
+        Ok(configuration)
+    })
+}
+
+/// The state of one reading: the clients, the shared limiter, and the gaps so far.
+struct Collect<'a> {
+    clients: &'a AuditClients,
+    shared: &'a Shared,
+    selection: &'a AuditSelection,
+    gaps: Vec<Gap>,
+}
+
+impl Collect<'_> {
+    /// `failure` recorded as a gap, or the error that ends the audit.
+    fn refused(
+        &mut self,
+        failure: crate::aws::call::Failure,
+        what: String,
+        permission: &'static str,
+    ) -> Result<(), CwError> {
+        self.gaps.push(gap(failure, what, permission, &self.clients.logs)?);
+        Ok(())
+    }
+
+    async fn all(&mut self) -> Result<Configuration, CwError> {
+        let region = self.clients.logs.region.clone();
+        // The functions, with the name of each one's log group.
+        let mut functions: Vec<(FunctionConfig, String)> = Vec::new();
+        if !self.selection.functions.is_empty() {
+            for name in self.selection.functions.clone() {
+                self.function(&name, &mut functions).await?;
+            }
+        } else if self.selection.api_ids.is_empty() {
+            match functions::list_matching(&self.clients.lambda, self.shared, &self.selection.pattern).await {
+                Ok(found) => functions = found,
+                Err(f) => self.refused(
+                    f,
+                    format!("the Lambda functions of region {}", esc(&region)),
+                    "lambda:ListFunctions",
+                )?,
+            }
+        }
+        let apis = self.apis().await?;
+        // The functions an audited authorizer invokes that were not read yet (`--api-id`, or
+        // ListFunctions refused): each by its ARN.
+        let invoked: BTreeSet<String> = apis
+            .iter()
+            .flat_map(|a| &a.authorizers)
+            .filter_map(|a| a.function_arn.clone())
+            .collect();
+        for arn in invoked {
+            if !functions.iter().any(|(f, _)| f.name == function_name(&arn)) {
+                self.function(&arn, &mut functions).await?;
+            }
+        }
+        let mut audited = Vec::with_capacity(functions.len());
+        for (mut function, group) in functions {
+            match log_group(&self.clients.logs, self.shared, &group).await {
+                Ok(g) => function.log_group = Some(g),
+                Err(f) => self.refused(f, format!("log group {}", esc(&group)), "logs:DescribeLogGroups")?,
+            }
+            audited.push(function);
+        }
+        audited.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Configuration {
+            region,
+            apis,
+            functions: audited,
+            gaps: std::mem::take(&mut self.gaps),
+        })
+    }
+
+    /// One function by name or ARN into `into`, or a gap.
+    async fn function(&mut self, name: &str, into: &mut Vec<(FunctionConfig, String)>) -> Result<(), CwError> {
+        match functions::get_function(&self.clients.lambda, self.shared, name).await {
+            Ok(found) => into.push(found),
+            Err(f) => self.refused(f, format!("function {}", esc(name)), "lambda:GetFunctionConfiguration")?,
+        }
+        Ok(())
+    }
+
+    /// The HTTP APIs in scope with at least one audited Lambda authorizer, sorted by id.
+    async fn apis(&mut self) -> Result<Vec<ApiConfig>, CwError> {
+        let listed = match apis::list_apis(&self.clients.apigw, self.shared).await {
+            Ok(listed) => listed,
+            Err(f) => {
+                let what = format!("the APIs of region {}", esc(&self.clients.logs.region));
+                self.refused(f, what, APIGW_GET)?;
+                return Ok(Vec::new());
+            }
+        };
+        for id in &self.selection.api_ids {
+            if !listed.iter().any(|a| &a.api_id == id) {
+                self.gaps.push(Gap {
+                    what: format!("API {}", esc(id)),
+                    permission: APIGW_GET.into(),
+                    detail: format!("no API with this id in region {}", esc(&self.clients.logs.region)),
+                });
+            }
+        }
+        // GetAuthorizers is tried once per run: a server that refuses it (moto answers 500) is
+        // not asked again, each API's authorizers are found through its routes instead.
+        let mut listing_works = true;
+        let mut found = Vec::new();
+        for api in listed {
+            // Only HTTP APIs: a WebSocket API's authorizer is not cached per identity source the same way.
+            if api.protocol_type != "HTTP" || !self.selection.wants_api(&api.api_id) {
+                continue;
+            }
+            if let Some(config) = self.api(api, &mut listing_works).await? {
+                found.push(config);
+            }
+        }
+        found.sort_by(|a, b| a.api_id.cmp(&b.api_id));
+        Ok(found)
+    }
+
+    /// One API's routes, audited authorizers and stages; `None` when none of its authorizers is audited.
+    async fn api(&mut self, api: ApiSummary, listing_works: &mut bool) -> Result<Option<ApiConfig>, CwError> {
+        let id = esc(&api.api_id);
+        let routes = match apis::routes(&self.clients.apigw, self.shared, &api.api_id).await {
+            Ok(routes) => routes,
+            Err(f) => {
+                self.refused(f, format!("the routes of API {id}"), APIGW_GET)?;
+                Vec::new()
+            }
+        };
+        let mut authorizers = None;
+        if *listing_works {
+            // One try, outside the run's retry policy: a refusal here costs nothing, the routes
+            // answer. It waits its turn in the run's limiter, so the rate holds.
+            self.shared.limiter.acquire().await;
+            let probe = Shared::new(f64::MAX, 1);
+            match apis::list_authorizers(&self.clients.apigw, &probe, &api.api_id).await {
+                Ok(all) => authorizers = Some(all),
+                Err(_) => *listing_works = false,
+            }
+        }
+        let authorizers = match authorizers {
+            Some(all) => all,
+            None => {
+                let ids: BTreeSet<&str> = routes.iter().filter_map(|r| r.authorizer_id.as_deref()).collect();
+                let mut all = Vec::new();
+                for authorizer_id in ids {
+                    match apis::get_authorizer(&self.clients.apigw, self.shared, &api.api_id, authorizer_id).await {
+                        Ok(a) => all.push(a),
+                        Err(f) => {
+                            self.refused(f, format!("authorizer {} of API {id}", esc(authorizer_id)), APIGW_GET)?
+                        }
+                    }
+                }
+                all
+            }
+        };
+        let mut audited: Vec<AuthorizerConfig> = authorizers
+            .into_iter()
+            .filter(|a| a.authorizer_type == "REQUEST")
+            .filter(|a| {
+                a.function_arn
+                    .as_deref()
+                    .is_some_and(|arn| self.selection.wants(function_name(arn)))
+            })
+            .collect();
+        if audited.is_empty() {
+            return Ok(None);
+        }
+        audited.sort_by(|a, b| a.authorizer_id.cmp(&b.authorizer_id));
+        let stages = match apis::stages(&self.clients.apigw, self.shared, &api.api_id).await {
+            Ok(stages) => stages,
+            Err(f) => {
+                self.refused(f, format!("the stages of API {id}"), APIGW_GET)?;
+                Vec::new()
+            }
+        };
+        Ok(Some(ApiConfig {
+            api_id: api.api_id,
+            name: api.name,
+            protocol_type: api.protocol_type,
+            authorizers: audited,
+            routes,
+            stages,
+        }))
+    }
+}
