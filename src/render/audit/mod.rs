@@ -10,7 +10,6 @@ use crate::audit::AuditReport;
 use crate::report::Severity;
 
 /// Renders `audit` in `format`; `style` only matters for the table (English only for now).
-#[allow(dead_code)] // until `authlogs audit` calls it
 pub fn render(audit: &AuditReport, format: OutputFormat, style: &TableStyle) -> String {
     match format {
         OutputFormat::Table => table::render(audit, style),
