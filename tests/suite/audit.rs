@@ -401,7 +401,7 @@ fn a_fixed_configuration_is_read_with_its_fixes() {
         identity_sources: vec!["$request.header.Authorization", "$context.identity.sourceIp"],
         stages: vec![(
             "prod",
-            Some("$context.requestId $context.identity.sourceIp $context.status $context.authorizer.error"),
+            Some("$context.requestId $context.requestTime $context.identity.sourceIp $context.status $context.authorizer.error"),
         )],
         retention_days: Some(90),
         apis: 1,
