@@ -50,7 +50,7 @@ pub(super) fn check(c: &Configuration, out: &mut Vec<AuditFinding>) {
                 severity: Severity::High,
                 resource: function(f),
                 evidence: format!(
-                    "the environment variable {} holds a {}-byte secret in clear, shown by \
+                    "the environment variable {} holds a secret in clear ({} bytes), shown by \
                      lambda:GetFunctionConfiguration and the console; its mask is {fingerprint}, the same mask the \
                      report gives a logged token, so report lines with {fingerprint} carry this value.",
                     esc(&var.name),
