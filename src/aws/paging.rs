@@ -1,6 +1,7 @@
 //! The page tokens one paging loop has followed: a token sent again (`A, B, A`) or too many pages ends it.
 
 use std::collections::HashSet;
+use std::future::Future;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::call::Failure;
@@ -44,6 +45,26 @@ impl Pages {
             });
         }
         Ok(Some(token))
+    }
+}
+
+/// Every item of a paged call: `page(token)` fetches one page (the first with `None`) and gives
+/// its items and the next token; a token sent again or too many pages end it as [`Pages`] does.
+pub(crate) async fn all_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>, Failure>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), Failure>>,
+{
+    let mut found = Vec::new();
+    let mut token = None;
+    let mut pages = Pages::default();
+    loop {
+        let (items, next) = page(token.take()).await?;
+        found.extend(items);
+        token = pages.follow(next)?;
+        if token.is_none() {
+            return Ok(found);
+        }
     }
 }
 

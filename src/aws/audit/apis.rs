@@ -4,7 +4,7 @@ use aws_sdk_apigatewayv2::types::{Api, Authorizer, Route, Stage};
 
 use crate::audit::{AccessLogSettings, AuthorizerConfig, RouteConfig, StageConfig};
 use crate::aws::call::{call, Failure, Shared};
-use crate::aws::paging::Pages;
+use crate::aws::paging::all_pages;
 
 /// The part of an authorizer URI that precedes the function ARN.
 const FUNCTIONS_PATH: &str = "/functions/";
@@ -56,17 +56,14 @@ pub(crate) async fn list_apis(
     client: &aws_sdk_apigatewayv2::Client,
     shared: &Shared,
 ) -> Result<Vec<ApiSummary>, Failure> {
-    let mut found = Vec::new();
-    let mut token: Option<String> = None;
-    let mut pages = Pages::default();
-    loop {
+    all_pages(|token| async move {
         let out = call(shared, 10, || client.get_apis().set_next_token(token.clone()).send()).await?;
-        found.extend(out.items.unwrap_or_default().into_iter().filter_map(summary));
-        token = pages.follow(out.next_token)?;
-        if token.is_none() {
-            return Ok(found);
-        }
-    }
+        Ok((
+            out.items.unwrap_or_default().into_iter().filter_map(summary).collect(),
+            out.next_token,
+        ))
+    })
+    .await
 }
 
 fn route(r: Route) -> RouteConfig {
@@ -86,20 +83,17 @@ pub(crate) async fn routes(
     shared: &Shared,
     api_id: &str,
 ) -> Result<Vec<RouteConfig>, Failure> {
-    let mut found = Vec::new();
-    let mut token: Option<String> = None;
-    let mut pages = Pages::default();
-    loop {
+    all_pages(|token| async move {
         let out = call(shared, 11, || {
             client.get_routes().api_id(api_id).set_next_token(token.clone()).send()
         })
         .await?;
-        found.extend(out.items.unwrap_or_default().into_iter().map(route));
-        token = pages.follow(out.next_token)?;
-        if token.is_none() {
-            return Ok(found);
-        }
-    }
+        Ok((
+            out.items.unwrap_or_default().into_iter().map(route).collect(),
+            out.next_token,
+        ))
+    })
+    .await
 }
 
 /// The model's view of an authorizer.
@@ -123,10 +117,7 @@ pub(crate) async fn list_authorizers(
     shared: &Shared,
     api_id: &str,
 ) -> Result<Vec<AuthorizerConfig>, Failure> {
-    let mut found = Vec::new();
-    let mut token: Option<String> = None;
-    let mut pages = Pages::default();
-    loop {
+    all_pages(|token| async move {
         let out = call(shared, 12, || {
             client
                 .get_authorizers()
@@ -135,12 +126,12 @@ pub(crate) async fn list_authorizers(
                 .send()
         })
         .await?;
-        found.extend(out.items.unwrap_or_default().into_iter().map(authorizer));
-        token = pages.follow(out.next_token)?;
-        if token.is_none() {
-            return Ok(found);
-        }
-    }
+        Ok((
+            out.items.unwrap_or_default().into_iter().map(authorizer).collect(),
+            out.next_token,
+        ))
+    })
+    .await
 }
 
 /// One authorizer by id (GetAuthorizer).
@@ -192,20 +183,17 @@ pub(crate) async fn stages(
     shared: &Shared,
     api_id: &str,
 ) -> Result<Vec<StageConfig>, Failure> {
-    let mut found = Vec::new();
-    let mut token: Option<String> = None;
-    let mut pages = Pages::default();
-    loop {
+    all_pages(|token| async move {
         let out = call(shared, 14, || {
             client.get_stages().api_id(api_id).set_next_token(token.clone()).send()
         })
         .await?;
-        found.extend(out.items.unwrap_or_default().into_iter().map(stage));
-        token = pages.follow(out.next_token)?;
-        if token.is_none() {
-            return Ok(found);
-        }
-    }
+        Ok((
+            out.items.unwrap_or_default().into_iter().map(stage).collect(),
+            out.next_token,
+        ))
+    })
+    .await
 }
 
 #[cfg(test)]

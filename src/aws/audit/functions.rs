@@ -5,7 +5,7 @@ use aws_sdk_lambda::types::FunctionConfiguration;
 
 use crate::audit::{EnvVar, FunctionConfig};
 use crate::aws::call::{call, Failure, Shared};
-use crate::aws::paging::Pages;
+use crate::aws::paging::all_pages;
 use crate::redact::{display_token, TokenDisplay};
 
 /// Whether an environment value points at a secret store instead of holding the secret. The rule:
@@ -87,22 +87,21 @@ pub(crate) async fn list_matching(
     shared: &Shared,
     pattern: &str,
 ) -> Result<Vec<(FunctionConfig, String)>, Failure> {
-    let mut found = Vec::new();
-    let mut marker: Option<String> = None;
-    let mut pages = Pages::default();
-    loop {
+    all_pages(|marker| async move {
         let out = call(shared, 20, || client.list_functions().set_marker(marker.clone()).send()).await?;
-        for f in out.functions.unwrap_or_default() {
-            if crate::aws::groups::matches(f.function_name.as_deref().unwrap_or_default(), pattern) {
+        let matching = out
+            .functions
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| crate::aws::groups::matches(f.function_name.as_deref().unwrap_or_default(), pattern))
+            .map(|f| {
                 let group = log_group_name(&f);
-                found.push((function_config(f), group));
-            }
-        }
-        marker = pages.follow(out.next_marker)?;
-        if marker.is_none() {
-            return Ok(found);
-        }
-    }
+                (function_config(f), group)
+            })
+            .collect();
+        Ok((matching, out.next_marker))
+    })
+    .await
 }
 
 /// One function by name or ARN (GetFunctionConfiguration), with its log group's name.
