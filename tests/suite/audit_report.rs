@@ -1,7 +1,8 @@
 //! `report --audit` against moto: the seed's configuration and its authorizer's logs (and the API's
 //! access logs) in one region; the report carries the audit in every format, `--fail-on` counts its
 //! findings, the join's cached-decision finding names the authorizer that causes it, and the
-//! token's value shows nowhere. Also `--audit` with files: the usage error.
+//! token's value shows nowhere. A group whose function is gone: the report, the gap, exit 3. Also
+//! `--audit` with files: the usage error.
 
 use serde_json::Value;
 
@@ -133,6 +134,40 @@ fn report_audit_adds_the_configuration_to_every_format_and_names_the_cause_of_ca
     ] {
         assert!(line[0].contains(kind), "{kind} not named: {}", line[0]);
     }
+}
+
+#[test]
+fn report_audit_of_a_group_without_its_function_is_written_and_partial() {
+    if !crate::util::moto() {
+        return;
+    }
+    let (setup, _) = seed(REGION, "orphan");
+    let events = sample_events();
+    let first = events.iter().map(|e| e.ts).min().expect("events");
+    let last = events.iter().map(|e| e.ts).max().expect("events");
+    let (since, until) = (iso(first - 60_000), iso(last + 60_000));
+
+    // A group whose function does not exist (deleted, or another account's): the report is
+    // written, the audit names what it could not read, and the run is partial.
+    let orphan = format!("/aws/lambda/{}-gone", setup.function);
+    put_events(&orphan, &events);
+    let run = report(&[
+        "--group", &orphan, "--since", &since, "--until", &until, "--format", "json",
+    ]);
+    assert_eq!(run.code, Some(3), "{}", run.stderr);
+    let doc = run.json();
+    assert!(
+        doc["invocations"].as_u64().is_some_and(|n| n > 0),
+        "the report is there"
+    );
+    assert_eq!(doc["audit"]["complete"], false);
+    // The seed's API in the same region invokes another function: not audited for this group.
+    assert_eq!(doc["audit"]["configuration"]["apis"], serde_json::json!([]));
+    assert!(
+        run.stderr.contains("(it needs lambda:GetFunctionConfiguration)"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
