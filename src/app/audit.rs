@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use super::Outcome;
-use crate::audit::AuditReport;
+use crate::audit::{AuditReport, Gap};
 use crate::cli::AuditConfig;
 use crate::error::Error;
 use crate::i18n::Lang;
@@ -14,13 +14,7 @@ use crate::render::{self, TableStyle};
 /// and makes the audit partial (exit status 3, as damaged input makes a report).
 pub fn audit(config: AuditConfig, now_ms: i64, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, Error> {
     let configuration = crate::aws::collect_audit(&config.connection, &config.selection, config.max_tps)?;
-    for gap in &configuration.gaps {
-        writeln!(
-            err,
-            "authlogs: could not read {} (it needs {}): {}",
-            gap.what, gap.permission, gap.detail
-        )?;
-    }
+    write_gaps(&configuration.gaps, err)?;
     let report = AuditReport::new(configuration, crate::timeutil::format_rfc3339_ms(now_ms));
     let style = TableStyle {
         color: config.color,
@@ -46,4 +40,17 @@ pub fn audit(config: AuditConfig, now_ms: i64, out: &mut dyn Write, err: &mut dy
     }
     let findings = report.findings.iter().map(|f| (f.severity, f.kind));
     Ok(Outcome::judge(findings, report.complete, config.fail_on, err))
+}
+
+/// One line on `err` per part of the configuration that could not be read, naming the permission
+/// it needs (`audit` and `report --audit` alike).
+pub(super) fn write_gaps(gaps: &[Gap], err: &mut dyn Write) -> Result<(), Error> {
+    for gap in gaps {
+        writeln!(
+            err,
+            "authlogs: could not read {} (it needs {}): {}",
+            gap.what, gap.permission, gap.detail
+        )?;
+    }
+    Ok(())
 }

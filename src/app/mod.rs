@@ -7,6 +7,7 @@ mod completions;
 mod groups;
 mod output;
 mod report;
+mod report_audit;
 mod tail;
 
 pub use audit::audit;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::Outcome;
 use crate::access::InvocationNotes;
+use crate::audit::tie_cached_decisions;
 use crate::aws::FetchConfig;
 use crate::cli::ReportConfig;
 use crate::engine::{InvocationSink, Pipeline, PipelineConfig};
@@ -77,19 +78,53 @@ impl Run<'_> {
         Ok(report)
     }
 
-    /// Writes the summary report in the chosen format.
+    /// Writes the summary report in the chosen format; with `--audit`, the configuration behind
+    /// the groups read is audited first, its findings named in the report's cached-decision finding,
+    /// its section added to the output and its findings judged with the report's.
     pub(super) fn print(&self, report: &Report, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, Error> {
         let config = self.config;
         report_damage(report, err)?;
+        let (audit, tied);
+        let mut report = report;
+        let mut audit_missing = false;
+        if let (true, Some(cw)) = (config.audit, &config.cloudwatch) {
+            let now_ms = chrono::Utc::now().timestamp_millis();
+            audit = super::report_audit::read(report, cw, now_ms, err)?;
+            match &audit {
+                Some(a) => {
+                    let mut r = report.clone();
+                    tie_cached_decisions(&mut r.findings, a);
+                    tied = r;
+                    report = &tied;
+                }
+                None => audit_missing = true,
+            }
+        } else {
+            audit = None;
+        }
         let style = TableStyle {
             color: config.color,
             local_time: config.tz_local,
             width: config.width,
             lang: config.lang,
         };
-        out.write_all(render::render(report, config.format, &style, config.lang).as_bytes())?;
+        out.write_all(render::render(report, audit.as_ref(), config.format, &style, config.lang).as_bytes())?;
         out.flush()?;
-        Ok(Outcome::of(report, config.fail_on, err))
+        let Some(audit) = &audit else {
+            let mut outcome = Outcome::of(report, config.fail_on, err);
+            outcome.partial |= audit_missing;
+            return Ok(outcome);
+        };
+        // One judgement over both, so `--fail-on` says once which findings failed the run.
+        let findings = report.findings.iter().map(|f| (f.severity, f.kind));
+        let audit_findings = audit.findings.iter().map(|f| (f.severity, f.kind));
+        let complete = report.complete && audit.complete;
+        Ok(Outcome::judge(
+            findings.chain(audit_findings),
+            complete,
+            config.fail_on,
+            err,
+        ))
     }
 
     /// The summary, or with `--requests` one row per invocation, to `out`.

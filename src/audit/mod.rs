@@ -6,6 +6,7 @@ mod checks;
 pub(crate) mod fixtures;
 mod model;
 mod report;
+mod tie;
 
 pub use checks::{findings, KINDS};
 pub use model::{
@@ -13,3 +14,4 @@ pub use model::{
     RouteConfig, StageConfig,
 };
 pub use report::{AuditFinding, AuditReport, AUDIT_SCHEMA};
+pub use tie::tie_cached_decisions;

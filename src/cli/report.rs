@@ -58,6 +58,7 @@ const OPTION_ORDER: &[&str] = &[
     "engine",
     "explain",
     "cross_check",
+    "audit",
     "query_concurrency",
     "query_slice",
     "price_gb_scanned",
@@ -137,6 +138,11 @@ pub struct ReportArgs {
     /// the report where they differ; exit 1 when one does.
     #[arg(long, value_name = "DURATION", help_heading = "CloudWatch")]
     pub cross_check: Option<String>,
+    /// Also audit the configuration of the authorizer functions behind the log groups read (group
+    /// /aws/lambda/NAME: function NAME) and the HTTP APIs whose authorizers invoke them: one more
+    /// section in every format, and --fail-on counts its findings (see docs/audit.md).
+    #[arg(long, help_heading = "CloudWatch")]
+    pub audit: bool,
     /// Logs Insights queries running at once (the account's limit is shared with dashboards).
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=100), help_heading = "CloudWatch")]
     pub query_concurrency: u32,
@@ -201,6 +207,8 @@ pub struct ReportConfig {
     pub(crate) insights: InsightsOptions,
     /// `--access-logs` / `--access-log-group`: API Gateway access logs to join.
     pub(crate) access: Option<AccessConfig>,
+    /// `--audit`: audit the configuration behind the groups read (CloudWatch only).
+    pub(crate) audit: bool,
 }
 
 /// Where the access logs come from and how they are read and joined.
@@ -245,6 +253,9 @@ impl ReportArgs {
                     "{flag} and --requests do not go together: one row per request needs every event, so --requests uses --engine local"
                 )));
             }
+        }
+        if self.audit {
+            audit_alone(&self)?;
         }
         let join = self.access.validate((!self.access_logs.is_empty()).then_some(()))?;
         if let Some(join) = &join {
@@ -380,6 +391,7 @@ impl ReportArgs {
                 self.engine
             },
             access,
+            audit: self.audit,
             explain: self.explain,
             cross_check_ms,
             insights: InsightsOptions {
@@ -420,6 +432,32 @@ impl ReportArgs {
             range_bytes: self.range_bytes,
         })
     }
+}
+
+/// `--audit` reads the configuration from AWS for the functions whose log groups the report read:
+/// it needs a CloudWatch report, and adds a section to the summary only.
+fn audit_alone(args: &ReportArgs) -> Result<(), Error> {
+    if !args.inputs.is_empty() {
+        return Err(Error::Usage(
+            "--audit reads the configuration from AWS for the log groups a CloudWatch report reads: pass --since (and --group) without files, or run authlogs audit beside the report of your files".into(),
+        ));
+    }
+    if args.requests {
+        return Err(Error::Usage(
+            "--audit adds a section to the summary: drop --requests (authlogs audit prints the audit alone)".into(),
+        ));
+    }
+    for (on, flag) in [
+        (args.explain, "--explain"),
+        (args.cross_check.is_some(), "--cross-check"),
+    ] {
+        if on {
+            return Err(Error::Usage(format!(
+                "--audit and {flag} do not go together: {flag} prints no report to add the audit to"
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,20 +5,27 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 
+use crate::audit::AuditReport;
 use crate::redact::{csv_cell, escape_control};
 use crate::report::Report;
 
 /// `key,value` rows in the order of the JSON output: `decisions.allowed,318`,
 /// `top_denied_ips.0.ip,203.0.113.9`. Null and empty arrays or objects give an empty value, so
 /// every key of the schema has a row; floats print as in the JSON.
+// The report alone: the renderer's tests; the binary always passes what --audit read.
+#[cfg(test)]
 pub fn render(report: &Report) -> String {
+    render_with(report, None)
+}
+
+/// The report's rows; then with `report --audit` the audit's JSON flattened the same way under the
+/// prefix `audit.` (`audit.findings.0.kind,cached_decision_ignores_source_ip`): the same
+/// `key,value` shape, and the keys are those of the `audit` key of the JSON output.
+pub fn render_with(report: &Report, audit: Option<&AuditReport>) -> String {
     let mut rows = Vec::new();
-    // Reading the JSON back (instead of `serde_json::Value`) keeps the struct's field order: `Value`
-    // sorts keys unless serde_json's `preserve_order` feature happens to be on.
-    if let Ok(text) = serde_json::to_string(report) {
-        if let Ok(tree) = serde_json::from_str::<Node>(&text) {
-            flatten(&tree, &mut String::new(), &mut rows);
-        }
+    flatten_value(report, String::new(), &mut rows);
+    if let Some(audit) = audit {
+        flatten_value(audit, "audit".into(), &mut rows);
     }
     let mut writer = ::csv::WriterBuilder::new().from_writer(Vec::new());
     let records = std::iter::once(("key".to_string(), "value".to_string())).chain(rows);
@@ -28,6 +35,17 @@ pub fn render(report: &Report) -> String {
     }
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// `value`'s JSON as rows under `prefix`.
+fn flatten_value(value: &impl serde::Serialize, mut prefix: String, rows: &mut Vec<(String, String)>) {
+    // Reading the JSON back (instead of `serde_json::Value`) keeps the struct's field order: `Value`
+    // sorts keys unless serde_json's `preserve_order` feature happens to be on.
+    if let Ok(text) = serde_json::to_string(value) {
+        if let Ok(tree) = serde_json::from_str::<Node>(&text) {
+            flatten(&tree, &mut prefix, rows);
+        }
+    }
 }
 
 /// A JSON value that keeps object keys in document order.

@@ -7,6 +7,7 @@ mod charts;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
+use crate::audit::AuditReport;
 use crate::i18n::{fill, Labels, Lang};
 use crate::redact::escape_control;
 use crate::report::{Callers, Finding, Report, Severity, SourceInfo};
@@ -90,7 +91,15 @@ fn num(v: Option<f64>) -> String {
 }
 
 /// The page of `report`.
+// The report alone: the renderer's tests; the binary always passes what --audit read.
+#[cfg(test)]
 pub fn render(report: &Report, lang: Lang) -> String {
+    render_with(report, None, lang)
+}
+
+/// The report, with `report --audit`'s audit as a section after the findings (the audit page's
+/// own pieces, in English as the audit is).
+pub fn render_with(report: &Report, audit: Option<&AuditReport>, lang: Lang) -> String {
     let l = lang.labels();
     let w = &report.window;
     let title = format!(
@@ -107,7 +116,10 @@ pub fn render(report: &Report, lang: Lang) -> String {
                 meta http-equiv="Content-Security-Policy" content=(CSP);
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
-                style { (PreEscaped(STYLE)) }
+                style {
+                    (PreEscaped(STYLE))
+                    @if audit.is_some() { (PreEscaped(crate::render::audit::html::AUDIT_STYLE)) }
+                }
             }
             body {
                 header {
@@ -135,6 +147,12 @@ pub fn render(report: &Report, lang: Lang) -> String {
                     (memory(report, l))
                 }
                 (findings(&report.findings, l))
+                @if let Some(audit) = audit {
+                    section id="audit" lang="en" data-count=(audit.findings.len()) {
+                        h2 { "Configuration audit" }
+                        (crate::render::audit::html::body(audit))
+                    }
+                }
                 (source(report, l))
                 footer {
                     (l.generated_by) " authlogs " (env!("CARGO_PKG_VERSION")) " · " code { (report.schema) }

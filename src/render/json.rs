@@ -1,14 +1,36 @@
 //! The report as pretty JSON (`--format json`, schema `authlogs.report/v1`).
 
+use serde::Serialize;
+
 use super::terminal_safe_json;
+use crate::audit::AuditReport;
 use crate::report::Report;
 
 /// Pretty JSON with a trailing newline; keys and their order come from the report's serde derive.
 /// Control characters in log text are `\uXXXX` escapes, so the output is safe to print.
+// The report alone: the renderer's tests; the binary always passes what --audit read.
+#[cfg(test)]
 pub fn render(report: &Report) -> String {
+    render_with(report, None)
+}
+
+/// The report with `report --audit`'s audit: the same keys in the same order, then `audit` holding
+/// the `authlogs.audit/v1` document (schema `authlogs.report/v1` adds keys, never renames them).
+#[derive(Serialize)]
+struct WithAudit<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    audit: &'a AuditReport,
+}
+
+/// The report, with the key `audit` last when `audit` is given.
+pub fn render_with(report: &Report, audit: Option<&AuditReport>) -> String {
     // Serializing plain structs of strings and numbers cannot fail; the fallback keeps output valid JSON.
-    let json = serde_json::to_string_pretty(report)
-        .unwrap_or_else(|e| serde_json::json!({ "schema": report.schema, "error": e.to_string() }).to_string());
+    let json = match audit {
+        None => serde_json::to_string_pretty(report),
+        Some(audit) => serde_json::to_string_pretty(&WithAudit { report, audit }),
+    }
+    .unwrap_or_else(|e| serde_json::json!({ "schema": report.schema, "error": e.to_string() }).to_string());
     let mut out = terminal_safe_json(&json);
     out.push('\n');
     out

@@ -17,6 +17,7 @@ pub mod view;
 
 use std::fmt::Write as _;
 
+use crate::audit::AuditReport;
 use crate::redact::is_escaped;
 use crate::report::Report;
 
@@ -38,14 +39,21 @@ pub enum OutputFormat {
     Html,
 }
 
-/// Renders `report` in `format`; `style` only matters for the table (whose language is
-/// `style.lang`), `lang` for HTML.
-pub fn render(report: &Report, format: OutputFormat, style: &TableStyle, lang: Lang) -> String {
+/// Renders `report` in `format`, with the configuration `audit` of `report --audit` as one more
+/// section when given; `style` only matters for the table (whose language is `style.lang`), `lang`
+/// for HTML. The audit lives above the report's layer, so the two meet here, not in `Report`.
+pub fn render(
+    report: &Report,
+    audit: Option<&AuditReport>,
+    format: OutputFormat,
+    style: &TableStyle,
+    lang: Lang,
+) -> String {
     match format {
-        OutputFormat::Table => table::render(report, style),
-        OutputFormat::Json => json::render(report),
-        OutputFormat::Csv => csv::render(report),
-        OutputFormat::Html => html::render(report, lang),
+        OutputFormat::Table => table::render_with(report, audit, style),
+        OutputFormat::Json => json::render_with(report, audit),
+        OutputFormat::Csv => csv::render_with(report, audit),
+        OutputFormat::Html => html::render_with(report, audit, lang),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::util::{finish, iso};
 
 /// Access-log records for the invocations of `events`: each invocation's request 40 ms before its
 /// START with the status its decision gives, plus a cache hit, a 401 and a permission 500.
-fn access_events(events: &[Event], dir: &std::path::Path) -> Vec<Event> {
+pub(crate) fn access_events(events: &[Event], dir: &std::path::Path) -> Vec<Event> {
     let path = write_filter_json(events, dir);
     let r = finish(authlogs().args(["report", "--requests", "--format", "json"]).arg(&path));
     assert_eq!(r.code, Some(0), "{}", r.stderr);

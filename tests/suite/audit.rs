@@ -18,11 +18,11 @@ use crate::proxy::{start_proxy, Action};
 use crate::util::{finish, Run};
 
 /// The seed's token: it must appear in no output of the audit.
-const TOKEN: &str = "seed-token-3f9a1c7e5b2d4068";
+pub(crate) const TOKEN: &str = "seed-token-3f9a1c7e5b2d4068";
 /// The seed's allowed IP.
 const ALLOWED_IP: &str = "203.0.113.7";
 /// The finding kinds the seed's configuration calls for (issue 31).
-const SEED_KINDS: [&str; 5] = [
+pub(crate) const SEED_KINDS: [&str; 5] = [
     "cached_decision_ignores_source_ip",
     "secret_in_environment",
     "access_logging_disabled",
@@ -144,9 +144,9 @@ fn role_arn() -> String {
 }
 
 /// How one test's authorizer and stages are set up.
-struct Setup {
-    region: &'static str,
-    function: String,
+pub(crate) struct Setup {
+    pub(crate) region: &'static str,
+    pub(crate) function: String,
     env: Vec<(&'static str, String)>,
     identity_sources: Vec<&'static str>,
     /// Each stage: its name and access-log format (`None`: logging off).
@@ -157,9 +157,9 @@ struct Setup {
 }
 
 /// What was created: the function's ARN and the APIs' ids.
-struct Created {
+pub(crate) struct Created {
     function_arn: String,
-    api_ids: Vec<String>,
+    pub(crate) api_ids: Vec<String>,
 }
 
 fn create(setup: &Setup) -> Created {
@@ -283,7 +283,7 @@ fn kinds(audit: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn seed(region: &'static str, test: &str) -> (Setup, Created) {
+pub(crate) fn seed(region: &'static str, test: &str) -> (Setup, Created) {
     let setup = Setup {
         region,
         function: unique(test),

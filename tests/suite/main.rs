@@ -8,6 +8,7 @@ mod access_cloudwatch;
 mod access_shapes;
 mod access_usage;
 mod audit;
+mod audit_report;
 mod cli;
 mod cloudwatch;
 mod cloudwatch_window;

@@ -6,7 +6,7 @@ use crate::audit::AuditFinding;
 use crate::report::Severity;
 
 /// The finding's kind.
-pub(super) const KIND: &str = "cached_decision_ignores_source_ip";
+pub(crate) const KIND: &str = "cached_decision_ignores_source_ip";
 
 /// The identity source that makes the caller's IP part of the cache key.
 pub(super) const SOURCE_IP: &str = "$context.identity.sourceIp";
@@ -54,7 +54,7 @@ pub(super) fn check(c: &Configuration, out: &mut Vec<AuditFinding>) {
 }
 
 /// A Lambda authorizer whose identity sources (at least one) leave the source IP out.
-fn applies(z: &AuthorizerConfig) -> bool {
+pub(crate) fn applies(z: &AuthorizerConfig) -> bool {
     z.authorizer_type.eq_ignore_ascii_case("REQUEST")
         && !z.identity_sources.is_empty()
         && !z.identity_sources.iter().any(|s| s.trim() == SOURCE_IP)
@@ -71,7 +71,7 @@ fn ttl_zero(c: &Configuration, api_id: &str, z: &AuthorizerConfig) -> String {
 }
 
 /// `update-authorizer` keeping the authorizer's identity sources and adding the source IP.
-fn fix(c: &Configuration, api_id: &str, z: &AuthorizerConfig) -> String {
+pub(crate) fn fix(c: &Configuration, api_id: &str, z: &AuthorizerConfig) -> String {
     let sources: Vec<String> = z
         .identity_sources
         .iter()

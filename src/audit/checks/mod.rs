@@ -2,7 +2,7 @@
 
 mod access_format;
 mod access_logging;
-mod cached_decision;
+pub(crate) mod cached_decision;
 mod not_attached;
 mod open_route;
 mod retention;

@@ -115,3 +115,14 @@ fn options_that_do_not_fit_say_why() {
         "--price-gb-second must be a non-negative number"
     );
 }
+
+#[test]
+fn audit_needs_a_cloudwatch_summary() {
+    assert!(usage(&["samples/", "--audit"]).starts_with("--audit reads the configuration from AWS"));
+    assert!(usage(&["--since", "1d", "--audit", "--requests"]).contains("drop --requests"));
+    assert!(usage(&["--since", "1d", "--audit", "--explain"]).starts_with("--audit and --explain"));
+    assert!(usage(&["--since", "1d", "--audit", "--cross-check", "1h"]).starts_with("--audit and --cross-check"));
+    assert!(config(&["--since", "1d", "--audit"]).audit);
+    assert!(config(&["--since", "1d", "--audit", "--engine", "insights"]).audit);
+    assert!(!config(&["--since", "1d"]).audit);
+}

@@ -1,9 +1,9 @@
 //! Renderers of an audit: pure `AuditReport -> String` in the report's formats.
 
-mod csv;
-mod html;
+pub(super) mod csv;
+pub(super) mod html;
 mod json;
-mod table;
+pub(super) mod table;
 
 use super::{OutputFormat, TableStyle};
 use crate::audit::AuditReport;

@@ -32,6 +32,15 @@ pub(super) fn render(audit: &AuditReport, style: &TableStyle) -> String {
         width,
     );
     out.push('\n');
+    out.push_str(&body(audit, style));
+    out
+}
+
+/// Everything after the audit's title line: the findings with their fixes, the configuration read,
+/// the gaps. `report --audit` prints it under its own heading.
+pub(in crate::render) fn body(audit: &AuditReport, style: &TableStyle) -> String {
+    let width = style.width.map(usize::from);
+    let mut out = String::new();
     line(&mut out, &format!("Findings: {}", counts(audit)), width);
     for f in &audit.findings {
         finding(&mut out, f, style, width);

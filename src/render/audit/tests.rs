@@ -160,3 +160,61 @@ fn html_is_one_page_in_the_reports_look() {
         "no external asset"
     );
 }
+
+/// `report --audit`: the report's output is unchanged up to the audit's section, which every
+/// format adds once, holding the same findings as the audit alone.
+#[test]
+fn a_report_with_its_audit_keeps_the_report_and_adds_one_section() {
+    use crate::i18n::Lang;
+    use crate::render::fixtures::with_callers;
+    let (report, a) = (with_callers(), audit(fixtures::seed()));
+    let both = |format| crate::render::render(&report, Some(&a), format, &plain(), Lang::En);
+    let alone = |format| crate::render::render(&report, None, format, &plain(), Lang::En);
+
+    // JSON: every key of the report as it was, then `audit`, the audit's own document.
+    let with: serde_json::Value = serde_json::from_str(&both(OutputFormat::Json)).expect("JSON");
+    let mut without = with.clone();
+    let taken = without
+        .as_object_mut()
+        .and_then(|o| o.remove("audit"))
+        .expect("the audit key");
+    let report_only: serde_json::Value = serde_json::from_str(&alone(OutputFormat::Json)).expect("JSON");
+    assert_eq!(without, report_only);
+    let own: serde_json::Value = serde_json::from_str(&render(&a, OutputFormat::Json, &plain())).expect("JSON");
+    assert_eq!(taken, own);
+    assert!(
+        both(OutputFormat::Json).trim_end().ends_with("}\n}"),
+        "audit is the last key"
+    );
+
+    // CSV: the report's rows, then the audit's under `audit.`, still two columns.
+    let csv = both(OutputFormat::Csv);
+    let report_csv = alone(OutputFormat::Csv);
+    let rest = csv.strip_prefix(report_csv.as_str()).expect("the report's rows first");
+    assert!(rest.starts_with("audit.schema,authlogs.audit/v1\n"), "{rest}");
+    assert!(rest.contains("\naudit.findings.0.kind,cached_decision_ignores_source_ip\n"));
+    let mut reader = ::csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+    assert!(reader.records().all(|r| r.is_ok_and(|r| r.len() == 2)));
+
+    // Table: the section after the findings, before the input's.
+    let table = both(OutputFormat::Table);
+    let findings = table.find("secret_logged").expect("the report's findings");
+    let section = table
+        .find("\nConfiguration audit\nFindings: 3 high, 1 medium, 1 low\n")
+        .expect("the section");
+    let input = table.rfind("\nInput").expect("the input section");
+    assert!(findings < section && section < input, "{table}");
+    assert_eq!(table.matches("Configuration audit").count(), 1);
+    assert!(!alone(OutputFormat::Table).contains("Configuration audit"));
+
+    // HTML: one section, with the audit's findings and the style of its fixes.
+    let html = both(OutputFormat::Html);
+    assert_eq!(html.matches("<section id=\"audit\"").count(), 1);
+    let cards = |h: &str| h.matches("class=\"finding ").count();
+    assert_eq!(cards(&html) - cards(&alone(OutputFormat::Html)), 5);
+    assert!(html.contains("pre.fix {"));
+    assert!(!alone(OutputFormat::Html).contains("pre.fix {"));
+    for format in FORMATS {
+        assert!(!both(format).contains(SEED_TOKEN), "{format:?}");
+    }
+}

@@ -5,6 +5,7 @@ mod fit;
 mod sections;
 mod timeline;
 
+use crate::audit::AuditReport;
 use crate::i18n::Lang;
 use crate::report::Report;
 use callers::callers;
@@ -36,7 +37,15 @@ pub(super) const PRESET: &str = "     ──             ";
 
 /// Renders the report as text for a terminal. Every log-derived string is escaped, so the output
 /// holds no control byte unless `style.color` adds ANSI colors itself.
+// The report alone: the renderer's tests; the binary always passes what --audit read.
+#[cfg(test)]
 pub fn render(report: &Report, style: &TableStyle) -> String {
+    render_with(report, None, style)
+}
+
+/// The report, with `report --audit`'s audit as a "Configuration audit" section after the
+/// findings (the audit's own table pieces, in English as the audit is).
+pub fn render_with(report: &Report, audit: Option<&AuditReport>, style: &TableStyle) -> String {
     let mut out = Out::new(style);
     header(&mut out, report);
     if report.invocations == 0 {
@@ -58,6 +67,11 @@ pub fn render(report: &Report, style: &TableStyle) -> String {
         timeline(&mut out, &report.timeline);
     }
     findings(&mut out, report);
+    if let Some(audit) = audit {
+        out.text.push('\n');
+        out.line("Configuration audit");
+        out.text.push_str(&crate::render::audit::table::body(audit, style));
+    }
     input(&mut out, report);
     out.text
 }

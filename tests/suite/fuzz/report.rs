@@ -47,15 +47,16 @@ fn check_report(report: &Report, color: bool, secret: Option<&str>) -> Result<()
         width: None,
         lang,
     };
-    let json_text = render(report, OutputFormat::Json, &style, lang);
+    let json_text = render(report, None, OutputFormat::Json, &style, lang);
     let value = check::json(&json_text, "the JSON report")?;
     prop_assert_eq!(value["schema"].as_str(), Some("authlogs.report/v1"));
-    let csv_text = render(report, OutputFormat::Csv, &style, lang);
+    let csv_text = render(report, None, OutputFormat::Csv, &style, lang);
     check::csv(&csv_text, Some(2), "the CSV report")?;
-    let table_text = render(report, OutputFormat::Table, &style, lang);
+    let table_text = render(report, None, OutputFormat::Table, &style, lang);
     // On a terminal: every line fits its width, whatever the log put in the report.
     let fitted = render(
         report,
+        None,
         OutputFormat::Table,
         &TableStyle {
             width: Some(FUZZ_WIDTH),
@@ -69,7 +70,7 @@ fn check_report(report: &Report, color: bool, secret: Option<&str>) -> Result<()
         "a line of {widest} cells at width {FUZZ_WIDTH}:\n{fitted}"
     );
     check::terminal_safe(&fitted, color, "the table at a terminal's width")?;
-    let html_text = render(report, OutputFormat::Html, &style, lang);
+    let html_text = render(report, None, OutputFormat::Html, &style, lang);
     check::html(&html_text, "the HTML report")?;
     for (text, what, sgr) in [
         (&json_text, "the JSON report", false),
