@@ -2,4 +2,5 @@
 //! (issue 30): cycling page tokens, Insights numbers past their range, server text with escapes.
 
 mod cases;
+mod cases_groups;
 mod server;
