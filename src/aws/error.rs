@@ -37,6 +37,8 @@ pub enum CwError {
         count: usize,
         names: String,
     },
+    #[error("more than {max} log groups contain '{pattern}' (the first: {names}): authlogs reads at most {max} groups in one run; pass a narrower --group-pattern, or --group NAME (repeatable)")]
+    TooManyGroups { pattern: String, max: usize, names: String },
     #[error("access denied: the credentials of profile '{profile}' may not call {permission}{target} in region {region}: grant {permission} to that identity (AWS said: {detail})")]
     AccessDenied {
         permission: &'static str,

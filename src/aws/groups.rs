@@ -34,8 +34,28 @@ pub fn matches(name: &str, pattern: &str) -> bool {
     name.to_lowercase().contains(&pattern.to_lowercase())
 }
 
+/// The most log groups one run reads (`--all-groups`, or asking which one): each group costs
+/// FilterLogEvents calls at the one shared rate limit (5 requests/s by default), so 1,000 groups
+/// already take minutes before any event is read. Discovery stops paging once it has seen one more,
+/// which bounds its memory and time whatever the account holds.
+pub const MAX_GROUPS: usize = 1_000;
+
+/// How many names the "several groups" error lists before the count of the others.
+const SHOWN_NAMES: usize = 10;
+
 /// Names and facts of every group whose name contains `pattern` (all groups when it is empty).
 pub async fn describe_groups(client: &Client, shared: &Shared, pattern: &str) -> Result<Vec<GroupInfo>, Failure> {
+    Ok(describe_groups_upto(client, shared, pattern, usize::MAX).await?.0)
+}
+
+/// Like [`describe_groups`], but stops paging as soon as more than `cap` groups matched: the
+/// groups found so far (at most `cap + 1`), and whether there were more than `cap`.
+pub(crate) async fn describe_groups_upto(
+    client: &Client,
+    shared: &Shared,
+    pattern: &str,
+    cap: usize,
+) -> Result<(Vec<GroupInfo>, bool), Failure> {
     let mut found = Vec::new();
     let mut token: Option<String> = None;
     let mut pages = Pages::default();
@@ -62,13 +82,17 @@ pub async fn describe_groups(client: &Client, shared: &Shared, pattern: &str) ->
                 });
             }
         }
+        if found.len() > cap {
+            break;
+        }
         token = pages.follow(out.next_token)?;
         if token.is_none() {
             break;
         }
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(found)
+    let more = found.len() > cap;
+    Ok((found, more))
 }
 
 /// The newest event time of a group: its stream with the latest event, one DescribeLogStreams call.
@@ -142,39 +166,63 @@ pub(crate) async fn resolve_groups(
         client,
         coverage: None,
     };
-    let found = describe_groups(client, shared, &selection.pattern)
+    let (found, more) = describe_groups_upto(client, shared, &selection.pattern, MAX_GROUPS)
         .await
         .map_err(|f| to_error(f, &ctx))?;
     let names: Vec<String> = found.into_iter().map(|g| g.name).collect();
+    let pattern = esc(&selection.pattern);
+    if more {
+        return Err(CwError::TooManyGroups {
+            pattern,
+            max: MAX_GROUPS,
+            names: names
+                .iter()
+                .take(SHOWN_NAMES)
+                .map(|s| esc(s))
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
     match names.len() {
         0 => Err(CwError::NoGroups {
-            pattern: esc(&selection.pattern),
+            pattern,
             region: esc(&client.region),
             profile: esc(&client.profile),
         }),
         1 => {
             let _ = writeln!(
                 notes,
-                "authlogs: reading log group {} (the only one containing '{}')",
+                "authlogs: reading log group {} (the only one containing '{pattern}')",
                 esc(&names[0]),
-                esc(&selection.pattern)
             );
             Ok(names)
         }
         n if selection.all => {
-            let _ = writeln!(
-                notes,
-                "authlogs: reading {n} log groups containing '{}'",
-                esc(&selection.pattern)
-            );
+            let _ = writeln!(notes, "authlogs: reading {n} log groups containing '{pattern}'");
             Ok(names)
         }
         n => Err(CwError::SeveralGroups {
-            pattern: esc(&selection.pattern),
+            pattern,
             count: n,
-            names: names.iter().map(|s| esc(s)).collect::<Vec<_>>().join(", "),
+            names: first_names(&names),
         }),
     }
+}
+
+/// The first few names, escaped, and how many others there are: an error line stays short
+/// however many groups matched.
+fn first_names(names: &[String]) -> String {
+    let mut shown = names
+        .iter()
+        .take(SHOWN_NAMES)
+        .map(|s| esc(s))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let others = names.len().saturating_sub(SHOWN_NAMES);
+    if others > 0 {
+        shown.push_str(&format!(" and {others} more"));
+    }
+    shown
 }
 
 /// The ARN StartLiveTail takes for each group: DescribeLogGroups' `logGroupArn`, which is the `arn`

@@ -369,7 +369,8 @@ impl EventSink for Pipeline<'_> {
     }
 
     fn stopped(&self) -> bool {
-        self.stopped
+        // Interrupted counts too: a source that gets no event (empty CloudWatch pages) still stops.
+        self.stopped || self.interrupted()
     }
 
     fn input_error(&mut self, error: InputError) {

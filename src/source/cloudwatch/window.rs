@@ -1,7 +1,7 @@
 //! A `report --since` window: resolves the groups, fetches each group's slices concurrently, puts the
 //! events back in order into the sink, and says which part was read when it fails.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -115,11 +115,14 @@ pub fn fetch_window(
     }
     drop(tx);
     let stopped = Cell::new(false);
+    // Shared with the loop below, which asks the sink between pages: pages without events never
+    // reach `event`, yet an interrupted run must stop.
+    let sink = RefCell::new(sink);
     let mut deliver = |e: &OwnedEvent| {
         if stopped.get() {
             return;
         }
-        let flow = sink.event(&LogEvent {
+        let flow = sink.borrow_mut().event(&LogEvent {
             timestamp_ms: e.timestamp_ms,
             stream: &e.stream,
             message: &e.message,
@@ -139,6 +142,9 @@ pub fn fetch_window(
             Ok(Some(msg)) => reorder.push(msg, &mut deliver),
             Ok(None) => break,
             Err(_) => {}
+        }
+        if !stopped.get() && sink.borrow().stopped() {
+            stopped.set(true);
         }
         if stopped.get() {
             // The sink wants no more: the fetch tasks stop at their next call or send.

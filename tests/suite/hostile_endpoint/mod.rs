@@ -3,4 +3,5 @@
 
 mod cases;
 mod cases_errors;
+mod cases_groups;
 mod server;
