@@ -3,8 +3,9 @@
 
 use serde_json::Value;
 
+use super::expect::assert_one_error;
 use super::server::{ok, Call, Endpoint, Reply};
-use crate::util::{finish, Run};
+use crate::util::finish;
 
 const GROUP: &str = "/aws/lambda/agw-access-permission";
 
@@ -35,19 +36,6 @@ fn common(call: &Call<'_>) -> Reply {
         "FilterLogEvents" => ok(r#"{"events":[],"searchedLogStreams":[]}"#),
         _ => ok("{}"),
     }
-}
-
-/// A run that failed with one line naming `wanted[0]`, holding every piece of `wanted`, and no raw ESC.
-#[track_caller]
-fn assert_one_error(r: &Run, wanted: &[&str]) {
-    r.assert_no_panic();
-    assert_ne!(r.code, Some(0), "stderr:\n{}", r.stderr);
-    let errors: Vec<&str> = r.stderr.lines().filter(|l| l.contains(wanted[0])).collect();
-    assert_eq!(errors.len(), 1, "one error line:\n{}", r.stderr);
-    for w in wanted {
-        assert!(errors[0].contains(w), "{w:?} in:\n{}", r.stderr);
-    }
-    assert!(!r.stderr.contains('\x1b'), "raw ESC on stderr:\n{:?}", r.stderr);
 }
 
 #[test]

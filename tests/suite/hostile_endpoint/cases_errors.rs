@@ -34,23 +34,11 @@ fn report(ep: &Endpoint) -> Run {
     finish(&mut ep.authlogs(&["report", "--since", "1h", "--group", GROUP, "--engine", "local"]))
 }
 
-/// A failed run whose one error line holds every piece of `wanted`, the fix included, with no raw
-/// control or bidi character and no password.
+/// A failed run with one error line (see [`super::expect::assert_one_error`]) that never prints
+/// the password.
 #[track_caller]
 fn assert_one_error(r: &Run, wanted: &[&str]) {
-    r.assert_no_panic();
-    assert_ne!(r.code, Some(0), "stderr:\n{}", r.stderr);
-    let errors: Vec<&str> = r.stderr.lines().filter(|l| l.contains(wanted[0])).collect();
-    assert_eq!(errors.len(), 1, "one error line:\n{}", r.stderr);
-    for w in wanted {
-        assert!(errors[0].contains(w), "{w:?} in:\n{}", r.stderr);
-    }
-    assert!(!errors[0].ends_with(": "), "a reason after the colon:\n{}", r.stderr);
-    assert!(
-        !r.stderr.contains(['\x1b', '\u{202e}']),
-        "raw control on stderr:\n{:?}",
-        r.stderr
-    );
+    super::expect::assert_one_error(r, wanted);
     assert!(!r.text().contains(PASSWORD), "the password is printed:\n{}", r.stderr);
 }
 

@@ -4,4 +4,5 @@
 mod cases;
 mod cases_errors;
 mod cases_groups;
+mod expect;
 mod server;
