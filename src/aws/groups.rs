@@ -225,6 +225,41 @@ fn first_names(names: &[String]) -> String {
     shown
 }
 
+/// The group named exactly `name`, if it exists: DescribeLogGroups by prefix, the exact name picked
+/// out of the pages (`salt` spreads the retries' jitter of concurrent callers).
+pub(crate) async fn find_group(
+    client: &Client,
+    shared: &Shared,
+    salt: u64,
+    name: &str,
+) -> Result<Option<aws_sdk_cloudwatchlogs::types::LogGroup>, Failure> {
+    let mut token: Option<String> = None;
+    let mut pages = Pages::default();
+    loop {
+        let out = call(shared, salt, || {
+            client
+                .logs
+                .describe_log_groups()
+                .log_group_name_prefix(name)
+                .set_next_token(token.clone())
+                .send()
+        })
+        .await?;
+        let found = out
+            .log_groups
+            .unwrap_or_default()
+            .into_iter()
+            .find(|g| g.log_group_name.as_deref() == Some(name));
+        if found.is_some() {
+            return Ok(found);
+        }
+        token = pages.follow(out.next_token)?;
+        if token.is_none() {
+            return Ok(None);
+        }
+    }
+}
+
 /// The ARN StartLiveTail takes for each group: DescribeLogGroups' `logGroupArn`, which is the `arn`
 /// field without its trailing `:*`. One call (or a few pages) per group, found by name prefix.
 pub(crate) async fn group_arns(client: &Client, shared: &Shared, names: &[String]) -> Result<Vec<String>, CwError> {
@@ -236,37 +271,15 @@ pub(crate) async fn group_arns(client: &Client, shared: &Shared, names: &[String
             client,
             coverage: None,
         };
-        let mut token: Option<String> = None;
-        let mut pages = Pages::default();
-        let arn = loop {
-            let out = call(shared, 2, || {
-                client
-                    .logs
-                    .describe_log_groups()
-                    .log_group_name_prefix(name)
-                    .set_next_token(token.clone())
-                    .send()
-            })
+        let arn = find_group(client, shared, 2, name)
             .await
-            .map_err(|f| to_error(f, &ctx))?;
-            let found = out
-                .log_groups
-                .unwrap_or_default()
-                .into_iter()
-                .find(|g| g.log_group_name.as_deref() == Some(name.as_str()));
-            if let Some(g) = found {
-                // A server that gives no ARN at all gets the name: StartLiveTail may take it.
-                break Some(
-                    g.log_group_arn
-                        .or_else(|| g.arn.map(|a| a.trim_end_matches(":*").to_string()))
-                        .unwrap_or_else(|| name.clone()),
-                );
-            }
-            token = pages.follow(out.next_token).map_err(|f| to_error(f, &ctx))?;
-            if token.is_none() {
-                break None;
-            }
-        };
+            .map_err(|f| to_error(f, &ctx))?
+            // A server that gives no ARN at all gets the name: StartLiveTail may take it.
+            .map(|g| {
+                g.log_group_arn
+                    .or_else(|| g.arn.map(|a| a.trim_end_matches(":*").to_string()))
+                    .unwrap_or_else(|| name.clone())
+            });
         let Some(arn) = arn else {
             return Err(to_error(
                 Failure::Service {
