@@ -272,7 +272,8 @@ fn find<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {key} = {value} in {list}"))
 }
 
-fn kinds(audit: &Value) -> Vec<String> {
+/// The kinds of an audit document's findings, in order.
+pub(crate) fn kinds(audit: &Value) -> Vec<String> {
     audit["findings"]
         .as_array()
         .map(|f| {

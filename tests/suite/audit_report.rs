@@ -4,10 +4,8 @@
 //! token's value shows nowhere. A group whose function is gone: the report, the gap, exit 3. Also
 //! `--audit` with files: the usage error.
 
-use serde_json::Value;
-
 use crate::access_cloudwatch::access_events;
-use crate::audit::{seed, SEED_KINDS, TOKEN};
+use crate::audit::{kinds, seed, SEED_KINDS, TOKEN};
 use crate::cloudwatch::{authlogs, endpoint, put_events, runtime, sample_events, sdk_client, unique_group};
 use crate::util::{finish, iso, Run};
 
@@ -22,17 +20,6 @@ fn report(args: &[&str]) -> Run {
     );
     r.assert_no_panic();
     r
-}
-
-fn kinds(findings: &Value) -> Vec<String> {
-    findings
-        .as_array()
-        .map(|f| {
-            f.iter()
-                .filter_map(|f| f["kind"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[test]
@@ -77,7 +64,7 @@ fn report_audit_adds_the_configuration_to_every_format_and_names_the_cause_of_ca
     let audit = &doc["audit"];
     assert_eq!(audit["schema"], "authlogs.audit/v1");
     assert_eq!(audit["complete"], true, "{}", run.stderr);
-    let found = kinds(&audit["findings"]);
+    let found = kinds(audit);
     for kind in SEED_KINDS {
         assert!(found.iter().any(|k| k == kind), "{kind} missing from {found:?}");
     }

@@ -222,17 +222,24 @@ pub(crate) fn write_filter_json(events: &[Event], dir: &std::path::Path) -> std:
     path
 }
 
+/// The environment of a test run: dummy credentials, one region, no instance metadata.
+pub(crate) const AWS_TEST_ENV: [(&str, &str); 4] = [
+    ("AWS_ACCESS_KEY_ID", "testing"),
+    ("AWS_SECRET_ACCESS_KEY", "testing"),
+    ("AWS_REGION", "us-east-1"),
+    ("AWS_EC2_METADATA_DISABLED", "true"),
+];
+
+/// What a test run must not inherit from the environment's AWS settings.
+pub(crate) const AWS_ENV_REMOVED: [&str; 3] = ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"];
+
 /// The binary with dummy credentials and nothing of the environment's AWS settings.
 pub(crate) fn authlogs() -> Command {
     let mut cmd = util::authlogs();
-    cmd.env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
-        .timeout(Duration::from_secs(300));
+    cmd.envs(AWS_TEST_ENV).timeout(Duration::from_secs(300));
+    for name in AWS_ENV_REMOVED {
+        cmd.env_remove(name);
+    }
     cmd
 }
 

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::server::{ok, Call, Endpoint, Reply};
+use crate::cloudwatch::{AWS_ENV_REMOVED, AWS_TEST_ENV};
 use crate::util::finish;
 
 const GROUP: &str = "/aws/lambda/agw-access-permission";
@@ -275,17 +276,15 @@ fn signal_leaves_no_file(signal: &str) -> std::process::Output {
     });
     let dir = tempfile::tempdir().expect("tempdir");
     let target = dir.path().join("report.json");
-    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_authlogs"))
+    let mut command = StdCommand::new(env!("CARGO_BIN_EXE_authlogs"));
+    command.envs(AWS_TEST_ENV);
+    for name in AWS_ENV_REMOVED {
+        command.env_remove(name);
+    }
+    let mut child = command
         .args(["report", "--since", "1h", "--group", GROUP, "--engine", "local"])
         .args(["--format", "json", "--endpoint-url", &ep.url, "-o"])
         .arg(&target)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
