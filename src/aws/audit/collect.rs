@@ -153,7 +153,9 @@ impl Collect<'_> {
             .flatten()
             .partition(|(_, group)| self.selection.reads_group(group));
         if !logging.is_empty() {
-            self.selection = self.selection.only(logging.iter().map(|(f, _)| f.name.clone()).collect());
+            self.selection = self
+                .selection
+                .only(logging.iter().map(|(f, _)| f.name.clone()).collect());
             return Ok(logging);
         }
         let fallback = self.selection.by_group_names();
@@ -166,7 +168,10 @@ impl Collect<'_> {
                 format!("the functions whose name contains '{}'", esc(&fallback.pattern))
             } else {
                 let names: Vec<String> = fallback.functions.iter().map(|n| esc(n)).collect();
-                format!("the function named by each /aws/lambda/NAME group ({})", names.join(", "))
+                format!(
+                    "the function named by each /aws/lambda/NAME group ({})",
+                    names.join(", ")
+                )
             };
             self.notes.push(format!(
                 "no Lambda function in region {region} logs to {groups}; auditing {instead}"
