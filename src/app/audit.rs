@@ -13,7 +13,11 @@ use crate::render::{self, TableStyle};
 /// `out`. Each part that could not be read is one line on `err` naming the permission it needs,
 /// and makes the audit partial (exit status 3, as damaged input makes a report).
 pub fn audit(config: AuditConfig, now_ms: i64, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, Error> {
-    let configuration = crate::aws::collect_audit(&config.connection, &config.selection, config.max_tps)?;
+    let collected = crate::aws::collect_audit(&config.connection, &config.selection, config.max_tps)?;
+    for note in &collected.notes {
+        writeln!(err, "authlogs: {note}")?;
+    }
+    let configuration = collected.configuration;
     write_gaps(&configuration.gaps, err)?;
     let report = AuditReport::new(configuration, crate::timeutil::format_rfc3339_ms(now_ms));
     let style = TableStyle {

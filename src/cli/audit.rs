@@ -78,6 +78,7 @@ impl AuditArgs {
             selection: AuditSelection {
                 functions: dedup(self.function),
                 api_ids: dedup(self.api_id),
+                log_groups: Vec::new(),
                 pattern: DEFAULT_PATTERN.to_string(),
             },
             max_tps,

@@ -155,6 +155,16 @@ fn report_audit_of_a_group_without_its_function_is_written_and_partial() {
         "{}",
         run.stderr
     );
+    // No listed function logs to the group: one line says so, then its name decides.
+    assert!(
+        run.stderr.contains(&format!(
+            "authlogs: --audit: no Lambda function in region {REGION} logs to log group {orphan}; \
+             auditing the function named by each /aws/lambda/NAME group ({}-gone)",
+            setup.function
+        )),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -195,9 +195,18 @@ fn field(request: &str, name: &str) -> Option<String> {
     v[name].as_str().map(str::to_string)
 }
 
+/// The `minute` of the scripted rows for a window ending at `until`: two minutes before its end, as
+/// Logs Insights prints it. Rows outside the window are an error (a broken or hostile endpoint).
+pub(crate) fn insights_minute(until: &str) -> String {
+    let until_ms = chrono::DateTime::parse_from_rfc3339(until).map_or(0, |t| t.timestamp_millis());
+    let minute_ms = (until_ms - 120_000) / 60_000 * 60_000;
+    iso(minute_ms).replace('T', " ").replace('Z', "")
+}
+
 /// A proxy that lets moto start the queries and answers GetQueryResults itself: each query's
 /// rows (recorded shapes: strings, floats, bytes with exponents) in two pages joined by nextToken.
-fn insights_proxy(minute: String) -> crate::proxy::Proxy {
+/// Every other call (API Gateway and Lambda for `--audit`) goes to moto.
+pub(crate) fn insights_proxy(minute: String) -> crate::proxy::Proxy {
     let kinds: Arc<Mutex<HashMap<String, &'static str>>> = Arc::default();
     start_proxy(move |call: &Call<'_>| match call.operation {
         "StartQuery" => {
@@ -288,11 +297,7 @@ fn insights_report_from_paged_results_of_the_three_queries() {
         return;
     }
     let (group, since, until) = sample_group("paged");
-    // A minute inside the window: rows outside it are an error (a broken or hostile endpoint).
-    let until_ms = chrono::DateTime::parse_from_rfc3339(&until).map_or(0, |t| t.timestamp_millis());
-    let minute_ms = (until_ms - 120_000) / 60_000 * 60_000;
-    let minute = iso(minute_ms).replace('T', " ").replace('Z', "");
-    let proxy = insights_proxy(minute);
+    let proxy = insights_proxy(insights_minute(&until));
     let r = crate::cloudwatch::insights_report(&proxy.url, &group, &since, &until);
     let v = json(&r);
     // Both pages of each query count.

@@ -9,6 +9,7 @@ mod access_shapes;
 mod access_usage;
 mod audit;
 mod audit_report;
+mod audit_report_sources;
 mod cli;
 mod cloudwatch;
 mod cloudwatch_window;

@@ -1,4 +1,5 @@
-//! One audit's reading, in order: the functions, the APIs whose authorizers invoke them (routes,
+//! One audit's reading, in order: the functions (for `report --audit`, those logging to the groups
+//! it read), the APIs whose authorizers invoke them (routes,
 //! authorizers, stages), the functions only an authorizer named, then each function's log group.
 //! A refused call leaves a gap and the rest is still read.
 
@@ -20,9 +21,19 @@ use crate::aws::Connection;
 /// API Gateway's permission for every read call.
 const APIGW_GET: &str = "apigateway:GET";
 
+/// What one audit read, and the notes for stderr on how it chose what to read.
+#[derive(Debug)]
+pub struct Collected {
+    /// The configuration read, and its gaps.
+    pub configuration: Configuration,
+    /// Lines for stderr (without the `authlogs:` prefix), e.g. that no function logs to the groups
+    /// read and what was audited instead. Not gaps: nothing was refused.
+    pub notes: Vec<String>,
+}
+
 /// Reads what `selection` names in the region of `connection`, at most `max_tps` calls a second.
 /// Fails only when nothing can be read at all (credentials, connection), or when nothing matched.
-pub fn collect(connection: &Connection, selection: &AuditSelection, max_tps: f64) -> Result<Configuration, CwError> {
+pub fn collect(connection: &Connection, selection: &AuditSelection, max_tps: f64) -> Result<Collected, CwError> {
     let rt = runtime()?;
     rt.block_on(async {
         let clients = AuditClients::connect(connection).await?;
@@ -30,8 +41,9 @@ pub fn collect(connection: &Connection, selection: &AuditSelection, max_tps: f64
         let mut run = Collect {
             clients: &clients,
             shared: &shared,
-            selection,
+            selection: selection.clone(),
             gaps: Vec::new(),
+            notes: Vec::new(),
         };
         let configuration = run.all().await?;
         if configuration.apis.is_empty() && configuration.functions.is_empty() && configuration.gaps.is_empty() {
@@ -41,16 +53,21 @@ pub fn collect(connection: &Connection, selection: &AuditSelection, max_tps: f64
                 profile: esc(&clients.logs.profile),
             });
         }
-        Ok(configuration)
+        Ok(Collected {
+            configuration,
+            notes: run.notes,
+        })
     })
 }
 
-/// The state of one reading: the clients, the shared limiter, and the gaps so far.
+/// The state of one reading: the clients, the shared limiter, the selection (the log groups'
+/// resolved into functions once listed), the gaps and notes so far.
 struct Collect<'a> {
     clients: &'a AuditClients,
     shared: &'a Shared,
-    selection: &'a AuditSelection,
+    selection: AuditSelection,
     gaps: Vec<Gap>,
+    notes: Vec<String>,
 }
 
 impl Collect<'_> {
@@ -69,12 +86,16 @@ impl Collect<'_> {
         let region = self.clients.logs.region.clone();
         // The functions, with the name of each one's log group.
         let mut functions: Vec<(FunctionConfig, String)> = Vec::new();
-        if !self.selection.functions.is_empty() {
+        if self.selection.functions.is_empty() && !self.selection.log_groups.is_empty() {
+            functions = self.by_log_group().await?;
+        } else if !self.selection.functions.is_empty() {
             for name in self.selection.functions.clone() {
                 self.function(&name, &mut functions).await?;
             }
         } else if self.selection.api_ids.is_empty() {
-            match functions::list_matching(&self.clients.lambda, self.shared, &self.selection.pattern).await {
+            let pattern = self.selection.pattern.clone();
+            let keep = move |name: &str, _: &str| crate::aws::groups::matches(name, &pattern);
+            match functions::list_where(&self.clients.lambda, self.shared, &keep).await {
                 Ok(found) => functions = found,
                 Err(f) => self.refused(
                     f,
@@ -111,6 +132,65 @@ impl Collect<'_> {
             functions: audited,
             gaps: std::mem::take(&mut self.gaps),
         })
+    }
+
+    /// The functions whose log group is one of `selection.log_groups` (ListFunctions), the
+    /// selection narrowed to them. When none logs to them (a note says so) or the listing is
+    /// refused (a gap), the group names decide: [`AuditSelection::by_group_names`].
+    async fn by_log_group(&mut self) -> Result<Vec<(FunctionConfig, String)>, CwError> {
+        let region = esc(&self.clients.logs.region);
+        let listed = match functions::list_where(&self.clients.lambda, self.shared, &|_, _| true).await {
+            Ok(listed) => Some(listed),
+            Err(f) => {
+                let what = format!("the Lambda functions of region {region} (to find whose log groups were read)");
+                self.refused(f, what, "lambda:ListFunctions")?;
+                None
+            }
+        };
+        let listing_refused = listed.is_none();
+        let (logging, others): (Vec<_>, Vec<_>) = listed
+            .into_iter()
+            .flatten()
+            .partition(|(_, group)| self.selection.reads_group(group));
+        if !logging.is_empty() {
+            self.selection = self
+                .selection
+                .only(logging.iter().map(|(f, _)| f.name.clone()).collect());
+            return Ok(logging);
+        }
+        let fallback = self.selection.by_group_names();
+        if !listing_refused {
+            let groups = match self.selection.log_groups.as_slice() {
+                [one] => format!("log group {}", esc(one)),
+                many => format!("any of the {} log groups read", many.len()),
+            };
+            let instead = if fallback.functions.is_empty() {
+                format!("the functions whose name contains '{}'", esc(&fallback.pattern))
+            } else {
+                let names: Vec<String> = fallback.functions.iter().map(|n| esc(n)).collect();
+                format!(
+                    "the function named by each /aws/lambda/NAME group ({})",
+                    names.join(", ")
+                )
+            };
+            self.notes.push(format!(
+                "no Lambda function in region {region} logs to {groups}; auditing {instead}"
+            ));
+        }
+        self.selection = fallback;
+        if self.selection.functions.is_empty() {
+            // The pattern, out of the listing already made (none when it was refused: one gap is enough).
+            let pattern = self.selection.pattern.clone();
+            return Ok(others
+                .into_iter()
+                .filter(|(f, _)| crate::aws::groups::matches(&f.name, &pattern))
+                .collect());
+        }
+        let mut found = Vec::new();
+        for name in self.selection.functions.clone() {
+            self.function(&name, &mut found).await?;
+        }
+        Ok(found)
     }
 
     /// One function by name or ARN into `into`, or a gap.

@@ -81,25 +81,24 @@ pub(crate) fn log_group_name(f: &FunctionConfiguration) -> String {
         .unwrap_or_else(|| format!("/aws/lambda/{}", f.function_name.as_deref().unwrap_or_default()))
 }
 
-/// Every function whose name contains `pattern` (ListFunctions, paged), with its log group's name.
-pub(crate) async fn list_matching(
+/// Every function `keep(name, log group)` accepts (ListFunctions, paged), with its log group's name.
+pub(crate) async fn list_where(
     client: &aws_sdk_lambda::Client,
     shared: &Shared,
-    pattern: &str,
+    keep: &(dyn Fn(&str, &str) -> bool + Sync),
 ) -> Result<Vec<(FunctionConfig, String)>, Failure> {
     all_pages(|marker| async move {
         let out = call(shared, 20, || client.list_functions().set_marker(marker.clone()).send()).await?;
-        let matching = out
+        let kept = out
             .functions
             .unwrap_or_default()
             .into_iter()
-            .filter(|f| crate::aws::groups::matches(f.function_name.as_deref().unwrap_or_default(), pattern))
-            .map(|f| {
+            .filter_map(|f| {
                 let group = log_group_name(&f);
-                (function_config(f), group)
+                keep(f.function_name.as_deref().unwrap_or_default(), &group).then(|| (function_config(f), group))
             })
             .collect();
-        Ok((matching, out.next_marker))
+        Ok((kept, out.next_marker))
     })
     .await
 }
