@@ -5,6 +5,7 @@ use std::io::Write;
 use crate::audit::AuditReport;
 use crate::aws::{AuditSelection, FetchConfig, DEFAULT_PATTERN};
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::report::Report;
 
 /// The prefix of the log groups Lambda writes to by default: `/aws/lambda/NAME` is function NAME's.
@@ -38,13 +39,14 @@ pub(super) fn selection(groups: &[String]) -> AuditSelection {
 }
 
 /// The audit of the functions behind the groups `report` read, over the connection and at the rate
-/// of the report's window `cw`, at `now_ms`. What could not be read is one line each on `err` (the
+/// of the report's window `cw`, at `now_ms`, worded in `lang`. What could not be read is one line each on `err` (the
 /// audit is then partial). An audit that cannot run at all (nothing matched, no access) is one line
 /// on `err` and `None`: the report is still printed, partial.
 pub(super) fn read(
     report: &Report,
     cw: &FetchConfig,
     now_ms: i64,
+    lang: Lang,
     err: &mut dyn Write,
 ) -> Result<Option<AuditReport>, Error> {
     let groups = report.source.as_ref().map_or(&[][..], |s| s.groups.as_slice());
@@ -52,9 +54,10 @@ pub(super) fn read(
     match crate::aws::collect_audit(&cw.connection, &selection, cw.max_tps) {
         Ok(configuration) => {
             super::audit::write_gaps(&configuration.gaps, err)?;
-            Ok(Some(AuditReport::new(
+            Ok(Some(AuditReport::new_in(
                 configuration,
                 crate::timeutil::format_rfc3339_ms(now_ms),
+                lang,
             )))
         }
         Err(e) => {
