@@ -123,6 +123,30 @@ mod tests {
         assert_eq!(findings[1], traffic()[1]);
     }
 
+    /// `report --audit --lang ja`: the sentence is Japanese, the command the same as in English.
+    #[test]
+    fn the_cause_is_named_in_the_audits_language() {
+        let ja = AuditReport::new_in(fixtures::seed(), "2026-12-07T00:00:00Z".into(), crate::i18n::Lang::Ja);
+        let mut findings = traffic();
+        tie_cached_decisions(&mut findings, &ja);
+        let f = &findings[0];
+        assert!(
+            f.message.ends_with(
+                " 原因は API a1b2c3d4e5 (shop) のオーソライザー x1y2z3 (ip-check): ID ソースは \
+                 $request.header.Authorization のみ、TTL 300 秒 です (監査の cached_decision_ignores_source_ip を参照)。"
+            ),
+            "{}",
+            f.message
+        );
+        let mut english = traffic();
+        tie_cached_decisions(&mut english, &audit(fixtures::seed()));
+        let command = |advice: &str| advice.split_once(": ").map(|(_, c)| c.to_string());
+        assert_eq!(command(&f.advice), command(&english[0].advice));
+        assert!(f
+            .advice
+            .starts_with("ID ソースに $context.identity.sourceIp を追加してください: aws "));
+    }
+
     #[test]
     fn a_configuration_that_keys_the_cache_by_ip_changes_nothing() {
         for c in [fixtures::fixed(), crate::audit::Configuration::default()] {

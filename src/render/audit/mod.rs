@@ -77,3 +77,5 @@ fn counts(audit: &AuditReport) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_ja;
