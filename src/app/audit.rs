@@ -6,7 +6,6 @@ use super::Outcome;
 use crate::audit::{AuditReport, Gap};
 use crate::cli::AuditConfig;
 use crate::error::Error;
-use crate::i18n::Lang;
 use crate::render::{self, TableStyle};
 
 /// Runs `authlogs audit` at `now_ms`: to `--output FILE` (in place only once complete), else to
@@ -19,13 +18,13 @@ pub fn audit(config: AuditConfig, now_ms: i64, out: &mut dyn Write, err: &mut dy
     }
     let configuration = collected.configuration;
     write_gaps(&configuration.gaps, err)?;
-    let report = AuditReport::new(configuration, crate::timeutil::format_rfc3339_ms(now_ms));
+    let generated_at = crate::timeutil::format_rfc3339_ms(now_ms);
+    let report = AuditReport::new(configuration, generated_at, config.lang);
     let style = TableStyle {
         color: config.color,
         local_time: false,
         width: config.width,
-        // The audit is worded in English only for now (docs/audit.md says so).
-        lang: Lang::En,
+        lang: config.lang,
     };
     let text = render::audit::render(&report, config.format, &style);
     match &config.output {

@@ -89,7 +89,7 @@ impl Run<'_> {
         let mut audit_missing = false;
         if let (true, Some(cw)) = (config.audit, &config.cloudwatch) {
             let now_ms = chrono::Utc::now().timestamp_millis();
-            audit = super::report_audit::read(report, cw, now_ms, err)?;
+            audit = super::report_audit::read(report, cw, now_ms, config.lang, err)?;
             match &audit {
                 Some(a) => {
                     let mut r = report.clone();

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::model::{Configuration, Gap};
+use crate::i18n::Lang;
 use crate::report::Severity;
 
 /// The schema name and version of the audit's JSON; keys are added, never renamed.
@@ -25,12 +26,16 @@ pub struct AuditReport {
     pub gaps: Vec<Gap>,
     /// The configuration the findings were drawn from (no secret value in it).
     pub configuration: Configuration,
+    /// The language of the findings' texts, in which the audit is rendered too (not a key of the
+    /// JSON: its text fields are simply in that language, as the report's are).
+    #[serde(skip)]
+    pub lang: Lang,
 }
 
 impl AuditReport {
-    /// The audit of `configuration` at `generated_at`: runs every check.
-    pub fn new(configuration: Configuration, generated_at: String) -> AuditReport {
-        let findings = super::checks::findings(&configuration);
+    /// The audit of `configuration` at `generated_at`, its texts in `lang`: runs every check.
+    pub fn new(configuration: Configuration, generated_at: String, lang: Lang) -> AuditReport {
+        let findings = super::checks::findings(&configuration, lang);
         AuditReport {
             schema: AUDIT_SCHEMA,
             generated_at,
@@ -39,6 +44,7 @@ impl AuditReport {
             findings,
             gaps: configuration.gaps.clone(),
             configuration,
+            lang,
         }
     }
 }

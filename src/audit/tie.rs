@@ -2,6 +2,7 @@
 
 use super::checks::cached_decision::{applies, fix, KIND};
 use super::report::AuditReport;
+use crate::i18n::fill;
 use crate::redact::escape_control;
 use crate::report::Finding;
 
@@ -12,9 +13,10 @@ const TRAFFIC_KIND: &str = "cached_decision_other_ip";
 /// whose cache ignores the source IP, and makes the advice their exact fix. The traffic shows the
 /// effect, the configuration its cause: only when the audit found the cause is anything changed (a
 /// TTL of 0 or the source IP among the identity sources leaves the finding as the join wrote it,
-/// since then the cause is elsewhere). The added text is English, as the audit is.
+/// since then the cause is elsewhere). The added text is in the audit's language.
 pub fn tie_cached_decisions(findings: &mut [Finding], audit: &AuditReport) {
     let c = &audit.configuration;
+    let t = audit.lang.audit();
     // The same authorizers the audit's check reports: a Lambda authorizer without the source IP
     // and a TTL that is not known to be 0.
     let causes: Vec<(String, String)> = c
@@ -28,17 +30,20 @@ pub fn tie_cached_decisions(findings: &mut [Finding], audit: &AuditReport) {
                 .iter()
                 .map(|s| escape_control(s))
                 .collect::<Vec<_>>()
-                .join(", ");
-            let ttl = z.result_ttl_seconds.map_or_else(
-                || "unknown (the console's default is 300 s)".into(),
-                |t| format!("{t} s"),
-            );
-            let cause = format!(
-                "authorizer {} ({}) of API {} ({}): identity sources {sources} only, TTL {ttl}",
-                escape_control(&z.authorizer_id),
-                escape_control(&z.name),
-                escape_control(&api.api_id),
-                escape_control(&api.name),
+                .join(t.list_separator);
+            let ttl = z
+                .result_ttl_seconds
+                .map_or_else(|| t.tie_ttl_unknown.into(), |n| fill(t.ttl_seconds, &[("n", &n)]));
+            let cause = fill(
+                t.tie_cause,
+                &[
+                    ("id", &escape_control(&z.authorizer_id)),
+                    ("name", &escape_control(&z.name)),
+                    ("api_id", &escape_control(&api.api_id)),
+                    ("api_name", &escape_control(&api.name)),
+                    ("sources", &sources),
+                    ("ttl", &ttl),
+                ],
             );
             (cause, fix(c, &api.api_id, z))
         })
@@ -50,15 +55,18 @@ pub fn tie_cached_decisions(findings: &mut [Finding], audit: &AuditReport) {
         .iter()
         .map(|(cause, _)| cause.as_str())
         .collect::<Vec<_>>()
-        .join("; ");
+        .join(t.tie_cause_separator);
     let commands = causes
         .iter()
         .map(|(_, fix)| fix.as_str())
         .collect::<Vec<_>>()
         .join(" && ");
     for f in findings.iter_mut().filter(|f| f.kind == TRAFFIC_KIND) {
-        f.message = format!("{} Caused by {named} (see the audit's {KIND}).", f.message);
-        f.advice = format!("Add $context.identity.sourceIp to the identity sources: {commands}");
+        f.message = fill(
+            t.tie_message,
+            &[("message", &f.message), ("causes", &named), ("kind", &KIND)],
+        );
+        f.advice = fill(t.tie_advice, &[("commands", &commands)]);
     }
 }
 
@@ -82,7 +90,7 @@ mod tests {
     }
 
     fn audit(c: crate::audit::Configuration) -> AuditReport {
-        AuditReport::new(c, "2026-12-07T00:00:00Z".into())
+        AuditReport::new(c, "2026-12-07T00:00:00Z".into(), crate::i18n::Lang::En)
     }
 
     #[test]
@@ -113,6 +121,30 @@ mod tests {
             .contains("--identity-source '$request.header.Authorization' '$context.identity.sourceIp'"));
         // Other findings are left alone.
         assert_eq!(findings[1], traffic()[1]);
+    }
+
+    /// `report --audit --lang ja`: the sentence is Japanese, the command the same as in English.
+    #[test]
+    fn the_cause_is_named_in_the_audits_language() {
+        let ja = AuditReport::new(fixtures::seed(), "2026-12-07T00:00:00Z".into(), crate::i18n::Lang::Ja);
+        let mut findings = traffic();
+        tie_cached_decisions(&mut findings, &ja);
+        let f = &findings[0];
+        assert!(
+            f.message.ends_with(
+                " 原因は API a1b2c3d4e5 (shop) のオーソライザー x1y2z3 (ip-check): ID ソースは \
+                 $request.header.Authorization のみ、TTL 300 秒 です (監査の cached_decision_ignores_source_ip を参照)。"
+            ),
+            "{}",
+            f.message
+        );
+        let mut english = traffic();
+        tie_cached_decisions(&mut english, &audit(fixtures::seed()));
+        let command = |advice: &str| advice.split_once(": ").map(|(_, c)| c.to_string());
+        assert_eq!(command(&f.advice), command(&english[0].advice));
+        assert!(f
+            .advice
+            .starts_with("ID ソースに $context.identity.sourceIp を追加してください: aws "));
     }
 
     #[test]

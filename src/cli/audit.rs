@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::{terminal_width, AwsArgs, ColorArg, SeverityArg};
+use super::args::{resolve_lang, terminal_width, AwsArgs, ColorArg, SeverityArg};
 use crate::aws::{AuditSelection, Connection, DEFAULT_PATTERN};
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::render::OutputFormat;
 use crate::report::Severity;
 
@@ -29,6 +30,10 @@ pub struct AuditArgs {
     /// Exit with status 1 (after writing the audit) when a finding of this severity or worse is present.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
+    /// Language of the findings, the table and the HTML page [default: from LC_ALL/LANG; ja_* → ja,
+    /// else en]. JSON keys, `kind` names and CSV headers stay English.
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
     /// Color in the table output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
@@ -52,6 +57,8 @@ pub struct AuditConfig {
     pub output: Option<PathBuf>,
     /// Findings this severe or worse fail the run.
     pub fail_on: Option<Severity>,
+    /// The language of the findings and of every output but JSON keys and CSV headers.
+    pub lang: Lang,
     /// Whether the table is colored.
     pub color: bool,
     /// The terminal's width when stdout is one: the table fits it.
@@ -85,6 +92,7 @@ impl AuditArgs {
             format: self.format,
             output: self.output,
             fail_on: self.fail_on.map(Severity::from),
+            lang: resolve_lang(self.lang),
             color: self.color.resolve(),
             width: terminal_width(),
         })
@@ -119,6 +127,10 @@ mod tests {
         assert_eq!(config.selection.pattern, DEFAULT_PATTERN);
         assert_eq!(config.fail_on, Some(Severity::High));
         assert_eq!(config.format, OutputFormat::Json);
+        let ja = parse::<AuditArgs>(&["--lang", "ja"])
+            .validate()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ja.lang, Lang::Ja);
     }
 
     #[test]

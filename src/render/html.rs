@@ -98,7 +98,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
 }
 
 /// The report, with `report --audit`'s audit as a section after the findings (the audit page's
-/// own pieces, in English as the audit is).
+/// own pieces, in the audit's language).
 pub fn render_with(report: &Report, audit: Option<&AuditReport>, lang: Lang) -> String {
     let l = lang.labels();
     let w = &report.window;
@@ -148,8 +148,8 @@ pub fn render_with(report: &Report, audit: Option<&AuditReport>, lang: Lang) -> 
                 }
                 (findings(&report.findings, l))
                 @if let Some(audit) = audit {
-                    section id="audit" lang="en" data-count=(audit.findings.len()) {
-                        h2 { "Configuration audit" }
+                    section id="audit" lang=(audit.lang.code()) data-count=(audit.findings.len()) {
+                        h2 { (audit.lang.audit().report_section) }
                         (crate::render::audit::html::body(audit))
                     }
                 }

@@ -1,9 +1,10 @@
 //! `access_logging_disabled`: a stage of a guarded API writes no access log.
 
 use super::access_format::update_stage;
-use super::text::{api as api_name, esc};
+use super::text::stage as stage_name;
 use crate::audit::model::Configuration;
 use crate::audit::AuditFinding;
+use crate::i18n::AuditTexts;
 use crate::report::Severity;
 
 /// The finding's kind.
@@ -11,19 +12,15 @@ pub(super) const KIND: &str = "access_logging_disabled";
 
 /// Without an access log, nothing records the requests a cached decision let through: the
 /// callers section of `authlogs report` (`--access-logs`) cannot be produced for the stage.
-pub(super) fn check(c: &Configuration, out: &mut Vec<AuditFinding>) {
+pub(super) fn check(c: &Configuration, t: &AuditTexts, out: &mut Vec<AuditFinding>) {
     for api in &c.apis {
         for stage in api.stages.iter().filter(|s| s.access_log.is_none()) {
             out.push(AuditFinding {
                 kind: KIND,
                 severity: Severity::Medium,
-                resource: format!("{}, stage {}", api_name(api), esc(&stage.stage_name)),
-                evidence: "access logging is off: no record of the requests the authorizer's cached decisions let \
-                           through, so `authlogs report --access-logs` has no callers section for this stage."
-                    .into(),
-                advice: "Turn access logging on with a format holding the keys authlogs' join reads (request id, \
-                         source IP, times, status, authorizer error and IP), never a token."
-                    .into(),
+                resource: stage_name(t, api, &stage.stage_name),
+                evidence: t.access_logging_disabled_evidence.into(),
+                advice: t.access_logging_disabled_advice.into(),
                 fix: Some(update_stage(c, api, stage)),
             });
         }

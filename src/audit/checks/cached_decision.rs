@@ -3,6 +3,7 @@
 use super::text::{authorizer, esc, few, guarded_routes, quote, region_flag};
 use crate::audit::model::{AuthorizerConfig, Configuration};
 use crate::audit::AuditFinding;
+use crate::i18n::{fill, AuditTexts};
 use crate::report::Severity;
 
 /// The finding's kind.
@@ -16,7 +17,7 @@ pub(super) const SOURCE_IP: &str = "$context.identity.sourceIp";
 /// 0 disables the cache. An unknown TTL is reported as medium: the service did not say, and the
 /// console's default is 300 s. No identity source at all cannot be cached (API Gateway requires one
 /// when caching is on), so it is not reported. JWT authorizers invoke no function: not reported.
-pub(super) fn check(c: &Configuration, out: &mut Vec<AuditFinding>) {
+pub(super) fn check(c: &Configuration, t: &AuditTexts, out: &mut Vec<AuditFinding>) {
     for api in &c.apis {
         for z in api.authorizers.iter().filter(|z| applies(z)) {
             let severity = match z.result_ttl_seconds {
@@ -24,28 +25,34 @@ pub(super) fn check(c: &Configuration, out: &mut Vec<AuditFinding>) {
                 Some(_) => continue,
                 None => Severity::Medium,
             };
-            let ttl = z.result_ttl_seconds.map_or_else(
-                || "unknown (not returned; the console's default is 300 s)".into(),
-                |t| format!("{t} s"),
-            );
-            let sources = z.identity_sources.iter().map(|s| esc(s)).collect::<Vec<_>>().join(", ");
+            let ttl = z
+                .result_ttl_seconds
+                .map_or_else(|| t.ttl_not_returned.into(), |n| fill(t.ttl_seconds, &[("n", &n)]));
+            let sources = z
+                .identity_sources
+                .iter()
+                .map(|s| esc(s))
+                .collect::<Vec<_>>()
+                .join(t.list_separator);
             let routes = guarded_routes(api, &z.authorizer_id);
-            let evidence = format!(
-                "identity sources {sources} without {SOURCE_IP}, result TTL {ttl}: an allow made for the allowed IP is \
-                 reused for any IP presenting the same token for up to the TTL, and a deny is reused for the allowed \
-                 IP. Guards {} route(s): {}.",
-                routes.len(),
-                few(&routes)
+            let evidence = fill(
+                t.cached_decision_evidence,
+                &[
+                    ("sources", &sources),
+                    ("source_ip", &SOURCE_IP),
+                    ("ttl", &ttl),
+                    ("count", &routes.len()),
+                    ("routes", &few(t, &routes)),
+                ],
             );
             out.push(AuditFinding {
                 kind: KIND,
                 severity,
-                resource: authorizer(api, z),
+                resource: authorizer(t, api, z),
                 evidence,
-                advice: format!(
-                    "Add {SOURCE_IP} to the identity sources, so the cache is kept per IP and token. Or turn the \
-                     cache off, at one invocation per request: {}",
-                    ttl_zero(c, &api.api_id, z)
+                advice: fill(
+                    t.cached_decision_advice,
+                    &[("source_ip", &SOURCE_IP), ("command", &ttl_zero(c, &api.api_id, z))],
                 ),
                 fix: Some(fix(c, &api.api_id, z)),
             });

@@ -13,9 +13,10 @@ mod unjoinable;
 
 use super::model::Configuration;
 use super::report::AuditFinding;
+use crate::i18n::{AuditTexts, Lang};
 
-/// One check: reads the configuration, adds its findings.
-type Check = fn(&Configuration, &mut Vec<AuditFinding>);
+/// One check: reads the configuration, adds its findings worded with the texts given.
+type Check = fn(&Configuration, &AuditTexts, &mut Vec<AuditFinding>);
 
 /// Every check, in the order their findings appear within a severity.
 const CHECKS: &[Check] = &[
@@ -42,11 +43,11 @@ pub const KINDS: &[&str] = &[
 ];
 
 /// Every finding the configuration calls for, most urgent first; within a severity, in the
-/// checks' order and the configuration's (the sort is stable).
-pub fn findings(configuration: &Configuration) -> Vec<AuditFinding> {
+/// checks' order and the configuration's (the sort is stable); their texts in `lang`.
+pub fn findings(configuration: &Configuration, lang: Lang) -> Vec<AuditFinding> {
     let mut out = Vec::new();
     for check in CHECKS {
-        check(configuration, &mut out);
+        check(configuration, lang.audit(), &mut out);
     }
     out.sort_by_key(|f| f.severity);
     out

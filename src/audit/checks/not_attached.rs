@@ -3,6 +3,7 @@
 use super::text::function;
 use crate::audit::model::{Configuration, FunctionConfig};
 use crate::audit::AuditFinding;
+use crate::i18n::AuditTexts;
 use crate::report::Severity;
 
 /// The finding's kind.
@@ -10,14 +11,14 @@ pub(super) const KIND: &str = "authorizer_not_attached";
 
 /// A function audited (`--function`, or found by name) that no authorizer read invokes: either it
 /// is unused, or the API that uses it was not read (see the gaps). For information only.
-pub(super) fn check(c: &Configuration, out: &mut Vec<AuditFinding>) {
+pub(super) fn check(c: &Configuration, t: &AuditTexts, out: &mut Vec<AuditFinding>) {
     for f in c.functions.iter().filter(|f| !attached(c, f)) {
         out.push(AuditFinding {
             kind: KIND,
             severity: Severity::Info,
-            resource: function(f),
-            evidence: "no authorizer of the APIs read invokes this function.".into(),
-            advice: "Delete it if it is unused, or audit its API with --api-id.".into(),
+            resource: function(t, f),
+            evidence: t.authorizer_not_attached_evidence.into(),
+            advice: t.authorizer_not_attached_advice.into(),
             fix: None,
         });
     }

@@ -3,6 +3,7 @@
 use super::text::{api as api_name, few, quote, region_flag};
 use crate::audit::model::{ApiConfig, Configuration};
 use crate::audit::AuditFinding;
+use crate::i18n::{fill, AuditTexts};
 use crate::report::Severity;
 
 /// The finding's kind.
@@ -11,7 +12,7 @@ pub(super) const KIND: &str = "route_without_authorizer";
 /// On an API whose other routes the authorizer guards, a route with authorization `NONE` lets
 /// every IP and token through. `OPTIONS` routes are left out: CORS preflights carry no
 /// `Authorization` header and must stay open.
-pub(super) fn check(c: &Configuration, out: &mut Vec<AuditFinding>) {
+pub(super) fn check(c: &Configuration, t: &AuditTexts, out: &mut Vec<AuditFinding>) {
     for api in c.apis.iter().filter(|a| !a.authorizers.is_empty()) {
         let open = open_routes(api);
         let Some(first) = open.first() else { continue };
@@ -22,14 +23,11 @@ pub(super) fn check(c: &Configuration, out: &mut Vec<AuditFinding>) {
             kind: KIND,
             severity: Severity::Medium,
             resource: api_name(api),
-            evidence: format!(
-                "{} route(s) with authorization NONE on an API whose authorizer guards the others: {}.",
-                open.len(),
-                few(&open)
+            evidence: fill(
+                t.route_without_authorizer_evidence,
+                &[("count", &open.len()), ("routes", &few(t, &open))],
             ),
-            advice: "Attach the authorizer to every route but CORS preflights (OPTIONS); the first route's \
-                     commands are below, repeat them for each."
-                .into(),
+            advice: t.route_without_authorizer_advice.into(),
             fix: Some(format!(
                 "ROUTE_ID=$(aws apigatewayv2 get-routes{region} --api-id {api_id} --query {} --output text)\n\
                  aws apigatewayv2 update-route{region} --api-id {api_id} --route-id \"$ROUTE_ID\" \

@@ -3,6 +3,7 @@
 use super::text::{esc, function, quote, region_flag};
 use crate::audit::model::{Configuration, EnvVar, FunctionConfig};
 use crate::audit::AuditFinding;
+use crate::i18n::{fill, AuditTexts};
 use crate::report::Severity;
 
 /// The finding's kind.
@@ -41,25 +42,23 @@ const POINTER_ENDINGS: &[&str] = &[
 /// Anyone with `lambda:GetFunctionConfiguration` (and the console) reads environment values in
 /// clear. A variable is reported when its name says secret ([`says_secret`]) and its value is not
 /// empty and not a reference to SSM Parameter Store or Secrets Manager.
-pub(super) fn check(c: &Configuration, out: &mut Vec<AuditFinding>) {
+pub(super) fn check(c: &Configuration, t: &AuditTexts, out: &mut Vec<AuditFinding>) {
     for f in &c.functions {
         for var in f.environment.iter().filter(|v| holds_secret(v)) {
             let fingerprint = var.fingerprint.as_deref().map_or_else(|| "?".into(), esc);
             out.push(AuditFinding {
                 kind: KIND,
                 severity: Severity::High,
-                resource: function(f),
-                evidence: format!(
-                    "the environment variable {} holds a secret in clear ({} bytes), shown by \
-                     lambda:GetFunctionConfiguration and the console; its mask is {fingerprint}, the same mask the \
-                     report gives a logged token, so report lines with {fingerprint} carry this value.",
-                    esc(&var.name),
-                    var.value_bytes
+                resource: function(t, f),
+                evidence: fill(
+                    t.secret_in_environment_evidence,
+                    &[
+                        ("name", &esc(&var.name)),
+                        ("bytes", &var.value_bytes),
+                        ("mask", &fingerprint),
+                    ],
                 ),
-                advice: "Keep the secret in SSM Parameter Store (SecureString) or Secrets Manager, give the \
-                         function the parameter's name and read it at start (the Parameters and Secrets Lambda \
-                         extension caches it), then rotate the secret: the old one has been readable."
-                    .into(),
+                advice: t.secret_in_environment_advice.into(),
                 fix: Some(fix(c, f, var)),
             });
         }

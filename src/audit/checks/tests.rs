@@ -2,6 +2,11 @@ use super::*;
 use crate::audit::fixtures::{self, env, DOC_FORMAT, SEED_TOKEN};
 use crate::report::Severity;
 
+/// The English findings, which these tests read (`i18n_tests.rs` checks the Japanese ones).
+fn findings(c: &Configuration) -> Vec<AuditFinding> {
+    super::findings(c, Lang::En)
+}
+
 fn kinds(c: &Configuration) -> Vec<&'static str> {
     findings(c).iter().map(|f| f.kind).collect()
 }

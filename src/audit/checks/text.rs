@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::audit::model::{ApiConfig, AuthorizerConfig, Configuration, FunctionConfig};
+use crate::i18n::{fill, AuditTexts};
 use crate::redact::escape_control;
 
 /// How many route keys a finding names before it only counts the rest.
@@ -19,13 +20,25 @@ pub(super) fn api(api: &ApiConfig) -> String {
 }
 
 /// `API a1b2c3d4e5 (shop), authorizer x1y2z3 (ip-check)`.
-pub(super) fn authorizer(a: &ApiConfig, z: &AuthorizerConfig) -> String {
-    format!("{}, authorizer {} ({})", api(a), esc(&z.authorizer_id), esc(&z.name))
+pub(super) fn authorizer(t: &AuditTexts, a: &ApiConfig, z: &AuthorizerConfig) -> String {
+    fill(
+        t.resource_authorizer,
+        &[
+            ("api", &api(a)),
+            ("id", &esc(&z.authorizer_id)),
+            ("name", &esc(&z.name)),
+        ],
+    )
+}
+
+/// `API a1b2c3d4e5 (shop), stage $default`.
+pub(super) fn stage(t: &AuditTexts, a: &ApiConfig, stage: &str) -> String {
+    fill(t.resource_stage, &[("api", &api(a)), ("stage", &esc(stage))])
 }
 
 /// `function agw-access-permission`.
-pub(super) fn function(f: &FunctionConfig) -> String {
-    format!("function {}", esc(&f.name))
+pub(super) fn function(t: &AuditTexts, f: &FunctionConfig) -> String {
+    fill(t.resource_function, &[("name", &esc(&f.name))])
 }
 
 /// One word of a shell command. Anything beyond plain id characters is single-quoted, so
@@ -50,14 +63,19 @@ pub(super) fn region_flag(c: &Configuration) -> String {
 }
 
 /// `a, b, c and 4 more`: a few items named, the rest counted; `none` for no item.
-pub(super) fn few(items: &[String]) -> String {
+pub(super) fn few(t: &AuditTexts, items: &[String]) -> String {
     if items.is_empty() {
-        return "none".into();
+        return t.none.into();
     }
-    let named = items.iter().take(FEW).map(|s| esc(s)).collect::<Vec<_>>().join(", ");
+    let named = items
+        .iter()
+        .take(FEW)
+        .map(|s| esc(s))
+        .collect::<Vec<_>>()
+        .join(t.list_separator);
     match items.len().saturating_sub(FEW) {
         0 => named,
-        more => format!("{named} and {more} more"),
+        more => fill(t.and_more, &[("items", &named), ("count", &more)]),
     }
 }
 

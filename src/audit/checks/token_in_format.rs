@@ -1,9 +1,10 @@
 //! `token_in_access_log_format`: a stage's access-log format copies the token into the access log.
 
 use super::access_format::update_stage;
-use super::text::{api as api_name, esc, few};
+use super::text::{esc, few, stage as stage_name};
 use crate::audit::model::Configuration;
 use crate::audit::AuditFinding;
+use crate::i18n::{fill, AuditTexts};
 use crate::report::Severity;
 
 /// The finding's kind.
@@ -31,7 +32,7 @@ const CREDENTIALS: &[&str] = &["$context.identity.apiKey"];
 
 /// An access log is read by more people and kept longer than the function's log; a token in it is
 /// a second copy of every caller's credential.
-pub(super) fn check(c: &Configuration, out: &mut Vec<AuditFinding>) {
+pub(super) fn check(c: &Configuration, t: &AuditTexts, out: &mut Vec<AuditFinding>) {
     for api in &c.apis {
         for stage in &api.stages {
             let Some(log) = &stage.access_log else { continue };
@@ -42,15 +43,15 @@ pub(super) fn check(c: &Configuration, out: &mut Vec<AuditFinding>) {
             out.push(AuditFinding {
                 kind: KIND,
                 severity: Severity::High,
-                resource: format!("{}, stage {}", api_name(api), esc(&stage.stage_name)),
-                evidence: format!(
-                    "the access-log format logs {} into {}: every caller's token is copied into the access log.",
-                    few(&found),
-                    esc(&log.destination_arn)
+                resource: stage_name(t, api, &stage.stage_name),
+                evidence: fill(
+                    t.token_in_access_log_format_evidence,
+                    &[
+                        ("variables", &few(t, &found)),
+                        ("destination", &esc(&log.destination_arn)),
+                    ],
                 ),
-                advice: "Remove these variables from the format (the command below sets authlogs' format, which \
-                         holds none), then rotate the token and shorten or purge the access log's retention."
-                    .into(),
+                advice: t.token_in_access_log_format_advice.into(),
                 fix: Some(update_stage(c, api, stage)),
             });
         }

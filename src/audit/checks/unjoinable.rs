@@ -1,9 +1,10 @@
 //! `access_log_format_unjoinable`: access logging is on, but without what authlogs' join reads.
 
 use super::access_format::{has_variable, update_stage, HELPFUL, REQUIRED};
-use super::text::{api as api_name, esc, few};
+use super::text::{few, stage as stage_name};
 use crate::audit::model::Configuration;
 use crate::audit::AuditFinding;
+use crate::i18n::{fill, AuditTexts};
 use crate::report::Severity;
 
 /// The finding's kind.
@@ -11,14 +12,14 @@ pub(super) const KIND: &str = "access_log_format_unjoinable";
 
 /// The join classes a request by who sent it, when and what it got ([`REQUIRED`]); without one
 /// of these the callers section stays empty although access logging is on.
-pub(super) fn check(c: &Configuration, out: &mut Vec<AuditFinding>) {
+pub(super) fn check(c: &Configuration, t: &AuditTexts, out: &mut Vec<AuditFinding>) {
     for api in &c.apis {
         for stage in &api.stages {
             let Some(log) = &stage.access_log else { continue };
             let missing: Vec<String> = REQUIRED
                 .iter()
                 .filter(|any| !any.iter().any(|v| has_variable(&log.format, v)))
-                .map(|any| any.join(" or "))
+                .map(|any| any.join(t.or_separator))
                 .collect();
             if missing.is_empty() {
                 continue;
@@ -31,14 +32,12 @@ pub(super) fn check(c: &Configuration, out: &mut Vec<AuditFinding>) {
             out.push(AuditFinding {
                 kind: KIND,
                 severity: Severity::Low,
-                resource: format!("{}, stage {}", api_name(api), esc(&stage.stage_name)),
-                evidence: format!(
-                    "the access-log format lacks {}, so `authlogs report --access-logs` cannot join its records \
-                     with the authorizer's decisions (also missing, optional: {}).",
-                    few(&missing),
-                    few(&helpful)
+                resource: stage_name(t, api, &stage.stage_name),
+                evidence: fill(
+                    t.access_log_format_unjoinable_evidence,
+                    &[("missing", &few(t, &missing)), ("optional", &few(t, &helpful))],
                 ),
-                advice: "Use authlogs' format (docs/access-logs.md); it keeps the log group.".into(),
+                advice: t.access_log_format_unjoinable_advice.into(),
                 fix: Some(update_stage(c, api, stage)),
             });
         }

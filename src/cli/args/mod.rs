@@ -21,7 +21,7 @@ pub(crate) use layout::Layout;
 pub use log_groups::LogGroupArgs;
 pub use read::ReadArgs;
 pub(crate) use span::{count_per_span, span};
-pub(crate) use style::terminal_width;
+pub(crate) use style::{resolve_lang, terminal_width};
 pub use style::{ColorArg, StyleArgs, TzArg};
 pub(crate) use window::Window;
 pub use window::WindowArgs;

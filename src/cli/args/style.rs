@@ -50,6 +50,12 @@ pub(crate) fn terminal_width() -> Option<u16> {
     columns.filter(|c| *c > 0).or_else(|| comfy_table::Table::new().width())
 }
 
+/// The language `--lang` asks for, else the locale's (`LC_ALL`, `LC_MESSAGES`, `LANG`): one rule
+/// for every command that takes `--lang` (`report` and `tail` through [`StyleArgs`], `audit`).
+pub(crate) fn resolve_lang(lang: Option<Lang>) -> Lang {
+    lang.unwrap_or_else(Lang::from_env)
+}
+
 /// How output looks. Worded for `report`; `tail` words its own (see `tail.rs`).
 #[derive(Debug, Clone, Args)]
 pub struct StyleArgs {
@@ -86,7 +92,7 @@ impl StyleArgs {
     /// be wrong.
     pub(crate) fn validate(&self) -> Style {
         Style {
-            lang: self.lang.unwrap_or_else(Lang::from_env),
+            lang: resolve_lang(self.lang),
             tokens: if self.show_tokens {
                 TokenDisplay::Revealed
             } else {

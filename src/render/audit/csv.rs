@@ -1,6 +1,7 @@
 //! The audit as CSV: one row per finding, then one per gap.
 
 use crate::audit::AuditReport;
+use crate::i18n::fill;
 use crate::redact::{csv_cell, escape_control};
 
 /// The columns.
@@ -9,8 +10,10 @@ const HEADER: [&str; 6] = ["severity", "kind", "resource", "evidence", "advice",
 /// `severity,kind,resource,evidence,advice,fix` rows, most urgent first; a gap is a row of kind
 /// `gap` without severity (resource: what was not read, evidence: the service's answer, advice: the
 /// permission). A fix of several commands joins them with ` && `, so each cell is one line.
-/// Every cell is escaped and cannot start a spreadsheet formula.
+/// Every cell is escaped and cannot start a spreadsheet formula. The header, severities and kinds
+/// are a schema (English); the texts are in the audit's language.
 pub(super) fn render(audit: &AuditReport) -> String {
+    let t = audit.lang.audit();
     let mut rows: Vec<[String; 6]> = Vec::new();
     for f in &audit.findings {
         rows.push([
@@ -28,7 +31,7 @@ pub(super) fn render(audit: &AuditReport) -> String {
             "gap".into(),
             g.what.clone(),
             g.detail.clone(),
-            format!("grant {}", g.permission),
+            fill(t.csv_grant, &[("permission", &g.permission)]),
             String::new(),
         ]);
     }

@@ -2,10 +2,11 @@
 
 use comfy_table::{Cell, ContentArrangement, Table};
 
-use super::{counts, retention, severity, ttl};
+use super::{counts, retention, seconds_text, severity, ttl};
 use crate::audit::{AuditFinding, AuditReport, Configuration};
+use crate::i18n::{fill, AuditTexts, Lang};
 use crate::redact::escape_control;
-use crate::render::table::{wrap, PRESET};
+use crate::render::table::{display_width, wrap, PRESET};
 use crate::render::TableStyle;
 use crate::report::Severity;
 
@@ -16,18 +17,22 @@ const INDENT: &str = "          ";
 /// colors itself. Fix commands are never wrapped, so they can be copied whole.
 pub(super) fn render(audit: &AuditReport, style: &TableStyle) -> String {
     let width = style.width.map(usize::from);
+    let t = audit.lang.audit();
     let mut out = String::new();
     let status = if audit.complete {
-        "complete".to_string()
+        t.status_complete.to_string()
     } else {
-        format!("partial: {} gap(s)", audit.gaps.len())
+        fill(t.status_partial, &[("count", &audit.gaps.len())])
     };
     line(
         &mut out,
-        &format!(
-            "authlogs audit · region {} · {} · {status}",
-            escape_control(&audit.region),
-            escape_control(&audit.generated_at)
+        &fill(
+            t.title,
+            &[
+                ("region", &escape_control(&audit.region)),
+                ("generated_at", &escape_control(&audit.generated_at)),
+                ("status", &status),
+            ],
         ),
         width,
     );
@@ -37,33 +42,39 @@ pub(super) fn render(audit: &AuditReport, style: &TableStyle) -> String {
 }
 
 /// Everything after the audit's title line: the findings with their fixes, the configuration read,
-/// the gaps. `report --audit` prints it under its own heading.
+/// the gaps, in the audit's language. `report --audit` prints it under its own heading.
 pub(in crate::render) fn body(audit: &AuditReport, style: &TableStyle) -> String {
     let width = style.width.map(usize::from);
+    let t = audit.lang.audit();
     let mut out = String::new();
-    line(&mut out, &format!("Findings: {}", counts(audit)), width);
+    line(
+        &mut out,
+        &fill(t.findings_heading, &[("counts", &counts(audit))]),
+        width,
+    );
     for f in &audit.findings {
-        finding(&mut out, f, style, width);
+        finding(&mut out, f, audit.lang, style, width);
     }
-    configuration(&mut out, &audit.configuration, style);
+    configuration(&mut out, t, &audit.configuration, style);
     if !audit.gaps.is_empty() {
-        let mut t = table(style, ["what", "permission", "service's answer"]);
+        let mut table = table(style, [t.col_what, t.col_permission, t.col_answer]);
         for g in &audit.gaps {
-            t.add_row([&g.what, &g.permission, &g.detail].map(|s| escape_control(s).into_owned()));
+            table.add_row([&g.what, &g.permission, &g.detail].map(|s| escape_control(s).into_owned()));
         }
-        section(&mut out, "Not read", t);
+        section(&mut out, t.not_read, table);
     }
     out
 }
 
-fn finding(out: &mut String, f: &AuditFinding, style: &TableStyle, width: Option<usize>) {
+fn finding(out: &mut String, f: &AuditFinding, lang: Lang, style: &TableStyle, width: Option<usize>) {
     out.push('\n');
-    let word = format!("{:<9}", severity(f.severity).to_uppercase());
+    let word = severity(f.severity, lang).to_uppercase();
     match color(f.severity) {
-        Some(code) if style.color => out.push_str(&format!("\x1b[{code}m{}\x1b[0m", word.trim_end())),
-        _ => out.push_str(word.trim_end()),
+        Some(code) if style.color => out.push_str(&format!("\x1b[{code}m{word}\x1b[0m")),
+        _ => out.push_str(&word),
     }
-    out.push_str(&" ".repeat(INDENT.len() - word.trim_end().len()));
+    // Padded by columns, not bytes: a Japanese severity word is two columns a character.
+    out.push_str(&" ".repeat(INDENT.len().saturating_sub(display_width(&word)).max(1)));
     out.push_str(&escape_control(f.kind));
     out.push('\n');
     for text in [&f.resource, &f.evidence, &f.advice] {
@@ -71,7 +82,8 @@ fn finding(out: &mut String, f: &AuditFinding, style: &TableStyle, width: Option
     }
     if let Some(fix) = &f.fix {
         out.push_str(INDENT);
-        out.push_str("fix:\n");
+        out.push_str(lang.audit().fix_label);
+        out.push('\n');
         for command in fix.lines() {
             out.push_str(INDENT);
             out.push_str("  ");
@@ -91,18 +103,18 @@ fn color(s: Severity) -> Option<&'static str> {
     }
 }
 
-fn configuration(out: &mut String, c: &Configuration, style: &TableStyle) {
+fn configuration(out: &mut String, t: &AuditTexts, c: &Configuration, style: &TableStyle) {
     if !c.apis.is_empty() {
-        let mut t = table(
+        let mut authorizers = table(
             style,
             [
-                "API",
-                "authorizer",
-                "type",
-                "identity sources",
-                "TTL",
-                "payload",
-                "routes",
+                t.col_api,
+                t.col_authorizer,
+                t.col_type,
+                t.col_identity_sources,
+                t.col_ttl,
+                t.col_payload,
+                t.col_routes,
             ],
         );
         for api in &c.apis {
@@ -112,59 +124,59 @@ fn configuration(out: &mut String, c: &Configuration, style: &TableStyle) {
                     .iter()
                     .filter(|r| r.authorizer_id.as_deref() == Some(&z.authorizer_id))
                     .count();
-                t.add_row([
+                authorizers.add_row([
                     format!("{} ({})", escape_control(&api.api_id), escape_control(&api.name)),
                     format!("{} ({})", escape_control(&z.authorizer_id), escape_control(&z.name)),
                     escape_control(&z.authorizer_type).into_owned(),
                     escape_control(&z.identity_sources.join(", ")).into_owned(),
-                    ttl(z.result_ttl_seconds),
+                    ttl(t, z.result_ttl_seconds),
                     escape_control(z.payload_format_version.as_deref().unwrap_or("?")).into_owned(),
-                    format!("{guarded} of {}", api.routes.len()),
+                    fill(t.routes_of, &[("guarded", &guarded), ("total", &api.routes.len())]),
                 ]);
             }
         }
-        section(out, "Authorizers", t);
-        let mut t = table(style, ["API", "stage", "access log"]);
+        section(out, t.authorizers, authorizers);
+        let mut stages = table(style, [t.col_api, t.col_stage, t.col_access_log]);
         for api in &c.apis {
             for s in &api.stages {
-                t.add_row([
+                stages.add_row([
                     escape_control(&api.api_id).into_owned(),
                     escape_control(&s.stage_name).into_owned(),
                     s.access_log.as_ref().map_or_else(
-                        || "off".into(),
-                        |l| format!("on → {}", escape_control(&l.destination_arn)),
+                        || t.access_log_off.into(),
+                        |l| format!("{}{}", t.access_log_on, escape_control(&l.destination_arn)),
                     ),
                 ]);
             }
         }
-        section(out, "Stages", t);
+        section(out, t.stages, stages);
     }
     if !c.functions.is_empty() {
-        let mut t = table(
+        let mut functions = table(
             style,
             [
-                "function",
-                "runtime",
-                "timeout",
-                "memory",
-                "environment (names)",
-                "log format",
-                "retention",
+                t.col_function,
+                t.col_runtime,
+                t.col_timeout,
+                t.col_memory,
+                t.col_environment,
+                t.col_log_format,
+                t.col_retention,
             ],
         );
         for f in &c.functions {
             let names: Vec<&str> = f.environment.iter().map(|v| v.name.as_str()).collect();
-            t.add_row([
+            functions.add_row([
                 escape_control(&f.name).into_owned(),
                 escape_control(f.runtime.as_deref().unwrap_or("?")).into_owned(),
-                f.timeout_seconds.map_or_else(|| "?".into(), |s| format!("{s} s")),
+                f.timeout_seconds.map_or_else(|| "?".into(), |s| seconds_text(t, s)),
                 f.memory_mb.map_or_else(|| "?".into(), |m| format!("{m} MB")),
                 escape_control(&names.join(", ")).into_owned(),
                 escape_control(f.log_format.as_deref().unwrap_or("?")).into_owned(),
-                retention(f.log_group.as_ref()),
+                retention(t, f.log_group.as_ref()),
             ]);
         }
-        section(out, "Functions", t);
+        section(out, t.functions, functions);
     }
 }
 

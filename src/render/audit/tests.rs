@@ -11,7 +11,7 @@ const FORMATS: [OutputFormat; 4] = [
 ];
 
 fn audit(c: crate::audit::Configuration) -> AuditReport {
-    AuditReport::new(c, "2026-12-07T00:00:00Z".into())
+    AuditReport::new(c, "2026-12-07T00:00:00Z".into(), Lang::En)
 }
 
 fn plain() -> TableStyle {

@@ -44,7 +44,7 @@ pub fn render(report: &Report, style: &TableStyle) -> String {
 }
 
 /// The report, with `report --audit`'s audit as a "Configuration audit" section after the
-/// findings (the audit's own table pieces, in English as the audit is).
+/// findings (the audit's own table pieces, in the audit's language).
 pub fn render_with(report: &Report, audit: Option<&AuditReport>, style: &TableStyle) -> String {
     let mut out = Out::new(style);
     header(&mut out, report);
@@ -69,7 +69,7 @@ pub fn render_with(report: &Report, audit: Option<&AuditReport>, style: &TableSt
     findings(&mut out, report);
     if let Some(audit) = audit {
         out.text.push('\n');
-        out.line("Configuration audit");
+        out.line(audit.lang.audit().report_section);
         out.text.push_str(&crate::render::audit::table::body(audit, style));
     }
     input(&mut out, report);

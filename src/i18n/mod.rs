@@ -3,7 +3,11 @@
 //! error. JSON keys and CSV headers (a schema) stay English.
 //!
 //! Texts with values are templates with named placeholders (`{count}`), filled by [`fill`]; a test
-//! checks that both languages use the same placeholders.
+//! checks that both languages use the same placeholders. The audit's texts are in `audit.rs`.
+
+mod audit;
+
+pub use audit::{AuditTexts, AUDIT_EN, AUDIT_JA};
 
 /// The language of the human-readable outputs (`--lang`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -56,6 +60,14 @@ impl Lang {
         match self {
             Lang::En => &FINDINGS_EN,
             Lang::Ja => &FINDINGS_JA,
+        }
+    }
+
+    /// This language's texts of `authlogs audit` (and of `report --audit`'s section).
+    pub fn audit(self) -> &'static AuditTexts {
+        match self {
+            Lang::En => &AUDIT_EN,
+            Lang::Ja => &AUDIT_JA,
         }
     }
 
@@ -921,11 +933,19 @@ mod tests {
         check_pair("Labels", &EN, &JA, 100, &["cloudwatch"]);
         check_pair("FindingTexts", &FINDINGS_EN, &FINDINGS_JA, 35, &[]);
         check_pair("TailTexts", &TAIL_EN, &TAIL_JA, 9, &[]);
+        check_pair(
+            "AuditTexts",
+            &AUDIT_EN,
+            &AUDIT_JA,
+            80,
+            &["col_api", "col_ttl", "tie_cause_separator"],
+        );
         // Every language is reachable from `Lang`.
         for lang in [Lang::En, Lang::Ja] {
             assert!(!lang.labels().findings.is_empty());
             assert!(!lang.findings().and_more.is_empty());
             assert!(!lang.tail().summary.is_empty());
+            assert!(!lang.audit().title.is_empty());
         }
     }
 
