@@ -138,6 +138,10 @@ impl Collect<'_> {
     /// selection narrowed to them. When none logs to them (a note says so) or the listing is
     /// refused (a gap), the group names decide: [`AuditSelection::by_group_names`].
     async fn by_log_group(&mut self) -> Result<Vec<(FunctionConfig, String)>, CwError> {
+        if let Some(found) = self.by_lambda_group_names().await {
+            self.selection = self.selection.only(found.iter().map(|(f, _)| f.name.clone()).collect());
+            return Ok(found);
+        }
         let region = esc(&self.clients.logs.region);
         let listed = match functions::list_where(&self.clients.lambda, self.shared, &|_, _| true).await {
             Ok(listed) => Some(listed),
@@ -191,6 +195,28 @@ impl Collect<'_> {
             self.function(&name, &mut found).await?;
         }
         Ok(found)
+    }
+
+    /// The functions of `/aws/lambda/NAME` groups, when every group read has that shape and each
+    /// function NAME logs there: one GetFunctionConfiguration each instead of listing every function
+    /// of the region (pages of 50 at `--max-tps`, seconds in a large account). `None` when any group
+    /// has another shape or its function is missing, refused or logs elsewhere: the listing decides.
+    async fn by_lambda_group_names(&self) -> Option<Vec<(FunctionConfig, String)>> {
+        let names = self.selection.by_group_names().functions;
+        if names.is_empty() || names.len() != self.selection.log_groups.len() {
+            return None;
+        }
+        let mut found = Vec::with_capacity(names.len());
+        for name in &names {
+            let (function, group) = functions::get_function(&self.clients.lambda, self.shared, name)
+                .await
+                .ok()?;
+            if !self.selection.reads_group(&group) {
+                return None;
+            }
+            found.push((function, group));
+        }
+        Some(found)
     }
 
     /// One function by name or ARN into `into`, or a gap.
