@@ -278,6 +278,10 @@ pub struct Labels {
     pub without_ip_or_time: &'static str,
     pub unreadable_records: &'static str,
     pub unreadable_records_value: &'static str,
+    /// Access-log records outside the report's window, skipped.
+    pub filtered_records: &'static str,
+    /// Access-log records whose request id was seen before, counted once.
+    pub duplicate_records: &'static str,
     pub fresh_decisions: &'static str,
     pub cached_decisions: &'static str,
     pub authorizer_errors: &'static str,
@@ -447,6 +451,8 @@ pub static EN: Labels = Labels {
     without_ip_or_time: "without IP or time",
     unreadable_records: "unreadable access-log lines",
     unreadable_records_value: "{count} (first: {first})",
+    filtered_records: "access-log records outside the window (skipped)",
+    duplicate_records: "access-log records repeating a request id (counted once)",
     fresh_decisions: "fresh decisions",
     cached_decisions: "cached decisions",
     authorizer_errors: "Authorizer errors",
@@ -616,6 +622,8 @@ pub static JA: Labels = Labels {
     without_ip_or_time: "IP または時刻なし",
     unreadable_records: "読み取れないアクセスログの行",
     unreadable_records_value: "{count} (最初: {first})",
+    filtered_records: "期間外のアクセスログレコード (除外)",
+    duplicate_records: "リクエスト ID が重複したアクセスログレコード (1 件として集計)",
     fresh_decisions: "新規判定",
     cached_decisions: "キャッシュされた判定",
     authorizer_errors: "オーソライザーのエラー",

@@ -449,6 +449,12 @@ fn callers(c: &Callers, l: &Labels) -> Markup {
                             @if let Some(first) = &c.first_unreadable_record { " · " code { (escape_control(first)) } }
                         } }
                     }
+                    @if c.filtered_records > 0 {
+                        tr { td { (l.filtered_records) } td.num { (c.filtered_records) } }
+                    }
+                    @if c.duplicate_records > 0 {
+                        tr { td { (l.duplicate_records) } td.num { (c.duplicate_records) } }
+                    }
                 } }
             }
         }

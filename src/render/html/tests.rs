@@ -123,6 +123,29 @@ fn callers_section(html: &str) -> &str {
 }
 
 #[test]
+fn skipped_and_repeated_access_records_are_rows_of_the_callers_section() {
+    let mut report = crate::render::fixtures::with_callers();
+    let plain = render(&report, Lang::En);
+    assert!(
+        !callers_section(&plain).contains("outside the window"),
+        "absent when none"
+    );
+    let callers = report.callers.as_mut().expect("callers");
+    callers.filtered_records = 2;
+    callers.duplicate_records = 392;
+    let html = render(&report, Lang::En);
+    let section = callers_section(&html);
+    assert!(
+        section.contains("<td>access-log records outside the window (skipped)</td><td class=\"num\">2</td>"),
+        "{section}"
+    );
+    assert!(
+        section.contains("<td>access-log records repeating a request id (counted once)</td><td class=\"num\">392</td>"),
+        "{section}"
+    );
+}
+
+#[test]
 fn the_callers_section_is_golden() {
     let html = render(&crate::render::fixtures::with_callers(), Lang::En);
     insta::assert_snapshot!("callers_en", callers_section(&html));

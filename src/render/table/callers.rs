@@ -120,6 +120,14 @@ pub(super) fn callers(out: &mut Out, c: &Callers) {
         };
         more.add_row(vec![l.unreadable_records.to_string(), value]);
     }
+    for (label, count) in [
+        (l.filtered_records, c.filtered_records),
+        (l.duplicate_records, c.duplicate_records),
+    ] {
+        if count > 0 {
+            more.add_row(vec![label.to_string(), count.to_string()]);
+        }
+    }
     out.keep_whole(&mut more, 0..1);
     out.section(l.callers_title, [classes, more]);
 }

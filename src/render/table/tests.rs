@@ -566,3 +566,22 @@ fn bars_scale_to_the_largest_bucket() {
     assert_eq!(decimals_for(0.000123, 3), 6);
     assert_eq!(decimals_for(12.5, 3), 1);
 }
+
+#[test]
+fn skipped_and_repeated_access_records_are_counted_in_the_callers_section_only_when_there() {
+    let plain = render(&fixtures::with_callers(), &PLAIN);
+    let mut report = fixtures::with_callers();
+    let callers = report.callers.as_mut().expect("callers");
+    callers.filtered_records = 2;
+    callers.duplicate_records = 392;
+    let text = render(&report, &PLAIN);
+    for (label, count) in [
+        ("access-log records outside the window (skipped)", "2"),
+        ("access-log records repeating a request id (counted once)", "392"),
+    ] {
+        let line = text.lines().find(|l| l.contains(label)).expect(label);
+        assert!(line.trim_end().ends_with(count), "{line}");
+        assert!(!plain.contains(label), "absent when none");
+    }
+    assert!(render(&report, &JAPANESE).contains("期間外のアクセスログレコード"));
+}
