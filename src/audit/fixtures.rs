@@ -92,6 +92,7 @@ pub fn seed() -> Configuration {
             }),
         }],
         gaps: Vec::new(),
+        missing_functions: Vec::new(),
     }
 }
 

@@ -14,6 +14,9 @@ pub struct Configuration {
     pub functions: Vec<FunctionConfig>,
     /// What could not be read (a refused permission, a missing resource): the audit goes on without it.
     pub gaps: Vec<Gap>,
+    /// The function ARNs an audited authorizer invokes that do not exist (GetFunctionConfiguration
+    /// answered not found): every request such an authorizer guards fails.
+    pub missing_functions: Vec<String>,
 }
 
 /// One HTTP API (API Gateway v2).

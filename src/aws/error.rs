@@ -25,6 +25,13 @@ pub enum CwError {
         region: String,
         profile: String,
     },
+    #[error("{what} not found in region {region} (profile '{profile}'): {hint}, or check --region/--profile")]
+    AuditTargetNotFound {
+        what: String,
+        region: String,
+        profile: String,
+        hint: &'static str,
+    },
     #[error("nothing to audit in region {region} (profile '{profile}'): no Lambda function name contains '{pattern}' and no HTTP API has a Lambda authorizer invoking one; pass --function NAME or --api-id ID, or check --region/--profile")]
     NoAuditTarget {
         pattern: String,

@@ -35,6 +35,8 @@ pub struct AuditTexts {
     pub log_retention_unlimited_advice: &'static str,
     pub authorizer_not_attached_evidence: &'static str,
     pub authorizer_not_attached_advice: &'static str,
+    pub authorizer_function_missing_evidence: &'static str,
+    pub authorizer_function_missing_advice: &'static str,
     // The sentence `report --audit` adds to the report's `cached_decision_other_ip` finding.
     pub tie_cause: &'static str,
     pub tie_ttl_unknown: &'static str,
@@ -139,6 +141,12 @@ pub static AUDIT_EN: AuditTexts = AuditTexts {
     log_retention_unlimited_advice: "Set a retention (90 days keeps a quarter of history for `authlogs report`).",
     authorizer_not_attached_evidence: "no authorizer of the APIs read invokes this function.",
     authorizer_not_attached_advice: "Delete it if it is unused, or audit its API with --api-id.",
+    authorizer_function_missing_evidence: "the authorizer invokes {arn}, which does not exist: API Gateway \
+        answers every request of the {count} route(s) it guards with 500 before any decision ({routes}), \
+        and the function logs nothing about it.",
+    authorizer_function_missing_advice: "Point the authorizer at the function that exists (its ARN in the \
+        command below) and let API Gateway invoke it (`aws lambda add-permission`), or deploy the function \
+        again under this name.",
     tie_cause: "authorizer {id} ({name}) of API {api_id} ({api_name}): identity sources {sources} only, TTL {ttl}",
     tie_ttl_unknown: "unknown (the console's default is 300 s)",
     tie_cause_separator: "; ",
@@ -239,6 +247,11 @@ pub static AUDIT_JA: AuditTexts = AuditTexts {
     log_retention_unlimited_advice: "保持期間を設定してください (90 日なら `authlogs report` 用に 3 か月分の履歴が残ります)。",
     authorizer_not_attached_evidence: "読み取った API のオーソライザーはどれもこの関数を呼び出していません。",
     authorizer_not_attached_advice: "使っていなければ削除してください。使っている場合は --api-id でその API を監査してください。",
+    authorizer_function_missing_evidence: "オーソライザーが呼び出す {arn} は存在しません。API Gateway は、\
+        このオーソライザーが保護する {count} 件のルート ({routes}) へのリクエストすべてに、判定の前に 500 を返します。\
+        関数側のログには何も残りません。",
+    authorizer_function_missing_advice: "オーソライザーの呼び出し先を存在する関数に変更し (下のコマンドにその ARN を指定)、\
+        API Gateway に呼び出しを許可してください (`aws lambda add-permission`)。または、この名前で関数をデプロイし直してください。",
     tie_cause: "API {api_id} ({api_name}) のオーソライザー {id} ({name}): ID ソースは {sources} のみ、TTL {ttl}",
     tie_ttl_unknown: "不明 (コンソールの既定値は 300 秒)",
     tie_cause_separator: "; ",

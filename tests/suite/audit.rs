@@ -590,3 +590,63 @@ fn an_unreachable_endpoint_ends_the_audit_with_one_line() {
         lines[0]
     );
 }
+
+#[test]
+fn an_authorizer_invoking_a_deleted_function_is_a_finding_and_a_named_one_missing_is_an_error() {
+    if !crate::util::moto() {
+        return;
+    }
+    let region = "eu-central-1";
+    let (setup, created) = seed(region, "deleted");
+    let config = sdk_config(region);
+    runtime().block_on(async {
+        aws_sdk_lambda::Client::new(&config)
+            .delete_function()
+            .function_name(&setup.function)
+            .send()
+            .await
+            .expect("DeleteFunction");
+    });
+    // Found through its API (the function is gone, so only --api-id finds it): the authorizer
+    // invokes a function that does not exist, which every request of its routes fails on.
+    let api_id = &created.api_ids[0];
+    let run = audit(&endpoint(), region, &["--format", "json", "--api-id", api_id]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let doc = run.json();
+    assert_eq!(
+        doc["complete"], true,
+        "not found is a finding, not a gap: {}",
+        run.stderr
+    );
+    let missing = doc["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["kind"] == "authorizer_function_missing"))
+        .unwrap_or_else(|| panic!("no authorizer_function_missing in {}", doc["findings"]));
+    assert_eq!(missing["severity"], "high");
+    assert!(
+        missing["evidence"]
+            .as_str()
+            .is_some_and(|e| e.contains(&created.function_arn)),
+        "{missing}"
+    );
+    assert_eq!(
+        doc["configuration"]["missing_functions"][0],
+        created.function_arn.as_str()
+    );
+
+    // Named by the user, a function or an API that does not exist is one error line (exit 1).
+    for (flag, value, what) in [
+        ("--function", setup.function.as_str(), "function"),
+        ("--api-id", "nosuch0000", "API"),
+    ] {
+        let run = audit(&endpoint(), region, &["--format", "json", flag, value]);
+        assert_eq!(run.code, Some(1), "{flag}: {}", run.stderr);
+        assert!(run.stdout.is_empty());
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{}", run.stderr);
+        let named = format!("{what} '{value}' not found in region {region}");
+        for part in [named.as_str(), "list them with", "--region"] {
+            assert!(lines[0].contains(part), "{part}: {}", lines[0]);
+        }
+    }
+}

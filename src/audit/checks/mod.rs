@@ -3,6 +3,7 @@
 mod access_format;
 mod access_logging;
 pub(crate) mod cached_decision;
+mod missing_function;
 mod not_attached;
 mod open_route;
 mod retention;
@@ -20,6 +21,7 @@ type Check = fn(&Configuration, &AuditTexts, &mut Vec<AuditFinding>);
 
 /// Every check, in the order their findings appear within a severity.
 const CHECKS: &[Check] = &[
+    missing_function::check,
     cached_decision::check,
     secret_env::check,
     token_in_format::check,
@@ -32,6 +34,7 @@ const CHECKS: &[Check] = &[
 
 /// Every kind a check can report, in [`CHECKS`]' order (for the docs and the tests).
 pub const KINDS: &[&str] = &[
+    missing_function::KIND,
     cached_decision::KIND,
     secret_env::KIND,
     token_in_format::KIND,

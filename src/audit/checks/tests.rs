@@ -280,6 +280,8 @@ fn every_kind_is_listed() {
         log.format = "$context.authorizer.token".into();
     }
     c.functions.push(crate::audit::FunctionConfig::default());
+    c.missing_functions
+        .extend(c.apis[0].authorizers[0].function_arn.clone());
     let mut fired: Vec<_> = kinds(&c);
     let mut listed = KINDS.to_vec();
     listed.sort_unstable();
@@ -302,4 +304,33 @@ fn the_fix_format_is_the_one_docs_access_logs_sets() {
     let settings: serde_json::Value = serde_json::from_str(json).expect("JSON settings");
     assert_eq!(settings["Format"], access_format::JOIN_FORMAT);
     assert_eq!(settings["Format"], DOC_FORMAT);
+}
+
+#[test]
+fn an_authorizer_invoking_a_missing_function_is_high_and_names_its_routes() {
+    let mut c = fixtures::seed();
+    let arn = c.apis[0].authorizers[0].function_arn.clone().expect("an ARN");
+    assert!(
+        kinds(&c).iter().all(|k| *k != "authorizer_function_missing"),
+        "only when missing"
+    );
+    c.missing_functions.push(arn.clone());
+    let found = findings(&c);
+    let missing = of(&found, "authorizer_function_missing");
+    assert_eq!(missing.len(), 1, "{found:?}");
+    let f = missing[0];
+    assert_eq!(f.severity, Severity::High);
+    assert_eq!(found[0].kind, "authorizer_function_missing", "the most urgent first");
+    assert!(f.evidence.contains(&arn), "{}", f.evidence);
+    let routes = &c.apis[0].routes;
+    assert!(f.evidence.contains(&routes[0].route_key), "{}", f.evidence);
+    let fix = f.fix.as_deref().expect("a fix");
+    assert!(fix.starts_with("aws apigatewayv2 update-authorizer"), "{fix}");
+    assert!(
+        fix.contains(&format!("--authorizer-id {}", c.apis[0].authorizers[0].authorizer_id)),
+        "{fix}"
+    );
+    // Another function missing is not this authorizer's.
+    c.missing_functions = vec![format!("{arn}-other")];
+    assert!(kinds(&c).iter().all(|k| *k != "authorizer_function_missing"));
 }

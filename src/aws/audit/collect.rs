@@ -20,6 +20,26 @@ use crate::aws::Connection;
 
 /// API Gateway's permission for every read call.
 const APIGW_GET: &str = "apigateway:GET";
+/// How to list the functions, for a `--function` not found.
+const LIST_FUNCTIONS: &str = "list them with `aws lambda list-functions --query 'Functions[].FunctionName'`";
+/// How to list the APIs, for an `--api-id` not found.
+const LIST_APIS: &str = "list them with `aws apigatewayv2 get-apis --query 'Items[].[ApiId,Name,ProtocolType]'`";
+
+/// Why a function is read: what its absence means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// `--function`: the user named it.
+    Named,
+    /// An audited authorizer invokes it.
+    Invoked,
+    /// The name of a log group `report --audit` read.
+    Group,
+}
+
+/// Whether `failure` is the service saying the resource does not exist.
+fn is_not_found(failure: &crate::aws::call::Failure) -> bool {
+    matches!(failure, crate::aws::call::Failure::Service { code, .. } if code == "ResourceNotFoundException")
+}
 
 /// What one audit read, and the notes for stderr on how it chose what to read.
 #[derive(Debug)]
@@ -44,6 +64,7 @@ pub fn collect(connection: &Connection, selection: &AuditSelection, max_tps: f64
             selection: selection.clone(),
             gaps: Vec::new(),
             notes: Vec::new(),
+            missing: Vec::new(),
         };
         let configuration = run.all().await?;
         if configuration.apis.is_empty() && configuration.functions.is_empty() && configuration.gaps.is_empty() {
@@ -68,6 +89,8 @@ struct Collect<'a> {
     selection: AuditSelection,
     gaps: Vec<Gap>,
     notes: Vec<String>,
+    /// Function ARNs an authorizer invokes that do not exist.
+    missing: Vec<String>,
 }
 
 impl Collect<'_> {
@@ -90,7 +113,7 @@ impl Collect<'_> {
             functions = self.by_log_group().await?;
         } else if !self.selection.functions.is_empty() {
             for name in self.selection.functions.clone() {
-                self.function(&name, &mut functions).await?;
+                self.function(&name, Origin::Named, &mut functions).await?;
             }
         } else if self.selection.api_ids.is_empty() {
             let pattern = self.selection.pattern.clone();
@@ -114,7 +137,7 @@ impl Collect<'_> {
             .collect();
         for arn in invoked {
             if !functions.iter().any(|(f, _)| f.name == function_name(&arn)) {
-                self.function(&arn, &mut functions).await?;
+                self.function(&arn, Origin::Invoked, &mut functions).await?;
             }
         }
         let mut audited = Vec::with_capacity(functions.len());
@@ -131,6 +154,7 @@ impl Collect<'_> {
             apis,
             functions: audited,
             gaps: std::mem::take(&mut self.gaps),
+            missing_functions: std::mem::take(&mut self.missing),
         })
     }
 
@@ -192,7 +216,7 @@ impl Collect<'_> {
         }
         let mut found = Vec::new();
         for name in self.selection.functions.clone() {
-            self.function(&name, &mut found).await?;
+            self.function(&name, Origin::Group, &mut found).await?;
         }
         Ok(found)
     }
@@ -219,13 +243,34 @@ impl Collect<'_> {
         Some(found)
     }
 
-    /// One function by name or ARN into `into`, or a gap.
-    async fn function(&mut self, name: &str, into: &mut Vec<(FunctionConfig, String)>) -> Result<(), CwError> {
+    /// One function by name or ARN into `into`. Not found: an error when the user named it, a
+    /// missing function when an authorizer invokes it (a finding), else a gap; any other failure
+    /// is a gap.
+    async fn function(
+        &mut self,
+        name: &str,
+        origin: Origin,
+        into: &mut Vec<(FunctionConfig, String)>,
+    ) -> Result<(), CwError> {
         match functions::get_function(&self.clients.lambda, self.shared, name).await {
             Ok(found) => into.push(found),
+            Err(f) if is_not_found(&f) && origin == Origin::Named => {
+                return Err(self.not_found(format!("function '{}'", esc(name)), LIST_FUNCTIONS));
+            }
+            Err(f) if is_not_found(&f) && origin == Origin::Invoked => self.missing.push(name.to_string()),
             Err(f) => self.refused(f, format!("function {}", esc(name)), "lambda:GetFunctionConfiguration")?,
         }
         Ok(())
+    }
+
+    /// The error for a function or API the user named that does not exist.
+    fn not_found(&self, what: String, hint: &'static str) -> CwError {
+        CwError::AuditTargetNotFound {
+            what,
+            region: esc(&self.clients.logs.region),
+            profile: esc(&self.clients.logs.profile),
+            hint,
+        }
     }
 
     /// The HTTP APIs in scope with at least one audited Lambda authorizer, sorted by id.
@@ -239,12 +284,14 @@ impl Collect<'_> {
             }
         };
         for id in &self.selection.api_ids {
-            if !listed.iter().any(|a| &a.api_id == id) {
-                self.gaps.push(Gap {
-                    what: format!("API {}", esc(id)),
-                    permission: APIGW_GET.into(),
-                    detail: format!("no API with this id in region {}", esc(&self.clients.logs.region)),
-                });
+            match listed.iter().find(|a| &a.api_id == id) {
+                None => return Err(self.not_found(format!("API '{}'", esc(id)), LIST_APIS)),
+                Some(api) if api.protocol_type != "HTTP" => self.notes.push(format!(
+                    "API {} is a {} API: the audit reads HTTP APIs only",
+                    esc(id),
+                    esc(&api.protocol_type)
+                )),
+                Some(_) => {}
             }
         }
         // GetAuthorizers is tried once per run: a server that refuses it (moto answers 500) is

@@ -46,6 +46,12 @@ fn every_kind() -> Configuration {
     unknown_ttl.authorizer_id = "q9w8e7".into();
     unknown_ttl.result_ttl_seconds = None;
     api.authorizers.push(unknown_ttl);
+    let mut gone = api.authorizers[0].clone();
+    gone.authorizer_id = "g0n3".into();
+    gone.function_arn = Some("arn:aws:lambda:ap-northeast-1:123456789012:function:agw-access-permission-gone".into());
+    c.missing_functions.extend(gone.function_arn.clone());
+    let api = &mut c.apis[0];
+    api.authorizers.push(gone);
     api.stages.push(crate::audit::StageConfig {
         stage_name: "dev".into(),
         access_log: Some(crate::audit::AccessLogSettings {
