@@ -307,6 +307,22 @@ pub(crate) fn seed(region: &'static str, test: &str) -> (Setup, Created) {
     (setup, created)
 }
 
+/// The seed's configuration, with its function's log group deleted again so a test can fill it
+/// with events (`put_events` creates the group); the group's name is returned.
+pub(crate) fn seed_for_events(region: &'static str, test: &str) -> (Setup, Created, String) {
+    let (setup, created) = seed(region, test);
+    let group = format!("/aws/lambda/{}", setup.function);
+    runtime().block_on(async {
+        aws_sdk_cloudwatchlogs::Client::new(&sdk_config(region))
+            .delete_log_group()
+            .log_group_name(&group)
+            .send()
+            .await
+            .expect("DeleteLogGroup");
+    });
+    (setup, created, group)
+}
+
 #[test]
 fn the_seed_configuration_is_read_as_it_was_set_and_the_token_shows_nowhere() {
     if !crate::util::moto() {

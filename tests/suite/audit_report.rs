@@ -5,8 +5,8 @@
 //! `--audit` with files: the usage error.
 
 use crate::access_cloudwatch::access_events;
-use crate::audit::{kinds, seed, SEED_KINDS, TOKEN};
-use crate::cloudwatch::{authlogs, endpoint, put_events, runtime, sample_events, sdk_client, unique_group};
+use crate::audit::{kinds, seed, seed_for_events, SEED_KINDS, TOKEN};
+use crate::cloudwatch::{authlogs, endpoint, put_events, sample_events, unique_group};
 use crate::util::{finish, iso, Run};
 
 /// The region `put_events` writes to: the report and the audit read the same one.
@@ -27,17 +27,7 @@ fn report_audit_adds_the_configuration_to_every_format_and_names_the_cause_of_ca
     if !crate::util::moto() {
         return;
     }
-    let (setup, created) = seed(REGION, "report");
-    let group = format!("/aws/lambda/{}", setup.function);
-    // `seed` created the function's group empty; `put_events` creates it with the seed's lines.
-    runtime().block_on(async {
-        sdk_client()
-            .delete_log_group()
-            .log_group_name(&group)
-            .send()
-            .await
-            .expect("DeleteLogGroup");
-    });
+    let (setup, created, group) = seed_for_events(REGION, "report");
     let dir = tempfile::tempdir().expect("a temp dir");
     let events = sample_events();
     let access = access_events(&events, dir.path());

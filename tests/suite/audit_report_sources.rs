@@ -6,8 +6,8 @@
 
 use serde_json::Value;
 
-use crate::audit::{kinds, seed, SEED_KINDS, TOKEN};
-use crate::cloudwatch::{authlogs, endpoint, put_events, runtime, sample_events, sdk_client};
+use crate::audit::{kinds, seed, seed_for_events, SEED_KINDS, TOKEN};
+use crate::cloudwatch::{authlogs, endpoint, put_events, sample_events};
 use crate::insights::{insights_minute, insights_proxy};
 use crate::proxy::{start_proxy, Action, Call};
 use crate::util::{finish, iso, Run};
@@ -131,17 +131,7 @@ fn report_audit_of_a_lambda_group_needs_no_listing_and_a_refused_one_is_a_gap() 
     if !crate::util::moto() {
         return;
     }
-    let (setup, _) = seed(REGION, "nolist");
-    let group = format!("/aws/lambda/{}", setup.function);
-    // The seed made the group (for its retention); `sample_group` makes it again with the events.
-    runtime().block_on(async {
-        sdk_client()
-            .delete_log_group()
-            .log_group_name(&group)
-            .send()
-            .await
-            .expect("DeleteLogGroup");
-    });
+    let (setup, _, group) = seed_for_events(REGION, "nolist");
     let window = sample_group(&group);
     let proxy = start_proxy(|call: &Call<'_>| {
         if call.operation.trim_end_matches('/') == "GET /2015-03-31/functions" {
@@ -191,17 +181,7 @@ fn report_audit_on_the_insights_engine_adds_the_audit_and_fails_on_high() {
     if !crate::util::moto() {
         return;
     }
-    let (setup, _) = seed(REGION, "insights");
-    let group = format!("/aws/lambda/{}", setup.function);
-    // `seed` created the function's group empty; `put_events` creates it with the sample's lines.
-    runtime().block_on(async {
-        sdk_client()
-            .delete_log_group()
-            .log_group_name(&group)
-            .send()
-            .await
-            .expect("DeleteLogGroup");
-    });
+    let (setup, _, group) = seed_for_events(REGION, "insights");
     let window = sample_group(&group);
     let proxy = insights_proxy(insights_minute(&window.1));
     let args = ["--engine", "insights", "--format", "json"];
