@@ -1,24 +1,14 @@
 //! The audit in Japanese (`--lang ja`): every check's texts, every format, the hostile names and
 //! the secret, as `tests.rs` checks them in English.
 
+use super::tests::{plain, FORMATS};
 use super::*;
 use crate::audit::fixtures::{self, SEED_TOKEN};
 use crate::audit::{AuditReport, Configuration, KINDS};
 use crate::i18n::{Lang, AUDIT_EN};
 
-const FORMATS: [OutputFormat; 4] = [
-    OutputFormat::Table,
-    OutputFormat::Json,
-    OutputFormat::Csv,
-    OutputFormat::Html,
-];
-
 fn audit(c: Configuration, lang: Lang) -> AuditReport {
     AuditReport::new(c, "2026-12-07T00:00:00Z".into(), lang)
-}
-
-fn plain() -> TableStyle {
-    TableStyle::default()
 }
 
 /// Hiragana, katakana, CJK ideographs or Japanese punctuation.
