@@ -11,12 +11,37 @@ use crate::i18n::Lang;
 use crate::render::OutputFormat;
 use crate::report::Severity;
 
+/// The shapes of an audit on output: the report's formats, described as an audit has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum AuditFormat {
+    /// The findings, with their fix commands, then the configuration: aligned for a terminal.
+    #[default]
+    Table,
+    /// The `authlogs.audit/v1` JSON document.
+    Json,
+    /// One row per finding and per gap (severity, kind, resource, evidence, advice, fix).
+    Csv,
+    /// One self-contained HTML page (no script, no external asset).
+    Html,
+}
+
+impl From<AuditFormat> for OutputFormat {
+    fn from(f: AuditFormat) -> OutputFormat {
+        match f {
+            AuditFormat::Table => OutputFormat::Table,
+            AuditFormat::Json => OutputFormat::Json,
+            AuditFormat::Csv => OutputFormat::Csv,
+            AuditFormat::Html => OutputFormat::Html,
+        }
+    }
+}
+
 /// The arguments of `authlogs audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// Output format of the audit.
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
+    #[arg(long, short = 'f', value_enum, default_value_t = AuditFormat::Table)]
+    pub format: AuditFormat,
     /// Write the audit to this file (replaced whole when complete) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -89,7 +114,7 @@ impl AuditArgs {
                 pattern: DEFAULT_PATTERN.to_string(),
             },
             max_tps,
-            format: self.format,
+            format: self.format.into(),
             output: self.output,
             fail_on: self.fail_on.map(Severity::from),
             lang: resolve_lang(self.lang),

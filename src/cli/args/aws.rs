@@ -14,7 +14,7 @@ pub struct AwsArgs {
     /// AWS region (default: AWS_REGION, else the profile's).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
-    /// Another CloudWatch Logs endpoint, e.g. a local test server (also AWS_ENDPOINT_URL).
+    /// Another AWS endpoint for every call, e.g. a local test server (also AWS_ENDPOINT_URL).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Requests per second, shared by all requests (CloudWatch allows 5 per account and region, for every tool).
