@@ -25,10 +25,13 @@ fn endpoint() -> String {
 /// A group on moto holding `messages`, one a millisecond from `t0`.
 async fn group_with(client: &Client, messages: &[&str], t0: i64) -> String {
     use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    // Tests run in parallel and may start in the same millisecond: a counter keeps names apart.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let name = format!(
-        "/aws/lambda/agw-access-permission-insights-{}-{}",
+        "/aws/lambda/agw-access-permission-insights-{}-{}-{}",
         std::process::id(),
-        t0
+        t0,
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     );
     client
         .logs
