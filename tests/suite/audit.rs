@@ -563,6 +563,27 @@ fn authorizers_are_taken_from_get_authorizers_when_the_server_lists_them() {
     assert_eq!(by_id, 0, "GetAuthorizer by id is only the fallback");
     // --api-id alone: the function the authorizer invokes is read by its ARN.
     assert_eq!(doc["configuration"]["functions"][0]["name"], setup.function.as_str());
+
+    // Listed, an API none of whose authorizers invokes an audited function costs that one call:
+    // its routes and stages are not read.
+    let (other, _) = seed(setup.region, "listed-other");
+    let routes = format!("GET /v2/apis/{api}/routes");
+    let before = proxy.calls(&routes);
+    assert!(before > 0, "the audited API's routes were read, under this name");
+    let run = audit(
+        &proxy.url,
+        setup.region,
+        &["--format", "json", "--api-id", &api, "--function", &other.function],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let doc = run.json();
+    assert_eq!(doc["configuration"]["apis"], serde_json::json!([]), "{doc}");
+    assert_eq!(doc["configuration"]["functions"][0]["name"], other.function.as_str());
+    assert_eq!(
+        proxy.calls(&routes),
+        before,
+        "the routes of an API not audited were read"
+    );
 }
 
 #[test]

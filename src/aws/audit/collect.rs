@@ -311,9 +311,33 @@ impl Collect<'_> {
         Ok(found)
     }
 
+    /// Whether `a` is audited: a Lambda (`REQUEST`) authorizer invoking a selected function.
+    fn audits(&self, a: &AuthorizerConfig) -> bool {
+        a.authorizer_type == "REQUEST"
+            && a.function_arn
+                .as_deref()
+                .is_some_and(|arn| self.selection.wants(function_name(arn)))
+    }
+
     /// One API's routes, audited authorizers and stages; `None` when none of its authorizers is audited.
     async fn api(&mut self, api: ApiSummary, listing_works: &mut bool) -> Result<Option<ApiConfig>, CwError> {
         let id = esc(&api.api_id);
+        let mut listed = None;
+        if *listing_works {
+            // One try, outside the run's retry policy: a refusal here costs nothing, the routes
+            // answer. It waits its turn in the run's limiter, so the rate holds.
+            self.shared.limiter.acquire().await;
+            let probe = Shared::new(f64::MAX, 1);
+            match apis::list_authorizers(&self.clients.apigw, &probe, &api.api_id).await {
+                Ok(all) => listed = Some(all),
+                Err(_) => *listing_works = false,
+            }
+        }
+        // Listed, an API none of whose authorizers is audited costs one call, not its routes too:
+        // a region's other APIs (up to hundreds) are passed over at that price.
+        if listed.as_ref().is_some_and(|all| !all.iter().any(|a| self.audits(a))) {
+            return Ok(None);
+        }
         let routes = match apis::routes(&self.clients.apigw, self.shared, &api.api_id).await {
             Ok(routes) => routes,
             Err(f) => {
@@ -321,18 +345,7 @@ impl Collect<'_> {
                 Vec::new()
             }
         };
-        let mut authorizers = None;
-        if *listing_works {
-            // One try, outside the run's retry policy: a refusal here costs nothing, the routes
-            // answer. It waits its turn in the run's limiter, so the rate holds.
-            self.shared.limiter.acquire().await;
-            let probe = Shared::new(f64::MAX, 1);
-            match apis::list_authorizers(&self.clients.apigw, &probe, &api.api_id).await {
-                Ok(all) => authorizers = Some(all),
-                Err(_) => *listing_works = false,
-            }
-        }
-        let authorizers = match authorizers {
+        let authorizers = match listed {
             Some(all) => all,
             None => {
                 let ids: BTreeSet<&str> = routes.iter().filter_map(|r| r.authorizer_id.as_deref()).collect();
@@ -348,15 +361,7 @@ impl Collect<'_> {
                 all
             }
         };
-        let mut audited: Vec<AuthorizerConfig> = authorizers
-            .into_iter()
-            .filter(|a| a.authorizer_type == "REQUEST")
-            .filter(|a| {
-                a.function_arn
-                    .as_deref()
-                    .is_some_and(|arn| self.selection.wants(function_name(arn)))
-            })
-            .collect();
+        let mut audited: Vec<AuthorizerConfig> = authorizers.into_iter().filter(|a| self.audits(a)).collect();
         if audited.is_empty() {
             return Ok(None);
         }
