@@ -5,6 +5,8 @@
 //! `--audit` with files: the usage error.
 
 use crate::access_cloudwatch::access_events;
+use serde_json::Value;
+
 use crate::audit::{kinds, seed, seed_for_events, SEED_KINDS, TOKEN};
 use crate::cloudwatch::{authlogs, endpoint, put_events, sample_events, unique_group};
 use crate::util::{finish, iso, Run};
@@ -20,6 +22,25 @@ fn report(args: &[&str]) -> Run {
     );
     r.assert_no_panic();
     r
+}
+
+/// `audit` is a complete `authlogs.audit/v1` document of the seed's configuration: every kind of
+/// the seed among its findings, and `function` the one function audited (the one behind the group).
+#[track_caller]
+pub(crate) fn assert_seed_audit(audit: &Value, function: &str, stderr: &str) {
+    assert_eq!(audit["schema"], "authlogs.audit/v1");
+    assert_eq!(audit["complete"], true, "{stderr}");
+    let found = kinds(audit);
+    for kind in SEED_KINDS {
+        assert!(found.iter().any(|k| k == kind), "{kind} missing from {found:?}");
+    }
+    let functions = audit["configuration"]["functions"].as_array().expect("functions");
+    assert_eq!(
+        functions.len(),
+        1,
+        "only the function behind the group read: {functions:?}"
+    );
+    assert_eq!(functions[0]["name"], function);
 }
 
 #[test]
@@ -52,15 +73,7 @@ fn report_audit_adds_the_configuration_to_every_format_and_names_the_cause_of_ca
     let doc = run.json();
     assert_eq!(doc["schema"], "authlogs.report/v1");
     let audit = &doc["audit"];
-    assert_eq!(audit["schema"], "authlogs.audit/v1");
-    assert_eq!(audit["complete"], true, "{}", run.stderr);
-    let found = kinds(audit);
-    for kind in SEED_KINDS {
-        assert!(found.iter().any(|k| k == kind), "{kind} missing from {found:?}");
-    }
-    let functions = audit["configuration"]["functions"].as_array().expect("functions");
-    assert_eq!(functions.len(), 1, "only the function behind the group read");
-    assert_eq!(functions[0]["name"], setup.function.as_str());
+    assert_seed_audit(audit, &setup.function, &run.stderr);
     // The join's finding names the configuration that causes it, and its fix.
     let api_id = &created.api_ids[0];
     let cached = doc["findings"]

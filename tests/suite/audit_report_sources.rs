@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::audit::{kinds, seed, seed_for_events, SEED_KINDS, TOKEN};
+use crate::audit_report::assert_seed_audit;
 use crate::cloudwatch::{authlogs, endpoint, put_events, sample_events};
 use crate::insights::{insights_minute, insights_proxy};
 use crate::proxy::{start_proxy, Action, Call};
@@ -192,16 +193,7 @@ fn report_audit_on_the_insights_engine_adds_the_audit_and_fails_on_high() {
     // The numbers are the scripted rows' (3 invocations), so the Insights engine made the report.
     assert_eq!(doc["source"]["engine"], "insights");
     assert_eq!(doc["invocations"], 3);
-    let audit = &doc["audit"];
-    assert_eq!(audit["schema"], "authlogs.audit/v1");
-    assert_eq!(audit["complete"], true, "{}", run.stderr);
-    let found = kinds(audit);
-    for kind in SEED_KINDS {
-        assert!(found.iter().any(|k| k == kind), "{kind} missing from {found:?}");
-    }
-    let functions = audit["configuration"]["functions"].as_array().expect("functions");
-    assert_eq!(functions.len(), 1);
-    assert_eq!(functions[0]["name"], setup.function.as_str());
+    assert_seed_audit(&doc["audit"], &setup.function, &run.stderr);
     assert!(!run.text().contains(TOKEN) && !run.stderr.contains(TOKEN));
 
     let failed = report(

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::server::{ok, Call, Endpoint, Reply};
 use crate::access_cloudwatch::access_events;
+use crate::access_shapes::CALLER_COUNTS;
 use crate::cloudwatch::{sample_events, Event};
 use crate::util::{finish, iso, Run};
 
@@ -117,16 +118,6 @@ fn record(id: &str, ms: i64) -> Event {
     }
 }
 
-const CALLERS: [&str; 7] = [
-    "requests",
-    "fresh",
-    "cached",
-    "identity_missing",
-    "authorizer_failed",
-    "other",
-    "by_status",
-];
-
 #[test]
 fn access_records_outside_the_window_are_skipped_and_counted() {
     let (_, want) = report(Vec::new(), 0);
@@ -138,7 +129,7 @@ fn access_records_outside_the_window_are_skipped_and_counted() {
         0,
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    for key in CALLERS {
+    for key in CALLER_COUNTS {
         assert_eq!(got["callers"][key], want["callers"][key], "callers.{key}");
     }
     assert_eq!(got["callers"]["filtered_records"], 2, "{}", got["callers"]);
