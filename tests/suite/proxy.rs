@@ -118,6 +118,26 @@ pub(crate) fn read_request(conn: &mut TcpStream) -> std::io::Result<Vec<u8>> {
 }
 
 /// `GET /v2/apis/ID/stages` out of the request line `GET /v2/apis/ID/stages?x=1 HTTP/1.1`.
+/// The CloudWatch Logs operation a request names in its `X-Amz-Target` (`FilterLogEvents` …), if any.
+pub(crate) fn logs_operation(request: &str) -> Option<String> {
+    request
+        .split("Logs_20140328.")
+        .nth(1)
+        .map(|rest| rest.chars().take_while(char::is_ascii_alphanumeric).collect())
+}
+
+/// Adds `operation` to the calls `seen`; how many calls of it came before.
+pub(crate) fn record(seen: &Mutex<Vec<String>>, operation: &str) -> usize {
+    match seen.lock() {
+        Ok(mut s) => {
+            let n = s.iter().filter(|o| *o == operation).count();
+            s.push(operation.to_string());
+            n
+        }
+        Err(_) => 0,
+    }
+}
+
 fn method_and_path(request: &str) -> String {
     let mut words = request.lines().next().unwrap_or_default().split(' ');
     let method = words.next().unwrap_or_default();
@@ -143,19 +163,8 @@ fn serve(
 ) -> std::io::Result<()> {
     let request = read_request(&mut conn)?;
     let text = String::from_utf8_lossy(&request).into_owned();
-    let operation = text
-        .split("Logs_20140328.")
-        .nth(1)
-        .map(|rest| rest.chars().take_while(char::is_ascii_alphanumeric).collect::<String>())
-        .unwrap_or_else(|| method_and_path(&text));
-    let n = match seen.lock() {
-        Ok(mut s) => {
-            let n = s.iter().filter(|o| **o == operation).count() as u64;
-            s.push(operation.clone());
-            n
-        }
-        Err(_) => 0,
-    };
+    let operation = logs_operation(&text).unwrap_or_else(|| method_and_path(&text));
+    let n = record(seen, &operation) as u64;
     let action = rule(&Call {
         operation: &operation,
         request: &text,

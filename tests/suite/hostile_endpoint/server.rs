@@ -10,7 +10,7 @@ use std::time::Duration;
 use assert_cmd::Command;
 
 use crate::cloudwatch::authlogs;
-use crate::proxy::read_request;
+use crate::proxy::{logs_operation, read_request, record};
 
 /// One call as a script sees it.
 pub(crate) struct Call<'a> {
@@ -100,20 +100,9 @@ impl Endpoint {
 fn serve(mut conn: TcpStream, script: &Script, seen: &Mutex<Vec<String>>) -> std::io::Result<()> {
     let request = read_request(&mut conn)?;
     let text = String::from_utf8_lossy(&request).into_owned();
-    let operation = text
-        .split("Logs_20140328.")
-        .nth(1)
-        .map(|rest| rest.chars().take_while(char::is_ascii_alphanumeric).collect::<String>())
-        .unwrap_or_default();
+    let operation = logs_operation(&text).unwrap_or_default();
     let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    let n = match seen.lock() {
-        Ok(mut s) => {
-            let n = s.iter().filter(|o| **o == operation).count();
-            s.push(operation.clone());
-            n
-        }
-        Err(_) => 0,
-    };
+    let n = record(seen, &operation);
     let reply = script(&Call {
         operation: &operation,
         body,
