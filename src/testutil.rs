@@ -9,6 +9,14 @@ use crate::report::InputError;
 use crate::source::file::{plan, read_reader, read_unit};
 use crate::source::{EventSink, InputFormat, LogEvent};
 
+/// An export of `\n` line ends whose messages hold lone `\r`s (Lambda joins a message's lines
+/// with one, and a value may hold one), ending in a `\r\n` and a last `\r`: five events.
+pub(crate) const LF_TEXT_WITH_LONE_CRS: &str = "2025-07-11T06:05:34.000Z START RequestId: r1 Version: $LATEST\n\n\
+                2025-07-11T06:05:34.001Z [ERROR] E: boom\rTraceback (most recent call last):\r  File \"x\"\n\n\
+                2025-07-11T06:05:34.002Z EVENT\r{\r  \"key\": \"value\"\r}\r\n\r\n\
+                2025-07-11T06:05:34.003Z Token: Ab\rX\n\n\
+                2025-07-11T06:05:34.004Z END RequestId: r1\r";
+
 /// Collects owned copies of everything a source delivers.
 #[derive(Default, Debug)]
 pub(crate) struct TestSink {

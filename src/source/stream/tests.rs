@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::source::ReadOptions;
-use crate::testutil::{gzip, TestSink};
+use crate::testutil::{gzip, TestSink, LF_TEXT_WITH_LONE_CRS};
 
 const START: &str = "START RequestId: 8f5b3a2e-1d4c-4b7a-9e6f-0a1b2c3d4e5f Version: $LATEST";
 const REPORT: &str = "REPORT RequestId: 8f5b3a2e-1d4c-4b7a-9e6f-0a1b2c3d4e5f\tDuration: 1.85 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 35 MB\t";
@@ -205,11 +205,7 @@ fn a_line_ending_in_cr_is_delivered_without_waiting_for_the_next_byte() {
 /// a value may hold one) is content, as in a file, wherever the pushes fall.
 #[test]
 fn a_lone_cr_in_a_stream_of_lf_ends_is_content_as_in_a_file() {
-    let text = "2025-07-11T06:05:34.000Z START RequestId: r1 Version: $LATEST\n\n\
-                2025-07-11T06:05:34.001Z [ERROR] E: boom\rTraceback (most recent call last):\r  File \"x\"\n\n\
-                2025-07-11T06:05:34.002Z EVENT\r{\r  \"key\": \"value\"\r}\r\n\r\n\
-                2025-07-11T06:05:34.003Z Token: Ab\rX\n\n\
-                2025-07-11T06:05:34.004Z END RequestId: r1\r";
+    let text = LF_TEXT_WITH_LONE_CRS;
     let (want, _) = file_and_stream(text.as_bytes(), text.len());
     assert_eq!(want.len(), 5, "{want:?}");
     assert_eq!(want[3].1, "Token: Ab\rX");

@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use super::Buffered;
 use crate::source::file::read_reader;
 use crate::source::InputFormat;
-use crate::testutil::{capped, gzip, read, read_planned_with, read_with, TestSink, EXPORT};
+use crate::testutil::{capped, gzip, read, read_planned_with, read_with, TestSink, EXPORT, LF_TEXT_WITH_LONE_CRS};
 
 #[test]
 fn crlf_bom_and_invalid_utf8() {
@@ -258,11 +258,7 @@ fn a_lone_cr_ends_a_line_only_in_a_file_of_cr_ends() {
 /// the lines of one message with `\r`, and a value holding one must not split its line.
 #[test]
 fn a_lone_cr_in_a_file_of_lf_ends_is_content() {
-    let text = "2025-07-11T06:05:34.000Z START RequestId: r1 Version: $LATEST\n\n\
-                2025-07-11T06:05:34.001Z [ERROR] E: boom\rTraceback (most recent call last):\r  File \"x\"\n\n\
-                2025-07-11T06:05:34.002Z EVENT\r{\r  \"key\": \"value\"\r}\r\n\r\n\
-                2025-07-11T06:05:34.003Z Token: Ab\rX\n\n\
-                2025-07-11T06:05:34.004Z END RequestId: r1\r";
+    let text = LF_TEXT_WITH_LONE_CRS;
     let want = [
         "START RequestId: r1 Version: $LATEST",
         "[ERROR] E: boom\rTraceback (most recent call last):\r  File \"x\"",
