@@ -174,10 +174,10 @@ mod tests {
             .function_name("auth")
             .logging_config(
                 aws_sdk_lambda::types::LoggingConfig::builder()
-                    .log_group("/shared/auth")
+                    .log_group("/platform/auth")
                     .build(),
             )
             .build();
-        assert_eq!(log_group_name(&f), "/shared/auth");
+        assert_eq!(log_group_name(&f), "/platform/auth");
     }
 }

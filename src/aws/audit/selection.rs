@@ -129,12 +129,12 @@ mod tests {
 
     #[test]
     fn the_groups_read_are_kept_sorted_once_and_match_exactly() {
-        let s = groups(&["/shared/auth", "/aws/lambda/a", "/shared/auth"]);
-        assert_eq!(s.log_groups, ["/aws/lambda/a", "/shared/auth"]);
+        let s = groups(&["/platform/auth", "/aws/lambda/a", "/platform/auth"]);
+        assert_eq!(s.log_groups, ["/aws/lambda/a", "/platform/auth"]);
         assert!(s.functions.is_empty() && s.api_ids.is_empty());
         assert_eq!(s.pattern, crate::aws::DEFAULT_PATTERN);
-        assert!(s.reads_group("/shared/auth"));
-        assert!(!s.reads_group("/shared/auth2"));
+        assert!(s.reads_group("/platform/auth"));
+        assert!(!s.reads_group("/platform/auth2"));
         assert!(!s.reads_group("/shared"));
         let only = s.only(vec!["auth".into()]);
         assert!(only.log_groups.is_empty());
