@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::util::{authlogs, finish, read_data, report, Run};
 
-/// The hostile characters, listed here as the README's Security section promises them (not taken
+/// The hostile characters, listed here as docs/security.md promises them (not taken
 /// from the escaper): C0 and C1 controls, DEL, zero-width, LRM/RLM/ALM, embeddings, overrides,
 /// isolates, line and paragraph separators, word joiner, BOM.
 fn is_hostile(c: char) -> bool {

@@ -17,7 +17,7 @@ pub(crate) struct Failure {
     pub excerpt: String,
 }
 
-/// The characters the README's Security section promises never to print raw, listed here from the
+/// The characters docs/security.md promises never to print raw, listed here from the
 /// promise (not from the escaper): C0 and C1 controls, DEL, zero-width characters, LRM/RLM/ALM,
 /// embeddings, overrides, isolates, line and paragraph separators, word joiner, BOM.
 pub(crate) fn is_hostile(c: char) -> bool {
