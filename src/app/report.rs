@@ -84,41 +84,36 @@ impl Run<'_> {
     pub(super) fn print(&self, report: &Report, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, Error> {
         let config = self.config;
         report_damage(report, err)?;
-        let (audit, tied);
-        let mut report = report;
-        let mut audit_missing = false;
-        if let (true, Some(cw)) = (config.audit, &config.cloudwatch) {
-            let now_ms = chrono::Utc::now().timestamp_millis();
-            audit = super::report_audit::read(report, cw, now_ms, config.lang, err)?;
-            match &audit {
-                Some(a) => {
-                    let mut r = report.clone();
-                    tie_cached_decisions(&mut r.findings, a);
-                    tied = r;
-                    report = &tied;
-                }
-                None => audit_missing = true,
+        // `None` without `--audit`; `Some(None)` when the audit could not run (said on `err`).
+        let audit = match (config.audit, &config.cloudwatch) {
+            (true, Some(cw)) => {
+                let now_ms = chrono::Utc::now().timestamp_millis();
+                Some(super::report_audit::read(report, cw, now_ms, config.lang, err)?)
             }
-        } else {
-            audit = None;
-        }
+            _ => None,
+        };
+        let read = audit.as_ref().and_then(Option::as_ref);
+        let tied = read.map(|a| {
+            let mut r = report.clone();
+            tie_cached_decisions(&mut r.findings, a);
+            r
+        });
+        let report = tied.as_ref().unwrap_or(report);
         let style = TableStyle {
             color: config.color,
             local_time: config.tz_local,
             width: config.width,
             lang: config.lang,
         };
-        out.write_all(render::render(report, audit.as_ref(), config.format, &style, config.lang).as_bytes())?;
+        out.write_all(render::render(report, read, config.format, &style, config.lang).as_bytes())?;
         out.flush()?;
-        let Some(audit) = &audit else {
-            let mut outcome = Outcome::of(report, config.fail_on, err);
-            outcome.partial |= audit_missing;
-            return Ok(outcome);
-        };
-        // One judgement over both, so `--fail-on` says once which findings failed the run.
+        // One judgement over both, so `--fail-on` says once which findings failed the run; an
+        // audit asked for but not read, or read with gaps, makes the run partial.
         let findings = report.findings.iter().map(|f| (f.severity, f.kind));
-        let audit_findings = audit.findings.iter().map(|f| (f.severity, f.kind));
-        let complete = report.complete && audit.complete;
+        let audit_findings = read
+            .into_iter()
+            .flat_map(|a| a.findings.iter().map(|f| (f.severity, f.kind)));
+        let complete = report.complete && audit.as_ref().is_none_or(|a| a.as_ref().is_some_and(|a| a.complete));
         Ok(Outcome::judge(
             findings.chain(audit_findings),
             complete,
